@@ -1,0 +1,18 @@
+import type { ParsedPublicKey } from "../keys/types.js";
+
+export type RsaHash = "sha1" | "sha256" | "sha512";
+
+/**
+ * Something that holds a private key: a key file in memory or a key in the ssh-agent.
+ * Signatures are returned in one normalised form per key type so every token maker
+ * can re-encode them: RSA → PKCS#1 v1.5 signature bytes (left-padded to the modulus
+ * length); Ed25519 → 64 bytes; ECDSA → IEEE-P1363 r‖s (each the curve's byte length).
+ * ECDSA hashes with the curve's hash (SHA-256/384/512), as SSH does.
+ */
+export interface Signer {
+  readonly publicKey: ParsedPublicKey;
+  /** `rsaHash` is ignored for non-RSA keys; defaults to sha256. */
+  sign(data: Buffer, options?: { rsaHash?: RsaHash }): Promise<Buffer>;
+  /** Release resources (agent socket); idempotent. */
+  close(): void;
+}

@@ -1,0 +1,53 @@
+/**
+ * Every way an authentication can fail, with a stable code callers may switch on.
+ * Codes never change meaning; new ones may be added. The HTTP mapping lives in
+ * http/error-response.ts and nowhere else.
+ */
+export const authErrorCodes = [
+  // The Authorization header itself.
+  "missing_credentials",
+  "malformed_header",
+  "unsupported_scheme",
+  "credentials_too_large",
+  // Token structure.
+  "malformed_token",
+  "unsupported_version",
+  "alg_not_allowed",
+  "missing_claim",
+  "invalid_claim",
+  // Key lookup and key state.
+  "unknown_key",
+  "key_revoked",
+  "key_expired",
+  "user_disabled",
+  // Proof.
+  "bad_signature",
+  "fingerprint_mismatch",
+  "clock_skew",
+  "token_expired",
+  "replayed",
+  "binding_mismatch",
+  "wrong_server",
+  // The verify callback refused the user.
+  "rejected",
+] as const;
+
+export type AuthErrorCode = (typeof authErrorCodes)[number];
+
+/** An authentication failure caused by the request. Infrastructure faults are plain Errors. */
+export class AuthError extends Error {
+  override readonly name = "AuthError";
+  constructor(
+    readonly code: AuthErrorCode,
+    message: string,
+    options?: { cause?: unknown; detail?: Record<string, unknown> },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.detail = options?.detail;
+  }
+  readonly detail: Record<string, unknown> | undefined;
+}
+
+export function isAuthError(value: unknown): value is AuthError {
+  return value instanceof AuthError;
+}

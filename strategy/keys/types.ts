@@ -1,0 +1,30 @@
+import type { KeyObject } from "node:crypto";
+
+/** SSH key type names this project accepts (policy.ts says which are allowed to be stored). */
+export type SshKeyType = "ssh-rsa" | "ssh-ed25519" | "ecdsa-sha2-nistp256" | "ecdsa-sha2-nistp384" | "ecdsa-sha2-nistp521";
+
+export type EcCurve = "nistp256" | "nistp384" | "nistp521";
+
+/** A public key parsed and checked against policy, with every identifier derived from it. */
+export interface ParsedPublicKey {
+  type: SshKeyType;
+  /** RSA modulus size; 256/384/521 for ECDSA; 256 for Ed25519. */
+  bits: number;
+  curve: EcCurve | null;
+  /** "type base64" — no options, no comment. */
+  openssh: string;
+  /** Comment found on the line (or in the PEM header), trimmed; "" if none. */
+  comment: string;
+  /** "SHA256:<base64 no padding>", exactly as ssh-keygen -lf prints it. */
+  fingerprintSha256: string;
+  /** "aa:bb:…" hex, exactly as ssh-keygen -E md5 -lf prints it after "MD5:". */
+  fingerprintMd5: string;
+  /** asymmetric-jwt-auth kid: lowercase hex SHA-256 of the SPKI PEM text. */
+  kid: string;
+  /** crtauth key hint: hex of the first 6 bytes of SHA-1 over the SSH wire blob (RSA only). */
+  crtauthFingerprint: string | null;
+  /** The SSH wire blob (RFC 4253 public key encoding). */
+  blob: Buffer;
+  /** node:crypto key, ready for crypto.verify. */
+  keyObject: KeyObject;
+}

@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    exclude: ["test/e2e/**", "node_modules/**"],
+    reporters: ["default", "./test/support/plain-summary-reporter.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Two cores: database-heavy files run better two at a time than four.
+    maxWorkers: 2,
+  },
+});
