@@ -41,11 +41,13 @@ export async function loadSchemaEngine(provider: Provider): Promise<Engine> {
     set_message(this: { message: string }, m: string) { this.message = m; },
     get(this: { message: string }) { return this.message; },
   };
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(wasmPath)), {
+  // The project's lib setting has no WebAssembly typings (no DOM); the global exists in Node.
+  const { WebAssembly: wasm } = globalThis as unknown as { WebAssembly: { Instance: any; Module: any } };
+  const instance = new wasm.Instance(new wasm.Module(fs.readFileSync(wasmPath)), {
     "./schema_engine_bg.js": glue,
   });
   glue.__wbg_set_wasm(instance.exports);
-  (instance.exports as { __wbindgen_start(): void }).__wbindgen_start();
+  instance.exports.__wbindgen_start();
   const factory = bindMigrationAwareSqlAdapterFactory(
     provider === "sqlite"
       ? new PrismaBetterSqlite3({ url: ":memory:" })

@@ -1,0 +1,77 @@
+import fs from "node:fs";
+import type { Command } from "commander";
+import { CliError } from "../errors.js";
+import { printJson, printTable } from "../output.js";
+import { withStore } from "../store.js";
+
+function readKeyText(file: string): string {
+  try {
+    return fs.readFileSync(file === "-" ? 0 : file, "utf8");
+  } catch (error) {
+    throw new CliError(`cannot read ${file === "-" ? "standard input" : file}: ${(error as NodeJS.ErrnoException).code ?? "error"}`);
+  }
+}
+
+function parseExpiry(value: string | undefined): Date | null {
+  if (value === undefined) return null;
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const date = match ? new Date(Date.UTC(+match[1]!, +match[2]! - 1, +match[3]!)) : null;
+  if (!date || date.toISOString().slice(0, 10) !== value) throw new CliError(`--expires must be a date as YYYY-MM-DD (got ${value})`);
+  return date;
+}
+
+function status(key: { revokedAt: Date | null; expiresAt: Date | null }): string {
+  if (key.revokedAt) return "revoked";
+  if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) return "expired";
+  return "active";
+}
+
+export function registerKeyCommands(program: Command): void {
+  const keys = program.command("keys").description("manage SSH public keys");
+  keys
+    .command("add <username> <file>")
+    .description("store a public key for a user (file may be - for standard input); prints its fingerprint")
+    .option("--comment <text>", "a name for the key (default: the comment in the key file)")
+    .option("--expires <date>", "refuse the key from this date on (YYYY-MM-DD, UTC)")
+    .action(async (username: string, file: string, opts: { comment?: string; expires?: string }) => {
+      const text = readKeyText(file);
+      const expiresAt = parseExpiry(opts.expires);
+      const key = await withStore((s) => s.directory.addKey(username, text, { comment: opts.comment, expiresAt }));
+      process.stdout.write(`${key.fingerprintSha256}\n`);
+    });
+  keys
+    .command("list [username]")
+    .description("list keys, of one user or of everyone")
+    .option("--json", "print JSON")
+    .action(async (username: string | undefined, opts: { json?: boolean }) => {
+      const list = await withStore((s) => s.directory.listKeys(username));
+      if (opts.json) return printJson(list.map((k) => ({ ...k, status: status(k) })));
+      printTable([
+        ["USER", "TYPE", "BITS", "FINGERPRINT", "STATUS", "LAST USED", "COMMENT"],
+        ...list.map((k) => [
+          k.username,
+          k.type,
+          String(k.bits),
+          k.fingerprintSha256,
+          status(k),
+          k.lastUsedAt ? `${k.lastUsedAt.toISOString()} ${k.lastUsedScheme ?? ""}` : "never",
+          k.comment,
+        ]),
+      ]);
+    });
+  keys
+    .command("revoke <fingerprint>")
+    .description("refuse a key from now on, keeping its record")
+    .option("--reason <text>", "why the key is revoked")
+    .action(async (fingerprint: string, opts: { reason?: string }) => {
+      const key = await withStore((s) => s.directory.revokeKey(fingerprint, opts.reason));
+      process.stdout.write(`revoked ${key.fingerprintSha256} of ${key.username}\n`);
+    });
+  keys
+    .command("remove <fingerprint>")
+    .description("delete a key")
+    .action(async (fingerprint: string) => {
+      const key = await withStore((s) => s.directory.removeKey(fingerprint));
+      process.stdout.write(`removed ${key.fingerprintSha256} of ${key.username}\n`);
+    });
+}

@@ -1,0 +1,56 @@
+import type { Command } from "commander";
+import { createJwtAuthorization } from "../../client/index.js";
+import { CliError } from "../errors.js";
+import { addSignerOptions, signerFrom, type SignerOptions } from "../signer-options.js";
+
+interface RequestOptions extends SignerOptions {
+  scheme: string;
+  method: string;
+  data?: string;
+  header?: string[];
+  include?: boolean;
+}
+
+export function registerRequestCommand(program: Command): void {
+  addSignerOptions(program.command("request <url>").description("make an authenticated HTTP request and print the response"))
+    .option("--scheme <scheme>", "jwt", "jwt")
+    .option("-X, --method <method>", "HTTP method", "GET")
+    .option("-d, --data <body>", "request body")
+    .option("-H, --header <header...>", "extra request header(s), 'Name: value'")
+    .option("-i, --include", "print the status line and response headers")
+    .action(async (url: string, opts: RequestOptions) => {
+      if (opts.scheme !== "jwt") throw new CliError(`unknown scheme ${opts.scheme}; available: jwt`);
+      let target: URL;
+      try {
+        target = new URL(url);
+      } catch {
+        throw new CliError(`not a URL: ${url}`);
+      }
+      const headers = new Headers();
+      for (const line of opts.header ?? []) {
+        const colon = line.indexOf(":");
+        if (colon <= 0) throw new CliError(`--header must be 'Name: value' (got ${line})`);
+        headers.set(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
+      }
+      const signer = await signerFrom(opts);
+      try {
+        headers.set("authorization", await createJwtAuthorization({ signer, username: opts.user }));
+      } finally {
+        signer.close();
+      }
+      let response: Response;
+      try {
+        response = await fetch(target, { method: opts.method.toUpperCase(), headers, body: opts.data });
+      } catch (error) {
+        throw new CliError(`request failed: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`);
+      }
+      if (opts.include) {
+        process.stdout.write(`HTTP ${response.status} ${response.statusText}\n`);
+        response.headers.forEach((value, name) => process.stdout.write(`${name}: ${value}\n`));
+        process.stdout.write("\n");
+      }
+      const body = await response.text();
+      process.stdout.write(body.endsWith("\n") || body === "" ? body : `${body}\n`);
+      if (!response.ok) throw new CliError(`HTTP ${response.status}`, 22);
+    });
+}

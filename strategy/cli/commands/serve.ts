@@ -1,0 +1,41 @@
+import type { Server } from "node:http";
+import type { Command } from "commander";
+import { createDemoApp } from "../../server/demo-app.js";
+import { SshKeyStrategy } from "../../strategy.js";
+import { openPrismaStore } from "../../store/prisma/store.js";
+import { CliError } from "../errors.js";
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command("serve")
+    .description("migrate the database and run the demo server (/whoami, /healthz)")
+    .option("--host <host>", "address to listen on (default HOST or 127.0.0.1)")
+    .option("--port <port>", "port to listen on (default PORT or 3000)")
+    .action(async (opts: { host?: string; port?: string }) => {
+      const host = opts.host ?? process.env.HOST ?? "127.0.0.1";
+      const port = Number(opts.port ?? process.env.PORT ?? 3000);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`invalid port ${opts.port ?? process.env.PORT}`);
+      const store = await openPrismaStore();
+      const app = createDemoApp({ strategy: new SshKeyStrategy({ store }) });
+      const server: Server = await new Promise((resolve, reject) => {
+        const s = app.listen(port, host, () => resolve(s)).once("error", reject);
+      });
+      const address = server.address();
+      const shownPort = typeof address === "object" && address ? address.port : port;
+      process.stdout.write(`passport-sshkey listening on http://${host}:${shownPort} (database: ${store.database.provider})\n`);
+      const shutdown = () => {
+        server.close();
+        server.closeAllConnections();
+        // Buffered last-used updates and events are written before exiting.
+        store.close().then(
+          () => process.exit(0),
+          (error) => {
+            console.error(error);
+            process.exit(1);
+          },
+        );
+      };
+      process.once("SIGTERM", shutdown);
+      process.once("SIGINT", shutdown);
+    });
+}

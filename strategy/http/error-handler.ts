@@ -1,0 +1,30 @@
+import type { ErrorRequestHandler } from "express";
+import { errorBody } from "./error-response.js";
+import { authFailureOf } from "./failure.js";
+
+/**
+ * Express error handler that answers every failure as `{"error":{"code","message"}}`.
+ * Use it with `passport.authenticate("sshkey", { session: false, failWithError: true })`
+ * to get SshKeyStrategy's precise failure code instead of passport's plain-text body.
+ * Errors that carry a 4xx status (body parsers, for example) keep it; anything else is
+ * a 500 whose details go to `log`, never to the client.
+ */
+export function sshkeyErrorHandler(options: { log?: (error: unknown) => void } = {}): ErrorRequestHandler {
+  const log = options.log ?? ((error: unknown) => console.error(error));
+  return (error, req, res, next) => {
+    if (res.headersSent) return next(error);
+    const failure = authFailureOf(req);
+    if (failure) {
+      res.status(failure.status).json(errorBody(failure.code, failure.message));
+      return;
+    }
+    const status = typeof error?.status === "number" ? error.status : typeof error?.statusCode === "number" ? error.statusCode : 500;
+    if (status >= 400 && status < 500) {
+      const code = typeof error.type === "string" ? error.type.replace(/\./g, "_") : "bad_request";
+      res.status(status).json(errorBody(code, error.expose === false ? "bad request" : String(error.message ?? "bad request")));
+      return;
+    }
+    log(error);
+    res.status(500).json(errorBody("internal_error", "internal error"));
+  };
+}

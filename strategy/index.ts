@@ -1,0 +1,20 @@
+// Public API of passport-sshkey. Anything not exported here is internal.
+export { SshKeyStrategy } from "./strategy.js";
+export type { SshKeyStrategyOptions, SshKeyAuthInfo, StrategyStore, VerifyCallback, VerifyDone } from "./strategy.js";
+export { AuthError, authErrorCodes, isAuthError } from "./errors.js";
+export type { AuthErrorCode } from "./errors.js";
+export { statusForCode } from "./http/error-response.js";
+export { sshkeyErrorHandler } from "./http/error-handler.js";
+export { authFailureOf } from "./http/failure.js";
+export type { AuthFailure } from "./http/failure.js";
+export { parseAuthorization } from "./http/authorization.js";
+export type { AuthScheme, SchemeContext, SchemeName, Verified } from "./schemes/scheme.js";
+export { createJwtScheme } from "./schemes/jwt/scheme.js";
+export type { JwtSchemeOptions } from "./schemes/jwt/scheme.js";
+export type { EventSink, KeyCandidate, KeyStore, ReplayStore, StoredKey, StoredUser, AuthEventRecord } from "./store/ports.js";
+export { openPrismaStore } from "./store/prisma/store.js";
+export type { PrismaStore, PrismaStoreOptions } from "./store/prisma/store.js";
+export { migrateDatabase } from "./store/prisma/migrate.js";
+export { PrismaDirectory, DirectoryError } from "./store/prisma/directory.js";
+export { createDemoApp } from "./server/demo-app.js";
+export * from "./keys/index.js";

@@ -1,0 +1,68 @@
+import crypto from "node:crypto";
+import { AuthError } from "../../errors.js";
+import type { KeyCandidate } from "../../store/ports.js";
+import { findSigningKey } from "../candidates.js";
+import type { AuthScheme, SchemeContext, Verified } from "../scheme.js";
+import { lookupJwsAlgorithm } from "./algorithms.js";
+import { checkClaims } from "./claims.js";
+import { decodeJwt, type UnverifiedJwt } from "./decode.js";
+import { verifyJwsSignature } from "./verify-signature.js";
+
+export interface JwtSchemeOptions {
+  /** Accepted |now − time| in seconds, inclusive (asymmetric-jwt-auth's TIMESTAMP_TOLERANCE; default 20). */
+  toleranceSeconds?: number;
+  /** Scheme word in the Authorization header (asymmetric-jwt-auth's AUTH_METHOD; default "JWT"). */
+  authMethod?: string;
+  /** Refuse replayed (username, time, nonce) triples (default true). */
+  replayProtection?: boolean;
+  realm?: string;
+}
+
+async function candidatesFor(jwt: UnverifiedJwt, ctx: SchemeContext): Promise<KeyCandidate[]> {
+  const username = jwt.untrustedUsername;
+  if (jwt.untrustedKid) {
+    const byKid = await ctx.keys.findByKid(jwt.untrustedKid);
+    if (byKid && byKid.user.username === username) return [byKid];
+  }
+  // No kid, or one we do not know: like upstream, try every key of the claimed user.
+  const byUser = await ctx.keys.findByUsername(username);
+  return byUser ? byUser.keys.map((key) => ({ key, user: byUser.user })) : [];
+}
+
+/** asymmetric-jwt-auth: `Authorization: JWT <jws>` with claims username, time and nonce. */
+export function createJwtScheme(options: JwtSchemeOptions = {}): AuthScheme {
+  const tolerance = options.toleranceSeconds ?? 20;
+  const word = (options.authMethod ?? "JWT").toLowerCase();
+  const replayProtection = options.replayProtection ?? true;
+  return {
+    name: "jwt",
+    challenge: `${options.authMethod ?? "JWT"} realm="${options.realm ?? "passport-sshkey"}"`,
+    claims: (w) => w === word,
+    async verify(credential: string, ctx: SchemeContext): Promise<Verified> {
+      const jwt = decodeJwt(credential);
+      ctx.noteUntrustedUsername(jwt.untrustedUsername);
+      const algorithm = lookupJwsAlgorithm(jwt.alg);
+      if (!algorithm) throw new AuthError("alg_not_allowed", `JWT algorithm ${JSON.stringify(jwt.alg.slice(0, 20))} is not accepted`);
+
+      const candidates = await candidatesFor(jwt, ctx);
+      if (candidates.length === 0) throw new AuthError("unknown_key", "no key is registered for this user");
+      const sameType = candidates.filter((c) => c.key.parsed.type === algorithm.keyType);
+      if (sameType.length === 0) {
+        throw new AuthError("alg_not_allowed", `${algorithm.name} cannot be verified with this user's ${candidates[0]!.key.parsed.type} key`);
+      }
+      const nowMs = ctx.now();
+      const signer = findSigningKey(sameType, nowMs, (c) => verifyJwsSignature(jwt, c.key.parsed.keyObject, algorithm));
+      if (!signer) throw new AuthError("bad_signature", "the JWT signature does not match any key of this user");
+
+      const claims = checkClaims(jwt.claims, nowMs, tolerance);
+      if (replayProtection) {
+        const id = crypto.createHash("sha256").update(JSON.stringify([claims.username, claims.time, claims.nonce])).digest("hex");
+        const expiresAt = new Date((claims.time + tolerance + 1) * 1000);
+        if (!(await ctx.replay.consume("jwt", id, expiresAt))) {
+          throw new AuthError("replayed", "this JWT (username, time, nonce) was already used");
+        }
+      }
+      return { ...signer, scheme: "jwt" };
+    },
+  };
+}

@@ -1,0 +1,173 @@
+import { parseKeyPaste } from "../../keys/index.js";
+import type { ParsedPublicKey } from "../../keys/types.js";
+import type { Prisma } from "./client.js";
+
+/** A management operation refused because of its input or the current state. */
+export class DirectoryError extends Error {
+  override readonly name = "DirectoryError";
+  constructor(
+    readonly code: "not_found" | "conflict" | "invalid",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface UserRecord {
+  id: string;
+  username: string;
+  isAdmin: boolean;
+  disabled: boolean;
+  createdAt: Date;
+}
+
+export interface KeyRecord {
+  id: string;
+  userId: string;
+  username: string;
+  type: string;
+  bits: number;
+  openssh: string;
+  fingerprintSha256: string;
+  fingerprintMd5: string;
+  kid: string;
+  comment: string;
+  createdAt: Date;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  lastUsedIp: string | null;
+  lastUsedScheme: string | null;
+  useCount: number;
+  revokedAt: Date | null;
+  revokedReason: string | null;
+}
+
+const usernamePattern = /^[\p{L}\p{N}._@+'-]{1,64}$/u;
+
+/** Notified after a key or user changes, so caches elsewhere can drop what they hold. */
+export type ChangeListener = (change: { kind: "key" | "user"; id: string }) => void;
+
+/** The write side of users and keys, shared by the CLI and the admin API. */
+export class PrismaDirectory {
+  private readonly listeners: ChangeListener[] = [];
+
+  constructor(private readonly prisma: Prisma) {}
+
+  onChange(listener: ChangeListener): void {
+    this.listeners.push(listener);
+  }
+
+  private changed(kind: "key" | "user", id: string): void {
+    for (const listener of this.listeners) listener({ kind, id });
+  }
+
+  async addUser(username: string, options: { isAdmin?: boolean } = {}): Promise<UserRecord> {
+    if (!usernamePattern.test(username)) {
+      throw new DirectoryError("invalid", "usernames are 1–64 letters, digits or . _ @ + ' -");
+    }
+    if (await this.prisma.user.findUnique({ where: { username } })) {
+      throw new DirectoryError("conflict", `user ${username} already exists`);
+    }
+    return this.prisma.user.create({ data: { username, isAdmin: options.isAdmin ?? false } });
+  }
+
+  async findUser(username: string): Promise<UserRecord> {
+    const user = await this.prisma.user.findUnique({ where: { username } });
+    if (!user) throw new DirectoryError("not_found", `no user ${username}`);
+    return user;
+  }
+
+  listUsers(): Promise<UserRecord[]> {
+    return this.prisma.user.findMany({ orderBy: { username: "asc" } });
+  }
+
+  async setUserFlags(username: string, flags: { isAdmin?: boolean; disabled?: boolean }): Promise<UserRecord> {
+    const user = await this.findUser(username);
+    const updated = await this.prisma.user.update({ where: { id: user.id }, data: flags });
+    this.changed("user", user.id);
+    return updated;
+  }
+
+  /** Stores one public key for `username`. The key text may be in any format the codec reads. */
+  async addKey(
+    username: string,
+    text: string,
+    options: { comment?: string; expiresAt?: Date | null } = {},
+  ): Promise<KeyRecord> {
+    const user = await this.findUser(username);
+    const entries = parseKeyPaste(text);
+    if (entries.length !== 1) {
+      throw new DirectoryError("invalid", entries.length === 0 ? "no public key found" : `expected one key, found ${entries.length}`);
+    }
+    const entry = entries[0]!;
+    if (!entry.ok) throw new DirectoryError("invalid", entry.problem.message);
+    return this.insertKey(user.id, entry.key, options);
+  }
+
+  async insertKey(
+    userId: string,
+    key: ParsedPublicKey,
+    options: { comment?: string; expiresAt?: Date | null },
+  ): Promise<KeyRecord> {
+    const existing = await this.prisma.publicKey.findUnique({ where: { fingerprintSha256: key.fingerprintSha256 } });
+    if (existing) throw new DirectoryError("conflict", `key ${key.fingerprintSha256} is already registered`);
+    const row = await this.prisma.publicKey.create({
+      data: {
+        userId,
+        type: key.type,
+        bits: key.bits,
+        openssh: key.openssh,
+        fingerprintSha256: key.fingerprintSha256,
+        fingerprintMd5: key.fingerprintMd5,
+        kid: key.kid,
+        crtauthFingerprint: key.crtauthFingerprint,
+        comment: (options.comment ?? key.comment).slice(0, 200),
+        expiresAt: options.expiresAt ?? null,
+      },
+      include: { user: true },
+    });
+    return toKeyRecord(row);
+  }
+
+  async listKeys(username?: string): Promise<KeyRecord[]> {
+    const where = username ? { userId: (await this.findUser(username)).id } : {};
+    const rows = await this.prisma.publicKey.findMany({
+      where,
+      include: { user: true },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    });
+    return rows.map(toKeyRecord);
+  }
+
+  async findKey(fingerprintSha256: string): Promise<KeyRecord> {
+    const normalised = fingerprintSha256.startsWith("SHA256:") ? fingerprintSha256 : `SHA256:${fingerprintSha256}`;
+    const row = await this.prisma.publicKey.findUnique({ where: { fingerprintSha256: normalised }, include: { user: true } });
+    if (!row) throw new DirectoryError("not_found", `no key with fingerprint ${normalised}`);
+    return toKeyRecord(row);
+  }
+
+  async revokeKey(fingerprintSha256: string, reason?: string): Promise<KeyRecord> {
+    const key = await this.findKey(fingerprintSha256);
+    if (key.revokedAt) return key;
+    const row = await this.prisma.publicKey.update({
+      where: { id: key.id },
+      data: { revokedAt: new Date(), revokedReason: reason?.slice(0, 500) ?? null },
+      include: { user: true },
+    });
+    this.changed("key", key.id);
+    return toKeyRecord(row);
+  }
+
+  async removeKey(fingerprintSha256: string): Promise<KeyRecord> {
+    const key = await this.findKey(fingerprintSha256);
+    await this.prisma.publicKey.delete({ where: { id: key.id } });
+    this.changed("key", key.id);
+    return key;
+  }
+}
+
+function toKeyRecord(row: Omit<KeyRecord, "username"> & { user: { username: string } }): KeyRecord {
+  const { user, crtauthFingerprint: _ignored, ...rest } = row as typeof row & { crtauthFingerprint?: unknown };
+  return { ...rest, username: user.username };
+}
+

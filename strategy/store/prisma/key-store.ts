@@ -1,0 +1,85 @@
+import { parsePublicKey } from "../../keys/index.js";
+import type { ParsedPublicKey } from "../../keys/types.js";
+import type { KeyCandidate, KeyStore, StoredKey, StoredUser } from "../ports.js";
+import type { Prisma } from "./client.js";
+
+interface KeyRow {
+  id: string;
+  userId: string;
+  openssh: string;
+  comment: string;
+  createdAt: Date;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+}
+
+interface UserRow {
+  id: string;
+  username: string;
+  isAdmin: boolean;
+  disabled: boolean;
+}
+
+export function toStoredUser(row: UserRow): StoredUser {
+  return { id: row.id, username: row.username, isAdmin: row.isAdmin, disabled: row.disabled };
+}
+
+/**
+ * Parsing a key and importing it into node:crypto costs far more than the row lookup,
+ * and a stored key's text never changes, so parsed keys are kept by their text.
+ */
+export class ParsedKeyCache {
+  private readonly entries = new Map<string, ParsedPublicKey>();
+  constructor(private readonly capacity = 10_000) {}
+
+  get(openssh: string): ParsedPublicKey {
+    const hit = this.entries.get(openssh);
+    if (hit) {
+      this.entries.delete(openssh);
+      this.entries.set(openssh, hit);
+      return hit;
+    }
+    const parsed = parsePublicKey(openssh);
+    this.entries.set(openssh, parsed);
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    return parsed;
+  }
+}
+
+/** KeyStore over Prisma: one indexed query per lookup. */
+export class PrismaKeyStore implements KeyStore {
+  constructor(
+    private readonly prisma: Prisma,
+    private readonly parsed = new ParsedKeyCache(),
+  ) {}
+
+  private toStoredKey(row: KeyRow): StoredKey {
+    return {
+      id: row.id,
+      userId: row.userId,
+      comment: row.comment,
+      createdAt: row.createdAt,
+      expiresAt: row.expiresAt,
+      revokedAt: row.revokedAt,
+      parsed: this.parsed.get(row.openssh),
+    };
+  }
+
+  async findByKid(kid: string): Promise<KeyCandidate | null> {
+    const row = await this.prisma.publicKey.findUnique({ where: { kid }, include: { user: true } });
+    return row ? { key: this.toStoredKey(row), user: toStoredUser(row.user) } : null;
+  }
+
+  async findByFingerprint(fingerprintSha256: string): Promise<KeyCandidate | null> {
+    const row = await this.prisma.publicKey.findUnique({ where: { fingerprintSha256 }, include: { user: true } });
+    return row ? { key: this.toStoredKey(row), user: toStoredUser(row.user) } : null;
+  }
+
+  async findByUsername(username: string): Promise<{ user: StoredUser; keys: StoredKey[] } | null> {
+    const row = await this.prisma.user.findUnique({
+      where: { username },
+      include: { keys: { orderBy: { createdAt: "desc" } } },
+    });
+    return row ? { user: toStoredUser(row), keys: row.keys.map((k) => this.toStoredKey(k)) } : null;
+  }
+}

@@ -1,0 +1,193 @@
+import type { Request } from "express";
+import { Strategy } from "passport-strategy";
+import { AuthError, isAuthError, type AuthErrorCode } from "./errors.js";
+import { parseAuthorization } from "./http/authorization.js";
+import { challengeErrorFor, statusForCode } from "./http/error-response.js";
+import { recordFailure, rememberFailure } from "./http/failure.js";
+import type { AuthScheme, SchemeName, Verified } from "./schemes/scheme.js";
+import { createJwtScheme, type JwtSchemeOptions } from "./schemes/jwt/scheme.js";
+import type { EventSink, KeyStore, ReplayStore, StoredUser } from "./store/ports.js";
+import { openPrismaStore } from "./store/prisma/store.js";
+
+/** What the strategy reads keys from and writes outcomes to. */
+export interface StrategyStore {
+  keys: KeyStore;
+  replay: ReplayStore;
+  events: EventSink;
+}
+
+/** Passed to passport as `info` on success. */
+export interface SshKeyAuthInfo {
+  scheme: SchemeName;
+  /** SHA256 fingerprint of the key that signed the credential. */
+  fingerprint: string;
+  keyId: string;
+  keyType: string;
+  keyComment: string;
+}
+
+export type VerifyDone = (error: unknown, user?: Express.User | false, info?: unknown) => void;
+/** Passport-style hook: map the stored user to the application's user, or refuse with `done(null, false)`. */
+export type VerifyCallback = (user: StoredUser, info: SshKeyAuthInfo, done: VerifyDone) => void;
+
+export interface SshKeyStrategyOptions {
+  /** Storage; default: the Prisma store on DATABASE_URL or ./data/passport-sshkey.db, migrated on first use. */
+  store?: StrategyStore | Promise<StrategyStore>;
+  /** Enabled schemes, by name or as scheme objects (default: every built-in scheme). */
+  schemes?: readonly (SchemeName | AuthScheme)[];
+  /** Clock tolerance of the JWT scheme in seconds (default 20, as asymmetric-jwt-auth). */
+  clockToleranceSeconds?: number;
+  jwt?: JwtSchemeOptions;
+  /** realm="…" in WWW-Authenticate challenges. */
+  realm?: string;
+  /** Milliseconds since the epoch; for tests. */
+  now?: () => number;
+  /** Strategy name for passport.authenticate (default "sshkey"). */
+  name?: string;
+}
+
+const optionNames = new Set(["store", "schemes", "clockToleranceSeconds", "jwt", "realm", "now", "name"]);
+
+function builtInScheme(name: SchemeName, options: SshKeyStrategyOptions): AuthScheme {
+  switch (name) {
+    case "jwt":
+      return createJwtScheme({ realm: options.realm, toleranceSeconds: options.clockToleranceSeconds, ...options.jwt });
+    default:
+      throw new TypeError(`scheme ${name} is not available in this build`);
+  }
+}
+
+const defaultSchemes: readonly SchemeName[] = ["jwt"];
+
+/**
+ * Passport strategy `sshkey`: authenticates a request by a credential signed with an
+ * SSH key stored for the user.
+ *
+ * @example
+ * passport.use(new SshKeyStrategy());
+ * app.get("/whoami", passport.authenticate("sshkey", { session: false }), (req, res) => res.json(req.user));
+ */
+export class SshKeyStrategy extends Strategy {
+  name: string;
+  readonly schemes: readonly AuthScheme[];
+  private storePromise: Promise<StrategyStore> | null;
+  private readonly now: () => number;
+  private readonly verifyCallback: VerifyCallback | undefined;
+
+  constructor(verify?: VerifyCallback);
+  constructor(options?: SshKeyStrategyOptions, verify?: VerifyCallback);
+  constructor(optionsOrVerify?: SshKeyStrategyOptions | VerifyCallback, verify?: VerifyCallback) {
+    super();
+    const options = typeof optionsOrVerify === "function" ? {} : (optionsOrVerify ?? {});
+    this.verifyCallback = typeof optionsOrVerify === "function" ? optionsOrVerify : verify;
+    if (typeof options !== "object") throw new TypeError("SshKeyStrategy options must be an object");
+    for (const key of Object.keys(options)) {
+      if (!optionNames.has(key)) throw new TypeError(`SshKeyStrategy: unknown option ${JSON.stringify(key)}`);
+    }
+    if (this.verifyCallback !== undefined && typeof this.verifyCallback !== "function") {
+      throw new TypeError("SshKeyStrategy: verify must be a function");
+    }
+    this.name = options.name ?? "sshkey";
+    this.now = options.now ?? Date.now;
+    this.schemes = (options.schemes ?? defaultSchemes).map((s) => (typeof s === "string" ? builtInScheme(s, options) : s));
+    if (this.schemes.length === 0) throw new TypeError("SshKeyStrategy: at least one scheme must be enabled");
+    this.storePromise = options.store ? Promise.resolve(options.store) : null;
+  }
+
+  /** The store in use, opening the default one on first call. */
+  store(): Promise<StrategyStore> {
+    this.storePromise ??= openPrismaStore({ now: this.now });
+    return this.storePromise;
+  }
+
+  override authenticate(req: Request): void {
+    this.run(req).catch((error: unknown) => this.error(error instanceof Error ? error : new Error(String(error))));
+  }
+
+  private challengeFor(scheme: AuthScheme | null, error: AuthError): string {
+    const attributes = `error="${challengeErrorFor(error.code)}", error_description="${error.message.replace(/["\\]/g, "")}"`;
+    if (scheme) return `${scheme.challenge}, ${attributes}`;
+    return this.schemes.map((s) => s.challenge).join(", ");
+  }
+
+  private refuse(req: Request, scheme: AuthScheme | null, error: AuthError): void {
+    const status = statusForCode(error.code, scheme?.alwaysUnauthorized);
+    rememberFailure(req, { code: error.code, message: error.message, status });
+    this.fail(this.challengeFor(scheme, error), status);
+  }
+
+  private async run(req: Request): Promise<void> {
+    const header = parseAuthorization(req.headers.authorization);
+    if (header.kind === "none") {
+      return this.refuse(req, null, new AuthError("missing_credentials", "this request needs an Authorization header signed with an SSH key"));
+    }
+    if (header.kind === "too_large") return this.refuse(req, null, new AuthError("credentials_too_large", "the Authorization header is too large"));
+    const scheme =
+      header.kind === "credential"
+        ? this.schemes.find((s) => s.claims(header.word, header.credential))
+        : this.schemes.find((s) => header.word !== undefined && s.claims(header.word, ""));
+    if (header.kind === "malformed") {
+      return this.refuse(req, scheme ?? null, new AuthError("malformed_header", `malformed Authorization header: ${header.reason}`));
+    }
+    if (!scheme) {
+      return this.refuse(req, null, new AuthError("unsupported_scheme", `the Authorization scheme ${JSON.stringify(header.word.slice(0, 20))} is not accepted here`));
+    }
+
+    const store = await this.store();
+    let untrustedUsername: string | null = null;
+    let verified: Verified;
+    try {
+      verified = await scheme.verify(header.credential, {
+        req,
+        keys: store.keys,
+        replay: store.replay,
+        now: this.now,
+        noteUntrustedUsername: (username) => (untrustedUsername = username),
+      });
+    } catch (error) {
+      if (!isAuthError(error)) throw error;
+      recordFailure(store.events, req, scheme.name, error.code, untrustedUsername, this.now());
+      return this.refuse(req, scheme, error);
+    }
+    await this.succeed(req, store, scheme, verified);
+  }
+
+  private async succeed(req: Request, store: StrategyStore, scheme: AuthScheme, verified: Verified): Promise<void> {
+    const info: SshKeyAuthInfo = {
+      scheme: verified.scheme,
+      fingerprint: verified.key.parsed.fingerprintSha256,
+      keyId: verified.key.id,
+      keyType: verified.key.parsed.type,
+      keyComment: verified.key.comment,
+    };
+    const record = (outcome: "success" | "failure", errorCode: AuthErrorCode | null) =>
+      store.events.record({
+        at: new Date(this.now()),
+        scheme: verified.scheme,
+        outcome,
+        errorCode,
+        userId: verified.user.id,
+        username: verified.user.username,
+        keyId: verified.key.id,
+        ip: req.ip ?? null,
+        userAgent: req.get("user-agent")?.slice(0, 300) ?? null,
+      });
+    if (!this.verifyCallback) {
+      record("success", null);
+      return this.success(verified.user, info);
+    }
+    const user = await new Promise<Express.User | false>((resolve, reject) => {
+      try {
+        this.verifyCallback!(verified.user, info, (error, result) => (error ? reject(error) : resolve(result ?? false)));
+      } catch (error) {
+        reject(error);
+      }
+    });
+    if (!user) {
+      record("failure", "rejected");
+      return this.refuse(req, scheme, new AuthError("rejected", "the application refused this user"));
+    }
+    record("success", null);
+    this.success(user, info);
+  }
+}
