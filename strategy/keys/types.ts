@@ -1,4 +1,5 @@
 import type { KeyObject } from "node:crypto";
+import type { KeyProblemCode } from "./errors.js";
 
 /** SSH key type names this project accepts (policy.ts says which are allowed to be stored). */
 export type SshKeyType = "ssh-rsa" | "ssh-ed25519" | "ecdsa-sha2-nistp256" | "ecdsa-sha2-nistp384" | "ecdsa-sha2-nistp521";
@@ -28,3 +29,8 @@ export interface ParsedPublicKey {
   /** node:crypto key, ready for crypto.verify. */
   keyObject: KeyObject;
 }
+
+/** One key found in a paste: parsed, or the reason it was refused, with the line it starts on (1-based). */
+export type KeyPasteEntry =
+  | { ok: true; key: ParsedPublicKey; source: { line: number } }
+  | { ok: false; problem: { code: KeyProblemCode; message: string }; source: { line: number } };

@@ -1,0 +1,180 @@
+import { parsePublicKey, parsePublicKeyBlob } from "../keys/index.js";
+import type { ParsedPublicKey } from "../keys/types.js";
+import { AgentConnection, SSH_AGENT_RSA_SHA2_256, SSH_AGENT_RSA_SHA2_512, type AgentConnectionOptions } from "./agent-protocol.js";
+import { AgentError } from "./errors.js";
+import {
+  ecCurveInfo,
+  fixedLength,
+  rsaModulusBytes,
+  verifyNormalised,
+  type ClientRsaHash,
+  type ClientSigner,
+} from "./signature.js";
+import { SshReader } from "./ssh-wire.js";
+
+export interface AgentOptions {
+  /** The agent's unix socket; default `process.env.SSH_AUTH_SOCK`. */
+  socketPath?: string | undefined;
+  /** Per-request timeout in ms (the agent may wait for a confirmation); default 60 000. */
+  timeoutMs?: number;
+}
+
+export interface AgentSignerOptions extends AgentOptions {
+  /** Pick the key whose `SHA256:…` fingerprint (as `ssh-add -l` prints it) matches. */
+  fingerprint?: string;
+  /** Pick the key equal to this public key (parsed, or OpenSSH/PEM text). */
+  publicKey?: ParsedPublicKey | string;
+}
+
+/**
+ * The keys the agent holds that we can sign with (RSA, Ed25519, ECDSA P-256/384/521), in
+ * the agent's order. Certificates, DSA, security-key (sk-*) keys and keys refused by policy
+ * are left out.
+ */
+export async function listAgentKeys(options: AgentOptions = {}): Promise<ParsedPublicKey[]> {
+  const conn = new AgentConnection(connectionOptions(options));
+  try {
+    return await usableIdentities(conn);
+  } finally {
+    conn.close();
+  }
+}
+
+/**
+ * A Signer backed by a key held in the running ssh-agent. With neither `fingerprint` nor
+ * `publicKey` the first usable key is taken (the agent's order, as ssh does).
+ *
+ * Throws AgentError: `agent_unavailable`, `key_not_in_agent`; `sign()` may also throw
+ * `agent_refused`, `agent_protocol_error`, `agent_timeout`, `agent_unavailable`.
+ */
+export async function agentSigner(options: AgentSignerOptions = {}): Promise<ClientSigner> {
+  let wanted: ParsedPublicKey | null = null;
+  if (options.publicKey !== undefined) {
+    wanted = typeof options.publicKey === "string" ? parsePublicKey(options.publicKey) : options.publicKey;
+  }
+  const wantedFingerprint = options.fingerprint === undefined ? null : normaliseFingerprint(options.fingerprint);
+
+  const conn = new AgentConnection(connectionOptions(options));
+  try {
+    const keys = await usableIdentities(conn);
+    const match = keys.find(
+      (k) =>
+        (wanted === null || k.blob.equals(wanted.blob)) &&
+        (wantedFingerprint === null || k.fingerprintSha256 === wantedFingerprint),
+    );
+    if (!match) {
+      const which = wantedFingerprint ?? wanted?.fingerprintSha256 ?? null;
+      throw new AgentError(
+        "key_not_in_agent",
+        which ? `the ssh-agent does not hold key ${which}` : "the ssh-agent holds no usable key (RSA, Ed25519, ECDSA)",
+        { fingerprint: which, agentKeys: keys.map((k) => k.fingerprintSha256) },
+      );
+    }
+    return new AgentSigner(conn, match);
+  } catch (err) {
+    conn.close();
+    throw err;
+  }
+}
+
+function connectionOptions(options: AgentOptions): AgentConnectionOptions {
+  const out: AgentConnectionOptions = { socketPath: options.socketPath };
+  if (options.timeoutMs !== undefined) out.timeoutMs = options.timeoutMs;
+  return out;
+}
+
+async function usableIdentities(conn: AgentConnection): Promise<ParsedPublicKey[]> {
+  const ids = await conn.requestIdentities();
+  const keys: ParsedPublicKey[] = [];
+  for (const id of ids) {
+    try {
+      keys.push(parsePublicKeyBlob(id.blob, id.comment));
+    } catch {
+      // Unsupported type, certificate or policy refusal: not a key we can sign with.
+    }
+  }
+  return keys;
+}
+
+function normaliseFingerprint(fp: string): string {
+  if (typeof fp !== "string") throw new TypeError("agentSigner: fingerprint must be a string");
+  const body = fp.trim().replace(/^SHA256:/i, "").replace(/=+$/, "");
+  return `SHA256:${body}`;
+}
+
+const RSA_FLAVOURS: Record<"sha1" | "sha256" | "sha512", { flags: number; algorithm: string }> = {
+  sha1: { flags: 0, algorithm: "ssh-rsa" },
+  sha256: { flags: SSH_AGENT_RSA_SHA2_256, algorithm: "rsa-sha2-256" },
+  sha512: { flags: SSH_AGENT_RSA_SHA2_512, algorithm: "rsa-sha2-512" },
+};
+
+class AgentSigner implements ClientSigner {
+  readonly source = "agent" as const;
+  /** The agent protocol has flags for SHA-1, SHA-256 and SHA-512 only. */
+  readonly rsaHashes: readonly ClientRsaHash[];
+
+  constructor(
+    private readonly conn: AgentConnection,
+    readonly publicKey: ParsedPublicKey,
+  ) {
+    this.rsaHashes = publicKey.type === "ssh-rsa" ? ["sha1", "sha256", "sha512"] : [];
+  }
+
+  async sign(data: Buffer, options: { rsaHash?: ClientRsaHash } = {}): Promise<Buffer> {
+    if (!Buffer.isBuffer(data)) throw new TypeError("sign: data must be a Buffer");
+    const key = this.publicKey;
+    let flags = 0;
+    let expected: string = key.type;
+    const rsaHash = options.rsaHash ?? "sha256";
+    if (key.type === "ssh-rsa") {
+      if (rsaHash === "sha384" || !Object.hasOwn(RSA_FLAVOURS, rsaHash)) {
+        throw new TypeError(`ssh-agent cannot make RSA signatures with ${String(rsaHash)}`);
+      }
+      ({ flags, algorithm: expected } = RSA_FLAVOURS[rsaHash]);
+    }
+
+    const sig = await this.conn.sign(key.blob, data, flags);
+    if (sig.algorithm !== expected) {
+      // e.g. an old agent that ignores the SHA-2 flags and answers ssh-rsa.
+      throw new AgentError("agent_protocol_error", `ssh-agent signed with ${sig.algorithm}, expected ${expected}`, {
+        algorithm: sig.algorithm,
+        expected,
+      });
+    }
+    let out: Buffer;
+    try {
+      out = normaliseSignature(key, sig.blob);
+    } catch {
+      throw new AgentError("agent_protocol_error", `malformed ${sig.algorithm} signature from ssh-agent`);
+    }
+    // Cheap insurance that the normalised form is right before it goes on the wire.
+    if (!verifyNormalised(key, data, out, rsaHash)) {
+      throw new AgentError("agent_protocol_error", "the ssh-agent's signature does not verify");
+    }
+    return out;
+  }
+
+  close(): void {
+    this.conn.close();
+  }
+}
+
+/** SSH signature blob → the Signer form (see signer.ts). */
+function normaliseSignature(key: ParsedPublicKey, blob: Buffer): Buffer {
+  switch (key.type) {
+    case "ssh-ed25519":
+      if (blob.length !== 64) throw new RangeError("ed25519 signature must be 64 bytes");
+      return blob;
+    case "ssh-rsa":
+      return fixedLength(blob, rsaModulusBytes(key));
+    default: {
+      // RFC 5656 §3.1.2: string(mpint r ‖ mpint s) → IEEE-P1363 r‖s.
+      const { bytes } = ecCurveInfo(key.curve!);
+      const r = new SshReader(blob);
+      const rr = r.string();
+      const ss = r.string();
+      if (r.remaining !== 0) throw new RangeError("trailing bytes after ECDSA signature");
+      return Buffer.concat([fixedLength(rr, bytes), fixedLength(ss, bytes)]);
+    }
+  }
+}

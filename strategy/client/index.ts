@@ -1,0 +1,17 @@
+/** Client side: sign requests with an SSH key from a file or from the running ssh-agent. */
+export type { RsaHash, Signer } from "./signer.js";
+export type { ClientRsaHash, ClientSigner } from "./signature.js";
+export { loadKeyFileSigner, type KeyFileSource, type LoadKeyFileOptions } from "./key-file-signer.js";
+export { agentSigner, listAgentKeys, type AgentOptions, type AgentSignerOptions } from "./agent-signer.js";
+export { createJwtAuthorization, createJwtToken, type CreateJwtOptions, type JwtAlgorithm } from "./jwt.js";
+export {
+  AgentError,
+  ClientError,
+  ClientKeyError,
+  agentErrorCodes,
+  clientKeyErrorCodes,
+  isClientError,
+  type AgentErrorCode,
+  type ClientErrorCode,
+  type ClientKeyErrorCode,
+} from "./errors.js";

@@ -1,0 +1,85 @@
+import crypto from "node:crypto";
+import type { Signer } from "./signer.js";
+import { pythonJsonDumps } from "./python-json.js";
+import { signerSupportsRsaHash, type ClientRsaHash, type ClientSigner } from "./signature.js";
+
+/** JWS algorithms the asymmetric-jwt-auth format allows (ES* is this project's extension). */
+export type JwtAlgorithm = "RS512" | "RS384" | "RS256" | "EdDSA" | "ES256" | "ES384" | "ES512";
+
+export interface CreateJwtOptions {
+  signer: Signer;
+  username: string;
+  /** Clock in milliseconds; default Date.now. The `time` claim is whole seconds (floored). */
+  now?: () => number;
+  /** Default: 8 random bytes, base64url (11 characters), like `secrets.token_urlsafe(8)`. */
+  nonce?: string;
+  /**
+   * Default by key: RSA → RS512 (what the upstream client sends), Ed25519 → EdDSA,
+   * ECDSA → ES256/ES384/ES512 by curve. RSA may also use RS256/RS384 (RS384 needs a key
+   * file: ssh-agent cannot hash with SHA-384).
+   */
+  algorithm?: JwtAlgorithm;
+}
+
+const RSA_ALGS: Partial<Record<JwtAlgorithm, ClientRsaHash>> = { RS256: "sha256", RS384: "sha384", RS512: "sha512" };
+const EC_ALGS = { nistp256: "ES256", nistp384: "ES384", nistp521: "ES512" } as const;
+
+/**
+ * An asymmetric-jwt-auth token (compact JWS), byte-identical to what the upstream Python
+ * client (`Token.create_auth_header`, PyJWT) makes for the same key, time and nonce:
+ * header `{"alg":…,"kid":…,"typ":"JWT"}`, claims `{"username":…,"time":…,"nonce":…}`,
+ * both compact JSON with non-ASCII escaped as `\uXXXX`.
+ */
+export async function createJwtToken(options: CreateJwtOptions): Promise<string> {
+  const { signer, username } = options;
+  if (!signer || typeof signer.sign !== "function" || !signer.publicKey) {
+    throw new TypeError("createJwtToken: signer is required");
+  }
+  if (typeof username !== "string" || username === "") {
+    throw new TypeError("createJwtToken: username must be a non-empty string");
+  }
+  const nowMs = (options.now ?? Date.now)();
+  if (!Number.isFinite(nowMs)) throw new TypeError("createJwtToken: now() must return milliseconds");
+  const time = Math.floor(nowMs / 1000);
+  const nonce = options.nonce ?? crypto.randomBytes(8).toString("base64url");
+  if (typeof nonce !== "string" || nonce === "") throw new TypeError("createJwtToken: nonce must be a non-empty string");
+
+  const key = signer.publicKey;
+  const alg = chooseAlgorithm(key.type, key.curve, options.algorithm);
+  const rsaHash = RSA_ALGS[alg];
+  if (rsaHash && !signerSupportsRsaHash(signer, rsaHash)) {
+    throw new TypeError(`createJwtToken: this signer cannot make ${alg} signatures`);
+  }
+
+  // PyJWT sorts header keys: alg, kid, typ.
+  const header = pythonJsonDumps({ alg, kid: key.kid, typ: "JWT" });
+  const claims = pythonJsonDumps({ username, time, nonce });
+  const signingInput = `${b64url(header)}.${b64url(claims)}`;
+  // Signer forms are already JOSE's: RSA PKCS#1 bytes, Ed25519 64 bytes, ECDSA r‖s.
+  // Widened to ClientSigner's sign: "sha384" only gets here if signerSupportsRsaHash said yes.
+  const sign = signer.sign.bind(signer) as ClientSigner["sign"];
+  const signature = await sign(Buffer.from(signingInput, "ascii"), rsaHash ? { rsaHash } : {});
+  return `${signingInput}.${signature.toString("base64url")}`;
+}
+
+/** The `Authorization` header value: `JWT <token>`. */
+export async function createJwtAuthorization(options: CreateJwtOptions): Promise<string> {
+  return `JWT ${await createJwtToken(options)}`;
+}
+
+function chooseAlgorithm(type: string, curve: string | null, requested: JwtAlgorithm | undefined): JwtAlgorithm {
+  let allowed: JwtAlgorithm[];
+  if (type === "ssh-rsa") allowed = ["RS512", "RS384", "RS256"];
+  else if (type === "ssh-ed25519") allowed = ["EdDSA"];
+  else if (curve && curve in EC_ALGS) allowed = [EC_ALGS[curve as keyof typeof EC_ALGS]];
+  else throw new TypeError(`createJwtToken: no JWT algorithm for key type ${type}`);
+  if (requested === undefined) return allowed[0]!;
+  if (!allowed.includes(requested)) {
+    throw new TypeError(`createJwtToken: algorithm ${requested} does not fit a ${type} key (allowed: ${allowed.join(", ")})`);
+  }
+  return requested;
+}
+
+function b64url(text: string): string {
+  return Buffer.from(text, "utf8").toString("base64url");
+}

@@ -1,0 +1,134 @@
+import { createPublicKey, type JsonWebKey, type KeyObject } from "node:crypto";
+import { KeyFormatError, describeTypeName } from "./errors.js";
+import { checkRsaBits, keyLimits, refuseType, ruleForNodeCurve, ruleForType, type KeyTypeRule } from "./policy.js";
+import type { EcCurve, SshKeyType } from "./types.js";
+import { SshReader, sshMpint, sshString } from "./wire.js";
+
+/** A policy-checked public key in both representations. */
+export interface KeyMaterial {
+  type: SshKeyType;
+  bits: number;
+  curve: EcCurve | null;
+  blob: Buffer;
+  keyObject: KeyObject;
+}
+
+function malformed(message: string, cause?: unknown): KeyFormatError {
+  return new KeyFormatError("malformed_key", message, { cause });
+}
+
+function importJwk(jwk: JsonWebKey, what: string): KeyObject {
+  try {
+    return createPublicKey({ key: jwk, format: "jwk" });
+  } catch (cause) {
+    throw malformed(`The ${what} is not a valid public key.`, cause);
+  }
+}
+
+/** The key type name a blob declares, without decoding the rest. */
+export function blobTypeName(blob: Buffer): string {
+  return new SshReader(blob).name();
+}
+
+function checkRsaExponent(e: Buffer): void {
+  const last = e[e.length - 1];
+  const tooSmall = e.length === 0 || (e.length === 1 && (last ?? 0) < 3);
+  if (tooSmall || last === undefined || (last & 1) === 0 || e.length * 8 > keyLimits.maxRsaExponentBits) {
+    throw malformed("The RSA public exponent is invalid.");
+  }
+}
+
+function checkRsaModulus(n: Buffer): void {
+  const last = n[n.length - 1];
+  if (last === undefined || (last & 1) === 0) throw malformed("The RSA modulus is invalid.");
+}
+
+function rsaMaterial(rule: KeyTypeRule, n: Buffer, e: Buffer, keyObject?: KeyObject): KeyMaterial {
+  checkRsaExponent(e);
+  checkRsaModulus(n);
+  // Bit length straight from the modulus: it bounds the size check before OpenSSL sees the key.
+  const bits = (n.length - 1) * 8 + (32 - Math.clz32(n[0] ?? 0));
+  checkRsaBits(bits);
+  const key =
+    keyObject ?? importJwk({ kty: "RSA", n: n.toString("base64url"), e: e.toString("base64url") }, "RSA key");
+  return { type: rule.type, bits, curve: null, keyObject: key, blob: Buffer.concat([sshString(rule.type), sshMpint(e), sshMpint(n)]) };
+}
+
+function ed25519Material(rule: KeyTypeRule, x: Buffer, keyObject?: KeyObject): KeyMaterial {
+  if (x.length !== rule.pointBytes) throw malformed("The Ed25519 public key has the wrong length.");
+  const key = keyObject ?? importJwk({ kty: "OKP", crv: "Ed25519", x: x.toString("base64url") }, "Ed25519 key");
+  return { type: rule.type, bits: 256, curve: null, keyObject: key, blob: Buffer.concat([sshString(rule.type), sshString(x)]) };
+}
+
+function ecdsaMaterial(rule: KeyTypeRule, point: Buffer, keyObject?: KeyObject): KeyMaterial {
+  const size = rule.pointBytes ?? 0;
+  // SSH only uses uncompressed points (RFC 5656 §3.1 via SEC1 0x04 || X || Y).
+  if (point.length !== 1 + 2 * size || point[0] !== 0x04) throw malformed("The ECDSA public point is not a valid uncompressed point.");
+  const key =
+    keyObject ??
+    importJwk(
+      {
+        kty: "EC",
+        crv: rule.jwkCurve ?? "",
+        x: point.subarray(1, 1 + size).toString("base64url"),
+        y: point.subarray(1 + size).toString("base64url"),
+      },
+      "ECDSA key (the point is not on the curve)",
+    );
+  const blob = Buffer.concat([sshString(rule.type), sshString(rule.curve ?? ""), sshString(point)]);
+  return { type: rule.type, bits: rule.bits ?? 0, curve: rule.curve, keyObject: key, blob };
+}
+
+/** Decodes an RFC 4253 public key blob, applying the key policy. */
+export function materialFromBlob(blob: Buffer): KeyMaterial {
+  const reader = new SshReader(blob);
+  const rule = ruleForType(reader.name());
+  let material: KeyMaterial;
+  if (rule.family === "rsa") {
+    const e = reader.mpint();
+    const n = reader.mpint();
+    reader.end();
+    material = rsaMaterial(rule, n, e);
+  } else if (rule.family === "ed25519") {
+    const x = reader.bytes();
+    reader.end();
+    material = ed25519Material(rule, x);
+  } else {
+    const curve = reader.bytes().toString("latin1");
+    if (curve !== rule.curve) throw malformed(`The curve named inside the key disagrees with its type ${describeTypeName(rule.type)}.`);
+    const point = reader.bytes();
+    reader.end();
+    material = ecdsaMaterial(rule, point);
+  }
+  // Decoding is strict (minimal mpints, no trailing bytes), so re-encoding must reproduce the input.
+  if (!material.blob.equals(blob)) throw malformed("The key data is not canonically encoded.");
+  return material;
+}
+
+function jwkBytes(value: string | undefined): Buffer {
+  if (value === undefined) throw malformed("The key could not be exported.");
+  return Buffer.from(value, "base64url");
+}
+
+/** Describes a node:crypto public KeyObject in SSH terms, applying the key policy. */
+export function materialFromKeyObject(key: KeyObject): KeyMaterial {
+  const kind = key.asymmetricKeyType;
+  if (kind === "rsa") {
+    const jwk = key.export({ format: "jwk" });
+    return rsaMaterial(ruleForType("ssh-rsa"), jwkBytes(jwk.n), jwkBytes(jwk.e), key);
+  }
+  if (kind === "ed25519") {
+    return ed25519Material(ruleForType("ssh-ed25519"), jwkBytes(key.export({ format: "jwk" }).x), key);
+  }
+  if (kind === "ec") {
+    const rule = ruleForNodeCurve(key.asymmetricKeyDetails?.namedCurve);
+    const jwk = key.export({ format: "jwk" });
+    const point = Buffer.concat([Buffer.from([0x04]), jwkBytes(jwk.x), jwkBytes(jwk.y)]);
+    // Re-imported rather than reused: a SPKI with a compressed point would otherwise
+    // export a different PEM, and so a different kid, for the same key.
+    return ecdsaMaterial(rule, point);
+  }
+  // Name the refused kinds the way a user would recognise them.
+  const names: Record<string, string> = { dsa: "ssh-dss", ed448: "ssh-ed448", "rsa-pss": "RSA-PSS", x25519: "X25519", x448: "X448", dh: "DH" };
+  return refuseType((kind !== undefined && Object.hasOwn(names, kind) ? names[kind] : kind) ?? "unknown");
+}

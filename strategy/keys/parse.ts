@@ -1,0 +1,135 @@
+import { KeyObject, createPublicKey } from "node:crypto";
+import { assemble } from "./assemble.js";
+import { KeyFormatError } from "./errors.js";
+import { sniffFormat } from "./formats/auto.js";
+import { looksLikePrivateKey, privateKeyError } from "./formats/private-key.js";
+import { materialFromBlob, materialFromKeyObject } from "./material.js";
+import { keyLimits } from "./policy.js";
+import { splitBlocks } from "./split.js";
+import type { KeyPasteEntry, ParsedPublicKey } from "./types.js";
+
+function checkSize(text: string, limit: number, what: string): void {
+  if (text.length > limit || Buffer.byteLength(text, "utf8") > limit) {
+    throw new KeyFormatError("too_large", `${what} is larger than ${limit / 1024} KiB.`, { detail: { limit } });
+  }
+}
+
+// Keys are ASCII; comments may be any text but never control characters (NUL, ESC…).
+const controlCharacter = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+function parseBlock(text: string): ParsedPublicKey {
+  if (looksLikePrivateKey(text)) throw privateKeyError();
+  checkSize(text, keyLimits.maxKeyBytes, "The key");
+  const at = text.search(controlCharacter);
+  if (at >= 0) throw new KeyFormatError("malformed_key", `The key contains a control character (position ${at + 1}).`);
+  const format = sniffFormat(text);
+  try {
+    const decoded = format.parse(text);
+    const material = "blob" in decoded ? materialFromBlob(decoded.blob) : materialFromKeyObject(decoded.keyObject);
+    return assemble(material, decoded.comment);
+  } catch (error) {
+    if (error instanceof KeyFormatError && error.format === undefined) throw error.withFormat(format.name);
+    throw error;
+  }
+}
+
+function requireString(value: unknown, name: string): asserts value is string {
+  if (typeof value !== "string") throw new TypeError(`${name} must be a string`);
+}
+
+/**
+ * Parses exactly one public key in any accepted format: an OpenSSH `.pub` line,
+ * an authorized_keys line (options are dropped), PEM `PUBLIC KEY` / `RSA PUBLIC KEY`,
+ * or an RFC 4716 `SSH2 PUBLIC KEY` block. Blank lines and `#` comments around it are ignored.
+ *
+ * @throws {KeyFormatError} for anything that is not one acceptable key.
+ * @example
+ * const key = parsePublicKey(fs.readFileSync("id_ed25519.pub", "utf8"));
+ * key.fingerprintSha256; // "SHA256:…", as ssh-keygen -lf prints it
+ */
+export function parsePublicKey(text: string): ParsedPublicKey {
+  requireString(text, "text");
+  checkSize(text, keyLimits.maxKeyBytes, "The key");
+  if (looksLikePrivateKey(text)) throw privateKeyError();
+  const blocks = splitBlocks(text);
+  const [only] = blocks;
+  if (only === undefined) throw new KeyFormatError("empty", "No key was given.");
+  if (blocks.length > 1) {
+    throw new KeyFormatError("malformed_key", `Expected one key but found ${blocks.length} entries; add them one at a time.`);
+  }
+  return parseBlock(only.text);
+}
+
+/**
+ * Parses a paste that may hold several keys (an authorized_keys file, a mix of
+ * formats). Never throws for string input: every key, good or bad, becomes an
+ * entry with the line it starts on. A paste with no keys gives [].
+ *
+ * @example
+ * for (const entry of parseKeyPaste(body.keys)) {
+ *   if (!entry.ok) report(entry.source.line, entry.problem.message);
+ * }
+ */
+export function parseKeyPaste(text: string): KeyPasteEntry[] {
+  requireString(text, "text");
+  try {
+    checkSize(text, keyLimits.maxPasteBytes, "The pasted text");
+  } catch (error) {
+    return [toEntry(error, 1)];
+  }
+  return splitBlocks(text).map((block) => {
+    try {
+      return { ok: true, key: parseBlock(block.text), source: { line: block.line } };
+    } catch (error) {
+      return toEntry(error, block.line);
+    }
+  });
+}
+
+function toEntry(error: unknown, line: number): KeyPasteEntry {
+  if (!(error instanceof KeyFormatError)) throw error;
+  return { ok: false, problem: { code: error.code, message: error.message }, source: { line } };
+}
+
+/**
+ * Parses an RFC 4253 wire blob, e.g. one listed by ssh-agent.
+ *
+ * @throws {KeyFormatError} for a malformed or refused key.
+ * @example
+ * const key = parsePublicKeyBlob(agentKey.blob, agentKey.comment);
+ */
+export function parsePublicKeyBlob(blob: Uint8Array, comment = ""): ParsedPublicKey {
+  if (!(blob instanceof Uint8Array)) throw new TypeError("blob must be a Buffer or Uint8Array");
+  requireString(comment, "comment");
+  if (blob.length === 0) throw new KeyFormatError("empty", "No key was given.", { format: "ssh_blob" });
+  if (blob.length > keyLimits.maxKeyBytes) {
+    throw new KeyFormatError("too_large", `The key is larger than ${keyLimits.maxKeyBytes / 1024} KiB.`, { format: "ssh_blob" });
+  }
+  try {
+    return assemble(materialFromBlob(Buffer.from(blob)), comment);
+  } catch (error) {
+    if (error instanceof KeyFormatError && error.format === undefined) throw error.withFormat("ssh_blob");
+    throw error;
+  }
+}
+
+/**
+ * Describes a node:crypto key in SSH terms. A private key is reduced to its public half,
+ * so client code can derive the ParsedPublicKey for a key it signs with.
+ *
+ * @throws {KeyFormatError} when policy refuses the key (DSA, short RSA, other curves).
+ * @example
+ * const pub = publicKeyFromKeyObject(crypto.createPrivateKey(pem), "laptop");
+ */
+export function publicKeyFromKeyObject(key: KeyObject, comment = ""): ParsedPublicKey {
+  if (!(key instanceof KeyObject)) throw new TypeError("key must be a node:crypto KeyObject");
+  if (key.type === "secret") throw new TypeError("key must be an asymmetric key, not a secret key");
+  requireString(comment, "comment");
+  const publicKey = key.type === "private" ? createPublicKey(key) : key;
+  try {
+    return assemble(materialFromKeyObject(publicKey), comment);
+  } catch (error) {
+    if (error instanceof KeyFormatError && error.format === undefined) throw error.withFormat("key_object");
+    throw error;
+  }
+}

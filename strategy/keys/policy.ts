@@ -1,0 +1,126 @@
+import { KeyFormatError, describeTypeName } from "./errors.js";
+import type { EcCurve, SshKeyType } from "./types.js";
+
+export type KeyFamily = "rsa" | "ed25519" | "ecdsa";
+
+export interface KeyTypeRule {
+  type: SshKeyType;
+  family: KeyFamily;
+  curve: EcCurve | null;
+  /** Name node:crypto reports in asymmetricKeyDetails.namedCurve. */
+  nodeCurve: string | null;
+  /** JWK "crv" used to hand EC points to node:crypto. */
+  jwkCurve: string | null;
+  /** Byte length of one EC coordinate (or of the Ed25519 public key). */
+  pointBytes: number | null;
+  /** Fixed size for EC/Ed25519; RSA size is measured. */
+  bits: number | null;
+  minBits: number | null;
+  maxBits: number | null;
+}
+
+const rsa: KeyTypeRule = {
+  type: "ssh-rsa", family: "rsa", curve: null, nodeCurve: null, jwkCurve: null,
+  pointBytes: null, bits: null,
+  minBits: 2048,
+  // OpenSSH's own ceiling (SSH_RSA_MAXIMUM_MODULUS_SIZE); bigger keys only cost verify time.
+  maxBits: 16384,
+};
+
+function ecdsa(curve: EcCurve, nodeCurve: string, jwkCurve: string, bits: number, pointBytes: number): KeyTypeRule {
+  return {
+    type: `ecdsa-sha2-${curve}`, family: "ecdsa", curve, nodeCurve, jwkCurve,
+    pointBytes, bits, minBits: null, maxBits: null,
+  };
+}
+
+/** The one table of what may be stored. Anything absent is refused. */
+export const keyTypeRules: ReadonlyMap<string, KeyTypeRule> = new Map<string, KeyTypeRule>([
+  ["ssh-rsa", rsa],
+  ["ssh-ed25519", {
+    type: "ssh-ed25519", family: "ed25519", curve: null, nodeCurve: null, jwkCurve: "Ed25519",
+    pointBytes: 32, bits: 256, minBits: null, maxBits: null,
+  }],
+  ["ecdsa-sha2-nistp256", ecdsa("nistp256", "prime256v1", "P-256", 256, 32)],
+  ["ecdsa-sha2-nistp384", ecdsa("nistp384", "secp384r1", "P-384", 384, 48)],
+  ["ecdsa-sha2-nistp521", ecdsa("nistp521", "secp521r1", "P-521", 521, 66)],
+]);
+
+/** Input size limits, in UTF-8 bytes. */
+export const keyLimits = {
+  maxPasteBytes: 64 * 1024,
+  maxKeyBytes: 16 * 1024,
+  // OpenSSL refuses larger public exponents on big moduli; a huge e would make verify slow.
+  maxRsaExponentBits: 64,
+} as const;
+
+const acceptedList = [...keyTypeRules.keys()].join(", ");
+
+/** Rule for an SSH key type name, or the policy error explaining the refusal. */
+export function ruleForType(name: string): KeyTypeRule {
+  return keyTypeRules.get(name) ?? refuseType(name);
+}
+
+/** Throws the policy error for a key type name that is not in the table. */
+export function refuseType(name: string): never {
+  const shown = describeTypeName(name);
+  if (name === "ssh-dss") {
+    throw new KeyFormatError(
+      "dsa_not_allowed",
+      "DSA (ssh-dss) keys are not accepted: they are limited to 1024 bits and OpenSSH has dropped them. " +
+        "Create an Ed25519 key instead: ssh-keygen -t ed25519",
+    );
+  }
+  if (name.includes("-cert-")) {
+    throw new KeyFormatError(
+      "unsupported_type",
+      `SSH certificates (${shown}) are not accepted; add the plain public key (the .pub file, not -cert.pub).`,
+      { detail: { type: name } },
+    );
+  }
+  if (name.startsWith("sk-")) {
+    throw new KeyFormatError(
+      "unsupported_type",
+      `Security-key (FIDO) keys (${shown}) are not supported; use an Ed25519, ECDSA or RSA key.`,
+      { detail: { type: name } },
+    );
+  }
+  if (name.startsWith("ecdsa-sha2-")) {
+    throw new KeyFormatError(
+      "unsupported_curve",
+      `The ECDSA curve of ${shown} is not supported; use nistp256, nistp384 or nistp521.`,
+      { detail: { type: name } },
+    );
+  }
+  throw new KeyFormatError("unsupported_type", `Key type ${shown} is not supported. Accepted types: ${acceptedList}.`, {
+    detail: { type: name },
+  });
+}
+
+/** Rule for a node:crypto EC curve name. */
+export function ruleForNodeCurve(nodeCurve: string | undefined): KeyTypeRule {
+  for (const rule of keyTypeRules.values()) {
+    if (rule.nodeCurve !== null && rule.nodeCurve === nodeCurve) return rule;
+  }
+  throw new KeyFormatError(
+    "unsupported_curve",
+    `The EC curve ${nodeCurve ? describeTypeName(nodeCurve) : "(explicit parameters)"} is not supported; ` +
+      "use P-256, P-384 or P-521.",
+  );
+}
+
+/** Size limits for an RSA modulus of `bits` bits. */
+export function checkRsaBits(bits: number): void {
+  if (rsa.minBits !== null && bits < rsa.minBits) {
+    throw new KeyFormatError(
+      "rsa_too_short",
+      `This RSA key has ${bits} bits; at least ${rsa.minBits} are required. Create a new key: ssh-keygen -t ed25519`,
+      { detail: { bits } },
+    );
+  }
+  if (rsa.maxBits !== null && bits > rsa.maxBits) {
+    throw new KeyFormatError("too_large", `This RSA key has ${bits} bits; at most ${rsa.maxBits} are accepted.`, {
+      detail: { bits },
+    });
+  }
+}

@@ -1,0 +1,37 @@
+import { AuthError } from "../../errors.js";
+import { LIMITS } from "./constants.js";
+
+const ALPHABET = /^[A-Za-z0-9+/_-]*$/;
+
+/** Unpadded base64url, as every crtauth implementation emits. */
+export function encodeBase64Url(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64url");
+}
+
+/**
+ * Decodes crtauth message text the way the Python server does, minus its leniency
+ * towards foreign characters: accepts base64url or standard alphabet (even mixed),
+ * padded or unpadded. Throws AuthError only: `credentials_too_large` above `maxLength`
+ * characters, `malformed_token` for anything else that is not base64 or is empty.
+ */
+export function decodeBase64Url(text: string, maxLength: number = LIMITS.messageText): Buffer {
+  if (typeof text !== "string") throw malformed("not a string");
+  if (text.length > maxLength) {
+    throw new AuthError("credentials_too_large", "crtauth message too long", {
+      detail: { length: text.length, max: maxLength },
+    });
+  }
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 0x3d /* = */) end--;
+  const padding = text.length - end;
+  const body = text.slice(0, end);
+  if (body.length === 0) throw malformed("empty");
+  if (!ALPHABET.test(body)) throw malformed("character outside the base64 alphabet");
+  if (body.length % 4 === 1) throw malformed("impossible length");
+  if (padding > 0 && (padding > 2 || text.length % 4 !== 0)) throw malformed("bad padding");
+  return Buffer.from(body.replace(/\+/g, "-").replace(/\//g, "_"), "base64url");
+}
+
+function malformed(reason: string): AuthError {
+  return new AuthError("malformed_token", `crtauth message is not base64: ${reason}`);
+}

@@ -1,0 +1,39 @@
+/**
+ * Unpadded base64url exactly as sshauth uses it (rust-base64 0.13.1, `URL_SAFE_NO_PAD`).
+ *
+ * Decoding accepts what upstream accepts and nothing more:
+ *   - alphabet `A–Z a–z 0–9 - _` only (`+`, `/`, whitespace and any other byte refused);
+ *   - a data length of 1 mod 4 is refused (6 bits cannot make a byte);
+ *   - the unused low bits of the last character must be zero (canonical encoding);
+ *   - trailing `=` padding is tolerated when it is well formed: only at the very end,
+ *     only after 2 or 3 data characters of the last quad, and never beyond the quad
+ *     (`xx=`, `xx==`, `xxx=` are fine; `xxxx=`, `x==`, `xxx==` are not).
+ *
+ * Node's `Buffer.from(s, "base64url")` is far more lenient, so it is only used after
+ * these checks, and the result is cross-checked by re-encoding.
+ */
+
+const DATA_CHARS = /^[A-Za-z0-9_-]*$/;
+
+/** Encode bytes as base64url without padding (what upstream emits). */
+export function encodeBase64UrlNoPad(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64url");
+}
+
+/** Decode with upstream's strictness; `null` if upstream would refuse the text. */
+export function decodeBase64UrlStrict(text: string): Buffer | null {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 0x3d /* = */) end--;
+  const padding = text.length - end;
+  const data = padding === 0 ? text : text.slice(0, end);
+  if (!DATA_CHARS.test(data)) return null;
+
+  const tail = data.length % 4;
+  if (tail === 1) return null;
+  if (padding > 0 && !((tail === 2 && padding <= 2) || (tail === 3 && padding === 1))) return null;
+
+  const bytes = Buffer.from(data, "base64url");
+  // Non-zero trailing bits decode silently in Node; a canonical text re-encodes to itself.
+  if (bytes.toString("base64url") !== data) return null;
+  return bytes;
+}

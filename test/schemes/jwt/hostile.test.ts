@@ -1,0 +1,92 @@
+// Hand-made hostile tokens and headers against the demo server: every one must get a
+// precise code and a 400/401/413, never a 500, on every database.
+import crypto from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { databaseKinds } from "../../support/databases.js";
+import { fixtureKey, fixtureText, forgeJwt, signWith } from "../../support/forge-jwt.js";
+import { getJson, startTestServer, type TestServer } from "../../support/server.js";
+
+const T = 1_700_000_000;
+const rsa = fixtureKey("ajwt/rsa2048.pem");
+const ed = fixtureKey("ajwt/ed25519.pem");
+const rsaKid = "e9323344a9950443fe2c482f3f020990b81d80cfea4ede353ca5d8299a527ece";
+const good = { username: "alice", time: T, nonce: "n1" };
+let nonce = 0;
+const fresh = (claims: Record<string, unknown> = {}) => ({ ...good, nonce: `n${++nonce}`, ...claims });
+const rs512 = (claims: Record<string, unknown>, header: Record<string, unknown> = {}) =>
+  `JWT ${forgeJwt({ header: { alg: "RS512", kid: rsaKid, typ: "JWT", ...header }, claims, sign: signWith.rsa(rsa) })}`;
+
+describe.each(databaseKinds)("hostile JWTs on %s", (kind) => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer(kind, { startAt: T * 1000 });
+    await t.store.directory.addUser("alice");
+    await t.store.directory.addKey("alice", fixtureText("ajwt/rsa2048.pub"));
+  });
+  afterAll(() => t.close());
+
+  const send = (authorization: string) => getJson(`${t.url}/whoami`, { authorization });
+
+  it("accepts a well-formed token, so the refusals below are about what they change", async () => {
+    expect((await send(rs512(fresh()))).status).toBe(200);
+  });
+
+  const rsaPublicPem = crypto.createPublicKey(rsa).export({ type: "spki", format: "pem" }) as string;
+  const cases: [string, () => string, number, string][] = [
+    ["alg none with no signature", () => `JWT ${forgeJwt({ header: { alg: "none" }, claims: fresh(), sign: signWith.none() })}`, 401, "alg_not_allowed"],
+    ["alg None (case games)", () => `JWT ${forgeJwt({ header: { alg: "None" }, claims: fresh(), sign: signWith.none() })}`, 401, "alg_not_allowed"],
+    ["HS256 keyed with the stored public key (algorithm confusion)", () => `JWT ${forgeJwt({ header: { alg: "HS256", kid: rsaKid }, claims: fresh(), sign: signWith.hmac(rsaPublicPem) })}`, 401, "alg_not_allowed"],
+    ["HS512 keyed with the OpenSSH public key line", () => `JWT ${forgeJwt({ header: { alg: "HS512" }, claims: fresh(), sign: signWith.hmac(fixtureText("ajwt/rsa2048.pub"), "sha512") })}`, 401, "alg_not_allowed"],
+    ["EdDSA against a user whose only key is RSA", () => `JWT ${forgeJwt({ header: { alg: "EdDSA" }, claims: fresh(), sign: signWith.ed25519(ed) })}`, 401, "alg_not_allowed"],
+    ["ES256 against an RSA key", () => `JWT ${forgeJwt({ header: { alg: "ES256" }, claims: fresh(), sign: () => Buffer.alloc(64) })}`, 401, "alg_not_allowed"],
+    ["an alg of __proto__", () => `JWT ${forgeJwt({ header: { alg: "__proto__" }, claims: fresh(), sign: signWith.rsa(rsa) })}`, 401, "alg_not_allowed"],
+    ["an alg that is not a string", () => `JWT ${forgeJwt({ header: { alg: ["RS512"] }, claims: fresh(), sign: signWith.rsa(rsa) })}`, 400, "malformed_token"],
+    ["a critical header extension", () => rs512(fresh(), { crit: ["exp"] }), 400, "malformed_token"],
+    ["a kid that is an object", () => rs512(fresh(), { kid: { $ne: null } }), 400, "malformed_token"],
+    ["a token signed by another key", () => `JWT ${forgeJwt({ header: { alg: "RS512" }, claims: fresh(), sign: signWith.rsa(crypto.generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey) })}`, 401, "bad_signature"],
+    ["no username", () => rs512({ time: T, nonce: "x1" }), 401, "missing_claim"],
+    ["an empty username", () => rs512(fresh({ username: "" })), 401, "invalid_claim"],
+    ["a numeric username", () => rs512(fresh({ username: 42 })), 401, "invalid_claim"],
+    ["an object username", () => rs512(fresh({ username: { toString: "alice" } })), 401, "invalid_claim"],
+    ["a string time (a 500 upstream)", () => rs512(fresh({ time: String(T) })), 401, "invalid_claim"],
+    ["time zero", () => rs512(fresh({ time: 0 })), 401, "invalid_claim"],
+    ["no time", () => rs512({ username: "alice", nonce: "x2" }), 401, "missing_claim"],
+    ["time a day old", () => rs512(fresh({ time: T - 86_400 })), 401, "clock_skew"],
+    ["time a minute ahead", () => rs512(fresh({ time: T + 60 })), 401, "clock_skew"],
+    ["an empty nonce", () => rs512(fresh({ nonce: "" })), 401, "missing_claim"],
+    ["no nonce", () => rs512({ username: "alice", time: T }), 401, "missing_claim"],
+    ["an object nonce", () => rs512(fresh({ nonce: { a: 1 } })), 401, "invalid_claim"],
+    ["a 10 kB nonce", () => rs512(fresh({ nonce: "n".repeat(300) })), 401, "invalid_claim"],
+    ["an aud claim (PyJWT refuses any)", () => rs512(fresh({ aud: "x" })), 401, "invalid_claim"],
+    ["an exp in the past", () => rs512(fresh({ exp: T - 1 })), 401, "token_expired"],
+    ["an nbf in the future", () => rs512(fresh({ nbf: T + 5 })), 401, "clock_skew"],
+    ["a payload that is an array", () => `JWT ${forgeJwt({ header: { alg: "RS512" }, claims: [1, 2] as never, sign: signWith.rsa(rsa) })}`, 400, "malformed_token"],
+    ["a payload that is not JSON", () => `JWT ${Buffer.from('{"alg":"RS512"}').toString("base64url")}.${Buffer.from("{nope").toString("base64url")}.AAAA`, 400, "malformed_token"],
+    ["a header that is not base64url", () => "JWT ab$c.def.ghi", 400, "malformed_header"],
+    ["padding in a segment", () => "JWT eyJhIjoxfQ==.eyJhIjoxfQ.AA", 400, "malformed_header"],
+    ["four segments", () => "JWT a.b.c.d", 400, "malformed_token"],
+    ["one segment", () => "JWT abc", 400, "malformed_token"],
+    ["empty segments", () => "JWT ..", 400, "malformed_token"],
+    ["a base64url segment of impossible length", () => "JWT a.b.c", 400, "malformed_token"],
+    ["a 9 kB token", () => `JWT ${"a".repeat(9000)}.b.c`, 413, "credentials_too_large"],
+    ["a 15 kB header", () => `JWT ${"a".repeat(15000)}`, 413, "credentials_too_large"],
+    ["a scheme word alone", () => "JWT", 400, "malformed_header"],
+    ["an unknown scheme", () => "Basic YWxpY2U6c2VjcmV0", 401, "unsupported_scheme"],
+    ["a Bearer JWT (asymmetric-jwt-auth's word is JWT)", () => `Bearer ${rs512(fresh()).slice(4)}`, 401, "unsupported_scheme"],
+    ["deeply nested JSON", () => `JWT ${Buffer.from('{"alg":"RS512"}').toString("base64url")}.${Buffer.from("[".repeat(3000) + "]".repeat(3000)).toString("base64url")}.AAAA`, 400, "malformed_token"],
+  ];
+  for (const [name, make, status, code] of cases) {
+    it(`refuses ${name}: ${status} ${code}`, async () => {
+      const r = await send(make());
+      expect(r.body.error?.code, JSON.stringify(r.body)).toBe(code);
+      expect(r.status).toBe(status);
+    });
+  }
+
+  it("answers a missing header with 401 and a challenge for each scheme", async () => {
+    const r = await getJson(`${t.url}/whoami`);
+    expect(r.status).toBe(401);
+    expect(r.body.error.code).toBe("missing_credentials");
+    expect(r.headers.get("www-authenticate")).toContain('JWT realm="passport-sshkey"');
+  });
+});

@@ -1,0 +1,114 @@
+import crypto from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import { parsePublicKey } from "../strategy/keys/index.js";
+import { databaseKinds } from "./support/databases.js";
+import { getJson, startTestServer, type TestServer } from "./support/server.js";
+import { jwtFor, spkiPem } from "./support/tokens.js";
+
+const T = 1_700_000_000;
+const until = async (check: () => Promise<boolean>) => {
+  for (let i = 0; i < 100 && !(await check()); i++) await new Promise((r) => setTimeout(r, 20));
+};
+
+describe.each(databaseKinds)("successful authentication on %s", (kind) => {
+  let t: TestServer;
+  const ed1 = crypto.generateKeyPairSync("ed25519").privateKey;
+  const ed2 = crypto.generateKeyPairSync("ed25519").privateKey;
+  const ecdsa = {
+    ES256: crypto.generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey,
+    ES384: crypto.generateKeyPairSync("ec", { namedCurve: "P-384" }).privateKey,
+    ES512: crypto.generateKeyPairSync("ec", { namedCurve: "P-521" }).privateKey,
+  };
+  beforeAll(async () => {
+    t = await startTestServer(kind, { startAt: T * 1000 });
+    await t.store.directory.addUser("alice");
+    await t.store.directory.addUser("erin");
+    await t.store.directory.addKey("alice", spkiPem(ed1), { comment: "laptop" });
+    await t.store.directory.addKey("alice", spkiPem(ed2), { comment: "desktop" });
+    for (const key of Object.values(ecdsa)) await t.store.directory.addKey("erin", spkiPem(key));
+  });
+  afterAll(() => t.close());
+
+  it("tries every key of the user when the token has no kid", async () => {
+    for (const [key, comment] of [[ed1, "laptop"], [ed2, "desktop"]] as const) {
+      const r = await getJson(`${t.url}/whoami`, { authorization: jwtFor("alice", key, { time: T }) });
+      expect(r.status).toBe(200);
+      expect(r.body.fingerprint).toBe(parsePublicKey(spkiPem(key)).fingerprintSha256);
+      expect(comment).toBeTruthy();
+    }
+  });
+
+  it("uses the key named by kid", async () => {
+    const kid = parsePublicKey(spkiPem(ed2)).kid;
+    const r = await getJson(`${t.url}/whoami`, { authorization: jwtFor("alice", ed2, { time: T, kid }) });
+    expect(r.status).toBe(200);
+    expect(r.body.fingerprint).toBe(parsePublicKey(spkiPem(ed2)).fingerprintSha256);
+  });
+
+  it("refuses a kid that names another user's key signed for alice", async () => {
+    const erinKid = parsePublicKey(spkiPem(ecdsa.ES256)).kid;
+    const r = await getJson(`${t.url}/whoami`, { authorization: jwtFor("alice", ecdsa.ES256, { time: T, kid: erinKid }) });
+    expect(r.status).toBe(401);
+    expect(r.body.error.code).toBe("alg_not_allowed");
+  });
+
+  for (const alg of ["ES256", "ES384", "ES512"] as const) {
+    it(`verifies ${alg} for ECDSA keys (beyond upstream)`, async () => {
+      const r = await getJson(`${t.url}/whoami`, { authorization: jwtFor("erin", ecdsa[alg], { time: T }) });
+      expect(r.status).toBe(200);
+      expect(r.body).toMatchObject({ username: "erin", scheme: "jwt" });
+    });
+  }
+
+  it("records last-used at most once per interval and counts every use", async () => {
+    onTestFinished(() => {
+      t.clock.now = T * 1000;
+    });
+    const key = await t.store.directory.addKey("alice", spkiPem(crypto.generateKeyPairSync("ed25519").publicKey));
+    const signer = crypto.generateKeyPairSync("ed25519");
+    await t.store.directory.addKey("alice", spkiPem(signer.privateKey), { comment: "counted" });
+    const fingerprint = parsePublicKey(spkiPem(signer.privateKey)).fingerprintSha256;
+    const row = () => t.store.directory.findKey(fingerprint);
+    const use = async () => expect((await getJson(`${t.url}/whoami`, { authorization: jwtFor("alice", signer.privateKey, { time: t.clock.now / 1000 }) })).status).toBe(200);
+
+    await use();
+    await until(async () => (await row()).useCount === 1);
+    const first = await row();
+    expect(first.useCount).toBe(1);
+    expect(first.lastUsedAt?.getTime()).toBe(t.clock.now);
+    expect(first.lastUsedScheme).toBe("jwt");
+    expect(first.lastUsedIp).toMatch(/127\.0\.0\.1/);
+
+    t.clock.now += 10_000;
+    await use();
+    await use();
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await row()).useCount).toBe(1); // within the minute: not written yet
+
+    t.clock.now += 60_000; // the minute is over: the uses counted meanwhile are written
+    await until(async () => (await row()).useCount === 3);
+    expect((await row()).useCount).toBe(3);
+    await use();
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await row()).useCount).toBe(3);
+
+    await t.store.events.flush(); // what shutdown does: nothing pending is lost
+    const last = await row();
+    expect(last.useCount).toBe(4);
+    expect(last.lastUsedAt?.getTime()).toBe(t.clock.now);
+    expect(key.useCount).toBe(0);
+  });
+
+  it("records an event for every success and failure", async () => {
+    await getJson(`${t.url}/whoami`, { authorization: jwtFor("alice", ed1, { time: T }), "user-agent": "events-test/1" });
+    await getJson(`${t.url}/whoami`, { authorization: jwtFor("alice", crypto.generateKeyPairSync("ed25519").privateKey, { time: T }), "user-agent": "events-test/1" });
+    await t.store.events.flush();
+    const events = await t.store.database.prisma.authEvent.findMany({ where: { userAgent: "events-test/1" }, orderBy: { id: "asc" } });
+    expect(events.map((e) => [e.outcome, e.errorCode, e.scheme, e.username])).toEqual([
+      ["success", null, "jwt", "alice"],
+      ["failure", "bad_signature", "jwt", "alice"],
+    ]);
+    expect(events[0]!.keyId).not.toBeNull();
+    expect(events[0]!.ip).toMatch(/127\.0\.0\.1/);
+  });
+});
