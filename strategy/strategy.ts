@@ -5,7 +5,7 @@ import { parseAuthorization } from "./http/authorization.js";
 import { challengeErrorFor, statusForCode } from "./http/error-response.js";
 import { recordFailure, rememberFailure } from "./http/failure.js";
 import type { AuthScheme, SchemeName, Verified } from "./schemes/scheme.js";
-import { createJwtScheme, type JwtSchemeOptions } from "./schemes/jwt/scheme.js";
+import { builtInSchemes, createBuiltInScheme, type BuiltInSchemeOptions } from "./schemes/registry.js";
 import type { EventSink, KeyStore, ReplayStore, StoredUser } from "./store/ports.js";
 import { openPrismaStore } from "./store/prisma/store.js";
 
@@ -30,34 +30,19 @@ export type VerifyDone = (error: unknown, user?: Express.User | false, info?: un
 /** Passport-style hook: map the stored user to the application's user, or refuse with `done(null, false)`. */
 export type VerifyCallback = (user: StoredUser, info: SshKeyAuthInfo, done: VerifyDone) => void;
 
-export interface SshKeyStrategyOptions {
+export interface SshKeyStrategyOptions extends BuiltInSchemeOptions {
   /** Storage; default: the Prisma store on DATABASE_URL or ./data/passport-sshkey.db, migrated on first use. */
   store?: StrategyStore | Promise<StrategyStore>;
   /** Enabled schemes, by name or as scheme objects (default: every built-in scheme). */
   schemes?: readonly (SchemeName | AuthScheme)[];
-  /** Clock tolerance of the JWT scheme in seconds (default 20, as asymmetric-jwt-auth). */
-  clockToleranceSeconds?: number;
-  jwt?: JwtSchemeOptions;
-  /** realm="…" in WWW-Authenticate challenges. */
-  realm?: string;
   /** Milliseconds since the epoch; for tests. */
   now?: () => number;
   /** Strategy name for passport.authenticate (default "sshkey"). */
   name?: string;
 }
 
-const optionNames = new Set(["store", "schemes", "clockToleranceSeconds", "jwt", "realm", "now", "name"]);
-
-function builtInScheme(name: SchemeName, options: SshKeyStrategyOptions): AuthScheme {
-  switch (name) {
-    case "jwt":
-      return createJwtScheme({ realm: options.realm, toleranceSeconds: options.clockToleranceSeconds, ...options.jwt });
-    default:
-      throw new TypeError(`scheme ${name} is not available in this build`);
-  }
-}
-
-const defaultSchemes: readonly SchemeName[] = ["jwt"];
+const strategyOptionNames = ["store", "schemes", "now", "name"];
+const optionNames = new Set([...strategyOptionNames, "realm", "clockToleranceSeconds", ...Object.keys(builtInSchemes)]);
 
 /**
  * Passport strategy `sshkey`: authenticates a request by a credential signed with an
@@ -89,7 +74,8 @@ export class SshKeyStrategy extends Strategy {
     }
     this.name = options.name ?? "sshkey";
     this.now = options.now ?? Date.now;
-    this.schemes = (options.schemes ?? defaultSchemes).map((s) => (typeof s === "string" ? builtInScheme(s, options) : s));
+    const names = options.schemes ?? (Object.keys(builtInSchemes) as SchemeName[]);
+    this.schemes = names.map((s) => (typeof s === "string" ? createBuiltInScheme(s, options) : s));
     if (this.schemes.length === 0) throw new TypeError("SshKeyStrategy: at least one scheme must be enabled");
     this.storePromise = options.store ? Promise.resolve(options.store) : null;
   }

@@ -15,3 +15,4 @@ export {
   type ClientErrorCode,
   type ClientKeyErrorCode,
 } from "./errors.js";
+export { authorizationFor, sshkeyFetch, type AuthorizeOptions, type ClientScheme, type RequestToSign } from "./authorize.js";

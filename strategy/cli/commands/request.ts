@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { createJwtAuthorization } from "../../client/index.js";
+import { sshkeyFetch, type ClientScheme } from "../../client/index.js";
 import { CliError } from "../errors.js";
 import { addSignerOptions, signerFrom, type SignerOptions } from "../signer-options.js";
 
@@ -19,7 +19,8 @@ export function registerRequestCommand(program: Command): void {
     .option("-H, --header <header...>", "extra request header(s), 'Name: value'")
     .option("-i, --include", "print the status line and response headers")
     .action(async (url: string, opts: RequestOptions) => {
-      if (opts.scheme !== "jwt") throw new CliError(`unknown scheme ${opts.scheme}; available: jwt`);
+      const schemes: ClientScheme[] = ["jwt"];
+      if (!schemes.includes(opts.scheme as ClientScheme)) throw new CliError(`unknown scheme ${opts.scheme}; available: ${schemes.join(", ")}`);
       let target: URL;
       try {
         target = new URL(url);
@@ -33,16 +34,18 @@ export function registerRequestCommand(program: Command): void {
         headers.set(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
       }
       const signer = await signerFrom(opts);
-      try {
-        headers.set("authorization", await createJwtAuthorization({ signer, username: opts.user }));
-      } finally {
-        signer.close();
-      }
       let response: Response;
       try {
-        response = await fetch(target, { method: opts.method.toUpperCase(), headers, body: opts.data });
+        response = await sshkeyFetch(target, { method: opts.method, headers, body: opts.data }, {
+          scheme: opts.scheme as ClientScheme,
+          signer,
+          username: opts.user,
+        });
       } catch (error) {
+        if (!(error instanceof TypeError) || !("cause" in error)) throw error;
         throw new CliError(`request failed: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`);
+      } finally {
+        signer.close();
       }
       if (opts.include) {
         process.stdout.write(`HTTP ${response.status} ${response.statusText}\n`);
