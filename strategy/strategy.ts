@@ -86,8 +86,8 @@ export class SshKeyStrategy extends Strategy {
     return this.storePromise;
   }
 
-  override authenticate(req: Request): void {
-    this.run(req).catch((error: unknown) => this.error(error instanceof Error ? error : new Error(String(error))));
+  override authenticate(req: Request, routeOptions?: Record<string, unknown>): void {
+    this.run(req, routeOptions ?? {}).catch((error: unknown) => this.error(error instanceof Error ? error : new Error(String(error))));
   }
 
   private challengeFor(scheme: AuthScheme | null, error: AuthError): string {
@@ -102,7 +102,7 @@ export class SshKeyStrategy extends Strategy {
     this.fail(this.challengeFor(scheme, error), status);
   }
 
-  private async run(req: Request): Promise<void> {
+  private async run(req: Request, routeOptions: Record<string, unknown>): Promise<void> {
     const header = parseAuthorization(req.headers.authorization);
     if (header.kind === "none") {
       return this.refuse(req, null, new AuthError("missing_credentials", "this request needs an Authorization header signed with an SSH key"));
@@ -128,6 +128,7 @@ export class SshKeyStrategy extends Strategy {
         keys: store.keys,
         replay: store.replay,
         now: this.now,
+        routeOptions,
         noteUntrustedUsername: (username) => (untrustedUsername = username),
       });
     } catch (error) {

@@ -10,6 +10,8 @@ export interface SchemeContext {
   replay: ReplayStore;
   /** Milliseconds since the epoch; injectable for tests. */
   now(): number;
+  /** The options given to passport.authenticate() for this route (e.g. per-route request binding). */
+  routeOptions: Readonly<Record<string, unknown>>;
   /** Username the scheme learnt before verification, for the event log (untrusted). */
   noteUntrustedUsername(username: string): void;
 }
