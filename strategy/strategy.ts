@@ -3,7 +3,7 @@ import { Strategy } from "passport-strategy";
 import { AuthError, isAuthError, type AuthErrorCode } from "./errors.js";
 import { parseAuthorization } from "./http/authorization.js";
 import { challengeErrorFor, statusForCode } from "./http/error-response.js";
-import { recordFailure, rememberFailure } from "./http/failure.js";
+import { authEventFrom, rememberFailure } from "./http/failure.js";
 import type { AuthScheme, SchemeName, Verified } from "./schemes/scheme.js";
 import { builtInSchemes, createBuiltInScheme, type BuiltInSchemeOptions } from "./schemes/registry.js";
 import type { EventSink, KeyStore, ReplayStore, StoredUser } from "./store/ports.js";
@@ -133,7 +133,17 @@ export class SshKeyStrategy extends Strategy {
       });
     } catch (error) {
       if (!isAuthError(error)) throw error;
-      recordFailure(store.events, req, scheme.name, error.code, untrustedUsername, this.now());
+      const known = (error.detail ?? {}) as { userId?: string; keyId?: string };
+      store.events.record(
+        authEventFrom(req, this.now(), {
+          scheme: scheme.name,
+          outcome: "failure",
+          errorCode: error.code,
+          userId: known.userId ?? null,
+          username: untrustedUsername,
+          keyId: known.keyId ?? null,
+        }),
+      );
       return this.refuse(req, scheme, error);
     }
     await this.succeed(req, store, scheme, verified);
@@ -148,17 +158,16 @@ export class SshKeyStrategy extends Strategy {
       keyComment: verified.key.comment,
     };
     const record = (outcome: "success" | "failure", errorCode: AuthErrorCode | null) =>
-      store.events.record({
-        at: new Date(this.now()),
-        scheme: verified.scheme,
-        outcome,
-        errorCode,
-        userId: verified.user.id,
-        username: verified.user.username,
-        keyId: verified.key.id,
-        ip: req.ip ?? null,
-        userAgent: req.get("user-agent")?.slice(0, 300) ?? null,
-      });
+      store.events.record(
+        authEventFrom(req, this.now(), {
+          scheme: verified.scheme,
+          outcome,
+          errorCode,
+          userId: verified.user.id,
+          username: verified.user.username,
+          keyId: verified.key.id,
+        }),
+      );
     if (!this.verifyCallback) {
       record("success", null);
       return this.success(verified.user, info);

@@ -27,6 +27,12 @@ describe.each(databaseKinds)("refused keys and users on %s", (kind) => {
       expect(r.status).toBe(401);
       expect(r.body.error.code).toBe("key_revoked");
     }
+    await t.store.events.flush();
+    const refusals = await t.store.database.prisma.authEvent.findMany({ where: { errorCode: "key_revoked" } });
+    expect(refusals.map((e) => [e.keyId, e.userId, e.username])).toEqual([
+      [stored.id, stored.userId, "alice"],
+      [stored.id, stored.userId, "alice"],
+    ]);
   });
 
   it("refuses an expired key from its expiry on, and accepts it before", async () => {

@@ -1,5 +1,5 @@
 import type { Request } from "express";
-import type { EventSink } from "../store/ports.js";
+import type { AuthEventRecord } from "../store/ports.js";
 
 export interface AuthFailure {
   code: string;
@@ -19,23 +19,17 @@ export function authFailureOf(req: Request): AuthFailure | undefined {
   return failures.get(req);
 }
 
-export function recordFailure(
-  events: EventSink,
+/** One authentication event as the log stores it, with the request's IP and user agent. */
+export function authEventFrom(
   req: Request,
-  scheme: string,
-  errorCode: string,
-  untrustedUsername: string | null,
   nowMs: number,
-): void {
-  events.record({
+  fields: Pick<AuthEventRecord, "scheme" | "outcome" | "errorCode" | "userId" | "username" | "keyId">,
+): AuthEventRecord {
+  return {
     at: new Date(nowMs),
-    scheme,
-    outcome: "failure",
-    errorCode,
-    userId: null,
-    username: untrustedUsername?.slice(0, 256) ?? null,
-    keyId: null,
+    ...fields,
+    username: fields.username?.slice(0, 256) ?? null,
     ip: req.ip ?? null,
     userAgent: req.get("user-agent")?.slice(0, 300) ?? null,
-  });
+  };
 }

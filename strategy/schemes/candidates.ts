@@ -10,11 +10,17 @@ export function keyState(candidate: KeyCandidate, nowMs: number): KeyState {
   return "active";
 }
 
-const refusal: Record<Exclude<KeyState, "active">, () => AuthError> = {
-  revoked: () => new AuthError("key_revoked", "the key that signed this credential has been revoked"),
-  expired: () => new AuthError("key_expired", "the key that signed this credential has expired"),
-  user_disabled: () => new AuthError("user_disabled", "the account is disabled"),
+const refusals: Record<Exclude<KeyState, "active">, [code: "key_revoked" | "key_expired" | "user_disabled", message: string]> = {
+  revoked: ["key_revoked", "the key that signed this credential has been revoked"],
+  expired: ["key_expired", "the key that signed this credential has expired"],
+  user_disabled: ["user_disabled", "the account is disabled"],
 };
+
+/** The refusal for a key that verified but may not be used; names user and key for the event log. */
+export function refusalFor(candidate: KeyCandidate, state: Exclude<KeyState, "active">): AuthError {
+  const [code, message] = refusals[state];
+  return new AuthError(code, message, { detail: { userId: candidate.user.id, keyId: candidate.key.id } });
+}
 
 /**
  * Returns the first candidate whose signature check passes, trying usable keys first.
@@ -34,7 +40,7 @@ export function findSigningKey(
     else if (verifies(candidate)) return candidate;
   }
   for (const [candidate, state] of inactive) {
-    if (verifies(candidate)) throw refusal[state]();
+    if (verifies(candidate)) throw refusalFor(candidate, state);
   }
   return null;
 }
