@@ -64,3 +64,14 @@ export interface EventSink {
   record(event: AuthEventRecord): void;
   flush(): Promise<void>;
 }
+
+/**
+ * Tells every process sharing the database that users or keys changed, so key caches
+ * drop what they hold. Delivery is at-least-once and carries no detail: a receiver
+ * forgets everything it cached.
+ */
+export interface ChangeFeed {
+  publish(): Promise<void>;
+  subscribe(listener: () => void): () => void;
+  close(): Promise<void>;
+}

@@ -83,7 +83,7 @@ describe.each(databaseKinds)("passport-sshkey CLI on %s", (kind) => {
       const fingerprint = execFileSync("ssh-keygen", ["-lf", rsaPub], { encoding: "utf8" }).split(" ")[1];
 
       const viaCli = await runCli(["request", `${server.url}/whoami`, "--user", "alice", "--key", rsaPem], { env });
-      expect(viaCli.code).toBe(0);
+      expect(viaCli.code, viaCli.stdout + viaCli.stderr).toBe(0);
       expect(JSON.parse(viaCli.stdout)).toEqual({ username: "alice", scheme: "jwt", fingerprint });
 
       const header = (await runCli(["token", "jwt", "--user", "alice", "--key", rsaPem], { env })).stdout.trim();

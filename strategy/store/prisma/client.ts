@@ -1,7 +1,4 @@
-import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient as SqliteClient } from "./generated/sqlite/client.js";
-import { PrismaClient as PostgresClient } from "./generated/postgresql/client.js";
+import type { PrismaClient as SqliteClient } from "./generated/sqlite/client.js";
 import { ensureDatabaseDirectory, locateDatabase, type Provider } from "./database-url.js";
 
 /**
@@ -18,15 +15,26 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export function connectDatabase(url?: string): Database {
+/**
+ * Connects Prisma to DATABASE_URL (or `url`). Only the provider in use is loaded: each
+ * generated client brings its own query compiler, and a CLI command should not pay for both.
+ */
+export async function connectDatabase(url?: string): Promise<Database> {
   const location = locateDatabase(url);
   let prisma: Prisma;
   if (location.provider === "postgresql") {
-    const client = new PostgresClient({ adapter: new PrismaPg({ connectionString: location.url }) });
-    prisma = client as unknown as Prisma;
+    const [{ PrismaClient }, { PrismaPg }] = await Promise.all([
+      import("./generated/postgresql/client.js"),
+      import("@prisma/adapter-pg"),
+    ]);
+    prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: location.url }) }) as unknown as Prisma;
   } else {
     ensureDatabaseDirectory(location);
-    prisma = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: location.url, timeout: 10_000 }) });
+    const [{ PrismaClient }, { PrismaBetterSqlite3 }] = await Promise.all([
+      import("./generated/sqlite/client.js"),
+      import("@prisma/adapter-better-sqlite3"),
+    ]);
+    prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: location.url, timeout: 10_000 }) });
   }
   return { prisma, provider: location.provider, url: location.url, close: () => prisma.$disconnect() };
 }

@@ -68,7 +68,10 @@ export class PrismaDirectory {
     if (await this.prisma.user.findUnique({ where: { username } })) {
       throw new DirectoryError("conflict", `user ${username} already exists`);
     }
-    return this.prisma.user.create({ data: { username, isAdmin: options.isAdmin ?? false } });
+    const user = await this.prisma.user.create({ data: { username, isAdmin: options.isAdmin ?? false } });
+    // Caches may hold "no such user" for this name.
+    this.changed("user", user.id);
+    return user;
   }
 
   async findUser(username: string): Promise<UserRecord> {
@@ -126,6 +129,7 @@ export class PrismaDirectory {
       },
       include: { user: true },
     });
+    this.changed("key", row.id);
     return toKeyRecord(row);
   }
 
@@ -156,6 +160,81 @@ export class PrismaDirectory {
     });
     this.changed("key", key.id);
     return toKeyRecord(row);
+  }
+
+  /** Stores several parsed keys for one user, all or none (the admin API's multi-key paste). */
+  async insertKeys(
+    userId: string,
+    keys: ParsedPublicKey[],
+    options: { comment?: string; expiresAt?: Date | null } = {},
+  ): Promise<KeyRecord[]> {
+    const fingerprints = keys.map((k) => k.fingerprintSha256);
+    if (new Set(fingerprints).size !== fingerprints.length) throw new DirectoryError("conflict", "the same key appears twice");
+    const existing = await this.prisma.publicKey.findFirst({ where: { fingerprintSha256: { in: fingerprints } } });
+    if (existing) throw new DirectoryError("conflict", `key ${existing.fingerprintSha256} is already registered`);
+    try {
+      const rows = await this.prisma.$transaction(
+        keys.map((key) =>
+          this.prisma.publicKey.create({
+            data: {
+              userId,
+              type: key.type,
+              bits: key.bits,
+              openssh: key.openssh,
+              fingerprintSha256: key.fingerprintSha256,
+              fingerprintMd5: key.fingerprintMd5,
+              kid: key.kid,
+              crtauthFingerprint: key.crtauthFingerprint,
+              comment: (options.comment || key.comment).slice(0, 200),
+              expiresAt: options.expiresAt ?? null,
+            },
+            include: { user: true },
+          }),
+        ),
+      );
+      for (const row of rows) this.changed("key", row.id);
+      return rows.map(toKeyRecord);
+    } catch (error) {
+      if ((error as { code?: unknown }).code === "P2002") throw new DirectoryError("conflict", "a key in this paste is already registered");
+      throw error;
+    }
+  }
+
+  /** Changes a key's comment and/or expiry by id. */
+  async updateKeyById(id: string, changes: { comment?: string; expiresAt?: Date | null }): Promise<KeyRecord> {
+    const data: { comment?: string; expiresAt?: Date | null } = {};
+    if (changes.comment !== undefined) data.comment = changes.comment.slice(0, 200);
+    if (changes.expiresAt !== undefined) data.expiresAt = changes.expiresAt;
+    const result = await this.prisma.publicKey.updateMany({ where: { id }, data });
+    if (result.count === 0) throw new DirectoryError("not_found", "no such key");
+    this.changed("key", id);
+    return this.findKeyById(id);
+  }
+
+  async findKeyById(id: string): Promise<KeyRecord> {
+    const row = await this.prisma.publicKey.findUnique({ where: { id }, include: { user: true } });
+    if (!row) throw new DirectoryError("not_found", "no such key");
+    return toKeyRecord(row);
+  }
+
+  /** Revokes by id; only a key not yet revoked changes (an already revoked key is a conflict). */
+  async revokeKeyById(id: string, reason: string | null, at: Date = new Date()): Promise<KeyRecord> {
+    const result = await this.prisma.publicKey.updateMany({
+      where: { id, revokedAt: null },
+      data: { revokedAt: at, revokedReason: reason?.slice(0, 500) ?? null },
+    });
+    if (result.count === 0) {
+      await this.findKeyById(id);
+      throw new DirectoryError("conflict", "the key is already revoked");
+    }
+    this.changed("key", id);
+    return this.findKeyById(id);
+  }
+
+  async removeKeyById(id: string): Promise<void> {
+    const result = await this.prisma.publicKey.deleteMany({ where: { id } });
+    if (result.count === 0) throw new DirectoryError("not_found", "no such key");
+    this.changed("key", id);
   }
 
   async removeKey(fingerprintSha256: string): Promise<KeyRecord> {
