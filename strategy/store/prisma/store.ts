@@ -1,4 +1,5 @@
 import Database from "better-sqlite3";
+import { Redis } from "ioredis";
 import pg from "pg";
 import { CachedKeyStore, type KeyCacheOptions } from "../cache/cached-key-store.js";
 import type { ChangeFeed, EventSink, KeyStore, ReplayStore } from "../ports.js";
@@ -6,6 +7,9 @@ import { GenerationFeed } from "../sql/generation-feed.js";
 import { postgresGenerationRow, sqliteGenerationRow } from "../sql/generation-rows.js";
 import { listenForChanges } from "../sql/postgres-listener.js";
 import { PostgresReplayStore } from "../sql/postgres-replay-store.js";
+import { redisChangeWakeups } from "../redis/change-wakeups.js";
+import { RedisReplayStore } from "../redis/replay-store.js";
+import type { GenerationRow } from "../sql/generation-feed.js";
 import { SqliteReplayStore } from "../sql/sqlite-replay-store.js";
 import { PrismaActivityRecorder, type ActivityRecorderOptions } from "./activity-recorder.js";
 import { connectDatabase, type Database as PrismaDatabase } from "./client.js";
@@ -34,6 +38,11 @@ export interface PrismaStoreOptions {
   keyCache?: KeyCacheOptions & { enabled?: boolean };
   /** How often other processes' changes are looked for, in ms (default 250). */
   changePollMs?: number;
+  /**
+   * Redis for several instances (default REDIS_URL): replay state moves there (SET NX with
+   * expiry) and change notices travel by pub/sub as well as through the database.
+   */
+  redisUrl?: string;
   now?: () => number;
 }
 
@@ -50,31 +59,47 @@ interface HotPath {
  */
 function openHotPath(database: PrismaDatabase, options: PrismaStoreOptions): HotPath {
   const pollMs = options.changePollMs ?? 250;
+  const closers: (() => Promise<void> | void)[] = [];
+  let replay: ReplayStore;
+  let row: GenerationRow;
+  let listen: ((onNotify: () => void) => void) | null = null;
   if (database.provider === "sqlite") {
     const db = new Database(database.url.slice("file:".length));
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");
     db.pragma("busy_timeout = 10000");
-    const changes = new GenerationFeed(sqliteGenerationRow(db), pollMs);
-    return {
-      replay: new SqliteReplayStore(db, options.now),
-      changes,
-      async close() {
-        await changes.close();
-        db.close();
-      },
+    closers.push(() => void db.close());
+    replay = new SqliteReplayStore(db, options.now);
+    row = sqliteGenerationRow(db);
+  } else {
+    const pool = new pg.Pool({ connectionString: database.url, max: 10 });
+    closers.push(() => pool.end());
+    replay = new PostgresReplayStore(pool, options.now);
+    row = postgresGenerationRow(pool);
+    listen = (onNotify) => {
+      const listener = listenForChanges(database.url, onNotify);
+      closers.unshift(() => listener.close());
     };
   }
-  const pool = new pg.Pool({ connectionString: database.url, max: 10 });
-  const changes = new GenerationFeed(postgresGenerationRow(pool), pollMs);
-  const listener = listenForChanges(database.url, () => void changes.poll());
+  const redisUrl = options.redisUrl ?? process.env.REDIS_URL;
+  if (redisUrl) {
+    const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+    redis.on("error", () => {});
+    closers.unshift(() => void redis.disconnect());
+    replay = new RedisReplayStore(redis);
+    const wakeups = redisChangeWakeups(redisUrl, () => void changes.poll());
+    closers.unshift(() => wakeups.close());
+    const databaseRow = row;
+    row = { read: databaseRow.read, write: async (value) => (await databaseRow.write(value), await wakeups.publish()) };
+  }
+  const changes = new GenerationFeed(row, pollMs);
+  listen?.(() => void changes.poll());
   return {
-    replay: new PostgresReplayStore(pool, options.now),
+    replay,
     changes,
     async close() {
       await changes.close();
-      await listener.close();
-      await pool.end();
+      for (const close of closers) await close();
     },
   };
 }
