@@ -7,7 +7,8 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     exclude: ["test/e2e/**", "node_modules/**"],
     reporters: ["default", "./test/support/plain-summary-reporter.ts"],
-    testTimeout: 30_000,
+    // Generous: CLI and multi-process tests start Node processes, slow on a busy 2-core machine.
+    testTimeout: 90_000,
     hookTimeout: 60_000,
     // Two cores: database-heavy files run better two at a time than four.
     maxWorkers: 2,

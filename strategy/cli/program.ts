@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { DirectoryError } from "../store/prisma/directory.js";
+import { registerConsoleCommands } from "./commands/console.js";
 import { registerKeyCommands } from "./commands/keys.js";
 import { registerRequestCommand } from "./commands/request.js";
 import { registerServeCommand } from "./commands/serve.js";
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerKeyCommands(program);
   registerTokenCommands(program);
   registerRequestCommand(program);
+  registerConsoleCommands(program);
   return program;
 }
 

@@ -1,7 +1,10 @@
+import { bindingActions } from "../schemes/sshauth/binding.js";
+import { signSshauthToken } from "../schemes/sshauth/sign.js";
+import { crtauthTokens } from "./crtauth.js";
 import { createJwtAuthorization } from "./jwt.js";
 import type { Signer } from "./signer.js";
 
-export type ClientScheme = "jwt";
+export type ClientScheme = "jwt" | "sshauth" | "crtauth";
 
 /** The request a credential is made for (schemes that bind the request need all of it). */
 export interface RequestToSign {
@@ -15,13 +18,37 @@ export interface AuthorizeOptions {
   signer: Signer;
   username: string;
   now?: () => number;
+  /**
+   * sshauth: `bind` signs the v1 request binding (method, path+query, host, body digest;
+   * the server must have binding on), `magic` the 8-byte application prefix (default
+   * "byo.e.m."), `includeFingerprint` puts the key's fingerprint in the token (default true).
+   */
+  sshauth?: { bind?: boolean; magic?: string; includeFingerprint?: boolean };
 }
 
 /** The Authorization header value for one request, in the chosen scheme. */
-export async function authorizationFor(options: AuthorizeOptions, _request: RequestToSign): Promise<string> {
+export async function authorizationFor(options: AuthorizeOptions, request: RequestToSign): Promise<string> {
   switch (options.scheme) {
     case "jwt":
       return createJwtAuthorization({ signer: options.signer, username: options.username, now: options.now });
+    case "sshauth": {
+      const { bind = false, magic, includeFingerprint = true } = options.sshauth ?? {};
+      const token = await signSshauthToken({
+        signer: options.signer,
+        identity: options.username,
+        includeFingerprint,
+        magic,
+        // What fetch puts on the wire: the WHATWG URL's path+query and host (port kept).
+        actions: bind
+          ? bindingActions({ method: request.method, pathWithQuery: request.url.pathname + request.url.search, host: request.url.host, body: request.body })
+          : [],
+        timestamp: Math.floor((options.now ?? Date.now)() / 1000),
+      });
+      return `Bearer ${token}`;
+    }
+    case "crtauth":
+      // Handshake against the request's origin; the token is cached per (origin, user, key).
+      return `chap:${await crtauthTokens.get(request.url, { username: options.username, signer: options.signer, now: options.now })}`;
     default:
       throw new TypeError(`unknown scheme ${JSON.stringify(options.scheme)}`);
   }
@@ -42,6 +69,13 @@ export async function sshkeyFetch(input: string | URL, init: RequestInit, option
     throw new TypeError("sshkeyFetch: body must be a string or Buffer, so it can be signed");
   }
   const headers = new Headers(init.headers);
+  headers.set("authorization", await authorizationFor(options, { url, method, body }));
+  const response = await fetch(url, { ...init, method, headers, body });
+  if (response.status !== 401 || options.scheme !== "crtauth") return response;
+  // crtauth tokens are bearer tokens the server may stop honouring (expiry, secret
+  // rotation): like requests-crtauth, redo the handshake once on a 401 and retry.
+  await response.body?.cancel();
+  crtauthTokens.forget(url, options.username, options.signer);
   headers.set("authorization", await authorizationFor(options, { url, method, body }));
   return fetch(url, { ...init, method, headers, body });
 }

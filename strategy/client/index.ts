@@ -15,4 +15,16 @@ export {
   type ClientErrorCode,
   type ClientKeyErrorCode,
 } from "./errors.js";
+export {
+  crtauthLogin,
+  crtauthTokenLifetimeMs,
+  crtauthTokens,
+  CrtauthLoginError,
+  CrtauthTokenCache,
+  type CrtauthLoginErrorCode,
+  type CrtauthLoginOptions,
+} from "./crtauth.js";
 export { authorizationFor, sshkeyFetch, type AuthorizeOptions, type ClientScheme, type RequestToSign } from "./authorize.js";
+export { signSshauthToken, type SshauthSignOptions } from "../schemes/sshauth/sign.js";
+export { bindingActions, BINDING_VERSION, type BindingRequest } from "../schemes/sshauth/binding.js";
+export type { SshauthAction } from "../schemes/sshauth/signed-message.js";

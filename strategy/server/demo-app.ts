@@ -2,12 +2,18 @@ import express, { type Express } from "express";
 import passport from "passport";
 import { errorBody } from "../http/error-response.js";
 import { sshkeyErrorHandler } from "../http/error-handler.js";
+import { createCrtauthRouter, type CrtauthRouterOptions } from "../schemes/crtauth/router.js";
 import type { SshKeyAuthInfo, SshKeyStrategy } from "../strategy.js";
+import { adminStoreOf, createAdminRouter, type AdminRouterOptions } from "../admin/router.js";
 import type { StoredUser } from "../store/ports.js";
 
 export interface DemoAppOptions {
   strategy: SshKeyStrategy;
   log?: (error: unknown) => void;
+  /** Mount the crtauth handshake at `/_auth` (store defaults to the strategy's). */
+  crtauth?: Omit<CrtauthRouterOptions, "store"> & Partial<Pick<CrtauthRouterOptions, "store">>;
+  /** The key-management console API at `/admin` (store defaults to the strategy's Prisma store); `false` leaves it out. */
+  admin?: false | (Omit<AdminRouterOptions, "store"> & Partial<Pick<AdminRouterOptions, "store">>);
 }
 
 /** The demo server: `/whoami` behind SshKeyStrategy, `/healthz`, JSON errors everywhere. */
@@ -18,6 +24,15 @@ export function createDemoApp(options: DemoAppOptions): Express {
   app.set("trust proxy", process.env.TRUST_PROXY ?? false);
   app.disable("x-powered-by");
   app.use(authenticator.initialize());
+  if (options.crtauth) {
+    const strategy = options.strategy;
+    app.use(createCrtauthRouter({ ...options.crtauth, store: options.crtauth.store ?? (() => strategy.store()) }));
+  }
+
+  if (options.admin !== false) {
+    const strategy = options.strategy;
+    app.use("/admin", createAdminRouter({ log: options.log, ...options.admin, store: options.admin?.store ?? (() => adminStoreOf(strategy)) }));
+  }
 
   app.get("/healthz", (_req, res) => {
     res.json({ ok: true });

@@ -26,7 +26,9 @@ export async function startTestServer(
   const store = await openPrismaStore({ url: database.url, now: () => clock.now, activity: { flushEveryMs: 20 } });
   const strategy = new SshKeyStrategy({ ...strategyOptions, store, now: () => clock.now });
   const server: Server = await new Promise((resolve) => {
-    const s = createDemoApp({ strategy, log: () => {} }).listen(0, "127.0.0.1", () => resolve(s));
+    // With a `crtauth` option (a fixed secret), the crtauth handshake is mounted at /_auth too, on the test clock.
+    const crtauth = strategyOptions.crtauth ? { ...strategyOptions.crtauth, now: () => clock.now } : undefined;
+    const s = createDemoApp({ strategy, log: () => {}, crtauth }).listen(0, "127.0.0.1", () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
   return {

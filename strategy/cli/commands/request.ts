@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { sshkeyFetch, type ClientScheme } from "../../client/index.js";
+import { CrtauthLoginError, sshkeyFetch, type ClientScheme } from "../../client/index.js";
 import { CliError } from "../errors.js";
 import { addSignerOptions, signerFrom, type SignerOptions } from "../signer-options.js";
 
@@ -9,18 +9,23 @@ interface RequestOptions extends SignerOptions {
   data?: string;
   header?: string[];
   include?: boolean;
+  bind?: boolean;
+  magic?: string;
 }
 
 export function registerRequestCommand(program: Command): void {
   addSignerOptions(program.command("request <url>").description("make an authenticated HTTP request and print the response"))
-    .option("--scheme <scheme>", "jwt", "jwt")
+    .option("--scheme <scheme>", "jwt, sshauth or crtauth", "jwt")
+    .option("--bind", "sshauth: bind the token to this request (method, path, host, body)")
+    .option("--magic <prefix>", "sshauth: 8-byte application prefix the server expects (default byo.e.m.)")
     .option("-X, --method <method>", "HTTP method", "GET")
     .option("-d, --data <body>", "request body")
     .option("-H, --header <header...>", "extra request header(s), 'Name: value'")
     .option("-i, --include", "print the status line and response headers")
     .action(async (url: string, opts: RequestOptions) => {
-      const schemes: ClientScheme[] = ["jwt"];
+      const schemes: ClientScheme[] = ["jwt", "sshauth", "crtauth"];
       if (!schemes.includes(opts.scheme as ClientScheme)) throw new CliError(`unknown scheme ${opts.scheme}; available: ${schemes.join(", ")}`);
+      if (opts.scheme !== "sshauth" && (opts.bind || opts.magic !== undefined)) throw new CliError("--bind and --magic are sshauth options");
       let target: URL;
       try {
         target = new URL(url);
@@ -40,8 +45,10 @@ export function registerRequestCommand(program: Command): void {
           scheme: opts.scheme as ClientScheme,
           signer,
           username: opts.user,
+          sshauth: { bind: Boolean(opts.bind), magic: opts.magic },
         });
       } catch (error) {
+        if (error instanceof CrtauthLoginError) throw new CliError(error.message);
         if (!(error instanceof TypeError) || !("cause" in error)) throw error;
         throw new CliError(`request failed: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`);
       } finally {

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { createDemoApp } from "../../server/demo-app.js";
 import { SshKeyStrategy } from "../../strategy.js";
 import { openPrismaStore } from "../../store/prisma/store.js";
+import { loadOrCreateCrtauthSecret } from "../../store/prisma/settings.js";
 import { CliError } from "../errors.js";
 
 export function registerServeCommand(program: Command): void {
@@ -16,7 +17,12 @@ export function registerServeCommand(program: Command): void {
       const port = Number(opts.port ?? process.env.PORT ?? 3000);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`invalid port ${opts.port ?? process.env.PORT}`);
       const store = await openPrismaStore();
-      const app = createDemoApp({ strategy: new SshKeyStrategy({ store }) });
+      // crtauth: CRTAUTH_SECRET (+ CRTAUTH_PREVIOUS_SECRET) if set, else one generated on first
+      // start and kept in the Setting table, so restarts and sibling instances share it.
+      const crtauth = process.env.CRTAUTH_SECRET
+        ? { secret: process.env.CRTAUTH_SECRET, previousSecret: process.env.CRTAUTH_PREVIOUS_SECRET || undefined }
+        : { secret: await loadOrCreateCrtauthSecret(store.database.prisma) };
+      const app = createDemoApp({ strategy: new SshKeyStrategy({ store, crtauth }), crtauth: { ...crtauth, store } });
       const server: Server = await new Promise((resolve, reject) => {
         const s = app.listen(port, host, () => resolve(s)).once("error", reject);
       });

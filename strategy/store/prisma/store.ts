@@ -73,6 +73,9 @@ function openHotPath(database: PrismaDatabase, options: PrismaStoreOptions): Hot
     row = sqliteGenerationRow(db);
   } else {
     const pool = new pg.Pool({ connectionString: database.url, max: 10 });
+    // An idle client dropped by the server (restart, failover) is discarded by the pool;
+    // without a listener its error event would crash the process.
+    pool.on("error", () => {});
     closers.push(() => pool.end());
     replay = new PostgresReplayStore(pool, options.now);
     row = postgresGenerationRow(pool);

@@ -9,7 +9,7 @@ import path from "node:path";
 import sshpk from "sshpk";
 import type { Signer } from "../../../strategy/client/signer.js";
 import type { ParsedPublicKey, SshKeyType } from "../../../strategy/keys/types.js";
-import { signP256Deterministic } from "../../../strategy/schemes/sshauth/rfc6979.js";
+import { signP256Deterministic } from "./rfc6979.js";
 
 export const FIXTURES = path.resolve(import.meta.dirname, "../../fixtures/sshauth");
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { p256PublicPoint, signP256Deterministic } from "../../../strategy/schemes/sshauth/rfc6979.js";
+import { p256PublicPoint, signP256Deterministic } from "./rfc6979.js";
 import {
   ecdsaP256MpintsToP1363,
   ecdsaP256P1363ToMpints,

@@ -1,0 +1,38 @@
+// Run settings: a full run (~6 min on 2 cores) or BENCH_QUICK=1 (~1 min smoke run).
+export interface BenchConfig {
+  quick: boolean;
+  inprocess: { rounds: number; sampleMs: number; warmupMs: number; rsaPool: number; pool: number };
+  http: {
+    rounds: number;
+    roundSeconds: number;
+    warmupSeconds: number;
+    connections: number;
+    /** Upper bound of fresh single-use tokens signed for one round (signing RSA costs ~0.5–1 ms each). */
+    maxTokensPerRound: number;
+    /** Ed25519 keys for sshauth: each yields one fresh token per second of the skew window. */
+    sshauthKeys: number;
+  };
+  scale: { sizes: number[]; rounds: number; requestsPerRound: number; roundSeconds: number; connections: number; realUsers: number };
+  postgresUrl: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
+  const quick = env.BENCH_QUICK === "1" || env.BENCH_QUICK === "true";
+  const postgresUrl = env.BENCH_POSTGRES_URL ?? env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
+  if (quick) {
+    return {
+      quick,
+      inprocess: { rounds: 3, sampleMs: 100, warmupMs: 60, rsaPool: 300, pool: 600 },
+      http: { rounds: 3, roundSeconds: 1, warmupSeconds: 0.5, connections: 10, maxTokensPerRound: 5000, sshauthKeys: 100 },
+      scale: { sizes: [1_000, 10_000], rounds: 2, requestsPerRound: 500, roundSeconds: 1, connections: 1, realUsers: 4 },
+      postgresUrl,
+    };
+  }
+  return {
+    quick,
+    inprocess: { rounds: 5, sampleMs: 250, warmupMs: 200, rsaPool: 1000, pool: 2000 },
+    http: { rounds: 5, roundSeconds: 5, warmupSeconds: 2, connections: 10, maxTokensPerRound: 16_000, sshauthKeys: 400 },
+    scale: { sizes: [1_000, 100_000, 1_000_000], rounds: 3, requestsPerRound: 2500, roundSeconds: 3, connections: 1, realUsers: 16 },
+    postgresUrl,
+  };
+}

@@ -1,0 +1,91 @@
+// HTTP end to end: every server in its own pinned child, autocannon from this process on
+// the other core, rounds interleaved across servers, medians of per-round ratios.
+import type { BenchConfig } from "../config.js";
+import type { JwtSignPool } from "../lib/jwt-sign-pool.js";
+import { onClientCpu } from "../lib/pin.js";
+import { median } from "../lib/stats.js";
+import type { HttpComparison, HttpRow } from "../report/types.js";
+import { runLoad, type LoadResult } from "./load.js";
+import { startTargets, type Target } from "./targets.js";
+
+const SLACK = 64;
+
+async function loadOnce(target: Target, amount: number, connections: number): Promise<LoadResult> {
+  const authorization = await target.prepare(amount + SLACK);
+  return onClientCpu(() => runLoad({ url: target.url, connections, amount, authorization }));
+}
+
+export async function runHttp(
+  config: BenchConfig,
+  ctx: { pool: JwtSignPool; tmpDir: string; crtauthSecret: string; schemes: readonly string[] },
+  log: (line: string) => void,
+): Promise<{ rows: HttpRow[]; comparisons: HttpComparison[]; notes: string[] }> {
+  const { rounds, roundSeconds, warmupSeconds, connections, maxTokensPerRound } = config.http;
+  const { targets, notes } = await startTargets({ ...ctx, maxTokensPerRound, sshauthKeys: config.http.sshauthKeys }, log);
+  try {
+    // Runs are sized by request count; a short probe, then a warm-up of ~warmupSeconds,
+    // gives the rate that sizes the rounds to ~roundSeconds each.
+    const amounts = new Map<string, number>();
+    const sized = (t: Target, rate: number, seconds: number) => Math.max(100, Math.min(t.maxAmount(), Math.round(rate * seconds)));
+    for (const t of targets) {
+      const probe = await loadOnce(t, 100, connections);
+      const warm = await loadOnce(t, sized(t, probe.reqPerSec, warmupSeconds), connections);
+      const failures = probe.failures + warm.failures;
+      if (failures > 0) throw new Error(`${t.id}: warm-up had ${failures} failures ${JSON.stringify([probe.statusCounts, warm.statusCounts])}`);
+      amounts.set(t.id, Math.round(warm.reqPerSec * roundSeconds));
+      t.child.send({ type: "rss-reset" });
+      log(`  warm-up ${t.id}: ${Math.round(warm.reqPerSec)} req/s → ~${amounts.get(t.id)} requests per round`);
+    }
+    const results = new Map<string, LoadResult[]>(targets.map((t) => [t.id, []]));
+    for (let round = 0; round < rounds; round++) {
+      for (let k = 0; k < targets.length; k++) {
+        const t = targets[(k + round) % targets.length]!;
+        const r = await loadOnce(t, sized(t, amounts.get(t.id)!, 1), connections);
+        results.get(t.id)!.push(r);
+        // Re-size from the rates seen so far, so rounds stay near roundSeconds when the machine speeds up or slows down.
+        amounts.set(t.id, Math.round(median(results.get(t.id)!.map((x) => x.reqPerSec)) * roundSeconds));
+      }
+      log(`  round ${round + 1}/${rounds}: ${targets.map((t) => `${t.id} ${Math.round(results.get(t.id)![round]!.reqPerSec)}`).join(", ")}`);
+    }
+    const perRound = (id: string) => results.get(id)?.map((r) => r.reqPerSec) ?? [];
+    const ratio = (a: string, b: string) => {
+      const x = perRound(a);
+      const y = perRound(b);
+      return x.length && y.length ? median(x.map((v, i) => v / y[i]!)) : undefined;
+    };
+    const rows: HttpRow[] = [];
+    for (const t of targets) {
+      const rs = results.get(t.id)!;
+      const rss = await t.child.request<{ type: string; idleMb: number; peakMb: number }>({ type: "rss-report" }, "rss", 10_000);
+      const failures = rs.reduce((s, r) => s + r.failures, 0);
+      rows.push({
+        id: t.id,
+        label: t.label,
+        available: true,
+        reqPerSec: median(rs.map((r) => r.reqPerSec)),
+        ratioVsHello: ratio(t.id, "hello"),
+        p50Ms: median(rs.map((r) => r.p50Ms)),
+        p99Ms: median(rs.map((r) => r.p99Ms)),
+        idleRssMb: rss.idleMb,
+        peakRssMb: rss.peakMb,
+        requests: rs.reduce((s, r) => s + r.ok + r.failures, 0),
+        failures,
+        ...(failures ? { note: `${failures} non-2xx/errors: ${JSON.stringify(rs.map((r) => r.statusCounts))}`.slice(0, 200) } : {}),
+      });
+    }
+    for (const [id, label] of [
+      ["sshkey-crtauth", "(e) SshKeyStrategy crtauth token, SQLite"],
+      ["sshkey-sshauth-ed25519", "(f) SshKeyStrategy sshauth Ed25519, replay on, SQLite"],
+    ] as const) {
+      if (!targets.some((t) => t.id === id)) rows.push({ id, label, available: false, note: "TODO: not available in this build" });
+    }
+    const comparisons: HttpComparison[] = [
+      { id: "jwt-vs-passport-pem", label: "sshkey JWT RS256 / passport-jwt (PEM string)", ratio: ratio("sshkey-jwt-rs256", "passport-jwt-pem"), target: 1.2 },
+      { id: "jwt-vs-passport-keyobject", label: "sshkey JWT RS256 / passport-jwt (KeyObject)", ratio: ratio("sshkey-jwt-rs256", "passport-jwt-keyobject"), target: 0.9 },
+      { id: "crtauth-vs-hello", label: "sshkey crtauth token / no auth", ratio: ratio("sshkey-crtauth", "hello"), target: 0.9 },
+    ];
+    return { rows, comparisons, notes };
+  } finally {
+    await Promise.all(targets.map((t) => t.child.stop()));
+  }
+}

@@ -1,0 +1,147 @@
+// The in-process cases: one per scheme and key type, each with a raw node:crypto baseline
+// that checks the very same signatures (or MAC) the credentials carry.
+import crypto from "node:crypto";
+import { SshKeyStrategy, type AuthScheme, type SshKeyStrategyOptions } from "../../strategy/index.js";
+import { createJwtToken } from "../../strategy/client/index.js";
+import { mintCrtauthToken } from "../lib/crtauth-token.js";
+import { capturingSigner, generateBenchKey, signerFor, type BenchKeyType, type CapturedSignature } from "../lib/keys.js";
+import { SshauthTokenSource, sshauthTimestampsPerKey } from "../lib/sshauth-tokens.js";
+import { authenticateOnce, credentialOf, verifyOnce } from "./harness.js";
+import { createMemoryStore, type MemoryStore } from "./memory-store.js";
+
+export interface CaseSpec {
+  id: string;
+  scheme: "jwt" | "crtauth" | "sshauth";
+  label: string;
+  raw: string;
+  poolSize: (cfg: { rsaPool: number; pool: number }) => number;
+}
+
+export interface PreparedCase {
+  raw(): boolean;
+  verify(): Promise<unknown>;
+  authenticate(): Promise<unknown>;
+}
+
+export const caseSpecs: CaseSpec[] = [
+  { id: "jwt-rs256", scheme: "jwt", label: "JWT RS256 (RSA-2048)", raw: "crypto.verify sha256, RSA KeyObject", poolSize: (c) => c.rsaPool },
+  { id: "jwt-rs512", scheme: "jwt", label: "JWT RS512 (RSA-2048)", raw: "crypto.verify sha512, RSA KeyObject", poolSize: (c) => c.rsaPool },
+  { id: "jwt-eddsa", scheme: "jwt", label: "JWT EdDSA (Ed25519)", raw: "crypto.verify, Ed25519 KeyObject", poolSize: (c) => c.pool },
+  { id: "jwt-es256", scheme: "jwt", label: "JWT ES256 (P-256)", raw: "crypto.verify sha256 P1363, P-256 KeyObject", poolSize: (c) => c.pool },
+  { id: "crtauth-token", scheme: "crtauth", label: "crtauth token (HMAC-SHA256)", raw: "createHmac sha256 + timingSafeEqual", poolSize: () => 1 },
+  { id: "sshauth-ed25519", scheme: "sshauth", label: "sshauth Ed25519", raw: "crypto.verify, Ed25519 KeyObject", poolSize: (c) => c.pool },
+  { id: "sshauth-p256", scheme: "sshauth", label: "sshauth ECDSA P-256", raw: "crypto.verify sha256 P1363, P-256 KeyObject", poolSize: (c) => c.pool },
+];
+
+const crtauthSecret = "bench-crtauth-secret-0123456789abcdef";
+
+/** Scheme names this build of the library offers (read from a default strategy). */
+export function availableSchemes(): string[] {
+  return new SshKeyStrategy({ store: createMemoryStore() }).schemes.map((s) => s.name);
+}
+
+function strategyFor(store: MemoryStore, schemes: readonly string[]): SshKeyStrategy {
+  const options: SshKeyStrategyOptions & Record<string, unknown> = { store };
+  if (schemes.includes("crtauth")) options.crtauth = { secret: crtauthSecret };
+  return new SshKeyStrategy(options);
+}
+
+function schemeOf(strategy: SshKeyStrategy, name: string): AuthScheme {
+  const scheme = strategy.schemes.find((s) => s.name === name);
+  if (!scheme) throw new Error(`scheme ${name} is not enabled`);
+  return scheme;
+}
+
+/** Shared pool cursor: scheme and strategy loops draw from one pool; the replay store resets when it wraps. */
+function poolRunner(store: MemoryStore, strategy: SshKeyStrategy, scheme: AuthScheme, headers: string[], captured: CapturedSignature[], rawCheck: (c: CapturedSignature) => boolean): PreparedCase {
+  const credentials = headers.map(credentialOf);
+  let cursor = 0;
+  let rawCursor = 0;
+  const take = () => {
+    const i = cursor;
+    cursor = (cursor + 1) % headers.length;
+    if (cursor === 0) store.replay.reset();
+    return i;
+  };
+  return {
+    raw: () => {
+      const c = captured[rawCursor]!;
+      rawCursor = (rawCursor + 1) % captured.length;
+      return rawCheck(c);
+    },
+    verify: () => {
+      const i = take();
+      return verifyOnce(scheme, store, headers[i]!, credentials[i]!);
+    },
+    authenticate: () => authenticateOnce(strategy, headers[take()]!),
+  };
+}
+
+function rawVerifier(type: BenchKeyType, hash: "sha256" | "sha512" | null): (c: CapturedSignature) => boolean {
+  if (type === "p256") return (c) => crypto.verify("sha256", c.data, { key: c.key, dsaEncoding: "ieee-p1363" }, c.signature);
+  return (c) => crypto.verify(hash, c.data, c.key, c.signature);
+}
+
+export async function prepareCase(spec: CaseSpec, schemes: readonly string[], pools: { rsaPool: number; pool: number }): Promise<PreparedCase> {
+  const store = createMemoryStore();
+  const strategy = strategyFor(store, schemes);
+  const size = spec.poolSize(pools);
+
+  if (spec.scheme === "jwt") {
+    const [type, algorithm, hash] = (
+      {
+        "jwt-rs256": ["rsa2048", "RS256", "sha256"],
+        "jwt-rs512": ["rsa2048", "RS512", "sha512"],
+        "jwt-eddsa": ["ed25519", "EdDSA", null],
+        "jwt-es256": ["p256", "ES256", "sha256"],
+      } as const
+    )[spec.id as "jwt-rs256"];
+    const key = generateBenchKey(type);
+    store.keys.addKey("alice", key.parsed);
+    const captured: CapturedSignature[] = [];
+    const signer = capturingSigner(await signerFor(key), captured);
+    const headers = new Array<string>(size);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next < size) {
+          const i = next++;
+          headers[i] = `JWT ${await createJwtToken({ signer, username: "alice", algorithm })}`;
+        }
+      }),
+    );
+    return poolRunner(store, strategy, schemeOf(strategy, "jwt"), headers, captured, rawVerifier(type, hash));
+  }
+
+  if (spec.scheme === "crtauth") {
+    const key = generateBenchKey("rsa2048");
+    store.keys.addKey("alice", key.parsed);
+    const token = mintCrtauthToken("alice", crtauthSecret);
+    const header = `chap:${token.text}`;
+    const credential = credentialOf(header);
+    const scheme = schemeOf(strategy, "crtauth");
+    const secret = Buffer.from(crtauthSecret, "utf8");
+    return {
+      raw: () => {
+        const mac = crypto.createHmac("sha256", secret).update(token.body).digest();
+        return crypto.timingSafeEqual(mac, token.mac);
+      },
+      verify: () => verifyOnce(scheme, store, header, credential),
+      authenticate: () => authenticateOnce(strategy, header),
+    };
+  }
+
+  const type: BenchKeyType = spec.id === "sshauth-p256" ? "p256" : "ed25519";
+  const keyCount = Math.ceil(size / sshauthTimestampsPerKey);
+  const captured: CapturedSignature[] = [];
+  const identities = await Promise.all(
+    Array.from({ length: keyCount }, async (_, i) => {
+      const key = generateBenchKey(type);
+      const username = `sa-${i}`;
+      store.keys.addKey(username, key.parsed);
+      return { username, signer: capturingSigner(await signerFor(key), captured) };
+    }),
+  );
+  const headers = await new SshauthTokenSource(identities).take(size);
+  return poolRunner(store, strategy, schemeOf(strategy, "sshauth"), headers, captured, rawVerifier(type, type === "p256" ? "sha256" : null));
+}

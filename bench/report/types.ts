@@ -1,0 +1,71 @@
+/** Everything a run measured; the report and the chart are rendered from this. */
+export interface InprocessRow {
+  id: string;
+  label: string;
+  raw: string;
+  available: boolean;
+  note?: string;
+  rawOps?: number;
+  verifyOps?: number;
+  authenticateOps?: number;
+  /** Medians of the per-round ratios (same round, same process). */
+  verifyRatio?: number;
+  authenticateRatio?: number;
+}
+
+export interface HttpRow {
+  id: string;
+  label: string;
+  available: boolean;
+  note?: string;
+  reqPerSec?: number;
+  /** Median of per-round req/s ratios against the hello server in the same round. */
+  ratioVsHello?: number;
+  p50Ms?: number;
+  p99Ms?: number;
+  idleRssMb?: number;
+  peakRssMb?: number;
+  requests?: number;
+  failures?: number;
+}
+
+export interface HttpComparison {
+  id: string;
+  label: string;
+  /** Median of per-round ratios a/b. */
+  ratio?: number;
+  target: number;
+}
+
+export interface ScaleRow {
+  db: "sqlite" | "postgresql";
+  keys: number;
+  users: number;
+  fillSeconds: number;
+  p50Ms?: number;
+  p99Ms?: number;
+  reqPerSec?: number;
+  /** Median of per-round p99 ratios against the smallest size of the same database. */
+  p99Ratio?: number;
+  peakRssMb?: number;
+  failures?: number;
+  note?: string;
+}
+
+export interface ScaleSection {
+  rows: ScaleRow[];
+  notes: string[];
+  connections: number;
+}
+
+export interface BenchResults {
+  quick: boolean;
+  startedAt: string;
+  durationSeconds: number;
+  environment: { node: string; cpus: number; cpuModel: string; pinned: boolean; loadBefore: number[]; loadAfter: number[] };
+  settings: Record<string, unknown>;
+  inprocess: InprocessRow[];
+  http: { rows: HttpRow[]; comparisons: HttpComparison[]; notes: string[] };
+  scale: ScaleSection;
+  notes: string[];
+}

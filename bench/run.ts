@@ -1,0 +1,95 @@
+// `npm run bench`: in-process, HTTP and scaling phases in one run, then the report
+// (bench/results/latest.md + latest.svg, also printed). BENCH_QUICK=1 for a smoke run.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { loadConfig } from "./config.js";
+import { runHttp } from "./http/run.js";
+import { createTmpDir } from "./http/targets.js";
+import { availableSchemes } from "./inprocess/cases.js";
+import { runInprocess } from "./inprocess/run.js";
+import { JwtSignPool } from "./lib/jwt-sign-pool.js";
+import { pinning } from "./lib/pin.js";
+import { renderMarkdown } from "./report/markdown.js";
+import { renderSvg } from "./report/svg.js";
+import type { BenchResults, HttpComparison, HttpRow, InprocessRow, ScaleSection } from "./report/types.js";
+import { runScale } from "./scale/run.js";
+
+const started = Date.now();
+const log = (line: string) => console.error(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}`);
+
+async function phase<T>(name: string, fallback: T, fn: () => Promise<T>, notes: string[]): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log(`${name} failed: ${message}`);
+    notes.push(`${name} phase failed: ${message.split("\n")[0]}`);
+    return fallback;
+  }
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const loadBefore = os.loadavg();
+  const notes: string[] = [];
+  const schemes = availableSchemes();
+  log(`${config.quick ? "BENCH_QUICK smoke run" : "full run"}; schemes in this build: ${schemes.join(", ")}; pinning ${pinning.enabled ? "on" : "off"}`);
+  const tmpDir = createTmpDir();
+  const pool = new JwtSignPool();
+  let inprocess: InprocessRow[] = [];
+  let http: { rows: HttpRow[]; comparisons: HttpComparison[]; notes: string[] } = { rows: [], comparisons: [], notes: [] };
+  let scale: ScaleSection = { rows: [], notes: [], connections: config.scale.connections };
+  try {
+    inprocess = await phase("in-process", inprocess, () => runInprocess(config, log), notes);
+    http = await phase("HTTP", http, () => runHttp(config, { pool, tmpDir, crtauthSecret: "bench-crtauth-secret-0123456789abcdef", schemes }, log), notes);
+    scale = await phase("scaling", scale, () => runScale(config, { pool, tmpDir }, log), notes);
+  } finally {
+    await pool.close();
+    fs.rmSync(tmpDir, { recursive: true, force: true });
+  }
+
+  notes.push(
+    "Rounds: in-process " +
+      `${config.inprocess.rounds} × ${config.inprocess.sampleMs} ms per column, HTTP ${config.http.rounds} × ~${config.http.roundSeconds} s per server, scaling ${config.scale.rounds} × ${config.scale.requestsPerRound} requests per size; medians throughout.`,
+    "JWT tokens are single-use (replay protection on), so each HTTP round sends exactly as many requests as fresh tokens were signed for it (the count comes from the warm-up rate). They are signed on worker threads with node:crypto in exactly the layout of the project's client (`createJwtToken`; checked at start), because the client's libuv-pool signing is too slow to make tens of thousands per round. In-process pools are made with the client itself and replayed with the in-memory replay store cleared between passes.",
+    "sshauth messages carry no nonce (replay id = key + signed message with a 1 s timestamp), so fresh sshauth tokens are spread over many keys and over the ±60 s skew window.",
+    "crtauth tokens are minted by the bench (msgpack + HMAC-SHA256) with the server's secret: the public API exports neither the token minter nor the /_auth router. A crtauth token is a bearer token, so one token serves every request.",
+    "passport-jwt has no replay protection, so its tokens are reusable; its verify callback does no database lookup. The sshkey routes pay one SQLite INSERT per request (the replay guard) plus the key lookup.",
+    "autocannon's own latency histogram records whole milliseconds; percentiles here come from its per-response timings (µs precision). Its 1 s result tick is not counted in req/s (timing from start to last response).",
+  );
+  const results: BenchResults = {
+    quick: config.quick,
+    startedAt: new Date(started).toISOString(),
+    durationSeconds: (Date.now() - started) / 1000,
+    environment: {
+      node: process.versions.node,
+      cpus: os.availableParallelism(),
+      cpuModel: os.cpus()[0]?.model.trim() ?? "unknown CPU",
+      pinned: pinning.enabled,
+      loadBefore,
+      loadAfter: os.loadavg(),
+    },
+    settings: { ...config.http, realUsers: config.scale.realUsers },
+    inprocess,
+    http,
+    scale,
+    notes,
+  };
+  const outDir = path.resolve(import.meta.dirname, "results");
+  fs.mkdirSync(outDir, { recursive: true });
+  const markdown = renderMarkdown(results);
+  fs.writeFileSync(path.join(outDir, "latest.md"), markdown);
+  fs.writeFileSync(path.join(outDir, "latest.svg"), renderSvg(results));
+  fs.writeFileSync(path.join(outDir, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`${markdown}\n`);
+  log(`wrote ${path.relative(process.cwd(), outDir)}/latest.md, latest.svg, latest.json`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,42 @@
+import type { Request } from "express";
+import type { PrismaStore } from "../store/prisma/store.js";
+import { AdminError } from "./errors.js";
+import type { ActiveSession, SessionManager } from "./sessions.js";
+
+/** What the admin API needs from the Prisma store. */
+export type AdminStore = Pick<PrismaStore, "database" | "directory" | "keys" | "replay" | "events">;
+
+export interface AdminContext {
+  store: AdminStore;
+  sessions: SessionManager;
+  now: () => number;
+}
+
+const sessions = new WeakMap<Request, ActiveSession>();
+const bases = new WeakMap<Request, string>();
+
+export function setSession(req: Request, session: ActiveSession): void {
+  sessions.set(req, session);
+}
+
+/** The signed-in session of a request that passed the API's authentication. */
+export function sessionOf(req: Request): ActiveSession {
+  const session = sessions.get(req);
+  if (!session) throw new AdminError(401, "unauthenticated", "sign in to the console first");
+  return session;
+}
+
+export function requireAdmin(req: Request): ActiveSession {
+  const session = sessionOf(req);
+  if (!session.user.isAdmin) throw new AdminError(403, "forbidden", "this needs an administrator");
+  return session;
+}
+
+export function setBase(req: Request): void {
+  if (!bases.has(req)) bases.set(req, req.baseUrl);
+}
+
+/** Where the admin router is mounted, e.g. "/admin" ("" at the root). */
+export function baseOf(req: Request): string {
+  return bases.get(req) ?? "";
+}

@@ -1,0 +1,189 @@
+import fs from "node:fs";
+import path from "node:path";
+import express, { type Request, type Response, type Router } from "express";
+import { packageRoot } from "../store/prisma/package-root.js";
+import type { JwtSchemeOptions } from "../schemes/jwt/scheme.js";
+import { SshKeyStrategy } from "../strategy.js";
+import { baseOf, setBase, setSession, type AdminContext, type AdminStore } from "./context.js";
+import { checkCsrf, checkOrigin, isMutating } from "./csrf.js";
+import { AdminError, adminErrorHandler } from "./errors.js";
+import { TokenBuckets, type RateLimitOptions } from "./rate-limit.js";
+import { registerEventRoutes } from "./routes/events.js";
+import { registerKeyRoutes } from "./routes/keys.js";
+import { registerSessionRoutes, registerSignInRoutes } from "./routes/session.js";
+import { registerUserRoutes } from "./routes/users.js";
+import { SessionManager, signInLinkTtlMs, type ActiveSession, type SessionTimeouts } from "./sessions.js";
+
+/** The Prisma store behind a strategy, for mounting the console next to it. */
+export async function adminStoreOf(strategy: SshKeyStrategy): Promise<AdminStore> {
+  const store = (await strategy.store()) as Partial<AdminStore>;
+  if (!store.database?.prisma || !store.directory) throw new TypeError("the admin console needs the Prisma store (openPrismaStore)");
+  return store as AdminStore;
+}
+
+export interface AdminRouterOptions {
+  /** The Prisma store (e.g. from openPrismaStore), a promise of it, or a function that opens it on first use. */
+  store: AdminStore | Promise<AdminStore> | (() => AdminStore | Promise<AdminStore>);
+  /** For apps with their own login: map a request to a username (or null) — a console session follows without a link. */
+  resolveUser?: (req: Request) => Promise<string | null>;
+  /** Milliseconds since the epoch; for tests. */
+  now?: () => number;
+  /** Idle (default 30 min) and absolute (default 12 h) session timeouts. */
+  session?: SessionTimeouts;
+  /** Sign-in link lifetime (default 5 minutes). */
+  linkTtlMs?: number;
+  /** Per-IP limit on sign-in attempts and link redemptions (default 10, refilled at 10 a minute). */
+  rateLimit?: RateLimitOptions;
+  /** Largest accepted JSON body (default 64 KiB). */
+  bodyLimit?: number | string;
+  /** External URL of the console root (e.g. https://example.com/admin), for links made behind a proxy. */
+  publicUrl?: string;
+  /** JWT scheme settings for POST /api/login/jwt (tolerance, auth method); replay protection is always on. */
+  jwt?: Omit<JwtSchemeOptions, "replayProtection">;
+  /** Where unexpected errors go (default console.error). */
+  log?: (error: unknown) => void;
+  /** The built console (default `<package>/admin-ui/dist`); `false` serves the API only. */
+  uiDir?: string | false;
+}
+
+const optionNames = new Set(["store", "resolveUser", "now", "session", "linkTtlMs", "rateLimit", "bodyLimit", "publicUrl", "jwt", "log", "uiDir"]);
+
+/** The built React console, from `npm run build:ui`. */
+export function defaultUiDir(): string {
+  return path.join(packageRoot(), "admin-ui", "dist");
+}
+
+// The console's own scripts and styles only; API calls go to the same origin.
+const uiCsp =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+  "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+/**
+ * Serves the built console: hashed assets with a year-long immutable cache, index.html never
+ * cached, and index.html for every other non-API GET so deep links (/admin/keys/…) load the app.
+ */
+function serveUi(router: Router, dir: string): void {
+  const index = path.join(dir, "index.html");
+  let built = false;
+  const isBuilt = () => (built ||= fs.existsSync(index));
+  const notBuilt = (res: Response) =>
+    res.status(503).set("Cache-Control", "no-store").json({
+      error: { code: "console_not_built", message: "the console UI is not built: run `npm run build:ui` (the API under /api still works)" },
+    });
+  const sendIndex = (res: Response) => {
+    res.set("Cache-Control", "no-cache").set("Content-Security-Policy", uiCsp).set("Referrer-Policy", "no-referrer");
+    res.set("X-Frame-Options", "DENY");
+    res.sendFile(index);
+  };
+  const assets = express.static(dir, {
+    index: false,
+    redirect: false,
+    fallthrough: true,
+    setHeaders(res, file) {
+      const hashed = file.startsWith(path.join(dir, "assets") + path.sep);
+      res.setHeader("Cache-Control", hashed ? "public, max-age=31536000, immutable" : "no-cache");
+    },
+  });
+  router.use((req, res, next) => {
+    if (req.method !== "GET" && req.method !== "HEAD") return next();
+    if (req.path === "/api" || req.path.startsWith("/api/") || req.path.startsWith("/login/")) return next();
+    if (!isBuilt()) return notBuilt(res);
+    if (req.path === "/" || req.path === "/index.html") return sendIndex(res);
+    assets(req, res, next);
+  });
+  router.get("/{*splat}", (req, res, next) => {
+    if (req.path.startsWith("/api/") || req.path.startsWith("/login/")) return next();
+    // A missing hashed asset is a 404, not the app: a stale index.html must not get HTML as JS.
+    if (req.path.startsWith("/assets/")) return next(new AdminError(404, "not_found", "no such file"));
+    sendIndex(res);
+  });
+}
+
+/**
+ * The key-management console's JSON API under `<mount>/api/…`, plus `<mount>/login/<secret>`
+ * for one-time sign-in links. Mount it at /admin: `app.use("/admin", createAdminRouter({ store }))`.
+ */
+export function createAdminRouter(options: AdminRouterOptions): Router {
+  if (!options || typeof options !== "object" || !options.store) throw new TypeError("createAdminRouter: options.store is required");
+  for (const key of Object.keys(options)) {
+    if (!optionNames.has(key)) throw new TypeError(`createAdminRouter: unknown option ${JSON.stringify(key)}`);
+  }
+  const now = options.now ?? Date.now;
+  const log = options.log ?? ((error: unknown) => console.error(error));
+  const limiter = new TokenBuckets(options.rateLimit, now);
+
+  let context: AdminContext | null = null;
+  let strategy: SshKeyStrategy | null = null;
+  let opening: Promise<void> | null = null;
+  const open = () =>
+    (opening ??= (async () => {
+      const store = await (typeof options.store === "function" ? options.store() : options.store);
+      context = { store, sessions: new SessionManager(store.database.prisma, now, options.session), now };
+      strategy = new SshKeyStrategy({ store, schemes: ["jwt"], now, name: "sshkey-console", jwt: { ...options.jwt, replayProtection: true } });
+    })().catch((error: unknown) => {
+      opening = null;
+      throw error;
+    }));
+  const ctx = () => context!;
+
+  const router = express.Router();
+  router.use(async (req, res, next) => {
+    setBase(req);
+    res.set("X-Content-Type-Options", "nosniff");
+    await open();
+    next();
+  });
+  router.use("/api", express.json({ limit: options.bodyLimit ?? "64kb", strict: true }));
+
+  registerSignInRoutes(router, {
+    ctx,
+    strategy: () => strategy!,
+    limiter,
+    linkTtlMs: options.linkTtlMs ?? signInLinkTtlMs,
+    publicUrl: options.publicUrl,
+  });
+
+  // Everything else under /api needs a session (or the app's resolveUser) and, when mutating, the CSRF token.
+  router.use("/api", async (req, res, next) => {
+    const { sessions } = ctx();
+    let session: ActiveSession | null = null;
+    let expired: unknown = null;
+    try {
+      session = await sessions.resolve(req);
+    } catch (error) {
+      expired = error;
+      sessions.clearCookie(req, res, baseOf(req) || "/");
+    }
+    if (options.resolveUser) {
+      const username = await options.resolveUser(req);
+      if (username && session?.user.username !== username) {
+        const user = await ctx().store.database.prisma.user.findUnique({ where: { username } });
+        if (!user) throw new AdminError(403, "forbidden", `no console user ${username}`);
+        if (user.disabled) throw new AdminError(403, "user_disabled", "this user is disabled");
+        session = await sessions.start(req, res, user.id, baseOf(req) || "/");
+        expired = null;
+      }
+    }
+    if (!session) {
+      if (expired) throw expired;
+      throw new AdminError(401, "unauthenticated", "sign in to the console first");
+    }
+    setSession(req, session);
+    if (isMutating(req)) {
+      checkOrigin(req);
+      checkCsrf(req, session.csrfToken);
+    }
+    res.set("Cache-Control", "no-store");
+    next();
+  });
+
+  registerSessionRoutes(router, { ctx });
+  registerKeyRoutes(router, ctx);
+  registerUserRoutes(router, ctx);
+  registerEventRoutes(router, ctx);
+
+  router.use("/api", (_req, _res, next) => next(new AdminError(404, "not_found", "no such API route")));
+  if (options.uiDir !== false) serveUi(router, options.uiDir ?? defaultUiDir());
+  router.use(adminErrorHandler(log));
+  return router;
+}

@@ -1,0 +1,243 @@
+import type { Request, Router } from "express";
+import { z } from "zod";
+import { parseKeyPaste } from "../../keys/index.js";
+import type { ParsedPublicKey } from "../../keys/types.js";
+import { DirectoryError } from "../../store/prisma/directory.js";
+import { sessionOf, type AdminContext } from "../context.js";
+import { AdminError } from "../errors.js";
+import {
+  decodeCursor,
+  encodeCursor,
+  keyAddBody,
+  keyIdParam,
+  keyListQuery,
+  keyPatchBody,
+  keyPreviewBody,
+  keyRevokeBody,
+  parse,
+} from "../schemas.js";
+
+interface KeyRow {
+  id: string;
+  userId: string;
+  type: string;
+  bits: number;
+  openssh: string;
+  fingerprintSha256: string;
+  fingerprintMd5: string;
+  kid: string;
+  comment: string;
+  createdAt: Date;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  lastUsedIp: string | null;
+  lastUsedScheme: string | null;
+  useCount: number;
+  revokedAt: Date | null;
+  revokedReason: string | null;
+  user: { username: string };
+}
+
+export function keyStatus(key: { revokedAt: Date | null; expiresAt: Date | null }, now: number): "active" | "revoked" | "expired" {
+  if (key.revokedAt) return "revoked";
+  if (key.expiresAt && key.expiresAt.getTime() <= now) return "expired";
+  return "active";
+}
+
+/** The JSON form of a key: public material and metadata only. */
+export function keyJson(row: KeyRow, now: number) {
+  return {
+    id: row.id,
+    username: row.user.username,
+    type: row.type,
+    bits: row.bits,
+    openssh: row.openssh,
+    fingerprintSha256: row.fingerprintSha256,
+    fingerprintMd5: `MD5:${row.fingerprintMd5}`,
+    kid: row.kid,
+    comment: row.comment,
+    createdAt: row.createdAt,
+    expiresAt: row.expiresAt,
+    lastUsedAt: row.lastUsedAt,
+    lastUsedIp: row.lastUsedIp,
+    lastUsedScheme: row.lastUsedScheme,
+    useCount: row.useCount,
+    revokedAt: row.revokedAt,
+    revokedReason: row.revokedReason,
+    status: keyStatus(row, now),
+  };
+}
+
+function previewEntry(entry: ReturnType<typeof parseKeyPaste>[number]) {
+  if (!entry.ok) return { ok: false as const, line: entry.source.line, problem: { code: entry.problem.code, message: entry.problem.message } };
+  const k = entry.key;
+  return {
+    ok: true as const,
+    line: entry.source.line,
+    type: k.type,
+    bits: k.bits,
+    fingerprintSha256: k.fingerprintSha256,
+    fingerprintMd5: `MD5:${k.fingerprintMd5}`,
+    kid: k.kid,
+    comment: k.comment,
+    openssh: k.openssh,
+  };
+}
+
+const keyCursor = z.object({ c: z.number().int(), i: z.string().max(64) });
+
+/** Keys: a user sees and changes only their own; an admin everyone's. Another user's key is a 404. */
+export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void {
+  async function accessibleKey(req: Request): Promise<KeyRow> {
+    const { id } = parse(keyIdParam, req.params);
+    const session = sessionOf(req);
+    const row = await ctx().store.database.prisma.publicKey.findUnique({ where: { id }, include: { user: true } });
+    if (!row || (!session.user.isAdmin && row.userId !== session.user.id)) throw new AdminError(404, "key_not_found", "no such key");
+    return row;
+  }
+
+  router.get("/api/keys", async (req, res) => {
+    const query = parse(keyListQuery, req.query);
+    const session = sessionOf(req);
+    const { store, now } = ctx();
+    const prisma = store.database.prisma;
+    const nowMs = now();
+    const and: object[] = [];
+    if (!session.user.isAdmin) {
+      if (query.user !== undefined && query.user !== session.user.username) throw new AdminError(403, "forbidden", "you can list only your own keys");
+      and.push({ userId: session.user.id });
+    } else if (query.user !== undefined) {
+      const user = await prisma.user.findUnique({ where: { username: query.user } });
+      if (!user) throw new AdminError(404, "user_not_found", `no user ${query.user}`);
+      and.push({ userId: user.id });
+    }
+    if (query.status === "revoked") and.push({ revokedAt: { not: null } });
+    if (query.status === "active") and.push({ revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date(nowMs) } }] });
+    if (query.status === "expired") and.push({ revokedAt: null, expiresAt: { lte: new Date(nowMs) } });
+    if (query.q) {
+      const insensitive = store.database.provider === "postgresql" ? { mode: "insensitive" } : {};
+      const contains = { contains: query.q, ...insensitive };
+      and.push({
+        OR: [
+          { comment: contains },
+          { fingerprintSha256: contains },
+          { fingerprintMd5: contains },
+          { kid: { startsWith: query.q.toLowerCase() } },
+          { type: contains },
+          ...(session.user.isAdmin ? [{ user: { username: contains } }] : []),
+        ],
+      });
+    }
+    const cursor = decodeCursor(query.cursor, keyCursor);
+    if (cursor) {
+      const at = new Date(cursor.c);
+      and.push({ OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: cursor.i } }] });
+    }
+    const rows = await prisma.publicKey.findMany({
+      where: { AND: and } as never,
+      include: { user: true },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: query.limit + 1,
+    });
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    res.json({
+      keys: page.map((row) => keyJson(row, nowMs)),
+      nextCursor: rows.length > query.limit && last ? encodeCursor({ c: last.createdAt.getTime(), i: last.id }) : null,
+    });
+  });
+
+  router.post("/api/keys/preview", (req, res) => {
+    const body = parse(keyPreviewBody, req.body, "invalid_body");
+    res.json({ keys: parseKeyPaste(body.text).map(previewEntry) });
+  });
+
+  router.post("/api/keys", async (req, res) => {
+    const body = parse(keyAddBody, req.body, "invalid_body");
+    const session = sessionOf(req);
+    const { store, now } = ctx();
+    let userId = session.user.id;
+    if (body.username !== undefined && body.username !== session.user.username) {
+      if (!session.user.isAdmin) throw new AdminError(403, "forbidden", "only an administrator can add keys for another user");
+      const user = await store.database.prisma.user.findUnique({ where: { username: body.username } });
+      if (!user) throw new AdminError(404, "user_not_found", `no user ${body.username}`);
+      userId = user.id;
+    }
+    const entries = parseKeyPaste(body.text);
+    if (entries.length === 0) throw new AdminError(400, "invalid_keys", "no public key found in the text", { keys: [] });
+    const problems = entries.filter((e) => !e.ok);
+    if (problems.length > 0) {
+      const privateKey = problems.some((e) => !e.ok && e.problem.code === "private_key");
+      throw new AdminError(
+        400,
+        privateKey ? "private_key" : "invalid_keys",
+        privateKey
+          ? "this is a private key: it was not stored. Paste the .pub file (ssh-keygen -y -f KEY prints it) and keep the private key secret"
+          : "some keys in the text cannot be added; nothing was saved",
+        { keys: entries.map(previewEntry) },
+      );
+    }
+    const keys = entries.map((e) => (e as { key: ParsedPublicKey }).key);
+    try {
+      const records = await store.directory.insertKeys(userId, keys, { comment: body.comment, expiresAt: body.expiresAt ?? null });
+      const rows = await store.database.prisma.publicKey.findMany({
+        where: { id: { in: records.map((r) => r.id) } },
+        include: { user: true },
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      });
+      res.status(201).json({ keys: rows.map((row) => keyJson(row, now())) });
+    } catch (error) {
+      if (error instanceof DirectoryError && error.code === "conflict") throw new AdminError(409, "key_exists", error.message);
+      throw error;
+    }
+  });
+
+  router.get("/api/keys/:id", async (req, res) => {
+    const row = await accessibleKey(req);
+    const { store, now } = ctx();
+    const events = await store.database.prisma.authEvent.findMany({
+      where: { keyId: row.id },
+      orderBy: [{ at: "desc" }, { id: "desc" }],
+      take: 50,
+    });
+    res.json({
+      key: keyJson(row, now()),
+      events: events.map((e) => ({ id: e.id, at: e.at, scheme: e.scheme, outcome: e.outcome, errorCode: e.errorCode, ip: e.ip, userAgent: e.userAgent })),
+    });
+  });
+
+  router.patch("/api/keys/:id", async (req, res) => {
+    const body = parse(keyPatchBody, req.body, "invalid_body");
+    const row = await accessibleKey(req);
+    const { store, now } = ctx();
+    await store.directory.updateKeyById(row.id, { comment: body.comment, expiresAt: body.expiresAt });
+    const updated = await store.database.prisma.publicKey.findUniqueOrThrow({ where: { id: row.id }, include: { user: true } });
+    res.json({ key: keyJson(updated, now()) });
+  });
+
+  router.post("/api/keys/:id/revoke", async (req, res) => {
+    const body = parse(keyRevokeBody, req.body ?? {}, "invalid_body");
+    const row = await accessibleKey(req);
+    const { store, now } = ctx();
+    if (row.revokedAt) throw new AdminError(409, "already_revoked", "the key is already revoked");
+    try {
+      await store.directory.revokeKeyById(row.id, body.reason ?? null, new Date(now()));
+    } catch (error) {
+      if (error instanceof DirectoryError && error.code === "conflict") throw new AdminError(409, "already_revoked", error.message);
+      throw error;
+    }
+    const updated = await store.database.prisma.publicKey.findUniqueOrThrow({ where: { id: row.id }, include: { user: true } });
+    res.json({ key: keyJson(updated, now()) });
+  });
+
+  router.delete("/api/keys/:id", async (req, res) => {
+    const row = await accessibleKey(req);
+    try {
+      await ctx().store.directory.removeKeyById(row.id);
+    } catch (error) {
+      if (error instanceof DirectoryError && error.code === "not_found") throw new AdminError(404, "key_not_found", "no such key");
+      throw error;
+    }
+    res.json({ deleted: true, id: row.id });
+  });
+}

@@ -1,0 +1,204 @@
+import crypto from "node:crypto";
+import type { Request, Response } from "express";
+import type { Prisma } from "../store/prisma/client.js";
+import { AdminError } from "./errors.js";
+
+export const sessionCookieName = "sshkey_console";
+
+export interface SessionTimeouts {
+  /** Sliding idle timeout (default 30 minutes). */
+  idleMs?: number;
+  /** Absolute lifetime from sign-in (default 12 hours). */
+  absoluteMs?: number;
+  /** lastSeenAt is written at most this often (default one minute). */
+  touchEveryMs?: number;
+}
+
+export interface SessionUser {
+  id: string;
+  username: string;
+  isAdmin: boolean;
+  disabled: boolean;
+  createdAt: Date;
+}
+
+export interface ActiveSession {
+  id: string;
+  user: SessionUser;
+  csrfToken: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  expiresAt: Date;
+  idleExpiresAt: Date;
+}
+
+export function sha256Hex(text: string): string {
+  return crypto.createHash("sha256").update(text).digest("hex");
+}
+
+function randomToken(): string {
+  return crypto.randomBytes(32).toString("base64url");
+}
+
+/** Reads one cookie from the Cookie header without a parser dependency. */
+export function readCookie(req: Request, name: string): string | undefined {
+  const header = req.headers.cookie;
+  if (!header || header.length > 8192) return undefined;
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq < 0) continue;
+    if (part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+/** Console sessions in ConsoleSession: the cookie holds 32 random bytes, the database only their SHA-256. */
+export class SessionManager {
+  readonly idleMs: number;
+  readonly absoluteMs: number;
+  private readonly touchEveryMs: number;
+
+  constructor(
+    private readonly prisma: Prisma,
+    private readonly now: () => number,
+    timeouts: SessionTimeouts = {},
+  ) {
+    this.idleMs = timeouts.idleMs ?? 30 * 60_000;
+    this.absoluteMs = timeouts.absoluteMs ?? 12 * 60 * 60_000;
+    this.touchEveryMs = timeouts.touchEveryMs ?? 60_000;
+  }
+
+  /** Starts a session for `userId`, sets its cookie on `res` at `path` (where the router is mounted) and returns it. */
+  async start(req: Request, res: Response, userId: string, path: string): Promise<ActiveSession> {
+    const value = randomToken();
+    const now = new Date(this.now());
+    await this.prisma.consoleSession.create({
+      data: {
+        id: sha256Hex(value),
+        userId,
+        csrfToken: randomToken(),
+        createdAt: now,
+        lastSeenAt: now,
+        expiresAt: new Date(now.getTime() + this.absoluteMs),
+        ip: req.ip?.slice(0, 64) ?? null,
+        userAgent: req.get("user-agent")?.slice(0, 300) ?? null,
+      },
+    });
+    res.cookie(sessionCookieName, value, {
+      httpOnly: true,
+      sameSite: "strict",
+      secure: req.secure,
+      path,
+      maxAge: this.absoluteMs,
+    });
+    // Opportunistic cleanup of sessions past their absolute lifetime.
+    await this.prisma.consoleSession.deleteMany({ where: { expiresAt: { lte: now } } });
+    const row = await this.prisma.consoleSession.findUniqueOrThrow({ where: { id: sha256Hex(value) }, include: { user: true } });
+    return this.toActive(row);
+  }
+
+  private toActive(row: {
+    id: string;
+    csrfToken: string;
+    createdAt: Date;
+    lastSeenAt: Date;
+    expiresAt: Date;
+    user: SessionUser;
+  }): ActiveSession {
+    const { user } = row;
+    return {
+      id: row.id,
+      user: { id: user.id, username: user.username, isAdmin: user.isAdmin, disabled: user.disabled, createdAt: user.createdAt },
+      csrfToken: row.csrfToken,
+      createdAt: row.createdAt,
+      lastSeenAt: row.lastSeenAt,
+      expiresAt: row.expiresAt,
+      idleExpiresAt: new Date(Math.min(row.lastSeenAt.getTime() + this.idleMs, row.expiresAt.getTime())),
+    };
+  }
+
+  /** The session the request's cookie names, or null; an expired one is deleted and reported as such. */
+  async resolve(req: Request): Promise<ActiveSession | null> {
+    const value = readCookie(req, sessionCookieName);
+    if (!value || !/^[A-Za-z0-9_-]{43}$/.test(value)) return null;
+    const id = sha256Hex(value);
+    const row = await this.prisma.consoleSession.findUnique({ where: { id }, include: { user: true } });
+    if (!row) return null;
+    const now = this.now();
+    const idleExpiresAt = row.lastSeenAt.getTime() + this.idleMs;
+    if (now >= row.expiresAt.getTime() || now >= idleExpiresAt) {
+      await this.prisma.consoleSession.deleteMany({ where: { id } });
+      throw new AdminError(401, "session_expired", "the console session has expired; sign in again");
+    }
+    if (row.user.disabled) {
+      await this.prisma.consoleSession.deleteMany({ where: { userId: row.userId } });
+      throw new AdminError(401, "user_disabled", "this user is disabled");
+    }
+    let lastSeenAt = row.lastSeenAt;
+    if (now - row.lastSeenAt.getTime() >= this.touchEveryMs) {
+      lastSeenAt = new Date(now);
+      await this.prisma.consoleSession.updateMany({ where: { id }, data: { lastSeenAt } });
+    }
+    return this.toActive({ ...row, lastSeenAt });
+  }
+
+  async end(req: Request, res: Response, sessionId: string, path: string): Promise<void> {
+    await this.prisma.consoleSession.deleteMany({ where: { id: sessionId } });
+    this.clearCookie(req, res, path);
+  }
+
+  clearCookie(req: Request, res: Response, path: string): void {
+    res.clearCookie(sessionCookieName, { httpOnly: true, sameSite: "strict", secure: req.secure, path });
+  }
+
+  endAllFor(userId: string): Promise<unknown> {
+    return this.prisma.consoleSession.deleteMany({ where: { userId } });
+  }
+}
+
+export const signInLinkTtlMs = 5 * 60_000;
+
+/**
+ * Writes a one-time sign-in link for `userId` and returns its secret (only its SHA-256 is stored).
+ * Used by the API's login/jwt and by `passport-sshkey console-link` on the server host.
+ */
+export async function createSignInLink(
+  prisma: Prisma,
+  userId: string,
+  options: { now?: number; ttlMs?: number } = {},
+): Promise<{ secret: string; expiresAt: Date }> {
+  const secret = randomToken();
+  const now = options.now ?? Date.now();
+  const expiresAt = new Date(now + (options.ttlMs ?? signInLinkTtlMs));
+  await prisma.signInLink.create({ data: { id: sha256Hex(secret), userId, createdAt: new Date(now), expiresAt } });
+  // Keep the table small: links long past their expiry go.
+  await prisma.signInLink.deleteMany({ where: { expiresAt: { lt: new Date(now - 24 * 60 * 60_000) } } });
+  return { secret, expiresAt };
+}
+
+/** Redeems a link once: the conditional update makes exactly one of concurrent redemptions win. */
+export async function redeemSignInLink(prisma: Prisma, secret: string, now: number): Promise<{ userId: string }> {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(secret)) throw new AdminError(404, "link_invalid", "this sign-in link is not valid");
+  const id = sha256Hex(secret);
+  const at = new Date(now);
+  const won = await prisma.signInLink.updateMany({ where: { id, usedAt: null, expiresAt: { gt: at } }, data: { usedAt: at } });
+  const link = await prisma.signInLink.findUnique({ where: { id }, include: { user: true } });
+  if (!link) throw new AdminError(404, "link_invalid", "this sign-in link is not valid");
+  if (won.count !== 1) {
+    if (link.usedAt) throw new AdminError(404, "link_used", "this sign-in link has already been used; ask for a new one");
+    throw new AdminError(404, "link_expired", "this sign-in link has expired; ask for a new one");
+  }
+  if (link.user.disabled) throw new AdminError(403, "user_disabled", "this user is disabled");
+  return { userId: link.userId };
+}
+
+/** The console root for a user-given URL: a bare origin means the demo's /admin. */
+export function consoleRoot(url: string): URL {
+  const root = new URL(url);
+  root.search = "";
+  root.hash = "";
+  let path = root.pathname.replace(/\/+$/, "");
+  if (path === "") path = "/admin";
+  root.pathname = path;
+  return root;
+}

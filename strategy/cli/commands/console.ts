@@ -1,0 +1,69 @@
+import type { Command } from "commander";
+import { createJwtAuthorization } from "../../client/index.js";
+import { consoleRoot, createSignInLink } from "../../admin/sessions.js";
+import { CliError } from "../errors.js";
+import { addSignerOptions, signerFrom, type SignerOptions } from "../signer-options.js";
+import { withStore } from "../store.js";
+
+function rootOf(url: string, what: string): URL {
+  try {
+    const root = consoleRoot(url);
+    if (root.protocol !== "http:" && root.protocol !== "https:") throw new Error("scheme");
+    return root;
+  } catch {
+    throw new CliError(`${what} must be an http(s) URL (got ${url})`);
+  }
+}
+
+/** `console-link` (server host: a link written straight into the database) and `login` (prove a key, get a link). */
+export function registerConsoleCommands(program: Command): void {
+  program
+    .command("console-link <username>")
+    .description("on the server host: print a one-time, 5-minute sign-in link to the key console (bootstrap for the first admin)")
+    .option("--base-url <url>", "the server's URL (a bare origin means its /admin console)", "http://127.0.0.1:3000")
+    .action(async (username: string, opts: { baseUrl: string }) => {
+      const root = rootOf(opts.baseUrl, "--base-url");
+      const { secret } = await withStore(async (store) => {
+        const user = await store.directory.findUser(username);
+        if (user.disabled) throw new CliError(`user ${username} is disabled`);
+        return createSignInLink(store.database.prisma, user.id);
+      });
+      process.stdout.write(`${root.href}/login/${secret}\n`);
+    });
+
+  addSignerOptions(
+    program
+      .command("login <console-url>")
+      .description("prove possession of a key (JWT scheme) to a console and print a one-time sign-in link"),
+  ).action(async (url: string, opts: SignerOptions) => {
+    const root = rootOf(url, "the console URL");
+    const signer = await signerFrom(opts);
+    let authorization: string;
+    try {
+      authorization = await createJwtAuthorization({ signer, username: opts.user });
+    } finally {
+      signer.close();
+    }
+    let response: Response;
+    try {
+      response = await fetch(`${root.href}/api/login/jwt`, {
+        method: "POST",
+        headers: { authorization, accept: "application/json" },
+      });
+    } catch (error) {
+      throw new CliError(`request failed: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`);
+    }
+    const text = await response.text();
+    let body: { link?: unknown; error?: { code?: unknown; message?: unknown } } = {};
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // not JSON: reported below
+    }
+    if (!response.ok || typeof body.link !== "string") {
+      const reason = body.error ? `${String(body.error.code)}: ${String(body.error.message)}` : `HTTP ${response.status}`;
+      throw new CliError(`sign-in refused (${reason})`);
+    }
+    process.stdout.write(`${body.link}\n`);
+  });
+}

@@ -1,0 +1,139 @@
+import { isAuthError } from "../errors.js";
+import { decodeBase64Url } from "../schemes/crtauth/base64.js";
+import { createRequest, createResponse } from "../schemes/crtauth/client.js";
+import { decodeToken } from "../schemes/crtauth/messages.js";
+import type { Signer } from "./signer.js";
+
+export type CrtauthLoginErrorCode =
+  /** The server answered the handshake with an error status (403: unknown user, bad signature…). */
+  | "handshake_refused"
+  /** The server's answer lacks the expected `X-CHAP: challenge:` / `token:` header. */
+  | "handshake_protocol_error"
+  /** The challenge names another server than the URL's host (possible man in the middle). */
+  | "wrong_server";
+
+/** The crtauth handshake failed; `status` is the HTTP status when the server answered one. */
+export class CrtauthLoginError extends Error {
+  override readonly name = "CrtauthLoginError";
+  constructor(
+    readonly code: CrtauthLoginErrorCode,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface CrtauthLoginOptions {
+  username: string;
+  /** An RSA key (agentSigner or loadKeyFileSigner); it signs with ssh-rsa (SHA-1) like upstream clients. */
+  signer: Signer;
+  /** Server name the challenge must carry; default the URL's host without port (as requests-crtauth). */
+  serverName?: string;
+  fetch?: typeof fetch;
+}
+
+/**
+ * The crtauth handshake against `baseUrl`'s origin, as requests-crtauth does it: `HEAD /_auth`
+ * with `X-CHAP: request:…`, sign the challenge, `HEAD /_auth` with `X-CHAP: response:…`.
+ * Resolves with the token for `Authorization: chap:<token>`.
+ *
+ * @example
+ * const token = await crtauthLogin("https://api.example.com", { username: "alice", signer: await agentSigner() });
+ * await fetch(url, { headers: { authorization: `chap:${token}` } });
+ */
+export async function crtauthLogin(baseUrl: string | URL, options: CrtauthLoginOptions): Promise<string> {
+  if (options.signer.publicKey.type !== "ssh-rsa") throw new TypeError("crtauth can only sign with an RSA key");
+  const base = new URL(baseUrl);
+  const authUrl = new URL("/_auth", base.origin);
+  const doFetch = options.fetch ?? fetch;
+  const step = async (chap: string, expect: "challenge" | "token"): Promise<string> => {
+    const res = await doFetch(authUrl, { method: "HEAD", headers: { "X-CHAP": chap }, redirect: "manual" });
+    if (res.status >= 400) {
+      const code = res.headers.get("x-sshkey-error");
+      throw new CrtauthLoginError(
+        "handshake_refused",
+        `crtauth ${expect === "challenge" ? "challenge request" : "response"} refused: HTTP ${res.status}${code ? ` (${code})` : ""}`,
+        res.status,
+      );
+    }
+    const value = res.headers.get("x-chap")?.trim() ?? "";
+    const prefix = `${expect}:`;
+    if (!value.startsWith(prefix)) {
+      throw new CrtauthLoginError("handshake_protocol_error", `the server's answer has no X-CHAP ${expect}`, res.status);
+    }
+    return value.slice(prefix.length).trim();
+  };
+
+  const challenge = await step(`request:${createRequest(options.username)}`, "challenge");
+  let response: string;
+  try {
+    // URL.hostname keeps IPv6 brackets; crtauth server names never contain them anyway.
+    response = (await createResponse(challenge, options.signer, { expectedServerName: options.serverName ?? base.hostname })).text;
+  } catch (error) {
+    if (isAuthError(error)) {
+      throw new CrtauthLoginError(error.code === "wrong_server" ? "wrong_server" : "handshake_protocol_error", error.message);
+    }
+    throw error;
+  }
+  return step(`response:${response}`, "token");
+}
+
+/**
+ * How long a token is good for, in ms from when it was received: the server's
+ * `valid_to − (valid_from + 2 s)`, read from the token without checking it (clients treat
+ * tokens as opaque; this only drives caching). Null when the token is not a v1 token.
+ */
+export function crtauthTokenLifetimeMs(token: string): number | null {
+  try {
+    const t = decodeToken(decodeBase64Url(token));
+    return Math.max(0, (t.validTo - t.validFrom - 2) * 1000);
+  } catch {
+    return null;
+  }
+}
+
+interface CachedToken {
+  token: string;
+  refreshAt: number;
+}
+
+/** Tokens are renewed this long before the server would refuse them. */
+const RENEW_MARGIN_MS = 10_000;
+/** Assumed lifetime when a token cannot be read (upstream's default). */
+const DEFAULT_LIFETIME_MS = 60_000;
+
+/** Tokens per (origin, username, key), renewed shortly before they expire. */
+export class CrtauthTokenCache {
+  private readonly tokens = new Map<string, CachedToken>();
+
+  private key(origin: string, username: string, signer: Signer): string {
+    return JSON.stringify([origin, username, signer.publicKey.fingerprintSha256]);
+  }
+
+  async get(
+    url: URL,
+    options: CrtauthLoginOptions & { now?: () => number; fresh?: boolean },
+  ): Promise<string> {
+    const now = options.now ?? Date.now;
+    const key = this.key(url.origin, options.username, options.signer);
+    const cached = this.tokens.get(key);
+    if (cached && !options.fresh && now() < cached.refreshAt) return cached.token;
+    const receivedAt = now();
+    const token = await crtauthLogin(url.origin, options);
+    const lifetime = crtauthTokenLifetimeMs(token) ?? DEFAULT_LIFETIME_MS;
+    this.tokens.set(key, { token, refreshAt: receivedAt + lifetime - Math.min(RENEW_MARGIN_MS, lifetime / 2) });
+    return token;
+  }
+
+  forget(url: URL, username: string, signer: Signer): void {
+    this.tokens.delete(this.key(url.origin, username, signer));
+  }
+
+  clear(): void {
+    this.tokens.clear();
+  }
+}
+
+/** The cache authorizationFor/sshkeyFetch use for scheme "crtauth". */
+export const crtauthTokens = new CrtauthTokenCache();

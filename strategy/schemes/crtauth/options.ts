@@ -1,0 +1,45 @@
+import { DEFAULT_TOKEN_LIFETIME_S, MAX_TOKEN_LIFETIME_S } from "./constants.js";
+import type { CrtauthSecret } from "./mac.js";
+import { assertServerName } from "./names.js";
+
+/**
+ * crtauth settings shared by the token scheme (SshKeyStrategy option `crtauth`) and the
+ * `/_auth` router. The scheme reads only the secrets; the router reads everything.
+ */
+export interface CrtauthOptions {
+  /** HMAC secret for challenges and tokens; default `CRTAUTH_SECRET`. */
+  secret?: CrtauthSecret;
+  /** The secret before the last rotation, still accepted (default `CRTAUTH_PREVIOUS_SECRET`). */
+  previousSecret?: CrtauthSecret;
+  /** Name put in challenges; default: the request's Host without port. Clients compare it with the URL host. */
+  serverName?: string;
+  /** Seconds a token is good for, 1..598 (default 60). */
+  tokenLifetimeSeconds?: number;
+}
+
+function present(value: CrtauthSecret | undefined): CrtauthSecret | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === "string" && value === "") return undefined;
+  return value;
+}
+
+/**
+ * The accepted secrets, current first: from the options, else from the environment.
+ * Returns null when none is configured.
+ */
+export function resolveCrtauthSecrets(options: CrtauthOptions, env: NodeJS.ProcessEnv = process.env): CrtauthSecret[] | null {
+  const current = present(options.secret) ?? present(env.CRTAUTH_SECRET);
+  if (current === undefined) return null;
+  const fromOptions = options.secret !== undefined;
+  const previous = fromOptions ? present(options.previousSecret) : present(options.previousSecret) ?? present(env.CRTAUTH_PREVIOUS_SECRET);
+  return previous === undefined ? [current] : [current, previous];
+}
+
+/** Checks the router-only options; throws TypeError/RangeError on misconfiguration. */
+export function checkCrtauthOptions(options: CrtauthOptions): void {
+  if (options.serverName !== undefined) assertServerName(options.serverName);
+  const lifetime = options.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_S;
+  if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > MAX_TOKEN_LIFETIME_S) {
+    throw new RangeError(`crtauth tokenLifetimeSeconds must be an integer from 1 to ${MAX_TOKEN_LIFETIME_S}`);
+  }
+}

@@ -1,0 +1,152 @@
+import type { Request } from "express";
+import { AuthError } from "../../errors.js";
+import type { KeyCandidate, KeyStore } from "../../store/ports.js";
+import { findSigningKey, keyState } from "../candidates.js";
+import type { AuthScheme, SchemeContext, Verified } from "../scheme.js";
+import { bindingActions } from "./binding.js";
+import { DEFAULT_MAX_BINDING_BODY_BYTES, rawBodyForBinding } from "./request-body.js";
+import { DEFAULT_MAGIC, normalizeMagic, type SshauthAction } from "./signed-message.js";
+import { decodeSshauthToken, MAX_TOKEN_LENGTH, type UnverifiedSshauthToken } from "./token-codec.js";
+import { verifySshauthToken, type SshauthKeyHints } from "./verify.js";
+
+export interface SshauthSchemeOptions {
+  /** 8-byte application prefix both sides sign with (default upstream's "byo.e.m."; choose your own). */
+  magic?: string;
+  /** Accepted |now − timestamp| in seconds, inclusive (upstream's max_skew_seconds; default 60). */
+  maxSkewSeconds?: number;
+  /** Accept each signed message once per key (default true). */
+  replayProtection?: boolean;
+  /**
+   * Require the v1 request binding (binding.ts: method, path+query, host, body digest) on
+   * every route (default false: plain, unbound sshauth tokens interoperate). A route can
+   * override it with `passport.authenticate("sshkey", { sshauthBinding: true | false })`.
+   */
+  bindRequests?: boolean;
+  /** Host to bind instead of the Host header, for a proxy that rewrites Host (e.g. "api.example.com"). */
+  bindingHost?: string;
+  /** Largest body the strategy reads itself for binding when no body parser ran (default 1 MiB). */
+  maxBindingBodyBytes?: number;
+  /**
+   * The action list the token must have signed, computed by the application per request.
+   * Overrides `bindRequests` and the route option: for a convention of your own, or tests.
+   */
+  actions?: (req: Request) => readonly SshauthAction[] | Promise<readonly SshauthAction[]>;
+  /** Claim `Authorization: Bearer <token>` for credentials without a "." (default true). */
+  bearer?: boolean;
+  realm?: string;
+}
+
+const optionNames = new Set([
+  "magic",
+  "maxSkewSeconds",
+  "replayProtection",
+  "bindRequests",
+  "bindingHost",
+  "maxBindingBodyBytes",
+  "actions",
+  "bearer",
+  "realm",
+]);
+
+/** The key types sshauth signs with; no other stored key is ever a candidate. */
+const SSHAUTH_KEY_TYPES: ReadonlySet<string> = new Set(["ssh-ed25519", "ecdsa-sha2-nistp256"]);
+
+/**
+ * Candidates from the token's untrusted hints: the key named by the fingerprint (kept only
+ * if it belongs to the claimed identity, when there is one), else every key of the user
+ * named by the identity. Active keys first, so `findSigningKey` semantics hold.
+ */
+async function candidatesFor(hints: SshauthKeyHints, keys: KeyStore, nowMs: number): Promise<KeyCandidate[]> {
+  let found: KeyCandidate[] = [];
+  if (hints.fingerprintSha256 !== null) {
+    const byFingerprint = await keys.findByFingerprint(hints.fingerprintSha256);
+    if (byFingerprint && (hints.identity === null || byFingerprint.user.username === hints.identity)) found = [byFingerprint];
+  }
+  if (found.length === 0 && hints.identity !== null) {
+    const byUser = await keys.findByUsername(hints.identity);
+    if (byUser) found = byUser.keys.map((key) => ({ key, user: byUser.user }));
+  }
+  const usable = found.filter((c) => SSHAUTH_KEY_TYPES.has(c.key.parsed.type));
+  return [...usable.filter((c) => keyState(c, nowMs) === "active"), ...usable.filter((c) => keyState(c, nowMs) !== "active")];
+}
+
+function bindingWanted(options: SshauthSchemeOptions, routeOptions: Readonly<Record<string, unknown>>): boolean {
+  const perRoute = routeOptions.sshauthBinding;
+  if (perRoute === undefined) return options.bindRequests ?? false;
+  if (typeof perRoute !== "boolean") throw new TypeError("passport.authenticate option sshauthBinding must be a boolean");
+  return perRoute;
+}
+
+async function expectedActions(options: SshauthSchemeOptions, ctx: SchemeContext): Promise<readonly SshauthAction[]> {
+  const { req } = ctx;
+  if (options.actions) return options.actions(req);
+  if (!bindingWanted(options, ctx.routeOptions)) return [];
+  const authority = req.headers.host ?? req.headers[":authority"];
+  return bindingActions({
+    method: req.method,
+    pathWithQuery: req.originalUrl ?? req.url,
+    host: options.bindingHost ?? (typeof authority === "string" ? authority : ""),
+    body: await rawBodyForBinding(req, options.maxBindingBodyBytes ?? DEFAULT_MAX_BINDING_BODY_BYTES),
+  });
+}
+
+/**
+ * Oxide sshauth tokens: `Authorization: Bearer <token>` (a token never contains ".", a
+ * JWS always does) or `Authorization: SSHAuth <token>`.
+ *
+ * Order: decode → expected actions (binding) → key lookup by the untrusted hints →
+ * signature (active keys first) → fingerprint → clock skew → key state (revoked, expired,
+ * disabled) → replay. The replay id covers the verifying key and the whole 52-byte signed
+ * message (magic, identity, fingerprint, timestamp, actions), not the token text, so a
+ * re-padded, re-signed or garbage-suffixed copy is the same use.
+ */
+export function createSshauthScheme(options: SshauthSchemeOptions = {}): AuthScheme {
+  for (const key of Object.keys(options)) {
+    if (!optionNames.has(key)) throw new TypeError(`sshauth scheme: unknown option ${JSON.stringify(key)}`);
+  }
+  const magic = options.magic ?? DEFAULT_MAGIC;
+  normalizeMagic(magic); // a wrong length is a configuration error: fail at construction
+  const maxSkewSeconds = options.maxSkewSeconds ?? 60;
+  if (!Number.isSafeInteger(maxSkewSeconds) || maxSkewSeconds < 0) {
+    throw new TypeError(`sshauth scheme: maxSkewSeconds must be a non-negative integer, got ${String(maxSkewSeconds)}`);
+  }
+  const maxBody = options.maxBindingBodyBytes ?? DEFAULT_MAX_BINDING_BODY_BYTES;
+  if (!Number.isSafeInteger(maxBody) || maxBody < 0) throw new TypeError("sshauth scheme: maxBindingBodyBytes must be a non-negative integer");
+  if (options.actions !== undefined && typeof options.actions !== "function") throw new TypeError("sshauth scheme: actions must be a function");
+  const replayProtection = options.replayProtection ?? true;
+  const bearer = options.bearer ?? true;
+
+  return {
+    name: "sshauth",
+    challenge: `Bearer realm="${options.realm ?? "passport-sshkey"}"`,
+    claims: (word, credential) => word === "sshauth" || (bearer && word === "bearer" && !credential.includes(".")),
+    async verify(credential: string, ctx: SchemeContext): Promise<Verified> {
+      if (credential.length > MAX_TOKEN_LENGTH) {
+        throw new AuthError("credentials_too_large", `an sshauth token is at most ${MAX_TOKEN_LENGTH} characters`);
+      }
+      const token: UnverifiedSshauthToken = decodeSshauthToken(credential);
+      const identity = token.untrustedIdentity;
+      if (identity !== null) ctx.noteUntrustedUsername(identity);
+      const actions = await expectedActions(options, ctx);
+
+      const nowMs = ctx.now();
+      const verified = await verifySshauthToken<KeyCandidate>(token, {
+        candidates: (hints) => candidatesFor(hints, ctx.keys, nowMs),
+        keyOf: (c) => c.key.parsed,
+        magic,
+        actions,
+        now: nowMs / 1000,
+        maxSkewSeconds,
+      });
+      // Candidates came active-first, so this is the key findSigningKey would pick; an
+      // inactive one is refused with its precise reason (key_revoked, key_expired, user_disabled).
+      const signer = findSigningKey([verified.candidate], nowMs, () => true);
+      if (!signer) throw new AuthError("bad_signature", "sshauth token signature could not be verified");
+
+      if (replayProtection && !(await ctx.replay.consume("sshauth", verified.replayId, verified.replayExpiresAt))) {
+        throw new AuthError("replayed", "this sshauth token (same key, same signed message) was already used");
+      }
+      return { ...signer, scheme: "sshauth" };
+    },
+  };
+}
