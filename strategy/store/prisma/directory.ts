@@ -112,25 +112,7 @@ export class PrismaDirectory {
     key: ParsedPublicKey,
     options: { comment?: string; expiresAt?: Date | null },
   ): Promise<KeyRecord> {
-    const existing = await this.prisma.publicKey.findUnique({ where: { fingerprintSha256: key.fingerprintSha256 } });
-    if (existing) throw new DirectoryError("conflict", `key ${key.fingerprintSha256} is already registered`);
-    const row = await this.prisma.publicKey.create({
-      data: {
-        userId,
-        type: key.type,
-        bits: key.bits,
-        openssh: key.openssh,
-        fingerprintSha256: key.fingerprintSha256,
-        fingerprintMd5: key.fingerprintMd5,
-        kid: key.kid,
-        crtauthFingerprint: key.crtauthFingerprint,
-        comment: (options.comment ?? key.comment).slice(0, 200),
-        expiresAt: options.expiresAt ?? null,
-      },
-      include: { user: true },
-    });
-    this.changed("key", row.id);
-    return toKeyRecord(row);
+    return (await this.insertKeys(userId, [key], options))[0]!;
   }
 
   async listKeys(username?: string): Promise<KeyRecord[]> {
