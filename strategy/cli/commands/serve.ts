@@ -22,7 +22,14 @@ export function registerServeCommand(program: Command): void {
       const crtauth = process.env.CRTAUTH_SECRET
         ? { secret: process.env.CRTAUTH_SECRET, previousSecret: process.env.CRTAUTH_PREVIOUS_SECRET || undefined }
         : { secret: await loadOrCreateCrtauthSecret(store.database.prisma) };
-      const app = createDemoApp({ strategy: new SshKeyStrategy({ store, crtauth }), crtauth: { ...crtauth, store } });
+      // Console sign-ins and link redemptions per IP and minute (default 10).
+      const signInsPerMinute = Number(process.env.SIGNIN_RATE_LIMIT ?? 10);
+      if (!Number.isInteger(signInsPerMinute) || signInsPerMinute < 1) throw new CliError("SIGNIN_RATE_LIMIT must be a positive integer");
+      const app = createDemoApp({
+        strategy: new SshKeyStrategy({ store, crtauth }),
+        crtauth: { ...crtauth, store },
+        admin: { rateLimit: { capacity: signInsPerMinute, refillPerMinute: signInsPerMinute } },
+      });
       const server: Server = await new Promise((resolve, reject) => {
         const s = app.listen(port, host, () => resolve(s)).once("error", reject);
       });

@@ -1,0 +1,3 @@
+import { api } from "./client";
+
+export const deleteKey = (id: string) => api<{ deleted: true; id: string }>("DELETE", `/keys/${encodeURIComponent(id)}`);

@@ -1,0 +1,4 @@
+import { api } from "./client";
+import type { Me } from "./types";
+
+export const getMe = (signal?: AbortSignal) => api<Me>("GET", "/me", undefined, signal);

@@ -1,0 +1,6 @@
+import { api } from "./client";
+import type { PreviewEntry } from "./types";
+
+/** Parses and checks every key in a paste without saving anything. */
+export const previewKeys = (text: string, signal?: AbortSignal) =>
+  api<{ keys: PreviewEntry[] }>("POST", "/keys/preview", { text }, signal);

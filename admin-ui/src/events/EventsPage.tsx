@@ -1,0 +1,226 @@
+import { useEffect, useState } from "react";
+import { listEvents, type EventQuery } from "../api/listEvents";
+import type { AuthEvent } from "../api/types";
+import { formatExact, isoToLocalDateTime, localDateTimeToIso, schemeLabel } from "../shared/format";
+import { RelativeTime } from "../shared/RelativeTime";
+import { Link, navigate, useLocation, useTitle } from "../shared/router";
+import { Empty, ErrorBox, Loading } from "../shared/states";
+import { useLoad } from "../shared/useLoad";
+
+const filterNames = ["user", "key", "scheme", "outcome", "from", "to"] as const;
+type FilterName = (typeof filterNames)[number];
+type Filters = Record<FilterName, string>;
+
+const pageSize = 50;
+
+/** Admin: every authentication attempt, newest first, filtered through the URL (?user=&outcome=…). */
+export function EventsPage() {
+  useTitle("Authentication log");
+  const { query } = useLocation();
+  const applied: Filters = Object.fromEntries(filterNames.map((n) => [n, query.get(n) ?? ""])) as Filters;
+  const appliedKey = filterNames.map((n) => applied[n]).join("\u0000");
+  const [draft, setDraft] = useState<Filters>(applied);
+  useEffect(() => setDraft(applied), [appliedKey]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const apiQuery: EventQuery = {
+    user: applied.user || undefined,
+    key: applied.key || undefined,
+    scheme: applied.scheme || undefined,
+    outcome: (applied.outcome || undefined) as EventQuery["outcome"],
+    from: applied.from || undefined,
+    to: applied.to || undefined,
+    limit: pageSize,
+  };
+  const [result, reload] = useLoad((signal) => listEvents(apiQuery, signal), [appliedKey]);
+  const [more, setMore] = useState<{ events: AuthEvent[]; cursor?: string | null; loading: boolean; error: unknown }>({ events: [], loading: false, error: null });
+  useEffect(() => {
+    if (result.state === "loading") setMore({ events: [], loading: false, error: null });
+  }, [result.state]);
+  const events = [...(result.data?.events ?? []), ...more.events];
+  const nextCursor = more.cursor === undefined ? (result.data?.nextCursor ?? null) : more.cursor;
+  const active = filterNames.filter((n) => applied[n]);
+
+  function apply(filters: Filters) {
+    const params = new URLSearchParams();
+    for (const n of filterNames) if (filters[n].trim()) params.set(n, filters[n].trim());
+    const text = params.toString();
+    navigate(`/events${text ? `?${text}` : ""}`);
+  }
+  const set = (name: FilterName) => (event: { target: { value: string } }) => setDraft((d) => ({ ...d, [name]: event.target.value }));
+
+  return (
+    <main className="page" id="main">
+      <div className="page-head">
+        <div>
+          <h1>Authentication log</h1>
+          <p className="muted">Every sign-in attempt by any scheme, successful or not, newest first.</p>
+        </div>
+        <button type="button" className="button" onClick={reload}>
+          Refresh
+        </button>
+      </div>
+
+      <form
+        className="filters card"
+        aria-label="Filter the log"
+        onSubmit={(event) => {
+          event.preventDefault();
+          apply(draft);
+        }}
+      >
+        <label className="field">
+          <span className="label">User</span>
+          <input value={draft.user} onChange={set("user")} placeholder="username" autoCapitalize="off" spellCheck={false} />
+        </label>
+        <label className="field">
+          <span className="label">Key id</span>
+          <input value={draft.key} onChange={set("key")} placeholder="from a key's page" autoCapitalize="off" spellCheck={false} />
+        </label>
+        <label className="field">
+          <span className="label">Scheme</span>
+          <select value={draft.scheme} onChange={set("scheme")}>
+            <option value="">Any</option>
+            <option value="jwt">JWT (asymmetric-jwt-auth)</option>
+            <option value="sshauth">sshauth</option>
+            <option value="crtauth">crtauth</option>
+          </select>
+        </label>
+        <label className="field">
+          <span className="label">Outcome</span>
+          <select value={draft.outcome} onChange={set("outcome")}>
+            <option value="">Any</option>
+            <option value="success">Success</option>
+            <option value="failure">Failure</option>
+          </select>
+        </label>
+        <label className="field">
+          <span className="label">From</span>
+          <input
+            type="datetime-local"
+            value={isoToLocalDateTime(draft.from)}
+            onChange={(e) => setDraft((d) => ({ ...d, from: localDateTimeToIso(e.target.value) ?? "" }))}
+          />
+        </label>
+        <label className="field">
+          <span className="label">To</span>
+          <input
+            type="datetime-local"
+            value={isoToLocalDateTime(draft.to)}
+            onChange={(e) => setDraft((d) => ({ ...d, to: localDateTimeToIso(e.target.value) ?? "" }))}
+          />
+        </label>
+        <div className="filter-actions">
+          <button type="submit" className="button primary">
+            Apply filters
+          </button>
+          {active.length > 0 ? (
+            <button type="button" className="button subtle" onClick={() => apply({ user: "", key: "", scheme: "", outcome: "", from: "", to: "" })}>
+              Clear
+            </button>
+          ) : null}
+        </div>
+      </form>
+
+      {result.state === "error" && !result.data ? (
+        <ErrorBox error={result.error} retry={reload} title="The log cannot be loaded" />
+      ) : !result.data ? (
+        <Loading label="Loading the log…" />
+      ) : events.length === 0 ? (
+        <Empty title={active.length ? "No events match these filters" : "No authentication attempts yet"}>
+          {active.length ? null : <p>Attempts appear here as soon as someone signs a request with an SSH key.</p>}
+        </Empty>
+      ) : (
+        <>
+          <div className={`table-wrap ${result.state === "loading" ? "stale" : ""}`}>
+            <table className="responsive events-table">
+              <caption className="sr-only">Authentication events, newest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Outcome</th>
+                  <th scope="col">User</th>
+                  <th scope="col">Key</th>
+                  <th scope="col">Scheme</th>
+                  <th scope="col">IP</th>
+                  <th scope="col">Client</th>
+                </tr>
+              </thead>
+              <tbody>
+                {events.map((e) => (
+                  <tr key={e.id} data-outcome={e.outcome}>
+                    <td data-label="When">
+                      <RelativeTime at={e.at} extra={[]} />
+                      <div className="sub mono small">{formatExact(e.at)}</div>
+                    </td>
+                    <td data-label="Outcome">
+                      <span className={`badge outcome-${e.outcome}`}>{e.outcome === "success" ? "Success" : "Failure"}</span>
+                      {e.errorCode ? <code className="error-code">{e.errorCode}</code> : null}
+                    </td>
+                    <td data-label="User">
+                      {e.username ? (
+                        <button type="button" className="link-button" onClick={() => apply({ ...applied, user: e.username ?? "" })} title={`Only ${e.username}`}>
+                          {e.username}
+                        </button>
+                      ) : (
+                        <span className="muted">—</span>
+                      )}
+                      {e.username && !e.userId ? (
+                        <span className="muted small" title="The name the request claimed; no registered key of that user proved it">
+                          {" "}
+                          (claimed)
+                        </span>
+                      ) : null}
+                    </td>
+                    <td data-label="Key">
+                      {e.keyId ? (
+                        <Link to={`/keys/${encodeURIComponent(e.keyId)}`} title={e.keyFingerprint ?? undefined}>
+                          {e.keyComment || <code>{shortFingerprint(e.keyFingerprint)}</code>}
+                        </Link>
+                      ) : (
+                        <span className="muted">—</span>
+                      )}
+                    </td>
+                    <td data-label="Scheme">{schemeLabel(e.scheme)}</td>
+                    <td data-label="IP">
+                      <code>{e.ip ?? "—"}</code>
+                    </td>
+                    <td data-label="Client" className="truncate" title={e.userAgent ?? ""}>
+                      {e.userAgent ?? <span className="muted">—</span>}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <div className="table-foot">
+            <span className="muted">Showing {events.length.toLocaleString()} {events.length === 1 ? "event" : "events"}</span>
+            {nextCursor ? (
+              <button
+                type="button"
+                className="button"
+                disabled={more.loading}
+                onClick={async () => {
+                  setMore((m) => ({ ...m, loading: true, error: null }));
+                  try {
+                    const page = await listEvents({ ...apiQuery, cursor: nextCursor });
+                    setMore((m) => ({ events: [...m.events, ...page.events], cursor: page.nextCursor, loading: false, error: null }));
+                  } catch (error) {
+                    setMore((m) => ({ ...m, loading: false, error }));
+                  }
+                }}
+              >
+                {more.loading ? "Loading…" : "Load older events"}
+              </button>
+            ) : null}
+            {more.error ? <ErrorBox error={more.error} /> : null}
+          </div>
+        </>
+      )}
+    </main>
+  );
+}
+
+function shortFingerprint(fp: string | null): string {
+  if (!fp) return "key";
+  return fp.length > 20 ? `${fp.slice(0, 18)}…` : fp;
+}

@@ -1,0 +1,347 @@
+import { useEffect, useState } from "react";
+import { listKeys, type KeyQuery } from "../api/listKeys";
+import type { Key, KeyStatus } from "../api/types";
+import { useSession } from "../session/SessionContext";
+import { PlusIcon, TrashIcon } from "../shared/icons";
+import { Fingerprint } from "../shared/Fingerprint";
+import { keyTypeLabel, schemeLabel } from "../shared/format";
+import { RelativeTime } from "../shared/RelativeTime";
+import { Link, navigate, useLocation, useTitle } from "../shared/router";
+import { Empty, ErrorBox, Loading } from "../shared/states";
+import { StatusBadge } from "../shared/StatusBadge";
+import { useLoad } from "../shared/useLoad";
+import { useNow } from "../shared/useNow";
+import { AddKeysDialog } from "./AddKeysDialog";
+import { DeleteDialog } from "./DeleteDialog";
+import { InlineComment } from "./InlineComment";
+import { RevokeDialog } from "./RevokeDialog";
+
+type Modal = { kind: "add" } | { kind: "revoke"; key: Key } | { kind: "delete"; key: Key } | null;
+
+/** The keys table: yours, or (admins) anyone's via ?user= / ?all=1. Filters live in the URL. */
+export function KeysPage() {
+  const { me } = useSession();
+  const { query } = useLocation();
+  const all = me.isAdmin && query.get("all") === "1";
+  const user = me.isAdmin ? (query.get("user") ?? (all ? "" : me.user.username)) : me.user.username;
+  const status = (query.get("status") ?? "") as KeyStatus | "";
+  const q = query.get("q") ?? "";
+  const [search, setSearch] = useState(q);
+  const [modal, setModal] = useState<Modal>(null);
+  const [flash, setFlash] = useState<string | null>(null);
+  // Pages after the first; cursor undefined = continue from the first page's cursor.
+  const [extra, setExtra] = useState<{ keys: Key[]; cursor?: string | null; loading: boolean; error: unknown }>({
+    keys: [],
+    loading: false,
+    error: null,
+  });
+  const now = useNow();
+  const mine = user === me.user.username;
+  useTitle(mine ? "Your SSH keys" : user ? `SSH keys of ${user}` : "All SSH keys");
+
+  const filters: KeyQuery = { user: user || undefined, status: status || undefined, q: q || undefined, limit: 50 };
+  const [result, reload, update] = useLoad((signal) => listKeys(filters, signal), [user, status, q]);
+  useEffect(() => setSearch(q), [q]);
+  useEffect(() => {
+    if (result.state === "loading") setExtra({ keys: [], loading: false, error: null });
+  }, [result.state]);
+
+  useEffect(() => {
+    if (!flash) return;
+    const timer = window.setTimeout(() => setFlash(null), 6000);
+    return () => window.clearTimeout(timer);
+  }, [flash]);
+
+  function setFilter(changes: Record<string, string | null>) {
+    const params = new URLSearchParams(query);
+    for (const [name, value] of Object.entries(changes)) {
+      if (value === null || value === "") params.delete(name);
+      else params.set(name, value);
+    }
+    const text = params.toString();
+    navigate(`/keys${text ? `?${text}` : ""}`, { replace: true });
+  }
+
+  const replaceKey = (key: Key) => {
+    update((data) => ({ ...data, keys: data.keys.map((k) => (k.id === key.id ? key : k)) }));
+    setExtra((e) => ({ ...e, keys: e.keys.map((k) => (k.id === key.id ? key : k)) }));
+  };
+  const removeKey = (id: string) => {
+    update((data) => ({ ...data, keys: data.keys.filter((k) => k.id !== id) }));
+    setExtra((e) => ({ ...e, keys: e.keys.filter((k) => k.id !== id) }));
+  };
+
+  const keys = [...(result.data?.keys ?? []), ...extra.keys];
+  const nextCursor = extra.cursor === undefined ? (result.data?.nextCursor ?? null) : extra.cursor;
+  const hasMore = nextCursor !== null;
+  const filtered = Boolean(q || status);
+
+  async function loadMore() {
+    if (!nextCursor) return;
+    setExtra((e) => ({ ...e, loading: true, error: null }));
+    try {
+      const page = await listKeys({ ...filters, cursor: nextCursor });
+      setExtra((e) => ({ keys: [...e.keys, ...page.keys], cursor: page.nextCursor, loading: false, error: null }));
+    } catch (error) {
+      setExtra((e) => ({ ...e, loading: false, error }));
+    }
+  }
+
+  return (
+    <main className="page" id="main">
+      <div className="page-head">
+        <div>
+          <h1>{mine ? "SSH keys" : user ? `SSH keys of ${user}` : "All SSH keys"}</h1>
+          <p className="muted">
+            {mine
+              ? "Keys that can sign you in to this service, with when, where from and how each was last used."
+              : "Keys of every user. Changes you make here apply to the owner's keys."}
+          </p>
+        </div>
+        <button type="button" className="button primary" onClick={() => setModal({ kind: "add" })}>
+          <PlusIcon /> Add keys{user && !mine ? ` for ${user}` : ""}
+        </button>
+      </div>
+
+      {flash ? (
+        <p className="flash" role="status">
+          {flash}
+        </p>
+      ) : null}
+
+      <div className="toolbar" role="search">
+        <form
+          className="search"
+          onSubmit={(event) => {
+            event.preventDefault();
+            setFilter({ q: search.trim() || null });
+          }}
+        >
+          <label className="sr-only" htmlFor="key-search">
+            Search keys
+          </label>
+          <input
+            id="key-search"
+            type="search"
+            value={search}
+            onChange={(event) => setSearch(event.target.value)}
+            placeholder={me.isAdmin && !mine ? "Search name, fingerprint, type, user…" : "Search name, fingerprint, type…"}
+          />
+          <button type="submit" className="button">
+            Search
+          </button>
+        </form>
+        <label className="inline-field">
+          <span>Status</span>
+          <select value={status} onChange={(event) => setFilter({ status: event.target.value || null })}>
+            <option value="">Any</option>
+            <option value="active">Active</option>
+            <option value="expired">Expired</option>
+            <option value="revoked">Revoked</option>
+          </select>
+        </label>
+        {me.isAdmin ? (
+          <label className="inline-field">
+            <span>Owner</span>
+            <select
+              value={all && !query.get("user") ? "*" : mine ? "me" : "other"}
+              onChange={(event) => {
+                const v = event.target.value;
+                if (v === "me") setFilter({ all: null, user: null });
+                else if (v === "*") setFilter({ all: "1", user: null });
+              }}
+            >
+              <option value="me">Me</option>
+              <option value="*">Everyone</option>
+              {!mine && user ? <option value="other">{user}</option> : null}
+            </select>
+          </label>
+        ) : null}
+      </div>
+
+      {result.state === "error" && !result.data ? (
+        <ErrorBox error={result.error} retry={reload} title="The keys cannot be loaded" />
+      ) : !result.data ? (
+        <Loading label="Loading keys…" />
+      ) : keys.length === 0 ? (
+        filtered ? (
+          <Empty title="No keys match these filters">
+            <button type="button" className="button" onClick={() => setFilter({ q: null, status: null })}>
+              Clear filters
+            </button>
+          </Empty>
+        ) : (
+          <Empty title={mine ? "You have no SSH keys yet" : user ? `${user} has no SSH keys yet` : "No SSH keys yet"}>
+            <p>
+              Create one with <code>ssh-keygen -t ed25519</code>, then add the public half (<code>~/.ssh/id_ed25519.pub</code>).
+            </p>
+            <button type="button" className="button primary" onClick={() => setModal({ kind: "add" })}>
+              Add keys
+            </button>
+          </Empty>
+        )
+      ) : (
+        <>
+          {result.state === "error" ? <ErrorBox error={result.error} retry={reload} title="Refreshing failed" /> : null}
+          <div className={`table-wrap ${result.state === "loading" ? "stale" : ""}`}>
+            <table className="keys-table responsive">
+              <caption className="sr-only">SSH keys</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Key</th>
+                  <th scope="col">Fingerprint (SHA256)</th>
+                  <th scope="col">Added</th>
+                  <th scope="col">Last used</th>
+                  <th scope="col" className="num">
+                    Uses
+                  </th>
+                  <th scope="col">Expires</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {keys.map((key) => (
+                  <KeyRow
+                    key={key.id}
+                    keyData={key}
+                    now={now}
+                    showOwner={!mine}
+                    onSaved={replaceKey}
+                    onRevoke={() => setModal({ kind: "revoke", key })}
+                    onDelete={() => setModal({ kind: "delete", key })}
+                  />
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <div className="table-foot">
+            <span className="muted">Showing {keys.length.toLocaleString()} {keys.length === 1 ? "key" : "keys"}{hasMore ? "" : " (all)"}</span>
+            {hasMore ? (
+              <button type="button" className="button" onClick={() => void loadMore()} disabled={extra.loading}>
+                {extra.loading ? "Loading…" : "Load more"}
+              </button>
+            ) : null}
+            {extra.error ? <ErrorBox error={extra.error} retry={() => void loadMore()} /> : null}
+          </div>
+        </>
+      )}
+
+      {modal?.kind === "add" ? (
+        <AddKeysDialog
+          username={user && !mine ? user : undefined}
+          onClose={() => setModal(null)}
+          onAdded={(added) => {
+            setModal(null);
+            setFlash(`Added ${added.length === 1 ? "1 key" : `${added.length} keys`}.`);
+            reload();
+          }}
+        />
+      ) : null}
+      {modal?.kind === "revoke" ? (
+        <RevokeDialog
+          keyData={modal.key}
+          onClose={() => setModal(null)}
+          onRevoked={(key) => {
+            setModal(null);
+            replaceKey(key);
+            setFlash(`Revoked ${key.comment || key.fingerprintSha256}.`);
+          }}
+        />
+      ) : null}
+      {modal?.kind === "delete" ? (
+        <DeleteDialog
+          keyData={modal.key}
+          onClose={() => setModal(null)}
+          onDeleted={(id) => {
+            setModal(null);
+            removeKey(id);
+            setFlash(`Deleted ${modal.key.comment || modal.key.fingerprintSha256}.`);
+          }}
+        />
+      ) : null}
+    </main>
+  );
+}
+
+function KeyRow(props: {
+  keyData: Key;
+  now: number;
+  showOwner: boolean;
+  onSaved: (key: Key) => void;
+  onRevoke: () => void;
+  onDelete: () => void;
+}) {
+  const k = props.keyData;
+  const lastUsedExtra = [k.lastUsedIp ? `from ${k.lastUsedIp}` : null, k.lastUsedScheme ? `via ${schemeLabel(k.lastUsedScheme)}` : null].filter(
+    (x): x is string => Boolean(x),
+  );
+  return (
+    <tr className={k.status === "revoked" ? "row-revoked" : undefined} data-key-id={k.id}>
+      <td data-label="Key" className="cell-key">
+        <InlineComment keyData={k} onSaved={props.onSaved} detailPath={`/keys/${encodeURIComponent(k.id)}`} />
+        <div className="sub">
+          <span className="type-pill">{keyTypeLabel(k.type)}</span> {k.bits} bits
+          {props.showOwner ? (
+            <>
+              {" · "}
+              <Link to={`/keys?user=${encodeURIComponent(k.username)}`}>{k.username}</Link>
+            </>
+          ) : null}
+        </div>
+      </td>
+      <td data-label="Fingerprint">
+        <Fingerprint value={k.fingerprintSha256} compact />
+      </td>
+      <td data-label="Added" className="cell-nowrap">
+        <RelativeTime at={k.createdAt} />
+      </td>
+      <td data-label="Last used" className="cell-last-used">
+        {k.lastUsedAt ? (
+          <>
+            <RelativeTime at={k.lastUsedAt} extra={lastUsedExtra} />
+            <div className="sub">
+              {k.lastUsedScheme ? <span className="scheme-pill">{schemeLabel(k.lastUsedScheme)}</span> : null} {k.lastUsedIp ?? ""}
+            </div>
+          </>
+        ) : (
+          <span className="muted">Never used</span>
+        )}
+      </td>
+      <td data-label="Uses" className="num cell-uses">
+        {k.useCount.toLocaleString()}
+      </td>
+      <td data-label="Expires" className="cell-nowrap">
+        {k.expiresAt ? <RelativeTime at={k.expiresAt} /> : <span className="muted">Never</span>}
+      </td>
+      <td data-label="Status">
+        <StatusBadge keyData={k} now={props.now} />
+        {k.status === "revoked" && k.revokedReason ? (
+          <div className="sub truncate" title={k.revokedReason}>
+            {k.revokedReason}
+          </div>
+        ) : null}
+      </td>
+      <td className="cell-actions">
+        <div className="actions">
+          {k.status !== "revoked" ? (
+            <button type="button" className="button small danger-outline" onClick={props.onRevoke} aria-label={`Revoke ${k.comment || k.fingerprintSha256}`}>
+              Revoke
+            </button>
+          ) : null}
+          <button
+            type="button"
+            className="icon-button danger-icon"
+            onClick={props.onDelete}
+            aria-label={`Delete ${k.comment || k.fingerprintSha256}`}
+            title="Delete key"
+          >
+            <TrashIcon />
+          </button>
+        </div>
+      </td>
+    </tr>
+  );
+}

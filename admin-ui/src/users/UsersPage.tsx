@@ -1,0 +1,228 @@
+import { useEffect, useState } from "react";
+import { listUsers } from "../api/listUsers";
+import type { User } from "../api/types";
+import { AddKeysDialog } from "../keys/AddKeysDialog";
+import { useSession } from "../session/SessionContext";
+import { PlusIcon } from "../shared/icons";
+import { RelativeTime } from "../shared/RelativeTime";
+import { Link, navigate, useLocation, useTitle } from "../shared/router";
+import { Empty, ErrorBox, Loading } from "../shared/states";
+import { useLoad } from "../shared/useLoad";
+import { ConfirmUserDialog, type UserChange } from "./ConfirmUserDialog";
+import { CreateUserDialog } from "./CreateUserDialog";
+
+type Modal = { kind: "create" } | { kind: "change"; user: User; change: UserChange } | { kind: "add-key"; user: User } | null;
+
+export function UsersPage() {
+  useTitle("Users");
+  const { me } = useSession();
+  const { query } = useLocation();
+  const q = query.get("q") ?? "";
+  const [search, setSearch] = useState(q);
+  const [modal, setModal] = useState<Modal>(null);
+  const [flash, setFlash] = useState<string | null>(null);
+  const [more, setMore] = useState<{ users: User[]; cursor?: string | null; loading: boolean; error: unknown }>({ users: [], loading: false, error: null });
+  const [result, reload, update] = useLoad((signal) => listUsers({ q: q || undefined, limit: 50 }, signal), [q]);
+  useEffect(() => setSearch(q), [q]);
+  useEffect(() => {
+    if (result.state === "loading") setMore({ users: [], loading: false, error: null });
+  }, [result.state]);
+  useEffect(() => {
+    if (!flash) return;
+    const timer = window.setTimeout(() => setFlash(null), 6000);
+    return () => window.clearTimeout(timer);
+  }, [flash]);
+
+  const users = [...(result.data?.users ?? []), ...more.users];
+  const nextCursor = more.cursor === undefined ? (result.data?.nextCursor ?? null) : more.cursor;
+  const replace = (user: User) => {
+    const merge = (u: User) => (u.username === user.username ? { ...u, ...user, keyCount: user.keyCount ?? u.keyCount } : u);
+    update((data) => ({ ...data, users: data.users.map(merge) }));
+    setMore((m) => ({ ...m, users: m.users.map(merge) }));
+  };
+
+  return (
+    <main className="page" id="main">
+      <div className="page-head">
+        <div>
+          <h1>Users</h1>
+          <p className="muted">Who may sign in with SSH keys. Disabling a user refuses all their keys at once.</p>
+        </div>
+        <button type="button" className="button primary" onClick={() => setModal({ kind: "create" })}>
+          <PlusIcon /> New user
+        </button>
+      </div>
+      {flash ? (
+        <p className="flash" role="status">
+          {flash}
+        </p>
+      ) : null}
+      <div className="toolbar" role="search">
+        <form
+          className="search"
+          onSubmit={(event) => {
+            event.preventDefault();
+            const v = search.trim();
+            navigate(v ? `/users?q=${encodeURIComponent(v)}` : "/users", { replace: true });
+          }}
+        >
+          <label className="sr-only" htmlFor="user-search">
+            Search users
+          </label>
+          <input id="user-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Search by username…" />
+          <button type="submit" className="button">
+            Search
+          </button>
+        </form>
+      </div>
+
+      {result.state === "error" && !result.data ? (
+        <ErrorBox error={result.error} retry={reload} title="The users cannot be loaded" />
+      ) : !result.data ? (
+        <Loading label="Loading users…" />
+      ) : users.length === 0 ? (
+        <Empty title={q ? `No user matches “${q}”` : "No users yet"} />
+      ) : (
+        <>
+          <div className={`table-wrap ${result.state === "loading" ? "stale" : ""}`}>
+            <table className="responsive users-table">
+              <caption className="sr-only">Users</caption>
+              <thead>
+                <tr>
+                  <th scope="col">User</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Status</th>
+                  <th scope="col" className="num">
+                    Keys
+                  </th>
+                  <th scope="col">Created</th>
+                  <th scope="col">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {users.map((user) => {
+                  const self = user.username === me.user.username;
+                  return (
+                    <tr key={user.id} data-username={user.username} className={user.disabled ? "row-disabled" : undefined}>
+                      <td data-label="User">
+                        <span className="user-cell">
+                          <span className="avatar" aria-hidden="true">
+                            {user.username.slice(0, 1).toUpperCase()}
+                          </span>
+                          <strong>{user.username}</strong>
+                          {self ? <span className="badge">you</span> : null}
+                        </span>
+                      </td>
+                      <td data-label="Role">{user.isAdmin ? <span className="badge role-admin">Admin</span> : <span className="muted">User</span>}</td>
+                      <td data-label="Status">
+                        {user.disabled ? <span className="badge status-revoked">Disabled</span> : <span className="badge status-active">Active</span>}
+                      </td>
+                      <td data-label="Keys" className="num">
+                        <Link
+                          to={`/keys?user=${encodeURIComponent(user.username)}`}
+                          title={`Keys of ${user.username}`}
+                          aria-label={`Keys of ${user.username}: ${user.keyCount ?? "unknown"}`}
+                        >
+                          {user.keyCount ?? "—"}
+                        </Link>
+                      </td>
+                      <td data-label="Created">
+                        <RelativeTime at={user.createdAt} />
+                      </td>
+                      <td className="cell-actions">
+                        <div className="actions">
+                          <button type="button" className="button small" onClick={() => setModal({ kind: "add-key", user })} aria-label={`Add keys for ${user.username}`}>
+                            Add key
+                          </button>
+                          <button
+                            type="button"
+                            className="button small subtle"
+                            disabled={self && user.isAdmin}
+                            title={self ? "You cannot demote yourself" : undefined}
+                            onClick={() => setModal({ kind: "change", user, change: user.isAdmin ? "demote" : "promote" })}
+                            aria-label={`${user.isAdmin ? "Remove admin rights from" : "Make admin:"} ${user.username}`}
+                          >
+                            {user.isAdmin ? "Remove admin" : "Make admin"}
+                          </button>
+                          <button
+                            type="button"
+                            className={`button small ${user.disabled ? "" : "danger-outline"}`}
+                            disabled={self}
+                            title={self ? "You cannot disable yourself" : undefined}
+                            onClick={() => setModal({ kind: "change", user, change: user.disabled ? "enable" : "disable" })}
+                            aria-label={`${user.disabled ? "Enable" : "Disable"} ${user.username}`}
+                          >
+                            {user.disabled ? "Enable" : "Disable"}
+                          </button>
+                        </div>
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+          <div className="table-foot">
+            <span className="muted">Showing {users.length.toLocaleString()} {users.length === 1 ? "user" : "users"}</span>
+            {nextCursor ? (
+              <button
+                type="button"
+                className="button"
+                disabled={more.loading}
+                onClick={async () => {
+                  setMore((m) => ({ ...m, loading: true, error: null }));
+                  try {
+                    const page = await listUsers({ q: q || undefined, limit: 50, cursor: nextCursor });
+                    setMore((m) => ({ users: [...m.users, ...page.users], cursor: page.nextCursor, loading: false, error: null }));
+                  } catch (error) {
+                    setMore((m) => ({ ...m, loading: false, error }));
+                  }
+                }}
+              >
+                {more.loading ? "Loading…" : "Load more"}
+              </button>
+            ) : null}
+            {more.error ? <ErrorBox error={more.error} /> : null}
+          </div>
+        </>
+      )}
+
+      {modal?.kind === "create" ? (
+        <CreateUserDialog
+          onClose={() => setModal(null)}
+          onCreated={(user) => {
+            setModal(null);
+            setFlash(`Created ${user.username}. Add a key for them so they can sign in.`);
+            reload();
+          }}
+        />
+      ) : null}
+      {modal?.kind === "change" ? (
+        <ConfirmUserDialog
+          user={modal.user}
+          change={modal.change}
+          onClose={() => setModal(null)}
+          onDone={(user) => {
+            setModal(null);
+            replace(user);
+            const verb = { disable: "Disabled", enable: "Enabled", promote: "Made admin:", demote: "Removed admin rights from" }[modal.change];
+            setFlash(`${verb} ${user.username}.`);
+          }}
+        />
+      ) : null}
+      {modal?.kind === "add-key" ? (
+        <AddKeysDialog
+          username={modal.user.username}
+          onClose={() => setModal(null)}
+          onAdded={(keys) => {
+            setModal(null);
+            setFlash(`Added ${keys.length === 1 ? "1 key" : `${keys.length} keys`} for ${modal.user.username}.`);
+            reload();
+          }}
+        />
+      ) : null}
+    </main>
+  );
+}

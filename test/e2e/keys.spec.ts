@@ -1,0 +1,194 @@
+// A user's own keys: sign in with a link, add keys by paste, rename, use from the CLI, revoke.
+import fs from "node:fs";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { addKey, addUser, baseUrl, cli, cliOk, keygen, keyRow, root, screenshots, shot, signIn, unique, whoami } from "./support.js";
+
+test("signed out: the console explains both ways to get a sign-in link", async ({ page }) => {
+  await page.goto("/admin/");
+  await expect(page.getByRole("heading", { name: "Sign in to the SSH key console" })).toBeVisible();
+  await expect(page.getByText(/passport-sshkey login http:\/\/127\.0\.0\.1:\d+\/admin --user YOUR_NAME --agent/)).toBeVisible();
+  await expect(page.getByText(/passport-sshkey console-link YOUR_NAME --base-url/)).toBeVisible();
+  await shot(page, "signed-out");
+  // A used or made-up link is refused with a JSON error, not a session.
+  const refused = await page.request.get("/admin/login/not-a-real-secret-000000000000000000000000000");
+  expect(refused.status()).toBeGreaterThanOrEqual(400);
+});
+
+test("sign in with a console-link, add Ed25519 + ECDSA keys by paste with live previews", async ({ page }) => {
+  const user = unique("alice");
+  addUser(user);
+  const ed = keygen("ed25519", "alice-laptop");
+  const ec = keygen("ecdsa", "alice-desktop", 256);
+
+  await signIn(page, user);
+  await expect(page.getByRole("heading", { name: "SSH keys", exact: true })).toBeVisible();
+  await expect(page.getByText("You have no SSH keys yet")).toBeVisible();
+
+  // Keyboard: the dialog takes focus, Esc closes it and focus returns to the opener.
+  const open = page.getByRole("button", { name: "Add keys" }).first();
+  await open.click();
+  const dialog = page.getByRole("dialog", { name: "Add SSH keys" });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByLabel("Public keys")).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await expect(open).toBeFocused();
+
+  await open.click();
+  await dialog.getByLabel("Public keys").fill(`${ed.pub}\n${ec.pub}\n`);
+  await expect(dialog.getByText("2 keys ready to add")).toBeVisible();
+  const items = dialog.locator(".preview-item.ok");
+  await expect(items).toHaveCount(2);
+  await expect(items.nth(0)).toContainText("Ed25519");
+  await expect(items.nth(0)).toContainText("256 bits");
+  await expect(items.nth(0)).toContainText(ed.fingerprint);
+  await expect(items.nth(1)).toContainText("ECDSA P-256");
+  await expect(items.nth(1)).toContainText(ec.fingerprint);
+  await shot(page, "add-dialog-preview");
+  await dialog.getByRole("button", { name: "Add 2 keys" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByText("Added 2 keys.")).toBeVisible();
+
+  await expect(keyRow(page, "alice-laptop")).toContainText(ed.fingerprint);
+  await expect(keyRow(page, "alice-laptop")).toContainText("Never used");
+  await expect(keyRow(page, "alice-laptop").locator(".badge")).toHaveText("Active");
+  await expect(keyRow(page, "alice-desktop")).toContainText("ECDSA P-256");
+
+  // Adding the same key again is refused clearly.
+  await open.click();
+  await dialog.getByLabel("Public keys").fill(ed.pub);
+  await expect(dialog.getByText("1 key ready to add")).toBeVisible();
+  await dialog.getByRole("button", { name: "Add key" }).click();
+  await expect(dialog.getByRole("alert")).toContainText("already registered");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toBeHidden();
+});
+
+test("edit a key's name inline (Enter saves, Esc cancels)", async ({ page }) => {
+  const user = unique("erin");
+  addUser(user);
+  addKey(user, keygen("ed25519", "old-name"));
+  await signIn(page, user);
+  const row = keyRow(page, "old-name");
+  await row.getByRole("button", { name: /Rename key/ }).click();
+  const input = page.getByLabel("Key name");
+  await expect(input).toBeFocused();
+  await input.fill("discarded");
+  await input.press("Escape");
+  await expect(row.locator(".comment-text")).toHaveText("old-name");
+  await expect(row.getByRole("button", { name: /Rename key/ })).toBeFocused();
+
+  await row.getByRole("button", { name: /Rename key/ }).click();
+  await page.getByLabel("Key name").fill("work laptop");
+  await page.getByLabel("Key name").press("Enter");
+  await expect(keyRow(page, "work laptop")).toBeVisible();
+  await page.reload();
+  await expect(keyRow(page, "work laptop")).toBeVisible();
+});
+
+test("a CLI request updates last used and the use count; revoking refuses the next request", async ({ page }) => {
+  const user = unique("dave");
+  addUser(user);
+  const key = keygen("ed25519", "dave-ci");
+  addKey(user, key);
+  const spare = keygen("ecdsa", "dave-spare", 256);
+  addKey(user, spare);
+  // More kinds of keys, so the page (and the README screenshot) shows every status.
+  const old = keygen("ed25519", "old-laptop");
+  addKey(user, old);
+  cliOk("keys", "revoke", old.fingerprint, "--reason", "replaced by dave-ci");
+  const soon = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+  cliOk("keys", "add", user, keygen("rsa", "build-server", 3072).pubPath, "--expires", soon);
+
+  await signIn(page, user);
+  const row = keyRow(page, "dave-ci");
+  await expect(row).toContainText("Never used");
+  await expect(row.locator(".cell-uses")).toHaveText("0");
+
+  const r = whoami(user, key);
+  expect(r.code, r.stderr).toBe(0);
+  expect(JSON.parse(r.stdout)).toMatchObject({ username: user, scheme: "jwt", fingerprint: key.fingerprint });
+  // A key's first use is written within about a second (later ones at most once a minute).
+  await expect(async () => {
+    await page.reload();
+    await expect(keyRow(page, "dave-ci").locator(".cell-uses")).toHaveText("1", { timeout: 1000 });
+  }).toPass({ timeout: 15_000 });
+  await expect(row.locator(".cell-last-used")).toContainText("JWT");
+  await expect(row.locator(".cell-last-used")).toContainText("127.0.0.1");
+  await expect(row.locator(".cell-last-used time")).toHaveText(/just now|minute/);
+  await expect(row.locator(".cell-last-used time")).toHaveAttribute("title", /from 127\.0\.0\.1\nvia JWT/);
+  await expect(keyRow(page, "build-server").locator(".badge")).toHaveText("Expiring soon");
+  await expect(keyRow(page, "build-server")).toContainText("3072 bits");
+  await expect(keyRow(page, "old-laptop").locator(".badge")).toHaveText("Revoked");
+  // Best effort, for the picture only: another scheme on the spare key (the sshauth tests live elsewhere).
+  cli("request", `${baseUrl}/whoami`, "--scheme", "sshauth", "--user", user, "--key", spare.path);
+  await page.waitForTimeout(1500);
+  await page.reload();
+  await expect(keyRow(page, "dave-ci").locator(".cell-uses")).toHaveText("1");
+  await shot(page, "keys-page");
+  fs.copyFileSync(path.join(screenshots, "keys-page.png"), path.join(root, "admin-ui", "screenshot-keys.png"));
+  await page.emulateMedia({ colorScheme: "dark" });
+  await shot(page, "keys-page-dark");
+  await page.emulateMedia({ colorScheme: "light" });
+
+  // The detail page: MD5, kid, the OpenSSH text and the events.
+  await row.getByRole("link", { name: "dave-ci" }).click();
+  await expect(page.getByRole("heading", { name: "dave-ci" })).toBeVisible();
+  await expect(page.getByText(/^MD5:[0-9a-f]{2}(:[0-9a-f]{2}){15}$/)).toBeVisible();
+  await expect(page.getByTestId("use-count")).toHaveText("1");
+  await expect(page.locator("pre.openssh")).toContainText(key.pub.split(" ").slice(0, 2).join(" "));
+  await expect(page.locator(".events-table tbody tr")).toHaveCount(1);
+  await expect(page.locator(".events-table tbody tr").first()).toContainText("Success");
+  await shot(page, "key-detail");
+
+  // Revoke with a reason, from the detail page.
+  await page.getByRole("button", { name: "Revoke" }).click();
+  const dialog = page.getByRole("dialog", { name: "Revoke this key?" });
+  await dialog.getByLabel(/Reason/).fill("laptop stolen");
+  await dialog.getByRole("button", { name: "Revoke key" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByText("Reason: laptop stolen")).toBeVisible();
+  await expect(page.locator(".page-head .badge.status-revoked")).toHaveText("Revoked");
+
+  const refused = whoami(user, key);
+  expect(refused.code).not.toBe(0);
+  expect(refused.stdout).toContain("key_revoked");
+  // The other key still works.
+  expect(whoami(user, spare).code).toBe(0);
+
+  await page.getByRole("navigation", { name: "Breadcrumbs" }).getByRole("link", { name: "SSH keys" }).click();
+  await expect(keyRow(page, "dave-ci").locator(".badge")).toHaveText("Revoked");
+  await expect(keyRow(page, "dave-ci")).toContainText("laptop stolen");
+  await expect(keyRow(page, "dave-ci").getByRole("button", { name: /^Revoke/ })).toHaveCount(0);
+
+  // Delete, with confirmation.
+  await keyRow(page, "dave-ci").getByRole("button", { name: /^Delete/ }).click();
+  const del = page.getByRole("dialog", { name: "Delete this key?" });
+  await expect(del.getByRole("button", { name: "Cancel" })).toBeFocused();
+  await del.getByRole("button", { name: "Delete key" }).click();
+  await expect(keyRow(page, "dave-ci")).toHaveCount(0);
+  await expect(keyRow(page, "dave-spare")).toBeVisible();
+});
+
+test("readable on a phone (390 px): the keys table becomes cards", async ({ browser }) => {
+  const user = unique("mia");
+  addUser(user);
+  addKey(user, keygen("ed25519", "phone"));
+  const used = keygen("ecdsa", "tablet", 256);
+  addKey(user, used);
+  expect(whoami(user, used).code).toBe(0);
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  await signIn(page, user);
+  await expect(keyRow(page, "phone")).toBeVisible();
+  await expect(keyRow(page, "tablet")).toBeVisible();
+  const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - document.documentElement.clientWidth");
+  expect(overflow).toBeLessThanOrEqual(0);
+  await shot(page, "keys-page-mobile");
+  await page.getByRole("button", { name: "Add keys" }).first().click();
+  await page.getByLabel("Public keys").fill(keygen("ed25519", "another").pub);
+  await expect(page.getByText("1 key ready to add")).toBeVisible();
+  await shot(page, "add-dialog-mobile", { fullPage: false });
+  await context.close();
+});
