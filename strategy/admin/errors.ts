@@ -74,6 +74,10 @@ export function adminErrorHandler(log: (error: unknown) => void): ErrorRequestHa
       res.status(413).json(errorBody("body_too_large", "the request body is too large"));
       return;
     }
+    if (status === 404) {
+      res.status(404).json(errorBody("not_found", "no such file"));
+      return;
+    }
     if (status >= 400 && status < 500) {
       const code = error?.type === "entity.parse.failed" ? "malformed_json" : "invalid_body";
       res.status(400).json(errorBody(code, code === "malformed_json" ? "the request body is not valid JSON" : "the request body cannot be read"));

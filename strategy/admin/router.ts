@@ -73,7 +73,9 @@ function serveUi(router: Router, dir: string): void {
   const sendIndex = (res: Response) => {
     res.set("Cache-Control", "no-cache").set("Content-Security-Policy", uiCsp).set("Referrer-Policy", "no-referrer");
     res.set("X-Frame-Options", "DENY");
-    res.sendFile(index);
+    // With `root`, send's dotfile rule looks only below it: the package may well live under
+    // a hidden folder (~/.npm, a CI checkout in .work/…).
+    res.sendFile("index.html", { root: dir });
   };
   const assets = express.static(dir, {
     index: false,

@@ -12,8 +12,9 @@ describe("console UI serving", () => {
   let bare: string;
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "sshkey-ui-"));
-    fs.mkdirSync(path.join(dir, "assets"));
+    // Under a hidden folder, as in a CI checkout or an npm cache: send's dotfile rule must not apply to it.
+    dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sshkey-ui-")), ".checkout", "dist");
+    fs.mkdirSync(path.join(dir, "assets"), { recursive: true });
     fs.writeFileSync(path.join(dir, "index.html"), '<!doctype html><div id="root"></div><script type="module" src="/admin/assets/index-abc123.js"></script>');
     fs.writeFileSync(path.join(dir, "assets", "index-abc123.js"), "console.log('ui')");
     server = await startAdminServer("sqlite", { uiDir: dir });
@@ -21,7 +22,7 @@ describe("console UI serving", () => {
   });
   afterAll(async () => {
     await server.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(path.resolve(dir, "../.."), { recursive: true, force: true });
   });
 
   it("defaults to admin-ui/dist in the package", () => {
