@@ -11,7 +11,8 @@ import { redisChangeWakeups } from "../redis/change-wakeups.js";
 import { RedisReplayStore } from "../redis/replay-store.js";
 import type { GenerationRow } from "../sql/generation-feed.js";
 import { SqliteReplayStore } from "../sql/sqlite-replay-store.js";
-import { PrismaActivityRecorder, type ActivityRecorderOptions } from "./activity-recorder.js";
+import { ActivityRecorder, type ActivityRecorderOptions, type ActivityWriter } from "../activity-recorder.js";
+import { postgresActivityWriter, sqliteActivityWriter } from "../sql/activity-writers.js";
 import { connectDatabase, type Database as PrismaDatabase } from "./client.js";
 import { PrismaDirectory } from "./directory.js";
 import { PrismaKeyStore } from "./key-store.js";
@@ -48,6 +49,7 @@ export interface PrismaStoreOptions {
 
 interface HotPath {
   replay: ReplayStore;
+  activity: ActivityWriter;
   changes: GenerationFeed;
   close(): Promise<void>;
 }
@@ -61,6 +63,7 @@ function openHotPath(database: PrismaDatabase, options: PrismaStoreOptions): Hot
   const pollMs = options.changePollMs ?? 250;
   const closers: (() => Promise<void> | void)[] = [];
   let replay: ReplayStore;
+  let activity: ActivityWriter;
   let row: GenerationRow;
   let listen: ((onNotify: () => void) => void) | null = null;
   if (database.provider === "sqlite") {
@@ -68,7 +71,9 @@ function openHotPath(database: PrismaDatabase, options: PrismaStoreOptions): Hot
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");
     db.pragma("busy_timeout = 10000");
+    db.pragma("foreign_keys = ON");
     closers.push(() => void db.close());
+    activity = sqliteActivityWriter(db);
     replay = new SqliteReplayStore(db, options.now);
     row = sqliteGenerationRow(db);
   } else {
@@ -77,6 +82,7 @@ function openHotPath(database: PrismaDatabase, options: PrismaStoreOptions): Hot
     // without a listener its error event would crash the process.
     pool.on("error", () => {});
     closers.push(() => pool.end());
+    activity = postgresActivityWriter(pool);
     replay = new PostgresReplayStore(pool, options.now);
     row = postgresGenerationRow(pool);
     listen = (onNotify) => {
@@ -99,6 +105,7 @@ function openHotPath(database: PrismaDatabase, options: PrismaStoreOptions): Hot
   listen?.(() => void changes.poll());
   return {
     replay,
+    activity,
     changes,
     async close() {
       await changes.close();
@@ -118,7 +125,7 @@ export async function openPrismaStore(options: PrismaStoreOptions = {}): Promise
     await prisma.$queryRawUnsafe("PRAGMA foreign_keys = ON");
   }
   const hot = openHotPath(database, options);
-  const events = new PrismaActivityRecorder(prisma, { now: options.now, ...options.activity });
+  const events = new ActivityRecorder(hot.activity, { now: options.now, ...options.activity });
   const directory = new PrismaDirectory(prisma);
   directory.onChange(() => void hot.changes.publish().catch(() => {}));
   const uncached = new PrismaKeyStore(prisma);

@@ -1,5 +1,19 @@
-import type { AuthEventRecord, EventSink } from "../ports.js";
-import type { Prisma } from "./client.js";
+import type { AuthEventRecord, EventSink } from "./ports.js";
+
+/** A batch of last-used data for one key. */
+export interface KeyUse {
+  at: Date;
+  ip: string | null;
+  scheme: string;
+  count: number;
+}
+
+/** Where the recorder's batches go; one implementation per database driver. */
+export interface ActivityWriter {
+  insertEvents(events: readonly AuthEventRecord[]): Promise<void>;
+  /** Sets last-used fields and adds `count` uses; a key deleted meanwhile is no error. */
+  recordKeyUse(keyId: string, use: KeyUse): Promise<void>;
+}
 
 export interface ActivityRecorderOptions {
   /** At most one last-used write per key per this many ms (default one minute). */
@@ -13,12 +27,7 @@ export interface ActivityRecorderOptions {
   onError?: (error: unknown) => void;
 }
 
-interface PendingUse {
-  at: Date;
-  ip: string | null;
-  scheme: string;
-  count: number;
-}
+type PendingUse = KeyUse;
 
 /**
  * Writes authentication events and key last-used data off the request path.
@@ -26,7 +35,7 @@ interface PendingUse {
  * use and then at most once per interval, with the uses in between counted, so a
  * hot key costs one UPDATE a minute rather than one per request.
  */
-export class PrismaActivityRecorder implements EventSink {
+export class ActivityRecorder implements EventSink {
   private events: AuthEventRecord[] = [];
   private readonly pendingUses = new Map<string, PendingUse>();
   private readonly lastWritten = new Map<string, number>();
@@ -36,7 +45,7 @@ export class PrismaActivityRecorder implements EventSink {
   private readonly now: () => number;
 
   constructor(
-    private readonly prisma: Prisma,
+    private readonly writer: ActivityWriter,
     private readonly options: ActivityRecorderOptions = {},
   ) {
     this.interval = options.lastUsedIntervalMs ?? 60_000;
@@ -99,7 +108,7 @@ export class PrismaActivityRecorder implements EventSink {
     let failure: unknown = null;
     if (events.length > 0) {
       try {
-        await this.prisma.authEvent.createMany({ data: events });
+        await this.writer.insertEvents(events);
       } catch (error) {
         this.events = events.concat(this.events);
         failure = error;
@@ -107,11 +116,7 @@ export class PrismaActivityRecorder implements EventSink {
     }
     for (const [keyId, use] of due) {
       try {
-        // updateMany: the key may have been deleted meanwhile, which is not an error.
-        await this.prisma.publicKey.updateMany({
-          where: { id: keyId },
-          data: { lastUsedAt: use.at, lastUsedIp: use.ip, lastUsedScheme: use.scheme, useCount: { increment: use.count } },
-        });
+        await this.writer.recordKeyUse(keyId, use);
         this.lastWritten.set(keyId, now);
       } catch (error) {
         const later = this.pendingUses.get(keyId);
