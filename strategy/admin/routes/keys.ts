@@ -2,7 +2,7 @@ import type { Request, Router } from "express";
 import { z } from "zod";
 import { parseKeyPaste } from "../../keys/index.js";
 import type { ParsedPublicKey } from "../../keys/types.js";
-import { DirectoryError } from "../../store/prisma/directory.js";
+import { DirectoryError, type KeyRowWithUser } from "../../store/prisma/directory.js";
 import { sessionOf, type AdminContext } from "../context.js";
 import { AdminError } from "../errors.js";
 import {
@@ -17,26 +17,6 @@ import {
   parse,
 } from "../schemas.js";
 
-interface KeyRow {
-  id: string;
-  userId: string;
-  type: string;
-  bits: number;
-  openssh: string;
-  fingerprintSha256: string;
-  fingerprintMd5: string;
-  kid: string;
-  comment: string;
-  createdAt: Date;
-  expiresAt: Date | null;
-  lastUsedAt: Date | null;
-  lastUsedIp: string | null;
-  lastUsedScheme: string | null;
-  useCount: number;
-  revokedAt: Date | null;
-  revokedReason: string | null;
-  user: { username: string };
-}
 
 export function keyStatus(key: { revokedAt: Date | null; expiresAt: Date | null }, now: number): "active" | "revoked" | "expired" {
   if (key.revokedAt) return "revoked";
@@ -45,7 +25,7 @@ export function keyStatus(key: { revokedAt: Date | null; expiresAt: Date | null 
 }
 
 /** The JSON form of a key: public material and metadata only. */
-export function keyJson(row: KeyRow, now: number) {
+export function keyJson(row: KeyRowWithUser, now: number) {
   return {
     id: row.id,
     username: row.user.username,
@@ -88,7 +68,7 @@ const keyCursor = z.object({ c: z.number().int(), i: z.string().max(64) });
 
 /** Keys: a user sees and changes only their own; an admin everyone's. Another user's key is a 404. */
 export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void {
-  async function accessibleKey(req: Request): Promise<KeyRow> {
+  async function accessibleKey(req: Request): Promise<KeyRowWithUser> {
     const { id } = parse(keyIdParam, req.params);
     const session = sessionOf(req);
     const row = await ctx().store.database.prisma.publicKey.findUnique({ where: { id }, include: { user: true } });

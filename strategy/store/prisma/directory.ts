@@ -227,7 +227,10 @@ export class PrismaDirectory {
   }
 }
 
-function toKeyRecord(row: Omit<KeyRecord, "username"> & { user: { username: string } }): KeyRecord {
+/** A PublicKey row as Prisma returns it with `include: { user: true }`. */
+export type KeyRowWithUser = Omit<KeyRecord, "username"> & { user: { username: string } };
+
+function toKeyRecord(row: KeyRowWithUser): KeyRecord {
   const { user, crtauthFingerprint: _ignored, ...rest } = row as typeof row & { crtauthFingerprint?: unknown };
   return { ...rest, username: user.username };
 }
