@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { loadConfig } from "./config.js";
+import { benchPhases, loadConfig, type BenchPhase } from "./config.js";
 import { runHttp } from "./http/run.js";
 import { createTmpDir } from "./http/targets.js";
 import { availableSchemes } from "./inprocess/cases.js";
@@ -13,6 +13,7 @@ import { pinning } from "./lib/pin.js";
 import { renderMarkdown } from "./report/markdown.js";
 import { renderSvg } from "./report/svg.js";
 import type { BenchResults, HttpComparison, HttpRow, InprocessRow, ScaleSection } from "./report/types.js";
+import { runRevocation, type RevocationSection } from "./revocation/run.js";
 import { runScale } from "./scale/run.js";
 
 const started = Date.now();
@@ -40,10 +41,13 @@ async function main(): Promise<void> {
   let inprocess: InprocessRow[] = [];
   let http: { rows: HttpRow[]; comparisons: HttpComparison[]; notes: string[] } = { rows: [], comparisons: [], notes: [] };
   let scale: ScaleSection = { rows: [], notes: [], connections: config.scale.connections };
+  let revocation: RevocationSection = { rows: [], notes: [] };
   try {
-    inprocess = await phase("in-process", inprocess, () => runInprocess(config, log), notes);
-    http = await phase("HTTP", http, () => runHttp(config, { pool, tmpDir, crtauthSecret: "bench-crtauth-secret-0123456789abcdef", schemes }, log), notes);
-    scale = await phase("scaling", scale, () => runScale(config, { pool, tmpDir }, log), notes);
+    const runs = (p: BenchPhase) => config.phases.includes(p);
+    if (runs("inprocess")) inprocess = await phase("in-process", inprocess, () => runInprocess(config, log), notes);
+    if (runs("http")) http = await phase("HTTP", http, () => runHttp(config, { pool, tmpDir, crtauthSecret: "bench-crtauth-secret-0123456789abcdef", schemes }, log), notes);
+    if (runs("scale")) scale = await phase("scaling", scale, () => runScale(config, { pool, tmpDir }, log), notes);
+    if (runs("revocation")) revocation = await phase("revocation", revocation, () => runRevocation(config, { tmpDir }, log), notes);
   } finally {
     await pool.close();
     fs.rmSync(tmpDir, { recursive: true, force: true });
@@ -74,16 +78,19 @@ async function main(): Promise<void> {
     inprocess,
     http,
     scale,
+    revocation,
     notes,
   };
   const outDir = path.resolve(import.meta.dirname, "results");
   fs.mkdirSync(outDir, { recursive: true });
-  const markdown = renderMarkdown(results);
-  fs.writeFileSync(path.join(outDir, "latest.md"), markdown);
-  fs.writeFileSync(path.join(outDir, "latest.svg"), renderSvg(results));
-  fs.writeFileSync(path.join(outDir, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+  // Only a run of every phase replaces the published results; a partial one (BENCH_PHASES) is for iterating.
+  const name = config.phases.length === benchPhases.length ? "latest" : "partial";
+  const markdown = renderMarkdown(results, `${name}.svg`);
+  fs.writeFileSync(path.join(outDir, `${name}.md`), markdown);
+  fs.writeFileSync(path.join(outDir, `${name}.svg`), renderSvg(results));
+  fs.writeFileSync(path.join(outDir, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`${markdown}\n`);
-  log(`wrote ${path.relative(process.cwd(), outDir)}/latest.md, latest.svg, latest.json`);
+  log(`wrote ${path.relative(process.cwd(), outDir)}/${name}.md, ${name}.svg, ${name}.json`);
 }
 
 main().then(

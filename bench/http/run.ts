@@ -53,6 +53,11 @@ export async function runHttp(
       const y = perRound(b);
       return x.length && y.length ? median(x.map((v, i) => v / y[i]!)) : undefined;
     };
+    const extraUs = (a: string) => {
+      const x = perRound(a);
+      const y = perRound("hello");
+      return x.length && y.length ? median(x.map((v, i) => 1e6 / v - 1e6 / y[i]!)) : undefined;
+    };
     const rows: HttpRow[] = [];
     for (const t of targets) {
       const rs = results.get(t.id)!;
@@ -64,6 +69,7 @@ export async function runHttp(
         available: true,
         reqPerSec: median(rs.map((r) => r.reqPerSec)),
         ratioVsHello: ratio(t.id, "hello"),
+        extraUsVsHello: extraUs(t.id),
         p50Ms: median(rs.map((r) => r.p50Ms)),
         p99Ms: median(rs.map((r) => r.p99Ms)),
         idleRssMb: rss.idleMb,
@@ -83,6 +89,9 @@ export async function runHttp(
       { id: "jwt-vs-passport-pem", label: "sshkey JWT RS256 / passport-jwt (PEM string)", ratio: ratio("sshkey-jwt-rs256", "passport-jwt-pem"), target: 1.2 },
       { id: "jwt-vs-passport-keyobject", label: "sshkey JWT RS256 / passport-jwt (KeyObject)", ratio: ratio("sshkey-jwt-rs256", "passport-jwt-keyobject"), target: 0.9 },
       { id: "crtauth-vs-hello", label: "sshkey crtauth token / no auth", ratio: ratio("sshkey-crtauth", "hello"), target: 0.9 },
+      { id: "floor-vs-hello", label: "passport floor (g) / no auth: the most any passport strategy can reach", ratio: ratio("passport-floor", "hello") },
+      { id: "crtauth-vs-floor", label: "sshkey crtauth token / passport floor (g)", ratio: ratio("sshkey-crtauth", "passport-floor") },
+      { id: "jwt-vs-floor", label: "sshkey JWT RS256 / passport floor (g)", ratio: ratio("sshkey-jwt-rs256", "passport-floor") },
     ];
     return { rows, comparisons, notes };
   } finally {

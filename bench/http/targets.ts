@@ -139,6 +139,13 @@ export async function startTargets(ctx: TargetContext, log: (line: string) => vo
   } else {
     notes.push("sshauth: not available in this build (TODO row).");
   }
+  factories.push(async () => ({
+    id: "passport-floor",
+    label: "(g) passport.authenticate + a strategy that accepts at once",
+    ...(await start("bench/http/servers/passport-floor.ts", [], {})),
+    maxAmount: () => Infinity,
+    prepare: async () => null,
+  }));
   const targets = await Promise.all(factories.map((f) => f()));
   log(`http: ${targets.length} servers up (${targets.map((t) => t.id).join(", ")})`);
   return { targets, notes };

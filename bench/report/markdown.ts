@@ -10,7 +10,8 @@ function table(head: string[], rows: string[][], align: ("l" | "r")[]): string {
 
 const mb = (v: number | undefined) => (v === undefined ? "–" : `${v.toFixed(0)} MB`);
 
-export function renderMarkdown(r: BenchResults): string {
+/** `chart`: the file name of the SVG written beside the report. */
+export function renderMarkdown(r: BenchResults, chart = "latest.svg"): string {
   const out: string[] = [];
   const env = r.environment;
   const busy = Math.max(...env.loadBefore.slice(0, 1), ...env.loadAfter.slice(0, 1)) > env.cpus;
@@ -28,7 +29,7 @@ export function renderMarkdown(r: BenchResults): string {
     out.push(`> **Warning:** the machine was busy (load average above the ${env.cpus} cores) — other processes competed with the benchmark, so absolute numbers are depressed and ratios are noisier than usual. Re-run on a quiet machine before quoting numbers.`);
   }
   out.push("");
-  out.push("![ratios](latest.svg)");
+  out.push(`![ratios](${chart})`);
   out.push("");
 
   out.push("## Targets (issue 6 §4)");
@@ -39,7 +40,7 @@ export function renderMarkdown(r: BenchResults): string {
       ["target", "measured", "goal", "status", "margin", "notes"],
       checks.map((c) => [
         c.name,
-        c.measured === undefined ? "–" : formatRatio(c.measured),
+        c.measured === undefined ? "–" : c.name.startsWith("revocation") ? `${c.measured.toFixed(2)} s` : formatRatio(c.measured),
         `${c.kind === "min" ? "≥" : "≤"} ${c.goal}${c.name.startsWith("revocation") ? " s" : "×"}`,
         c.status === "met" ? "✅ met" : c.status === "missed" ? "❌ missed" : c.status === "invalid" ? "⚠️ invalid" : "— not measured",
         c.margin ?? "–",
@@ -84,17 +85,17 @@ export function renderMarkdown(r: BenchResults): string {
   out.push("");
   out.push(
     table(
-      ["server", "req/s", "÷ hello", "p50", "p99", "requests", "failures"],
+      ["server", "req/s", "÷ hello", "µs per request over hello", "p50", "p99", "requests", "failures"],
       r.http.rows.map((row) =>
         row.available
-          ? [row.label, formatNumber(row.reqPerSec!), formatRatio(row.ratioVsHello!), formatMs(row.p50Ms!), formatMs(row.p99Ms!), formatNumber(row.requests!), row.failures ? `${row.failures} (${row.note ?? ""})` : "0"]
-          : [row.label, "–", "–", "–", "–", "–", row.note ?? "not available in this build"],
+          ? [row.label, formatNumber(row.reqPerSec!), formatRatio(row.ratioVsHello!), row.extraUsVsHello === undefined ? "–" : row.extraUsVsHello.toFixed(0), formatMs(row.p50Ms!), formatMs(row.p99Ms!), formatNumber(row.requests!), row.failures ? `${row.failures} (${row.note ?? ""})` : "0"]
+          : [row.label, "–", "–", "–", "–", "–", "–", row.note ?? "not available in this build"],
       ),
-      ["l", "r", "r", "r", "r", "r", "r"],
+      ["l", "r", "r", "r", "r", "r", "r", "r"],
     ),
   );
   out.push("");
-  out.push(table(["comparison", "ratio", "goal"], r.http.comparisons.map((c) => [c.label, c.ratio === undefined ? "–" : formatRatio(c.ratio), `≥ ${c.target}×`]), ["l", "r", "r"]));
+  out.push(table(["comparison", "ratio", "goal"], r.http.comparisons.map((c) => [c.label, c.ratio === undefined ? "–" : formatRatio(c.ratio), c.target === undefined ? "(context)" : `≥ ${c.target}×`]), ["l", "r", "r"]));
   for (const note of r.http.notes) out.push(`\n- ${note}`);
   out.push("");
 
@@ -123,6 +124,18 @@ export function renderMarkdown(r: BenchResults): string {
     ),
   );
   for (const note of r.scale.notes) out.push(`\n- ${note}`);
+  out.push("");
+
+  out.push("## Revocation across instances");
+  out.push("");
+  out.push(
+    table(
+      ["deployment", "samples", "median", "max", "note"],
+      r.revocation.rows.map((row) => [row.deployment, String(row.samples), row.medianMs === undefined ? "–" : `${row.medianMs.toFixed(0)} ms`, row.maxMs === undefined ? "–" : `${row.maxMs.toFixed(0)} ms`, row.note ?? ""]),
+      ["l", "r", "r", "r", "l"],
+    ),
+  );
+  for (const note of r.revocation.notes) out.push(`\n- ${note}`);
   out.push("");
 
   out.push("## Memory (server RSS)");

@@ -28,9 +28,9 @@ function sections(r: BenchResults): Section[] {
   if (inproc.length) out.push({ title: "In-process: ops/s ÷ raw crypto.verify of the same signature", bars: inproc, marks: [{ value: 0.8, label: "target 0.8×" }, { value: 1, label: "raw" }] });
   const http = r.http.rows
     .filter((x) => x.available && x.ratioVsHello !== undefined)
-    .map((x) => ({ label: x.label, value: x.ratioVsHello!, color: x.id.startsWith("sshkey") ? colors.ours : x.id === "hello" ? colors.base : colors.peer }));
+    .map((x) => ({ label: x.label, value: x.ratioVsHello!, color: x.id.startsWith("sshkey") ? colors.ours : x.id === "hello" || x.id === "passport-floor" ? colors.base : colors.peer }));
   if (http.length) out.push({ title: "HTTP: req/s ÷ Express hello (same round)", bars: http, marks: [{ value: 1, label: "no auth" }] });
-  const cmp = r.http.comparisons.filter((c) => c.ratio !== undefined).map((c) => ({ label: `${c.label} (goal ≥ ${c.target}×)`, value: c.ratio!, color: colors.ours }));
+  const cmp = r.http.comparisons.filter((c) => c.ratio !== undefined && c.target !== undefined).map((c) => ({ label: `${c.label} (goal ≥ ${c.target}×)`, value: c.ratio!, color: colors.ours }));
   if (cmp.length) out.push({ title: "HTTP targets: req/s ratios", bars: cmp, marks: [{ value: 0.9, label: "0.9×" }, { value: 1.2, label: "1.2×" }] });
   const scale = r.scale.rows
     .filter((x) => x.p99Ratio !== undefined)

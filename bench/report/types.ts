@@ -1,4 +1,8 @@
 /** Everything a run measured; the report and the chart are rendered from this. */
+import type { RevocationSection } from "../revocation/types.js";
+
+export type { RevocationRow, RevocationSection } from "../revocation/types.js";
+
 export interface InprocessRow {
   id: string;
   label: string;
@@ -21,6 +25,8 @@ export interface HttpRow {
   reqPerSec?: number;
   /** Median of per-round req/s ratios against the hello server in the same round. */
   ratioVsHello?: number;
+  /** Median of per-round (1/req/s − 1/hello req/s): what this server adds to each request, in µs of its core. */
+  extraUsVsHello?: number;
   p50Ms?: number;
   p99Ms?: number;
   idleRssMb?: number;
@@ -34,7 +40,8 @@ export interface HttpComparison {
   label: string;
   /** Median of per-round ratios a/b. */
   ratio?: number;
-  target: number;
+  /** Issue 6 goal (a ≥ target × b); absent for comparisons shown for context. */
+  target?: number;
 }
 
 export interface ScaleRow {
@@ -67,5 +74,6 @@ export interface BenchResults {
   inprocess: InprocessRow[];
   http: { rows: HttpRow[]; comparisons: HttpComparison[]; notes: string[] };
   scale: ScaleSection;
+  revocation: RevocationSection;
   notes: string[];
 }

@@ -55,13 +55,16 @@ export class ActivityRecorder implements EventSink {
   record(event: AuthEventRecord): void {
     this.events.push(event);
     if (event.outcome === "success" && event.keyId) {
+      // Updated in place: a hot key is seen on most requests.
       const pending = this.pendingUses.get(event.keyId);
-      this.pendingUses.set(event.keyId, {
-        at: event.at,
-        ip: event.ip,
-        scheme: event.scheme,
-        count: (pending?.count ?? 0) + 1,
-      });
+      if (pending) {
+        pending.at = event.at;
+        pending.ip = event.ip;
+        pending.scheme = event.scheme;
+        pending.count++;
+      } else {
+        this.pendingUses.set(event.keyId, { at: event.at, ip: event.ip, scheme: event.scheme, count: 1 });
+      }
     }
     if (this.events.length >= (this.options.maxBufferedEvents ?? 500)) void this.write(false);
     else this.schedule();

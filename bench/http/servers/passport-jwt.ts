@@ -1,6 +1,7 @@
 // (c)/(d) passport-jwt 4 verifying RS256 with a static key, set up as its README shows
 // (`secretOrKey` = the PEM string, argv "pem") or with a pre-parsed KeyObject ("keyobject").
-// Same app shape as the demo: a Passport instance, /whoami answering the same JSON.
+// Same app shape as the demo: a Passport instance (no initialize(), as neither README uses it),
+// /whoami answering the same JSON.
 import crypto from "node:crypto";
 import express from "express";
 import passport from "passport";
@@ -23,7 +24,6 @@ runServer(async () => {
   const app = express();
   app.set("trust proxy", false);
   app.disable("x-powered-by");
-  app.use(authenticator.initialize());
   app.get("/whoami", authenticator.authenticate("jwt", { session: false }), (req, res) => {
     const user = req.user as { username: string };
     res.json({ username: user.username, scheme: "jwt", fingerprint: "SHA256:-" });

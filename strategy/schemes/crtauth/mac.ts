@@ -13,7 +13,8 @@ export function secretList(secrets: CrtauthSecrets): Buffer[] {
   const list = typeof secrets === "string" || secrets instanceof Uint8Array ? [secrets] : [...secrets];
   if (list.length === 0) throw new TypeError("crtauth needs at least one secret");
   return list.map((s) => {
-    const bytes = typeof s === "string" ? Buffer.from(s, "utf8") : Buffer.from(s);
+    // Buffers are used as they are (not copied): the token check calls this per request.
+    const bytes = typeof s === "string" ? Buffer.from(s, "utf8") : Buffer.isBuffer(s) ? s : Buffer.from(s);
     if (bytes.length === 0) throw new TypeError("crtauth secrets must not be empty");
     return bytes;
   });

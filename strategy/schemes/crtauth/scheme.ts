@@ -2,6 +2,7 @@ import { AuthError } from "../../errors.js";
 import type { StoredKey, StoredUser } from "../../store/ports.js";
 import { keyState } from "../candidates.js";
 import type { AuthScheme, SchemeContext, Verified } from "../scheme.js";
+import { secretList } from "./mac.js";
 import { resolveCrtauthSecrets, type CrtauthOptions } from "./options.js";
 import { verifyToken } from "./token.js";
 
@@ -46,7 +47,9 @@ export function noActiveRsaKeyError(user: StoredUser, keys: readonly StoredKey[]
  * refused with `unsupported_scheme`.
  */
 export function createCrtauthScheme(options: CrtauthSchemeOptions = {}): AuthScheme {
-  const secrets = resolveCrtauthSecrets(options);
+  const configured = resolveCrtauthSecrets(options);
+  // Converted once: the token check runs on every request.
+  const secrets = configured && secretList(configured);
   return {
     name: "crtauth",
     challenge: `chap realm="${options.realm ?? "passport-sshkey"}"`,

@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import { AuthError } from "../../errors.js";
 import type { KeyCandidate } from "../../store/ports.js";
 import { findSigningKey } from "../candidates.js";
+import { replayKey } from "../replay-key.js";
 import type { AuthScheme, SchemeContext, Verified } from "../scheme.js";
 import { lookupJwsAlgorithm } from "./algorithms.js";
 import { checkClaims } from "./claims.js";
@@ -56,7 +57,8 @@ export function createJwtScheme(options: JwtSchemeOptions = {}): AuthScheme {
 
       const claims = checkClaims(jwt.claims, nowMs, tolerance);
       if (replayProtection) {
-        const id = crypto.createHash("sha256").update(JSON.stringify([claims.username, claims.time, claims.nonce])).digest("hex");
+        // One-shot crypto.hash: createHash's object costs a measurable share of an RS256 verify.
+        const id = replayKey(claims.time, crypto.hash("sha256", JSON.stringify([claims.username, claims.time, claims.nonce]), "hex"));
         const expiresAt = new Date((claims.time + tolerance + 1) * 1000);
         if (!(await ctx.replay.consume("jwt", id, expiresAt))) {
           throw new AuthError("replayed", "this JWT (username, time, nonce) was already used");

@@ -3,6 +3,7 @@ import { AuthError } from "../../errors.js";
 import type { KeyCandidate, KeyStore } from "../../store/ports.js";
 import { findSigningKey, keyState } from "../candidates.js";
 import type { AuthScheme, SchemeContext, Verified } from "../scheme.js";
+import { replayKey } from "../replay-key.js";
 import { bindingActions } from "./binding.js";
 import { DEFAULT_MAX_BINDING_BODY_BYTES, rawBodyForBinding } from "./request-body.js";
 import { DEFAULT_MAGIC, normalizeMagic, type SshauthAction } from "./signed-message.js";
@@ -143,7 +144,7 @@ export function createSshauthScheme(options: SshauthSchemeOptions = {}): AuthSch
       const signer = findSigningKey([verified.candidate], nowMs, () => true);
       if (!signer) throw new AuthError("bad_signature", "sshauth token signature could not be verified");
 
-      if (replayProtection && !(await ctx.replay.consume("sshauth", verified.replayId, verified.replayExpiresAt))) {
+      if (replayProtection && !(await ctx.replay.consume("sshauth", replayKey(verified.timestamp, verified.replayId), verified.replayExpiresAt))) {
         throw new AuthError("replayed", "this sshauth token (same key, same signed message) was already used");
       }
       return { ...signer, scheme: "sshauth" };

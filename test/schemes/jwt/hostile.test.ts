@@ -64,6 +64,9 @@ describe.each(databaseKinds)("hostile JWTs on %s", (kind) => {
     ["a payload that is not JSON", () => `JWT ${Buffer.from('{"alg":"RS512"}').toString("base64url")}.${Buffer.from("{nope").toString("base64url")}.AAAA`, 400, "malformed_token"],
     ["a header that is not base64url", () => "JWT ab$c.def.ghi", 400, "malformed_header"],
     ["padding in a segment", () => "JWT eyJhIjoxfQ==.eyJhIjoxfQ.AA", 400, "malformed_header"],
+    ["a signature in standard base64 (+ and /)", () => { const t = rs512(fresh()); return t.replace(/[^.]+$/, (sig) => sig.replace(/-/g, "+").replace(/_/g, "/")).replace(/[^.]+$/, (sig) => (/[+/]/.test(sig) ? sig : `${sig.slice(0, -1)}+`)); }, 400, "malformed_token"],
+    // 256 signature bytes end in a 2-character group whose last character has 4 unused bits: flip one.
+    ["a signature whose last character carries stray bits", () => { const t = rs512(fresh()); const abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"; return t.slice(0, -1) + abc[abc.indexOf(t.at(-1)!) ^ 1]; }, 400, "malformed_token"],
     ["four segments", () => "JWT a.b.c.d", 400, "malformed_token"],
     ["one segment", () => "JWT abc", 400, "malformed_token"],
     ["empty segments", () => "JWT ..", 400, "malformed_token"],
@@ -82,6 +85,17 @@ describe.each(databaseKinds)("hostile JWTs on %s", (kind) => {
       expect(r.status).toBe(status);
     });
   }
+
+  it("checks a header it has seen before just as strictly", async () => {
+    // Valid headers are remembered by their text; a refused one must never be.
+    for (let i = 0; i < 2; i++) expect((await send(rs512(fresh(), { crit: ["exp"] }))).body.error.code).toBe("malformed_token");
+    const header = rs512(fresh()).split(".")[0]!;
+    for (let i = 0; i < 2; i++) {
+      const r = await send(`${header}.${rs512(fresh()).split(".")[1]}.${rs512(fresh()).split(".")[2]}`);
+      expect(r.body.error.code).toBe("bad_signature");
+    }
+    expect((await send(rs512(fresh()))).status).toBe(200);
+  });
 
   it("answers a missing header with 401 and a challenge for each scheme", async () => {
     const r = await getJson(`${t.url}/whoami`);
