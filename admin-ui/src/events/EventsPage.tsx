@@ -1,11 +1,10 @@
 import { useEffect, useState } from "react";
 import { listEvents, type EventQuery } from "../api/listEvents";
-import type { AuthEvent } from "../api/types";
 import { formatExact, isoToLocalDateTime, localDateTimeToIso, schemeLabel } from "../shared/format";
 import { RelativeTime } from "../shared/RelativeTime";
 import { Link, navigate, useLocation, useTitle } from "../shared/router";
 import { Empty, ErrorBox, Loading } from "../shared/states";
-import { useLoad } from "../shared/useLoad";
+import { usePagedList } from "../shared/usePagedList";
 
 const filterNames = ["user", "key", "scheme", "outcome", "from", "to"] as const;
 type FilterName = (typeof filterNames)[number];
@@ -31,13 +30,10 @@ export function EventsPage() {
     to: applied.to || undefined,
     limit: pageSize,
   };
-  const [result, reload] = useLoad((signal) => listEvents(apiQuery, signal), [appliedKey]);
-  const [more, setMore] = useState<{ events: AuthEvent[]; cursor?: string | null; loading: boolean; error: unknown }>({ events: [], loading: false, error: null });
-  useEffect(() => {
-    if (result.state === "loading") setMore({ events: [], loading: false, error: null });
-  }, [result.state]);
-  const events = [...(result.data?.events ?? []), ...more.events];
-  const nextCursor = more.cursor === undefined ? (result.data?.nextCursor ?? null) : more.cursor;
+  const { result, reload, items: events, nextCursor, loadingMore, loadMoreError, loadMore } = usePagedList(
+    (cursor, signal) => listEvents({ ...apiQuery, cursor }, signal).then((page) => ({ items: page.events, nextCursor: page.nextCursor })),
+    [appliedKey],
+  );
   const active = filterNames.filter((n) => applied[n]);
 
   function apply(filters: Filters) {
@@ -195,24 +191,11 @@ export function EventsPage() {
           <div className="table-foot">
             <span className="muted">Showing {events.length.toLocaleString()} {events.length === 1 ? "event" : "events"}</span>
             {nextCursor ? (
-              <button
-                type="button"
-                className="button"
-                disabled={more.loading}
-                onClick={async () => {
-                  setMore((m) => ({ ...m, loading: true, error: null }));
-                  try {
-                    const page = await listEvents({ ...apiQuery, cursor: nextCursor });
-                    setMore((m) => ({ events: [...m.events, ...page.events], cursor: page.nextCursor, loading: false, error: null }));
-                  } catch (error) {
-                    setMore((m) => ({ ...m, loading: false, error }));
-                  }
-                }}
-              >
-                {more.loading ? "Loading…" : "Load older events"}
+              <button type="button" className="button" disabled={loadingMore} onClick={loadMore}>
+                {loadingMore ? "Loading…" : "Load older events"}
               </button>
             ) : null}
-            {more.error ? <ErrorBox error={more.error} /> : null}
+            {loadMoreError ? <ErrorBox error={loadMoreError} /> : null}
           </div>
         </>
       )}

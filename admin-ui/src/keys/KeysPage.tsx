@@ -9,8 +9,8 @@ import { RelativeTime } from "../shared/RelativeTime";
 import { Link, navigate, useLocation, useTitle } from "../shared/router";
 import { Empty, ErrorBox, Loading } from "../shared/states";
 import { StatusBadge } from "../shared/StatusBadge";
-import { useLoad } from "../shared/useLoad";
 import { useNow } from "../shared/useNow";
+import { usePagedList } from "../shared/usePagedList";
 import { AddKeysDialog } from "./AddKeysDialog";
 import { DeleteDialog } from "./DeleteDialog";
 import { InlineComment } from "./InlineComment";
@@ -29,22 +29,16 @@ export function KeysPage() {
   const [search, setSearch] = useState(q);
   const [modal, setModal] = useState<Modal>(null);
   const [flash, setFlash] = useState<string | null>(null);
-  // Pages after the first; cursor undefined = continue from the first page's cursor.
-  const [extra, setExtra] = useState<{ keys: Key[]; cursor?: string | null; loading: boolean; error: unknown }>({
-    keys: [],
-    loading: false,
-    error: null,
-  });
   const now = useNow();
   const mine = user === me.user.username;
   useTitle(mine ? "Your SSH keys" : user ? `SSH keys of ${user}` : "All SSH keys");
 
   const filters: KeyQuery = { user: user || undefined, status: status || undefined, q: q || undefined, limit: 50 };
-  const [result, reload, update] = useLoad((signal) => listKeys(filters, signal), [user, status, q]);
+  const { result, reload, items: keys, nextCursor, loadingMore, loadMoreError, loadMore, updateItems } = usePagedList(
+    (cursor, signal) => listKeys({ ...filters, cursor }, signal).then((page) => ({ items: page.keys, nextCursor: page.nextCursor })),
+    [user, status, q],
+  );
   useEffect(() => setSearch(q), [q]);
-  useEffect(() => {
-    if (result.state === "loading") setExtra({ keys: [], loading: false, error: null });
-  }, [result.state]);
 
   useEffect(() => {
     if (!flash) return;
@@ -62,30 +56,11 @@ export function KeysPage() {
     navigate(`/keys${text ? `?${text}` : ""}`, { replace: true });
   }
 
-  const replaceKey = (key: Key) => {
-    update((data) => ({ ...data, keys: data.keys.map((k) => (k.id === key.id ? key : k)) }));
-    setExtra((e) => ({ ...e, keys: e.keys.map((k) => (k.id === key.id ? key : k)) }));
-  };
-  const removeKey = (id: string) => {
-    update((data) => ({ ...data, keys: data.keys.filter((k) => k.id !== id) }));
-    setExtra((e) => ({ ...e, keys: e.keys.filter((k) => k.id !== id) }));
-  };
+  const replaceKey = (key: Key) => updateItems((list) => list.map((k) => (k.id === key.id ? key : k)));
+  const removeKey = (id: string) => updateItems((list) => list.filter((k) => k.id !== id));
 
-  const keys = [...(result.data?.keys ?? []), ...extra.keys];
-  const nextCursor = extra.cursor === undefined ? (result.data?.nextCursor ?? null) : extra.cursor;
   const hasMore = nextCursor !== null;
   const filtered = Boolean(q || status);
-
-  async function loadMore() {
-    if (!nextCursor) return;
-    setExtra((e) => ({ ...e, loading: true, error: null }));
-    try {
-      const page = await listKeys({ ...filters, cursor: nextCursor });
-      setExtra((e) => ({ keys: [...e.keys, ...page.keys], cursor: page.nextCursor, loading: false, error: null }));
-    } catch (error) {
-      setExtra((e) => ({ ...e, loading: false, error }));
-    }
-  }
 
   return (
     <main className="page" id="main">
@@ -220,11 +195,11 @@ export function KeysPage() {
           <div className="table-foot">
             <span className="muted">Showing {keys.length.toLocaleString()} {keys.length === 1 ? "key" : "keys"}{hasMore ? "" : " (all)"}</span>
             {hasMore ? (
-              <button type="button" className="button" onClick={() => void loadMore()} disabled={extra.loading}>
-                {extra.loading ? "Loading…" : "Load more"}
+              <button type="button" className="button" onClick={loadMore} disabled={loadingMore}>
+                {loadingMore ? "Loading…" : "Load more"}
               </button>
             ) : null}
-            {extra.error ? <ErrorBox error={extra.error} retry={() => void loadMore()} /> : null}
+            {loadMoreError ? <ErrorBox error={loadMoreError} retry={loadMore} /> : null}
           </div>
         </>
       )}

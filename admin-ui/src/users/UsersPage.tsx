@@ -7,7 +7,7 @@ import { PlusIcon } from "../shared/icons";
 import { RelativeTime } from "../shared/RelativeTime";
 import { Link, navigate, useLocation, useTitle } from "../shared/router";
 import { Empty, ErrorBox, Loading } from "../shared/states";
-import { useLoad } from "../shared/useLoad";
+import { usePagedList } from "../shared/usePagedList";
 import { ConfirmUserDialog, type UserChange } from "./ConfirmUserDialog";
 import { CreateUserDialog } from "./CreateUserDialog";
 
@@ -21,25 +21,19 @@ export function UsersPage() {
   const [search, setSearch] = useState(q);
   const [modal, setModal] = useState<Modal>(null);
   const [flash, setFlash] = useState<string | null>(null);
-  const [more, setMore] = useState<{ users: User[]; cursor?: string | null; loading: boolean; error: unknown }>({ users: [], loading: false, error: null });
-  const [result, reload, update] = useLoad((signal) => listUsers({ q: q || undefined, limit: 50 }, signal), [q]);
+  const { result, reload, items: users, nextCursor, loadingMore, loadMoreError, loadMore, updateItems } = usePagedList(
+    (cursor, signal) => listUsers({ q: q || undefined, limit: 50, cursor }, signal).then((page) => ({ items: page.users, nextCursor: page.nextCursor })),
+    [q],
+  );
   useEffect(() => setSearch(q), [q]);
-  useEffect(() => {
-    if (result.state === "loading") setMore({ users: [], loading: false, error: null });
-  }, [result.state]);
   useEffect(() => {
     if (!flash) return;
     const timer = window.setTimeout(() => setFlash(null), 6000);
     return () => window.clearTimeout(timer);
   }, [flash]);
 
-  const users = [...(result.data?.users ?? []), ...more.users];
-  const nextCursor = more.cursor === undefined ? (result.data?.nextCursor ?? null) : more.cursor;
-  const replace = (user: User) => {
-    const merge = (u: User) => (u.username === user.username ? { ...u, ...user, keyCount: user.keyCount ?? u.keyCount } : u);
-    update((data) => ({ ...data, users: data.users.map(merge) }));
-    setMore((m) => ({ ...m, users: m.users.map(merge) }));
-  };
+  const replace = (user: User) =>
+    updateItems((list) => list.map((u) => (u.username === user.username ? { ...u, ...user, keyCount: user.keyCount ?? u.keyCount } : u)));
 
   return (
     <main className="page" id="main">
@@ -167,24 +161,11 @@ export function UsersPage() {
           <div className="table-foot">
             <span className="muted">Showing {users.length.toLocaleString()} {users.length === 1 ? "user" : "users"}</span>
             {nextCursor ? (
-              <button
-                type="button"
-                className="button"
-                disabled={more.loading}
-                onClick={async () => {
-                  setMore((m) => ({ ...m, loading: true, error: null }));
-                  try {
-                    const page = await listUsers({ q: q || undefined, limit: 50, cursor: nextCursor });
-                    setMore((m) => ({ users: [...m.users, ...page.users], cursor: page.nextCursor, loading: false, error: null }));
-                  } catch (error) {
-                    setMore((m) => ({ ...m, loading: false, error }));
-                  }
-                }}
-              >
-                {more.loading ? "Loading…" : "Load more"}
+              <button type="button" className="button" disabled={loadingMore} onClick={loadMore}>
+                {loadingMore ? "Loading…" : "Load more"}
               </button>
             ) : null}
-            {more.error ? <ErrorBox error={more.error} /> : null}
+            {loadMoreError ? <ErrorBox error={loadMoreError} /> : null}
           </div>
         </>
       )}
