@@ -12,6 +12,8 @@ interface Section {
   bars: Bar[];
   /** Target lines drawn across the section. */
   marks: { value: number; label: string }[];
+  /** Suffix of the value labels (default "×"). */
+  unit?: string;
 }
 
 const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -36,6 +38,10 @@ function sections(r: BenchResults): Section[] {
     .filter((x) => x.p99Ratio !== undefined)
     .map((x) => ({ label: `${x.db} ${x.keys.toLocaleString("en-US")} keys · p99 ÷ p99 at ${r.scale.rows.find((y) => y.db === x.db)!.keys.toLocaleString("en-US")}`, value: x.p99Ratio!, color: x.db === "sqlite" ? colors.scale : colors.scale2 }));
   if (scale.length) out.push({ title: "Key-count scaling: p99 latency ratio (lower is better)", bars: scale, marks: [{ value: 1.5, label: "max 1.5×" }] });
+  const revocation = r.revocation.rows
+    .filter((x) => x.maxMs !== undefined)
+    .map((x) => ({ label: `${x.deployment} · slowest of ${x.samples} (median ${x.medianMs!.toFixed(0)} ms)`, value: x.maxMs! / 1000, color: colors.scale }));
+  if (revocation.length) out.push({ title: "Revocation refused by another instance, seconds (lower is better)", bars: revocation, marks: [{ value: 1, label: "max 1 s" }], unit: " s" });
   return out;
 }
 
@@ -56,7 +62,7 @@ export function renderSvg(r: BenchResults): string {
       const w = Math.max(1, x(bar.value) - labelWidth);
       parts.push(`<text x="${labelWidth - 8}" y="${y + 14}" class="l">${escape(bar.label)}</text>`);
       parts.push(`<rect x="${labelWidth}" y="${y + 3}" width="${w.toFixed(1)}" height="${rowHeight - 6}" fill="${bar.color}"/>`);
-      parts.push(`<text x="${(labelWidth + w + 6).toFixed(1)}" y="${y + 14}" class="v">${bar.value.toFixed(2)}×</text>`);
+      parts.push(`<text x="${(labelWidth + w + 6).toFixed(1)}" y="${y + 14}" class="v">${bar.value.toFixed(2)}${section.unit ?? "×"}</text>`);
       y += rowHeight;
     }
     for (const mark of section.marks) {

@@ -65,6 +65,26 @@ test("sign in with a console-link, add Ed25519 + ECDSA keys by paste with live p
   await expect(dialog).toBeHidden();
 });
 
+test("a long key list loads 50 at a time, the rest with Load more", async ({ page }) => {
+  const user = unique("lena");
+  addUser(user);
+  const keys = Array.from({ length: 51 }, (_, i) => keygen("ed25519", `lena-${String(i).padStart(2, "0")}`));
+  await signIn(page, user);
+  await page.getByRole("button", { name: "Add keys" }).first().click();
+  const dialog = page.getByRole("dialog", { name: "Add SSH keys" });
+  await dialog.getByLabel("Public keys").fill(keys.map((k) => k.pub).join("\n"));
+  await expect(dialog.getByText("51 keys ready to add")).toBeVisible();
+  await dialog.getByRole("button", { name: "Add 51 keys" }).click();
+  await expect(dialog).toBeHidden();
+
+  await expect(page.getByText("Showing 50 keys", { exact: true })).toBeVisible();
+  await page.getByRole("button", { name: "Load more" }).click();
+  await expect(page.getByText("Showing 51 keys (all)")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Load more" })).toBeHidden();
+  // Every key is listed once across both pages.
+  for (const name of ["lena-00", "lena-25", "lena-50"]) await expect(keyRow(page, name)).toHaveCount(1);
+});
+
 test("edit a key's name inline (Enter saves, Esc cancels)", async ({ page }) => {
   const user = unique("erin");
   addUser(user);

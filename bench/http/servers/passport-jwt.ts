@@ -3,10 +3,9 @@
 // Same app shape as the demo: a Passport instance (no initialize(), as neither README uses it),
 // /whoami answering the same JSON.
 import crypto from "node:crypto";
-import express from "express";
 import passport from "passport";
 import { ExtractJwt, Strategy as JwtStrategy } from "passport-jwt";
-import { listenLoopback, runServer } from "./runtime.js";
+import { listenLoopback, runServer, whoamiApp } from "./runtime.js";
 
 runServer(async () => {
   const mode = process.argv[2];
@@ -21,15 +20,6 @@ runServer(async () => {
       (payload: { sub?: string }, done: (error: unknown, user?: unknown) => void) => done(null, { username: payload.sub }),
     ),
   );
-  const app = express();
-  app.set("trust proxy", false);
-  app.disable("x-powered-by");
-  app.get("/whoami", authenticator.authenticate("jwt", { session: false }), (req, res) => {
-    const user = req.user as { username: string };
-    res.json({ username: user.username, scheme: "jwt", fingerprint: "SHA256:-" });
-  });
-  app.use((_req, res) => {
-    res.status(404).json({ error: { code: "not_found", message: "no such route" } });
-  });
+  const app = whoamiApp("jwt", authenticator.authenticate("jwt", { session: false }));
   return { server: await listenLoopback(app) };
 });

@@ -1,6 +1,7 @@
 // Child side of every HTTP server under test: listen on a loopback port, tell the parent,
 // sample RSS every 50 ms (peak since the last reset), shut down on request.
 import type { Server } from "node:http";
+import express, { type RequestHandler } from "express";
 import type { AddressInfo } from "node:net";
 import { failChild, tellParent } from "../../lib/child.js";
 
@@ -44,4 +45,24 @@ export function listenLoopback(app: { listen(port: number, host: string, cb: () 
   return new Promise((resolve) => {
     const server = app.listen(0, "127.0.0.1", () => resolve(server));
   });
+}
+
+/**
+ * The demo app's shape for the peers: `/whoami` behind `auth` (if any) answering the same
+ * JSON as the demo server, JSON 404s elsewhere.
+ */
+export function whoamiApp(scheme: string, auth?: RequestHandler): express.Express {
+  const app = express();
+  app.set("trust proxy", false);
+  app.disable("x-powered-by");
+  const answer: RequestHandler = (req, res) => {
+    const user = (req.user as { username?: string } | undefined) ?? { username: "alice" };
+    res.json({ username: user.username, scheme, fingerprint: "SHA256:-" });
+  };
+  if (auth) app.get("/whoami", auth, answer);
+  else app.get("/whoami", answer);
+  app.use((_req, res) => {
+    res.status(404).json({ error: { code: "not_found", message: "no such route" } });
+  });
+  return app;
 }
