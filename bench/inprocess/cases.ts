@@ -3,6 +3,10 @@
 import crypto from "node:crypto";
 import { SshKeyStrategy, type AuthScheme, type SshKeyStrategyOptions } from "../../strategy/index.js";
 import { createJwtToken } from "../../strategy/client/index.js";
+import { lookupJwsAlgorithm } from "../../strategy/schemes/jwt/algorithms.js";
+import { checkClaims } from "../../strategy/schemes/jwt/claims.js";
+import { decodeJwt } from "../../strategy/schemes/jwt/decode.js";
+import { verifyJwsSignature } from "../../strategy/schemes/jwt/verify-signature.js";
 import { mintCrtauthToken } from "../lib/crtauth-token.js";
 import { capturingSigner, generateBenchKey, signerFor, type BenchKeyType, type CapturedSignature } from "../lib/keys.js";
 import { SshauthTokenSource, sshauthTimestampsPerKey } from "../lib/sshauth-tokens.js";
@@ -19,6 +23,8 @@ export interface CaseSpec {
 
 export interface PreparedCase {
   raw(): boolean;
+  /** JWT only: the JWS verifier alone (decode, algorithm policy, signature, claims), synchronous like raw. */
+  jws?(): boolean;
   verify(): Promise<unknown>;
   authenticate(): Promise<unknown>;
 }
@@ -110,7 +116,19 @@ export async function prepareCase(spec: CaseSpec, schemes: readonly string[], po
         }
       }),
     );
-    return poolRunner(store, strategy, schemeOf(strategy, "jwt"), headers, captured, rawVerifier(type, hash));
+    const runner = poolRunner(store, strategy, schemeOf(strategy, "jwt"), headers, captured, rawVerifier(type, hash));
+    // What the anchors' "minimal JWS verifier" does, with our policy: no store, no replay, no strategy.
+    const credentials = headers.map(credentialOf);
+    let jwsCursor = 0;
+    const jws = () => {
+      const jwt = decodeJwt(credentials[jwsCursor]!);
+      jwsCursor = (jwsCursor + 1) % credentials.length;
+      const policy = lookupJwsAlgorithm(jwt.alg);
+      if (!policy || policy.keyType !== key.parsed.type || !verifyJwsSignature(jwt, key.parsed.keyObject, policy)) return false;
+      checkClaims(jwt.claims, Date.now(), 20);
+      return true;
+    };
+    return { ...runner, jws };
   }
 
   if (spec.scheme === "crtauth") {

@@ -33,7 +33,10 @@ async function main(): Promise<void> {
       opsPerSecondSync(c.raw, settings.warmupMs);
       await opsPerSecondAsync(c.verify, settings.warmupMs);
       await opsPerSecondAsync(c.authenticate, settings.warmupMs);
+      const jws = c.jws;
+      if (jws) opsPerSecondSync(jws, settings.warmupMs);
       const raw: number[] = [];
+      const jwsOps: number[] = [];
       const verify: number[] = [];
       const auth: number[] = [];
       for (let round = 0; round < settings.rounds; round++) {
@@ -42,6 +45,7 @@ async function main(): Promise<void> {
           async () => raw.push(opsPerSecondSync(c.raw, settings.sampleMs)),
           async () => verify.push(await opsPerSecondAsync(c.verify, settings.sampleMs)),
           async () => auth.push(await opsPerSecondAsync(c.authenticate, settings.sampleMs)),
+          ...(jws ? [async () => jwsOps.push(opsPerSecondSync(jws, settings.sampleMs))] : []),
         ];
         for (let k = 0; k < steps.length; k++) await steps[(k + round) % steps.length]!();
       }
@@ -52,6 +56,7 @@ async function main(): Promise<void> {
         verifyOps: median(verify),
         authenticateOps: median(auth),
         verifyRatio: median(verify.map((v, i) => v / raw[i]!)),
+        ...(jws ? { jwsOps: median(jwsOps), jwsRatio: median(jwsOps.map((v, i) => v / raw[i]!)) } : {}),
         authenticateRatio: median(auth.map((v, i) => v / raw[i]!)),
       });
     } catch (error) {

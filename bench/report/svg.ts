@@ -26,6 +26,7 @@ function sections(r: BenchResults): Section[] {
   for (const row of r.inprocess.filter((x) => x.available)) {
     inproc.push({ label: `${row.label} · authenticate`, value: row.authenticateRatio!, color: colors.ours });
     inproc.push({ label: `${row.label} · scheme.verify`, value: row.verifyRatio!, color: colors.ours2 });
+    if (row.jwsRatio !== undefined) inproc.push({ label: `${row.label} · JWS verifier alone`, value: row.jwsRatio, color: colors.peer });
   }
   if (inproc.length) out.push({ title: "In-process: ops/s ÷ raw crypto.verify of the same signature", bars: inproc, marks: [{ value: 0.8, label: "target 0.8×" }, { value: 1, label: "raw" }] });
   const http = r.http.rows

@@ -10,6 +10,9 @@ export interface InprocessRow {
   available: boolean;
   note?: string;
   rawOps?: number;
+  /** JWT only: the JWS verifier alone (decode, policy, signature, claims). */
+  jwsOps?: number;
+  jwsRatio?: number;
   verifyOps?: number;
   authenticateOps?: number;
   /** Medians of the per-round ratios (same round, same process). */
