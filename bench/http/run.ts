@@ -10,6 +10,9 @@ import { startTargets, type Target } from "./targets.js";
 
 const SLACK = 64;
 
+const pairedOrder = ["passport-jwt-pem", "sshkey-jwt-rs256", "passport-jwt-keyobject", "hello", "sshkey-crtauth", "passport-floor"];
+const measureOrder = (id: string) => (pairedOrder.includes(id) ? pairedOrder.indexOf(id) : pairedOrder.length);
+
 async function loadOnce(target: Target, amount: number, connections: number): Promise<LoadResult> {
   const authorization = await target.prepare(amount + SLACK);
   return onClientCpu(() => runLoad({ url: target.url, connections, amount, authorization }));
@@ -37,9 +40,12 @@ export async function runHttp(
       log(`  warm-up ${t.id}: ${Math.round(warm.reqPerSec)} req/s → ~${amounts.get(t.id)} requests per round`);
     }
     const results = new Map<string, LoadResult[]>(targets.map((t) => [t.id, []]));
+    // The machine's speed drifts over tens of seconds, so each compared pair is measured back to
+    // back: in this cyclic order (rotated every round) every pair a target compares is adjacent.
+    const sequence = [...targets].sort((a, b) => measureOrder(a.id) - measureOrder(b.id));
     for (let round = 0; round < rounds; round++) {
-      for (let k = 0; k < targets.length; k++) {
-        const t = targets[(k + round) % targets.length]!;
+      for (let k = 0; k < sequence.length; k++) {
+        const t = sequence[(k + round) % sequence.length]!;
         const r = await loadOnce(t, sized(t, amounts.get(t.id)!, 1), connections);
         results.get(t.id)!.push(r);
         // Re-size from the rates seen so far, so rounds stay near roundSeconds when the machine speeds up or slows down.
