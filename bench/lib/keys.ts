@@ -17,18 +17,25 @@ export interface BenchKey {
 }
 
 export function generateBenchKey(type: BenchKeyType, comment = "bench"): BenchKey {
-  const { privateKey, publicKey } =
+  // Generated straight to PEM and re-imported: exporting a KeyObject that generateKeyPairSync
+  // returned can deadlock Node 20 (ExportJWKEdKey allocates while holding the key's mutex; a GC
+  // then finalises the KeyGenJob, which takes the same mutex). Seen in a bench run; re-imported
+  // keys share no mutex with a job.
+  const publicKeyEncoding = { type: "spki", format: "pem" } as const;
+  const privateKeyEncoding = { type: "pkcs8", format: "pem" } as const;
+  const { privateKey: privatePem, publicKey: publicPem } =
     type === "rsa2048"
-      ? crypto.generateKeyPairSync("rsa", { modulusLength: 2048 })
+      ? crypto.generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyEncoding, privateKeyEncoding })
       : type === "ed25519"
-        ? crypto.generateKeyPairSync("ed25519")
-        : crypto.generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+        ? crypto.generateKeyPairSync("ed25519", { publicKeyEncoding, privateKeyEncoding })
+        : crypto.generateKeyPairSync("ec", { namedCurve: "prime256v1", publicKeyEncoding, privateKeyEncoding });
+  const publicKey = crypto.createPublicKey(publicPem);
   return {
     type,
-    privateKey,
-    privatePem: privateKey.export({ type: "pkcs8", format: "pem" }) as string,
+    privateKey: crypto.createPrivateKey(privatePem),
+    privatePem,
     publicKey,
-    publicPem: publicKey.export({ type: "spki", format: "pem" }) as string,
+    publicPem,
     parsed: publicKeyFromKeyObject(publicKey, comment),
   };
 }

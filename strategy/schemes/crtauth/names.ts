@@ -11,9 +11,9 @@ const SERVER_NAME = /^[A-Za-z0-9.-]+$/;
  * stricter than upstream, no control characters. Throws AuthError("invalid_claim").
  */
 export function checkUsername(username: string): string {
-  // UTF-16 length bounds the code point count from above: the spread (an array per
-  // request) is only needed for long names.
-  const chars = username.length <= MAX_USERNAME_CHARS ? username.length && [...username].length : [...username].length;
+  // The UTF-16 length bounds the code point count from above, so only a longer name needs
+  // counting (the spread allocates an array, and this runs per request).
+  const chars = username.length <= MAX_USERNAME_CHARS ? username.length : [...username].length;
   if (chars === 0 || chars > MAX_USERNAME_CHARS) {
     throw new AuthError("invalid_claim", "crtauth username must be 1 to 64 characters", {
       detail: { length: chars },
