@@ -45,7 +45,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     phases: phases as BenchPhase[],
     inprocess: { rounds: 5, sampleMs: 250, warmupMs: 200, rsaPool: 1000, pool: 2000 },
     http: { rounds: 8, roundSeconds: 3, warmupSeconds: 2, connections: 10, maxTokensPerRound: 16_000, sshauthKeys: 400 },
-    scale: { sizes: [1_000, 100_000, 1_000_000], rounds: 3, requestsPerRound: 2500, roundSeconds: 3, connections: 1, realUsers: 16 },
+    scale: { sizes: [1_000, 100_000, 1_000_000], rounds: 5, requestsPerRound: 2500, roundSeconds: 3, connections: 1, realUsers: 16 },
     postgresUrl,
     redisUrl,
   };
