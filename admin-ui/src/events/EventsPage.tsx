@@ -4,6 +4,7 @@ import { formatExact, isoToLocalDateTime, localDateTimeToIso, schemeLabel } from
 import { RelativeTime } from "../shared/RelativeTime";
 import { Link, navigate, useLocation, useTitle } from "../shared/router";
 import { Empty, ErrorBox, Loading } from "../shared/states";
+import { LoadMoreFooter } from "../shared/LoadMoreFooter";
 import { usePagedList } from "../shared/usePagedList";
 
 const filterNames = ["user", "key", "scheme", "outcome", "from", "to"] as const;
@@ -188,15 +189,7 @@ export function EventsPage() {
               </tbody>
             </table>
           </div>
-          <div className="table-foot">
-            <span className="muted">Showing {events.length.toLocaleString()} {events.length === 1 ? "event" : "events"}</span>
-            {nextCursor ? (
-              <button type="button" className="button" disabled={loadingMore} onClick={loadMore}>
-                {loadingMore ? "Loading…" : "Load older events"}
-              </button>
-            ) : null}
-            {loadMoreError ? <ErrorBox error={loadMoreError} /> : null}
-          </div>
+          <LoadMoreFooter count={events.length} noun={["event", "events"]} nextCursor={nextCursor} loadingMore={loadingMore} loadMoreError={loadMoreError} loadMore={loadMore} label="Load older events" />
         </>
       )}
     </main>

@@ -10,6 +10,8 @@ import { Link, navigate, useLocation, useTitle } from "../shared/router";
 import { Empty, ErrorBox, Loading } from "../shared/states";
 import { StatusBadge } from "../shared/StatusBadge";
 import { useNow } from "../shared/useNow";
+import { Flash, useFlash } from "../shared/flash";
+import { LoadMoreFooter } from "../shared/LoadMoreFooter";
 import { usePagedList } from "../shared/usePagedList";
 import { AddKeysDialog } from "./AddKeysDialog";
 import { DeleteDialog } from "./DeleteDialog";
@@ -28,7 +30,7 @@ export function KeysPage() {
   const q = query.get("q") ?? "";
   const [search, setSearch] = useState(q);
   const [modal, setModal] = useState<Modal>(null);
-  const [flash, setFlash] = useState<string | null>(null);
+  const [flash, setFlash] = useFlash();
   const now = useNow();
   const mine = user === me.user.username;
   useTitle(mine ? "Your SSH keys" : user ? `SSH keys of ${user}` : "All SSH keys");
@@ -40,11 +42,6 @@ export function KeysPage() {
   );
   useEffect(() => setSearch(q), [q]);
 
-  useEffect(() => {
-    if (!flash) return;
-    const timer = window.setTimeout(() => setFlash(null), 6000);
-    return () => window.clearTimeout(timer);
-  }, [flash]);
 
   function setFilter(changes: Record<string, string | null>) {
     const params = new URLSearchParams(query);
@@ -59,7 +56,6 @@ export function KeysPage() {
   const replaceKey = (key: Key) => updateItems((list) => list.map((k) => (k.id === key.id ? key : k)));
   const removeKey = (id: string) => updateItems((list) => list.filter((k) => k.id !== id));
 
-  const hasMore = nextCursor !== null;
   const filtered = Boolean(q || status);
 
   return (
@@ -78,11 +74,7 @@ export function KeysPage() {
         </button>
       </div>
 
-      {flash ? (
-        <p className="flash" role="status">
-          {flash}
-        </p>
-      ) : null}
+      <Flash message={flash} />
 
       <div className="toolbar" role="search">
         <form
@@ -192,15 +184,7 @@ export function KeysPage() {
               </tbody>
             </table>
           </div>
-          <div className="table-foot">
-            <span className="muted">Showing {keys.length.toLocaleString()} {keys.length === 1 ? "key" : "keys"}{hasMore ? "" : " (all)"}</span>
-            {hasMore ? (
-              <button type="button" className="button" onClick={loadMore} disabled={loadingMore}>
-                {loadingMore ? "Loading…" : "Load more"}
-              </button>
-            ) : null}
-            {loadMoreError ? <ErrorBox error={loadMoreError} retry={loadMore} /> : null}
-          </div>
+          <LoadMoreFooter count={keys.length} noun={["key", "keys"]} nextCursor={nextCursor} loadingMore={loadingMore} loadMoreError={loadMoreError} loadMore={loadMore} />
         </>
       )}
 

@@ -7,6 +7,8 @@ import { PlusIcon } from "../shared/icons";
 import { RelativeTime } from "../shared/RelativeTime";
 import { Link, navigate, useLocation, useTitle } from "../shared/router";
 import { Empty, ErrorBox, Loading } from "../shared/states";
+import { Flash, useFlash } from "../shared/flash";
+import { LoadMoreFooter } from "../shared/LoadMoreFooter";
 import { usePagedList } from "../shared/usePagedList";
 import { ConfirmUserDialog, type UserChange } from "./ConfirmUserDialog";
 import { CreateUserDialog } from "./CreateUserDialog";
@@ -20,17 +22,12 @@ export function UsersPage() {
   const q = query.get("q") ?? "";
   const [search, setSearch] = useState(q);
   const [modal, setModal] = useState<Modal>(null);
-  const [flash, setFlash] = useState<string | null>(null);
+  const [flash, setFlash] = useFlash();
   const { result, reload, items: users, nextCursor, loadingMore, loadMoreError, loadMore, updateItems } = usePagedList(
     (cursor, signal) => listUsers({ q: q || undefined, limit: 50, cursor }, signal).then((page) => ({ items: page.users, nextCursor: page.nextCursor })),
     [q],
   );
   useEffect(() => setSearch(q), [q]);
-  useEffect(() => {
-    if (!flash) return;
-    const timer = window.setTimeout(() => setFlash(null), 6000);
-    return () => window.clearTimeout(timer);
-  }, [flash]);
 
   const replace = (user: User) =>
     updateItems((list) => list.map((u) => (u.username === user.username ? { ...u, ...user, keyCount: user.keyCount ?? u.keyCount } : u)));
@@ -46,11 +43,7 @@ export function UsersPage() {
           <PlusIcon /> New user
         </button>
       </div>
-      {flash ? (
-        <p className="flash" role="status">
-          {flash}
-        </p>
-      ) : null}
+      <Flash message={flash} />
       <div className="toolbar" role="search">
         <form
           className="search"
@@ -158,15 +151,7 @@ export function UsersPage() {
               </tbody>
             </table>
           </div>
-          <div className="table-foot">
-            <span className="muted">Showing {users.length.toLocaleString()} {users.length === 1 ? "user" : "users"}</span>
-            {nextCursor ? (
-              <button type="button" className="button" disabled={loadingMore} onClick={loadMore}>
-                {loadingMore ? "Loading…" : "Load more"}
-              </button>
-            ) : null}
-            {loadMoreError ? <ErrorBox error={loadMoreError} /> : null}
-          </div>
+          <LoadMoreFooter count={users.length} noun={["user", "users"]} nextCursor={nextCursor} loadingMore={loadingMore} loadMoreError={loadMoreError} loadMore={loadMore} />
         </>
       )}
 
