@@ -1,4 +1,3 @@
-import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -10,6 +9,7 @@ import { createDemoApp } from "../strategy/server/demo-app.js";
 import { openPrismaStore } from "../strategy/store/prisma/store.js";
 import { getJson } from "./support/server.js";
 import { jwtFor, spkiPem } from "./support/tokens.js";
+import { freshKeyPair } from "./support/fresh-keys.js";
 
 async function listen(app: express.Express) {
   const server = await new Promise<import("node:http").Server>((resolve) => {
@@ -32,7 +32,7 @@ describe("infrastructure faults", () => {
     };
     const logged: unknown[] = [];
     const server = await listen(createDemoApp({ strategy: new SshKeyStrategy({ store: failing }), log: (e) => logged.push(e) }));
-    const k = crypto.generateKeyPairSync("ed25519").privateKey;
+    const k = freshKeyPair("ed25519").privateKey;
     const r = await getJson(`${server.url}/whoami`, { authorization: jwtFor("alice", k, { time: Date.now() / 1000 }) });
     await server.close();
     expect(r.status).toBe(500);
@@ -41,7 +41,7 @@ describe("infrastructure faults", () => {
   });
 
   it("turns a failing replay store into error() rather than accepting", async () => {
-    const k = crypto.generateKeyPairSync("ed25519").privateKey;
+    const k = freshKeyPair("ed25519").privateKey;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pssk-"));
     const store = await openPrismaStore({ url: `file:${dir}/db.sqlite` });
     await store.directory.addUser("alice");
@@ -56,7 +56,7 @@ describe("infrastructure faults", () => {
 });
 
 describe("the verify callback and options", () => {
-  const k = crypto.generateKeyPairSync("ed25519").privateKey;
+  const k = freshKeyPair("ed25519").privateKey;
   let dir: string;
   let store: Awaited<ReturnType<typeof openPrismaStore>>;
   beforeAll(async () => {

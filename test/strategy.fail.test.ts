@@ -1,15 +1,15 @@
-import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parsePublicKey } from "../strategy/keys/index.js";
 import { databaseKinds } from "./support/databases.js";
 import { getJson, startTestServer, type TestServer } from "./support/server.js";
 import { jwtFor, spkiPem } from "./support/tokens.js";
+import { freshKeyPair } from "./support/fresh-keys.js";
 
 const T = 1_700_000_000;
 
 describe.each(databaseKinds)("refused keys and users on %s", (kind) => {
   let t: TestServer;
-  const key = () => crypto.generateKeyPairSync("ed25519").privateKey;
+  const key = () => freshKeyPair("ed25519").privateKey;
   beforeAll(async () => {
     t = await startTestServer(kind, { startAt: T * 1000 });
     await t.store.directory.addUser("alice");

@@ -1,9 +1,9 @@
-import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { parsePublicKey } from "../strategy/keys/index.js";
 import { databaseKinds } from "./support/databases.js";
 import { getJson, startTestServer, type TestServer } from "./support/server.js";
 import { jwtFor, spkiPem } from "./support/tokens.js";
+import { freshKeyPair } from "./support/fresh-keys.js";
 
 const T = 1_700_000_000;
 const until = async (check: () => Promise<boolean>) => {
@@ -12,12 +12,12 @@ const until = async (check: () => Promise<boolean>) => {
 
 describe.each(databaseKinds)("successful authentication on %s", (kind) => {
   let t: TestServer;
-  const ed1 = crypto.generateKeyPairSync("ed25519").privateKey;
-  const ed2 = crypto.generateKeyPairSync("ed25519").privateKey;
+  const ed1 = freshKeyPair("ed25519").privateKey;
+  const ed2 = freshKeyPair("ed25519").privateKey;
   const ecdsa = {
-    ES256: crypto.generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey,
-    ES384: crypto.generateKeyPairSync("ec", { namedCurve: "P-384" }).privateKey,
-    ES512: crypto.generateKeyPairSync("ec", { namedCurve: "P-521" }).privateKey,
+    ES256: freshKeyPair("ec", { namedCurve: "P-256" }).privateKey,
+    ES384: freshKeyPair("ec", { namedCurve: "P-384" }).privateKey,
+    ES512: freshKeyPair("ec", { namedCurve: "P-521" }).privateKey,
   };
   beforeAll(async () => {
     t = await startTestServer(kind, { startAt: T * 1000 });
@@ -64,8 +64,8 @@ describe.each(databaseKinds)("successful authentication on %s", (kind) => {
     onTestFinished(() => {
       t.clock.now = T * 1000;
     });
-    const key = await t.store.directory.addKey("alice", spkiPem(crypto.generateKeyPairSync("ed25519").publicKey));
-    const signer = crypto.generateKeyPairSync("ed25519");
+    const key = await t.store.directory.addKey("alice", spkiPem(freshKeyPair("ed25519").publicKey));
+    const signer = freshKeyPair("ed25519");
     await t.store.directory.addKey("alice", spkiPem(signer.privateKey), { comment: "counted" });
     const fingerprint = parsePublicKey(spkiPem(signer.privateKey)).fingerprintSha256;
     const row = () => t.store.directory.findKey(fingerprint);
@@ -101,7 +101,7 @@ describe.each(databaseKinds)("successful authentication on %s", (kind) => {
 
   it("records an event for every success and failure", async () => {
     await getJson(`${t.url}/whoami`, { authorization: jwtFor("alice", ed1, { time: T }), "user-agent": "events-test/1" });
-    await getJson(`${t.url}/whoami`, { authorization: jwtFor("alice", crypto.generateKeyPairSync("ed25519").privateKey, { time: T }), "user-agent": "events-test/1" });
+    await getJson(`${t.url}/whoami`, { authorization: jwtFor("alice", freshKeyPair("ed25519").privateKey, { time: T }), "user-agent": "events-test/1" });
     await t.store.events.flush();
     const events = await t.store.database.prisma.authEvent.findMany({ where: { userAgent: "events-test/1" }, orderBy: { id: "asc" } });
     expect(events.map((e) => [e.outcome, e.errorCode, e.scheme, e.username])).toEqual([

@@ -1,4 +1,3 @@
-import crypto from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
@@ -7,6 +6,7 @@ import { createSignInLink } from "../../strategy/admin/sessions.js";
 import { publicKeyFromKeyObject } from "../../strategy/keys/index.js";
 import { openPrismaStore, type PrismaStore } from "../../strategy/store/prisma/store.js";
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from "../support/databases.js";
+import { freshKeyPair } from "../support/fresh-keys.js";
 
 export interface AdminServer {
   url: string;
@@ -106,7 +106,7 @@ export function clientFor(base: string, cookie: string, csrf: string): Client {
 
 /** A fresh Ed25519 public key line. */
 export function newKeyLine(comment = ""): string {
-  const { publicKey } = crypto.generateKeyPairSync("ed25519");
+  const { publicKey } = freshKeyPair("ed25519");
   const line = publicKeyFromKeyObject(publicKey).openssh;
   return comment ? `${line} ${comment}` : line;
 }

@@ -15,6 +15,7 @@ import {
   verifySignerForm,
   type KeyKind,
 } from "./helpers.js";
+import { freshKeyPair } from "../support/fresh-keys.js";
 
 const tmp = makeTmpDir("client-keyfile-");
 afterAll(() => tmp.cleanup());
@@ -99,8 +100,8 @@ describe("loadKeyFileSigner: ssh-keygen keys in every format", () => {
   });
 
   it("reads node-written PKCS#8 (plain and encrypted) and PKCS#1", async () => {
-    const { privateKey: ed } = crypto.generateKeyPairSync("ed25519");
-    const { privateKey: rsa } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const { privateKey: ed } = freshKeyPair("ed25519");
+    const { privateKey: rsa } = freshKeyPair("rsa", { modulusLength: 2048 });
     const texts = [
       { text: ed.export({ type: "pkcs8", format: "pem" }) as string },
       { text: ed.export({ type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase: PASSPHRASE }) as string, passphrase: PASSPHRASE },
@@ -150,11 +151,11 @@ describe("loadKeyFileSigner errors", () => {
   });
 
   it("unsupported key types", async () => {
-    const { privateKey: x } = crypto.generateKeyPairSync("x25519");
+    const { privateKey: x } = freshKeyPair("x25519");
     await expectCode(loadKeyFileSigner({ text: x.export({ type: "pkcs8", format: "pem" }) as string }), "unsupported_key");
-    const { privateKey: k1 } = crypto.generateKeyPairSync("ec", { namedCurve: "secp256k1" });
+    const { privateKey: k1 } = freshKeyPair("ec", { namedCurve: "secp256k1" });
     await expectCode(loadKeyFileSigner({ text: k1.export({ type: "sec1", format: "pem" }) as string }), "unsupported_key");
-    const { privateKey: dsa } = crypto.generateKeyPairSync("dsa", { modulusLength: 2048, divisorLength: 256 });
+    const { privateKey: dsa } = freshKeyPair("dsa", { modulusLength: 2048, divisorLength: 256 });
     await expectCode(loadKeyFileSigner({ text: dsa.export({ type: "pkcs8", format: "pem" }) as string }), "unsupported_key");
     await expectCode(loadKeyFileSigner({ text: "PuTTY-User-Key-File-3: ssh-ed25519\n" }), "unsupported_key");
   });
@@ -172,7 +173,7 @@ describe("loadKeyFileSigner errors", () => {
   });
 
   it("an RSA key below the 2048-bit policy", async () => {
-    const { privateKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 1024 });
+    const { privateKey } = freshKeyPair("rsa", { modulusLength: 1024 });
     await expectCode(loadKeyFileSigner({ text: privateKey.export({ type: "pkcs1", format: "pem" }) as string }), "unsupported_key");
   });
 });

@@ -1,9 +1,9 @@
 // Hostile or wrong input never gets saved; private keys never even leave the browser.
-import crypto from "node:crypto";
 import fs from "node:fs";
 import { expect, test } from "@playwright/test";
 import sshpk from "sshpk";
 import { addUser, keygen, shot, signIn, unique } from "./support.js";
+import { freshKeyPair } from "../support/fresh-keys.js";
 
 test("the preview rejects garbage, weak keys, DSA and private keys, and saves nothing", async ({ page }) => {
   const user = unique("mallory");
@@ -36,7 +36,7 @@ test("the preview rejects garbage, weak keys, DSA and private keys, and saves no
   await expect(add).toBeDisabled();
 
   // DSA is not accepted.
-  const dsa = crypto.generateKeyPairSync("dsa", { modulusLength: 1024, divisorLength: 160 });
+  const dsa = freshKeyPair("dsa", { modulusLength: 1024, divisorLength: 160 });
   const dsaLine = sshpk.parseKey(dsa.publicKey.export({ type: "spki", format: "pem" }) as string, "pem").toString("ssh");
   await text.fill(`${dsaLine} old-dsa`);
   await expect(dialog.locator(".preview-item.bad")).toHaveCount(1);

@@ -1,13 +1,14 @@
-import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { randomBytes, type KeyObject } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KeyFormatError, parseKeyPaste, parsePublicKey, type KeyProblemCode } from "../../strategy/keys/index.js";
 import { sshMpint, sshString } from "../../strategy/keys/wire.js";
 import { KeyDir } from "./support/keygen.js";
+import { freshKeyPair } from "../support/fresh-keys.js";
 
 const keys = new KeyDir();
 afterAll(() => keys.cleanup());
 
-const ed = (generateKeyPairSync("ed25519").publicKey.export({ format: "jwk" }).x ?? "") as string;
+const ed = (freshKeyPair("ed25519").publicKey.export({ format: "jwk" }).x ?? "") as string;
 const edPoint = Buffer.from(ed, "base64url");
 const line = (type: string, blob: Buffer, comment = "c") => `${type} ${blob.toString("base64")} ${comment}`;
 const blob = (...parts: Buffer[]) => Buffer.concat(parts);
@@ -17,9 +18,9 @@ const u32 = (n: number) => {
   b.writeUInt32BE(n);
   return b;
 };
-const ecJwk = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ format: "jwk" });
+const ecJwk = freshKeyPair("ec", { namedCurve: "P-256" }).publicKey.export({ format: "jwk" });
 const ecPoint = Buffer.concat([Buffer.from([4]), Buffer.from(ecJwk.x ?? "", "base64url"), Buffer.from(ecJwk.y ?? "", "base64url")]);
-const rsaJwk = generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ format: "jwk" });
+const rsaJwk = freshKeyPair("rsa", { modulusLength: 2048 }).publicKey.export({ format: "jwk" });
 const rsaN = Buffer.from(rsaJwk.n ?? "", "base64url");
 const e65537 = Buffer.from([1, 0, 1]);
 
@@ -93,23 +94,23 @@ const cases: Array<[string, () => string, KeyProblemCode]> = [
   ["ecdsa on an unknown curve", () => line("ecdsa-sha2-nistp192", blob(sshString("ecdsa-sha2-nistp192"), sshString("nistp192"), sshString(randomBytes(49)))), "unsupported_curve"],
   ["ssh-dss", () => line("ssh-dss", blob(sshString("ssh-dss"), sshMpint(randomBytes(128)))), "dsa_not_allowed"],
   ["PEM with bad base64", () => "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA!!!!\n-----END PUBLIC KEY-----", "malformed_base64"],
-  ["PEM without END", () => `-----BEGIN PUBLIC KEY-----\n${spki(generateKeyPairSync("ed25519").publicKey)}`, "malformed_key"],
-  ["PEM with trailing DER bytes", () => pem("PUBLIC KEY", Buffer.concat([generateKeyPairSync("ed25519").publicKey.export({ format: "der", type: "spki" }), Buffer.from([0, 0])])), "malformed_key"],
+  ["PEM without END", () => `-----BEGIN PUBLIC KEY-----\n${spki(freshKeyPair("ed25519").publicKey)}`, "malformed_key"],
+  ["PEM with trailing DER bytes", () => pem("PUBLIC KEY", Buffer.concat([freshKeyPair("ed25519").publicKey.export({ format: "der", type: "spki" }), Buffer.from([0, 0])])), "malformed_key"],
   ["PEM that is not DER", () => pem("PUBLIC KEY", randomBytes(60)), "malformed_key"],
-  ["PEM label mismatch (RSA key as PKCS#1 holding SPKI)", () => pem("RSA PUBLIC KEY", generateKeyPairSync("ed25519").publicKey.export({ format: "der", type: "spki" })), "malformed_key"],
-  ["PEM with headers", () => `-----BEGIN PUBLIC KEY-----\nComment: x\n${spki(generateKeyPairSync("ed25519").publicKey)}-----END PUBLIC KEY-----`, "malformed_key"],
-  ["PEM SPKI on secp256k1", () => String(generateKeyPairSync("ec", { namedCurve: "secp256k1" }).publicKey.export({ format: "pem", type: "spki" })), "unsupported_curve"],
-  ["PEM SPKI Ed448", () => String(generateKeyPairSync("ed448").publicKey.export({ format: "pem", type: "spki" })), "unsupported_type"],
-  ["PEM SPKI X25519", () => String(generateKeyPairSync("x25519").publicKey.export({ format: "pem", type: "spki" })), "unsupported_type"],
-  ["PEM SPKI RSA-PSS", () => String(generateKeyPairSync("rsa-pss", { modulusLength: 2048 }).publicKey.export({ format: "pem", type: "spki" })), "unsupported_type"],
-  ["PEM SPKI RSA 1024", () => String(generateKeyPairSync("rsa", { modulusLength: 1024 }).publicKey.export({ format: "pem", type: "spki" })), "rsa_too_short"],
+  ["PEM label mismatch (RSA key as PKCS#1 holding SPKI)", () => pem("RSA PUBLIC KEY", freshKeyPair("ed25519").publicKey.export({ format: "der", type: "spki" })), "malformed_key"],
+  ["PEM with headers", () => `-----BEGIN PUBLIC KEY-----\nComment: x\n${spki(freshKeyPair("ed25519").publicKey)}-----END PUBLIC KEY-----`, "malformed_key"],
+  ["PEM SPKI on secp256k1", () => String(freshKeyPair("ec", { namedCurve: "secp256k1" }).publicKey.export({ format: "pem", type: "spki" })), "unsupported_curve"],
+  ["PEM SPKI Ed448", () => String(freshKeyPair("ed448").publicKey.export({ format: "pem", type: "spki" })), "unsupported_type"],
+  ["PEM SPKI X25519", () => String(freshKeyPair("x25519").publicKey.export({ format: "pem", type: "spki" })), "unsupported_type"],
+  ["PEM SPKI RSA-PSS", () => String(freshKeyPair("rsa-pss", { modulusLength: 2048 }).publicKey.export({ format: "pem", type: "spki" })), "unsupported_type"],
+  ["PEM SPKI RSA 1024", () => String(freshKeyPair("rsa", { modulusLength: 1024 }).publicKey.export({ format: "pem", type: "spki" })), "rsa_too_short"],
   ["X.509 certificate PEM", () => pem("CERTIFICATE", randomBytes(30)), "unsupported_type"],
   ["unknown PEM label", () => pem("SOMETHING ELSE", randomBytes(30)), "malformed_key"],
   ["RFC 4716 without END", () => `---- BEGIN SSH2 PUBLIC KEY ----\n${edBlob.toString("base64")}`, "malformed_key"],
   ["RFC 4716 with bad base64", () => "---- BEGIN SSH2 PUBLIC KEY ----\nAAAA*\n---- END SSH2 PUBLIC KEY ----", "malformed_base64"],
 ];
 
-function spki(key: ReturnType<typeof generateKeyPairSync>["publicKey"]): string {
+function spki(key: KeyObject): string {
   return String(key.export({ format: "pem", type: "spki" })).split("\n").slice(1, -2).join("\n") + "\n";
 }
 function pem(label: string, der: Buffer): string {

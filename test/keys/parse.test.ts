@@ -1,4 +1,4 @@
-import { createPrivateKey, createSecretKey, generateKeyPairSync, KeyObject, sign, verify } from "node:crypto";
+import { createPrivateKey, createSecretKey, KeyObject, sign, verify } from "node:crypto";
 import sshpk from "sshpk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -10,6 +10,7 @@ import {
   type ParsedPublicKey,
 } from "../../strategy/keys/index.js";
 import { KeyDir } from "./support/keygen.js";
+import { freshKeyPair } from "../support/fresh-keys.js";
 
 const keys = new KeyDir();
 afterAll(() => keys.cleanup());
@@ -53,7 +54,7 @@ describe("OpenSSH line", () => {
   });
 
   it("gives a usable verification key", () => {
-    const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+    const { privateKey, publicKey } = freshKeyPair("ed25519");
     const key = publicKeyFromKeyObject(publicKey);
     const signature = sign(null, Buffer.from("hello"), privateKey);
     expect(verify(null, Buffer.from("hello"), parsePublicKey(key.openssh).keyObject, signature)).toBe(true);
@@ -163,16 +164,16 @@ describe("publicKeyFromKeyObject", () => {
       expect(key.comment).toBe("me");
       expect(key.keyObject.type).toBe("public");
     }
-    const ed = generateKeyPairSync("ed25519");
+    const ed = freshKeyPair("ed25519");
     sameKey(publicKeyFromKeyObject(ed.privateKey), publicKeyFromKeyObject(ed.publicKey));
   });
 
   it("applies the policy", () => {
-    const dsa = generateKeyPairSync("dsa", { modulusLength: 2048, divisorLength: 256 }).publicKey;
+    const dsa = freshKeyPair("dsa", { modulusLength: 2048, divisorLength: 256 }).publicKey;
     expect(() => publicKeyFromKeyObject(dsa)).toThrow(expect.objectContaining({ code: "dsa_not_allowed", format: "key_object" }));
-    const k1 = generateKeyPairSync("ec", { namedCurve: "secp256k1" }).publicKey;
+    const k1 = freshKeyPair("ec", { namedCurve: "secp256k1" }).publicKey;
     expect(() => publicKeyFromKeyObject(k1)).toThrow(expect.objectContaining({ code: "unsupported_curve" }));
-    const ed448 = generateKeyPairSync("ed448").publicKey;
+    const ed448 = freshKeyPair("ed448").publicKey;
     expect(() => publicKeyFromKeyObject(ed448)).toThrow(expect.objectContaining({ code: "unsupported_type" }));
   });
 

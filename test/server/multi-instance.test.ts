@@ -1,7 +1,6 @@
 // Two `passport-sshkey serve` processes on one database (and Redis, when configured):
 // a token used on one is refused on the other, and a revocation made elsewhere stops the
 // other instance from accepting the key within one second.
-import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPrismaStore } from "../../strategy/store/prisma/store.js";
 import { startServe } from "../support/cli.js";
@@ -9,6 +8,7 @@ import { createTestDatabase, databaseKinds, type TestDatabase } from "../support
 import { redisUp, redisUrl } from "../support/redis.js";
 import { getJson } from "../support/server.js";
 import { jwtFor, spkiPem } from "../support/tokens.js";
+import { freshKeyPair } from "../support/fresh-keys.js";
 
 const deployments = [
   ...databaseKinds.map((kind) => ({ name: kind, kind, redis: false })),
@@ -19,7 +19,7 @@ describe.each(deployments)("two instances on $name", ({ kind, redis }) => {
   let db: TestDatabase;
   let a: Awaited<ReturnType<typeof startServe>>;
   let b: Awaited<ReturnType<typeof startServe>>;
-  const key = crypto.generateKeyPairSync("ed25519").privateKey;
+  const key = freshKeyPair("ed25519").privateKey;
   const now = () => Date.now() / 1000;
   beforeAll(async () => {
     db = await createTestDatabase(kind);

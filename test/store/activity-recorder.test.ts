@@ -1,8 +1,8 @@
-import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPrismaStore, type PrismaStore } from "../../strategy/store/prisma/store.js";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/databases.js";
 import { spkiPem } from "../support/tokens.js";
+import { freshKeyPair } from "../support/fresh-keys.js";
 
 describe.each(databaseKinds)("activity recording on %s", (kind) => {
   let db: TestDatabase;
@@ -28,7 +28,7 @@ describe.each(databaseKinds)("activity recording on %s", (kind) => {
 
   it("writes buffered events and key use in one flush, readable through Prisma", async () => {
     await store.directory.addUser("rec");
-    const key = await store.directory.addKey("rec", spkiPem(crypto.generateKeyPairSync("ed25519").publicKey));
+    const key = await store.directory.addKey("rec", spkiPem(freshKeyPair("ed25519").publicKey));
     for (let i = 0; i < 3; i++) store.events.record(event({ userId: key.userId, keyId: key.id, username: "rec" }));
     await store.events.flush();
     const rows = await store.database.prisma.authEvent.findMany({ where: { username: "rec" } });

@@ -1,10 +1,11 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
+import { createHash, createPrivateKey, createPublicKey, sign, type KeyObject } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
 import type { Signer } from "../../../strategy/client/signer.js";
 import { AuthError, type AuthErrorCode } from "../../../strategy/errors.js";
 import type { ParsedPublicKey } from "../../../strategy/keys/types.js";
+import { freshKeyPair } from "../../support/fresh-keys.js";
 
 const fixtures = fileURLToPath(new URL("../../fixtures/crtauth/", import.meta.url));
 
@@ -96,7 +97,7 @@ export function upstreamKey(): TestKey {
 let cached: TestKey | undefined;
 /** A fresh 2048-bit key per test run (generated once per file). */
 export function generatedKey(): TestKey {
-  cached ??= testKey(generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey);
+  cached ??= testKey(freshKeyPair("rsa", { modulusLength: 2048 }).privateKey);
   return cached;
 }
 

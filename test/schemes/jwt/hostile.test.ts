@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseKinds } from "../../support/databases.js";
 import { fixtureKey, fixtureText, forgeJwt, signWith } from "../../support/forge-jwt.js";
 import { getJson, startTestServer, type TestServer } from "../../support/server.js";
+import { freshKeyPair } from "../../support/fresh-keys.js";
 
 const T = 1_700_000_000;
 const rsa = fixtureKey("ajwt/rsa2048.pem");
@@ -43,7 +44,7 @@ describe.each(databaseKinds)("hostile JWTs on %s", (kind) => {
     ["an alg that is not a string", () => `JWT ${forgeJwt({ header: { alg: ["RS512"] }, claims: fresh(), sign: signWith.rsa(rsa) })}`, 400, "malformed_token"],
     ["a critical header extension", () => rs512(fresh(), { crit: ["exp"] }), 400, "malformed_token"],
     ["a kid that is an object", () => rs512(fresh(), { kid: { $ne: null } }), 400, "malformed_token"],
-    ["a token signed by another key", () => `JWT ${forgeJwt({ header: { alg: "RS512" }, claims: fresh(), sign: signWith.rsa(crypto.generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey) })}`, 401, "bad_signature"],
+    ["a token signed by another key", () => `JWT ${forgeJwt({ header: { alg: "RS512" }, claims: fresh(), sign: signWith.rsa(freshKeyPair("rsa", { modulusLength: 2048 }).privateKey) })}`, 401, "bad_signature"],
     ["no username", () => rs512({ time: T, nonce: "x1" }), 401, "missing_claim"],
     ["an empty username", () => rs512(fresh({ username: "" })), 401, "invalid_claim"],
     ["a numeric username", () => rs512(fresh({ username: 42 })), 401, "invalid_claim"],

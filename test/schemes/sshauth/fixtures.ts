@@ -3,13 +3,14 @@
  * key-file Signer (Ed25519 via node:crypto, ECDSA P-256 via RFC 6979 so the
  * upstream-made vectors are reproduced byte for byte).
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign as cryptoSign } from "node:crypto";
+import { createHash, createPrivateKey, createPublicKey, sign as cryptoSign } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import sshpk from "sshpk";
 import type { Signer } from "../../../strategy/client/signer.js";
 import type { ParsedPublicKey, SshKeyType } from "../../../strategy/keys/types.js";
 import { signP256Deterministic } from "./rfc6979.js";
+import { freshKeyPair } from "../../support/fresh-keys.js";
 
 export const FIXTURES = path.resolve(import.meta.dirname, "../../fixtures/sshauth");
 
@@ -120,10 +121,10 @@ export function keyFileSigner(relative: string): Signer & { signCount: number } 
 export function generatedSigner(kind: "ed25519" | "p256" | "p384" | "rsa"): Signer {
   const { publicKey, privateKey } =
     kind === "ed25519"
-      ? generateKeyPairSync("ed25519")
+      ? freshKeyPair("ed25519")
       : kind === "rsa"
-        ? generateKeyPairSync("rsa", { modulusLength: 2048 })
-        : generateKeyPairSync("ec", { namedCurve: kind === "p256" ? "prime256v1" : "secp384r1" });
+        ? freshKeyPair("rsa", { modulusLength: 2048 })
+        : freshKeyPair("ec", { namedCurve: kind === "p256" ? "prime256v1" : "secp384r1" });
   const spki = publicKey.export({ type: "spki", format: "pem" }).toString();
   const parsed = publicKeyFromLine(sshpk.parseKey(spki, "pem").toString("ssh"));
   return {

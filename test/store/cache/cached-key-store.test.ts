@@ -1,10 +1,10 @@
 // Two stores on one database stand for two app instances (or a server and the CLI):
 // what one changes, the other's key cache must stop serving within the documented bound.
-import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPrismaStore, type PrismaStore } from "../../../strategy/store/prisma/store.js";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../../support/databases.js";
 import { spkiPem } from "../../support/tokens.js";
+import { freshKeyPair } from "../../support/fresh-keys.js";
 
 async function within(ms: number, check: () => Promise<boolean>): Promise<number> {
   const start = Date.now();
@@ -48,7 +48,7 @@ describe.each(databaseKinds)("key cache across instances on %s", (kind) => {
 
   it("sees a key added on the other instance within one second, though it cached 'no keys'", async () => {
     expect((await b.keys.findByUsername("cache-user"))!.keys).toEqual([]);
-    const key = crypto.generateKeyPairSync("ed25519").publicKey;
+    const key = freshKeyPair("ed25519").publicKey;
     await a.directory.addKey("cache-user", spkiPem(key));
     await within(1000, async () => (await b.keys.findByUsername("cache-user"))!.keys.length === 1);
   });
