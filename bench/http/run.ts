@@ -54,16 +54,14 @@ export async function runHttp(
       log(`  round ${round + 1}/${rounds}: ${targets.map((t) => `${t.id} ${Math.round(results.get(t.id)![round]!.reqPerSec)}`).join(", ")}`);
     }
     const perRound = (id: string) => results.get(id)?.map((r) => r.reqPerSec) ?? [];
-    const ratio = (a: string, b: string) => {
+    // Median over rounds of f(a's req/s, b's req/s), each pair from the same round.
+    const paired = (a: string, b: string, f: (x: number, y: number) => number) => {
       const x = perRound(a);
       const y = perRound(b);
-      return x.length && y.length ? median(x.map((v, i) => v / y[i]!)) : undefined;
+      return x.length && y.length ? median(x.map((v, i) => f(v, y[i]!))) : undefined;
     };
-    const extraUs = (a: string) => {
-      const x = perRound(a);
-      const y = perRound("hello");
-      return x.length && y.length ? median(x.map((v, i) => 1e6 / v - 1e6 / y[i]!)) : undefined;
-    };
+    const ratio = (a: string, b: string) => paired(a, b, (x, y) => x / y);
+    const extraUs = (a: string) => paired(a, "hello", (x, y) => 1e6 / x - 1e6 / y);
     const rows: HttpRow[] = [];
     for (const t of targets) {
       const rs = results.get(t.id)!;

@@ -1,7 +1,8 @@
 // Fresh key pairs for the benchmark, described through the library's public key API.
-import crypto, { type KeyObject } from "node:crypto";
+import type { KeyObject } from "node:crypto";
 import { publicKeyFromKeyObject, type ParsedPublicKey } from "../../strategy/index.js";
 import { loadKeyFileSigner, type ClientSigner } from "../../strategy/client/index.js";
+import { freshKeyPair } from "../../test/support/fresh-keys.js";
 
 export type BenchKeyType = "rsa2048" | "ed25519" | "p256";
 
@@ -17,25 +18,15 @@ export interface BenchKey {
 }
 
 export function generateBenchKey(type: BenchKeyType, comment = "bench"): BenchKey {
-  // Generated straight to PEM and re-imported: exporting a KeyObject that generateKeyPairSync
-  // returned can deadlock Node 20 (ExportJWKEdKey allocates while holding the key's mutex; a GC
-  // then finalises the KeyGenJob, which takes the same mutex). Seen in a bench run; re-imported
-  // keys share no mutex with a job.
-  const publicKeyEncoding = { type: "spki", format: "pem" } as const;
-  const privateKeyEncoding = { type: "pkcs8", format: "pem" } as const;
-  const { privateKey: privatePem, publicKey: publicPem } =
-    type === "rsa2048"
-      ? crypto.generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyEncoding, privateKeyEncoding })
-      : type === "ed25519"
-        ? crypto.generateKeyPairSync("ed25519", { publicKeyEncoding, privateKeyEncoding })
-        : crypto.generateKeyPairSync("ec", { namedCurve: "prime256v1", publicKeyEncoding, privateKeyEncoding });
-  const publicKey = crypto.createPublicKey(publicPem);
+  // freshKeyPair: keys straight from generateKeyPairSync can deadlock Node 20 when exported.
+  const { privateKey, publicKey } =
+    type === "rsa2048" ? freshKeyPair("rsa", { modulusLength: 2048 }) : type === "ed25519" ? freshKeyPair("ed25519") : freshKeyPair("ec", { namedCurve: "prime256v1" });
   return {
     type,
-    privateKey: crypto.createPrivateKey(privatePem),
-    privatePem,
+    privateKey,
+    privatePem: privateKey.export({ type: "pkcs8", format: "pem" }) as string,
     publicKey,
-    publicPem,
+    publicPem: publicKey.export({ type: "spki", format: "pem" }) as string,
     parsed: publicKeyFromKeyObject(publicKey, comment),
   };
 }

@@ -50,7 +50,7 @@ function explain(c: TargetCheck, r: BenchResults, id: string): TargetCheck {
     why =
       `Per request over hello, in µs of the server's core: passport itself (g) ${fmtUs(us("passport-floor"))}, sshkey JWT ${fmtUs(ours)} (RSA verify, replay INSERT into SQLite, event record), passport-jwt PEM ${fmtUs(us("passport-jwt-pem"))} (re-parses the PEM on every verify), KeyObject ${fmtUs(us("passport-jwt-keyobject"))}.` +
       (ours !== undefined && peer !== undefined && ours > peer
-        ? ` sshkey pays ${fmtUs(ours - peer)} more than this peer: passport-jwt makes no database write (it has no replay protection), while the replay INSERT alone costs ~30–40 µs (PERF-ANCHORS: ~33 µs with WAL, synchronous=NORMAL).`
+        ? ` sshkey pays ${fmtUs(ours - peer)} more than this peer: passport-jwt makes no database write (it has no replay protection) and records nothing, while the replay INSERT costs ~16–45 µs on SQLite (less when requests arrive together: one transaction per event-loop turn) and the event record a few more.`
         : "");
   } else if (id === "crtauth-vs-hello") {
     const floor = row("passport-floor");
