@@ -7,7 +7,7 @@ import { authEventFrom, rememberFailure } from "./http/failure.js";
 import type { AuthScheme, SchemeName, Verified } from "./schemes/scheme.js";
 import { builtInSchemes, createBuiltInScheme, type BuiltInSchemeOptions } from "./schemes/registry.js";
 import type { EventSink, KeyStore, ReplayStore, StoredUser } from "./store/ports.js";
-import { openPrismaStore } from "./store/prisma/store.js";
+import { openPrismaStore, type PrismaStore } from "./store/prisma/store.js";
 
 /** What the strategy reads keys from and writes outcomes to. */
 export interface StrategyStore {
@@ -42,6 +42,25 @@ export interface SshKeyStrategyOptions extends BuiltInSchemeOptions {
 }
 
 const strategyOptionNames = ["store", "schemes", "now", "name"];
+
+/**
+ * The strategy's only mutable state. Passport runs `authenticate` on `Object.create(strategy)`,
+ * so anything assigned to `this` there lands on a throw-away copy; the copies share this one
+ * object through the prototype chain, so the default store is opened once per strategy.
+ */
+interface StoreHolder {
+  pending: Promise<StrategyStore> | null;
+  /** The store once opened: the request path then skips an await per request. */
+  opened: StrategyStore | null;
+  /** Only a store the strategy opened itself is closed by `close()`. */
+  ownsStore: boolean;
+  closing: Promise<void> | null;
+}
+
+function closedError(): Error {
+  return new Error("SshKeyStrategy is closed");
+}
+
 const optionNames = new Set([...strategyOptionNames, "realm", "clockToleranceSeconds", ...Object.keys(builtInSchemes)]);
 
 /**
@@ -49,15 +68,15 @@ const optionNames = new Set([...strategyOptionNames, "realm", "clockToleranceSec
  * SSH key stored for the user.
  *
  * @example
- * passport.use(new SshKeyStrategy());
+ * const strategy = new SshKeyStrategy();
+ * passport.use(strategy);
  * app.get("/whoami", passport.authenticate("sshkey", { session: false }), (req, res) => res.json(req.user));
+ * process.once("SIGTERM", () => void strategy.close());   // writes buffered events, closes the database
  */
 export class SshKeyStrategy extends Strategy {
   name: string;
   readonly schemes: readonly AuthScheme[];
-  private storePromise: Promise<StrategyStore> | null;
-  /** The store once opened: the request path then skips an await per request. */
-  private openedStore: StrategyStore | null = null;
+  private readonly holder: StoreHolder;
   private readonly now: () => number;
   private readonly verifyCallback: VerifyCallback | undefined;
 
@@ -79,13 +98,47 @@ export class SshKeyStrategy extends Strategy {
     const names = options.schemes ?? (Object.keys(builtInSchemes) as SchemeName[]);
     this.schemes = names.map((s) => (typeof s === "string" ? createBuiltInScheme(s, options) : s));
     if (this.schemes.length === 0) throw new TypeError("SshKeyStrategy: at least one scheme must be enabled");
-    this.storePromise = options.store ? Promise.resolve(options.store) : null;
+    this.holder = { pending: null, opened: null, ownsStore: !options.store, closing: null };
+    if (options.store) this.holder.pending = Promise.resolve(options.store).then((store) => (this.holder.opened = store));
   }
 
-  /** The store in use, opening the default one on first call. */
+  /** The store in use, opening the default one on first call (once, however many requests race for it). */
   store(): Promise<StrategyStore> {
-    this.storePromise ??= openPrismaStore({ now: this.now });
-    return this.storePromise;
+    const holder = this.holder;
+    if (holder.closing) return Promise.reject(closedError());
+    holder.pending ??= openPrismaStore({ now: this.now }).then(
+      async (store) => {
+        if (holder.closing) {
+          await store.close();
+          throw closedError();
+        }
+        holder.opened = store;
+        return store;
+      },
+      (error: unknown) => {
+        // A failed open (database down, unwritable path) is retried by the next request.
+        holder.pending = null;
+        throw error;
+      },
+    );
+    return holder.pending;
+  }
+
+  /**
+   * Writes buffered events and last-used times, and closes the store if the strategy opened it
+   * (the zero-config default); a store passed as an option is flushed but left open for its owner.
+   * Requests after this fail with error(). Safe to call more than once.
+   */
+  close(): Promise<void> {
+    const holder = this.holder;
+    holder.opened = null;
+    holder.closing ??= (async () => {
+      const store = await holder.pending?.catch(() => null);
+      if (!store) return;
+      if (holder.ownsStore) await (store as PrismaStore).close();
+      else await store.events.flush();
+    })();
+    return holder.closing;
   }
 
   override authenticate(req: Request, routeOptions?: Record<string, unknown>): void {
@@ -121,7 +174,7 @@ export class SshKeyStrategy extends Strategy {
       return this.refuse(req, null, new AuthError("unsupported_scheme", `the Authorization scheme ${JSON.stringify(header.word.slice(0, 20))} is not accepted here`));
     }
 
-    const store = this.openedStore ?? (this.openedStore = await this.store());
+    const store = this.holder.opened ?? (await this.store());
     let untrustedUsername: string | null = null;
     let verified: Verified;
     try {

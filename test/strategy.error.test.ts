@@ -115,7 +115,7 @@ describe("the verify callback and options", () => {
       const r = await call(strategy);
       expect(r.status).toBe(401); // alice has no key in this fresh database
       expect(fs.existsSync(`${dir}/default.sqlite`)).toBe(true);
-      await ((await strategy.store()) as unknown as { close(): Promise<void> }).close();
+      await strategy.close();
     } finally {
       if (previous === undefined) delete process.env.DATABASE_URL;
       else process.env.DATABASE_URL = previous;

@@ -1,0 +1,219 @@
+import fs from "node:fs";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import express from "express";
+import passport from "passport";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SshKeyStrategy, type StrategyStore } from "../strategy/strategy.js";
+import { openPrismaStore } from "../strategy/store/prisma/store.js";
+import { freshKeyPair } from "./support/fresh-keys.js";
+import { jwtFor, spkiPem } from "./support/tokens.js";
+
+/** Descriptors this process holds on the SQLite file and its -wal/-shm companions. */
+function handlesOn(databaseFile: string): number {
+  let count = 0;
+  for (const fd of fs.readdirSync("/proc/self/fd")) {
+    try {
+      if (fs.readlinkSync(`/proc/self/fd/${fd}`).startsWith(databaseFile)) count++;
+    } catch {
+      // closed between readdir and readlink
+    }
+  }
+  return count;
+}
+
+async function listen(app: express.Express): Promise<{ url: string; close(): Promise<void> }> {
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, "127.0.0.1", () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+  };
+}
+
+describe("the zero-config strategy in a plain Express app", () => {
+  const key = freshKeyPair("ed25519").privateKey;
+  let dir: string;
+  let databaseFile: string;
+  let previousUrl: string | undefined;
+  /** What one open store holds on the file: the yardstick for "one store". */
+  let handlesPerStore: number;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "pssk-lifecycle-"));
+    databaseFile = path.join(dir, "app.sqlite");
+    previousUrl = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = `file:${databaseFile}`;
+    const seed = await openPrismaStore();
+    await seed.directory.addUser("alice");
+    await seed.directory.addKey("alice", spkiPem(key));
+    handlesPerStore = handlesOn(databaseFile);
+    await seed.close();
+  });
+
+  afterAll(() => {
+    if (previousUrl === undefined) delete process.env.DATABASE_URL;
+    else process.env.DATABASE_URL = previousUrl;
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("serves 300 requests through passport.authenticate on one store, and close() writes every event and releases the file", async () => {
+    expect(handlesOn(databaseFile)).toBe(0);
+    const strategy = new SshKeyStrategy();
+    passport.use(strategy);
+    const app = express();
+    app.get("/api/me", passport.authenticate("sshkey", { session: false }), (req, res) => {
+      res.json({ user: (req.user as { username: string }).username });
+    });
+    const server = await listen(app);
+    const get = (authorization?: string) =>
+      fetch(`${server.url}/api/me`, { headers: authorization ? { authorization } : {} }).then(async (r) => ({ status: r.status, body: await r.text() }));
+
+    // Concurrent first requests race for the lazily opened store: still one store.
+    const first = await Promise.all(Array.from({ length: 10 }, () => get(jwtFor("alice", key, { time: Date.now() / 1000 }))));
+    expect(first.map((r) => r.status)).toEqual(Array(10).fill(200));
+    const handlesAfterOpen = handlesOn(databaseFile);
+    expect(handlesAfterOpen).toBe(handlesPerStore);
+    const openedStore = await strategy.store();
+
+    for (let i = 0; i < 290; i++) {
+      const r = await get(jwtFor("alice", key, { time: Date.now() / 1000 }));
+      expect(r.status).toBe(200);
+      expect(JSON.parse(r.body)).toEqual({ user: "alice" });
+    }
+    // Failures take the same path up to the store.
+    expect((await get(jwtFor("mallory", key, { time: Date.now() / 1000 }))).status).toBe(401);
+    expect((await get()).status).toBe(401);
+
+    expect(handlesOn(databaseFile)).toBe(handlesAfterOpen);
+    expect(await strategy.store()).toBe(openedStore);
+
+    await server.close();
+    await strategy.close();
+    expect(handlesOn(databaseFile)).toBe(0);
+    await strategy.close(); // twice is harmless
+
+    const check = await openPrismaStore();
+    try {
+      const events = await check.database.prisma.authEvent.groupBy({ by: ["outcome"], _count: true });
+      expect(Object.fromEntries(events.map((e) => [e.outcome, e._count]))).toEqual({ success: 300, failure: 1 });
+      const stored = await check.database.prisma.publicKey.findFirstOrThrow();
+      expect(stored.lastUsedAt).not.toBeNull();
+    } finally {
+      await check.close();
+    }
+  });
+
+  it("refuses requests after close() with error(), and opens no new store", async () => {
+    const strategy = new SshKeyStrategy();
+    const authenticator = new passport.Passport();
+    authenticator.use(strategy);
+    const app = express();
+    app.get("/api/me", authenticator.authenticate("sshkey", { session: false }), (_req, res) => res.json({ ok: true }));
+    app.use((error: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      res.status(503).json({ message: error.message });
+    });
+    const server = await listen(app);
+    try {
+      const ok = await fetch(`${server.url}/api/me`, { headers: { authorization: jwtFor("alice", key, { time: Date.now() / 1000 }) } });
+      expect(ok.status).toBe(200);
+      await strategy.close();
+      expect(handlesOn(databaseFile)).toBe(0);
+      const after = await fetch(`${server.url}/api/me`, { headers: { authorization: jwtFor("alice", key, { time: Date.now() / 1000 }) } });
+      expect(after.status).toBe(503);
+      expect(await after.json()).toEqual({ message: "SshKeyStrategy is closed" });
+      expect(handlesOn(databaseFile)).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("close() before any request opens nothing", async () => {
+    const strategy = new SshKeyStrategy();
+    await strategy.close();
+    expect(handlesOn(databaseFile)).toBe(0);
+    await expect(strategy.store()).rejects.toThrow("SshKeyStrategy is closed");
+  });
+});
+
+describe("a store passed as an option", () => {
+  it("is flushed by close() but left open for its owner", async () => {
+    const recorded: string[] = [];
+    let flushes = 0;
+    let pending: string[] = [];
+    const store: StrategyStore = {
+      keys: { findByKid: async () => null, findByFingerprint: async () => null, findByUsername: async () => null },
+      replay: { consume: async () => true },
+      events: {
+        record: (event) => void pending.push(event.outcome),
+        flush: async () => {
+          flushes++;
+          recorded.push(...pending);
+          pending = [];
+        },
+      },
+    };
+    const strategy = new SshKeyStrategy({ store });
+    const authenticator = new passport.Passport();
+    authenticator.use(strategy);
+    const app = express();
+    app.get("/api/me", authenticator.authenticate("sshkey", { session: false }), (_req, res) => res.json({ ok: true }));
+    const server = await listen(app);
+    const key = freshKeyPair("ed25519").privateKey;
+    const r = await fetch(`${server.url}/api/me`, { headers: { authorization: jwtFor("alice", key, { time: Date.now() / 1000 }) } });
+    await server.close();
+    expect(r.status).toBe(401);
+    expect(recorded).toEqual([]);
+    await strategy.close();
+    expect(flushes).toBe(1);
+    expect(recorded).toEqual(["failure"]);
+  });
+});
+
+describe("per-request state", () => {
+  it("passport's per-request copy of the strategy gets nothing but passport's own actions, and the strategy is untouched", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pssk-audit-"));
+    const store = await openPrismaStore({ url: `file:${dir}/db.sqlite` });
+    const key = freshKeyPair("ed25519").privateKey;
+    await store.directory.addUser("alice");
+    await store.directory.addKey("alice", spkiPem(key));
+    const strategy = new SshKeyStrategy({ store, crtauth: { secret: "s".repeat(32) } });
+    const ownBefore = Object.getOwnPropertyNames(strategy).map((name) => [name, (strategy as unknown as Record<string, unknown>)[name]]);
+    const actions = ["success", "fail", "error", "pass", "redirect"];
+    const headers = [
+      jwtFor("alice", key, { time: Date.now() / 1000 }),
+      jwtFor("bob", key, { time: Date.now() / 1000 }),
+      "Bearer not-a-token",
+      "chap:nonsense",
+      "Basic abc",
+      undefined,
+    ];
+    // What passport's authenticate middleware does for every request: a fresh Object.create copy.
+    const app = express();
+    app.get("/", (req, res) => {
+      const copy = Object.create(strategy) as SshKeyStrategy & Record<string, unknown>;
+      for (const action of actions) copy[action] = () => res.json({ action, own: Object.getOwnPropertyNames(copy).sort() });
+      copy.authenticate(req, { session: false });
+    });
+    const server = await listen(app);
+    try {
+      for (const authorization of headers) {
+        const r = await fetch(server.url, { headers: authorization ? { authorization } : {} });
+        const { action, own } = (await r.json()) as { action: string; own: string[] };
+        expect(action).toBe(authorization === headers[0] ? "success" : "fail");
+        expect(own).toEqual([...actions].sort());
+      }
+      const ownAfter = Object.getOwnPropertyNames(strategy).map((name) => [name, (strategy as unknown as Record<string, unknown>)[name]]);
+      expect(ownAfter).toEqual(ownBefore);
+    } finally {
+      await server.close();
+      await strategy.close();
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
