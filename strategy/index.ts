@@ -1,4 +1,5 @@
 // Public API of passport-sshkey. Anything not exported here is internal.
+import "./passport-options.js";
 export { SshKeyStrategy } from "./strategy.js";
 export type { SshKeyStrategyOptions, SshKeyAuthInfo, StrategyStore, VerifyCallback, VerifyDone } from "./strategy.js";
 export { AuthError, authErrorCodes, isAuthError } from "./errors.js";

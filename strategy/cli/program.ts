@@ -1,4 +1,7 @@
+import fs from "node:fs";
+import path from "node:path";
 import { Command, CommanderError } from "commander";
+import { packageRoot } from "../store/prisma/package-root.js";
 import { DirectoryError } from "../store/prisma/directory.js";
 import { registerConsoleCommands } from "./commands/console.js";
 import { registerKeyCommands } from "./commands/keys.js";
@@ -8,9 +11,14 @@ import { registerTokenCommands } from "./commands/token.js";
 import { registerUserCommands } from "./commands/users.js";
 import { CliError } from "./errors.js";
 
+function packageVersion(): string {
+  return (JSON.parse(fs.readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as { version: string }).version;
+}
+
 export function buildProgram(): Command {
   const program = new Command("passport-sshkey")
     .description("SSH-key authentication for HTTP services: demo server, key management and a signing client")
+    .version(packageVersion())
     .showHelpAfterError()
     .exitOverride();
   registerServeCommand(program);
