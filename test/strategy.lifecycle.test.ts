@@ -8,6 +8,8 @@ import passport from "passport";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SshKeyStrategy, type StrategyStore } from "../strategy/strategy.js";
 import { openPrismaStore } from "../strategy/store/prisma/store.js";
+import pg from "pg";
+import { createTestDatabase, databaseKinds, postgresAdminUrl } from "./support/databases.js";
 import { freshKeyPair } from "./support/fresh-keys.js";
 import { jwtFor, spkiPem } from "./support/tokens.js";
 
@@ -137,6 +139,48 @@ describe("the zero-config strategy in a plain Express app", () => {
     await strategy.close();
     expect(handlesOn(databaseFile)).toBe(0);
     await expect(strategy.store()).rejects.toThrow("SshKeyStrategy is closed");
+  });
+});
+
+describe.skipIf(!databaseKinds.includes("postgresql"))("the zero-config strategy on DATABASE_URL=postgresql://…", () => {
+  it("keeps one store's connections over 300 requests and closes them all", async () => {
+    const database = await createTestDatabase("postgresql");
+    const name = new URL(database.url).pathname.slice(1);
+    const admin = new pg.Client({ connectionString: postgresAdminUrl });
+    await admin.connect();
+    const connections = async () =>
+      Number((await admin.query("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1", [name])).rows[0].n);
+    const previousUrl = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = database.url;
+    const key = freshKeyPair("ed25519").privateKey;
+    try {
+      const seed = await openPrismaStore();
+      await seed.directory.addUser("alice");
+      await seed.directory.addKey("alice", spkiPem(key));
+      await seed.close();
+      const strategy = new SshKeyStrategy();
+      const authenticator = new passport.Passport();
+      authenticator.use(strategy);
+      const app = express();
+      app.get("/api/me", authenticator.authenticate("sshkey", { session: false }), (_req, res) => res.json({ ok: true }));
+      const server = await listen(app);
+      const get = () => fetch(`${server.url}/api/me`, { headers: { authorization: jwtFor("alice", key, { time: Date.now() / 1000 }) } }).then((r) => r.status);
+      expect(await Promise.all(Array.from({ length: 10 }, get))).toEqual(Array(10).fill(200));
+      const afterOpen = await connections();
+      expect(afterOpen).toBeGreaterThan(0);
+      for (let i = 0; i < 290; i++) expect(await get()).toBe(200);
+      // Pools may drop idle connections, never add a store's worth per request.
+      expect(await connections()).toBeLessThanOrEqual(afterOpen);
+      await server.close();
+      await strategy.close();
+      for (let i = 0; i < 50 && (await connections()) > 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await connections()).toBe(0);
+    } finally {
+      if (previousUrl === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = previousUrl;
+      await admin.end();
+      await database.drop();
+    }
   });
 });
 
