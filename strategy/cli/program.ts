@@ -6,11 +6,13 @@ import { registerRequestCommand } from "./commands/request.js";
 import { registerServeCommand } from "./commands/serve.js";
 import { registerTokenCommands } from "./commands/token.js";
 import { registerUserCommands } from "./commands/users.js";
+import { databaseFileMissing, describeDatabase, environmentVariables, loadDotEnv, packageVersion } from "./environment.js";
 import { CliError } from "./errors.js";
 
 export function buildProgram(): Command {
   const program = new Command("passport-sshkey")
     .description("SSH-key authentication for HTTP services: demo server, key management and a signing client")
+    .version(packageVersion(), "-V, --version", "print the version")
     .showHelpAfterError()
     .exitOverride();
   registerServeCommand(program);
@@ -19,7 +21,20 @@ export function buildProgram(): Command {
   registerTokenCommands(program);
   registerRequestCommand(program);
   registerConsoleCommands(program);
+  program.addHelpText("afterAll", helpFooter);
   return program;
+}
+
+function helpFooter(): string {
+  const width = Math.max(...environmentVariables.map(([name]) => name.length));
+  return [
+    "",
+    `Database: ${describeDatabase()}${databaseFileMissing() ? " (does not exist yet: the first command creates it)" : ""}; set by DATABASE_URL.`,
+    "A .env file in the working directory is read first; variables already set win.",
+    "",
+    "Environment variables:",
+    ...environmentVariables.map(([name, meaning]) => `  ${name.padEnd(width)}  ${meaning}`),
+  ].join("\n");
 }
 
 /** Known failures (bad input, refused operations, client key problems) are one line on stderr. */
@@ -31,7 +46,14 @@ function describe(error: unknown): string | null {
 }
 
 export async function runCli(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  let program: Command;
+  try {
+    loadDotEnv();
+    program = buildProgram();
+  } catch (error) {
+    process.stderr.write(`passport-sshkey: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
   try {
     await program.parseAsync(argv);
     return 0;
