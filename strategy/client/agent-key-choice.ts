@@ -17,12 +17,21 @@ export function keyFitsScheme(key: Pick<ParsedPublicKey, "type">, scheme: Client
 }
 
 /**
- * 401 codes that say "not this key" — the server does not know it, it did not verify, or it
- * is revoked or expired — so another key may still be accepted. Every other refusal
- * (replayed, clock_skew, user_disabled, rate limits…) would be the same with any key.
- * `invalid_credentials` is the one public code a server may give for all of the first two.
+ * 401 codes that say "not this key" — the server does not know it, it did not verify, it
+ * is revoked or expired, or its type does not fit the user's keys (`alg_not_allowed`: an
+ * EdDSA JWT for a user whose keys are all RSA; this client never signs with a forbidden
+ * algorithm) — so another key may still be accepted. Every other refusal (replayed,
+ * clock_skew, user_disabled, rate limits…) would be the same with any key.
+ * `invalid_credentials` is the one public code a server may give for the first ones.
  */
-export const nextKeyCodes: ReadonlySet<string> = new Set(["unknown_key", "bad_signature", "key_revoked", "key_expired", "invalid_credentials"]);
+export const nextKeyCodes: ReadonlySet<string> = new Set([
+  "unknown_key",
+  "bad_signature",
+  "alg_not_allowed",
+  "key_revoked",
+  "key_expired",
+  "invalid_credentials",
+]);
 
 /** The `error.code` of a 401 JSON error body (`{"error":{"code":…}}`), or null. The response stays readable. */
 export async function refusalCode(response: Response): Promise<string | null> {
