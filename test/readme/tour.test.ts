@@ -12,6 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keygenFingerprint, sshKeygen, startAgent, type RunningAgent } from "../client/helpers.js";
+import { ensureLibraryBuilt } from "../support/build.js";
 import { root } from "../support/cli.js";
 
 interface TourCommand {
@@ -56,21 +57,6 @@ function freePort(): Promise<number> {
   });
 }
 
-const cli = path.join(root, "dist/bin/passport-sshkey.js");
-
-/** The README runs dist/: build the library (not the console UI, which no command here needs) when it is missing or older than a source. */
-function ensureBuilt(): void {
-  const newest = (dir: string): number =>
-    fs.readdirSync(dir, { withFileTypes: true }).reduce((latest, entry) => {
-      const full = path.join(dir, entry.name);
-      const time = entry.isDirectory() ? newest(full) : entry.name.endsWith(".ts") ? fs.statSync(full).mtimeMs : 0;
-      return Math.max(latest, time);
-    }, 0);
-  const builtAt = fs.existsSync(cli) ? fs.statSync(cli).mtimeMs : 0;
-  if (builtAt > Math.max(newest(path.join(root, "strategy")), newest(path.join(root, "bin")))) return;
-  execFileSync(path.join(root, "node_modules/.bin/tsc"), ["-p", "tsconfig.build.json"], { cwd: root, stdio: "inherit" });
-}
-
 const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
 const tour = readmeCommands(readme, "## A 60-second tour");
 const consoleSection = readmeCommands(readme, "## The key console");
@@ -79,6 +65,7 @@ describe("the README, run as a user would", () => {
   let work: string;
   let home: string;
   let appDir: string;
+  let cli: string;
   let agent: RunningAgent;
   let server: ChildProcess | null = null;
   let port: number;
@@ -86,7 +73,8 @@ describe("the README, run as a user would", () => {
   const fingerprints = { other: "", ed25519: "", rsa: "" };
 
   beforeAll(async () => {
-    ensureBuilt();
+    // The README runs dist/ (the console UI is not needed by any command here).
+    cli = ensureLibraryBuilt();
     work = fs.mkdtempSync(path.join(os.tmpdir(), "pssk-tour-"));
     home = path.join(work, "home");
     appDir = path.join(work, "app");
