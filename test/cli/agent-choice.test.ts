@@ -84,6 +84,11 @@ describe("--agent with several keys", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`^${server.url}/admin/login/[\\w-]{43}\\n$`));
     expect(r.stderr.endsWith(signedWith("ed25519", "ssh-ed25519"))).toBe(true);
+    // Without a URL: the console at HOST/PORT, where serve listens.
+    const port = new URL(server.url).port;
+    const byDefault = await runCli(["login", "--user", "alice", "--agent"], { env: { ...env, HOST: "127.0.0.1", PORT: port } });
+    expect(byDefault.code, byDefault.stderr).toBe(0);
+    expect(byDefault.stdout).toMatch(new RegExp(`^${server.url}/admin/login/[\\w-]{43}\\n$`));
   });
 
   it("token jwt|sshauth --agent signs with the first key that fits (or --fingerprint's) and says which", async () => {
