@@ -12,7 +12,14 @@ export function loadDotEnv(cwd: string = process.cwd()): string | null {
   const file = path.join(cwd, ".env");
   if (!fs.existsSync(file)) return null;
   process.loadEnvFile(file);
-  return file;
+  return (loadedEnvFile = file);
+}
+
+let loadedEnvFile: string | null = null;
+
+/** The `.env` file loadDotEnv read, if any (the serve banner names it). */
+export function dotEnvFile(): string | null {
+  return loadedEnvFile;
 }
 
 /** Every environment variable the program reads, for `--help`. */

@@ -116,6 +116,13 @@ describe("the program's environment", () => {
     expect(link.stdout).toMatch(/^http:\/\/127\.0\.0\.1:4123\/admin\/login\/[\w-]{43}\n$/);
     const overridden = await runCli(["console-link", "root"], { cwd, env: { PORT: "4999", HOST: "0.0.0.0" } });
     expect(overridden.stdout).toMatch(/^http:\/\/127\.0\.0\.1:4999\/admin\/login\//);
+    const server = await startServe({ DATABASE_URL: undefined }, { cwd });
+    try {
+      const real = fs.realpathSync(cwd);
+      expect(server.banner).toContain(`(database: SQLite ${path.join(real, "from-dotenv.db")}; settings from ${path.join(real, ".env")})`);
+    } finally {
+      await server.stop();
+    }
     fs.rmSync(path.join(cwd, ".env"));
   });
 

@@ -4,7 +4,7 @@ import { createDemoApp } from "../../server/demo-app.js";
 import { SshKeyStrategy } from "../../strategy.js";
 import { openPrismaStore } from "../../store/prisma/store.js";
 import { loadOrCreateCrtauthSecret } from "../../store/prisma/settings.js";
-import { databaseFileMissing, describeDatabase } from "../environment.js";
+import { databaseFileMissing, describeDatabase, dotEnvFile } from "../environment.js";
 import { CliError } from "../errors.js";
 
 export function registerServeCommand(program: Command): void {
@@ -45,7 +45,7 @@ export function registerServeCommand(program: Command): void {
       const shownHost = host.includes(":") ? `[${host}]` : host;
       process.stdout.write(
         `passport-sshkey listening on http://${shownHost}:${shownPort} (database: ${describeDatabase()}${created ? ", created" : ""}` +
-          `${opts.bindRequests ? "; sshauth request binding on" : ""})\n`,
+          `${dotEnvFile() ? `; settings from ${dotEnvFile()}` : ""}${opts.bindRequests ? "; sshauth request binding on" : ""})\n`,
       );
       const shutdown = () => {
         server.close();
