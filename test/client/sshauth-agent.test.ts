@@ -115,6 +115,12 @@ describe.each(databaseKinds)("passport-sshkey CLI with sshauth on %s", (kind) =>
       expect(bound.code).toBe(0);
       const refused = await getJson(whoami, { authorization: bound.stdout.trim() });
       expect([refused.status, refused.body.error.code]).toEqual([401, "binding_not_enabled"]);
+      // With a body, which the server reads only to name this mistake; another body stays bad_signature.
+      const boundPost = await runCli(["token", "sshauth", "--user", "alice", "--agent", "--bind", "--url", whoami, "-X", "POST", "-d", "one"], { env });
+      for (const [body, code] of [["two", "bad_signature"], ["one", "binding_not_enabled"]]) {
+        const r = await fetch(whoami, { method: "POST", body, headers: { authorization: boundPost.stdout.trim() } });
+        expect([body, r.status, ((await r.json()) as { error: { code: string } }).error.code]).toEqual([body, 401, code]);
+      }
 
       const misuse = await runCli(["token", "sshauth", "--user", "alice", "--agent", "--bind"], { env });
       expect([misuse.code, misuse.stderr]).toEqual([1, "passport-sshkey: --bind needs --url (and --method/--data when not a bodiless GET)\n"]);

@@ -105,7 +105,9 @@ async function diagnoseBinding(
   actions: readonly SshauthAction[],
   verifyWith: (actions: readonly SshauthAction[]) => Promise<unknown>,
 ): Promise<unknown> {
-  if (!(error instanceof AuthError) || error.code !== "bad_signature" || options.actions) return error;
+  // "invalid_credentials": the one public code pre-signature refusals may be folded into.
+  const unverified = error instanceof AuthError && (error.code === "bad_signature" || (error.code as string) === "invalid_credentials");
+  if (!unverified || options.actions) return error;
   let other: readonly SshauthAction[];
   if (actions.length > 0) {
     other = [];
