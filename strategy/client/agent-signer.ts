@@ -123,7 +123,7 @@ async function usableIdentities(conn: AgentConnection): Promise<ParsedPublicKey[
   return keys;
 }
 
-export function normaliseFingerprint(fp: string): string {
+function normaliseFingerprint(fp: string): string {
   if (typeof fp !== "string") throw new TypeError("agentSigner: fingerprint must be a string");
   const body = fp.trim().replace(/^SHA256:/i, "").replace(/=+$/, "");
   return `SHA256:${body}`;

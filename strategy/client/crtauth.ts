@@ -44,6 +44,7 @@ export interface CrtauthLoginOptions {
  * await fetch(url, { headers: { authorization: `chap:${token}` } });
  */
 export async function crtauthLogin(baseUrl: string | URL, options: CrtauthLoginOptions): Promise<string> {
+  if (options.signer.publicKey.type !== "ssh-rsa") throw new TypeError("crtauth can only sign with an RSA key");
   return (await handshake(baseUrl, options, () => options.signer)).token;
 }
 
@@ -77,10 +78,9 @@ function challengeFingerprint(challengeText: string): string | null {
 
 async function handshake(
   baseUrl: string | URL,
-  options: Omit<CrtauthLoginOptions, "signer"> & { signer?: Signer },
+  options: Omit<CrtauthLoginOptions, "signer">,
   choose: (challengeText: string) => Signer,
 ): Promise<{ token: string; signer: Signer }> {
-  if (options.signer && options.signer.publicKey.type !== "ssh-rsa") throw new TypeError("crtauth can only sign with an RSA key");
   const base = new URL(baseUrl);
   const authUrl = new URL("/_auth", base.origin);
   const doFetch = options.fetch ?? fetch;
