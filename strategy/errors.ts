@@ -27,6 +27,9 @@ export const authErrorCodes = [
   "token_expired",
   "replayed",
   "binding_mismatch",
+  // A verified sshauth token whose request binding does not fit the server's setting.
+  "binding_not_enabled",
+  "binding_required",
   "wrong_server",
   // The verify callback refused the user.
   "rejected",

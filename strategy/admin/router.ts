@@ -70,12 +70,13 @@ function serveUi(router: Router, dir: string): void {
     res.status(503).set("Cache-Control", "no-store").json({
       error: { code: "console_not_built", message: "the console UI is not built: run `npm run build:ui` (the API under /api still works)" },
     });
-  const sendIndex = (res: Response) => {
+  const sendIndex = (req: Request, res: Response) => {
     res.set("Cache-Control", "no-cache").set("Content-Security-Policy", uiCsp).set("Referrer-Policy", "no-referrer");
     res.set("X-Frame-Options", "DENY");
-    // With `root`, send's dotfile rule looks only below it: the package may well live under
-    // a hidden folder (~/.npm, a CI checkout in .work/…).
-    res.sendFile("index.html", { root: dir });
+    // The build's asset URLs are relative; the <base> makes them (and the console's own
+    // API and page URLs) resolve under wherever this router is mounted, at any depth.
+    // Read per page load (not cached), so a rebuilt console is served without a restart.
+    res.type("html").send(withBase(fs.readFileSync(index, "utf8"), `${baseOf(req)}/`));
   };
   const assets = express.static(dir, {
     index: false,
@@ -90,15 +91,23 @@ function serveUi(router: Router, dir: string): void {
     if (req.method !== "GET" && req.method !== "HEAD") return next();
     if (req.path === "/api" || req.path.startsWith("/api/") || req.path.startsWith("/login/")) return next();
     if (!isBuilt()) return notBuilt(res);
-    if (req.path === "/" || req.path === "/index.html") return sendIndex(res);
+    if (req.path === "/" || req.path === "/index.html") return sendIndex(req, res);
     assets(req, res, next);
   });
   router.get("/{*splat}", (req, res, next) => {
     if (req.path.startsWith("/api/") || req.path.startsWith("/login/")) return next();
     // A missing hashed asset is a 404, not the app: a stale index.html must not get HTML as JS.
     if (req.path.startsWith("/assets/")) return next(new AdminError(404, "not_found", "no such file"));
-    sendIndex(res);
+    sendIndex(req, res);
   });
+}
+
+const htmlEscapes: Record<string, string> = { "&": "&amp;", '"': "&quot;", "<": "&lt;", ">": "&gt;", "'": "&#39;" };
+
+/** index.html with `<base href>` first in its head (a mount path with parameters comes from the request: escaped). */
+function withBase(html: string, href: string): string {
+  const tag = `<base href="${href.replace(/[&"<>']/g, (c) => htmlEscapes[c]!)}" />`;
+  return html.replace(/<head[^>]*>/i, (head) => `${head}\n    ${tag}`);
 }
 
 /**

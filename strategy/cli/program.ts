@@ -1,7 +1,4 @@
-import fs from "node:fs";
-import path from "node:path";
 import { Command, CommanderError } from "commander";
-import { packageRoot } from "../store/prisma/package-root.js";
 import { DirectoryError } from "../store/prisma/directory.js";
 import { registerConsoleCommands } from "./commands/console.js";
 import { registerKeyCommands } from "./commands/keys.js";
@@ -9,16 +6,13 @@ import { registerRequestCommand } from "./commands/request.js";
 import { registerServeCommand } from "./commands/serve.js";
 import { registerTokenCommands } from "./commands/token.js";
 import { registerUserCommands } from "./commands/users.js";
+import { databaseFileMissing, describeDatabase, environmentVariables, loadDotEnv, packageVersion } from "./environment.js";
 import { CliError } from "./errors.js";
-
-function packageVersion(): string {
-  return (JSON.parse(fs.readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as { version: string }).version;
-}
 
 export function buildProgram(): Command {
   const program = new Command("passport-sshkey")
     .description("SSH-key authentication for HTTP services: demo server, key management and a signing client")
-    .version(packageVersion())
+    .version(packageVersion(), "-V, --version", "print the version")
     .showHelpAfterError()
     .exitOverride();
   registerServeCommand(program);
@@ -27,7 +21,20 @@ export function buildProgram(): Command {
   registerTokenCommands(program);
   registerRequestCommand(program);
   registerConsoleCommands(program);
+  program.addHelpText("afterAll", helpFooter);
   return program;
+}
+
+function helpFooter(): string {
+  const width = Math.max(...environmentVariables.map(([name]) => name.length));
+  return [
+    "",
+    `Database: ${describeDatabase()}${databaseFileMissing() ? " (does not exist yet: the first command creates it)" : ""}; set by DATABASE_URL.`,
+    "A .env file in the working directory is read first; variables already set win.",
+    "",
+    "Environment variables:",
+    ...environmentVariables.map(([name, meaning]) => `  ${name.padEnd(width)}  ${meaning}`),
+  ].join("\n");
 }
 
 /** Known failures (bad input, refused operations, client key problems) are one line on stderr. */
@@ -39,7 +46,14 @@ function describe(error: unknown): string | null {
 }
 
 export async function runCli(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  let program: Command;
+  try {
+    loadDotEnv();
+    program = buildProgram();
+  } catch (error) {
+    process.stderr.write(`passport-sshkey: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
   try {
     await program.parseAsync(argv);
     return 0;

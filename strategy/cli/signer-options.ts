@@ -1,5 +1,8 @@
 import type { Command } from "commander";
-import { agentSigner, loadKeyFileSigner } from "../client/index.js";
+import { keyFitsScheme } from "../client/agent-key-choice.js";
+import { agentSigner, openAgentKeyring } from "../client/agent-signer.js";
+import { loadKeyFileSigner } from "../client/key-file-signer.js";
+import type { ClientScheme } from "../client/authorize.js";
 import type { Signer } from "../client/signer.js";
 import { CliError } from "./errors.js";
 
@@ -14,13 +17,60 @@ export interface SignerOptions {
 export function addSignerOptions(command: Command): Command {
   return command
     .requiredOption("--user <username>", "the username to authenticate as")
-    .option("--key <path>", "private key file (OpenSSH, PEM or PKCS#8; passphrase from SSHKEY_PASSPHRASE)")
-    .option("--agent", "sign with the running ssh-agent (SSH_AUTH_SOCK)")
-    .option("--fingerprint <SHA256:…>", "which agent key to use (default: the first one that fits)");
+    .option("--key <path>", "private key file (OpenSSH, PEM or PKCS#8; ~ is your home; passphrase from SSHKEY_PASSPHRASE)")
+    .option("--agent", "sign with the running ssh-agent (SSH_AUTH_SOCK), trying its keys that fit the scheme in turn")
+    .option("--fingerprint <SHA256:…>", "with --agent: use only this agent key");
 }
 
-export async function signerFrom(opts: SignerOptions): Promise<Signer> {
+/** The keys a command may sign with, in the order to try them. */
+export interface SignerChoice {
+  signers: Signer[];
+  /** From the ssh-agent: then the CLI says on stderr which key signed. */
+  fromAgent: boolean;
+  close(): void;
+}
+
+const fitting: Record<ClientScheme, string> = {
+  jwt: "RSA, Ed25519 or ECDSA",
+  sshauth: "Ed25519 or ECDSA P-256",
+  crtauth: "RSA",
+};
+
+/**
+ * `--key` gives one signer; `--agent --fingerprint` the one agent key; `--agent` alone every
+ * agent key the scheme can sign with, in the agent's order (as ssh offers them).
+ */
+export async function signersFor(opts: SignerOptions, scheme: ClientScheme): Promise<SignerChoice> {
   if (Boolean(opts.key) === Boolean(opts.agent)) throw new CliError("give exactly one of --key PATH or --agent");
-  if (opts.key) return loadKeyFileSigner(opts.key, { passphrase: process.env.SSHKEY_PASSPHRASE });
-  return agentSigner({ fingerprint: opts.fingerprint });
+  if (opts.key) {
+    if (opts.fingerprint !== undefined) throw new CliError("--fingerprint picks an agent key: use it with --agent");
+    const signer = await loadKeyFileSigner(opts.key, { passphrase: process.env.SSHKEY_PASSPHRASE });
+    return { signers: [signer], fromAgent: false, close: () => signer.close() };
+  }
+  if (opts.fingerprint !== undefined) {
+    const signer = await agentSigner({ fingerprint: opts.fingerprint });
+    if (!keyFitsScheme(signer.publicKey, scheme)) {
+      signer.close();
+      throw new CliError(`${scheme} cannot sign with ${signer.publicKey.fingerprintSha256} (${signer.publicKey.type}): it needs an ${fitting[scheme]} key`);
+    }
+    return { signers: [signer], fromAgent: true, close: () => signer.close() };
+  }
+  const keyring = await openAgentKeyring();
+  const keys = keyring.keys.filter((key) => keyFitsScheme(key, scheme));
+  if (keys.length === 0) {
+    keyring.close();
+    const held = keyring.keys.map((k) => `${k.fingerprintSha256} (${k.type})`).join(", ") || "no usable key";
+    throw new CliError(`the ssh-agent holds no ${fitting[scheme]} key for ${scheme} (it holds ${held})`);
+  }
+  return { signers: keys.map((key) => keyring.signerFor(key)), fromAgent: true, close: () => keyring.close() };
+}
+
+/** `signed with SHA256:… (ssh-ed25519)` on stderr, for agent keys: the agent may hold several. */
+export function announceSigner(choice: SignerChoice, signer: Signer): void {
+  if (choice.fromAgent) process.stderr.write(`signed with ${signer.publicKey.fingerprintSha256} (${signer.publicKey.type})\n`);
+}
+
+/** One line on stderr for a key the server refused before the next one is tried. */
+export function announceRefusal(signer: Signer, code: string): void {
+  process.stderr.write(`${signer.publicKey.fingerprintSha256} (${signer.publicKey.type}) refused (${code}); trying the next agent key\n`);
 }

@@ -77,6 +77,33 @@ export async function agentSigner(options: AgentSignerOptions = {}): Promise<Cli
   }
 }
 
+/**
+ * The agent's usable keys over one connection, each turned into a Signer on demand: for
+ * callers that try several keys in turn, as ssh does. Signers from a keyring do not close
+ * the connection; `close()` on the keyring does.
+ */
+export interface AgentKeyring {
+  readonly keys: readonly ParsedPublicKey[];
+  signerFor(key: ParsedPublicKey): ClientSigner;
+  close(): void;
+}
+
+/** Opens the agent and lists its usable keys (agent order). Throws AgentError `agent_unavailable`. */
+export async function openAgentKeyring(options: AgentOptions = {}): Promise<AgentKeyring> {
+  const conn = new AgentConnection(connectionOptions(options));
+  try {
+    const keys = await usableIdentities(conn);
+    return {
+      keys,
+      signerFor: (key) => new AgentSigner(conn, key, false),
+      close: () => conn.close(),
+    };
+  } catch (err) {
+    conn.close();
+    throw err;
+  }
+}
+
 function connectionOptions(options: AgentOptions): AgentConnectionOptions {
   const out: AgentConnectionOptions = { socketPath: options.socketPath };
   if (options.timeoutMs !== undefined) out.timeoutMs = options.timeoutMs;
@@ -116,6 +143,8 @@ class AgentSigner implements ClientSigner {
   constructor(
     private readonly conn: AgentConnection,
     readonly publicKey: ParsedPublicKey,
+    /** False when a keyring shares the connection among several signers. */
+    private readonly ownsConnection = true,
   ) {
     this.rsaHashes = publicKey.type === "ssh-rsa" ? ["sha1", "sha256", "sha512"] : [];
   }
@@ -155,7 +184,7 @@ class AgentSigner implements ClientSigner {
   }
 
   close(): void {
-    this.conn.close();
+    if (this.ownsConnection) this.conn.close();
   }
 }
 

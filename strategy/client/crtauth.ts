@@ -1,7 +1,8 @@
 import { isAuthError } from "../errors.js";
 import { decodeBase64Url } from "../schemes/crtauth/base64.js";
 import { createRequest, createResponse } from "../schemes/crtauth/client.js";
-import { decodeToken } from "../schemes/crtauth/messages.js";
+import { decodeLegacyChallenge, decodeVerifiablePayload } from "../schemes/crtauth/legacy.js";
+import { decodeChallenge, decodeToken } from "../schemes/crtauth/messages.js";
 import type { Signer } from "./signer.js";
 
 export type CrtauthLoginErrorCode =
@@ -44,6 +45,42 @@ export interface CrtauthLoginOptions {
  */
 export async function crtauthLogin(baseUrl: string | URL, options: CrtauthLoginOptions): Promise<string> {
   if (options.signer.publicKey.type !== "ssh-rsa") throw new TypeError("crtauth can only sign with an RSA key");
+  return (await handshake(baseUrl, options, () => options.signer)).token;
+}
+
+/**
+ * The crtauth handshake with several RSA keys (e.g. all of an ssh-agent's): signs with the
+ * key the server's challenge names (its fingerprint prefix), else the first one, since the
+ * server accepts any of the user's RSA keys. Resolves with the token and the key that signed.
+ */
+export async function crtauthLoginWithKeys(
+  baseUrl: string | URL,
+  options: Omit<CrtauthLoginOptions, "signer"> & { signers: readonly Signer[] },
+): Promise<{ token: string; signer: Signer }> {
+  const rsa = options.signers.filter((s) => s.publicKey.type === "ssh-rsa");
+  if (rsa.length === 0) throw new TypeError("crtauth can only sign with an RSA key");
+  return handshake(baseUrl, options, (challenge) => {
+    const named = challengeFingerprint(challenge);
+    return rsa.find((s) => s.publicKey.crtauthFingerprint === named) ?? rsa[0]!;
+  });
+}
+
+/** Hex of the key fingerprint prefix a challenge names, or null when it cannot be read (the signing step then says why). */
+function challengeFingerprint(challengeText: string): string | null {
+  try {
+    const bytes = decodeBase64Url(challengeText);
+    const fields = bytes[0] === 0x76 /* v: version 0 */ ? decodeLegacyChallenge(decodeVerifiablePayload(bytes).payload) : decodeChallenge(bytes);
+    return fields.fingerprint.toString("hex");
+  } catch {
+    return null;
+  }
+}
+
+async function handshake(
+  baseUrl: string | URL,
+  options: Omit<CrtauthLoginOptions, "signer">,
+  choose: (challengeText: string) => Signer,
+): Promise<{ token: string; signer: Signer }> {
   const base = new URL(baseUrl);
   const authUrl = new URL("/_auth", base.origin);
   const doFetch = options.fetch ?? fetch;
@@ -66,17 +103,18 @@ export async function crtauthLogin(baseUrl: string | URL, options: CrtauthLoginO
   };
 
   const challenge = await step(`request:${createRequest(options.username)}`, "challenge");
+  const signer = choose(challenge);
   let response: string;
   try {
     // URL.hostname keeps IPv6 brackets; crtauth server names never contain them anyway.
-    response = (await createResponse(challenge, options.signer, { expectedServerName: options.serverName ?? base.hostname })).text;
+    response = (await createResponse(challenge, signer, { expectedServerName: options.serverName ?? base.hostname })).text;
   } catch (error) {
     if (isAuthError(error)) {
       throw new CrtauthLoginError(error.code === "wrong_server" ? "wrong_server" : "handshake_protocol_error", error.message);
     }
     throw error;
   }
-  return step(`response:${response}`, "token");
+  return { token: await step(`response:${response}`, "token"), signer };
 }
 
 /**

@@ -2,7 +2,8 @@
 export type { RsaHash, Signer } from "./signer.js";
 export type { ClientRsaHash, ClientSigner } from "./signature.js";
 export { loadKeyFileSigner, type KeyFileSource, type LoadKeyFileOptions } from "./key-file-signer.js";
-export { agentSigner, listAgentKeys, type AgentOptions, type AgentSignerOptions } from "./agent-signer.js";
+export { agentSigner, listAgentKeys, openAgentKeyring, type AgentKeyring, type AgentOptions, type AgentSignerOptions } from "./agent-signer.js";
+export { keyFitsScheme, nextKeyCodes, refusalCode, tryKeysInTurn, type KeyAttemptResult } from "./agent-key-choice.js";
 export { createJwtAuthorization, createJwtToken, type CreateJwtOptions, type JwtAlgorithm } from "./jwt.js";
 export {
   AgentError,
@@ -17,6 +18,7 @@ export {
 } from "./errors.js";
 export {
   crtauthLogin,
+  crtauthLoginWithKeys,
   crtauthTokenLifetimeMs,
   crtauthTokens,
   CrtauthLoginError,

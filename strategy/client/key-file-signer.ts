@@ -4,6 +4,7 @@ import sshpk from "sshpk";
 import { publicKeyFromKeyObject } from "../keys/index.js";
 import type { ParsedPublicKey } from "../keys/types.js";
 import { ClientKeyError, errorTag } from "./errors.js";
+import { expandHome } from "./home-path.js";
 import { ecCurveInfo, type ClientRsaHash, type ClientSigner } from "./signature.js";
 import { SshReader } from "./ssh-wire.js";
 
@@ -16,7 +17,7 @@ export interface LoadKeyFileOptions {
 export type KeyFileSource = string | { text: string | Buffer };
 
 /**
- * Load a private key and return a Signer for it.
+ * Load a private key and return a Signer for it. A path may start with `~/` (your home folder).
  *
  * Formats: OpenSSH (`BEGIN OPENSSH PRIVATE KEY`, plain or encrypted with bcrypt + AES-CTR/CBC
  * as ssh-keygen writes them), PEM PKCS#1 (`BEGIN RSA PRIVATE KEY`) and SEC1
@@ -36,7 +37,7 @@ export async function loadKeyFileSigner(
   if (typeof source === "string") {
     origin = { path: source };
     try {
-      text = await readFile(source, "utf8");
+      text = await readFile(expandHome(source), "utf8");
     } catch (err) {
       throw new ClientKeyError("key_unreadable", `cannot read key file ${source} (${errorTag(err)})`, {
         ...origin,

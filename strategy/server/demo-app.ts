@@ -16,7 +16,7 @@ export interface DemoAppOptions {
   admin?: false | (Omit<AdminRouterOptions, "store"> & Partial<Pick<AdminRouterOptions, "store">>);
 }
 
-/** The demo server: `/whoami` behind SshKeyStrategy, `/healthz`, JSON errors everywhere. */
+/** The demo server: `/whoami` (any method) behind SshKeyStrategy, `/healthz`, JSON errors everywhere. */
 export function createDemoApp(options: DemoAppOptions): Express {
   const authenticator = new passport.Passport();
   authenticator.use(options.strategy.name, options.strategy);
@@ -40,7 +40,8 @@ export function createDemoApp(options: DemoAppOptions): Express {
     res.json({ ok: true });
   });
 
-  app.get(
+  // Any method: bound sshauth tokens and body-signed requests (POST -d …) can be tried here too.
+  app.all(
     "/whoami",
     authenticator.authenticate(options.strategy.name, { session: false, failWithError: true }),
     (req, res) => {

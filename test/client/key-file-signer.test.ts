@@ -177,3 +177,19 @@ describe("loadKeyFileSigner errors", () => {
     await expectCode(loadKeyFileSigner({ text: privateKey.export({ type: "pkcs1", format: "pem" }) as string }), "unsupported_key");
   });
 });
+
+describe("~ in key paths", () => {
+  it("loadKeyFileSigner reads ~/… from the home folder (HOME), as the shell would", async () => {
+    const saved = process.env.HOME;
+    process.env.HOME = tmp.dir;
+    try {
+      const signer = await loadKeyFileSigner("~/ed25519");
+      expect(signer.publicKey.fingerprintSha256).toBe(keygenFingerprint(`${base.ed25519}.pub`));
+      signer.close();
+      // Only a leading "~/" means home; elsewhere "~" is an ordinary character.
+      await expectCode(loadKeyFileSigner(path.join(tmp.dir, "~/ed25519")), "key_unreadable");
+    } finally {
+      process.env.HOME = saved;
+    }
+  });
+});

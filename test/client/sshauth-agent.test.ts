@@ -91,7 +91,7 @@ describe.each(databaseKinds)("passport-sshkey CLI with sshauth on %s", (kind) =>
       const whoami = `${server.url}/whoami`;
       for (const k of ["ed25519", "ecdsa256"] as const) {
         const r = await runCli(["request", whoami, "--scheme", "sshauth", "--user", "alice", "--agent", "--fingerprint", fingerprints[k]], { env });
-        expect(r.stderr).toBe("");
+        expect(r.stderr).toBe(`signed with ${fingerprints[k]} (${k === "ed25519" ? "ssh-ed25519" : "ecdsa-sha2-nistp256"})\n`);
         expect(JSON.parse(r.stdout)).toEqual({ username: "alice", scheme: "sshauth", fingerprint: fingerprints[k] });
       }
 
@@ -110,11 +110,17 @@ describe.each(databaseKinds)("passport-sshkey CLI with sshauth on %s", (kind) =>
       expect(viaAgent.code).toBe(0);
       expect((await getJson(whoami, { authorization: viaAgent.stdout.trim() })).body.fingerprint).toBe(fingerprints.ecdsa256);
 
-      // serve does not bind requests: a bound token signs other actions and is refused.
+      // serve does not bind requests: a bound token is refused, saying why.
       const bound = await runCli(["token", "sshauth", "--user", "alice", "--agent", "--bind", "--url", whoami], { env });
       expect(bound.code).toBe(0);
       const refused = await getJson(whoami, { authorization: bound.stdout.trim() });
-      expect([refused.status, refused.body.error.code]).toEqual([401, "bad_signature"]);
+      expect([refused.status, refused.body.error.code]).toEqual([401, "binding_not_enabled"]);
+      // With a body, which the server reads only to name this mistake; another body stays bad_signature.
+      const boundPost = await runCli(["token", "sshauth", "--user", "alice", "--agent", "--bind", "--url", whoami, "-X", "POST", "-d", "one"], { env });
+      for (const [body, code] of [["two", "bad_signature"], ["one", "binding_not_enabled"]]) {
+        const r = await fetch(whoami, { method: "POST", body, headers: { authorization: boundPost.stdout.trim() } });
+        expect([body, r.status, ((await r.json()) as { error: { code: string } }).error.code]).toEqual([body, 401, code]);
+      }
 
       const misuse = await runCli(["token", "sshauth", "--user", "alice", "--agent", "--bind"], { env });
       expect([misuse.code, misuse.stderr]).toEqual([1, "passport-sshkey: --bind needs --url (and --method/--data when not a bodiless GET)\n"]);
@@ -125,4 +131,26 @@ describe.each(databaseKinds)("passport-sshkey CLI with sshauth on %s", (kind) =>
       await server.stop();
     }
   }, 180_000); // nine CLI processes, each starting tsx
+
+  it("serve --bind-requests: bound POSTs to /whoami pass; unbound tokens and other bodies are refused", async () => {
+    const server = await startServe(env, { args: ["--bind-requests"] });
+    try {
+      expect(server.banner).toContain("sshauth request binding on");
+      const whoami = `${server.url}/whoami?via=cli`;
+      const post = await runCli(["request", whoami, "--scheme", "sshauth", "--bind", "-X", "POST", "-d", '{"n":1}', "--user", "alice", "--agent"], { env });
+      expect(post.code, post.stderr).toBe(0);
+      expect(JSON.parse(post.stdout)).toEqual({ username: "alice", scheme: "sshauth", fingerprint: fingerprints.ed25519 });
+
+      const token = await runCli(["token", "sshauth", "--user", "alice", "--agent", "--bind", "--url", whoami, "-X", "POST", "-d", "one"], { env });
+      const send = (body: string, authorization: string) =>
+        fetch(whoami, { method: "POST", body, headers: { authorization } }).then(async (r) => [r.status, ((await r.json()) as { error?: { code: string } }).error?.code]);
+      expect(await send("two", token.stdout.trim())).toEqual([401, "bad_signature"]);
+      expect(await send("one", token.stdout.trim())).toEqual([200, undefined]);
+
+      const unbound = await runCli(["token", "sshauth", "--user", "alice", "--agent"], { env });
+      expect(await getJson(whoami, { authorization: unbound.stdout.trim() }).then((r) => [r.status, r.body.error.code])).toEqual([401, "binding_required"]);
+    } finally {
+      await server.stop();
+    }
+  }, 120_000);
 });

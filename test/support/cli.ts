@@ -1,8 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 
 export const root = path.resolve(import.meta.dirname, "../..");
 const bin = path.join(root, "bin/passport-sshkey.ts");
+// By file URL rather than `--import tsx`, which Node resolves from the cwd: tests may run the CLI elsewhere.
+const tsx = pathToFileURL(path.join(root, "node_modules/tsx/dist/loader.mjs")).href;
 
 export interface CliResult {
   code: number | null;
@@ -11,10 +14,13 @@ export interface CliResult {
 }
 
 /** Runs the CLI from source, as `npx passport-sshkey …` would run the built one. */
-export function runCli(args: string[], options: { env?: Record<string, string | undefined>; input?: string } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { env?: Record<string, string | undefined>; input?: string; cwd?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", bin, ...args], {
-      cwd: root,
+    const child = spawn(process.execPath, ["--import", tsx, bin, ...args], {
+      cwd: options.cwd ?? root,
       env: { ...process.env, CHECKPOINT_DISABLE: "1", ...options.env },
     });
     let stdout = "";
@@ -28,10 +34,13 @@ export function runCli(args: string[], options: { env?: Record<string, string | 
 }
 
 /** Starts `passport-sshkey serve` on a free port and resolves with its URL once it listens. */
-export function startServe(env: Record<string, string | undefined>): Promise<{ url: string; child: ChildProcess; stop(): Promise<number | null> }> {
+export function startServe(
+  env: Record<string, string | undefined>,
+  options: { args?: string[]; cwd?: string } = {},
+): Promise<{ url: string; banner: string; child: ChildProcess; stop(): Promise<number | null> }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", bin, "serve", "--port", "0"], {
-      cwd: root,
+    const child = spawn(process.execPath, ["--import", tsx, bin, "serve", "--port", "0", ...(options.args ?? [])], {
+      cwd: options.cwd ?? root,
       env: { ...process.env, CHECKPOINT_DISABLE: "1", ...env },
     });
     let out = "";
@@ -39,11 +48,12 @@ export function startServe(env: Record<string, string | undefined>): Promise<{ u
     child.stderr.on("data", (d) => (out += d));
     child.stdout.on("data", (d) => {
       out += d;
-      const match = /listening on (http:\/\/\S+)/.exec(out);
+      const match = /^.*listening on (http:\/\/\S+).*$/m.exec(out);
       if (match) {
         clearTimeout(timer);
         resolve({
           url: match[1]!,
+          banner: match[0],
           child,
           stop: () =>
             new Promise((done) => {

@@ -1,7 +1,8 @@
 // The one fetch wrapper: same-origin cookie session, the CSRF header on every mutating call,
 // and `{"error":{code,message}}` bodies turned into ApiError.
+import { basePath } from "../shared/base-path";
 
-export const apiBase = "/admin/api";
+export const apiBase = `${basePath}/api`;
 
 /** A refusal from the API (or the network), with the API's stable error code. */
 export class ApiError extends Error {

@@ -1,5 +1,5 @@
 import { CopyButton } from "../shared/CopyButton";
-import { useTitle } from "../shared/router";
+import { basePath, useTitle } from "../shared/router";
 
 function Command(props: { text: string }) {
   return (
@@ -15,7 +15,7 @@ function Command(props: { text: string }) {
 /** No session: how to get a one-time sign-in link, with this console's own URL filled in. */
 export function SignedOut(props: { reason?: string | null }) {
   useTitle("Sign in");
-  const consoleUrl = `${window.location.origin}/admin`;
+  const consoleUrl = `${window.location.origin}${basePath}`;
   return (
     <main className="signed-out" id="main">
       <div className="signin-card">

@@ -1,7 +1,8 @@
-// A tiny history router: paths under /admin/, query strings as filters, no library.
+// A tiny history router: paths under the console's mount (basePath), query strings as filters, no library.
 import { useEffect, useSyncExternalStore } from "react";
+import { basePath } from "./base-path";
 
-export const basePath = "/admin";
+export { basePath };
 
 function subscribe(callback: () => void): () => void {
   window.addEventListener("popstate", callback);

@@ -1,8 +1,10 @@
 import type { Command } from "commander";
-import { createJwtAuthorization } from "../../client/index.js";
+import { createJwtAuthorization, tryKeysInTurn } from "../../client/index.js";
 import { consoleRoot, createSignInLink } from "../../admin/sessions.js";
+import { defaultServerUrl } from "../environment.js";
+import type { Signer } from "../../client/signer.js";
 import { CliError } from "../errors.js";
-import { addSignerOptions, signerFrom, type SignerOptions } from "../signer-options.js";
+import { addSignerOptions, announceRefusal, announceSigner, signersFor, type SignerOptions } from "../signer-options.js";
 import { withStore } from "../store.js";
 
 function rootOf(url: string, what: string): URL {
@@ -20,9 +22,9 @@ export function registerConsoleCommands(program: Command): void {
   program
     .command("console-link <username>")
     .description("on the server host: print a one-time, 5-minute sign-in link to the key console (bootstrap for the first admin)")
-    .option("--base-url <url>", "the server's URL (a bare origin means its /admin console)", "http://127.0.0.1:3000")
-    .action(async (username: string, opts: { baseUrl: string }) => {
-      const root = rootOf(opts.baseUrl, "--base-url");
+    .option("--base-url <url>", "the server's URL (a bare origin means its /admin console; default http://HOST:PORT as serve listens)")
+    .action(async (username: string, opts: { baseUrl?: string }) => {
+      const root = rootOf(opts.baseUrl ?? defaultServerUrl(), "--base-url");
       const { secret } = await withStore(async (store) => {
         const user = await store.directory.findUser(username);
         if (user.disabled) throw new CliError(`user ${username} is disabled`);
@@ -33,25 +35,26 @@ export function registerConsoleCommands(program: Command): void {
 
   addSignerOptions(
     program
-      .command("login <console-url>")
-      .description("prove possession of a key (JWT scheme) to a console and print a one-time sign-in link"),
-  ).action(async (url: string, opts: SignerOptions) => {
-    const root = rootOf(url, "the console URL");
-    const signer = await signerFrom(opts);
-    let authorization: string;
-    try {
-      authorization = await createJwtAuthorization({ signer, username: opts.user });
-    } finally {
-      signer.close();
-    }
+      .command("login [console-url]")
+      .description("prove possession of a key (JWT scheme) to a console and print a one-time sign-in link (default console: http://HOST:PORT/admin as serve listens)"),
+  ).action(async (url: string | undefined, opts: SignerOptions) => {
+    const root = rootOf(url ?? defaultServerUrl(), "the console URL");
+    const choice = await signersFor(opts, "jwt");
+    const signIn = async (signer: Signer): Promise<Response> => {
+      const authorization = await createJwtAuthorization({ signer, username: opts.user });
+      try {
+        return await fetch(`${root.href}/api/login/jwt`, { method: "POST", headers: { authorization, accept: "application/json" } });
+      } catch (error) {
+        throw new CliError(`request failed: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`);
+      }
+    };
     let response: Response;
     try {
-      response = await fetch(`${root.href}/api/login/jwt`, {
-        method: "POST",
-        headers: { authorization, accept: "application/json" },
-      });
-    } catch (error) {
-      throw new CliError(`request failed: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`);
+      const attempt = await tryKeysInTurn(choice.signers, signIn, { response: (r) => r, onRefused: announceRefusal });
+      response = attempt.result;
+      announceSigner(choice, attempt.signer);
+    } finally {
+      choice.close();
     }
     const text = await response.text();
     let body: { link?: unknown; error?: { code?: unknown; message?: unknown } } = {};

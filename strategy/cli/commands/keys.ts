@@ -1,12 +1,13 @@
 import fs from "node:fs";
 import type { Command } from "commander";
+import { expandHome } from "../../client/home-path.js";
 import { CliError } from "../errors.js";
 import { printJson, printTable } from "../output.js";
 import { withStore } from "../store.js";
 
 function readKeyText(file: string): string {
   try {
-    return fs.readFileSync(file === "-" ? 0 : file, "utf8");
+    return fs.readFileSync(file === "-" ? 0 : expandHome(file), "utf8");
   } catch (error) {
     throw new CliError(`cannot read ${file === "-" ? "standard input" : file}: ${(error as NodeJS.ErrnoException).code ?? "error"}`);
   }
@@ -17,6 +18,8 @@ function parseExpiry(value: string | undefined): Date | null {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   const date = match ? new Date(Date.UTC(+match[1]!, +match[2]! - 1, +match[3]!)) : null;
   if (!date || date.toISOString().slice(0, 10) !== value) throw new CliError(`--expires must be a date as YYYY-MM-DD (got ${value})`);
+  // A key that expires at once would be stored only to be refused: almost surely a typo.
+  if (date.getTime() <= Date.now()) throw new CliError(`--expires ${value} is not in the future (keys expire at 00:00 UTC of that day)`);
   return date;
 }
 
@@ -47,13 +50,14 @@ export function registerKeyCommands(program: Command): void {
       const list = await withStore((s) => s.directory.listKeys(username));
       if (opts.json) return printJson(list.map((k) => ({ ...k, status: status(k) })));
       printTable([
-        ["USER", "TYPE", "BITS", "FINGERPRINT", "STATUS", "LAST USED", "COMMENT"],
+        ["USER", "TYPE", "BITS", "FINGERPRINT", "STATUS", "EXPIRES", "LAST USED", "COMMENT"],
         ...list.map((k) => [
           k.username,
           k.type,
           String(k.bits),
           k.fingerprintSha256,
           status(k),
+          k.expiresAt ? k.expiresAt.toISOString().slice(0, 10) : "never",
           k.lastUsedAt ? `${k.lastUsedAt.toISOString()} ${k.lastUsedScheme ?? ""}` : "never",
           k.comment,
         ]),
@@ -64,7 +68,15 @@ export function registerKeyCommands(program: Command): void {
     .description("refuse a key from now on, keeping its record")
     .option("--reason <text>", "why the key is revoked")
     .action(async (fingerprint: string, opts: { reason?: string }) => {
-      const key = await withStore((s) => s.directory.revokeKey(fingerprint, opts.reason));
+      const { key, already } = await withStore(async (s) => {
+        const before = await s.directory.findKey(fingerprint);
+        if (before.revokedAt) return { key: before, already: true };
+        return { key: await s.directory.revokeKey(fingerprint, opts.reason), already: false };
+      });
+      if (already) {
+        const why = key.revokedReason ? ` (${key.revokedReason})` : "";
+        throw new CliError(`${key.fingerprintSha256} of ${key.username} was already revoked on ${key.revokedAt!.toISOString()}${why}`);
+      }
       process.stdout.write(`revoked ${key.fingerprintSha256} of ${key.username}\n`);
     });
   keys

@@ -1,7 +1,8 @@
 import type { Command } from "commander";
-import { CrtauthLoginError, sshkeyFetch, type ClientScheme } from "../../client/index.js";
+import { CrtauthLoginError, crtauthLoginWithKeys, sshkeyFetch, tryKeysInTurn, type ClientScheme } from "../../client/index.js";
+import type { Signer } from "../../client/signer.js";
 import { CliError } from "../errors.js";
-import { addSignerOptions, signerFrom, type SignerOptions } from "../signer-options.js";
+import { addSignerOptions, announceRefusal, announceSigner, signersFor, type SignerOptions } from "../signer-options.js";
 
 interface RequestOptions extends SignerOptions {
   scheme: string;
@@ -38,22 +39,34 @@ export function registerRequestCommand(program: Command): void {
         if (colon <= 0) throw new CliError(`--header must be 'Name: value' (got ${line})`);
         headers.set(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
       }
-      const signer = await signerFrom(opts);
+      const scheme = opts.scheme as ClientScheme;
+      const choice = await signersFor(opts, scheme);
+      const init = { method: opts.method, headers, body: opts.data };
+      const authorize = { username: opts.user, sshauth: { bind: Boolean(opts.bind), magic: opts.magic } };
       let response: Response;
+      let signer: Signer;
       try {
-        response = await sshkeyFetch(target, { method: opts.method, headers, body: opts.data }, {
-          scheme: opts.scheme as ClientScheme,
-          signer,
-          username: opts.user,
-          sshauth: { bind: Boolean(opts.bind), magic: opts.magic },
-        });
+        if (scheme === "crtauth" && choice.signers.length > 1) {
+          // The challenge names the key the server wants: sign with that one.
+          const login = await crtauthLoginWithKeys(target, { username: opts.user, signers: choice.signers });
+          signer = login.signer;
+          headers.set("authorization", `chap:${login.token}`);
+          response = await fetch(target, init);
+        } else {
+          ({ result: response, signer } = await tryKeysInTurn(
+            choice.signers,
+            (candidate) => sshkeyFetch(target, init, { ...authorize, scheme, signer: candidate }),
+            { response: (r) => r, onRefused: announceRefusal },
+          ));
+        }
       } catch (error) {
         if (error instanceof CrtauthLoginError) throw new CliError(error.message);
         if (!(error instanceof TypeError) || !("cause" in error)) throw error;
         throw new CliError(`request failed: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`);
       } finally {
-        signer.close();
+        choice.close();
       }
+      announceSigner(choice, signer);
       if (opts.include) {
         process.stdout.write(`HTTP ${response.status} ${response.statusText}\n`);
         response.headers.forEach((value, name) => process.stdout.write(`${name}: ${value}\n`));

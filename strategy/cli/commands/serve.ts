@@ -4,6 +4,7 @@ import { createDemoApp } from "../../server/demo-app.js";
 import { SshKeyStrategy } from "../../strategy.js";
 import { openPrismaStore } from "../../store/prisma/store.js";
 import { loadOrCreateCrtauthSecret } from "../../store/prisma/settings.js";
+import { databaseFileMissing, describeDatabase, dotEnvFile } from "../environment.js";
 import { CliError } from "../errors.js";
 
 export function registerServeCommand(program: Command): void {
@@ -12,10 +13,12 @@ export function registerServeCommand(program: Command): void {
     .description("migrate the database and run the demo server (/whoami, /healthz)")
     .option("--host <host>", "address to listen on (default HOST or 127.0.0.1)")
     .option("--port <port>", "port to listen on (default PORT or 3000)")
-    .action(async (opts: { host?: string; port?: string }) => {
+    .option("--bind-requests", "sshauth: require tokens bound to their request (method, path, host, body; clients sign with --bind)")
+    .action(async (opts: { host?: string; port?: string; bindRequests?: boolean }) => {
       const host = opts.host ?? process.env.HOST ?? "127.0.0.1";
       const port = Number(opts.port ?? process.env.PORT ?? 3000);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`invalid port ${opts.port ?? process.env.PORT}`);
+      const created = databaseFileMissing();
       const store = await openPrismaStore();
       // crtauth: CRTAUTH_SECRET (+ CRTAUTH_PREVIOUS_SECRET) if set, else one generated on first
       // start and kept in the Setting table, so restarts and sibling instances share it.
@@ -26,16 +29,24 @@ export function registerServeCommand(program: Command): void {
       const signInsPerMinute = Number(process.env.SIGNIN_RATE_LIMIT ?? 10);
       if (!Number.isInteger(signInsPerMinute) || signInsPerMinute < 1) throw new CliError("SIGNIN_RATE_LIMIT must be a positive integer");
       const app = createDemoApp({
-        strategy: new SshKeyStrategy({ store, crtauth }),
+        strategy: new SshKeyStrategy({ store, crtauth, sshauth: { bindRequests: Boolean(opts.bindRequests) } }),
         crtauth: { ...crtauth, store },
         admin: { rateLimit: { capacity: signInsPerMinute, refillPerMinute: signInsPerMinute } },
       });
-      const server: Server = await new Promise((resolve, reject) => {
-        const s = app.listen(port, host, () => resolve(s)).once("error", reject);
-      });
+      let server: Server;
+      try {
+        server = await listen(app, port, host);
+      } catch (error) {
+        await store.close();
+        throw new CliError(listenFailure(error, host, port));
+      }
       const address = server.address();
       const shownPort = typeof address === "object" && address ? address.port : port;
-      process.stdout.write(`passport-sshkey listening on http://${host}:${shownPort} (database: ${store.database.provider})\n`);
+      const shownHost = host.includes(":") ? `[${host}]` : host;
+      process.stdout.write(
+        `passport-sshkey listening on http://${shownHost}:${shownPort} (database: ${describeDatabase()}${created ? ", created" : ""}` +
+          `${dotEnvFile() ? `; settings from ${dotEnvFile()}` : ""}${opts.bindRequests ? "; sshauth request binding on" : ""})\n`,
+      );
       const shutdown = () => {
         server.close();
         server.closeAllConnections();
@@ -51,4 +62,20 @@ export function registerServeCommand(program: Command): void {
       process.once("SIGTERM", shutdown);
       process.once("SIGINT", shutdown);
     });
+}
+
+/** Express 5 hands a listen error to the callback (and emits it): either way it rejects here. */
+function listen(app: ReturnType<typeof createDemoApp>, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(server)));
+    server.once("error", reject);
+  });
+}
+
+function listenFailure(error: unknown, host: string, port: number): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "EADDRINUSE") return `port ${port} is already in use on ${host} (choose another with --port or PORT)`;
+  if (code === "EACCES") return `no permission to listen on port ${port} of ${host}`;
+  if (code === "EADDRNOTAVAIL") return `cannot listen on ${host}: no such local address`;
+  return `cannot listen on ${host}:${port}: ${(error as Error).message}`;
 }

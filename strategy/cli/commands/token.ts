@@ -1,18 +1,22 @@
 import type { Command } from "commander";
-import { authorizationFor, createJwtAuthorization, crtauthLogin, CrtauthLoginError } from "../../client/index.js";
+import { authorizationFor, createJwtAuthorization, crtauthLoginWithKeys, CrtauthLoginError } from "../../client/index.js";
 import { CliError } from "../errors.js";
-import { addSignerOptions, signerFrom, type SignerOptions } from "../signer-options.js";
+import { addSignerOptions, announceSigner, signersFor, type SignerOptions } from "../signer-options.js";
 
 export function registerTokenCommands(program: Command): void {
   const token = program.command("token").description("print an Authorization header value");
+  // jwt and sshauth: nothing tells which key the server wants, so the first agent key that
+  // fits signs (or --fingerprint's), and stderr says which one it was.
   addSignerOptions(token.command("jwt").description("an asymmetric-jwt-auth JWT (Authorization: JWT …)")).action(
     async (opts: SignerOptions) => {
-      const signer = await signerFrom(opts);
+      const choice = await signersFor(opts, "jwt");
+      const signer = choice.signers[0]!;
       try {
         process.stdout.write(`${await createJwtAuthorization({ signer, username: opts.user })}\n`);
       } finally {
-        signer.close();
+        choice.close();
       }
+      announceSigner(choice, signer);
     },
   );
   addSignerOptions(token.command("crtauth").description("a Spotify crtauth token from the server's /_auth (Authorization: chap:…)"))
@@ -24,19 +28,22 @@ export function registerTokenCommands(program: Command): void {
       } catch {
         throw new CliError(`not a URL: ${opts.url}`);
       }
-      const signer = await signerFrom(opts);
+      const choice = await signersFor(opts, "crtauth");
       try {
-        if (signer.publicKey.type !== "ssh-rsa") throw new CliError(`crtauth needs an RSA key (got ${signer.publicKey.type})`);
-        const tokenText = await crtauthLogin(base, { username: opts.user, signer }).catch((error: unknown) => {
+        const type = choice.signers[0]!.publicKey.type;
+        if (type !== "ssh-rsa") throw new CliError(`crtauth needs an RSA key (got ${type})`);
+        // The challenge names the key the server wants; with several agent keys that one signs.
+        const login = await crtauthLoginWithKeys(base, { username: opts.user, signers: choice.signers }).catch((error: unknown) => {
           if (error instanceof CrtauthLoginError) throw new CliError(error.message);
           if (error instanceof TypeError && "cause" in error) {
             throw new CliError(`request failed: ${(error.cause as Error | undefined)?.message ?? error.message}`);
           }
           throw error;
         });
-        process.stdout.write(`chap:${tokenText}\n`);
+        process.stdout.write(`chap:${login.token}\n`);
+        announceSigner(choice, login.signer);
       } finally {
-        signer.close();
+        choice.close();
       }
     });
   addSignerOptions(token.command("sshauth").description("an Oxide sshauth token (Authorization: Bearer …)"))
@@ -58,7 +65,8 @@ export function registerTokenCommands(program: Command): void {
       } else if (opts.url !== undefined || opts.data !== undefined) {
         throw new CliError("--url and --data only matter with --bind");
       }
-      const signer = await signerFrom(opts);
+      const choice = await signersFor(opts, "sshauth");
+      const signer = choice.signers[0]!;
       try {
         const sshauth = { bind: Boolean(opts.bind), magic: opts.magic, includeFingerprint: !opts.identityOnly };
         const header = await authorizationFor(
@@ -69,8 +77,9 @@ export function registerTokenCommands(program: Command): void {
         });
         process.stdout.write(`${header}\n`);
       } finally {
-        signer.close();
+        choice.close();
       }
+      announceSigner(choice, signer);
     });
 }
 

@@ -12,6 +12,28 @@ export function registerUserCommands(program: Command): void {
       const user = await withStore((s) => s.directory.addUser(username, { isAdmin: opts.admin ?? false }));
       process.stdout.write(`created user ${user.username}${user.isAdmin ? " (admin)" : ""}\n`);
     });
+  const flagChanges: [command: string, description: string, flags: { isAdmin?: boolean; disabled?: boolean }, done: string][] = [
+    ["disable", "refuse every key of the user from now on (keys are kept)", { disabled: true }, "disabled"],
+    ["enable", "accept the user's keys again", { disabled: false }, "enabled"],
+    ["promote", "make the user an administrator of the console", { isAdmin: true }, "promoted to admin"],
+    ["demote", "take the user's console administration rights away", { isAdmin: false }, "demoted (no longer admin)"],
+  ];
+  for (const [command, description, flags, done] of flagChanges) {
+    users
+      .command(`${command} <username>`)
+      .description(description)
+      .action(async (username: string) => {
+        await withStore((s) => s.directory.setUserFlags(username, flags));
+        process.stdout.write(`user ${username} ${done}\n`);
+      });
+  }
+  users
+    .command("remove <username>")
+    .description("delete a user and all their keys (the authentication log keeps their events)")
+    .action(async (username: string) => {
+      const { keyCount } = await withStore((s) => s.directory.removeUser(username));
+      process.stdout.write(`removed user ${username} and ${keyCount} key${keyCount === 1 ? "" : "s"}\n`);
+    });
   users
     .command("list")
     .description("list users")

@@ -92,6 +92,47 @@ async function expectedActions(options: SshauthSchemeOptions, ctx: SchemeContext
 }
 
 /**
+ * A token that failed as `bad_signature` may be a good token made for the other binding
+ * setting: a bound token sent where binding is off, or an unbound one where it is on.
+ * Verifying it once more the other way (with the key candidates already looked up, only on
+ * this failure path) names the mistake instead of "bad signature". The token is refused
+ * either way; only the code changes, and only for a signature a key of the user made.
+ */
+async function diagnoseBinding(
+  error: unknown,
+  options: SshauthSchemeOptions,
+  ctx: SchemeContext,
+  actions: readonly SshauthAction[],
+  verifyWith: (actions: readonly SshauthAction[]) => Promise<unknown>,
+): Promise<unknown> {
+  // "invalid_credentials": the one public code pre-signature refusals may be folded into.
+  const unverified = error instanceof AuthError && (error.code === "bad_signature" || (error.code as string) === "invalid_credentials");
+  if (!unverified || options.actions) return error;
+  let other: readonly SshauthAction[];
+  if (actions.length > 0) {
+    other = [];
+  } else {
+    const body = await rawBodyForBinding(ctx.req, options.maxBindingBodyBytes ?? DEFAULT_MAX_BINDING_BODY_BYTES).catch(() => null);
+    if (body === null) return error;
+    const authority = ctx.req.headers.host ?? ctx.req.headers[":authority"];
+    other = bindingActions({
+      method: ctx.req.method,
+      pathWithQuery: ctx.req.originalUrl ?? ctx.req.url,
+      host: options.bindingHost ?? (typeof authority === "string" ? authority : ""),
+      body,
+    });
+  }
+  try {
+    await verifyWith(other);
+  } catch {
+    return error;
+  }
+  return actions.length > 0
+    ? new AuthError("binding_required", "this sshauth token is not bound to the request, and this server requires request binding (sign with --bind)")
+    : new AuthError("binding_not_enabled", "this sshauth token is bound to the request, but this server does not enable request binding (sign without --bind, or turn bindRequests on)");
+}
+
+/**
  * Oxide sshauth tokens: `Authorization: Bearer <token>` (a token never contains ".", a
  * JWS always does) or `Authorization: SSHAuth <token>`.
  *
@@ -131,14 +172,22 @@ export function createSshauthScheme(options: SshauthSchemeOptions = {}): AuthSch
       const actions = await expectedActions(options, ctx);
 
       const nowMs = ctx.now();
-      const verified = await verifySshauthToken<KeyCandidate>(token, {
-        candidates: (hints) => candidatesFor(hints, ctx.keys, nowMs),
-        keyOf: (c) => c.key.parsed,
-        magic,
-        actions,
-        now: nowMs / 1000,
-        maxSkewSeconds,
-      });
+      let candidates: KeyCandidate[] | null = null;
+      const verifyWith = (signedActions: readonly SshauthAction[]) =>
+        verifySshauthToken<KeyCandidate>(token, {
+          candidates: async (hints) => (candidates ??= await candidatesFor(hints, ctx.keys, nowMs)),
+          keyOf: (c) => c.key.parsed,
+          magic,
+          actions: signedActions,
+          now: nowMs / 1000,
+          maxSkewSeconds,
+        });
+      let verified: Awaited<ReturnType<typeof verifyWith>>;
+      try {
+        verified = await verifyWith(actions);
+      } catch (error) {
+        throw await diagnoseBinding(error, options, ctx, actions, verifyWith);
+      }
       // Candidates came active-first, so this is the key findSigningKey would pick; an
       // inactive one is refused with its precise reason (key_revoked, key_expired, user_disabled).
       const signer = findSigningKey([verified.candidate], nowMs, () => true);

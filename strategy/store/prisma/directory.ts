@@ -91,6 +91,15 @@ export class PrismaDirectory {
     return updated;
   }
 
+  /** Deletes a user with their keys and console sessions; their log events stay, without the link. */
+  async removeUser(username: string): Promise<{ user: UserRecord; keyCount: number }> {
+    const user = await this.findUser(username);
+    const keyCount = await this.prisma.publicKey.count({ where: { userId: user.id } });
+    await this.prisma.user.delete({ where: { id: user.id } });
+    this.changed("user", user.id);
+    return { user, keyCount };
+  }
+
   /** Stores one public key for `username`. The key text may be in any format the codec reads. */
   async addKey(
     username: string,

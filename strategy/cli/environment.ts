@@ -1,0 +1,79 @@
+import fs from "node:fs";
+import path from "node:path";
+import { packageRoot } from "../store/prisma/package-root.js";
+import { defaultDatabaseUrl, locateDatabase } from "../store/prisma/database-url.js";
+
+/**
+ * Reads `.env` from the working directory if there is one (Node's own parser). Variables
+ * already set in the environment win, so `PORT=4000 passport-sshkey serve` still means 4000.
+ * Returns the file's path when one was read.
+ */
+export function loadDotEnv(cwd: string = process.cwd()): string | null {
+  const file = path.join(cwd, ".env");
+  if (!fs.existsSync(file)) return null;
+  process.loadEnvFile(file);
+  return (loadedEnvFile = file);
+}
+
+let loadedEnvFile: string | null = null;
+
+/** The `.env` file loadDotEnv read, if any (the serve banner names it). */
+export function dotEnvFile(): string | null {
+  return loadedEnvFile;
+}
+
+/** Every environment variable the program reads, for `--help`. */
+export const environmentVariables: readonly [name: string, meaning: string][] = [
+  ["DATABASE_URL", `file:PATH (SQLite) or postgresql://… (default ${defaultDatabaseUrl}, relative to the working directory)`],
+  ["REDIS_URL", "redis://… for replay protection and change wake-ups shared by several instances"],
+  ["HOST", "serve: address to listen on; console-link/login: the server to talk to (default 127.0.0.1)"],
+  ["PORT", "serve: port to listen on; console-link/login: the server's port (default 3000)"],
+  ["CRTAUTH_SECRET", "serve: crtauth HMAC secret shared by every instance (default: generated once into the database)"],
+  ["CRTAUTH_PREVIOUS_SECRET", "serve: the secret before a rotation, still accepted"],
+  ["SIGNIN_RATE_LIMIT", "serve: console sign-ins and link redemptions per IP and minute (default 10)"],
+  ["TRUST_PROXY", "serve: Express 'trust proxy' setting, so req.ip is the client's behind a load balancer"],
+  ["SSHKEY_PASSPHRASE", "passphrase of an encrypted --key file"],
+  ["SSH_AUTH_SOCK", "the ssh-agent socket --agent signs with"],
+  ["DEBUG", "print stack traces of unexpected errors"],
+];
+
+export function packageVersion(): string {
+  return (JSON.parse(fs.readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as { version: string }).version;
+}
+
+/** Where the database is, for people: the SQLite file's absolute path, or the PostgreSQL URL without its password. */
+export function describeDatabase(url: string | undefined = process.env.DATABASE_URL || undefined): string {
+  let location;
+  try {
+    location = locateDatabase(url);
+  } catch (error) {
+    return `invalid DATABASE_URL (${(error as Error).message})`;
+  }
+  if (location.file) return `SQLite ${location.file}`;
+  try {
+    const parsed = new URL(location.url);
+    if (parsed.password) parsed.password = "***";
+    return `PostgreSQL ${parsed.toString()}`;
+  } catch {
+    return "PostgreSQL";
+  }
+}
+
+/** True when the database is a SQLite file that does not exist yet (the first start creates it). */
+export function databaseFileMissing(url: string | undefined = process.env.DATABASE_URL || undefined): boolean {
+  try {
+    const { file } = locateDatabase(url);
+    return file !== undefined && file !== ":memory:" && !fs.existsSync(file);
+  } catch {
+    return false;
+  }
+}
+
+/** `http://HOST:PORT` as `serve` listens by default, made into a URL a client can reach. */
+export function defaultServerUrl(): string {
+  const host = process.env.HOST || "127.0.0.1";
+  const port = process.env.PORT || "3000";
+  // A wildcard listen address is reachable on loopback; IPv6 literals need brackets in URLs.
+  const reachable = host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "[::1]" : host.includes(":") ? `[${host}]` : host;
+  return `http://${reachable}:${port}`;
+}
