@@ -1,9 +1,19 @@
 import { z } from "zod";
 import { AdminError } from "./errors.js";
 
+// The instants both databases store and order correctly: SQLite keeps a DateTime as ISO text,
+// which sorts by time only for four-digit years; PostgreSQL has no year 0 and its timestamp
+// range ends long before a JavaScript Date's. Anything outside would reach the database as an
+// error, i.e. a 500.
+const earliestStorable = Date.parse("0001-01-01T00:00:00.000Z");
+const latestStorable = Date.parse("9999-12-31T23:59:59.999Z");
+const storableTime = z.number().int().min(earliestStorable).max(latestStorable);
+
 const isoDate = z.iso.datetime({ offset: true }).or(z.iso.date());
-/** An ISO date or date-time, as a Date. */
-export const dateInput = isoDate.transform((value) => new Date(value));
+/** An ISO date or date-time, as a Date, within years 0001–9999 UTC. */
+export const dateInput = isoDate
+  .transform((value) => new Date(value))
+  .refine((date) => storableTime.safeParse(date.getTime()).success, { message: "the date must fall within the years 0001–9999 (UTC)" });
 
 const limit = z.coerce.number().int().min(1).max(200).default(50);
 const cursor = z.string().max(500).optional();
@@ -58,6 +68,18 @@ export const eventListQuery = z.object({
   cursor,
   limit,
 });
+
+// Pagination cursors: the sort key of the last row of a page, exactly as the routes give them
+// out. Each field is held to what such a row can contain (a storable time, a 32-bit
+// autoincrement id, a key id, a username), so a forged cursor is an invalid_cursor, not a query
+// the database refuses.
+const rowId = z.number().int().min(1).max(2 ** 31 - 1);
+/** Keys, newest first: createdAt (ms) and id. */
+export const keyCursor = z.strictObject({ c: storableTime, i: z.string().min(1).max(64) });
+/** Events, newest first: at (ms) and the autoincrement id. */
+export const eventCursor = z.strictObject({ a: storableTime, i: rowId });
+/** Users, by name. */
+export const userCursor = z.strictObject({ u: username });
 
 /** Opaque pagination cursors: base64url JSON of the last row's sort key. */
 export function encodeCursor(value: unknown): string {
