@@ -165,7 +165,7 @@ export function rawRequest(base: string, request: RawRequest): Promise<RawRespon
         const colon = line.indexOf(":");
         headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
       }
-      let payload = all.subarray(split + 4);
+      let payload: Buffer = all.subarray(split + 4);
       if (/chunked/i.test(headers["transfer-encoding"] ?? "")) payload = dechunk(payload);
       const text = payload.toString("utf8");
       let json: any;
