@@ -9,7 +9,7 @@ import { authErrorCodes } from "../../strategy/errors.js";
 import { createRequest } from "../../strategy/schemes/crtauth/client.js";
 import { hmac } from "../../strategy/schemes/crtauth/mac.js";
 import { databaseKinds } from "../support/databases.js";
-import { mp, msgpackStarts, startCrtauthServer, T, type CrtauthServer } from "./crtauth-support.js";
+import { mp, msgpackStarts, startCrtauthServer, type CrtauthServer } from "./crtauth-support.js";
 import { byteMutants, eachLimited, seededRandom, textMutants, Verdicts, wireOnly, type Mutant, type RawResponse } from "./support.js";
 
 const b64 = (b: Buffer) => b.toString("base64url");
