@@ -107,4 +107,35 @@ describe.each(databaseKinds)("list cursors on %s", (kind) => {
     expect(second.body.keys).toHaveLength(1);
     expect(second.body.nextCursor).toBeNull();
   });
+
+  it("a NUL or other control character in any name, id, comment, reason or search is a 400, not stored", async () => {
+    const keyId = (await server.store.directory.addKey("root", newKeyLine("victim"))).id;
+    const calls: Array<[string, string, unknown?]> = [
+      ["GET", "/keys?q=a%00b"],
+      ["GET", "/keys?user=root%00"],
+      ["GET", "/users?q=%00"],
+      ["GET", "/events?user=root%00"],
+      ["GET", "/events?key=%1b"],
+      ["GET", "/events?scheme=jwt%00"],
+      ["GET", `/keys?cursor=${b64({ c: 0, i: "a\u0000" })}`],
+      ["GET", "/keys/a%00b"],
+      ["PATCH", `/keys/${keyId}`, { comment: "lap\u0000top" }],
+      ["PATCH", `/keys/${keyId}`, { comment: "\u001b[2J" }],
+      ["POST", `/keys/${keyId}/revoke`, { reason: "lost\u0000" }],
+      ["POST", "/keys", { text: newKeyLine(), username: "root\u0000" }],
+      ["POST", "/keys", { text: newKeyLine(), comment: "a\u0007" }],
+      ["POST", "/users", { username: "eve\u0000" }],
+      ["PATCH", "/users/root%00", { disabled: true }],
+    ];
+    for (const [method, path, body] of calls) {
+      const r = await root.call(method, path, body);
+      const expected = path.includes("cursor=") ? "invalid_cursor" : body === undefined ? "invalid_request" : expect.stringMatching(/^invalid_(body|request)$/);
+      expect([method, path, r.status, r.body?.error?.code]).toEqual([method, path, 400, expected]);
+    }
+    const key = await server.store.database.prisma.publicKey.findUniqueOrThrow({ where: { id: keyId } });
+    expect([key.comment, key.revokedAt]).toEqual(["victim", null]);
+    // Line breaks and tabs stay allowed where a person types prose.
+    const revoked = await root.call("POST", `/keys/${keyId}/revoke`, { reason: "lost\n\ton a train" });
+    expect([revoked.status, revoked.body.key?.revokedReason]).toEqual([200, "lost\n\ton a train"]);
+  });
 });
