@@ -123,6 +123,6 @@ describe.each(databaseKinds)("hostile chap: tokens on %s", (kind) => {
 
   it("has judged every input with no 5xx, no slow answer and no unhandled rejection", () => {
     verdicts.assertClean(150);
-    console.log(`hostile chap: tokens on ${kind}: ${verdicts.count} inputs`);
+    console.log(`hostile chap: tokens on ${kind}: ${verdicts.count} inputs, slowest answer ${Math.round(Verdicts.slowestSeen)} ms`);
   });
 });

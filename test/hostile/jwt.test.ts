@@ -239,6 +239,6 @@ describe.each(databaseKinds)("hostile JWTs on %s", (kind) => {
 
   it("has judged every input with no 5xx, no slow answer and no unhandled rejection", () => {
     verdicts.assertClean(300);
-    console.log(`hostile JWTs on ${kind}: ${verdicts.count} inputs`);
+    console.log(`hostile JWTs on ${kind}: ${verdicts.count} inputs, slowest answer ${Math.round(Verdicts.slowestSeen)} ms`);
   });
 });

@@ -220,11 +220,13 @@ export class Verdicts {
   /** Records `problem` for `label` unless it is null. */
   note(label: string, problem: string | null): void {
     this.count++;
+    if (Verdicts.slowestSeen > Verdicts.slowestLabelMs) [Verdicts.slowestLabel, Verdicts.slowestLabelMs] = [label, Verdicts.slowestSeen];
     if (problem !== null) this.problems.push(`${label}: ${problem}`);
   }
 
   /** Common to every parser: no 5xx, no slow answer. Returns a problem or null. */
   static basic(r: RawResponse): string | null {
+    Verdicts.slowestSeen = Math.max(Verdicts.slowestSeen, r.ms);
     if (r.status >= 500) return `status ${r.status} ${r.body.slice(0, 200)}`;
     if (!(r.status >= 100)) return `no status line`;
     if (r.ms > slowMs) return `answered after ${Math.round(r.ms)} ms`;
@@ -247,6 +249,11 @@ export class Verdicts {
     if (options.codes && !options.codes.includes(code)) return `unexpected code ${code}`;
     return null;
   }
+
+  /** Slowest answer seen by any Verdicts in this file. */
+  static slowestSeen = 0;
+  static slowestLabel = "";
+  static slowestLabelMs = 0;
 
   close(): void {
     process.off("unhandledRejection", this.onRejection);
