@@ -8,7 +8,7 @@ import { authErrorCodes } from "../../strategy/errors.js";
 import { hmac } from "../../strategy/schemes/crtauth/mac.js";
 import { databaseKinds } from "../support/databases.js";
 import { mp, msgpackStarts, startCrtauthServer, T, type CrtauthServer } from "./crtauth-support.js";
-import { byteMutants, eachLimited, rawRequest, seededRandom, textMutants, Verdicts, wireOnly, type Mutant } from "./support.js";
+import { byteMutants, eachLimited, rawRequest, sampleFor, seededRandom, textMutants, Verdicts, wireOnly, type Mutant } from "./support.js";
 
 const b64 = (b: Buffer) => b.toString("base64url");
 const head = Buffer.from([0x01, 0x74]);
@@ -103,9 +103,9 @@ describe.each(databaseKinds)("hostile chap: tokens on %s", (kind) => {
     const text = await c.token();
     const raw = Buffer.from(text, "base64url");
     const before = verdicts.count;
-    await judge(byteMutants(raw, msgpackStarts(raw), b64, rng, "token"), raw);
-    await judge(textMutants(text, [], rng, "token"), raw);
-    expect(verdicts.count - before).toBeGreaterThanOrEqual(50);
+    await judge(sampleFor(kind, byteMutants(raw, msgpackStarts(raw), b64, rng, "token")), raw);
+    await judge(sampleFor(kind, textMutants(text, [], rng, "token")), raw);
+    expect(verdicts.count - before).toBeGreaterThanOrEqual(kind === "sqlite" ? 50 : 17);
   });
 
   it("refuses hand-made tokens: lying lengths, wrong types, versions, windows and MACs", async () => {
@@ -116,13 +116,13 @@ describe.each(databaseKinds)("hostile chap: tokens on %s", (kind) => {
     const rng = seededRandom(0xc8);
     const text = await c.token();
     const raw = Buffer.from(text, "base64url");
-    await judge(textMutants(`chap:${text}`, [4, 5], rng, "header"), raw, "");
+    await judge(sampleFor(kind, textMutants(`chap:${text}`, [4, 5], rng, "header")), raw, "");
     const spellings = ["CHAP:", "Chap:", "chap: ", "chap ", "chap:\t", "chap::", "chap:chap:", "chap;", "Bearer chap:", "chap"];
     await judge(spellings.map((p) => ({ label: `spelled ${JSON.stringify(p)}`, value: `${p}${text}` })), raw, "");
   });
 
   it("has judged every input with no 5xx, no slow answer and no unhandled rejection", () => {
-    verdicts.assertClean(150);
+    verdicts.assertClean(kind === "sqlite" ? 150 : 75);
     console.log(`hostile chap: tokens on ${kind}: ${verdicts.count} inputs, slowest answer ${Math.round(Verdicts.slowestSeen)} ms`);
   });
 });

@@ -10,7 +10,7 @@ import { fixtureKey, fixtureText, forgeJwt, signWith } from "../support/forge-jw
 import { freshKeyPair } from "../support/fresh-keys.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { jwtFor, spkiPem } from "../support/tokens.js";
-import { byteMutants, eachLimited, rawRequest, seededRandom, textMutants, Verdicts, wireOnly, type Mutant } from "./support.js";
+import { byteMutants, eachLimited, rawRequest, sampleFor, seededRandom, textMutants, Verdicts, wireOnly, type Mutant } from "./support.js";
 
 const T = 1_700_000_000;
 const rsa = fixtureKey("ajwt/rsa2048.pem");
@@ -153,7 +153,8 @@ describe.each(databaseKinds)("hostile JWTs on %s", (kind) => {
     await eachLimited(mutants, 4, async (m) => {
       const value = `${prefix}${m.value}`;
       const r = await send(value);
-      const sameToken = r.status === 200 && value.trim() === `JWT ${original}`;
+      // The scheme word is case-insensitive and any run of blanks separates it (RFC 9110).
+      const sameToken = r.status === 200 && /^jwt[ \t]+(\S+)$/i.exec(value.trim())?.[1] === original;
       verdicts.note(m.label, sameToken ? null : Verdicts.jsonRefusal(r, { codes: authErrorCodes, wire: wireOnly(value) }));
     });
   }
@@ -163,9 +164,9 @@ describe.each(databaseKinds)("hostile JWTs on %s", (kind) => {
     for (const make of [() => rs512(claims()), () => jwtFor("alice", ed, { time: T }).slice(4)]) {
       const original = make();
       const before = verdicts.count;
-      await judge(textMutants(original, dotBoundaries(original), rng, "jws"), original);
-      for (const segment of [0, 1, 2]) await judge(segmentMutants(original, segment, rng), original);
-      expect(verdicts.count - before).toBeGreaterThanOrEqual(50);
+      await judge(sampleFor(kind, textMutants(original, dotBoundaries(original), rng, "jws")), original);
+      for (const segment of [0, 1, 2]) await judge(sampleFor(kind, segmentMutants(original, segment, rng)), original);
+      expect(verdicts.count - before).toBeGreaterThanOrEqual(kind === "sqlite" ? 50 : 17);
     }
   });
 
@@ -174,7 +175,7 @@ describe.each(databaseKinds)("hostile JWTs on %s", (kind) => {
     const original = rs512(claims());
     const header = `JWT ${original}`;
     const mutants = [
-      ...textMutants(header, [3, 4], rng, "header"),
+      ...sampleFor(kind, textMutants(header, [3, 4], rng, "header")),
       ...["jwt", "Jwt", "JWT\t", "JWT  ", "JWT:", "JWS", "Bearer", "Basic", "chap:", "SSHAuth", "JWT JWT"].map((word) => ({
         label: `scheme word ${JSON.stringify(word)}`,
         value: `${word} ${original}`,
@@ -238,7 +239,7 @@ describe.each(databaseKinds)("hostile JWTs on %s", (kind) => {
   });
 
   it("has judged every input with no 5xx, no slow answer and no unhandled rejection", () => {
-    verdicts.assertClean(300);
+    verdicts.assertClean(kind === "sqlite" ? 300 : 150);
     console.log(`hostile JWTs on ${kind}: ${verdicts.count} inputs, slowest answer ${Math.round(Verdicts.slowestSeen)} ms`);
   });
 });

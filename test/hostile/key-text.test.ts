@@ -11,7 +11,7 @@ import { databaseKinds } from "../support/databases.js";
 import { fixtureText } from "../support/forge-jwt.js";
 import { freshKeyPair } from "../support/fresh-keys.js";
 import { startAdminFixture, type AdminFixture } from "./admin-support.js";
-import { byteMutants, eachLimited, seededRandom, textMutants, Verdicts, type Mutant, type RawResponse } from "./support.js";
+import { byteMutants, eachLimited, sampleFor, seededRandom, textMutants, Verdicts, type Mutant, type RawResponse } from "./support.js";
 
 const u32 = (n: number) => {
   const b = Buffer.alloc(4);
@@ -176,9 +176,9 @@ describe.each(databaseKinds)("hostile key text on %s", (kind) => {
       const [type] = openssh.split(" ");
       const blob = blobOf(openssh);
       const before = verdicts.count;
-      await judge(byteMutants(blob, wireStarts(blob), (b) => keyLine(type!, b), rng, type));
-      await judge(textMutants(`${openssh} laptop`, [type!.length, type!.length + 1, openssh.length], rng, `${type} line`));
-      expect(verdicts.count - before).toBeGreaterThanOrEqual(100);
+      await judge(sampleFor(kind, byteMutants(blob, wireStarts(blob), (b) => keyLine(type!, b), rng, type)));
+      await judge(sampleFor(kind, textMutants(`${openssh} laptop`, [type!.length, type!.length + 1, openssh.length], rng, `${type} line`)));
+      expect(verdicts.count - before).toBeGreaterThanOrEqual(kind === "sqlite" ? 100 : 34);
     }
   });
 
