@@ -8,7 +8,7 @@ import { encodeCursor } from "../../strategy/admin/schemas.js";
 import { newKeyLine } from "../admin/support.js";
 import { databaseKinds } from "../support/databases.js";
 import { startAdminFixture, type AdminFixture } from "./admin-support.js";
-import { eachLimited, sampleFor, seededRandom, textMutants, Verdicts, type RawResponse } from "./support.js";
+import { eachLimited, rawRequest, sampleFor, seededRandom, textMutants, Verdicts, type RawResponse } from "./support.js";
 
 /** Raw query values (already percent-encoded where they need to be). */
 const hostileValues = [
@@ -101,6 +101,11 @@ describe.each(databaseKinds)("hostile admin query strings on %s", (kind) => {
         const r = await f.as(f.root, { method, path, body: body && JSON.stringify(body), headers: body ? [["Content-Type", "application/json"]] : [] });
         verdicts.note(`${method} ${path.slice(0, 60)}`, ok(r));
       }
+    }
+    // Sign-in link secrets: every refusal is JSON (and the per-IP limit soon answers 429).
+    for (const secret of ["%00", "%ZZ", "x".repeat(43), "x".repeat(5000), "..%2F..%2Fapi%2Fme", "__proto__", "%ED%A0%80", ""]) {
+      const r = await rawRequest(f.t.url, { path: `/admin/login/${secret}` });
+      verdicts.note(`GET /admin/login/${secret.slice(0, 40)}`, Verdicts.jsonRefusal(r, { wire: true }));
     }
     for (const path of ["/admin/api/users?q=a", "/admin/api/events?user=root", "/admin/api/keys?user=root", "/admin/api/users?cursor=%00"]) {
       const r = await get(path, f.alice);
