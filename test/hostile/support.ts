@@ -276,3 +276,21 @@ export class Verdicts {
     expect(this.count).toBeGreaterThanOrEqual(minimum);
   }
 }
+
+/**
+ * After the hostile inputs: does an honest request (sent by `send` with `userAgent`) still
+ * reach the event log within a few seconds? One event the database cannot hold would fail
+ * every batch after it, with no 5xx to show for it.
+ */
+export async function eventLogStillWrites(
+  prisma: { authEvent: { findFirst(args: object): Promise<{ username: string | null } | null> } },
+  userAgent: string,
+): Promise<string | null> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const row = await prisma.authEvent.findFirst({ where: { userAgent, outcome: "success" } });
+    if (row) return row.username;
+    if (Date.now() > deadline) return null;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -10,7 +10,7 @@ import { createRequest } from "../../strategy/schemes/crtauth/client.js";
 import { hmac } from "../../strategy/schemes/crtauth/mac.js";
 import { databaseKinds } from "../support/databases.js";
 import { mp, msgpackStarts, startCrtauthServer, type CrtauthServer } from "./crtauth-support.js";
-import { byteMutants, eachLimited, sampleFor, seededRandom, textMutants, Verdicts, wireOnly, type Mutant, type RawResponse } from "./support.js";
+import { byteMutants, eachLimited, eventLogStillWrites, rawRequest, sampleFor, seededRandom, textMutants, Verdicts, wireOnly, type Mutant, type RawResponse } from "./support.js";
 
 const b64 = (b: Buffer) => b.toString("base64url");
 const request = (username: Buffer) => Buffer.concat([Buffer.from([0x01, 0x71]), username]);
@@ -179,6 +179,13 @@ describe.each(databaseKinds)("hostile X-CHAP messages on %s", (kind) => {
     for (const method of ["HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"]) {
       await judge(handMadeRequests().slice(0, 8), null, method);
     }
+  });
+
+  it("still writes the event log afterwards: no hostile input poisons an event batch", async () => {
+    const marker = `after-hostile-${kind}`;
+    const r = await rawRequest(c.t.url, { path: "/whoami", headers: [["Authorization", `chap:${await c.token()}`], ["User-Agent", marker]] });
+    expect(r.status).toBe(200);
+    expect(await eventLogStillWrites(c.t.store.database.prisma, marker)).toBe("alice");
   });
 
   it("has judged every input with no 5xx, no slow answer and no unhandled rejection", () => {
