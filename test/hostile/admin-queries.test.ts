@@ -23,6 +23,8 @@ const percentEncoded = (text: string) => [...Buffer.from(text, "utf8")].map((b) 
 
 const cursors = [
   encodeCursor({ c: 1e20, i: "x" }), encodeCursor({ a: -1e20, i: 1 }), encodeCursor({ a: 0, i: 2 ** 53 }), encodeCursor({ u: "__proto__" }),
+  // Safe integers a Date or a 32-bit id cannot hold: these were the red team's 500s.
+  encodeCursor({ c: 8.64e15 + 1, i: "x" }), encodeCursor({ a: 2 ** 52, i: 1 }), encodeCursor({ a: 0, i: 2 ** 31 }), encodeCursor({ c: -62135596800001, i: "x" }),
   encodeCursor({ __proto__: { c: 1 } }), encodeCursor("x".repeat(300)), encodeCursor([1, 2]), encodeCursor({ c: 0, i: { $gt: "" } }),
   Buffer.from("{not json").toString("base64url"), Buffer.from([0xff, 0xfe, 0x00]).toString("base64url"), "====", "!!!!", "x".repeat(600),
 ];
