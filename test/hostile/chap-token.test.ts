@@ -89,7 +89,7 @@ describe.each(databaseKinds)("hostile chap: tokens on %s", (kind) => {
 
   /** A 200 is a problem unless the mutant decodes to the issued token's bytes. */
   async function judge(mutants: Mutant[], originalRaw: Buffer | null, prefix = "chap:") {
-    await eachLimited(mutants, 4, async (m) => {
+    await eachLimited(mutants, 2, async (m) => {
       const value = `${prefix}${m.value}`;
       const r = await send(value);
       const credential = value.trim().replace(/^chap[:\s]+/i, "");
@@ -130,6 +130,6 @@ describe.each(databaseKinds)("hostile chap: tokens on %s", (kind) => {
 
   it("has judged every input with no 5xx, no slow answer and no unhandled rejection", () => {
     verdicts.assertClean(kind === "sqlite" ? 150 : 75);
-    console.log(`hostile chap: tokens on ${kind}: ${verdicts.count} inputs, slowest answer ${Math.round(Verdicts.slowestSeen)} ms`);
+    console.log(`hostile chap: tokens on ${kind}: ${verdicts.count} inputs, slowest answer ${Math.round(Verdicts.slowestSeen)} ms ${Verdicts.slowestLabel}`);
   });
 });

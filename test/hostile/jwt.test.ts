@@ -150,7 +150,7 @@ describe.each(databaseKinds)("hostile JWTs on %s", (kind) => {
 
   /** Sends each mutant; a 200 is a problem unless the mutant is the original token in disguise. */
   async function judge(mutants: Mutant[], original: string, prefix = "JWT ") {
-    await eachLimited(mutants, 4, async (m) => {
+    await eachLimited(mutants, 2, async (m) => {
       const value = `${prefix}${m.value}`;
       const r = await send(value);
       // The scheme word is case-insensitive and any run of blanks separates it (RFC 9110).
@@ -234,6 +234,6 @@ describe.each(databaseKinds)("hostile JWTs on %s", (kind) => {
 
   it("has judged every input with no 5xx, no slow answer and no unhandled rejection", () => {
     verdicts.assertClean(kind === "sqlite" ? 300 : 150);
-    console.log(`hostile JWTs on ${kind}: ${verdicts.count} inputs, slowest answer ${Math.round(Verdicts.slowestSeen)} ms`);
+    console.log(`hostile JWTs on ${kind}: ${verdicts.count} inputs, slowest answer ${Math.round(Verdicts.slowestSeen)} ms ${Verdicts.slowestLabel}`);
   });
 });

@@ -159,7 +159,7 @@ describe.each(databaseKinds)("hostile sshauth tokens on %s", (kind) => {
 
   /** A 200 is a problem unless the mutant decodes to the original token plus bytes sshauth ignores. */
   async function judge(mutants: Mutant[], originalRaw: Buffer | null, word = "Bearer") {
-    await eachLimited(mutants, 4, async (m) => {
+    await eachLimited(mutants, 2, async (m) => {
       const value = `${word} ${m.value}`;
       const r = await send(value);
       const raw = Buffer.from(value.trim().split(/[ \t]+/).pop() ?? "", "base64url");
@@ -209,6 +209,6 @@ describe.each(databaseKinds)("hostile sshauth tokens on %s", (kind) => {
 
   it("has judged every input with no 5xx, no slow answer and no unhandled rejection", () => {
     verdicts.assertClean(kind === "sqlite" ? 300 : 150);
-    console.log(`hostile sshauth tokens on ${kind}: ${verdicts.count} inputs, slowest answer ${Math.round(Verdicts.slowestSeen)} ms`);
+    console.log(`hostile sshauth tokens on ${kind}: ${verdicts.count} inputs, slowest answer ${Math.round(Verdicts.slowestSeen)} ms ${Verdicts.slowestLabel}`);
   });
 });

@@ -122,7 +122,7 @@ describe.each(databaseKinds)("hostile X-CHAP messages on %s", (kind) => {
   }
 
   async function judge(mutants: Mutant[], tokenFor: Buffer | null = null, method = "GET") {
-    await eachLimited(mutants, 4, async (m) => {
+    await eachLimited(mutants, 2, async (m) => {
       const r = await c.chap(m.value, method);
       verdicts.note(`${method} ${m.label}`, verdict(r, m.value, tokenFor));
     });
@@ -190,6 +190,6 @@ describe.each(databaseKinds)("hostile X-CHAP messages on %s", (kind) => {
 
   it("has judged every input with no 5xx, no slow answer and no unhandled rejection", () => {
     verdicts.assertClean(kind === "sqlite" ? 250 : 120);
-    console.log(`hostile X-CHAP messages on ${kind}: ${verdicts.count} inputs, slowest answer ${Math.round(Verdicts.slowestSeen)} ms`);
+    console.log(`hostile X-CHAP messages on ${kind}: ${verdicts.count} inputs, slowest answer ${Math.round(Verdicts.slowestSeen)} ms ${Verdicts.slowestLabel}`);
   });
 });
