@@ -176,6 +176,12 @@ describe.each(databaseKinds)("hostile X-CHAP messages on %s", (kind) => {
     const values = ["", ":", "request", "request:", "request:   ", "Request:" + req, "request :" + req, "requests:" + req, "challenge:" + req, "token:" + req,
       "response:", "response:!!!", `request:${req}:${req}`, `request:${req}==`, `request:${"A".repeat(12 * 1024)}`];
     await judge(values.map((value) => ({ label: `X-CHAP ${JSON.stringify(value.slice(0, 40))}`, value })));
+    // Two X-CHAP headers: Node joins them with ", ", so the value is no longer one message.
+    const response = await c.signedResponse();
+    for (const pair of [[`request:${req}`, `request:${createRequest("root")}`], [`response:${response}`, `response:${response}`], ["", `request:${req}`]]) {
+      const r = await rawRequest(c.t.url, { path: "/_auth", headers: pair.map((v) => ["X-CHAP", v] as [string, string]) });
+      verdicts.note(`two X-CHAP headers ${pair.map((v) => v.slice(0, 12)).join(" + ")}`, verdict(r, pair.join(", "), null));
+    }
     for (const method of ["HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"]) {
       await judge(handMadeRequests().slice(0, 8), null, method);
     }
