@@ -1,14 +1,35 @@
 import { z } from "zod";
 import { AdminError } from "./errors.js";
 
+// The instants both databases store and order correctly: SQLite keeps a DateTime as ISO text,
+// which sorts by time only for four-digit years; PostgreSQL has no year 0 and its timestamp
+// range ends long before a JavaScript Date's. Anything outside would reach the database as an
+// error, i.e. a 500.
+const earliestStorable = Date.parse("0001-01-01T00:00:00.000Z");
+const latestStorable = Date.parse("9999-12-31T23:59:59.999Z");
+const storableTime = z.number().int().min(earliestStorable).max(latestStorable);
+
 const isoDate = z.iso.datetime({ offset: true }).or(z.iso.date());
-/** An ISO date or date-time, as a Date. */
-export const dateInput = isoDate.transform((value) => new Date(value));
+/** An ISO date or date-time, as a Date, within years 0001–9999 UTC. */
+export const dateInput = isoDate
+  .transform((value) => new Date(value))
+  .refine((date) => storableTime.safeParse(date.getTime()).success, { message: "the date must fall within the years 0001–9999 (UTC)" });
+
+// No field here ever holds a control character, and PostgreSQL text cannot hold NUL at all:
+// one reaching a query or an insert fails there, i.e. a 500. Names, ids and searches are one
+// line; comments and reasons follow the key paste's rule (tab and line breaks allowed).
+const anyControl = /[\u0000-\u001f\u007f]/;
+const controlExceptWhitespace = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const noControl = { message: "must not contain control characters" };
+/** One line of text: names, ids, search terms. */
+const line = (max: number) => z.string().max(max).refine((s) => !anyControl.test(s), noControl);
+/** Free text a person typed: comments, revocation reasons. */
+const prose = (max: number) => z.string().max(max).refine((s) => !controlExceptWhitespace.test(s), noControl);
 
 const limit = z.coerce.number().int().min(1).max(200).default(50);
 const cursor = z.string().max(500).optional();
-const search = z.string().max(200).optional();
-const username = z.string().min(1).max(64);
+const search = line(200).optional();
+const username = line(64).min(1);
 
 export const keyListQuery = z.object({
   q: search,
@@ -22,21 +43,21 @@ export const keyPreviewBody = z.strictObject({ text: z.string().max(60_000) });
 
 export const keyAddBody = z.strictObject({
   text: z.string().min(1).max(60_000),
-  comment: z.string().max(200).optional(),
+  comment: prose(200).optional(),
   expiresAt: dateInput.nullable().optional(),
   username: username.optional(),
 });
 
 export const keyPatchBody = z
   .strictObject({
-    comment: z.string().max(200).optional(),
+    comment: prose(200).optional(),
     expiresAt: dateInput.nullable().optional(),
   })
   .refine((b) => b.comment !== undefined || b.expiresAt !== undefined, { message: "give comment and/or expiresAt" });
 
-export const keyRevokeBody = z.strictObject({ reason: z.string().max(500).optional() });
+export const keyRevokeBody = z.strictObject({ reason: prose(500).optional() });
 
-export const keyIdParam = z.object({ id: z.string().min(1).max(64) });
+export const keyIdParam = z.object({ id: line(64).min(1) });
 
 export const userListQuery = z.object({ q: search, cursor, limit });
 
@@ -49,15 +70,27 @@ export const userPatchBody = z
 export const usernameParam = z.object({ username });
 
 export const eventListQuery = z.object({
-  user: z.string().min(1).max(256).optional(),
-  key: z.string().min(1).max(64).optional(),
-  scheme: z.string().min(1).max(32).optional(),
+  user: line(256).min(1).optional(),
+  key: line(64).min(1).optional(),
+  scheme: line(32).min(1).optional(),
   outcome: z.enum(["success", "failure"]).optional(),
   from: dateInput.optional(),
   to: dateInput.optional(),
   cursor,
   limit,
 });
+
+// Pagination cursors: the sort key of the last row of a page, exactly as the routes give them
+// out. Each field is held to what such a row can contain (a storable time, a 32-bit
+// autoincrement id, a key id, a username), so a forged cursor is an invalid_cursor, not a query
+// the database refuses.
+const rowId = z.number().int().min(1).max(2 ** 31 - 1);
+/** Keys, newest first: createdAt (ms) and id. */
+export const keyCursor = z.strictObject({ c: storableTime, i: line(64).min(1) });
+/** Events, newest first: at (ms) and the autoincrement id. */
+export const eventCursor = z.strictObject({ a: storableTime, i: rowId });
+/** Users, by name. */
+export const userCursor = z.strictObject({ u: username });
 
 /** Opaque pagination cursors: base64url JSON of the last row's sort key. */
 export function encodeCursor(value: unknown): string {

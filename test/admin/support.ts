@@ -78,7 +78,7 @@ export function cookieFrom(headers: Headers): string {
 }
 
 /** Signs `username` in through a one-time link and reads the CSRF token from /me. */
-export async function signIn(server: AdminServer, username: string, base = server.url): Promise<Client> {
+export async function signIn(server: Pick<AdminServer, "url" | "store" | "clock">, username: string, base = server.url): Promise<Client> {
   const user = await server.store.database.prisma.user.findUniqueOrThrow({ where: { username } });
   const { secret } = await createSignInLink(server.store.database.prisma, user.id, { now: server.clock.now });
   const redeemed = await request(`${base}/admin/login/${secret}`);

@@ -1,9 +1,7 @@
 import type { Router } from "express";
-import { z } from "zod";
 import { requireAdmin, type AdminContext } from "../context.js";
-import { decodeCursor, encodeCursor, eventListQuery, parse } from "../schemas.js";
+import { decodeCursor, encodeCursor, eventCursor, eventListQuery, parse } from "../schemas.js";
 
-const eventCursor = z.object({ a: z.number().int(), i: z.number().int() });
 
 /** Admin only: the authentication log, newest first, filtered by user, key, scheme, outcome and time range. */
 export function registerEventRoutes(router: Router, ctx: () => AdminContext): void {

@@ -1,5 +1,4 @@
 import type { Request, Router } from "express";
-import { z } from "zod";
 import { parseKeyPaste } from "../../keys/index.js";
 import type { ParsedPublicKey } from "../../keys/types.js";
 import { DirectoryError, type KeyRowWithUser } from "../../store/prisma/directory.js";
@@ -9,6 +8,7 @@ import {
   decodeCursor,
   encodeCursor,
   keyAddBody,
+  keyCursor,
   keyIdParam,
   keyListQuery,
   keyPatchBody,
@@ -64,7 +64,6 @@ function previewEntry(entry: ReturnType<typeof parseKeyPaste>[number]) {
   };
 }
 
-const keyCursor = z.object({ c: z.number().int(), i: z.string().max(64) });
 
 /** Keys: a user sees and changes only their own; an admin everyone's. Another user's key is a 404. */
 export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void {

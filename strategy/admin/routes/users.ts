@@ -1,9 +1,8 @@
 import type { Router } from "express";
-import { z } from "zod";
 import { DirectoryError } from "../../store/prisma/directory.js";
 import { requireAdmin, type AdminContext } from "../context.js";
 import { AdminError } from "../errors.js";
-import { decodeCursor, encodeCursor, parse, userCreateBody, userListQuery, usernameParam, userPatchBody } from "../schemas.js";
+import { decodeCursor, encodeCursor, parse, userCreateBody, userCursor, userListQuery, usernameParam, userPatchBody } from "../schemas.js";
 
 interface UserRow {
   id: string;
@@ -25,7 +24,6 @@ function userJson(row: UserRow) {
   };
 }
 
-const userCursor = z.object({ u: z.string().max(64) });
 
 /** Admin only: list/search, create, set admin, disable/enable. */
 export function registerUserRoutes(router: Router, ctx: () => AdminContext): void {

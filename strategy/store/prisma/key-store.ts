@@ -46,6 +46,15 @@ export class ParsedKeyCache {
   }
 }
 
+/**
+ * Can `value` name a row? PostgreSQL text cannot hold NUL (the query fails, i.e. a 500), and no
+ * stored kid, fingerprint or username contains one, so such a lookup has no answer on either
+ * database and is not sent.
+ */
+function nameable(value: string): boolean {
+  return !value.includes("\u0000");
+}
+
 /** KeyStore over Prisma: one indexed query per lookup. */
 export class PrismaKeyStore implements KeyStore {
   constructor(
@@ -66,16 +75,19 @@ export class PrismaKeyStore implements KeyStore {
   }
 
   async findByKid(kid: string): Promise<KeyCandidate | null> {
+    if (!nameable(kid)) return null;
     const row = await this.prisma.publicKey.findUnique({ where: { kid }, include: { user: true } });
     return row ? { key: this.toStoredKey(row), user: toStoredUser(row.user) } : null;
   }
 
   async findByFingerprint(fingerprintSha256: string): Promise<KeyCandidate | null> {
+    if (!nameable(fingerprintSha256)) return null;
     const row = await this.prisma.publicKey.findUnique({ where: { fingerprintSha256 }, include: { user: true } });
     return row ? { key: this.toStoredKey(row), user: toStoredUser(row.user) } : null;
   }
 
   async findByUsername(username: string): Promise<{ user: StoredUser; keys: StoredKey[] } | null> {
+    if (!nameable(username)) return null;
     const row = await this.prisma.user.findUnique({
       where: { username },
       include: { keys: { orderBy: { createdAt: "desc" } } },

@@ -40,12 +40,17 @@ export function sqliteActivityWriter(db: Database.Database): ActivityWriter {
   };
 }
 
+// PostgreSQL text cannot hold NUL: one claimed username with a NUL in it failed its whole
+// batch, which went back into the buffer and failed again, so no event was written after it.
+// The event is kept, with the NUL shown as U+FFFD.
+const withoutNul = (value: unknown) => (typeof value === "string" && value.includes("\u0000") ? value.replaceAll("\u0000", "\ufffd") : value);
+
 export function postgresActivityWriter(pool: pg.Pool): ActivityWriter {
   const insertBatch = async (events: readonly AuthEventRecord[]) => {
     const values: unknown[] = [];
     const tuples = events.map((e, i) => {
       // ISO text: the column is UTC without a zone, as Prisma writes it.
-      values.push(...row(e, e.at.toISOString()));
+      values.push(...row(e, e.at.toISOString()).map(withoutNul));
       return `(${Array.from({ length: 9 }, (_, j) => `$${i * 9 + j + 1}`).join(", ")})`;
     });
     await pool.query(`INSERT INTO "AuthEvent" (${columns}) VALUES ${tuples.join(", ")}`, values);
