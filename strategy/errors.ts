@@ -15,6 +15,7 @@ export const authErrorCodes = [
   "alg_not_allowed",
   "missing_claim",
   "invalid_claim",
+  "invalid_audience",
   // Key lookup and key state.
   "unknown_key",
   "key_revoked",

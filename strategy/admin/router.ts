@@ -36,10 +36,14 @@ export interface AdminRouterOptions {
   rateLimit?: RateLimitOptions;
   /** Largest accepted JSON body (default 64 KiB). */
   bodyLimit?: number | string;
-  /** External URL of the console root (e.g. https://example.com/admin), for links made behind a proxy. */
+  /**
+   * External URL of the console root (e.g. https://example.com/admin): sign-in links start with
+   * it and sign-in JWTs must name it as `aud`. Unset: the address the server listens on (never the
+   * Host header), e.g. http://127.0.0.1:3000/admin. Set it behind a proxy or a name.
+   */
   publicUrl?: string;
-  /** JWT scheme settings for POST /api/login/jwt (tolerance, auth method); replay protection is always on. */
-  jwt?: Omit<JwtSchemeOptions, "replayProtection">;
+  /** JWT scheme settings for POST /api/login/jwt (tolerance, auth method); replay protection is always on, the audience is the console's URL. */
+  jwt?: Omit<JwtSchemeOptions, "replayProtection" | "audience">;
   /** Where unexpected errors go (default console.error). */
   log?: (error: unknown) => void;
   /** The built console (default `<package>/admin-ui/dist`); `false` serves the API only. */

@@ -22,13 +22,38 @@ export function limit(limiter: TokenBuckets, req: Request): void {
   if (wait > 0) throw new AdminError(429, "rate_limited", `too many sign-in attempts; retry in ${wait} s`, { retryAfter: wait });
 }
 
-function consoleUrl(req: Request, publicUrl: string | undefined): string {
-  if (publicUrl) return publicUrl.replace(/\/+$/, "");
-  return `${req.protocol}://${req.get("host") ?? "localhost"}${baseOf(req)}`;
+/**
+ * The console's own URL: the audience its sign-in JWTs must name and the base of its
+ * sign-in links. From `publicUrl`, else from the address this connection reached (what the
+ * server listens on) — never from the Host header, which the client writes: a link built
+ * from it would send a victim's secret to whatever host an attacker put there.
+ */
+export function consoleUrl(req: Request, publicUrl: string | undefined): string {
+  if (publicUrl) return normalizedConsoleUrl(publicUrl);
+  const socket = req.socket as Request["socket"] & { encrypted?: boolean };
+  const address = (socket.localAddress ?? "127.0.0.1").replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, "");
+  const host = address.includes(":") ? `[${address}]` : address;
+  return normalizedConsoleUrl(`${socket.encrypted ? "https" : "http"}://${host}:${socket.localPort ?? 80}${baseOf(req)}`);
+}
+
+/** One spelling per URL (lower-case scheme and host, default port dropped, no trailing slash), as the CLI's login sends it. */
+export function normalizedConsoleUrl(url: string): string {
+  const parsed = new URL(url);
+  parsed.search = "";
+  parsed.hash = "";
+  parsed.pathname = parsed.pathname.replace(/\/+$/, "");
+  return parsed.href.replace(/\/+$/, "");
 }
 
 /** Sign-in: JWT → one-time link; link → session. */
 export function registerSignInRoutes(router: Router, options: SessionRouteOptions): void {
+  if (options.publicUrl !== undefined) {
+    try {
+      if (!/^https?:$/.test(new URL(options.publicUrl).protocol)) throw new Error("scheme");
+    } catch {
+      throw new TypeError(`createAdminRouter: publicUrl must be an http(s) URL, got ${JSON.stringify(options.publicUrl)}`);
+    }
+  }
   const authenticator = new passport.Passport();
   let registered = false;
 
@@ -50,7 +75,11 @@ export function registerSignInRoutes(router: Router, options: SessionRouteOption
       registered = true;
     }
     const user = await new Promise<StoredUser | false>((resolve, reject) => {
-      authenticator.authenticate(strategy.name, { session: false }, (error: unknown, result: StoredUser | false) =>
+      // Only a JWT made for this console (aud = its URL) signs in: one the user's CLI sent to
+      // another service must not turn into a console session when replayed here.
+      const jwtAudience = consoleUrl(req, options.publicUrl);
+      const routeOptions: passport.AuthenticateOptions & { jwtAudience: string } = { session: false, jwtAudience };
+      authenticator.authenticate(strategy.name, routeOptions, (error: unknown, result: StoredUser | false) =>
         error ? reject(error) : resolve(result),
       )(req, res, reject);
     });

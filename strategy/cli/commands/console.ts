@@ -40,7 +40,8 @@ export function registerConsoleCommands(program: Command): void {
     const signer = await signerFrom(opts);
     let authorization: string;
     try {
-      authorization = await createJwtAuthorization({ signer, username: opts.user });
+      // Bound to this console (aud = its URL): the console refuses tokens made for anything else.
+      authorization = await createJwtAuthorization({ signer, username: opts.user, audience: root.href });
     } finally {
       signer.close();
     }

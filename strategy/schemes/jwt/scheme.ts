@@ -16,7 +16,24 @@ export interface JwtSchemeOptions {
   authMethod?: string;
   /** Refuse replayed (username, time, nonce) triples (default true). */
   replayProtection?: boolean;
+  /**
+   * This service's name(s) (e.g. its URL). When set, a token must carry an `aud` claim naming
+   * one of them (`invalid_audience` otherwise), so a token made for another service is refused
+   * here; unset, a token with a non-empty `aud` is refused (as upstream's PyJWT does).
+   * A route can set its own with `passport.authenticate("sshkey", { jwtAudience })`.
+   */
+  audience?: string | readonly string[];
   realm?: string;
+}
+
+/** An audience option as a non-empty list of non-empty strings; a TypeError otherwise. */
+export function audienceList(value: unknown, what: string): readonly string[] | undefined {
+  if (value === undefined) return undefined;
+  const list = typeof value === "string" ? [value] : value;
+  if (!Array.isArray(list) || list.length === 0 || list.some((a) => typeof a !== "string" || a === "")) {
+    throw new TypeError(`${what} must be a non-empty string or a non-empty list of them`);
+  }
+  return Object.freeze([...list]);
 }
 
 async function candidatesFor(jwt: UnverifiedJwt, ctx: SchemeContext): Promise<KeyCandidate[]> {
@@ -35,6 +52,7 @@ export function createJwtScheme(options: JwtSchemeOptions = {}): AuthScheme {
   const tolerance = options.toleranceSeconds ?? 20;
   const word = (options.authMethod ?? "JWT").toLowerCase();
   const replayProtection = options.replayProtection ?? true;
+  const audience = audienceList(options.audience, "jwt.audience");
   return {
     name: "jwt",
     challenge: `${options.authMethod ?? "JWT"} realm="${options.realm ?? "passport-sshkey"}"`,
@@ -55,7 +73,8 @@ export function createJwtScheme(options: JwtSchemeOptions = {}): AuthScheme {
       const signer = findSigningKey(sameType, nowMs, (c) => verifyJwsSignature(jwt, c.key.parsed.keyObject, algorithm));
       if (!signer) throw new AuthError("bad_signature", "the JWT signature does not match any key of this user");
 
-      const claims = checkClaims(jwt.claims, nowMs, tolerance);
+      const routeAudience = audienceList(ctx.routeOptions.jwtAudience, "passport.authenticate option jwtAudience");
+      const claims = checkClaims(jwt.claims, nowMs, tolerance, routeAudience ?? audience);
       if (replayProtection) {
         // One-shot crypto.hash: createHash's object costs a measurable share of an RS256 verify.
         const id = replayKey(claims.time, crypto.hash("sha256", JSON.stringify([claims.username, claims.time, claims.nonce]), "hex"));
