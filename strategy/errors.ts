@@ -31,6 +31,8 @@ export const authErrorCodes = [
   "wrong_server",
   // The verify callback refused the user.
   "rejected",
+  // What strangers see instead of unknown_key and bad_signature (see http/error-response.ts).
+  "invalid_credentials",
 ] as const;
 
 export type AuthErrorCode = (typeof authErrorCodes)[number];

@@ -114,7 +114,7 @@ describe.each(databaseKinds)("passport-sshkey CLI with sshauth on %s", (kind) =>
       const bound = await runCli(["token", "sshauth", "--user", "alice", "--agent", "--bind", "--url", whoami], { env });
       expect(bound.code).toBe(0);
       const refused = await getJson(whoami, { authorization: bound.stdout.trim() });
-      expect([refused.status, refused.body.error.code]).toEqual([401, "bad_signature"]);
+      expect([refused.status, refused.body.error.code]).toEqual([401, "invalid_credentials"]);
 
       const misuse = await runCli(["token", "sshauth", "--user", "alice", "--agent", "--bind"], { env });
       expect([misuse.code, misuse.stderr]).toEqual([1, "passport-sshkey: --bind needs --url (and --method/--data when not a bodiless GET)\n"]);

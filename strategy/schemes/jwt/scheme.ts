@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import { AuthError } from "../../errors.js";
 import type { KeyCandidate } from "../../store/ports.js";
 import { findSigningKey } from "../candidates.js";
+import { decoyKey } from "../decoy-keys.js";
 import { replayKey } from "../replay-key.js";
 import type { AuthScheme, SchemeContext, Verified } from "../scheme.js";
 import { lookupJwsAlgorithm } from "./algorithms.js";
@@ -64,10 +65,12 @@ export function createJwtScheme(options: JwtSchemeOptions = {}): AuthScheme {
       if (!algorithm) throw new AuthError("alg_not_allowed", `JWT algorithm ${JSON.stringify(jwt.alg.slice(0, 20))} is not accepted`);
 
       const candidates = await candidatesFor(jwt, ctx);
-      if (candidates.length === 0) throw new AuthError("unknown_key", "no key is registered for this user");
       const sameType = candidates.filter((c) => c.key.parsed.type === algorithm.keyType);
       if (sameType.length === 0) {
-        throw new AuthError("alg_not_allowed", `${algorithm.name} cannot be verified with this user's ${candidates[0]!.key.parsed.type} key`);
+        // No such user, or none of its keys is of the token's type: one refusal for both,
+        // naming no key type, after a signature check's worth of work (decoy-keys.ts).
+        verifyJwsSignature(jwt, decoyKey(algorithm.keyType), algorithm);
+        throw new AuthError("unknown_key", "no key of this user can verify this JWT");
       }
       const nowMs = ctx.now();
       const signer = findSigningKey(sameType, nowMs, (c) => verifyJwsSignature(jwt, c.key.parsed.keyObject, algorithm));
