@@ -144,12 +144,12 @@ class Handshake {
   /** X-CHAP request → challenge text. Unknown users and users without an active RSA key get a fake fingerprint. */
   private async challenge(req: Request, store: CrtauthRouterStore, text: string): Promise<string> {
     const serverName = this.serverName(req);
-    const { username } = parseRequest(text);
+    const { username, version } = parseRequest(text, { allowLegacy: this.options.legacyV0 === true });
     const nowMs = this.now();
     const found = await store.keys.findByUsername(username);
     const key = found ? (activeRsaKeys(found.user, found.keys, nowMs)[0] ?? null) : null;
     try {
-      return createChallenge({ username, serverName, secret: this.secrets, key: key?.parsed ?? null, now: () => nowMs }).text;
+      return createChallenge({ username, serverName, secret: this.secrets, key: key?.parsed ?? null, now: () => nowMs, version }).text;
     } catch (error) {
       if (isAuthError(error)) throw new HandshakeFailure(error, username);
       throw error;
@@ -167,6 +167,7 @@ class Handshake {
         secret: this.secrets,
         serverName,
         now: () => nowMs,
+        allowLegacy: this.options.legacyV0 === true,
         lookupKey: async (hint) => {
           username = hint.username;
           return (await pick(hint.fingerprint, hint.username))?.key.parsed ?? null;

@@ -60,6 +60,12 @@ export function checkClaims(
     throw new AuthError("invalid_claim", "the JWT nonce claim must be a short string or number");
   }
   checkAudience(claims.aud, audience);
+  if (claims.iat !== undefined) {
+    // PyJWT: a non-integer iat is InvalidIssuedAtError, iat > now is ImmatureSignatureError
+    // (asymmetric-jwt-auth decodes with no leeway, against whole seconds).
+    if (typeof claims.iat !== "number" || !Number.isFinite(claims.iat)) throw new AuthError("invalid_claim", "the JWT iat claim is not a number");
+    if (claims.iat > Math.floor(now)) throw new AuthError("clock_skew", "the JWT is not valid yet (iat is in the future)");
+  }
   if (claims.exp !== undefined) {
     if (typeof claims.exp !== "number") throw new AuthError("invalid_claim", "the JWT exp claim is not a number");
     if (claims.exp <= now) throw new AuthError("token_expired", "the JWT has expired (exp)");

@@ -60,6 +60,11 @@ describe.each(databaseKinds)("hostile JWTs on %s", (kind) => {
     ["an object nonce", () => rs512(fresh({ nonce: { a: 1 } })), 401, "invalid_claim"],
     ["a 10 kB nonce", () => rs512(fresh({ nonce: "n".repeat(300) })), 401, "invalid_claim"],
     ["an aud claim (PyJWT refuses any when none is configured)", () => rs512(fresh({ aud: "x" })), 401, "invalid_audience"],
+    ["an iat in the future (PyJWT: ImmatureSignatureError)", () => rs512(fresh({ iat: T + 1 })), 401, "clock_skew"],
+    ["an iat half a second ahead (PyJWT compares whole seconds, no leeway)", () => rs512(fresh({ iat: T + 0.5 })), 401, "clock_skew"],
+    ["a non-numeric iat (PyJWT: InvalidIssuedAtError)", () => rs512(fresh({ iat: "yesterday" })), 401, "invalid_claim"],
+    ["a numeric-string iat (a TypeError, a 500, in PyJWT)", () => rs512(fresh({ iat: String(T) })), 401, "invalid_claim"],
+    ["a null iat", () => rs512(fresh({ iat: null })), 401, "invalid_claim"],
     ["an exp in the past", () => rs512(fresh({ exp: T - 1 })), 401, "token_expired"],
     ["an nbf in the future", () => rs512(fresh({ nbf: T + 5 })), 401, "clock_skew"],
     ["a payload that is an array", () => `JWT ${forgeJwt({ header: { alg: "RS512" }, claims: [1, 2] as never, sign: signWith.rsa(rsa) })}`, 400, "malformed_token"],
@@ -88,6 +93,10 @@ describe.each(databaseKinds)("hostile JWTs on %s", (kind) => {
       if (concealedCodes.has(code)) expect(await lastEventCode(t.store)).toBe(code);
     });
   }
+
+  it("accepts an iat now or in the past, as PyJWT does", async () => {
+    for (const iat of [T, T - 3600, T - 0.5]) expect((await send(rs512(fresh({ iat })))).status, String(iat)).toBe(200);
+  });
 
   it("checks a header it has seen before just as strictly", async () => {
     // Valid headers are remembered by their text; a refused one must never be.

@@ -8,9 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authorizationFor, sshkeyFetch } from "../../../strategy/client/index.js";
 import { sshkeyErrorHandler } from "../../../strategy/http/error-handler.js";
 import { signSshauthToken } from "../../../strategy/schemes/sshauth/sign.js";
+import { decodeSshauthToken, encodeSshauthToken, tokenParts } from "../../../strategy/schemes/sshauth/token-codec.js";
+import { loadKeyFileSigner } from "../../../strategy/client/index.js";
+import path from "node:path";
 import { databaseKinds } from "../../support/databases.js";
 import { getJson, startTestServer, type TestServer } from "../../support/server.js";
-import { EDGE_CASES, fixtureText, generatedSigner, VECTORS } from "./fixtures.js";
+import { EDGE_CASES, FIXTURES, fixtureText, generatedSigner, VECTORS } from "./fixtures.js";
 import { concealedCodes, lastEventCode, publicCode } from "../../support/events.js";
 
 const T = 1_700_000_000;
@@ -334,6 +337,38 @@ describe.each(databaseKinds)("hostile sshauth Authorization headers on %s", (kin
     await t.store.directory.addKey("alice", fixtureText("keys/sshauth/ed25519.pub"));
   });
   afterAll(() => t.close());
+
+  it("refuses a BOM before the identity, as upstream does (it is not a valid identity): 400 malformed_token", async () => {
+    // Signed for "alice", then re-encoded with U+FEFF in front of the name: a decoder that
+    // drops the BOM would see "alice" and accept the signature.
+    const signer = await loadKeyFileSigner(path.join(FIXTURES, "keys/sshauth/ed25519"));
+    const honest = await signSshauthToken({ signer, identity: "alice", timestamp: T });
+    signer.close();
+    const parts = tokenParts(decodeSshauthToken(honest));
+    const bom = encodeSshauthToken({ ...parts, signed: { ...parts.signed, identity: "\uFEFFalice" } });
+    expect(Buffer.from(bom, "base64url").includes(Buffer.from([0xef, 0xbb, 0xbf, 0x61]))).toBe(true);
+    const r = await getJson(`${t.url}/whoami`, { authorization: `Bearer ${bom}` });
+    expect([r.status, r.body.error?.code]).toEqual([400, "malformed_token"]);
+    expect((await getJson(`${t.url}/whoami`, { authorization: `Bearer ${honest}` })).status).toBe(200);
+  });
+
+  it("the client names the key by fingerprint when the username cannot be an identity (., @, +)", async () => {
+    const signer = await loadKeyFileSigner(path.join(FIXTURES, "keys/sshauth/ecdsa256"));
+    for (const [i, username] of ["bob.smith", "bob@example.com", "bob+ci"].entries()) {
+      await t.store.directory.addUser(username);
+      if (i === 0) await t.store.directory.addKey(username, fixtureText("keys/sshauth/ecdsa256.pub"));
+    }
+    t.clock.now = (T + 1) * 1000;
+    const authorization = await authorizationFor({ scheme: "sshauth", signer, username: "bob.smith", now: () => t.clock.now }, { url: new URL("/whoami", t.url), method: "GET" });
+    const r = await getJson(`${t.url}/whoami`, { authorization });
+    expect([r.status, r.body.username]).toEqual([200, "bob.smith"]);
+    // Without a fingerprint nothing would name the key: a clear error, before anything is sent.
+    await expect(
+      authorizationFor({ scheme: "sshauth", signer, username: "bob@example.com", sshauth: { includeFingerprint: false } }, { url: new URL("/whoami", t.url), method: "GET" }),
+    ).rejects.toThrow(/cannot be an sshauth identity/);
+    signer.close();
+    t.clock.now = T * 1000;
+  });
 
   const v = VECTORS.find((x) => x.id === "sshauth-ed25519-fp-only")!;
   const ecdsa = VECTORS.find((x) => x.id === "sshauth-ecdsa256-id-only")!;
