@@ -7,7 +7,7 @@ import { SshKeyStrategy } from "../strategy.js";
 import { baseOf, setBase, setSession, type AdminContext, type AdminStore } from "./context.js";
 import { checkCsrf, checkOrigin, isMutating } from "./csrf.js";
 import { AdminError, adminErrorHandler } from "./errors.js";
-import { TokenBuckets, type RateLimitOptions } from "./rate-limit.js";
+import { SignInLimiter, type RateLimitOptions } from "./rate-limit.js";
 import { registerEventRoutes } from "./routes/events.js";
 import { registerKeyRoutes } from "./routes/keys.js";
 import { registerSessionRoutes, registerSignInRoutes } from "./routes/session.js";
@@ -32,7 +32,7 @@ export interface AdminRouterOptions {
   session?: SessionTimeouts;
   /** Sign-in link lifetime (default 5 minutes). */
   linkTtlMs?: number;
-  /** Per-IP limit on sign-in attempts and link redemptions (default 10, refilled at 10 a minute). */
+  /** Per-IP limit on sign-in attempts and link redemptions (default 10, refilled at 10 a minute), and on failures per username (`perUsername`). */
   rateLimit?: RateLimitOptions;
   /** Largest accepted JSON body (default 64 KiB). */
   bodyLimit?: number | string;
@@ -116,7 +116,7 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
   }
   const now = options.now ?? Date.now;
   const log = options.log ?? ((error: unknown) => console.error(error));
-  const limiter = new TokenBuckets(options.rateLimit, now);
+  const limiter = new SignInLimiter(options.rateLimit, now);
 
   let context: AdminContext | null = null;
   let strategy: SshKeyStrategy | null = null;

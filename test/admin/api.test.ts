@@ -7,6 +7,7 @@ import { createSignInLink } from "../../strategy/admin/sessions.js";
 import { databaseKinds } from "../support/databases.js";
 import { fixtureKey, fixtures } from "../support/forge-jwt.js";
 import { jwtFor } from "../support/tokens.js";
+import { freshKeyPair } from "../support/fresh-keys.js";
 import { createJwtAuthorization, loadKeyFileSigner } from "../../strategy/client/index.js";
 import { signSshauthToken } from "../../strategy/schemes/sshauth/sign.js";
 import { clientFor, cookieFrom, newKeyLine, request, signIn, startAdminServer, type AdminServer, type Client } from "./support.js";
@@ -178,8 +179,30 @@ describe.each(databaseKinds)("admin API on %s", (kind) => {
       const r = await request(`${limited}/admin/api/login/jwt`, { method: "POST" });
       expect(r.status).toBe(429);
       expect(r.body.error.code).toBe("rate_limited");
+      expect(r.headers.get("retry-after")).toBe(String(r.body.error.retryAfter));
+      expect(Number(r.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
       server.clock.now += 60_000;
       expect((await request(`${limited}/admin/login/${"y".repeat(43)}`)).status).toBe(404);
+    });
+
+    it("also limits failed sign-ins per claimed username, whatever the IP, with Retry-After", async () => {
+      // A generous per-IP limit: the attempts below come from one test client but stand for many addresses.
+      const limited = await server.mount({ rateLimit: { capacity: 100, refillPerMinute: 100, perUsername: { capacity: 3, refillPerMinute: 1 } } });
+      const t = () => Math.floor(server.clock.now / 1000);
+      const stranger = freshKeyPair("rsa", { modulusLength: 2048 }).privateKey;
+      const statuses = [];
+      for (let i = 0; i < 4; i++) {
+        statuses.push((await request(`${limited}/admin/api/login/jwt`, { method: "POST", headers: { authorization: jwtFor("alice", stranger, { time: t() }) } })).status);
+      }
+      expect(statuses).toEqual([401, 401, 401, 429]);
+      // alice herself is held back too until the bucket refills; another user is not.
+      const held = await request(`${limited}/admin/api/login/jwt`, { method: "POST", headers: { authorization: consoleJwt("alice", t(), { aud: `${limited}/admin` }) } });
+      expect([held.status, held.body.error.code]).toEqual([429, "rate_limited"]);
+      expect(Number(held.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+      expect((await request(`${limited}/admin/api/login/jwt`, { method: "POST", headers: { authorization: jwtFor("bob", stranger, { time: t() }) } })).status).toBe(401);
+      server.clock.now += 60_000;
+      expect((await request(`${limited}/admin/api/login/jwt`, { method: "POST", headers: { authorization: consoleJwt("alice", t(), { aud: `${limited}/admin` }) } })).status).toBe(200);
+      expect(() => server.mount({ rateLimit: { capacity: 0 } })).toThrow(/rateLimit/);
     });
   });
 

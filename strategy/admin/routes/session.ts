@@ -1,25 +1,42 @@
 import passport from "passport";
-import type { Request, Router } from "express";
+import type { Request, Response, Router } from "express";
 import { authFailureOf } from "../../http/failure.js";
 import type { StoredUser } from "../../store/ports.js";
 import type { SshKeyStrategy } from "../../strategy.js";
 import { baseOf, sessionOf, type AdminContext } from "../context.js";
 import { checkOrigin } from "../csrf.js";
 import { AdminError } from "../errors.js";
-import type { TokenBuckets } from "../rate-limit.js";
+import { decodeJwt } from "../../schemes/jwt/decode.js";
+import type { SignInLimiter } from "../rate-limit.js";
 import { createSignInLink, redeemSignInLink } from "../sessions.js";
 
 export interface SessionRouteOptions {
   ctx: () => AdminContext;
   strategy: () => SshKeyStrategy;
-  limiter: TokenBuckets;
+  limiter: SignInLimiter;
   linkTtlMs: number;
   publicUrl?: string;
 }
 
-export function limit(limiter: TokenBuckets, req: Request): void {
-  const wait = limiter.take(req.ip ?? "unknown");
-  if (wait > 0) throw new AdminError(429, "rate_limited", `too many sign-in attempts; retry in ${wait} s`, { retryAfter: wait });
+/** 429 with Retry-After when the IP, or the username the attempt claims, is over its limit. */
+export function limit(limiter: SignInLimiter, req: Request, res: Response, username: string | null = null): void {
+  const wait = limiter.admit(req.ip ?? "unknown", username);
+  if (wait > 0) {
+    res.set("Retry-After", String(wait));
+    throw new AdminError(429, "rate_limited", `too many sign-in attempts; retry in ${wait} s`, { retryAfter: wait });
+  }
+}
+
+/** The username a sign-in JWT claims, unverified: only a rate-limit key. */
+function claimedUsername(req: Request): string | null {
+  const header = req.headers.authorization;
+  const match = typeof header === "string" ? /^\S+[ \t]+(\S+)$/.exec(header.trim()) : null;
+  if (!match) return null;
+  try {
+    return decodeJwt(match[1]!).untrustedUsername;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -58,7 +75,7 @@ export function registerSignInRoutes(router: Router, options: SessionRouteOption
   let registered = false;
 
   router.get("/login/:secret", async (req, res) => {
-    limit(options.limiter, req);
+    limit(options.limiter, req, res);
     const { sessions, store, now } = options.ctx();
     const { userId } = await redeemSignInLink(store.database.prisma, String(req.params.secret), now());
     await sessions.start(req, res, userId, baseOf(req) || "/");
@@ -67,7 +84,8 @@ export function registerSignInRoutes(router: Router, options: SessionRouteOption
   });
 
   router.post("/api/login/jwt", async (req, res) => {
-    limit(options.limiter, req);
+    const username = claimedUsername(req);
+    limit(options.limiter, req, res, username);
     checkOrigin(req);
     const strategy = options.strategy();
     if (!registered) {
@@ -84,6 +102,7 @@ export function registerSignInRoutes(router: Router, options: SessionRouteOption
       )(req, res, reject);
     });
     if (!user) {
+      options.limiter.failed(username);
       const failure = authFailureOf(req);
       throw new AdminError(failure?.status ?? 401, failure?.code ?? "unauthenticated", failure?.message ?? "a JWT signed with a registered key is required");
     }
