@@ -427,5 +427,32 @@ describe.each(databaseKinds)("crtauth over HTTP on %s", (kind) => {
       const response = await signedResponse(t.url, "fred", signer);
       expect((await raw(t.url, { headers: { "X-CHAP": `response:${response}` } })).headers["x-sshkey-error"]).toBe("user_disabled");
     });
+
+    it("a token issued before a disable stays dead after the user is re-enabled; a new handshake works", async () => {
+      const start = t.clock.now;
+      try {
+        // The test clock follows the wall clock here: the account's change time is a database stamp.
+        t.clock.now = Date.now();
+        await t.store.directory.addUser("gina");
+        const gina = keygen(tmp.dir, "gina_rsa");
+        await t.store.directory.addKey("gina", gina.pub);
+        const signer = await fileSigner(gina.key);
+        await new Promise((resolve) => setTimeout(resolve, 1100)); // a change, not the creation
+        t.clock.now = Date.now();
+        const before = await crtauthLogin(t.url, { username: "gina", signer });
+        expect((await whoami(before)).status).toBe(200);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        await t.store.directory.setUserFlags("gina", { disabled: true });
+        await expectRefused(before, "user_disabled");
+        await t.store.directory.setUserFlags("gina", { disabled: false });
+        t.clock.now = Date.now();
+        await expectRefused(before, "token_expired");
+        crtauthTokens.forget(new URL(t.url), "gina", signer);
+        const after = await crtauthLogin(t.url, { username: "gina", signer });
+        expect((await whoami(after)).status).toBe(200);
+      } finally {
+        t.clock.now = start;
+      }
+    });
   });
 });
