@@ -232,6 +232,15 @@ describe.each(databaseKinds)("admin API on %s", (kind) => {
         headers: { authorization: consoleJwt("alice", Math.floor(server.clock.now / 1000)), origin: "https://evil.example" },
       });
       expect(foreign.body.error.code).toBe("cross_origin");
+      // An unknown user and a wrong key get the same public answer; the log keeps which.
+      const t = Math.floor(server.clock.now / 1000);
+      const ghost = await request(`${server.url}/admin/api/login/jwt`, { method: "POST", headers: { authorization: consoleJwt("phantom", t) } });
+      const wrongKey = await request(`${server.url}/admin/api/login/jwt`, {
+        method: "POST",
+        headers: { authorization: jwtFor("alice", freshKeyPair("rsa", { modulusLength: 2048 }).privateKey, { time: t, claims: { aud: `${server.url}/admin` } }) },
+      });
+      expect([ghost.status, ghost.body]).toEqual([wrongKey.status, wrongKey.body]);
+      expect([ghost.status, ghost.body.error.code]).toEqual([401, "invalid_credentials"]);
     });
   });
 
