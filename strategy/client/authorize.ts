@@ -25,13 +25,15 @@ export interface AuthorizeOptions {
    * "byo.e.m."), `includeFingerprint` puts the key's fingerprint in the token (default true).
    */
   sshauth?: { bind?: boolean; magic?: string; includeFingerprint?: boolean };
+  /** jwt: the `aud` claim, for a server that checks it (`jwt: { audience }`); omit it for upstream servers. */
+  jwt?: { audience?: string };
 }
 
 /** The Authorization header value for one request, in the chosen scheme. */
 export async function authorizationFor(options: AuthorizeOptions, request: RequestToSign): Promise<string> {
   switch (options.scheme) {
     case "jwt":
-      return createJwtAuthorization({ signer: options.signer, username: options.username, now: options.now });
+      return createJwtAuthorization({ signer: options.signer, username: options.username, now: options.now, audience: options.jwt?.audience });
     case "sshauth": {
       const { bind = false, magic, includeFingerprint = true } = options.sshauth ?? {};
       // Upstream identities are file names ([A-Za-z0-9_-]{2,}): a username such as

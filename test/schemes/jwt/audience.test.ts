@@ -2,9 +2,11 @@
 // configured audience only a missing or falsy aud passes; with `jwt: { audience }` a token
 // must name it, so a token made for another service is refused here.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import path from "node:path";
+import { loadKeyFileSigner, sshkeyFetch } from "../../../strategy/client/index.js";
 import { SshKeyStrategy } from "../../../strategy/strategy.js";
 import { databaseKinds } from "../../support/databases.js";
-import { fixtureKey, fixtureText } from "../../support/forge-jwt.js";
+import { fixtureKey, fixtures, fixtureText } from "../../support/forge-jwt.js";
 import { getJson, startTestServer, type TestServer } from "../../support/server.js";
 import { jwtFor } from "../../support/tokens.js";
 
@@ -55,6 +57,16 @@ describe.each(databaseKinds)("JWT audience on %s", (kind) => {
     const r = await send(bound, { aud: "https://other.example" }, other);
     expect(r.status).toBe(401);
     expect(r.body.error.code).not.toBe("invalid_audience");
+  });
+
+  it("the client sends the audience it is given (sshkeyFetch)", async () => {
+    const signer = await loadKeyFileSigner(path.join(fixtures, "keys/ajwt/rsa2048.pem"));
+    const options = { scheme: "jwt" as const, signer, username: "alice", now: () => bound.clock.now };
+    const to = (jwt?: { audience: string }) => sshkeyFetch(`${bound.url}/whoami`, {}, { ...options, jwt }).then((r) => r.json());
+    expect(await to({ audience: "urn:api" })).toMatchObject({ username: "alice" });
+    expect(await to()).toMatchObject({ error: { code: "invalid_audience" } });
+    expect(await to({ audience: "urn:other" })).toMatchObject({ error: { code: "invalid_audience" } });
+    signer.close();
   });
 
   it("refuses a malformed audience option at construction", () => {
