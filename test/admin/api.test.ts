@@ -257,6 +257,7 @@ describe.each(databaseKinds)("admin API on %s", (kind) => {
       for (const header of [forWhoami, forOther]) {
         const r = await login(server.url, header);
         expect([r.status, r.body.error.code]).toEqual([401, "invalid_audience"]);
+        expect(r.body.error.message).toContain(`${server.url}/admin`);
       }
       expect((await login(server.url, forUs)).status).toBe(200);
       const list = await login(server.url, consoleJwt("alice", Math.floor(now() / 1000), { aud: ["https://elsewhere.example", `${server.url}/admin`] }));

@@ -92,10 +92,10 @@ export function registerSignInRoutes(router: Router, options: SessionRouteOption
       authenticator.use(strategy.name, strategy);
       registered = true;
     }
+    // Only a JWT made for this console (aud = its URL) signs in: one the user's CLI sent to
+    // another service must not turn into a console session when replayed here.
+    const jwtAudience = consoleUrl(req, options.publicUrl);
     const user = await new Promise<StoredUser | false>((resolve, reject) => {
-      // Only a JWT made for this console (aud = its URL) signs in: one the user's CLI sent to
-      // another service must not turn into a console session when replayed here.
-      const jwtAudience = consoleUrl(req, options.publicUrl);
       const routeOptions: passport.AuthenticateOptions & { jwtAudience: string } = { session: false, jwtAudience };
       authenticator.authenticate(strategy.name, routeOptions, (error: unknown, result: StoredUser | false) =>
         error ? reject(error) : resolve(result),
@@ -104,7 +104,10 @@ export function registerSignInRoutes(router: Router, options: SessionRouteOption
     if (!user) {
       options.limiter.failed(username);
       const failure = authFailureOf(req);
-      throw new AdminError(failure?.status ?? 401, failure?.code ?? "unauthenticated", failure?.message ?? "a JWT signed with a registered key is required");
+      // Said only after the signature verified: the caller holds a key of this user, and a
+      // console reached under another name (no publicUrl set) is then easy to diagnose.
+      const message = failure?.code === "invalid_audience" ? `this console accepts JWTs whose aud is ${jwtAudience}` : failure?.message;
+      throw new AdminError(failure?.status ?? 401, failure?.code ?? "unauthenticated", message ?? "a JWT signed with a registered key is required");
     }
     const { store, now } = options.ctx();
     const link = await createSignInLink(store.database.prisma, user.id, { now: now(), ttlMs: options.linkTtlMs });
