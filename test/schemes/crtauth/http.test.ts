@@ -219,6 +219,35 @@ describe.each(databaseKinds)("crtauth over HTTP on %s", (kind) => {
     expect(await lastEventCode(t.store)).toBe("unknown_key");
   });
 
+  it("gives users without a usable RSA key (none, only Ed25519, only a revoked one, disabled) challenges like a real user's", async () => {
+    const ask = async (u: string) => {
+      const r = await raw(t.url, { headers: { "X-CHAP": `request:${createRequest(u)}` } });
+      return { status: r.status, headers: Object.keys(r.headers).sort(), challenge: decodeChallenge(Buffer.from(String(r.headers["x-chap"]).slice(10), "base64url")) };
+    };
+    // Five-letter names throughout, so the challenges have the same length as alice's.
+    await t.store.directory.addUser("rosie");
+    const rosie = keygen(tmp.dir, "rosie_rsa");
+    const revoked = await t.store.directory.addKey("rosie", rosie.pub);
+    await t.store.directory.revokeKey(revoked.fingerprintSha256);
+    await t.store.directory.addUser("dinah");
+    const dinah = keygen(tmp.dir, "dinah_rsa");
+    await t.store.directory.addKey("dinah", dinah.pub);
+    await t.store.directory.setUserFlags("dinah", { disabled: true });
+    await t.store.directory.addUser("edgar");
+    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", path.join(tmp.dir, "edgar")], { stdio: "ignore" });
+    await t.store.directory.addKey("edgar", readFileSync(path.join(tmp.dir, "edgar.pub"), "utf8"));
+    const real = await ask("alice");
+    for (const [name, pub] of [["ghost", null], ["edgar", null], ["rosie", rosie.pub], ["dinah", dinah.pub]] as const) {
+      const [first, again] = [await ask(name), await ask(name)];
+      expect([name, first.status, first.headers]).toEqual([name, real.status, real.headers]);
+      expect(first.challenge.fingerprint).toHaveLength(6);
+      expect(first.challenge.fingerprint.equals(again.challenge.fingerprint)).toBe(true); // stable, like a real key's
+      expect(first.challenge.validTo - first.challenge.validFrom).toBe(real.challenge.validTo - real.challenge.validFrom);
+      // Not the unusable key's own fingerprint: knowing that public key does not tell the account holds it.
+      if (pub) expect(first.challenge.fingerprint.toString("hex")).not.toBe(parsePublicKey(pub).crtauthFingerprint);
+    }
+  });
+
   it("binds challenges to the server name: the Host without port by default", async () => {
     const signer = await fileSigner(alice.key);
     const response = await signedResponse(t.url, "alice", signer, { host: "other.example:8080" });
