@@ -39,7 +39,7 @@ export function checkAudience(aud: unknown, audience: readonly string[] | undefi
  * Checks asymmetric-jwt-auth's claims after the signature verified, with upstream's
  * rules: username/time/nonce truthy; |now − time| ≤ tolerance, inclusive, fractional
  * seconds allowed; registered claims enforced when present as PyJWT does (expired
- * `exp`, future `nbf`, `aud` as checkAudience).
+ * `exp`, future `nbf` or `iat`, a non-numeric `iat`, `aud` as checkAudience).
  */
 export function checkClaims(
   claims: Readonly<Record<string, unknown>>,
