@@ -15,6 +15,7 @@ export const authErrorCodes = [
   "alg_not_allowed",
   "missing_claim",
   "invalid_claim",
+  "invalid_audience",
   // Key lookup and key state.
   "unknown_key",
   "key_revoked",
@@ -33,6 +34,8 @@ export const authErrorCodes = [
   "wrong_server",
   // The verify callback refused the user.
   "rejected",
+  // What strangers see instead of unknown_key and bad_signature (see http/error-response.ts).
+  "invalid_credentials",
 ] as const;
 
 export type AuthErrorCode = (typeof authErrorCodes)[number];

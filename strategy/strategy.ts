@@ -2,7 +2,7 @@ import type { Request } from "express";
 import { Strategy } from "passport-strategy";
 import { AuthError, isAuthError, type AuthErrorCode } from "./errors.js";
 import { parseAuthorization } from "./http/authorization.js";
-import { challengeErrorFor, statusForCode } from "./http/error-response.js";
+import { challengeErrorFor, exposeErrorCodesOption, publicRefusal, statusForCode } from "./http/error-response.js";
 import { authEventFrom, rememberFailure } from "./http/failure.js";
 import type { AuthScheme, SchemeName, Verified } from "./schemes/scheme.js";
 import { builtInSchemes, createBuiltInScheme, type BuiltInSchemeOptions } from "./schemes/registry.js";
@@ -39,9 +39,15 @@ export interface SshKeyStrategyOptions extends BuiltInSchemeOptions {
   now?: () => number;
   /** Strategy name for passport.authenticate (default "sshkey"). */
   name?: string;
+  /**
+   * Development only: answer `unknown_key` / `bad_signature` as such instead of the public
+   * `invalid_credentials`, which tells strangers nothing about users and keys (default false).
+   * The event log has the precise code either way.
+   */
+  exposeErrorCodes?: boolean;
 }
 
-const strategyOptionNames = ["store", "schemes", "now", "name"];
+const strategyOptionNames = ["store", "schemes", "now", "name", "exposeErrorCodes"];
 
 /**
  * The strategy's only mutable state. Passport runs `authenticate` on `Object.create(strategy)`,
@@ -79,6 +85,7 @@ export class SshKeyStrategy extends Strategy {
   private readonly holder: StoreHolder;
   private readonly now: () => number;
   private readonly verifyCallback: VerifyCallback | undefined;
+  private readonly exposeErrorCodes: boolean;
 
   constructor(verify?: VerifyCallback);
   constructor(options?: SshKeyStrategyOptions, verify?: VerifyCallback);
@@ -94,6 +101,7 @@ export class SshKeyStrategy extends Strategy {
       throw new TypeError("SshKeyStrategy: verify must be a function");
     }
     this.name = options.name ?? "sshkey";
+    this.exposeErrorCodes = exposeErrorCodesOption(options.exposeErrorCodes, "SshKeyStrategy");
     this.now = options.now ?? Date.now;
     const names = options.schemes ?? (Object.keys(builtInSchemes) as SchemeName[]);
     this.schemes = names.map((s) => (typeof s === "string" ? createBuiltInScheme(s, options) : s));
@@ -145,16 +153,17 @@ export class SshKeyStrategy extends Strategy {
     this.run(req, routeOptions ?? {}).catch((error: unknown) => this.error(error instanceof Error ? error : new Error(String(error))));
   }
 
-  private challengeFor(scheme: AuthScheme | null, error: AuthError): string {
-    const attributes = `error="${challengeErrorFor(error.code)}", error_description="${error.message.replace(/["\\]/g, "")}"`;
+  private challengeFor(scheme: AuthScheme | null, code: AuthErrorCode, message: string): string {
+    const attributes = `error="${challengeErrorFor(code)}", error_description="${message.replace(/["\\]/g, "")}"`;
     if (scheme) return `${scheme.challenge}, ${attributes}`;
     return this.schemes.map((s) => s.challenge).join(", ");
   }
 
   private refuse(req: Request, scheme: AuthScheme | null, error: AuthError): void {
-    const status = statusForCode(error.code, scheme?.alwaysUnauthorized);
-    rememberFailure(req, { code: error.code, message: error.message, status });
-    this.fail(this.challengeFor(scheme, error), status);
+    const { code, message } = publicRefusal(error.code, error.message, this.exposeErrorCodes);
+    const status = statusForCode(code, scheme?.alwaysUnauthorized);
+    rememberFailure(req, { code, message, status });
+    this.fail(this.challengeFor(scheme, code, message), status);
   }
 
   private async run(req: Request, routeOptions: Record<string, unknown>): Promise<void> {

@@ -4,6 +4,7 @@ import { databaseKinds } from "./support/databases.js";
 import { getJson, startTestServer, type TestServer } from "./support/server.js";
 import { jwtFor, spkiPem } from "./support/tokens.js";
 import { freshKeyPair } from "./support/fresh-keys.js";
+import { lastEventCode } from "./support/events.js";
 
 const T = 1_700_000_000;
 
@@ -74,7 +75,8 @@ describe.each(databaseKinds)("refused keys and users on %s", (kind) => {
     for (const user of ["keyless", "ghost"]) {
       const r = await whoami(jwtFor(user, key(), { time: T }));
       expect(r.status).toBe(401);
-      expect(r.body.error.code).toBe("unknown_key");
+      expect(r.body.error.code).toBe("invalid_credentials");
+      expect(await lastEventCode(t.store)).toBe("unknown_key");
     }
   });
 

@@ -7,7 +7,7 @@ import { SshKeyStrategy } from "../strategy.js";
 import { baseOf, setBase, setSession, type AdminContext, type AdminStore } from "./context.js";
 import { checkCsrf, checkOrigin, isMutating } from "./csrf.js";
 import { AdminError, adminErrorHandler } from "./errors.js";
-import { TokenBuckets, type RateLimitOptions } from "./rate-limit.js";
+import { SignInLimiter, type RateLimitOptions } from "./rate-limit.js";
 import { registerEventRoutes } from "./routes/events.js";
 import { registerKeyRoutes } from "./routes/keys.js";
 import { registerSessionRoutes, registerSignInRoutes } from "./routes/session.js";
@@ -32,14 +32,18 @@ export interface AdminRouterOptions {
   session?: SessionTimeouts;
   /** Sign-in link lifetime (default 5 minutes). */
   linkTtlMs?: number;
-  /** Per-IP limit on sign-in attempts and link redemptions (default 10, refilled at 10 a minute). */
+  /** Per-IP limit on sign-in attempts and link redemptions (default 10, refilled at 10 a minute), and on failures per username (`perUsername`). */
   rateLimit?: RateLimitOptions;
   /** Largest accepted JSON body (default 64 KiB). */
   bodyLimit?: number | string;
-  /** External URL of the console root (e.g. https://example.com/admin), for links made behind a proxy. */
+  /**
+   * External URL of the console root (e.g. https://example.com/admin): sign-in links start with
+   * it and sign-in JWTs must name it as `aud`. Unset: the address the server listens on (never the
+   * Host header), e.g. http://127.0.0.1:3000/admin. Set it behind a proxy or a name.
+   */
   publicUrl?: string;
-  /** JWT scheme settings for POST /api/login/jwt (tolerance, auth method); replay protection is always on. */
-  jwt?: Omit<JwtSchemeOptions, "replayProtection">;
+  /** JWT scheme settings for POST /api/login/jwt (tolerance, auth method); replay protection is always on, the audience is the console's URL. */
+  jwt?: Omit<JwtSchemeOptions, "replayProtection" | "audience">;
   /** Where unexpected errors go (default console.error). */
   log?: (error: unknown) => void;
   /** The built console (default `<package>/admin-ui/dist`); `false` serves the API only. */
@@ -121,7 +125,7 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
   }
   const now = options.now ?? Date.now;
   const log = options.log ?? ((error: unknown) => console.error(error));
-  const limiter = new TokenBuckets(options.rateLimit, now);
+  const limiter = new SignInLimiter(options.rateLimit, now);
 
   let context: AdminContext | null = null;
   let strategy: SshKeyStrategy | null = null;

@@ -1,5 +1,6 @@
 import { bindingActions } from "../schemes/sshauth/binding.js";
 import { signSshauthToken } from "../schemes/sshauth/sign.js";
+import { isValidSshauthIdentity } from "../schemes/sshauth/token-codec.js";
 import { crtauthTokens } from "./crtauth.js";
 import { createJwtAuthorization } from "./jwt.js";
 import type { Signer } from "./signer.js";
@@ -24,19 +25,30 @@ export interface AuthorizeOptions {
    * "byo.e.m."), `includeFingerprint` puts the key's fingerprint in the token (default true).
    */
   sshauth?: { bind?: boolean; magic?: string; includeFingerprint?: boolean };
+  /** jwt: the `aud` claim, for a server that checks it (`jwt: { audience }`); omit it for upstream servers. */
+  jwt?: { audience?: string };
 }
 
 /** The Authorization header value for one request, in the chosen scheme. */
 export async function authorizationFor(options: AuthorizeOptions, request: RequestToSign): Promise<string> {
   switch (options.scheme) {
     case "jwt":
-      return createJwtAuthorization({ signer: options.signer, username: options.username, now: options.now });
+      return createJwtAuthorization({ signer: options.signer, username: options.username, now: options.now, audience: options.jwt?.audience });
     case "sshauth": {
       const { bind = false, magic, includeFingerprint = true } = options.sshauth ?? {};
+      // Upstream identities are file names ([A-Za-z0-9_-]{2,}): a username such as
+      // "alice.smith" or "bob@example.com" cannot be one, so the token names the key by its
+      // fingerprint alone and the server finds the user from the key.
+      const identity = isValidSshauthIdentity(options.username) ? options.username : undefined;
+      if (identity === undefined && !includeFingerprint) {
+        throw new TypeError(
+          `the username ${JSON.stringify(options.username)} cannot be an sshauth identity (upstream allows only [A-Za-z0-9_-]{2,}); include the key fingerprint instead`,
+        );
+      }
       const token = await signSshauthToken({
         signer: options.signer,
-        identity: options.username,
-        includeFingerprint,
+        identity,
+        includeFingerprint: includeFingerprint || identity === undefined,
         magic,
         // What fetch puts on the wire: the WHATWG URL's path+query and host (port kept).
         actions: bind

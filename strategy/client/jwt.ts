@@ -19,6 +19,12 @@ export interface CreateJwtOptions {
    * file: ssh-agent cannot hash with SHA-384).
    */
   algorithm?: JwtAlgorithm;
+  /**
+   * The service the token is for, sent as the `aud` claim (e.g. a console's URL, which
+   * refuses tokens without it). Omit it for upstream asymmetric-jwt-auth servers: PyJWT
+   * refuses any `aud` when the server configured none.
+   */
+  audience?: string;
 }
 
 const RSA_ALGS: Partial<Record<JwtAlgorithm, ClientRsaHash>> = { RS256: "sha256", RS384: "sha384", RS512: "sha512" };
@@ -53,7 +59,11 @@ export async function createJwtToken(options: CreateJwtOptions): Promise<string>
 
   // PyJWT sorts header keys: alg, kid, typ.
   const header = pythonJsonDumps({ alg, kid: key.kid, typ: "JWT" });
-  const claims = pythonJsonDumps({ username, time, nonce });
+  const { audience } = options;
+  if (audience !== undefined && (typeof audience !== "string" || audience === "")) {
+    throw new TypeError("createJwtToken: audience must be a non-empty string");
+  }
+  const claims = pythonJsonDumps(audience === undefined ? { username, time, nonce } : { username, time, nonce, aud: audience });
   const signingInput = `${b64url(header)}.${b64url(claims)}`;
   // Signer forms are already JOSE's: RSA PKCS#1 bytes, Ed25519 64 bytes, ECDSA r‖s.
   // Widened to ClientSigner's sign: "sha384" only gets here if signerSupportsRsaHash said yes.

@@ -19,6 +19,34 @@ export function statusForCode(code: AuthErrorCode, alwaysUnauthorized = false): 
   return statusOverrides[code] ?? (badRequestCodes.has(code) ? 400 : 401);
 }
 
+/**
+ * Refusals decided before any signature verified: told apart, they would say whether a
+ * user exists and which keys it holds (unknown user, no key of that type, wrong key). The
+ * caller has proved nothing yet, so all of them answer one public failure. Refusals after
+ * the signature verified (revoked, expired, disabled, skew, replay, …) keep their codes:
+ * the caller holds the key.
+ */
+const concealedCodes: ReadonlySet<AuthErrorCode> = new Set<AuthErrorCode>(["unknown_key", "bad_signature"]);
+
+export const invalidCredentialsMessage = "the credentials were not accepted";
+
+/**
+ * What a client is told about a refusal: the precise code and message, except for the
+ * concealed codes, which become `invalid_credentials` unless `exposeErrorCodes` (a
+ * development option) is on. The event log always keeps the precise code.
+ */
+export function publicRefusal(code: AuthErrorCode, message: string, exposeErrorCodes = false): { code: AuthErrorCode; message: string } {
+  if (exposeErrorCodes || !concealedCodes.has(code)) return { code, message };
+  return { code: "invalid_credentials", message: invalidCredentialsMessage };
+}
+
+/** Validates the development option `exposeErrorCodes` (default false). */
+export function exposeErrorCodesOption(value: unknown, where: string): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== "boolean") throw new TypeError(`${where}: exposeErrorCodes must be a boolean`);
+  return value;
+}
+
 /** RFC 6750-style `error=` attribute for a challenge. */
 export function challengeErrorFor(code: AuthErrorCode): "invalid_request" | "invalid_token" {
   return badRequestCodes.has(code) || code === "credentials_too_large" ? "invalid_request" : "invalid_token";

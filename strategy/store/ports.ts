@@ -6,6 +6,12 @@ export interface StoredUser {
   username: string;
   isAdmin: boolean;
   disabled: boolean;
+  /**
+   * When the account last changed (disabled, re-enabled, promoted), if it changed after it was
+   * created: crtauth refuses bearer tokens issued before it, so a token minted before a disable
+   * stays dead once the user is re-enabled. Absent for stores that do not track it.
+   */
+  changedAt?: Date;
 }
 
 /** A stored key with its state. `parsed` is derived from `openssh` and cached. */

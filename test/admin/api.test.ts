@@ -1,15 +1,34 @@
 // The admin API through HTTP, on every database: sessions, CSRF, permissions, keys, users, events.
 import path from "node:path";
 import fs from "node:fs";
+import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSignInLink } from "../../strategy/admin/sessions.js";
 import { databaseKinds } from "../support/databases.js";
 import { fixtureKey, fixtures } from "../support/forge-jwt.js";
 import { jwtFor } from "../support/tokens.js";
+import { freshKeyPair } from "../support/fresh-keys.js";
+import { createJwtAuthorization, loadKeyFileSigner } from "../../strategy/client/index.js";
+import { signSshauthToken } from "../../strategy/schemes/sshauth/sign.js";
 import { clientFor, cookieFrom, newKeyLine, request, signIn, startAdminServer, type AdminServer, type Client } from "./support.js";
 
 const rsaPub = fs.readFileSync(path.join(fixtures, "keys/ajwt/rsa2048.pub"), "utf8");
 const rsaPem = fs.readFileSync(path.join(fixtures, "keys/ajwt/rsa2048.pem"), "utf8");
+
+/** A POST with any Host header (fetch forbids setting one). */
+function rawPost(base: string, pathname: string, headers: Record<string, string>): Promise<{ status: number; body: any }> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: url.hostname, port: url.port, method: "POST", path: pathname, headers }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (d) => (text += d));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
 
 describe.each(databaseKinds)("admin API on %s", (kind) => {
   let server: AdminServer;
@@ -34,6 +53,9 @@ describe.each(databaseKinds)("admin API on %s", (kind) => {
   afterAll(async () => {
     await server.close();
   });
+  /** A sign-in JWT bound to this console: aud = its URL. */
+  const consoleJwt = (username: string, time: number, claims: Record<string, unknown> = {}) =>
+    jwtFor(username, fixtureKey("ajwt/rsa2048.pem"), { time, claims: { aud: `${server.url}/admin`, ...claims } });
 
   describe("sessions", () => {
     it("GET /me returns the user, isAdmin and a CSRF token; the cookie is HttpOnly, SameSite=Strict, Path=/admin", async () => {
@@ -157,14 +179,36 @@ describe.each(databaseKinds)("admin API on %s", (kind) => {
       const r = await request(`${limited}/admin/api/login/jwt`, { method: "POST" });
       expect(r.status).toBe(429);
       expect(r.body.error.code).toBe("rate_limited");
+      expect(r.headers.get("retry-after")).toBe(String(r.body.error.retryAfter));
+      expect(Number(r.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
       server.clock.now += 60_000;
       expect((await request(`${limited}/admin/login/${"y".repeat(43)}`)).status).toBe(404);
+    });
+
+    it("also limits failed sign-ins per claimed username, whatever the IP, with Retry-After", async () => {
+      // A generous per-IP limit: the attempts below come from one test client but stand for many addresses.
+      const limited = await server.mount({ rateLimit: { capacity: 100, refillPerMinute: 100, perUsername: { capacity: 3, refillPerMinute: 1 } } });
+      const t = () => Math.floor(server.clock.now / 1000);
+      const stranger = freshKeyPair("rsa", { modulusLength: 2048 }).privateKey;
+      const statuses = [];
+      for (let i = 0; i < 4; i++) {
+        statuses.push((await request(`${limited}/admin/api/login/jwt`, { method: "POST", headers: { authorization: jwtFor("alice", stranger, { time: t() }) } })).status);
+      }
+      expect(statuses).toEqual([401, 401, 401, 429]);
+      // alice herself is held back too until the bucket refills; another user is not.
+      const held = await request(`${limited}/admin/api/login/jwt`, { method: "POST", headers: { authorization: consoleJwt("alice", t(), { aud: `${limited}/admin` }) } });
+      expect([held.status, held.body.error.code]).toEqual([429, "rate_limited"]);
+      expect(Number(held.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+      expect((await request(`${limited}/admin/api/login/jwt`, { method: "POST", headers: { authorization: jwtFor("bob", stranger, { time: t() }) } })).status).toBe(401);
+      server.clock.now += 60_000;
+      expect((await request(`${limited}/admin/api/login/jwt`, { method: "POST", headers: { authorization: consoleJwt("alice", t(), { aud: `${limited}/admin` }) } })).status).toBe(200);
+      expect(() => server.mount({ rateLimit: { capacity: 0 } })).toThrow(/rateLimit/);
     });
   });
 
   describe("POST /api/login/jwt", () => {
     it("turns a valid JWT into a one-time link, and refuses the same JWT replayed", async () => {
-      const header = jwtFor("alice", fixtureKey("ajwt/rsa2048.pem"), { time: Math.floor(server.clock.now / 1000) });
+      const header = consoleJwt("alice", Math.floor(server.clock.now / 1000));
       const r = await request(`${server.url}/admin/api/login/jwt`, { method: "POST", headers: { authorization: header } });
       expect(r.status).toBe(200);
       expect(r.body.link).toMatch(new RegExp(`^${server.url}/admin/login/[\\w-]{43}$`));
@@ -185,9 +229,75 @@ describe.each(databaseKinds)("admin API on %s", (kind) => {
       expect(bad.status).toBe(400);
       const foreign = await request(`${server.url}/admin/api/login/jwt`, {
         method: "POST",
-        headers: { authorization: jwtFor("alice", fixtureKey("ajwt/rsa2048.pem"), { time: Math.floor(server.clock.now / 1000) }), origin: "https://evil.example" },
+        headers: { authorization: consoleJwt("alice", Math.floor(server.clock.now / 1000)), origin: "https://evil.example" },
       });
       expect(foreign.body.error.code).toBe("cross_origin");
+      // An unknown user and a wrong key get the same public answer; the log keeps which.
+      const t = Math.floor(server.clock.now / 1000);
+      const ghost = await request(`${server.url}/admin/api/login/jwt`, { method: "POST", headers: { authorization: consoleJwt("phantom", t) } });
+      const wrongKey = await request(`${server.url}/admin/api/login/jwt`, {
+        method: "POST",
+        headers: { authorization: jwtFor("alice", freshKeyPair("rsa", { modulusLength: 2048 }).privateKey, { time: t, claims: { aud: `${server.url}/admin` } }) },
+      });
+      expect([ghost.status, ghost.body]).toEqual([wrongKey.status, wrongKey.body]);
+      expect([ghost.status, ghost.body.error.code]).toEqual([401, "invalid_credentials"]);
+    });
+  });
+
+  describe("sign-in is bound to this console", () => {
+    const login = (base: string, authorization: string) => request(`${base}/admin/api/login/jwt`, { method: "POST", headers: { authorization } });
+    const now = () => server.clock.now;
+
+    it("refuses a JWT the client made for another service (no aud, or another aud), replayed here", async () => {
+      const signer = await loadKeyFileSigner(path.join(fixtures, "keys/ajwt/rsa2048.pem"));
+      const forWhoami = await createJwtAuthorization({ signer, username: "alice", now });
+      const forOther = await createJwtAuthorization({ signer, username: "alice", now, audience: "http://127.0.0.1:1/admin" });
+      const forUs = await createJwtAuthorization({ signer, username: "alice", now, audience: `${server.url}/admin` });
+      signer.close();
+      for (const header of [forWhoami, forOther]) {
+        const r = await login(server.url, header);
+        expect([r.status, r.body.error.code]).toEqual([401, "invalid_audience"]);
+        expect(r.body.error.message).toContain(`${server.url}/admin`);
+      }
+      expect((await login(server.url, forUs)).status).toBe(200);
+      const list = await login(server.url, consoleJwt("alice", Math.floor(now() / 1000), { aud: ["https://elsewhere.example", `${server.url}/admin`] }));
+      expect(list.status).toBe(200);
+      await server.store.events.flush();
+      const events = await root.call("GET", "/events?user=alice&outcome=failure");
+      expect(events.body.events.filter((e: { errorCode: string }) => e.errorCode === "invalid_audience").length).toBeGreaterThanOrEqual(2);
+    });
+
+    it("refuses an sshauth token (here made with the shared default magic): the console takes only its own JWTs", async () => {
+      await server.store.directory.addUser("sshauth-user");
+      const key = await server.store.directory.addKey("sshauth-user", fs.readFileSync(path.join(fixtures, "keys/sshauth/ed25519.pub"), "utf8"));
+      const signer = await loadKeyFileSigner(path.join(fixtures, "keys/sshauth/ed25519"));
+      const token = await signSshauthToken({ signer, identity: "sshauth-user", includeFingerprint: true, timestamp: Math.floor(now() / 1000) });
+      signer.close();
+      for (const header of [`Bearer ${token}`, `SSHAuth ${token}`]) {
+        const r = await login(server.url, header);
+        expect(r.status).toBe(401);
+        expect(r.body.link).toBeUndefined();
+      }
+      // Out of the way of the key-listing tests below.
+      await server.store.directory.removeKeyById(key.id);
+      await server.store.database.prisma.user.delete({ where: { username: "sshauth-user" } });
+    });
+
+    it("builds links and the audience from publicUrl when set, else from the listening address, never from Host", async () => {
+      const spoofed = await rawPost(server.url, "/admin/api/login/jwt", { authorization: consoleJwt("alice", Math.floor(now() / 1000)), host: "evil.example" });
+      expect(spoofed.status).toBe(200);
+      expect(spoofed.body.link.startsWith(`${server.url}/admin/login/`)).toBe(true);
+
+      const proxied = await server.mount({ publicUrl: "HTTPS://Console.Example.com/admin/" });
+      const wrongAud = await login(proxied, consoleJwt("alice", Math.floor(now() / 1000)));
+      expect(wrongAud.body.error.code).toBe("invalid_audience");
+      const ok = await rawPost(proxied, "/admin/api/login/jwt", {
+        authorization: consoleJwt("alice", Math.floor(now() / 1000), { aud: "https://console.example.com/admin" }),
+        host: "evil.example",
+      });
+      expect(ok.status).toBe(200);
+      expect(ok.body.link).toMatch(/^https:\/\/console\.example\.com\/admin\/login\/[\w-]{43}$/);
+      expect(() => server.mount({ publicUrl: "console.example.com" })).toThrow(/publicUrl/);
     });
   });
 
@@ -257,7 +367,7 @@ describe.each(databaseKinds)("admin API on %s", (kind) => {
     });
 
     it("shows a key's detail with its recent authentication events", async () => {
-      const header = jwtFor("alice", fixtureKey("ajwt/rsa2048.pem"), { time: Math.floor(server.clock.now / 1000) });
+      const header = consoleJwt("alice", Math.floor(server.clock.now / 1000));
       expect((await request(`${server.url}/admin/api/login/jwt`, { method: "POST", headers: { authorization: header } })).status).toBe(200);
       await server.store.events.flush();
       const r = await alice.call("GET", `/keys/${aliceKeyId}`);
@@ -377,10 +487,10 @@ describe.each(databaseKinds)("admin API on %s", (kind) => {
   describe("events (admin only)", () => {
     it("filters by user, key, scheme, outcome and time, newest first, with a cursor", async () => {
       const t = Math.floor(server.clock.now / 1000);
-      await request(`${server.url}/admin/api/login/jwt`, { method: "POST", headers: { authorization: jwtFor("alice", fixtureKey("ajwt/rsa2048.pem"), { time: t }) } });
-      await request(`${server.url}/admin/api/login/jwt`, { method: "POST", headers: { authorization: jwtFor("ghost", fixtureKey("ajwt/rsa2048.pem"), { time: t }) } });
+      await request(`${server.url}/admin/api/login/jwt`, { method: "POST", headers: { authorization: consoleJwt("alice", t) } });
+      await request(`${server.url}/admin/api/login/jwt`, { method: "POST", headers: { authorization: consoleJwt("ghost", t) } });
       // bob exists, but this key is not his: a failure that still shows under ?user=bob.
-      await request(`${server.url}/admin/api/login/jwt`, { method: "POST", headers: { authorization: jwtFor("bob", fixtureKey("ajwt/rsa2048.pem"), { time: t }) } });
+      await request(`${server.url}/admin/api/login/jwt`, { method: "POST", headers: { authorization: consoleJwt("bob", t) } });
       await server.store.events.flush();
       const all = await root.call("GET", "/events");
       expect(all.status).toBe(200);

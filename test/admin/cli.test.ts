@@ -41,7 +41,7 @@ describe.each(databaseKinds)("console CLI on %s", (kind) => {
 
       const refused = await runCli(["login", server.url, "--user", "nobody", "--key", rsaPem], { env });
       expect(refused.code).not.toBe(0);
-      expect(refused.stderr).toMatch(/sign-in refused \(unknown_key/);
+      expect(refused.stderr).toMatch(/sign-in refused \(invalid_credentials/);
       expect(refused.stderr.trim().split("\n")).toHaveLength(1);
     } finally {
       expect(await server.stop()).toBe(0);

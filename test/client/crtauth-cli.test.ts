@@ -91,7 +91,7 @@ describe.each(databaseKinds)("crtauth through the CLI on %s", (kind) => {
     }
     const pinned = await startServe({ ...env, CRTAUTH_SECRET: "from-the-environment" });
     try {
-      expect(await whoami(pinned.url, header)).toMatchObject({ status: 401, body: { error: { code: "bad_signature" } } });
+      expect(await whoami(pinned.url, header)).toMatchObject({ status: 401, body: { error: { code: "invalid_credentials" } } });
       const fresh = await runCli(["token", "crtauth", "--url", pinned.url, "--user", "alice", "--key", key], { env });
       expect((await whoami(pinned.url, fresh.stdout.trim())).status).toBe(200);
     } finally {

@@ -115,9 +115,9 @@ describe.each(databaseKinds)("passport-sshkey CLI with sshauth on %s", (kind) =>
       expect(bound.code).toBe(0);
       const refused = await getJson(whoami, { authorization: bound.stdout.trim() });
       expect([refused.status, refused.body.error.code]).toEqual([401, "binding_not_enabled"]);
-      // With a body, which the server reads only to name this mistake; another body stays bad_signature.
+      // With a body, which the server reads only to name this mistake; another body is a plain bad signature.
       const boundPost = await runCli(["token", "sshauth", "--user", "alice", "--agent", "--bind", "--url", whoami, "-X", "POST", "-d", "one"], { env });
-      for (const [body, code] of [["two", "bad_signature"], ["one", "binding_not_enabled"]]) {
+      for (const [body, code] of [["two", "invalid_credentials"], ["one", "binding_not_enabled"]]) {
         const r = await fetch(whoami, { method: "POST", body, headers: { authorization: boundPost.stdout.trim() } });
         expect([body, r.status, ((await r.json()) as { error: { code: string } }).error.code]).toEqual([body, 401, code]);
       }

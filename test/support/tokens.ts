@@ -4,7 +4,11 @@ import { forgeJwt, signWith } from "./forge-jwt.js";
 let counter = 0;
 
 /** A fresh, honest asymmetric-jwt-auth token for `username`, signed with `key` (RSA, Ed25519 or ECDSA). */
-export function jwtFor(username: string, key: KeyObject, options: { time: number; kid?: string; nonce?: string }): string {
+export function jwtFor(
+  username: string,
+  key: KeyObject,
+  options: { time: number; kid?: string; nonce?: string; claims?: Record<string, unknown> },
+): string {
   const type = key.asymmetricKeyType;
   const curve = key.asymmetricKeyDetails?.namedCurve;
   const [alg, sign] =
@@ -18,7 +22,7 @@ export function jwtFor(username: string, key: KeyObject, options: { time: number
             ? ["ES384", signWith.ecdsa(key, "sha384")]
             : ["ES512", signWith.ecdsa(key, "sha512")];
   const header = options.kid ? { alg, kid: options.kid, typ: "JWT" } : { alg, typ: "JWT" };
-  const claims = { username, time: options.time, nonce: options.nonce ?? `t${++counter}${crypto.randomBytes(4).toString("hex")}` };
+  const claims = { username, time: options.time, nonce: options.nonce ?? `t${++counter}${crypto.randomBytes(4).toString("hex")}`, ...options.claims };
   return `JWT ${forgeJwt({ header, claims, sign })}`;
 }
 

@@ -1,39 +1,81 @@
 import passport from "passport";
-import type { Request, Router } from "express";
+import type { Request, Response, Router } from "express";
 import { authFailureOf } from "../../http/failure.js";
 import type { StoredUser } from "../../store/ports.js";
 import type { SshKeyStrategy } from "../../strategy.js";
 import { baseOf, sessionOf, type AdminContext } from "../context.js";
 import { checkOrigin } from "../csrf.js";
 import { AdminError } from "../errors.js";
-import type { TokenBuckets } from "../rate-limit.js";
+import { decodeJwt } from "../../schemes/jwt/decode.js";
+import type { SignInLimiter } from "../rate-limit.js";
 import { createSignInLink, redeemSignInLink } from "../sessions.js";
 
 export interface SessionRouteOptions {
   ctx: () => AdminContext;
   strategy: () => SshKeyStrategy;
-  limiter: TokenBuckets;
+  limiter: SignInLimiter;
   linkTtlMs: number;
   publicUrl?: string;
 }
 
-export function limit(limiter: TokenBuckets, req: Request): void {
-  const wait = limiter.take(req.ip ?? "unknown");
-  if (wait > 0) throw new AdminError(429, "rate_limited", `too many sign-in attempts; retry in ${wait} s`, { retryAfter: wait });
+/** 429 with Retry-After when the IP, or the username the attempt claims, is over its limit. */
+export function limit(limiter: SignInLimiter, req: Request, res: Response, username: string | null = null): void {
+  const wait = limiter.admit(req.ip ?? "unknown", username);
+  if (wait > 0) {
+    res.set("Retry-After", String(wait));
+    throw new AdminError(429, "rate_limited", `too many sign-in attempts; retry in ${wait} s`, { retryAfter: wait });
+  }
 }
 
-function consoleUrl(req: Request, publicUrl: string | undefined): string {
-  if (publicUrl) return publicUrl.replace(/\/+$/, "");
-  return `${req.protocol}://${req.get("host") ?? "localhost"}${baseOf(req)}`;
+/** The username a sign-in JWT claims, unverified: only a rate-limit key. */
+function claimedUsername(req: Request): string | null {
+  const header = req.headers.authorization;
+  const match = typeof header === "string" ? /^\S+[ \t]+(\S+)$/.exec(header.trim()) : null;
+  if (!match) return null;
+  try {
+    return decodeJwt(match[1]!).untrustedUsername;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The console's own URL: the audience its sign-in JWTs must name and the base of its
+ * sign-in links. From `publicUrl`, else from the address this connection reached (what the
+ * server listens on) — never from the Host header, which the client writes: a link built
+ * from it would send a victim's secret to whatever host an attacker put there.
+ */
+export function consoleUrl(req: Request, publicUrl: string | undefined): string {
+  if (publicUrl) return normalizedConsoleUrl(publicUrl);
+  const socket = req.socket as Request["socket"] & { encrypted?: boolean };
+  const address = (socket.localAddress ?? "127.0.0.1").replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, "");
+  const host = address.includes(":") ? `[${address}]` : address;
+  return normalizedConsoleUrl(`${socket.encrypted ? "https" : "http"}://${host}:${socket.localPort ?? 80}${baseOf(req)}`);
+}
+
+/** One spelling per URL (lower-case scheme and host, default port dropped, no trailing slash), as the CLI's login sends it. */
+export function normalizedConsoleUrl(url: string): string {
+  const parsed = new URL(url);
+  parsed.search = "";
+  parsed.hash = "";
+  parsed.pathname = parsed.pathname.replace(/\/+$/, "");
+  return parsed.href.replace(/\/+$/, "");
 }
 
 /** Sign-in: JWT → one-time link; link → session. */
 export function registerSignInRoutes(router: Router, options: SessionRouteOptions): void {
+  if (options.publicUrl !== undefined) {
+    try {
+      if (!/^https?:$/.test(new URL(options.publicUrl).protocol)) throw new Error("scheme");
+    } catch {
+      throw new TypeError(`createAdminRouter: publicUrl must be an http(s) URL, got ${JSON.stringify(options.publicUrl)}`);
+    }
+  }
   const authenticator = new passport.Passport();
   let registered = false;
 
   router.get("/login/:secret", async (req, res) => {
-    limit(options.limiter, req);
+    limit(options.limiter, req, res);
     const { sessions, store, now } = options.ctx();
     const { userId } = await redeemSignInLink(store.database.prisma, String(req.params.secret), now());
     await sessions.start(req, res, userId, baseOf(req) || "/");
@@ -42,21 +84,30 @@ export function registerSignInRoutes(router: Router, options: SessionRouteOption
   });
 
   router.post("/api/login/jwt", async (req, res) => {
-    limit(options.limiter, req);
+    const username = claimedUsername(req);
+    limit(options.limiter, req, res, username);
     checkOrigin(req);
     const strategy = options.strategy();
     if (!registered) {
       authenticator.use(strategy.name, strategy);
       registered = true;
     }
+    // Only a JWT made for this console (aud = its URL) signs in: one the user's CLI sent to
+    // another service must not turn into a console session when replayed here.
+    const jwtAudience = consoleUrl(req, options.publicUrl);
     const user = await new Promise<StoredUser | false>((resolve, reject) => {
-      authenticator.authenticate(strategy.name, { session: false }, (error: unknown, result: StoredUser | false) =>
+      const routeOptions: passport.AuthenticateOptions & { jwtAudience: string } = { session: false, jwtAudience };
+      authenticator.authenticate(strategy.name, routeOptions, (error: unknown, result: StoredUser | false) =>
         error ? reject(error) : resolve(result),
       )(req, res, reject);
     });
     if (!user) {
+      options.limiter.failed(username);
       const failure = authFailureOf(req);
-      throw new AdminError(failure?.status ?? 401, failure?.code ?? "unauthenticated", failure?.message ?? "a JWT signed with a registered key is required");
+      // Said only after the signature verified: the caller holds a key of this user, and a
+      // console reached under another name (no publicUrl set) is then easy to diagnose.
+      const message = failure?.code === "invalid_audience" ? `this console accepts JWTs whose aud is ${jwtAudience}` : failure?.message;
+      throw new AdminError(failure?.status ?? 401, failure?.code ?? "unauthenticated", message ?? "a JWT signed with a registered key is required");
     }
     const { store, now } = options.ctx();
     const link = await createSignInLink(store.database.prisma, user.id, { now: now(), ttlMs: options.linkTtlMs });

@@ -41,7 +41,8 @@ export function registerConsoleCommands(program: Command): void {
     const root = rootOf(url ?? defaultServerUrl(), "the console URL");
     const choice = await signersFor(opts, "jwt");
     const signIn = async (signer: Signer): Promise<Response> => {
-      const authorization = await createJwtAuthorization({ signer, username: opts.user });
+      // Bound to this console (aud = its URL): the console refuses tokens made for anything else.
+      const authorization = await createJwtAuthorization({ signer, username: opts.user, audience: root.href });
       try {
         return await fetch(`${root.href}/api/login/jwt`, { method: "POST", headers: { authorization, accept: "application/json" } });
       } catch (error) {

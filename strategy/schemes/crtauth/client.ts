@@ -58,7 +58,9 @@ export async function createResponse(
     wrap = (signature) => encodeResponse({ challenge: bytes, signature });
   }
 
-  if (challenge.serverName !== opts.expectedServerName) {
+  // Host names are case-insensitive (a server may be configured as "API.Example.com" while
+  // URL parsers lower-case the host): only another name is a possible MITM.
+  if (challenge.serverName.toLowerCase() !== opts.expectedServerName.toLowerCase()) {
     throw new AuthError("wrong_server", "crtauth challenge comes from another server (possible MITM)", {
       detail: { expected: opts.expectedServerName, got: challenge.serverName },
     });

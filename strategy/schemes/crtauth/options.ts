@@ -15,6 +15,13 @@ export interface CrtauthOptions {
   serverName?: string;
   /** Seconds a token is good for, 1..598 (default 60). */
   tokenLifetimeSeconds?: number;
+  /**
+   * Also answer crtauth v0 ("legacy") handshakes, as the Python server does by default
+   * (default false). v0 is the unversioned XDR format: its request is a bare username, told
+   * from a v1 request only by a heuristic, and its challenges are MACed with HMAC-SHA1. Turn it
+   * on only for old clients that cannot speak v1; tokens are v1 (HMAC-SHA256) either way.
+   */
+  legacyV0?: boolean;
 }
 
 function present(value: CrtauthSecret | undefined): CrtauthSecret | undefined {
@@ -38,6 +45,7 @@ export function resolveCrtauthSecrets(options: CrtauthOptions, env: NodeJS.Proce
 /** Checks the router-only options; throws TypeError/RangeError on misconfiguration. */
 export function checkCrtauthOptions(options: CrtauthOptions): void {
   if (options.serverName !== undefined) assertServerName(options.serverName);
+  if (options.legacyV0 !== undefined && typeof options.legacyV0 !== "boolean") throw new TypeError("crtauth legacyV0 must be a boolean");
   const lifetime = options.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_S;
   if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > MAX_TOKEN_LIFETIME_S) {
     throw new RangeError(`crtauth tokenLifetimeSeconds must be an integer from 1 to ${MAX_TOKEN_LIFETIME_S}`);

@@ -1,5 +1,6 @@
-import { createHash } from "node:crypto";
+import { createHash, verify } from "node:crypto";
 import { AuthError } from "../../errors.js";
+import { decoyKey } from "../decoy-keys.js";
 import type { ParsedPublicKey } from "../../keys/types.js";
 import { decodeBase64Url } from "./base64.js";
 import { decodeLegacyChallenge, decodeLegacyResponse } from "./legacy.js";
@@ -96,6 +97,8 @@ export async function verifyResponse(text: string, opts: VerifyResponseOptions):
 
   const publicKey = await opts.lookupKey({ username, fingerprint: challenge.fingerprint.toString("hex") });
   if (!publicKey || publicKey.type !== "ssh-rsa") {
+    // As much work as a wrong key: the refusal's timing must not tell that the user is unknown.
+    decoyVerify(signed, signature);
     throw new AuthError("unknown_key", "no RSA key on file for this crtauth user", {
       detail: { username, reason: publicKey ? "not_rsa" : "not_found" },
     });
@@ -112,6 +115,16 @@ export async function verifyResponse(text: string, opts: VerifyResponseOptions):
     replayId: createHash("sha256").update(signed).digest("hex"),
     replayExpiresAt: new Date(challenge.validTo * 1000 + (opts.clockToleranceMs ?? 0) + REPLAY_MARGIN_MS),
   };
+}
+
+function decoyVerify(signed: Buffer, signature: Buffer): void {
+  const padded = Buffer.alloc(256);
+  signature.subarray(0, 256).copy(padded, 256 - Math.min(256, signature.length));
+  try {
+    verify("sha1", signed, decoyKey("ssh-rsa"), padded);
+  } catch {
+    // Only its cost matters; whatever happened, the caller refuses.
+  }
 }
 
 function badMac(): AuthError {

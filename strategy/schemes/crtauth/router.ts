@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from "express";
 import { AuthError, isAuthError, type AuthErrorCode } from "../../errors.js";
+import { exposeErrorCodesOption, publicRefusal } from "../../http/error-response.js";
 import { authEventFrom } from "../../http/failure.js";
 import type { EventSink, KeyCandidate, KeyStore, ReplayStore } from "../../store/ports.js";
 import { keyState } from "../candidates.js";
@@ -22,6 +23,11 @@ export interface CrtauthRouterOptions extends CrtauthOptions {
   store: CrtauthRouterStore | Promise<CrtauthRouterStore> | (() => Promise<CrtauthRouterStore>);
   /** Milliseconds since the epoch; for tests. */
   now?: () => number;
+  /**
+   * Development only: put `unknown_key` / `bad_signature` in `X-Sshkey-Error` instead of the
+   * public `invalid_credentials` (default false; the event log has the precise code either way).
+   */
+  exposeErrorCodes?: boolean;
 }
 
 /** Response header carrying the failure code (upstream answers only a bare 403). */
@@ -69,7 +75,7 @@ export function createCrtauthRouter(options: CrtauthRouterOptions): Router {
   let storePromise: Promise<CrtauthRouterStore> | null = null;
   const store = () =>
     (storePromise ??= typeof options.store === "function" ? options.store() : Promise.resolve(options.store));
-  const handshake = new Handshake(secrets, options, now);
+  const handshake = new Handshake(secrets, options, now, exposeErrorCodesOption(options.exposeErrorCodes, "createCrtauthRouter"));
 
   const router = Router();
   router.use((req, res, next) => {
@@ -85,6 +91,7 @@ class Handshake {
     private readonly secrets: CrtauthSecret[],
     private readonly options: CrtauthOptions,
     private readonly now: () => number,
+    private readonly exposeErrorCodes: boolean,
   ) {}
 
   async handle(req: Request, res: Response, store: () => Promise<CrtauthRouterStore>): Promise<void> {
@@ -115,7 +122,8 @@ class Handshake {
         caught instanceof HandshakeFailure ? caught : isAuthError(caught) ? new HandshakeFailure(caught, null) : null;
       if (!failure) throw caught;
       s.events.record(failureEvent(req, this.now(), failure.error.code, failure.username));
-      res.status(403).set(CRTAUTH_ERROR_HEADER, failure.error.code).end(FORBIDDEN_BODY);
+      const { code } = publicRefusal(failure.error.code, failure.error.message, this.exposeErrorCodes);
+      res.status(403).set(CRTAUTH_ERROR_HEADER, code).end(FORBIDDEN_BODY);
     }
   }
 
@@ -136,12 +144,12 @@ class Handshake {
   /** X-CHAP request → challenge text. Unknown users and users without an active RSA key get a fake fingerprint. */
   private async challenge(req: Request, store: CrtauthRouterStore, text: string): Promise<string> {
     const serverName = this.serverName(req);
-    const { username } = parseRequest(text);
+    const { username, version } = parseRequest(text, { allowLegacy: this.options.legacyV0 === true });
     const nowMs = this.now();
     const found = await store.keys.findByUsername(username);
     const key = found ? (activeRsaKeys(found.user, found.keys, nowMs)[0] ?? null) : null;
     try {
-      return createChallenge({ username, serverName, secret: this.secrets, key: key?.parsed ?? null, now: () => nowMs }).text;
+      return createChallenge({ username, serverName, secret: this.secrets, key: key?.parsed ?? null, now: () => nowMs, version }).text;
     } catch (error) {
       if (isAuthError(error)) throw new HandshakeFailure(error, username);
       throw error;
@@ -159,6 +167,7 @@ class Handshake {
         secret: this.secrets,
         serverName,
         now: () => nowMs,
+        allowLegacy: this.options.legacyV0 === true,
         lookupKey: async (hint) => {
           username = hint.username;
           return (await pick(hint.fingerprint, hint.username))?.key.parsed ?? null;

@@ -2,6 +2,7 @@ import { AuthError } from "../../errors.js";
 import type { StoredKey, StoredUser } from "../../store/ports.js";
 import { keyState } from "../candidates.js";
 import type { AuthScheme, SchemeContext, Verified } from "../scheme.js";
+import { CLOCK_FUDGE_S } from "./constants.js";
 import { secretList } from "./mac.js";
 import { resolveCrtauthSecrets, type CrtauthOptions } from "./options.js";
 import { verifyToken } from "./token.js";
@@ -64,6 +65,13 @@ export function createCrtauthScheme(options: CrtauthSchemeOptions = {}): AuthSch
       if (!found) throw new AuthError("unknown_key", "the user of this crtauth token no longer exists");
       const [key] = activeRsaKeys(found.user, found.keys, nowMs);
       if (!key || found.user.disabled) throw noActiveRsaKeyError(found.user, found.keys, nowMs);
+      // A bearer token must not outlive a disable: once the account changed (disabled, then
+      // re-enabled), tokens minted before are refused, in whole seconds as tokens count time.
+      const issuedAtS = token.validFrom + CLOCK_FUDGE_S;
+      const changedAt = found.user.changedAt;
+      if (changedAt && issuedAtS < Math.floor(changedAt.getTime() / 1000)) {
+        throw new AuthError("token_expired", "this crtauth token was issued before the account last changed", { detail: { userId: found.user.id } });
+      }
       return { key, user: found.user, scheme: "crtauth" };
     },
   };

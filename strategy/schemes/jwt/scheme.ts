@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import { AuthError } from "../../errors.js";
 import type { KeyCandidate } from "../../store/ports.js";
 import { findSigningKey } from "../candidates.js";
+import { decoyKey } from "../decoy-keys.js";
 import { replayKey } from "../replay-key.js";
 import type { AuthScheme, SchemeContext, Verified } from "../scheme.js";
 import { lookupJwsAlgorithm } from "./algorithms.js";
@@ -16,7 +17,24 @@ export interface JwtSchemeOptions {
   authMethod?: string;
   /** Refuse replayed (username, time, nonce) triples (default true). */
   replayProtection?: boolean;
+  /**
+   * This service's name(s) (e.g. its URL). When set, a token must carry an `aud` claim naming
+   * one of them (`invalid_audience` otherwise), so a token made for another service is refused
+   * here; unset, a token with a non-empty `aud` is refused (as upstream's PyJWT does).
+   * A route can set its own with `passport.authenticate("sshkey", { jwtAudience })`.
+   */
+  audience?: string | readonly string[];
   realm?: string;
+}
+
+/** An audience option as a non-empty list of non-empty strings; a TypeError otherwise. */
+export function audienceList(value: unknown, what: string): readonly string[] | undefined {
+  if (value === undefined) return undefined;
+  const list = typeof value === "string" ? [value] : value;
+  if (!Array.isArray(list) || list.length === 0 || list.some((a) => typeof a !== "string" || a === "")) {
+    throw new TypeError(`${what} must be a non-empty string or a non-empty list of them`);
+  }
+  return Object.freeze([...list]);
 }
 
 async function candidatesFor(jwt: UnverifiedJwt, ctx: SchemeContext): Promise<KeyCandidate[]> {
@@ -35,6 +53,7 @@ export function createJwtScheme(options: JwtSchemeOptions = {}): AuthScheme {
   const tolerance = options.toleranceSeconds ?? 20;
   const word = (options.authMethod ?? "JWT").toLowerCase();
   const replayProtection = options.replayProtection ?? true;
+  const audience = audienceList(options.audience, "jwt.audience");
   return {
     name: "jwt",
     challenge: `${options.authMethod ?? "JWT"} realm="${options.realm ?? "passport-sshkey"}"`,
@@ -46,16 +65,19 @@ export function createJwtScheme(options: JwtSchemeOptions = {}): AuthScheme {
       if (!algorithm) throw new AuthError("alg_not_allowed", `JWT algorithm ${JSON.stringify(jwt.alg.slice(0, 20))} is not accepted`);
 
       const candidates = await candidatesFor(jwt, ctx);
-      if (candidates.length === 0) throw new AuthError("unknown_key", "no key is registered for this user");
       const sameType = candidates.filter((c) => c.key.parsed.type === algorithm.keyType);
       if (sameType.length === 0) {
-        throw new AuthError("alg_not_allowed", `${algorithm.name} cannot be verified with this user's ${candidates[0]!.key.parsed.type} key`);
+        // No such user, or none of its keys is of the token's type: one refusal for both,
+        // naming no key type, after a signature check's worth of work (decoy-keys.ts).
+        verifyJwsSignature(jwt, decoyKey(algorithm.keyType), algorithm);
+        throw new AuthError("unknown_key", "no key of this user can verify this JWT");
       }
       const nowMs = ctx.now();
       const signer = findSigningKey(sameType, nowMs, (c) => verifyJwsSignature(jwt, c.key.parsed.keyObject, algorithm));
       if (!signer) throw new AuthError("bad_signature", "the JWT signature does not match any key of this user");
 
-      const claims = checkClaims(jwt.claims, nowMs, tolerance);
+      const routeAudience = audienceList(ctx.routeOptions.jwtAudience, "passport.authenticate option jwtAudience");
+      const claims = checkClaims(jwt.claims, nowMs, tolerance, routeAudience ?? audience);
       if (replayProtection) {
         // One-shot crypto.hash: createHash's object costs a measurable share of an RS256 verify.
         const id = replayKey(claims.time, crypto.hash("sha256", JSON.stringify([claims.username, claims.time, claims.nonce]), "hex"));

@@ -28,7 +28,9 @@ export class PostcardError extends Error {
   }
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM: a leading U+FEFF is part of the string, as in Rust's String (the default would
+// strip it, turning "\uFEFFalice" into an identity upstream refuses as invalid).
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 export class PostcardReader {
   #offset = 0;

@@ -105,8 +105,8 @@ async function diagnoseBinding(
   actions: readonly SshauthAction[],
   verifyWith: (actions: readonly SshauthAction[]) => Promise<unknown>,
 ): Promise<unknown> {
-  // "invalid_credentials": the one public code pre-signature refusals may be folded into.
-  const unverified = error instanceof AuthError && (error.code === "bad_signature" || (error.code as string) === "invalid_credentials");
+  // Schemes throw the precise code; the public invalid_credentials is applied later, in the HTTP layer.
+  const unverified = error instanceof AuthError && error.code === "bad_signature";
   if (!unverified || options.actions) return error;
   let other: readonly SshauthAction[];
   if (actions.length > 0) {

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual, verify as cryptoVerify, type KeyObject } from "node:crypto";
 import { AuthError } from "../../errors.js";
+import { decoyKey } from "../decoy-keys.js";
 import type { ParsedPublicKey } from "../../keys/types.js";
 import { DEFAULT_MAGIC, normalizeMagic, signedMessage, type SshauthAction } from "./signed-message.js";
 import { ecdsaP256MpintsToP1363, isEd25519SignatureData } from "./signature.js";
@@ -178,6 +179,9 @@ export async function verifySshauthToken<C>(
   }
 
   if (tried === 0) {
+    // Unknown identity or fingerprint, or no key of this type: cost a signature check, as a
+    // wrong key does, so timing does not tell which (the public answer is the same too).
+    signatureVerifies(parts.algorithm, message, decoyKey(parts.algorithm), signature);
     throw new AuthError("unknown_key", "no key of the sshauth token's algorithm to verify it with", {
       detail: { algorithm: parts.algorithm },
     });

@@ -18,10 +18,16 @@ interface UserRow {
   username: string;
   isAdmin: boolean;
   disabled: boolean;
+  createdAt?: Date;
+  updatedAt?: Date;
 }
 
 export function toStoredUser(row: UserRow): StoredUser {
-  return { id: row.id, username: row.username, isAdmin: row.isAdmin, disabled: row.disabled };
+  const user: StoredUser = { id: row.id, username: row.username, isAdmin: row.isAdmin, disabled: row.disabled };
+  // Both stamps are written at creation; only a later update (more than the second they can
+  // differ by) is a change crtauth must honour.
+  if (row.createdAt && row.updatedAt && row.updatedAt.getTime() - row.createdAt.getTime() >= 1000) user.changedAt = row.updatedAt;
+  return user;
 }
 
 /**
