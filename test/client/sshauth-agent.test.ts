@@ -144,7 +144,7 @@ describe.each(databaseKinds)("passport-sshkey CLI with sshauth on %s", (kind) =>
       const token = await runCli(["token", "sshauth", "--user", "alice", "--agent", "--bind", "--url", whoami, "-X", "POST", "-d", "one"], { env });
       const send = (body: string, authorization: string) =>
         fetch(whoami, { method: "POST", body, headers: { authorization } }).then(async (r) => [r.status, ((await r.json()) as { error?: { code: string } }).error?.code]);
-      expect(await send("two", token.stdout.trim())).toEqual([401, "bad_signature"]);
+      expect(await send("two", token.stdout.trim())).toEqual([401, "invalid_credentials"]);
       expect(await send("one", token.stdout.trim())).toEqual([200, undefined]);
 
       const unbound = await runCli(["token", "sshauth", "--user", "alice", "--agent"], { env });
