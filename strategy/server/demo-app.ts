@@ -6,6 +6,7 @@ import { createCrtauthRouter, type CrtauthRouterOptions } from "../schemes/crtau
 import type { SshKeyAuthInfo, SshKeyStrategy } from "../strategy.js";
 import { adminStoreOf, createAdminRouter, type AdminRouterOptions } from "../admin/router.js";
 import type { StoredUser } from "../store/ports.js";
+import { parseTrustProxy, type TrustProxy } from "./trust-proxy.js";
 
 export interface DemoAppOptions {
   strategy: SshKeyStrategy;
@@ -14,6 +15,8 @@ export interface DemoAppOptions {
   crtauth?: Omit<CrtauthRouterOptions, "store"> & Partial<Pick<CrtauthRouterOptions, "store">>;
   /** The key-management console API at `/admin` (store defaults to the strategy's Prisma store); `false` leaves it out. */
   admin?: false | (Omit<AdminRouterOptions, "store"> & Partial<Pick<AdminRouterOptions, "store">>);
+  /** Express "trust proxy" (default: TRUST_PROXY, parsed by parseTrustProxy). */
+  trustProxy?: TrustProxy;
 }
 
 /** The demo server: `/whoami` behind SshKeyStrategy, `/healthz`, JSON errors everywhere. */
@@ -21,7 +24,7 @@ export function createDemoApp(options: DemoAppOptions): Express {
   const authenticator = new passport.Passport();
   authenticator.use(options.strategy.name, options.strategy);
   const app = express();
-  app.set("trust proxy", process.env.TRUST_PROXY ?? false);
+  app.set("trust proxy", options.trustProxy ?? parseTrustProxy(process.env.TRUST_PROXY));
   app.disable("x-powered-by");
   // No authenticator.initialize(): passport ≥ 0.6 sets up req.login & co. in authenticate()
   // itself, and initialize() on every request (authenticated or not) cost ~10% of the

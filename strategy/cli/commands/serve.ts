@@ -1,6 +1,7 @@
 import type { Server } from "node:http";
 import type { Command } from "commander";
 import { createDemoApp } from "../../server/demo-app.js";
+import { parseTrustProxy, type TrustProxy } from "../../server/trust-proxy.js";
 import { SshKeyStrategy } from "../../strategy.js";
 import { openPrismaStore } from "../../store/prisma/store.js";
 import { loadOrCreateCrtauthSecret } from "../../store/prisma/settings.js";
@@ -16,6 +17,12 @@ export function registerServeCommand(program: Command): void {
       const host = opts.host ?? process.env.HOST ?? "127.0.0.1";
       const port = Number(opts.port ?? process.env.PORT ?? 3000);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`invalid port ${opts.port ?? process.env.PORT}`);
+      let trustProxy: TrustProxy;
+      try {
+        trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
+      } catch (error) {
+        throw new CliError((error as Error).message);
+      }
       const store = await openPrismaStore();
       // crtauth: CRTAUTH_SECRET (+ CRTAUTH_PREVIOUS_SECRET) if set, else one generated on first
       // start and kept in the Setting table, so restarts and sibling instances share it.
@@ -29,6 +36,7 @@ export function registerServeCommand(program: Command): void {
         strategy: new SshKeyStrategy({ store, crtauth }),
         crtauth: { ...crtauth, store },
         admin: { rateLimit: { capacity: signInsPerMinute, refillPerMinute: signInsPerMinute } },
+        trustProxy,
       });
       const server: Server = await new Promise((resolve, reject) => {
         const s = app.listen(port, host, () => resolve(s)).once("error", reject);
