@@ -6,7 +6,10 @@ import { createCrtauthRouter, type CrtauthRouterOptions } from "../schemes/crtau
 import type { SshKeyAuthInfo, SshKeyStrategy } from "../strategy.js";
 import { adminStoreOf, createAdminRouter, type AdminRouterOptions } from "../admin/router.js";
 import type { StoredUser } from "../store/ports.js";
+import type { PrismaStore, Readiness as StoreReadiness } from "../store/prisma/store.js";
 import { parseTrustProxy, type TrustProxy } from "./trust-proxy.js";
+
+type Readiness = Pick<StoreReadiness, "ready" | "reason"> & Partial<StoreReadiness>;
 
 export interface DemoAppOptions {
   strategy: SshKeyStrategy;
@@ -19,7 +22,14 @@ export interface DemoAppOptions {
   trustProxy?: TrustProxy;
 }
 
-/** The demo server: `/whoami` behind SshKeyStrategy, `/healthz`, JSON errors everywhere. */
+/** The store's own readiness check when it has one (the Prisma store does); otherwise opening it is enough. */
+async function readinessOf(strategy: SshKeyStrategy): Promise<Readiness> {
+  const store = (await strategy.store()) as Partial<Pick<PrismaStore, "ready">>;
+  if (typeof store.ready === "function") return store.ready();
+  return { ready: true };
+}
+
+/** The demo server: `/whoami` behind SshKeyStrategy, `/healthz` (liveness), `/readyz` (database), JSON errors everywhere. */
 export function createDemoApp(options: DemoAppOptions): Express {
   const authenticator = new passport.Passport();
   authenticator.use(options.strategy.name, options.strategy);
@@ -39,8 +49,19 @@ export function createDemoApp(options: DemoAppOptions): Express {
     app.use("/admin", createAdminRouter({ log: options.log, ...options.admin, store: options.admin?.store ?? (() => adminStoreOf(strategy)) }));
   }
 
+  // Liveness: the process answers. Never touches the database, so a load balancer does not
+  // restart instances during a database outage they cannot fix.
   app.get("/healthz", (_req, res) => {
     res.json({ ok: true });
+  });
+
+  // Readiness: the database answers and takes a write now (503 with the reason otherwise).
+  app.get("/readyz", (_req, res, next) => {
+    readinessOf(options.strategy).then((readiness) => {
+      res.status(readiness.ready ? 200 : 503).set("Cache-Control", "no-store");
+      if (!readiness.ready) res.set("Retry-After", "1");
+      res.json({ ok: readiness.ready, ...readiness });
+    }, next);
   });
 
   app.get(

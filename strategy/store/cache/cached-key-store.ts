@@ -13,6 +13,11 @@ export interface KeyCacheOptions {
    */
   negativeCapacity?: number;
   negativeMaxBytes?: number;
+  /**
+   * Called before every lookup; throws (StoreUnavailableError) while the database cannot be
+   * trusted, so cached entries are not served by an instance cut off from its database.
+   */
+  assertAvailable?: () => void;
   now?: () => number;
 }
 
@@ -53,6 +58,7 @@ export class CachedKeyStore implements KeyStore {
   private readonly missing: LruMap<number>;
   private readonly maxAge: number;
   private readonly now: () => number;
+  private readonly assertAvailable: () => void;
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -68,6 +74,7 @@ export class CachedKeyStore implements KeyStore {
     this.maxAge = options.maxAgeMs ?? 30_000;
     // Wall-clock age, independent of any test clock given to the strategy.
     this.now = options.now ?? Date.now;
+    this.assertAvailable = options.assertAvailable ?? (() => {});
     this.unsubscribe = feed.subscribe(() => this.invalidate());
   }
 
@@ -107,6 +114,7 @@ export class CachedKeyStore implements KeyStore {
   }
 
   private async cached<T>(map: LruMap<Entry<T>>, kind: string, key: string, load: () => Promise<T | null>): Promise<T | null> {
+    this.assertAvailable();
     const now = this.now();
     const hit = map.get(key);
     if (hit && now - hit.at < this.maxAge) return hit.value;

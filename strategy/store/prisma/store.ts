@@ -4,16 +4,19 @@ import pg from "pg";
 import { CachedKeyStore, type KeyCacheOptions } from "../cache/cached-key-store.js";
 import type { ChangeFeed, EventSink, KeyStore, ReplayStore } from "../ports.js";
 import { GenerationFeed } from "../sql/generation-feed.js";
-import { postgresGenerationRow, sqliteGenerationRow } from "../sql/generation-rows.js";
+import { postgresGenerationRow, postgresSettingWriter, sqliteGenerationRow, sqliteSettingWriter } from "../sql/generation-rows.js";
 import { listenForChanges } from "../sql/postgres-listener.js";
 import { PostgresReplayStore } from "../sql/postgres-replay-store.js";
 import { redisChangeWakeups } from "../redis/change-wakeups.js";
 import { RedisReplayStore } from "../redis/replay-store.js";
 import type { GenerationRow } from "../sql/generation-feed.js";
 import { SqliteReplayStore } from "../sql/sqlite-replay-store.js";
-import { ActivityRecorder, type ActivityRecorderOptions, type ActivityWriter } from "../activity-recorder.js";
+import { ActivityRecorder, type ActivityRecorderOptions, type ActivityStats, type ActivityWriter } from "../activity-recorder.js";
+import { GuardedKeyStore } from "../guarded-key-store.js";
+import { sqliteFileIdentity } from "../sql/sqlite-file-identity.js";
+import { storeFaultOf, StoreUnavailableError } from "../unavailable.js";
 import { postgresActivityWriter, sqliteActivityWriter } from "../sql/activity-writers.js";
-import { connectDatabase, type Database as PrismaDatabase } from "./client.js";
+import { connectDatabase, postgresPoolTimeouts, type ConnectionTimeouts, type Database as PrismaDatabase } from "./client.js";
 import { PrismaDirectory } from "./directory.js";
 import { PrismaKeyStore } from "./key-store.js";
 import { migrateDatabase } from "./migrate.js";
@@ -26,8 +29,17 @@ export interface PrismaStore {
   events: EventSink;
   directory: PrismaDirectory;
   changes: ChangeFeed;
+  /** Whether the database answers and takes writes now: what /readyz reports. */
+  ready(): Promise<Readiness>;
   /** Flushes buffered activity and disconnects. */
   close(): Promise<void>;
+}
+
+export interface Readiness {
+  ready: boolean;
+  /** Why not, in one line; absent when ready. */
+  reason?: string;
+  events: ActivityStats;
 }
 
 export interface PrismaStoreOptions {
@@ -39,6 +51,15 @@ export interface PrismaStoreOptions {
   keyCache?: KeyCacheOptions & { enabled?: boolean };
   /** How often other processes' changes are looked for, in ms (default 250). */
   changePollMs?: number;
+  /** A change poll not answered within this counts as failed: key caches are dropped (default 1 s). */
+  changePollTimeoutMs?: number;
+  /**
+   * With no successful poll for this long, key lookups refuse (503) instead of trusting the
+   * cache or waiting on the database (default poll interval + poll timeout + 1 s).
+   */
+  maxStalenessMs?: number;
+  /** Busy and connection timeouts (short defaults: a database that does not answer fails the request). */
+  timeouts?: ConnectionTimeouts;
   /**
    * Redis for several instances (default REDIS_URL): replay state moves there (SET NX with
    * expiry) and change notices travel by pub/sub as well as through the database.
@@ -51,8 +72,12 @@ interface HotPath {
   replay: ReplayStore;
   activity: ActivityWriter;
   changes: GenerationFeed;
+  /** Writes one Setting row; throws when the database cannot take a write now. */
+  probeWrite(): Promise<void>;
   close(): Promise<void>;
 }
+
+const probeKey = "passport-sshkey.readiness-probe";
 
 /**
  * The replay insert and the change feed run on driver connections of their own:
@@ -65,19 +90,28 @@ function openHotPath(database: PrismaDatabase, options: PrismaStoreOptions): Hot
   let replay: ReplayStore;
   let activity: ActivityWriter;
   let row: GenerationRow;
+  let probeWrite: () => Promise<void>;
   let listen: ((onNotify: () => void) => void) | null = null;
   if (database.provider === "sqlite") {
-    const db = new Database(database.url.slice("file:".length));
+    const file = database.url.slice("file:".length);
+    const db = new Database(file);
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");
-    db.pragma("busy_timeout = 10000");
+    // Synchronous: a lock held by another process blocks the event loop for this long, then the
+    // request fails with 503 (SQLITE_BUSY) and background writes retry later.
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.timeouts?.sqliteBusyTimeoutMs ?? 100))}`);
     db.pragma("foreign_keys = ON");
     closers.push(() => void db.close());
     activity = sqliteActivityWriter(db);
     replay = new SqliteReplayStore(db, options.now);
-    row = sqliteGenerationRow(db);
+    const identity = file === ":memory:" ? { assertSame() {} } : sqliteFileIdentity(file);
+    const sqliteRow = sqliteGenerationRow(db);
+    // Every poll also checks that the file is still the one opened.
+    row = { read: async () => (identity.assertSame(), sqliteRow.read()), write: sqliteRow.write };
+    const probe = sqliteSettingWriter(db);
+    probeWrite = async () => (identity.assertSame(), probe(probeKey, new Date().toISOString()));
   } else {
-    const pool = new pg.Pool({ connectionString: database.url, max: 10 });
+    const pool = new pg.Pool({ connectionString: database.url, max: 10, ...postgresPoolTimeouts(options.timeouts) });
     // An idle client dropped by the server (restart, failover) is discarded by the pool;
     // without a listener its error event would crash the process.
     pool.on("error", () => {});
@@ -85,8 +119,10 @@ function openHotPath(database: PrismaDatabase, options: PrismaStoreOptions): Hot
     activity = postgresActivityWriter(pool);
     replay = new PostgresReplayStore(pool, options.now);
     row = postgresGenerationRow(pool);
+    const probe = postgresSettingWriter(pool);
+    probeWrite = () => probe(probeKey, new Date().toISOString());
     listen = (onNotify) => {
-      const listener = listenForChanges(database.url, onNotify);
+      const listener = listenForChanges(database.url, onNotify, postgresPoolTimeouts(options.timeouts));
       closers.unshift(() => listener.close());
     };
   }
@@ -101,12 +137,13 @@ function openHotPath(database: PrismaDatabase, options: PrismaStoreOptions): Hot
     const databaseRow = row;
     row = { read: databaseRow.read, write: async (value) => (await databaseRow.write(value), await wakeups.publish()) };
   }
-  const changes = new GenerationFeed(row, pollMs);
+  const changes = new GenerationFeed(row, pollMs, { pollTimeoutMs: options.changePollTimeoutMs, maxStalenessMs: options.maxStalenessMs });
   listen?.(() => void changes.poll());
   return {
     replay,
     activity,
     changes,
+    probeWrite,
     async close() {
       await changes.close();
       for (const close of closers) await close();
@@ -114,10 +151,29 @@ function openHotPath(database: PrismaDatabase, options: PrismaStoreOptions): Hot
   };
 }
 
+/** A write probe, bounded in time, plus the change feed's freshness. */
+async function readinessOf(hot: HotPath, events: ActivityRecorder, timeoutMs: number): Promise<Readiness> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    hot.changes.assertFresh();
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new StoreUnavailableError(`the database did not take a write within ${timeoutMs} ms`)), timeoutMs);
+    });
+    await Promise.race([hot.probeWrite(), timeout]);
+    return { ready: true, events: events.stats() };
+  } catch (error) {
+    const fault = storeFaultOf(error);
+    const detail = error instanceof Error ? error.message : String(error);
+    return { ready: false, reason: fault && fault !== error ? `${fault.message} (${detail})` : detail, events: events.stats() };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Opens (and by default migrates) the database and wires the adapters. */
 export async function openPrismaStore(options: PrismaStoreOptions = {}): Promise<PrismaStore> {
   if (options.migrate ?? true) await migrateDatabase(options.url);
-  const database = await connectDatabase(options.url);
+  const database = await connectDatabase(options.url, options.timeouts);
   const { prisma } = database;
   if (database.provider === "sqlite") {
     // WAL is set by the migrator and persists; these are per connection.
@@ -129,14 +185,16 @@ export async function openPrismaStore(options: PrismaStoreOptions = {}): Promise
   const directory = new PrismaDirectory(prisma);
   directory.onChange(() => void hot.changes.publish().catch(() => {}));
   const uncached = new PrismaKeyStore(prisma);
-  const cache = options.keyCache?.enabled === false ? null : new CachedKeyStore(uncached, hot.changes, options.keyCache);
+  const assertAvailable = () => hot.changes.assertFresh();
+  const cache = options.keyCache?.enabled === false ? null : new CachedKeyStore(uncached, hot.changes, { assertAvailable, ...options.keyCache });
   return {
     database,
-    keys: cache ?? uncached,
+    keys: cache ?? new GuardedKeyStore(uncached, assertAvailable),
     replay: hot.replay,
     events,
     directory,
     changes: hot.changes,
+    ready: () => readinessOf(hot, events, hot.changes.pollTimeoutMs * 2),
     async close() {
       cache?.close();
       await events.close();
