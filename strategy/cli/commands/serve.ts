@@ -1,6 +1,7 @@
 import type { Server } from "node:http";
 import type { Command } from "commander";
 import { createDemoApp } from "../../server/demo-app.js";
+import { shutDownGracefully, shutdownTimeoutFrom } from "../../server/graceful-shutdown.js";
 import { parseTrustProxy, type TrustProxy } from "../../server/trust-proxy.js";
 import { SshKeyStrategy } from "../../strategy.js";
 import { openPrismaStore } from "../../store/prisma/store.js";
@@ -18,8 +19,10 @@ export function registerServeCommand(program: Command): void {
       const port = Number(opts.port ?? process.env.PORT ?? 3000);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`invalid port ${opts.port ?? process.env.PORT}`);
       let trustProxy: TrustProxy;
+      let shutdownTimeoutMs: number;
       try {
         trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
+        shutdownTimeoutMs = shutdownTimeoutFrom(process.env.SHUTDOWN_TIMEOUT_MS);
       } catch (error) {
         throw new CliError((error as Error).message);
       }
@@ -44,18 +47,8 @@ export function registerServeCommand(program: Command): void {
       const address = server.address();
       const shownPort = typeof address === "object" && address ? address.port : port;
       process.stdout.write(`passport-sshkey listening on http://${host}:${shownPort} (database: ${store.database.provider})\n`);
-      const shutdown = () => {
-        server.close();
-        server.closeAllConnections();
-        // Buffered last-used updates and events are written before exiting.
-        store.close().then(
-          () => process.exit(0),
-          (error) => {
-            console.error(error);
-            process.exit(1);
-          },
-        );
-      };
+      // Drain in-flight requests, then write buffered events and last-used times, within SHUTDOWN_TIMEOUT_MS.
+      const shutdown = () => void shutDownGracefully(server, { timeoutMs: shutdownTimeoutMs, release: () => store.close() });
       process.once("SIGTERM", shutdown);
       process.once("SIGINT", shutdown);
     });

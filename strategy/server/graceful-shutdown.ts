@@ -1,0 +1,58 @@
+import type { Server } from "node:http";
+
+export interface GracefulShutdownOptions {
+  /** Longest the whole shutdown may take before the process exits anyway (default 10 s). */
+  timeoutMs: number;
+  /** Releases what the server holds once no request is in flight (flush events, close the store). */
+  release: () => Promise<void>;
+  /** Where the one-line reports go (default stderr). */
+  report?: (line: string) => void;
+  exit?: (code: number) => void;
+}
+
+/**
+ * Stops a server the way a load balancer expects on SIGTERM: no new connections, requests in
+ * flight answered in full (idle keep-alive connections are closed, busy ones after their
+ * response), then `release` (buffered events and last-used times written), then exit 0.
+ * Past `timeoutMs` remaining connections are cut and the process exits 1, so a stalled
+ * database cannot keep an instance alive.
+ */
+export function shutDownGracefully(server: Server, options: GracefulShutdownOptions): Promise<void> {
+  const report = options.report ?? ((line: string) => process.stderr.write(`passport-sshkey: ${line}\n`));
+  const exit = options.exit ?? ((code: number) => process.exit(code));
+  const deadline = setTimeout(() => {
+    report(`shutdown did not finish within ${options.timeoutMs} ms; exiting`);
+    server.closeAllConnections();
+    exit(1);
+  }, options.timeoutMs);
+  deadline.unref();
+  // Keep-alive connections that fall idle while draining are closed as they do.
+  const idleSweep = setInterval(() => server.closeIdleConnections(), 100);
+  idleSweep.unref();
+  const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  return drained
+    .then(() => {
+      clearInterval(idleSweep);
+      return options.release();
+    })
+    .then(
+      () => {
+        clearTimeout(deadline);
+        exit(0);
+      },
+      (error: unknown) => {
+        clearTimeout(deadline);
+        report(`shutdown: ${error instanceof Error ? error.message : String(error)}`);
+        exit(1);
+      },
+    );
+}
+
+/** SHUTDOWN_TIMEOUT_MS as a positive integer of milliseconds (default 10,000); throws a TypeError naming it otherwise. */
+export function shutdownTimeoutFrom(text: string | undefined): number {
+  if (text === undefined || text.trim() === "") return 10_000;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new TypeError(`SHUTDOWN_TIMEOUT_MS must be a positive integer of milliseconds (got ${JSON.stringify(text)})`);
+  return value;
+}
