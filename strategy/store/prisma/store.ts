@@ -146,9 +146,21 @@ function openHotPath(database: PrismaDatabase, options: PrismaStoreOptions): Hot
     probeWrite,
     async close() {
       await changes.close();
-      for (const close of closers) await close();
+      for (const close of closers) await settleWithin(Promise.resolve().then(close), closeTimeoutMs);
     },
   };
+}
+
+/**
+ * Disconnecting waits for the server's goodbye, which a stalled network never delivers: past
+ * this, the connection is left to the process's exit rather than holding up shutdown.
+ */
+const closeTimeoutMs = 2000;
+
+async function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work.catch(() => {}), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 /** A write probe, bounded in time, plus the change feed's freshness. */
@@ -197,9 +209,18 @@ export async function openPrismaStore(options: PrismaStoreOptions = {}): Promise
     ready: () => readinessOf(hot, events, hot.changes.pollTimeoutMs * 2),
     async close() {
       cache?.close();
-      await events.close();
+      // Connections are closed even when the last flush fails; the flush's error is then reported.
+      const flushed = events.close().then(
+        () => null,
+        (error: unknown) => error,
+      );
+      const failure = await flushed;
       await hot.close();
-      await database.close();
+      await settleWithin(database.close(), closeTimeoutMs);
+      if (failure !== null) {
+        const { queuedEvents } = events.stats();
+        throw new StoreUnavailableError(`${queuedEvents} buffered events could not be written: ${failure instanceof Error ? failure.message : String(failure)}`, 1, { cause: failure });
+      }
     },
   };
 }
