@@ -13,6 +13,8 @@ export interface ActivityWriter {
   insertEvents(events: readonly AuthEventRecord[]): Promise<void>;
   /** Sets last-used fields and adds `count` uses; a key deleted meanwhile is no error. */
   recordKeyUse(keyId: string, use: KeyUse): Promise<void>;
+  /** Deletes up to `limit` events older than `before` (retention); resolves with how many. */
+  pruneEvents(before: Date, limit: number): Promise<number>;
 }
 
 export interface ActivityRecorderOptions {

@@ -12,6 +12,7 @@ import { RedisReplayStore } from "../redis/replay-store.js";
 import type { GenerationRow } from "../sql/generation-feed.js";
 import { SqliteReplayStore } from "../sql/sqlite-replay-store.js";
 import { ActivityRecorder, type ActivityRecorderOptions, type ActivityStats, type ActivityWriter } from "../activity-recorder.js";
+import { EventRetention, type EventRetentionOptions } from "../event-retention.js";
 import { GuardedKeyStore } from "../guarded-key-store.js";
 import { sqliteFileIdentity } from "../sql/sqlite-file-identity.js";
 import { storeFaultOf, StoreUnavailableError } from "../unavailable.js";
@@ -48,6 +49,8 @@ export interface PrismaStoreOptions {
   /** Apply pending migrations before first use (default true). */
   migrate?: boolean;
   activity?: ActivityRecorderOptions;
+  /** How long authentication events are kept (default EVENT_RETENTION_DAYS, else 90 days). */
+  eventRetention?: EventRetentionOptions;
   keyCache?: KeyCacheOptions & { enabled?: boolean };
   /** How often other processes' changes are looked for, in ms (default 250). */
   changePollMs?: number;
@@ -184,6 +187,9 @@ async function readinessOf(hot: HotPath, events: ActivityRecorder, timeoutMs: nu
 
 /** Opens (and by default migrates) the database and wires the adapters. */
 export async function openPrismaStore(options: PrismaStoreOptions = {}): Promise<PrismaStore> {
+  // Built first: a bad EVENT_RETENTION_DAYS fails before any connection is opened.
+  let hot: HotPath | undefined;
+  const retention = new EventRetention((before, limit) => hot!.activity.pruneEvents(before, limit), options.eventRetention);
   if (options.migrate ?? true) await migrateDatabase(options.url);
   const database = await connectDatabase(options.url, options.timeouts);
   const { prisma } = database;
@@ -192,8 +198,9 @@ export async function openPrismaStore(options: PrismaStoreOptions = {}): Promise
     await prisma.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
     await prisma.$queryRawUnsafe("PRAGMA foreign_keys = ON");
   }
-  const hot = openHotPath(database, options);
+  hot = openHotPath(database, options);
   const events = new ActivityRecorder(hot.activity, { now: options.now, ...options.activity });
+  retention.start();
   const directory = new PrismaDirectory(prisma);
   directory.onChange(() => void hot.changes.publish().catch(() => {}));
   const uncached = new PrismaKeyStore(prisma);
@@ -209,6 +216,7 @@ export async function openPrismaStore(options: PrismaStoreOptions = {}): Promise
     ready: () => readinessOf(hot, events, hot.changes.pollTimeoutMs * 2),
     async close() {
       cache?.close();
+      await retention.stop();
       // Connections are closed even when the last flush fails; the flush's error is then reported.
       const flushed = events.close().then(
         () => null,

@@ -34,8 +34,12 @@ export function sqliteActivityWriter(db: Database.Database): ActivityWriter {
   const use = db.prepare(
     `UPDATE "PublicKey" SET "lastUsedAt" = ?, "lastUsedIp" = ?, "lastUsedScheme" = ?, "useCount" = "useCount" + ? WHERE "id" = ?`,
   );
+  const prune = db.prepare<[string, number]>(
+    `DELETE FROM "AuthEvent" WHERE "id" IN (SELECT "id" FROM "AuthEvent" WHERE "at" < ? ORDER BY "at" LIMIT ?)`,
+  );
   return {
     insertEvents: async (events) => insertAll(events),
+    pruneEvents: async (before, limit) => prune.run(sqliteTime(before), limit).changes,
     recordKeyUse: async (keyId: string, u: KeyUse) => void use.run(sqliteTime(u.at), u.ip, u.scheme, u.count, keyId),
   };
 }
@@ -51,6 +55,13 @@ export function postgresActivityWriter(pool: pg.Pool): ActivityWriter {
     await pool.query(`INSERT INTO "AuthEvent" (${columns}) VALUES ${tuples.join(", ")}`, values);
   };
   return {
+    async pruneEvents(before, limit) {
+      const result = await pool.query(
+        `DELETE FROM "AuthEvent" WHERE "id" IN (SELECT "id" FROM "AuthEvent" WHERE "at" < $1 ORDER BY "at" LIMIT $2)`,
+        [before.toISOString(), limit],
+      );
+      return result.rowCount ?? 0;
+    },
     async insertEvents(events) {
       for (let i = 0; i < events.length; i += 500) {
         const batch = events.slice(i, i + 500);
