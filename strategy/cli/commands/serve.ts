@@ -11,7 +11,7 @@ import { CliError } from "../errors.js";
 export function registerServeCommand(program: Command): void {
   program
     .command("serve")
-    .description("migrate the database and run the demo server (/whoami, /healthz)")
+    .description("migrate the database and run the demo server (/whoami, /healthz, /readyz)")
     .option("--host <host>", "address to listen on (default HOST or 127.0.0.1)")
     .option("--port <port>", "port to listen on (default PORT or 3000)")
     .action(async (opts: { host?: string; port?: string }) => {

@@ -17,6 +17,7 @@ import { GuardedKeyStore } from "../guarded-key-store.js";
 import { sqliteFileIdentity } from "../sql/sqlite-file-identity.js";
 import { storeFaultOf, StoreUnavailableError } from "../unavailable.js";
 import { postgresActivityWriter, sqliteActivityWriter } from "../sql/activity-writers.js";
+import { locateDatabase } from "./database-url.js";
 import { connectDatabase, postgresPoolTimeouts, type ConnectionTimeouts, type Database as PrismaDatabase } from "./client.js";
 import { PrismaDirectory } from "./directory.js";
 import { PrismaKeyStore } from "./key-store.js";
@@ -190,14 +191,24 @@ export async function openPrismaStore(options: PrismaStoreOptions = {}): Promise
   // Built first: a bad EVENT_RETENTION_DAYS fails before any connection is opened.
   let hot: HotPath | undefined;
   const retention = new EventRetention((before, limit) => hot!.activity.pruneEvents(before, limit), options.eventRetention);
-  if (options.migrate ?? true) await migrateDatabase(options.url);
-  const database = await connectDatabase(options.url, options.timeouts);
-  const { prisma } = database;
-  if (database.provider === "sqlite") {
-    // WAL is set by the migrator and persists; these are per connection.
-    await prisma.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
-    await prisma.$queryRawUnsafe("PRAGMA foreign_keys = ON");
+  const location = locateDatabase(options.url);
+  let database: PrismaDatabase;
+  try {
+    if (options.migrate ?? true) await migrateDatabase(options.url);
+    database = await connectDatabase(options.url, options.timeouts);
+    if (database.provider === "sqlite") {
+      // WAL is set by the migrator and persists; these are per connection.
+      await database.prisma.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
+      await database.prisma.$queryRawUnsafe("PRAGMA foreign_keys = ON");
+    }
+  } catch (error) {
+    // "unable to open database file" alone does not say which: name it, in one line.
+    if (location.file && storeFaultOf(error)) {
+      throw new StoreUnavailableError(`cannot open the SQLite database ${location.file}: ${error instanceof Error ? error.message : String(error)}`, 1, { cause: error });
+    }
+    throw error;
   }
+  const { prisma } = database;
   hot = openHotPath(database, options);
   const events = new ActivityRecorder(hot.activity, { now: options.now, ...options.activity });
   retention.start();

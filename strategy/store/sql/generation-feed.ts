@@ -50,7 +50,8 @@ export class GenerationFeed implements ChangeFeed {
     if (!this.timer || this.lastFailure === null) return;
     const age = Date.now() - this.confirmedAt;
     if (age > this.maxStalenessMs) {
-      throw new StoreUnavailableError(`the database has not answered for ${Math.round(age / 1000)} s`, 1, { cause: this.lastFailure ?? undefined });
+      const why = this.lastFailure instanceof Error ? `: ${this.lastFailure.message}` : "";
+      throw new StoreUnavailableError(`the database has not answered for ${Math.round(age / 1000)} s${why}`, 1, { cause: this.lastFailure });
     }
   }
 
