@@ -26,8 +26,9 @@ const networkCodes = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENE
 const prismaCodes = /^(P1001|P1002|P1008|P1017|P2024)$/;
 // Driver-adapter error kinds (Prisma 7) that mean the database is not there or not answering.
 const adapterKinds = /^(SocketTimeout|DatabaseNotReachable|ConnectionClosed|TooManyConnections|DatabaseDoesNotExist|TransactionAlreadyClosed)$/;
-// pg and pg-pool report their own timeouts and drops by message only.
-const pgMessages = /timeout exceeded when trying to connect|Connection terminated|Query read timeout|Client has encountered a connection error|Connection ended/i;
+// pg, pg-pool and ioredis report their own timeouts and drops by message only.
+const driverMessages =
+  /timeout exceeded when trying to connect|Connection terminated|Query read timeout|Client has encountered a connection error|Connection ended|Command timed out|Connection is closed|max retries per request|Stream isn't writeable/i;
 
 function isFault(error: unknown, depth = 0): boolean {
   if (depth > 4 || error === null || typeof error !== "object") return false;
@@ -37,7 +38,7 @@ function isFault(error: unknown, depth = 0): boolean {
     if (typeof code === "string" && (sqliteCodes.test(code) || networkCodes.test(code) || prismaCodes.test(code))) return true;
   }
   if (typeof e.kind === "string" && adapterKinds.test(e.kind)) return true;
-  if (typeof e.message === "string" && pgMessages.test(e.message)) return true;
+  if (typeof e.message === "string" && driverMessages.test(e.message)) return true;
   if (error instanceof AggregateError && error.errors.some((inner) => isFault(inner, depth + 1))) return true;
   return isFault(e.cause, depth + 1) || isFault(e.meta?.driverAdapterError, depth + 1);
 }

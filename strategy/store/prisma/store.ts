@@ -82,6 +82,7 @@ interface HotPath {
 }
 
 const probeKey = "passport-sshkey.readiness-probe";
+const redisCommandTimeoutMs = 2000;
 
 /**
  * The replay insert and the change feed run on driver connections of their own:
@@ -132,7 +133,9 @@ function openHotPath(database: PrismaDatabase, options: PrismaStoreOptions): Hot
   }
   const redisUrl = options.redisUrl ?? process.env.REDIS_URL;
   if (redisUrl) {
-    const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+    // commandTimeout: a stalled Redis (connection up, no answers) fails the request with 503
+    // instead of holding it until the network recovers.
+    const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: redisCommandTimeoutMs });
     redis.on("error", () => {});
     closers.unshift(() => void redis.disconnect());
     replay = new RedisReplayStore(redis);
@@ -140,6 +143,11 @@ function openHotPath(database: PrismaDatabase, options: PrismaStoreOptions): Hot
     closers.unshift(() => wakeups.close());
     const databaseRow = row;
     row = { read: databaseRow.read, write: async (value) => (await databaseRow.write(value), await wakeups.publish()) };
+    const databaseProbe = probeWrite;
+    probeWrite = async () => {
+      await databaseProbe();
+      await redis.ping();
+    };
   }
   const changes = new GenerationFeed(row, pollMs, { pollTimeoutMs: options.changePollTimeoutMs, maxStalenessMs: options.maxStalenessMs });
   listen?.(() => void changes.poll());

@@ -1,4 +1,4 @@
-// `serve` on PostgreSQL through a TCP proxy the test stalls (a partition with sockets left
+// `serve` on PostgreSQL (and Redis) through a TCP proxy the test stalls (a partition with sockets left
 // open): requests finish within a bound with 503, never hang; liveness stays ok, readiness
 // says not ready; a user disabled meanwhile is not accepted from the stale cache; after the
 // stall all works again; SIGTERM during a stall still exits within its deadline.
@@ -11,6 +11,7 @@ import { createTestDatabase, databaseKinds, type TestDatabase } from "../support
 import { freshKeyPair } from "../support/fresh-keys.js";
 import { getJson } from "../support/server.js";
 import { startStallProxy, type StallProxy } from "../support/stall-proxy.js";
+import { redisUp, redisUrl } from "../support/redis.js";
 import { jwtFor, spkiPem } from "../support/tokens.js";
 
 async function timed<T>(work: () => Promise<T>): Promise<{ start: number; ms: number; result: T }> {
@@ -112,5 +113,54 @@ describe.runIf(databaseKinds.includes("postgresql"))("serve on PostgreSQL throug
     expect(performance.now() - start).toBeLessThan(8000);
     expect([0, 1]).toContain(code);
     expect([200, 503]).toContain((await inFlight).status);
+  });
+});
+
+describe.runIf(databaseKinds.includes("postgresql") && redisUp)("serve on PostgreSQL + Redis with Redis stalled", () => {
+  let db: TestDatabase;
+  let proxy: StallProxy;
+  let serve: Awaited<ReturnType<typeof startServe>>;
+  const ed = freshKeyPair("ed25519").privateKey;
+  const now = () => Date.now() / 1000;
+  beforeAll(async () => {
+    db = await createTestDatabase("postgresql");
+    const admin = await openPrismaStore({ url: db.url });
+    await admin.directory.addUser("bob");
+    await admin.directory.addKey("bob", spkiPem(ed));
+    await admin.close();
+    const redis = new URL(redisUrl);
+    proxy = await startStallProxy({ host: redis.hostname, port: Number(redis.port || 6379) });
+    serve = await startServe({ DATABASE_URL: db.url, REDIS_URL: `redis://127.0.0.1:${proxy.port}`, CRTAUTH_SECRET: "redis-stall-test" });
+  });
+  afterAll(async () => {
+    proxy?.resume();
+    if (serve?.child.exitCode === null) await serve.stop();
+    await proxy?.close();
+    await db?.drop();
+  });
+
+  it("answers 503 within the command timeout where the replay guard is needed, and recovers", async () => {
+    const whoami = () => timed(() => getJson(`${serve.url}/whoami`, { authorization: jwtFor("bob", ed, { time: now() }) }));
+    expect((await whoami()).result.status).toBe(200);
+    proxy.stall();
+    const [first, second, health, ready] = await Promise.all([whoami(), whoami(), timed(() => getJson(`${serve.url}/healthz`)), timed(() => getJson(`${serve.url}/readyz`))]);
+    for (const r of [first, second]) {
+      expect(r.result.status).toBe(503);
+      expect(r.ms).toBeLessThan(3500);
+    }
+    expect(health.result.status).toBe(200);
+    expect(health.ms).toBeLessThan(500);
+    expect(ready.result.status).toBe(503);
+    expect(ready.ms).toBeLessThan(3000);
+    proxy.resume();
+    const resumedAt = performance.now();
+    for (;;) {
+      const r = await whoami();
+      if (r.result.status === 200) break;
+      expect(r.result.status).toBe(503);
+      expect(performance.now() - resumedAt).toBeLessThan(8000);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect((await getJson(`${serve.url}/readyz`)).status).toBe(200);
   });
 });
