@@ -66,6 +66,9 @@ describe("serve on SQLite while another process holds the write lock", () => {
       expect(ready.result.status).toBe(503);
       expect(ready.result.body).toMatchObject({ ok: false, ready: false });
       expect(ready.result.body.reason).toMatch(/locked/);
+      // The junk failures wait in the bounded queue; nothing was dropped.
+      expect(ready.result.body.events.queuedEvents).toBeGreaterThan(0);
+      expect(ready.result.body.events.dropped).toEqual({ failures: 0, successes: 0 });
     } finally {
       holder.exec("ROLLBACK");
       holder.close();

@@ -26,7 +26,13 @@ export function registerServeCommand(program: Command): void {
       } catch (error) {
         throw new CliError((error as Error).message);
       }
-      const store = await openPrismaStore();
+      const store = await openPrismaStore({
+        activity: {
+          // At most once a second while the database refuses writes and the event queue is full.
+          onDrop: (dropped) =>
+            process.stderr.write(`passport-sshkey: event queue full while the database refuses writes: dropped ${dropped.failures} failure and ${dropped.successes} success events so far\n`),
+        },
+      });
       // crtauth: CRTAUTH_SECRET (+ CRTAUTH_PREVIOUS_SECRET) if set, else one generated on first
       // start and kept in the Setting table, so restarts and sibling instances share it.
       const crtauth = process.env.CRTAUTH_SECRET
