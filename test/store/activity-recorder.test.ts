@@ -111,3 +111,39 @@ describe("the event buffer while the database refuses writes (SQLite locked by a
     expect(recorder.stats()).toMatchObject({ queuedEvents: 0, failedWrites: 0 });
   });
 });
+
+describe.runIf(databaseKinds.includes("postgresql"))("a flush of several batches that fails part-way on postgresql", () => {
+  let db: TestDatabase;
+  let store: PrismaStore;
+  beforeAll(async () => {
+    db = await createTestDatabase("postgresql");
+    store = await openPrismaStore({ url: db.url, activity: { flushEveryMs: 60_000, maxBufferedEvents: 100_000 } });
+    // The database refuses the 550th row once, as a dropped connection or a timeout would.
+    await store.database.prisma.$executeRawUnsafe(`CREATE TABLE "poison_once" ("x" int)`);
+    await store.database.prisma.$executeRawUnsafe(`INSERT INTO "poison_once" VALUES (1)`);
+    await store.database.prisma.$executeRawUnsafe(`CREATE FUNCTION poison() RETURNS trigger AS $$
+      BEGIN
+        IF NEW."username" = 'row-549' AND EXISTS (SELECT 1 FROM "poison_once") THEN
+          DELETE FROM "poison_once";
+          RAISE EXCEPTION 'injected failure';
+        END IF;
+        RETURN NEW;
+      END $$ LANGUAGE plpgsql`);
+    await store.database.prisma.$executeRawUnsafe(`CREATE TRIGGER poison BEFORE INSERT ON "AuthEvent" FOR EACH ROW EXECUTE FUNCTION poison()`);
+  });
+  afterAll(async () => {
+    await store.close();
+    await db.drop();
+  });
+
+  it("writes every event exactly once after the retry", async () => {
+    for (let i = 0; i < 600; i++) {
+      store.events.record({ at: new Date(), scheme: "jwt", outcome: "failure", errorCode: "unknown_key", userId: null, keyId: null, username: `row-${i}`, ip: null, userAgent: null });
+    }
+    // The DELETE in the trigger rolls back with the failed transaction: make the flag stick.
+    await expect(store.events.flush()).rejects.toThrow(/injected failure/);
+    await store.database.prisma.$executeRawUnsafe(`DELETE FROM "poison_once"`);
+    await store.events.flush();
+    expect(await store.database.prisma.authEvent.count()).toBe(600);
+  });
+});
