@@ -54,6 +54,21 @@ export interface ActivityStats {
 
 type PendingUse = KeyUse;
 
+/** An event with its place in arrival order (failures and successes wait in separate queues). */
+interface Queued {
+  seq: number;
+  event: AuthEventRecord;
+}
+
+/** Both queues merged back into the order the events were recorded in. */
+function inArrivalOrder(a: readonly Queued[], b: readonly Queued[]): AuthEventRecord[] {
+  const out: AuthEventRecord[] = new Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  for (let k = 0; k < out.length; k++) out[k] = j >= b.length || (i < a.length && a[i]!.seq < b[j]!.seq) ? a[i++]!.event : b[j++]!.event;
+  return out;
+}
+
 /**
  * Writes authentication events and key last-used data off the request path.
  * Events are inserted in batches; a key's last-used row is written on its first
@@ -66,8 +81,9 @@ type PendingUse = KeyUse;
  * Retries back off, and no write is forced by a full buffer until one succeeds again.
  */
 export class ActivityRecorder implements EventSink {
-  private failures: AuthEventRecord[] = [];
-  private successes: AuthEventRecord[] = [];
+  private failures: Queued[] = [];
+  private successes: Queued[] = [];
+  private sequence = 0;
   private readonly dropped: DroppedEvents = { failures: 0, successes: 0 };
   private lastDropReport = 0;
   private failedWrites = 0;
@@ -87,8 +103,9 @@ export class ActivityRecorder implements EventSink {
   }
 
   record(event: AuthEventRecord): void {
-    if (event.outcome === "success") this.successes.push(event);
-    else this.failures.push(event);
+    const queued = { seq: this.sequence++, event };
+    if (event.outcome === "success") this.successes.push(queued);
+    else this.failures.push(queued);
     if (this.queued > (this.options.maxQueuedEvents ?? 10_000)) this.dropOne();
     if (event.outcome === "success" && event.keyId) {
       // Updated in place: a hot key is seen on most requests.
@@ -167,7 +184,7 @@ export class ActivityRecorder implements EventSink {
     const successes = this.successes;
     this.failures = [];
     this.successes = [];
-    const events = successes.length === 0 ? failures : failures.length === 0 ? successes : failures.concat(successes);
+    const events = inArrivalOrder(failures, successes);
     const due = [...this.pendingUses].filter(
       ([keyId]) => everything || now - (this.lastWritten.get(keyId) ?? -Infinity) >= this.interval,
     );
