@@ -198,7 +198,8 @@ async function readinessOf(hot: HotPath, events: ActivityRecorder, timeoutMs: nu
 export async function openPrismaStore(options: PrismaStoreOptions = {}): Promise<PrismaStore> {
   // Built first: a bad EVENT_RETENTION_DAYS fails before any connection is opened.
   let hot: HotPath | undefined;
-  const retention = new EventRetention((before, limit) => hot!.activity.pruneEvents(before, limit), options.eventRetention);
+  // On the store's clock, the one events are stamped with.
+  const retention = new EventRetention((before, limit) => hot!.activity.pruneEvents(before, limit), { now: options.now, ...options.eventRetention });
   const location = locateDatabase(options.url);
   let database: PrismaDatabase;
   try {
