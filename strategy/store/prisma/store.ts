@@ -11,11 +11,14 @@ import { redisChangeWakeups } from "../redis/change-wakeups.js";
 import { RedisReplayStore } from "../redis/replay-store.js";
 import type { GenerationRow } from "../sql/generation-feed.js";
 import { SqliteReplayStore } from "../sql/sqlite-replay-store.js";
-import { ActivityRecorder, type ActivityRecorderOptions, type ActivityStats, type ActivityWriter } from "../activity-recorder.js";
+import { ActivityRecorder, type ActivityRecorderOptions, type ActivityWriter } from "../activity-recorder.js";
 import { EventRetention, type EventRetentionOptions } from "../event-retention.js";
+import { checkReadiness, type Readiness } from "../readiness.js";
 import { GuardedKeyStore } from "../guarded-key-store.js";
 import { sqliteFileIdentity } from "../sql/sqlite-file-identity.js";
 import { storeFaultOf, StoreUnavailableError } from "../unavailable.js";
+
+export type { Readiness } from "../readiness.js";
 import { postgresActivityWriter, sqliteActivityWriter } from "../sql/activity-writers.js";
 import { locateDatabase } from "./database-url.js";
 import { connectDatabase, postgresPoolTimeouts, type ConnectionTimeouts, type Database as PrismaDatabase } from "./client.js";
@@ -35,13 +38,6 @@ export interface PrismaStore {
   ready(): Promise<Readiness>;
   /** Flushes buffered activity and disconnects. */
   close(): Promise<void>;
-}
-
-export interface Readiness {
-  ready: boolean;
-  /** Why not, in one line; absent when ready. */
-  reason?: string;
-  events: ActivityStats;
 }
 
 export interface PrismaStoreOptions {
@@ -175,25 +171,6 @@ async function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
   clearTimeout(timer);
 }
 
-/** A write probe, bounded in time, plus the change feed's freshness. */
-async function readinessOf(hot: HotPath, events: ActivityRecorder, timeoutMs: number): Promise<Readiness> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    hot.changes.assertFresh();
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new StoreUnavailableError(`the database did not take a write within ${timeoutMs} ms`)), timeoutMs);
-    });
-    await Promise.race([hot.probeWrite(), timeout]);
-    return { ready: true, events: events.stats() };
-  } catch (error) {
-    const fault = storeFaultOf(error);
-    const detail = error instanceof Error ? error.message : String(error);
-    return { ready: false, reason: fault && fault !== error ? `${fault.message} (${detail})` : detail, events: events.stats() };
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /** Opens (and by default migrates) the database and wires the adapters. */
 export async function openPrismaStore(options: PrismaStoreOptions = {}): Promise<PrismaStore> {
   // Built first: a bad EVENT_RETENTION_DAYS fails before any connection is opened.
@@ -233,7 +210,7 @@ export async function openPrismaStore(options: PrismaStoreOptions = {}): Promise
     events,
     directory,
     changes: hot.changes,
-    ready: () => readinessOf(hot, events, hot.changes.pollTimeoutMs * 2),
+    ready: () => checkReadiness({ assertFresh: () => hot.changes.assertFresh(), probeWrite: hot.probeWrite, events, timeoutMs: hot.changes.pollTimeoutMs * 2 }),
     async close() {
       cache?.close();
       await retention.stop();
