@@ -14,16 +14,23 @@ export interface GracefulShutdownOptions {
  * Stops a server the way a load balancer expects on SIGTERM: no new connections, requests in
  * flight answered in full (idle keep-alive connections are closed, busy ones after their
  * response), then `release` (buffered events and last-used times written), then exit 0.
- * Past `timeoutMs` remaining connections are cut and the process exits 1, so a stalled
- * database cannot keep an instance alive.
+ * Past `timeoutMs` remaining connections are cut, `release` gets one more second, and the
+ * process exits 1, so a client that never finishes or a stalled database cannot keep an
+ * instance alive.
  */
 export function shutDownGracefully(server: Server, options: GracefulShutdownOptions): Promise<void> {
   const report = options.report ?? ((line: string) => process.stderr.write(`passport-sshkey: ${line}\n`));
   const exit = options.exit ?? ((code: number) => process.exit(code));
+  let releasing: Promise<void> | null = null;
+  let forced = false;
+  const release = () => (releasing ??= options.release());
   const deadline = setTimeout(() => {
+    forced = true;
     report(`shutdown did not finish within ${options.timeoutMs} ms; exiting`);
     server.closeAllConnections();
-    exit(1);
+    // What the requests already answered left in the buffers still gets one last, short chance.
+    const last = new Promise((resolve) => setTimeout(resolve, lastReleaseMs).unref());
+    void Promise.race([release().catch(() => {}), last]).then(() => exit(1));
   }, options.timeoutMs);
   deadline.unref();
   // Keep-alive connections that fall idle while draining are closed as they do.
@@ -34,12 +41,13 @@ export function shutDownGracefully(server: Server, options: GracefulShutdownOpti
   return drained
     .then(() => {
       clearInterval(idleSweep);
-      return options.release();
+      return release();
     })
     .then(
       () => {
         clearTimeout(deadline);
-        exit(0);
+        // Cut connections also end the drain: a forced shutdown still exits 1.
+        exit(forced ? 1 : 0);
       },
       (error: unknown) => {
         clearTimeout(deadline);
@@ -48,6 +56,9 @@ export function shutDownGracefully(server: Server, options: GracefulShutdownOpti
       },
     );
 }
+
+/** After the deadline, how long buffered events may still take to be written. */
+const lastReleaseMs = 1000;
 
 /** SHUTDOWN_TIMEOUT_MS as a positive integer of milliseconds (default 10,000); throws a TypeError naming it otherwise. */
 export function shutdownTimeoutFrom(text: string | undefined): number {

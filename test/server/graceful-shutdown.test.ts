@@ -87,6 +87,41 @@ describe.each(databaseKinds)("SIGTERM under load on %s", (kind) => {
 });
 
 describe("SHUTDOWN_TIMEOUT_MS", () => {
+  it("bounds the drain: a request that never completes does not keep the process alive past it, and events are still written", async () => {
+    const db = await createTestDatabase("sqlite");
+    try {
+      const admin = await openPrismaStore({ url: db.url });
+      const key = freshKeyPair("ed25519").privateKey;
+      await admin.directory.addUser("alice");
+      await admin.directory.addKey("alice", spkiPem(key));
+      await admin.close();
+      const serve = await startServe({ DATABASE_URL: db.url, CRTAUTH_SECRET: "shutdown-test", SHUTDOWN_TIMEOUT_MS: "1500" });
+      // Answered before the signal: its event waits in the buffer (written once a second).
+      const done = await openRequest(Number(new URL(serve.url).port), jwtFor("alice", key, { time: Date.now() / 1000 }));
+      expect(await done.finish()).toMatch(/^HTTP\/1\.1 200 OK/);
+      let stderr = "";
+      serve.child.stderr!.on("data", (d) => (stderr += d));
+      // A client that sends half a request and then nothing.
+      await openRequest(Number(new URL(serve.url).port), "JWT never.finished.request");
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const start = performance.now();
+      const code = await serve.stop();
+      const took = performance.now() - start;
+      expect(code).toBe(1);
+      expect(took).toBeGreaterThanOrEqual(1400);
+      expect(took).toBeLessThan(5000);
+      expect(stderr.trim()).toBe("passport-sshkey: shutdown did not finish within 1500 ms; exiting");
+      const store = await openPrismaStore({ url: db.url, migrate: false });
+      try {
+        expect(await store.database.prisma.authEvent.count({ where: { username: "alice", outcome: "success" } })).toBe(1);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await db.drop();
+    }
+  });
+
   it("refuses a value that is not a positive integer, in one line", async () => {
     const result = await runCli(["serve", "--port", "0"], { env: { SHUTDOWN_TIMEOUT_MS: "soon", DATABASE_URL: "file:/nonexistent-dir-never-created/x.db" } });
     expect(result.code).toBe(1);
