@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler } from "express";
 import { ZodError } from "zod";
+import { answerStoreFault } from "../http/error-handler.js";
 import { errorBody } from "../http/error-response.js";
 import { DirectoryError } from "../store/prisma/directory.js";
 
@@ -68,6 +69,7 @@ export function adminErrorHandler(log: (error: unknown) => void): ErrorRequestHa
       res.status(status).json(errorBody(code, error.message));
       return;
     }
+    if (answerStoreFault(error, res)) return;
     // body-parser errors carry a status and a type.
     const status = typeof error?.status === "number" ? error.status : typeof error?.statusCode === "number" ? error.statusCode : 500;
     if (status === 413) {

@@ -6,6 +6,10 @@ import { createCrtauthRouter, type CrtauthRouterOptions } from "../schemes/crtau
 import type { SshKeyAuthInfo, SshKeyStrategy } from "../strategy.js";
 import { adminStoreOf, createAdminRouter, type AdminRouterOptions } from "../admin/router.js";
 import type { StoredUser } from "../store/ports.js";
+import type { PrismaStore, Readiness as StoreReadiness } from "../store/prisma/store.js";
+import { parseTrustProxy, type TrustProxy } from "./trust-proxy.js";
+
+type Readiness = Pick<StoreReadiness, "ready" | "reason"> & Partial<StoreReadiness>;
 
 export interface DemoAppOptions {
   strategy: SshKeyStrategy;
@@ -14,14 +18,23 @@ export interface DemoAppOptions {
   crtauth?: Omit<CrtauthRouterOptions, "store"> & Partial<Pick<CrtauthRouterOptions, "store">>;
   /** The key-management console API at `/admin` (store defaults to the strategy's Prisma store); `false` leaves it out. */
   admin?: false | (Omit<AdminRouterOptions, "store"> & Partial<Pick<AdminRouterOptions, "store">>);
+  /** Express "trust proxy" (default: TRUST_PROXY, parsed by parseTrustProxy). */
+  trustProxy?: TrustProxy;
 }
 
-/** The demo server: `/whoami` (any method) behind SshKeyStrategy, `/healthz`, JSON errors everywhere. */
+/** The store's own readiness check when it has one (the Prisma store does); otherwise opening it is enough. */
+async function readinessOf(strategy: SshKeyStrategy): Promise<Readiness> {
+  const store = (await strategy.store()) as Partial<Pick<PrismaStore, "ready">>;
+  if (typeof store.ready === "function") return store.ready();
+  return { ready: true };
+}
+
+/** The demo server: `/whoami` (any method) behind SshKeyStrategy, `/healthz` (liveness), `/readyz` (database), JSON errors everywhere. */
 export function createDemoApp(options: DemoAppOptions): Express {
   const authenticator = new passport.Passport();
   authenticator.use(options.strategy.name, options.strategy);
   const app = express();
-  app.set("trust proxy", process.env.TRUST_PROXY ?? false);
+  app.set("trust proxy", options.trustProxy ?? parseTrustProxy(process.env.TRUST_PROXY));
   app.disable("x-powered-by");
   // No authenticator.initialize(): passport ≥ 0.6 sets up req.login & co. in authenticate()
   // itself, and initialize() on every request (authenticated or not) cost ~10% of the
@@ -36,8 +49,19 @@ export function createDemoApp(options: DemoAppOptions): Express {
     app.use("/admin", createAdminRouter({ log: options.log, ...options.admin, store: options.admin?.store ?? (() => adminStoreOf(strategy)) }));
   }
 
+  // Liveness: the process answers. Never touches the database, so a load balancer does not
+  // restart instances during a database outage they cannot fix.
   app.get("/healthz", (_req, res) => {
     res.json({ ok: true });
+  });
+
+  // Readiness: the database answers and takes a write now (503 with the reason otherwise).
+  app.get("/readyz", (_req, res, next) => {
+    readinessOf(options.strategy).then((readiness) => {
+      res.status(readiness.ready ? 200 : 503).set("Cache-Control", "no-store");
+      if (!readiness.ready) res.set("Retry-After", "1");
+      res.json({ ok: readiness.ready, ...readiness });
+    }, next);
   });
 
   // Any method: bound sshauth tokens and body-signed requests (POST -d …) can be tried here too.

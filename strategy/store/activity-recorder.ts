@@ -13,6 +13,8 @@ export interface ActivityWriter {
   insertEvents(events: readonly AuthEventRecord[]): Promise<void>;
   /** Sets last-used fields and adds `count` uses; a key deleted meanwhile is no error. */
   recordKeyUse(keyId: string, use: KeyUse): Promise<void>;
+  /** Deletes up to `limit` events older than `before` (retention); resolves with how many. */
+  pruneEvents(before: Date, limit: number): Promise<number>;
 }
 
 export interface ActivityRecorderOptions {
@@ -22,21 +24,69 @@ export interface ActivityRecorderOptions {
   flushEveryMs?: number;
   /** Events buffered beyond this are written at once (default 500). */
   maxBufferedEvents?: number;
+  /**
+   * Most events held while the database cannot take them (default 10,000). Beyond it the oldest
+   * failure is dropped first, a success only when no failure is left; drops are counted
+   * (`stats()`) and reported through `onDrop`.
+   */
+  maxQueuedEvents?: number;
+  /** Longest wait between retries after failed writes (default 10 s); the wait doubles from flushEveryMs. */
+  maxRetryDelayMs?: number;
   now?: () => number;
   /** Called when a background write fails; the rows stay queued for the next attempt. */
   onError?: (error: unknown) => void;
+  /** Called when the queue is full and an event is dropped (at most once per second). */
+  onDrop?: (dropped: DroppedEvents) => void;
+}
+
+/** Events the recorder could not keep, by outcome, since it started. */
+export interface DroppedEvents {
+  failures: number;
+  successes: number;
+}
+
+export interface ActivityStats {
+  queuedEvents: number;
+  dropped: DroppedEvents;
+  /** Consecutive failed writes (0 when the last write went through). */
+  failedWrites: number;
 }
 
 type PendingUse = KeyUse;
+
+/** An event with its place in arrival order (failures and successes wait in separate queues). */
+interface Queued {
+  seq: number;
+  event: AuthEventRecord;
+}
+
+/** Both queues merged back into the order the events were recorded in. */
+function inArrivalOrder(a: readonly Queued[], b: readonly Queued[]): AuthEventRecord[] {
+  const out: AuthEventRecord[] = new Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  for (let k = 0; k < out.length; k++) out[k] = j >= b.length || (i < a.length && a[i]!.seq < b[j]!.seq) ? a[i++]!.event : b[j++]!.event;
+  return out;
+}
 
 /**
  * Writes authentication events and key last-used data off the request path.
  * Events are inserted in batches; a key's last-used row is written on its first
  * use and then at most once per interval, with the uses in between counted, so a
  * hot key costs one UPDATE a minute rather than one per request.
+ *
+ * While the database refuses writes the queue is bounded (maxQueuedEvents): unauthenticated
+ * traffic must not grow memory without end during an outage. Failures are kept in a queue
+ * of their own so the oldest can be dropped first; successes (someone logged in) go last.
+ * Retries back off, and no write is forced by a full buffer until one succeeds again.
  */
 export class ActivityRecorder implements EventSink {
-  private events: AuthEventRecord[] = [];
+  private failures: Queued[] = [];
+  private successes: Queued[] = [];
+  private sequence = 0;
+  private readonly dropped: DroppedEvents = { failures: 0, successes: 0 };
+  private lastDropReport = 0;
+  private failedWrites = 0;
   private readonly pendingUses = new Map<string, PendingUse>();
   private readonly lastWritten = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
@@ -53,7 +103,10 @@ export class ActivityRecorder implements EventSink {
   }
 
   record(event: AuthEventRecord): void {
-    this.events.push(event);
+    const queued = { seq: this.sequence++, event };
+    if (event.outcome === "success") this.successes.push(queued);
+    else this.failures.push(queued);
+    if (this.queued > (this.options.maxQueuedEvents ?? 10_000)) this.dropOne();
     if (event.outcome === "success" && event.keyId) {
       // Updated in place: a hot key is seen on most requests.
       const pending = this.pendingUses.get(event.keyId);
@@ -66,8 +119,31 @@ export class ActivityRecorder implements EventSink {
         this.pendingUses.set(event.keyId, { at: event.at, ip: event.ip, scheme: event.scheme, count: 1 });
       }
     }
-    if (this.events.length >= (this.options.maxBufferedEvents ?? 500)) void this.write(false);
+    if (this.failedWrites === 0 && this.queued >= (this.options.maxBufferedEvents ?? 500)) void this.write(false);
     else this.schedule();
+  }
+
+  stats(): ActivityStats {
+    return { queuedEvents: this.queued, dropped: { ...this.dropped }, failedWrites: this.failedWrites };
+  }
+
+  private get queued(): number {
+    return this.failures.length + this.successes.length;
+  }
+
+  private dropOne(): void {
+    if (this.failures.length > 0) {
+      this.failures.shift();
+      this.dropped.failures++;
+    } else {
+      this.successes.shift();
+      this.dropped.successes++;
+    }
+    const now = Date.now();
+    if (now - this.lastDropReport >= 1000) {
+      this.lastDropReport = now;
+      this.options.onDrop?.({ ...this.dropped });
+    }
   }
 
   /** Writes everything buffered, including last-used updates not yet due. */
@@ -84,12 +160,14 @@ export class ActivityRecorder implements EventSink {
 
   private schedule(): void {
     if (this.timer) return;
+    const every = this.options.flushEveryMs ?? 1000;
+    const delay = Math.min(every * 2 ** this.failedWrites, Math.max(every, this.options.maxRetryDelayMs ?? 10_000));
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.write(false).then(() => {
-        if (this.pendingUses.size > 0 || this.events.length > 0) this.schedule();
+        if (this.pendingUses.size > 0 || this.queued > 0) this.schedule();
       });
-    }, this.options.flushEveryMs ?? 1000);
+    }, delay);
     this.timer.unref();
   }
 
@@ -102,8 +180,11 @@ export class ActivityRecorder implements EventSink {
 
   private async writeOnce(everything: boolean): Promise<void> {
     const now = this.now();
-    const events = this.events;
-    this.events = [];
+    const failures = this.failures;
+    const successes = this.successes;
+    this.failures = [];
+    this.successes = [];
+    const events = inArrivalOrder(failures, successes);
     const due = [...this.pendingUses].filter(
       ([keyId]) => everything || now - (this.lastWritten.get(keyId) ?? -Infinity) >= this.interval,
     );
@@ -113,7 +194,10 @@ export class ActivityRecorder implements EventSink {
       try {
         await this.writer.insertEvents(events);
       } catch (error) {
-        this.events = events.concat(this.events);
+        // Back in front of what arrived meanwhile, then trimmed to the bound (oldest failures first).
+        this.failures = failures.concat(this.failures);
+        this.successes = successes.concat(this.successes);
+        while (this.queued > (this.options.maxQueuedEvents ?? 10_000)) this.dropOne();
         failure = error;
       }
     }
@@ -128,8 +212,11 @@ export class ActivityRecorder implements EventSink {
       }
     }
     if (failure !== null) {
+      this.failedWrites = Math.min(this.failedWrites + 1, 30);
       this.options.onError?.(failure);
       if (everything) throw failure;
+    } else if (events.length > 0 || due.length > 0) {
+      this.failedWrites = 0;
     }
   }
 }

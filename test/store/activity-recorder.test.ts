@@ -1,4 +1,6 @@
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ActivityRecorder } from "../../strategy/store/activity-recorder.js";
 import { openPrismaStore, type PrismaStore } from "../../strategy/store/prisma/store.js";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/databases.js";
 import { spkiPem } from "../support/tokens.js";
@@ -47,5 +49,101 @@ describe.each(databaseKinds)("activity recording on %s", (kind) => {
     await store.events.flush();
     const rows = await store.database.prisma.authEvent.findMany({ where: { username: "gone" } });
     expect(rows.map((r) => r.userId)).toEqual([null]);
+  });
+});
+
+describe("the event buffer while the database refuses writes (SQLite locked by another connection)", () => {
+  let db: TestDatabase;
+  let store: PrismaStore;
+  const drops: { failures: number; successes: number }[] = [];
+  beforeAll(async () => {
+    db = await createTestDatabase("sqlite");
+    store = await openPrismaStore({
+      url: db.url,
+      activity: { flushEveryMs: 20, maxBufferedEvents: 100, maxQueuedEvents: 1000, onError: () => {}, onDrop: (d) => drops.push(d) },
+    });
+  });
+  afterAll(async () => {
+    await store.close();
+    await db.drop();
+  });
+
+  const event = (outcome: "success" | "failure", username: string) => ({
+    at: new Date(),
+    scheme: "jwt",
+    outcome,
+    errorCode: outcome === "failure" ? "unknown_key" : null,
+    userId: null,
+    keyId: null,
+    username,
+    ip: "192.0.2.9",
+    userAgent: "buffer-test",
+  });
+
+  it("holds at most maxQueuedEvents, drops the oldest failures first, keeps every success, and writes the rest once the lock goes", async () => {
+    const holder = new Database(db.url.slice("file:".length));
+    holder.exec("BEGIN IMMEDIATE");
+    const recorder = store.events as ActivityRecorder;
+    try {
+      for (let i = 0; i < 5000; i++) {
+        recorder.record(event("failure", `junk-${i}`));
+        if (i % 50 === 0) recorder.record(event("success", `ok-${i}`));
+        // Let the (failing) background writes run now and then, as they would between requests.
+        if (i % 500 === 0) await new Promise((r) => setTimeout(r, 30));
+      }
+      const stats = recorder.stats();
+      expect(stats.queuedEvents).toBe(1000);
+      expect(stats.dropped).toEqual({ failures: 5000 + 100 - 1000, successes: 0 });
+      expect(stats.failedWrites).toBeGreaterThan(0);
+      expect(drops.length).toBeGreaterThan(0);
+      expect(drops.at(-1)!.successes).toBe(0);
+    } finally {
+      holder.exec("ROLLBACK");
+      holder.close();
+    }
+    await recorder.flush();
+    const rows = await store.database.prisma.authEvent.findMany({ select: { username: true, outcome: true } });
+    expect(rows).toHaveLength(1000);
+    expect(rows.filter((r) => r.outcome === "success")).toHaveLength(100);
+    // The failures kept are the newest ones.
+    const kept = rows.filter((r) => r.outcome === "failure").map((r) => Number(r.username!.slice("junk-".length)));
+    expect(Math.min(...kept)).toBe(5000 - 900);
+    expect(recorder.stats()).toMatchObject({ queuedEvents: 0, failedWrites: 0 });
+  });
+});
+
+describe.runIf(databaseKinds.includes("postgresql"))("a flush of several batches that fails part-way on postgresql", () => {
+  let db: TestDatabase;
+  let store: PrismaStore;
+  beforeAll(async () => {
+    db = await createTestDatabase("postgresql");
+    store = await openPrismaStore({ url: db.url, activity: { flushEveryMs: 60_000, maxBufferedEvents: 100_000 } });
+    // The database refuses the 550th row once, as a dropped connection or a timeout would.
+    await store.database.prisma.$executeRawUnsafe(`CREATE TABLE "poison_once" ("x" int)`);
+    await store.database.prisma.$executeRawUnsafe(`INSERT INTO "poison_once" VALUES (1)`);
+    await store.database.prisma.$executeRawUnsafe(`CREATE FUNCTION poison() RETURNS trigger AS $$
+      BEGIN
+        IF NEW."username" = 'row-549' AND EXISTS (SELECT 1 FROM "poison_once") THEN
+          DELETE FROM "poison_once";
+          RAISE EXCEPTION 'injected failure';
+        END IF;
+        RETURN NEW;
+      END $$ LANGUAGE plpgsql`);
+    await store.database.prisma.$executeRawUnsafe(`CREATE TRIGGER poison BEFORE INSERT ON "AuthEvent" FOR EACH ROW EXECUTE FUNCTION poison()`);
+  });
+  afterAll(async () => {
+    await store.close();
+    await db.drop();
+  });
+
+  it("writes every event exactly once after the retry", async () => {
+    for (let i = 0; i < 600; i++) {
+      store.events.record({ at: new Date(), scheme: "jwt", outcome: "failure", errorCode: "unknown_key", userId: null, keyId: null, username: `row-${i}`, ip: null, userAgent: null });
+    }
+    // The DELETE in the trigger rolls back with the failed transaction: make the flag stick.
+    await expect(store.events.flush()).rejects.toThrow(/injected failure/);
+    await store.database.prisma.$executeRawUnsafe(`DELETE FROM "poison_once"`);
+    await store.events.flush();
+    expect(await store.database.prisma.authEvent.count()).toBe(600);
   });
 });

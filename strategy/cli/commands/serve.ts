@@ -1,6 +1,8 @@
 import type { Server } from "node:http";
 import type { Command } from "commander";
 import { createDemoApp } from "../../server/demo-app.js";
+import { shutDownGracefully, shutdownTimeoutFrom } from "../../server/graceful-shutdown.js";
+import { parseTrustProxy, type TrustProxy } from "../../server/trust-proxy.js";
 import { SshKeyStrategy } from "../../strategy.js";
 import { openPrismaStore } from "../../store/prisma/store.js";
 import { loadOrCreateCrtauthSecret } from "../../store/prisma/settings.js";
@@ -10,7 +12,7 @@ import { CliError } from "../errors.js";
 export function registerServeCommand(program: Command): void {
   program
     .command("serve")
-    .description("migrate the database and run the demo server (/whoami, /healthz)")
+    .description("migrate the database and run the demo server (/whoami, /healthz, /readyz)")
     .option("--host <host>", "address to listen on (default HOST or 127.0.0.1)")
     .option("--port <port>", "port to listen on (default PORT or 3000)")
     .option("--bind-requests", "sshauth: require tokens bound to their request (method, path, host, body; clients sign with --bind)")
@@ -19,7 +21,21 @@ export function registerServeCommand(program: Command): void {
       const port = Number(opts.port ?? process.env.PORT ?? 3000);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`invalid port ${opts.port ?? process.env.PORT}`);
       const created = databaseFileMissing();
-      const store = await openPrismaStore();
+      let trustProxy: TrustProxy;
+      let shutdownTimeoutMs: number;
+      try {
+        trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
+        shutdownTimeoutMs = shutdownTimeoutFrom(process.env.SHUTDOWN_TIMEOUT_MS);
+      } catch (error) {
+        throw new CliError((error as Error).message);
+      }
+      const store = await openPrismaStore({
+        activity: {
+          // At most once a second while the database refuses writes and the event queue is full.
+          onDrop: (dropped) =>
+            process.stderr.write(`passport-sshkey: event queue full while the database refuses writes: dropped ${dropped.failures} failure and ${dropped.successes} success events so far\n`),
+        },
+      });
       // crtauth: CRTAUTH_SECRET (+ CRTAUTH_PREVIOUS_SECRET) if set, else one generated on first
       // start and kept in the Setting table, so restarts and sibling instances share it.
       const crtauth = process.env.CRTAUTH_SECRET
@@ -32,6 +48,7 @@ export function registerServeCommand(program: Command): void {
         strategy: new SshKeyStrategy({ store, crtauth, sshauth: { bindRequests: Boolean(opts.bindRequests) } }),
         crtauth: { ...crtauth, store },
         admin: { rateLimit: { capacity: signInsPerMinute, refillPerMinute: signInsPerMinute } },
+        trustProxy,
       });
       let server: Server;
       try {
@@ -47,18 +64,8 @@ export function registerServeCommand(program: Command): void {
         `passport-sshkey listening on http://${shownHost}:${shownPort} (database: ${describeDatabase()}${created ? ", created" : ""}` +
           `${dotEnvFile() ? `; settings from ${dotEnvFile()}` : ""}${opts.bindRequests ? "; sshauth request binding on" : ""})\n`,
       );
-      const shutdown = () => {
-        server.close();
-        server.closeAllConnections();
-        // Buffered last-used updates and events are written before exiting.
-        store.close().then(
-          () => process.exit(0),
-          (error) => {
-            console.error(error);
-            process.exit(1);
-          },
-        );
-      };
+      // Drain in-flight requests, then write buffered events and last-used times, within SHUTDOWN_TIMEOUT_MS.
+      const shutdown = () => void shutDownGracefully(server, { timeoutMs: shutdownTimeoutMs, release: () => store.close() });
       process.once("SIGTERM", shutdown);
       process.once("SIGINT", shutdown);
     });

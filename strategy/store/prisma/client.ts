@@ -15,11 +15,38 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** How long a connection waits on a database that does not answer (see PrismaStoreOptions). */
+export interface ConnectionTimeouts {
+  /** SQLite: how long a statement waits for another process's write lock (default 100 ms). */
+  sqliteBusyTimeoutMs?: number;
+  /** PostgreSQL: connecting (default 2 s). */
+  connectTimeoutMs?: number;
+  /** PostgreSQL: one statement, enforced by the server and by the client (default 2 s). */
+  statementTimeoutMs?: number;
+  /** PostgreSQL: a transaction left open without work (default 5 s). */
+  idleInTransactionTimeoutMs?: number;
+}
+
+/**
+ * pg pool settings from the timeouts. The client-side query timeout catches what the server
+ * cannot (a stalled network): the request fails and its connection is discarded.
+ */
+export function postgresPoolTimeouts(timeouts: ConnectionTimeouts = {}) {
+  const statement = timeouts.statementTimeoutMs ?? 2000;
+  return {
+    connectionTimeoutMillis: timeouts.connectTimeoutMs ?? 2000,
+    statement_timeout: statement,
+    query_timeout: statement + 500,
+    idle_in_transaction_session_timeout: timeouts.idleInTransactionTimeoutMs ?? 5000,
+    keepAlive: true,
+  };
+}
+
 /**
  * Connects Prisma to DATABASE_URL (or `url`). Only the provider in use is loaded: each
  * generated client brings its own query compiler, and a CLI command should not pay for both.
  */
-export async function connectDatabase(url?: string): Promise<Database> {
+export async function connectDatabase(url?: string, timeouts: ConnectionTimeouts = {}): Promise<Database> {
   const location = locateDatabase(url);
   let prisma: Prisma;
   if (location.provider === "postgresql") {
@@ -27,14 +54,15 @@ export async function connectDatabase(url?: string): Promise<Database> {
       import("./generated/postgresql/client.js"),
       import("@prisma/adapter-pg"),
     ]);
-    prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: location.url }) }) as unknown as Prisma;
+    prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: location.url, ...postgresPoolTimeouts(timeouts) }) }) as unknown as Prisma;
   } else {
     ensureDatabaseDirectory(location);
     const [{ PrismaClient }, { PrismaBetterSqlite3 }] = await Promise.all([
       import("./generated/sqlite/client.js"),
       import("@prisma/adapter-better-sqlite3"),
     ]);
-    prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: location.url, timeout: 10_000 }) });
+    // better-sqlite3 waits for a lock synchronously, holding the whole event loop: keep it short.
+    prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: location.url, timeout: timeouts.sqliteBusyTimeoutMs ?? 100 }) });
   }
   return { prisma, provider: location.provider, url: location.url, close: () => prisma.$disconnect() };
 }

@@ -4,7 +4,7 @@ import pg from "pg";
 import { CachedKeyStore, type KeyCacheOptions } from "../cache/cached-key-store.js";
 import type { ChangeFeed, EventSink, KeyStore, ReplayStore } from "../ports.js";
 import { GenerationFeed } from "../sql/generation-feed.js";
-import { postgresGenerationRow, sqliteGenerationRow } from "../sql/generation-rows.js";
+import { postgresGenerationRow, postgresSettingWriter, sqliteGenerationRow, sqliteSettingWriter } from "../sql/generation-rows.js";
 import { listenForChanges } from "../sql/postgres-listener.js";
 import { PostgresReplayStore } from "../sql/postgres-replay-store.js";
 import { redisChangeWakeups } from "../redis/change-wakeups.js";
@@ -12,8 +12,16 @@ import { RedisReplayStore } from "../redis/replay-store.js";
 import type { GenerationRow } from "../sql/generation-feed.js";
 import { SqliteReplayStore } from "../sql/sqlite-replay-store.js";
 import { ActivityRecorder, type ActivityRecorderOptions, type ActivityWriter } from "../activity-recorder.js";
+import { EventRetention, type EventRetentionOptions } from "../event-retention.js";
+import { checkReadiness, type Readiness } from "../readiness.js";
+import { GuardedKeyStore } from "../guarded-key-store.js";
+import { sqliteFileIdentity } from "../sql/sqlite-file-identity.js";
+import { storeFaultOf, StoreUnavailableError } from "../unavailable.js";
+
+export type { Readiness } from "../readiness.js";
 import { postgresActivityWriter, sqliteActivityWriter } from "../sql/activity-writers.js";
-import { connectDatabase, type Database as PrismaDatabase } from "./client.js";
+import { locateDatabase } from "./database-url.js";
+import { connectDatabase, postgresPoolTimeouts, type ConnectionTimeouts, type Database as PrismaDatabase } from "./client.js";
 import { PrismaDirectory } from "./directory.js";
 import { PrismaKeyStore } from "./key-store.js";
 import { migrateDatabase } from "./migrate.js";
@@ -26,6 +34,8 @@ export interface PrismaStore {
   events: EventSink;
   directory: PrismaDirectory;
   changes: ChangeFeed;
+  /** Whether the database answers and takes writes now: what /readyz reports. */
+  ready(): Promise<Readiness>;
   /** Flushes buffered activity and disconnects. */
   close(): Promise<void>;
 }
@@ -36,9 +46,20 @@ export interface PrismaStoreOptions {
   /** Apply pending migrations before first use (default true). */
   migrate?: boolean;
   activity?: ActivityRecorderOptions;
+  /** How long authentication events are kept (default EVENT_RETENTION_DAYS, else 90 days). */
+  eventRetention?: EventRetentionOptions;
   keyCache?: KeyCacheOptions & { enabled?: boolean };
   /** How often other processes' changes are looked for, in ms (default 250). */
   changePollMs?: number;
+  /** A change poll not answered within this counts as failed: key caches are dropped (default 1 s). */
+  changePollTimeoutMs?: number;
+  /**
+   * With no successful poll for this long, key lookups refuse (503) instead of trusting the
+   * cache or waiting on the database (default poll interval + poll timeout + 1 s).
+   */
+  maxStalenessMs?: number;
+  /** Busy and connection timeouts (short defaults: a database that does not answer fails the request). */
+  timeouts?: ConnectionTimeouts;
   /**
    * Redis for several instances (default REDIS_URL): replay state moves there (SET NX with
    * expiry) and change notices travel by pub/sub as well as through the database.
@@ -51,8 +72,13 @@ interface HotPath {
   replay: ReplayStore;
   activity: ActivityWriter;
   changes: GenerationFeed;
+  /** Writes one Setting row; throws when the database cannot take a write now. */
+  probeWrite(): Promise<void>;
   close(): Promise<void>;
 }
+
+const probeKey = "passport-sshkey.readiness-probe";
+const redisCommandTimeoutMs = 2000;
 
 /**
  * The replay insert and the change feed run on driver connections of their own:
@@ -65,19 +91,28 @@ function openHotPath(database: PrismaDatabase, options: PrismaStoreOptions): Hot
   let replay: ReplayStore;
   let activity: ActivityWriter;
   let row: GenerationRow;
+  let probeWrite: () => Promise<void>;
   let listen: ((onNotify: () => void) => void) | null = null;
   if (database.provider === "sqlite") {
-    const db = new Database(database.url.slice("file:".length));
+    const file = database.url.slice("file:".length);
+    const db = new Database(file);
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");
-    db.pragma("busy_timeout = 10000");
+    // Synchronous: a lock held by another process blocks the event loop for this long, then the
+    // request fails with 503 (SQLITE_BUSY) and background writes retry later.
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.timeouts?.sqliteBusyTimeoutMs ?? 100))}`);
     db.pragma("foreign_keys = ON");
     closers.push(() => void db.close());
     activity = sqliteActivityWriter(db);
     replay = new SqliteReplayStore(db, options.now);
-    row = sqliteGenerationRow(db);
+    const identity = file === ":memory:" ? { assertSame() {} } : sqliteFileIdentity(file);
+    const sqliteRow = sqliteGenerationRow(db);
+    // Every poll also checks that the file is still the one opened.
+    row = { read: async () => (identity.assertSame(), sqliteRow.read()), write: sqliteRow.write };
+    const probe = sqliteSettingWriter(db);
+    probeWrite = async () => (identity.assertSame(), probe(probeKey, new Date().toISOString()));
   } else {
-    const pool = new pg.Pool({ connectionString: database.url, max: 10 });
+    const pool = new pg.Pool({ connectionString: database.url, max: 10, ...postgresPoolTimeouts(options.timeouts) });
     // An idle client dropped by the server (restart, failover) is discarded by the pool;
     // without a listener its error event would crash the process.
     pool.on("error", () => {});
@@ -85,14 +120,18 @@ function openHotPath(database: PrismaDatabase, options: PrismaStoreOptions): Hot
     activity = postgresActivityWriter(pool);
     replay = new PostgresReplayStore(pool, options.now);
     row = postgresGenerationRow(pool);
+    const probe = postgresSettingWriter(pool);
+    probeWrite = () => probe(probeKey, new Date().toISOString());
     listen = (onNotify) => {
-      const listener = listenForChanges(database.url, onNotify);
+      const listener = listenForChanges(database.url, onNotify, postgresPoolTimeouts(options.timeouts));
       closers.unshift(() => listener.close());
     };
   }
   const redisUrl = options.redisUrl ?? process.env.REDIS_URL;
   if (redisUrl) {
-    const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+    // commandTimeout: a stalled Redis (connection up, no answers) fails the request with 503
+    // instead of holding it until the network recovers.
+    const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: redisCommandTimeoutMs });
     redis.on("error", () => {});
     closers.unshift(() => void redis.disconnect());
     replay = new RedisReplayStore(redis);
@@ -100,48 +139,93 @@ function openHotPath(database: PrismaDatabase, options: PrismaStoreOptions): Hot
     closers.unshift(() => wakeups.close());
     const databaseRow = row;
     row = { read: databaseRow.read, write: async (value) => (await databaseRow.write(value), await wakeups.publish()) };
+    const databaseProbe = probeWrite;
+    probeWrite = async () => {
+      await databaseProbe();
+      await redis.ping();
+    };
   }
-  const changes = new GenerationFeed(row, pollMs);
+  const changes = new GenerationFeed(row, pollMs, { pollTimeoutMs: options.changePollTimeoutMs, maxStalenessMs: options.maxStalenessMs });
   listen?.(() => void changes.poll());
   return {
     replay,
     activity,
     changes,
+    probeWrite,
     async close() {
       await changes.close();
-      for (const close of closers) await close();
+      for (const close of closers) await settleWithin(Promise.resolve().then(close), closeTimeoutMs);
     },
   };
 }
 
+/**
+ * Disconnecting waits for the server's goodbye, which a stalled network never delivers: past
+ * this, the connection is left to the process's exit rather than holding up shutdown.
+ */
+const closeTimeoutMs = 2000;
+
+async function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work.catch(() => {}), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
 /** Opens (and by default migrates) the database and wires the adapters. */
 export async function openPrismaStore(options: PrismaStoreOptions = {}): Promise<PrismaStore> {
-  if (options.migrate ?? true) await migrateDatabase(options.url);
-  const database = await connectDatabase(options.url);
-  const { prisma } = database;
-  if (database.provider === "sqlite") {
-    // WAL is set by the migrator and persists; these are per connection.
-    await prisma.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
-    await prisma.$queryRawUnsafe("PRAGMA foreign_keys = ON");
+  // Built first: a bad EVENT_RETENTION_DAYS fails before any connection is opened.
+  let hot: HotPath | undefined;
+  // On the store's clock, the one events are stamped with.
+  const retention = new EventRetention((before, limit) => hot!.activity.pruneEvents(before, limit), { now: options.now, ...options.eventRetention });
+  const location = locateDatabase(options.url);
+  let database: PrismaDatabase;
+  try {
+    if (options.migrate ?? true) await migrateDatabase(options.url);
+    database = await connectDatabase(options.url, options.timeouts);
+    if (database.provider === "sqlite") {
+      // WAL is set by the migrator and persists; these are per connection.
+      await database.prisma.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
+      await database.prisma.$queryRawUnsafe("PRAGMA foreign_keys = ON");
+    }
+  } catch (error) {
+    // "unable to open database file" alone does not say which: name it, in one line.
+    if (location.file && storeFaultOf(error)) {
+      throw new StoreUnavailableError(`cannot open the SQLite database ${location.file}: ${error instanceof Error ? error.message : String(error)}`, 1, { cause: error });
+    }
+    throw error;
   }
-  const hot = openHotPath(database, options);
+  const { prisma } = database;
+  hot = openHotPath(database, options);
   const events = new ActivityRecorder(hot.activity, { now: options.now, ...options.activity });
+  retention.start();
   const directory = new PrismaDirectory(prisma);
   directory.onChange(() => void hot.changes.publish().catch(() => {}));
   const uncached = new PrismaKeyStore(prisma);
-  const cache = options.keyCache?.enabled === false ? null : new CachedKeyStore(uncached, hot.changes, options.keyCache);
+  const assertAvailable = () => hot.changes.assertFresh();
+  const cache = options.keyCache?.enabled === false ? null : new CachedKeyStore(uncached, hot.changes, { assertAvailable, ...options.keyCache });
   return {
     database,
-    keys: cache ?? uncached,
+    keys: cache ?? new GuardedKeyStore(uncached, assertAvailable),
     replay: hot.replay,
     events,
     directory,
     changes: hot.changes,
+    ready: () => checkReadiness({ assertFresh: () => hot.changes.assertFresh(), probeWrite: hot.probeWrite, events, timeoutMs: hot.changes.pollTimeoutMs * 2 }),
     async close() {
       cache?.close();
-      await events.close();
+      await retention.stop();
+      // Connections are closed even when the last flush fails; the flush's error is then reported.
+      const flushed = events.close().then(
+        () => null,
+        (error: unknown) => error,
+      );
+      const failure = await flushed;
       await hot.close();
-      await database.close();
+      await settleWithin(database.close(), closeTimeoutMs);
+      if (failure !== null) {
+        const { queuedEvents } = events.stats();
+        throw new StoreUnavailableError(`${queuedEvents} buffered events could not be written: ${failure instanceof Error ? failure.message : String(failure)}`, 1, { cause: failure });
+      }
     },
   };
 }

@@ -9,7 +9,8 @@ export const changesChannel = "passport-sshkey:changes";
  */
 export function redisChangeWakeups(url: string, onMessage: () => void) {
   const subscriber = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: null });
-  const publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  // A stalled Redis must not hold up the change that is being announced.
+  const publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 1000 });
   subscriber.on("message", () => onMessage());
   subscriber.on("error", () => {});
   publisher.on("error", () => {});

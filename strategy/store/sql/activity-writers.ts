@@ -6,6 +6,7 @@ import type Database from "better-sqlite3";
 import type pg from "pg";
 import type { ActivityWriter, KeyUse } from "../activity-recorder.js";
 import type { AuthEventRecord } from "../ports.js";
+import { storeFaultOf } from "../unavailable.js";
 import { sqliteTime } from "./sqlite-time.js";
 
 const columns = `"at", "userId", "username", "keyId", "scheme", "outcome", "errorCode", "ip", "userAgent"`;
@@ -34,8 +35,12 @@ export function sqliteActivityWriter(db: Database.Database): ActivityWriter {
   const use = db.prepare(
     `UPDATE "PublicKey" SET "lastUsedAt" = ?, "lastUsedIp" = ?, "lastUsedScheme" = ?, "useCount" = "useCount" + ? WHERE "id" = ?`,
   );
+  const prune = db.prepare<[string, number]>(
+    `DELETE FROM "AuthEvent" WHERE "id" IN (SELECT "id" FROM "AuthEvent" WHERE "at" < ? ORDER BY "at" LIMIT ?)`,
+  );
   return {
     insertEvents: async (events) => insertAll(events),
+    pruneEvents: async (before, limit) => prune.run(sqliteTime(before), limit).changes,
     recordKeyUse: async (keyId: string, u: KeyUse) => void use.run(sqliteTime(u.at), u.ip, u.scheme, u.count, keyId),
   };
 }
@@ -46,25 +51,60 @@ export function sqliteActivityWriter(db: Database.Database): ActivityWriter {
 const withoutNul = (value: unknown) => (typeof value === "string" && value.includes("\u0000") ? value.replaceAll("\u0000", "\ufffd") : value);
 
 export function postgresActivityWriter(pool: pg.Pool): ActivityWriter {
-  const insertBatch = async (events: readonly AuthEventRecord[]) => {
+  const insertBatch = async (client: pg.PoolClient, events: readonly AuthEventRecord[]) => {
     const values: unknown[] = [];
     const tuples = events.map((e, i) => {
       // ISO text: the column is UTC without a zone, as Prisma writes it.
       values.push(...row(e, e.at.toISOString()).map(withoutNul));
       return `(${Array.from({ length: 9 }, (_, j) => `$${i * 9 + j + 1}`).join(", ")})`;
     });
-    await pool.query(`INSERT INTO "AuthEvent" (${columns}) VALUES ${tuples.join(", ")}`, values);
+    await client.query(`INSERT INTO "AuthEvent" (${columns}) VALUES ${tuples.join(", ")}`, values);
+  };
+  /**
+   * All batches in one transaction: the recorder re-queues the whole list when this throws,
+   * so batches committed before a failure would otherwise be written twice.
+   */
+  const insertAll = async (events: readonly AuthEventRecord[], link: (e: AuthEventRecord) => AuthEventRecord) => {
+    const client = await pool.connect();
+    let broken: unknown;
+    try {
+      await client.query("BEGIN");
+      for (let i = 0; i < events.length; i += 500) await insertBatch(client, events.slice(i, i + 500).map(link));
+      await client.query("COMMIT");
+    } catch (error) {
+      broken = error;
+      await client.query("ROLLBACK").catch(() => {});
+      throw error;
+    } finally {
+      // A connection that failed mid-transaction is discarded rather than reused.
+      client.release(broken instanceof Error && storeFaultOf(broken) ? broken : undefined);
+    }
   };
   return {
+    async pruneEvents(before, limit) {
+      const result = await pool.query(
+        `DELETE FROM "AuthEvent" WHERE "id" IN (SELECT "id" FROM "AuthEvent" WHERE "at" < $1 ORDER BY "at" LIMIT $2)`,
+        [before.toISOString(), limit],
+      );
+      return result.rowCount ?? 0;
+    },
     async insertEvents(events) {
-      for (let i = 0; i < events.length; i += 500) {
-        const batch = events.slice(i, i + 500);
-        try {
-          await insertBatch(batch);
-        } catch (error) {
-          if ((error as { code?: string }).code !== "23503") throw error; // foreign_key_violation
-          await insertBatch(batch.map(unlinked));
-        }
+      try {
+        await insertAll(events, (e) => e);
+      } catch (error) {
+        if ((error as { code?: string }).code !== "23503") throw error; // foreign_key_violation
+        // Unlink only the events whose user or key is gone.
+        const existing = async (table: string, ids: (string | null)[]) =>
+          new Set(
+            (await pool.query<{ id: string }>(`SELECT "id" FROM "${table}" WHERE "id" = ANY($1)`, [[...new Set(ids.filter((id) => id !== null))]])).rows.map((r) => r.id),
+          );
+        const users = await existing("User", events.map((e) => e.userId));
+        const keys = await existing("PublicKey", events.map((e) => e.keyId));
+        await insertAll(events, (e) =>
+          (e.userId === null || users.has(e.userId)) && (e.keyId === null || keys.has(e.keyId))
+            ? e
+            : { ...e, userId: e.userId !== null && users.has(e.userId) ? e.userId : null, keyId: e.keyId !== null && keys.has(e.keyId) ? e.keyId : null },
+        );
       }
     },
     async recordKeyUse(keyId: string, u: KeyUse) {

@@ -5,13 +5,13 @@ import pg from "pg";
  * every NOTIFY; reconnects after a drop. Polling stays the safety net, so a lost
  * connection delays invalidation by one poll interval at most.
  */
-export function listenForChanges(url: string, onNotify: () => void): { close(): Promise<void> } {
+export function listenForChanges(url: string, onNotify: () => void, timeouts: { connectionTimeoutMillis?: number; keepAlive?: boolean } = {}): { close(): Promise<void> } {
   let client: pg.Client | null = null;
   let closed = false;
   let retry: NodeJS.Timeout | null = null;
 
   const connect = async () => {
-    const next = new pg.Client({ connectionString: url });
+    const next = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeouts.connectionTimeoutMillis, keepAlive: timeouts.keepAlive });
     next.on("notification", () => onNotify());
     next.on("error", () => reconnect());
     try {
@@ -41,7 +41,9 @@ export function listenForChanges(url: string, onNotify: () => void): { close(): 
     async close() {
       closed = true;
       if (retry) clearTimeout(retry);
-      await client?.end().catch(() => {});
+      // A stalled server never acknowledges the goodbye: do not let shutdown wait for it.
+      const ending = client?.end().catch(() => {});
+      await Promise.race([ending, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
     },
   };
 }
