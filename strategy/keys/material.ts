@@ -1,4 +1,5 @@
 import { createPublicKey, type JsonWebKey, type KeyObject } from "node:crypto";
+import { checkEd25519Point } from "./ed25519-point.js";
 import { KeyFormatError, describeTypeName } from "./errors.js";
 import { checkRsaBits, keyLimits, refuseType, ruleForNodeCurve, ruleForType, type KeyTypeRule } from "./policy.js";
 import type { EcCurve, SshKeyType } from "./types.js";
@@ -56,6 +57,7 @@ function rsaMaterial(rule: KeyTypeRule, n: Buffer, e: Buffer, keyObject?: KeyObj
 
 function ed25519Material(rule: KeyTypeRule, x: Buffer, keyObject?: KeyObject): KeyMaterial {
   if (x.length !== rule.pointBytes) throw malformed("The Ed25519 public key has the wrong length.");
+  checkEd25519Point(x);
   const key = keyObject ?? importJwk({ kty: "OKP", crv: "Ed25519", x: x.toString("base64url") }, "Ed25519 key");
   return { type: rule.type, bits: 256, curve: null, keyObject: key, blob: Buffer.concat([sshString(rule.type), sshString(x)]) };
 }

@@ -6,6 +6,7 @@ import { looksLikePrivateKey, privateKeyError } from "./formats/private-key.js";
 import { materialFromBlob, materialFromKeyObject } from "./material.js";
 import { keyLimits } from "./policy.js";
 import { splitBlocks } from "./split.js";
+import type { KeyProblemCode } from "./errors.js";
 import type { KeyPasteEntry, ParsedPublicKey } from "./types.js";
 
 function checkSize(text: string, limit: number, what: string): void {
@@ -58,6 +59,21 @@ export function parsePublicKey(text: string): ParsedPublicKey {
     throw new KeyFormatError("malformed_key", `Expected one key but found ${blocks.length} entries; add them one at a time.`);
   }
   return parseBlock(only.text);
+}
+
+/**
+ * Why stored key text would be refused today, or null when it is acceptable: rows saved
+ * before a check existed (a small-order Ed25519 point) are refused on the authentication
+ * path, and the console shows this so an administrator can remove them.
+ */
+export function storedKeyProblem(text: string): { code: KeyProblemCode; message: string } | null {
+  try {
+    parsePublicKey(text);
+    return null;
+  } catch (error) {
+    if (error instanceof KeyFormatError) return { code: error.code, message: error.message };
+    throw error;
+  }
 }
 
 /**

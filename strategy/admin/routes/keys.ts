@@ -1,6 +1,6 @@
 import type { Request, Router } from "express";
 import { z } from "zod";
-import { parseKeyPaste } from "../../keys/index.js";
+import { parseKeyPaste, storedKeyProblem } from "../../keys/index.js";
 import type { ParsedPublicKey } from "../../keys/types.js";
 import { DirectoryError, type KeyRowWithUser } from "../../store/prisma/directory.js";
 import { sessionOf, type AdminContext } from "../context.js";
@@ -24,7 +24,11 @@ export function keyStatus(key: { revokedAt: Date | null; expiresAt: Date | null 
   return "active";
 }
 
-/** The JSON form of a key: public material and metadata only. */
+/**
+ * The JSON form of a key: public material and metadata only. `problem` is set when the
+ * codec refuses the stored text today (e.g. a small-order Ed25519 key stored before the
+ * check existed): such a key is never tried at sign-in, and the console flags it.
+ */
 export function keyJson(row: KeyRowWithUser, now: number) {
   return {
     id: row.id,
@@ -45,6 +49,7 @@ export function keyJson(row: KeyRowWithUser, now: number) {
     revokedAt: row.revokedAt,
     revokedReason: row.revokedReason,
     status: keyStatus(row, now),
+    problem: storedKeyProblem(row.openssh),
   };
 }
 
