@@ -22,6 +22,7 @@ export type AdminErrorCode =
   | "user_not_found"
   | "user_exists"
   | "key_exists"
+  | "too_many_keys"
   | "already_revoked"
   | "cannot_change_self"
   | "link_invalid"
@@ -64,7 +65,13 @@ export function adminErrorHandler(log: (error: unknown) => void): ErrorRequestHa
     }
     if (error instanceof DirectoryError) {
       const [status, code] =
-        error.code === "not_found" ? [404, "not_found"] : error.code === "conflict" ? [409, "conflict"] : [400, "invalid_request"];
+        error.code === "not_found"
+          ? [404, "not_found"]
+          : error.code === "conflict"
+            ? [409, "conflict"]
+            : error.code === "too_many_keys"
+              ? [409, "too_many_keys"]
+              : [400, "invalid_request"];
       res.status(status).json(errorBody(code, error.message));
       return;
     }

@@ -4,6 +4,6 @@ export { parseKeyPaste, parsePublicKey, parsePublicKeyBlob, publicKeyFromKeyObje
 export { serializePublicKey } from "./serialize.js";
 export type { KeyTextFormat } from "./serialize.js";
 export { crtauthFingerprint, fingerprintMd5, fingerprintSha256, keyId } from "./fingerprint.js";
-export { keyLimits, keyTypeRules } from "./policy.js";
-export type { KeyTypeRule } from "./policy.js";
+export { defaultRsaMaxBits, keyLimits, keyTypeRules } from "./policy.js";
+export type { KeyPolicyOptions, KeyTypeRule } from "./policy.js";
 export type { EcCurve, KeyPasteEntry, ParsedPublicKey, SshKeyType } from "./types.js";

@@ -4,7 +4,7 @@ import { KeyFormatError } from "./errors.js";
 import { sniffFormat } from "./formats/auto.js";
 import { looksLikePrivateKey, privateKeyError } from "./formats/private-key.js";
 import { materialFromBlob, materialFromKeyObject } from "./material.js";
-import { keyLimits } from "./policy.js";
+import { keyLimits, type KeyPolicyOptions } from "./policy.js";
 import { splitBlocks } from "./split.js";
 import type { KeyProblemCode } from "./errors.js";
 import type { KeyPasteEntry, ParsedPublicKey } from "./types.js";
@@ -18,7 +18,7 @@ function checkSize(text: string, limit: number, what: string): void {
 // Keys are ASCII; comments may be any text but never control characters (NUL, ESC…).
 const controlCharacter = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
-function parseBlock(text: string): ParsedPublicKey {
+function parseBlock(text: string, policy: KeyPolicyOptions): ParsedPublicKey {
   if (looksLikePrivateKey(text)) throw privateKeyError();
   checkSize(text, keyLimits.maxKeyBytes, "The key");
   const at = text.search(controlCharacter);
@@ -26,7 +26,7 @@ function parseBlock(text: string): ParsedPublicKey {
   const format = sniffFormat(text);
   try {
     const decoded = format.parse(text);
-    const material = "blob" in decoded ? materialFromBlob(decoded.blob) : materialFromKeyObject(decoded.keyObject);
+    const material = "blob" in decoded ? materialFromBlob(decoded.blob, policy) : materialFromKeyObject(decoded.keyObject, policy);
     return assemble(material, decoded.comment);
   } catch (error) {
     if (error instanceof KeyFormatError && error.format === undefined) throw error.withFormat(format.name);
@@ -43,12 +43,14 @@ function requireString(value: unknown, name: string): asserts value is string {
  * an authorized_keys line (options are dropped), PEM `PUBLIC KEY` / `RSA PUBLIC KEY`,
  * or an RFC 4716 `SSH2 PUBLIC KEY` block. Blank lines and `#` comments around it are ignored.
  *
+ * `policy` tunes what is accepted (the RSA ceiling; see KeyPolicyOptions).
+ *
  * @throws {KeyFormatError} for anything that is not one acceptable key.
  * @example
  * const key = parsePublicKey(fs.readFileSync("id_ed25519.pub", "utf8"));
  * key.fingerprintSha256; // "SHA256:…", as ssh-keygen -lf prints it
  */
-export function parsePublicKey(text: string): ParsedPublicKey {
+export function parsePublicKey(text: string, policy: KeyPolicyOptions = {}): ParsedPublicKey {
   requireString(text, "text");
   checkSize(text, keyLimits.maxKeyBytes, "The key");
   if (looksLikePrivateKey(text)) throw privateKeyError();
@@ -58,7 +60,7 @@ export function parsePublicKey(text: string): ParsedPublicKey {
   if (blocks.length > 1) {
     throw new KeyFormatError("malformed_key", `Expected one key but found ${blocks.length} entries; add them one at a time.`);
   }
-  return parseBlock(only.text);
+  return parseBlock(only.text, policy);
 }
 
 /**
@@ -66,9 +68,9 @@ export function parsePublicKey(text: string): ParsedPublicKey {
  * before a check existed (a small-order Ed25519 point) are refused on the authentication
  * path, and the console shows this so an administrator can remove them.
  */
-export function storedKeyProblem(text: string): { code: KeyProblemCode; message: string } | null {
+export function storedKeyProblem(text: string, policy: KeyPolicyOptions = {}): { code: KeyProblemCode; message: string } | null {
   try {
-    parsePublicKey(text);
+    parsePublicKey(text, policy);
     return null;
   } catch (error) {
     if (error instanceof KeyFormatError) return { code: error.code, message: error.message };
@@ -86,7 +88,7 @@ export function storedKeyProblem(text: string): { code: KeyProblemCode; message:
  *   if (!entry.ok) report(entry.source.line, entry.problem.message);
  * }
  */
-export function parseKeyPaste(text: string): KeyPasteEntry[] {
+export function parseKeyPaste(text: string, policy: KeyPolicyOptions = {}): KeyPasteEntry[] {
   requireString(text, "text");
   try {
     checkSize(text, keyLimits.maxPasteBytes, "The pasted text");
@@ -95,7 +97,7 @@ export function parseKeyPaste(text: string): KeyPasteEntry[] {
   }
   return splitBlocks(text).map((block) => {
     try {
-      return { ok: true, key: parseBlock(block.text), source: { line: block.line } };
+      return { ok: true, key: parseBlock(block.text, policy), source: { line: block.line } };
     } catch (error) {
       return toEntry(error, block.line);
     }

@@ -1,6 +1,6 @@
 import type { Request, Router } from "express";
 import { z } from "zod";
-import { parseKeyPaste, storedKeyProblem } from "../../keys/index.js";
+import { parseKeyPaste, storedKeyProblem, type KeyPolicyOptions } from "../../keys/index.js";
 import type { ParsedPublicKey } from "../../keys/types.js";
 import { DirectoryError, type KeyRowWithUser } from "../../store/prisma/directory.js";
 import { sessionOf, type AdminContext } from "../context.js";
@@ -29,7 +29,7 @@ export function keyStatus(key: { revokedAt: Date | null; expiresAt: Date | null 
  * codec refuses the stored text today (e.g. a small-order Ed25519 key stored before the
  * check existed): such a key is never tried at sign-in, and the console flags it.
  */
-export function keyJson(row: KeyRowWithUser, now: number) {
+export function keyJson(row: KeyRowWithUser, now: number, policy: KeyPolicyOptions = {}) {
   return {
     id: row.id,
     username: row.user.username,
@@ -49,7 +49,7 @@ export function keyJson(row: KeyRowWithUser, now: number) {
     revokedAt: row.revokedAt,
     revokedReason: row.revokedReason,
     status: keyStatus(row, now),
-    problem: storedKeyProblem(row.openssh),
+    problem: storedKeyProblem(row.openssh, policy),
   };
 }
 
@@ -127,14 +127,14 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     res.json({
-      keys: page.map((row) => keyJson(row, nowMs)),
+      keys: page.map((row) => keyJson(row, nowMs, store.directory.keyPolicy)),
       nextCursor: rows.length > query.limit && last ? encodeCursor({ c: last.createdAt.getTime(), i: last.id }) : null,
     });
   });
 
   router.post("/api/keys/preview", (req, res) => {
     const body = parse(keyPreviewBody, req.body, "invalid_body");
-    res.json({ keys: parseKeyPaste(body.text).map(previewEntry) });
+    res.json({ keys: parseKeyPaste(body.text, ctx().store.directory.keyPolicy).map(previewEntry) });
   });
 
   router.post("/api/keys", async (req, res) => {
@@ -148,7 +148,7 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
       if (!user) throw new AdminError(404, "user_not_found", `no user ${body.username}`);
       userId = user.id;
     }
-    const entries = parseKeyPaste(body.text);
+    const entries = parseKeyPaste(body.text, store.directory.keyPolicy);
     if (entries.length === 0) throw new AdminError(400, "invalid_keys", "no public key found in the text", { keys: [] });
     const problems = entries.filter((e) => !e.ok);
     if (problems.length > 0) {
@@ -170,9 +170,10 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
         include: { user: true },
         orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       });
-      res.status(201).json({ keys: rows.map((row) => keyJson(row, now())) });
+      res.status(201).json({ keys: rows.map((row) => keyJson(row, now(), store.directory.keyPolicy)) });
     } catch (error) {
       if (error instanceof DirectoryError && error.code === "conflict") throw new AdminError(409, "key_exists", error.message);
+      if (error instanceof DirectoryError && error.code === "too_many_keys") throw new AdminError(409, "too_many_keys", error.message);
       throw error;
     }
   });
@@ -186,7 +187,7 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
       take: 50,
     });
     res.json({
-      key: keyJson(row, now()),
+      key: keyJson(row, now(), store.directory.keyPolicy),
       events: events.map((e) => ({ id: e.id, at: e.at, scheme: e.scheme, outcome: e.outcome, errorCode: e.errorCode, ip: e.ip, userAgent: e.userAgent })),
     });
   });
@@ -197,7 +198,7 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
     const { store, now } = ctx();
     await store.directory.updateKeyById(row.id, { comment: body.comment, expiresAt: body.expiresAt });
     const updated = await store.database.prisma.publicKey.findUniqueOrThrow({ where: { id: row.id }, include: { user: true } });
-    res.json({ key: keyJson(updated, now()) });
+    res.json({ key: keyJson(updated, now(), store.directory.keyPolicy) });
   });
 
   router.post("/api/keys/:id/revoke", async (req, res) => {
@@ -212,7 +213,7 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
       throw error;
     }
     const updated = await store.database.prisma.publicKey.findUniqueOrThrow({ where: { id: row.id }, include: { user: true } });
-    res.json({ key: keyJson(updated, now()) });
+    res.json({ key: keyJson(updated, now(), store.directory.keyPolicy) });
   });
 
   router.delete("/api/keys/:id", async (req, res) => {

@@ -1,4 +1,5 @@
-import { parseKeyPaste } from "../../keys/index.js";
+import { parseKeyPaste, type KeyPolicyOptions } from "../../keys/index.js";
+import { rsaMaxBitsOf } from "../../keys/policy.js";
 import type { ParsedPublicKey } from "../../keys/types.js";
 import type { Prisma } from "./client.js";
 
@@ -6,7 +7,7 @@ import type { Prisma } from "./client.js";
 export class DirectoryError extends Error {
   override readonly name = "DirectoryError";
   constructor(
-    readonly code: "not_found" | "conflict" | "invalid",
+    readonly code: "not_found" | "conflict" | "invalid" | "too_many_keys",
     message: string,
   ) {
     super(message);
@@ -44,14 +45,45 @@ export interface KeyRecord {
 
 const usernamePattern = /^[\p{L}\p{N}._@+'-]{1,64}$/u;
 
+/**
+ * Every stored key of a user is a candidate for a credential that names only the user,
+ * so the number of keys bounds the work one junk credential can cause.
+ */
+export const defaultMaxKeysPerUser = 50;
+
+export interface DirectoryOptions {
+  /** What the key codec accepts (the RSA ceiling); the key store must be given the same. */
+  keyPolicy?: KeyPolicyOptions;
+  /** Keys one user may hold, revoked and expired ones included (default 50). */
+  maxKeysPerUser?: number;
+}
+
 /** Notified after a key or user changes, so caches elsewhere can drop what they hold. */
 export type ChangeListener = (change: { kind: "key" | "user"; id: string }) => void;
 
 /** The write side of users and keys, shared by the CLI and the admin API. */
 export class PrismaDirectory {
   private readonly listeners: ChangeListener[] = [];
+  readonly keyPolicy: Readonly<KeyPolicyOptions>;
+  readonly maxKeysPerUser: number;
 
-  constructor(private readonly prisma: Prisma) {}
+  constructor(
+    private readonly prisma: Prisma,
+    options: DirectoryOptions = {},
+  ) {
+    const checked = PrismaDirectory.checkOptions(options);
+    this.keyPolicy = Object.freeze({ rsaMaxBits: checked.rsaMaxBits });
+    this.maxKeysPerUser = checked.maxKeysPerUser;
+  }
+
+  /** The options with defaults applied; throws TypeError for a bad value (before any database work). */
+  static checkOptions(options: DirectoryOptions): { rsaMaxBits: number; maxKeysPerUser: number } {
+    const maxKeysPerUser = options.maxKeysPerUser ?? defaultMaxKeysPerUser;
+    if (!Number.isSafeInteger(maxKeysPerUser) || maxKeysPerUser < 1) {
+      throw new TypeError(`maxKeysPerUser must be a positive integer, got ${String(maxKeysPerUser)}`);
+    }
+    return { rsaMaxBits: rsaMaxBitsOf(options.keyPolicy), maxKeysPerUser };
+  }
 
   onChange(listener: ChangeListener): void {
     this.listeners.push(listener);
@@ -98,7 +130,7 @@ export class PrismaDirectory {
     options: { comment?: string; expiresAt?: Date | null } = {},
   ): Promise<KeyRecord> {
     const user = await this.findUser(username);
-    const entries = parseKeyPaste(text);
+    const entries = parseKeyPaste(text, this.keyPolicy);
     if (entries.length !== 1) {
       throw new DirectoryError("invalid", entries.length === 0 ? "no public key found" : `expected one key, found ${entries.length}`);
     }
@@ -154,6 +186,15 @@ export class PrismaDirectory {
     if (new Set(fingerprints).size !== fingerprints.length) throw new DirectoryError("conflict", "the same key appears twice");
     const existing = await this.prisma.publicKey.findFirst({ where: { fingerprintSha256: { in: fingerprints } } });
     if (existing) throw new DirectoryError("conflict", `key ${existing.fingerprintSha256} is already registered`);
+    // Checked before the insert, not under a lock: concurrent adds for one user may pass
+    // it together, which overshoots the limit by at most the number of racing requests.
+    const held = await this.prisma.publicKey.count({ where: { userId } });
+    if (held + keys.length > this.maxKeysPerUser) {
+      throw new DirectoryError(
+        "too_many_keys",
+        `a user may hold at most ${this.maxKeysPerUser} keys (this one holds ${held}); delete unused or revoked keys first`,
+      );
+    }
     try {
       const rows = await this.prisma.$transaction(
         keys.map((key) =>

@@ -1,4 +1,4 @@
-import { isKeyFormatError, parsePublicKey } from "../../keys/index.js";
+import { isKeyFormatError, parsePublicKey, type KeyPolicyOptions } from "../../keys/index.js";
 import type { ParsedPublicKey } from "../../keys/types.js";
 import type { KeyCandidate, KeyStore, StoredKey, StoredUser } from "../ports.js";
 import type { Prisma } from "./client.js";
@@ -33,7 +33,10 @@ export function toStoredUser(row: UserRow): StoredUser {
  */
 export class ParsedKeyCache {
   private readonly entries = new Map<string, ParsedPublicKey | null>();
-  constructor(private readonly capacity = 10_000) {}
+  constructor(
+    private readonly capacity = 10_000,
+    private readonly policy: KeyPolicyOptions = {},
+  ) {}
 
   get(openssh: string): ParsedPublicKey | null {
     const hit = this.entries.get(openssh);
@@ -42,16 +45,16 @@ export class ParsedKeyCache {
       this.entries.set(openssh, hit);
       return hit;
     }
-    const parsed = parseStored(openssh);
+    const parsed = parseStored(openssh, this.policy);
     this.entries.set(openssh, parsed);
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
     return parsed;
   }
 }
 
-function parseStored(openssh: string): ParsedPublicKey | null {
+function parseStored(openssh: string, policy: KeyPolicyOptions): ParsedPublicKey | null {
   try {
-    return parsePublicKey(openssh);
+    return parsePublicKey(openssh, policy);
   } catch (error) {
     if (isKeyFormatError(error)) return null;
     throw error;
