@@ -28,6 +28,8 @@ export const authErrorCodes = [
   "replayed",
   "binding_mismatch",
   "wrong_server",
+  // Too many failed signature checks for this username lately (Retry-After says when to retry).
+  "too_many_failures",
   // The verify callback refused the user.
   "rejected",
 ] as const;

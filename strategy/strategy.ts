@@ -4,6 +4,7 @@ import { AuthError, isAuthError, type AuthErrorCode } from "./errors.js";
 import { parseAuthorization } from "./http/authorization.js";
 import { challengeErrorFor, statusForCode } from "./http/error-response.js";
 import { authEventFrom, rememberFailure } from "./http/failure.js";
+import { FailureThrottle, type FailureThrottleOptions } from "./schemes/failure-throttle.js";
 import type { AuthScheme, SchemeName, Verified } from "./schemes/scheme.js";
 import { builtInSchemes, createBuiltInScheme, type BuiltInSchemeOptions } from "./schemes/registry.js";
 import type { EventSink, KeyStore, ReplayStore, StoredUser } from "./store/ports.js";
@@ -39,9 +40,15 @@ export interface SshKeyStrategyOptions extends BuiltInSchemeOptions {
   now?: () => number;
   /** Strategy name for passport.authenticate (default "sshkey"). */
   name?: string;
+  /**
+   * Per-username limit on failed signature checks (default 20 per minute); past it,
+   * credentials naming that user are refused with 429 `too_many_failures` and Retry-After
+   * before any signature work. `false` turns it off (per process, not shared between instances).
+   */
+  failureThrottle?: FailureThrottleOptions | false;
 }
 
-const strategyOptionNames = ["store", "schemes", "now", "name"];
+const strategyOptionNames = ["store", "schemes", "now", "name", "failureThrottle"];
 const optionNames = new Set([...strategyOptionNames, "realm", "clockToleranceSeconds", ...Object.keys(builtInSchemes)]);
 
 /**
@@ -60,6 +67,7 @@ export class SshKeyStrategy extends Strategy {
   private openedStore: StrategyStore | null = null;
   private readonly now: () => number;
   private readonly verifyCallback: VerifyCallback | undefined;
+  private readonly throttle: FailureThrottle | null;
 
   constructor(verify?: VerifyCallback);
   constructor(options?: SshKeyStrategyOptions, verify?: VerifyCallback);
@@ -80,6 +88,7 @@ export class SshKeyStrategy extends Strategy {
     this.schemes = names.map((s) => (typeof s === "string" ? createBuiltInScheme(s, options) : s));
     if (this.schemes.length === 0) throw new TypeError("SshKeyStrategy: at least one scheme must be enabled");
     this.storePromise = options.store ? Promise.resolve(options.store) : null;
+    this.throttle = options.failureThrottle === false ? null : new FailureThrottle(options.failureThrottle);
   }
 
   /** The store in use, opening the default one on first call. */
@@ -100,6 +109,8 @@ export class SshKeyStrategy extends Strategy {
 
   private refuse(req: Request, scheme: AuthScheme | null, error: AuthError): void {
     const status = statusForCode(error.code, scheme?.alwaysUnauthorized);
+    const retryAfter = error.detail?.retryAfterSeconds;
+    if (typeof retryAfter === "number") req.res?.setHeader("Retry-After", String(retryAfter));
     rememberFailure(req, { code: error.code, message: error.message, status });
     this.fail(this.challengeFor(scheme, error), status);
   }
@@ -131,10 +142,18 @@ export class SshKeyStrategy extends Strategy {
         replay: store.replay,
         now: this.now,
         routeOptions,
-        noteUntrustedUsername: (username) => (untrustedUsername = username),
+        noteUntrustedUsername: (username) => {
+          untrustedUsername = username;
+          // Schemes note the username before any key lookup: refusing here costs no signature work.
+          const retryAfterSeconds = this.throttle?.retryAfterSeconds(username, this.now()) ?? null;
+          if (retryAfterSeconds !== null) {
+            throw new AuthError("too_many_failures", "too many failed sign-ins for this user; retry later", { detail: { retryAfterSeconds } });
+          }
+        },
       });
     } catch (error) {
       if (!isAuthError(error)) throw error;
+      if (error.code === "bad_signature" && untrustedUsername !== null) this.throttle?.recordFailure(untrustedUsername, this.now());
       const known = (error.detail ?? {}) as { userId?: string; keyId?: string };
       store.events.record(
         authEventFrom(req, this.now(), {

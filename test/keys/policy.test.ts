@@ -3,34 +3,13 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { KeyFormatError, parseKeyPaste, parsePublicKey, publicKeyFromKeyObject, storedKeyProblem } from "../../strategy/keys/index.js";
-import { sshMpint, sshString } from "../../strategy/keys/wire.js";
 import { freshKeyPair } from "../support/fresh-keys.js";
-
-const e65537 = Buffer.from([1, 0, 1]);
-const primesBelow2000 = (() => {
-  const out: bigint[] = [];
-  for (let n = 2; n < 2000; n++) if (out.every((p) => BigInt(n) % p !== 0n)) out.push(BigInt(n));
-  return out;
-})();
-
-/** A random odd number of exactly `bits` bits with no prime factor below 2000: looks like a modulus. */
-function plausibleModulus(bits: number): Buffer {
-  for (;;) {
-    const n = randomBytes(Math.ceil(bits / 8));
-    const spare = n.length * 8 - bits;
-    n[0] = ((n[0] ?? 0) & (0xff >> spare)) | (0x80 >> spare);
-    n[n.length - 1] = (n[n.length - 1] ?? 0) | 1;
-    const value = BigInt(`0x${n.toString("hex")}`);
-    if (primesBelow2000.every((p) => value % p !== 0n)) return n;
-  }
-}
+import { plausibleModulus, rsaLine } from "./support/plausible-modulus.js";
 
 function toBuffer(value: bigint): Buffer {
   const hex = value.toString(16);
   return Buffer.from(hex.length % 2 ? `0${hex}` : hex, "hex");
 }
-
-const rsaLine = (n: Buffer) => `ssh-rsa ${Buffer.concat([sshString("ssh-rsa"), sshMpint(e65537), sshMpint(n)]).toString("base64")} test`;
 
 function refusal(fn: () => unknown): KeyFormatError {
   try {

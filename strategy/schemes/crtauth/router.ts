@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from "express";
 import { AuthError, isAuthError, type AuthErrorCode } from "../../errors.js";
 import { authEventFrom } from "../../http/failure.js";
 import type { EventSink, KeyCandidate, KeyStore, ReplayStore } from "../../store/ports.js";
-import { keyState } from "../candidates.js";
+import { keyState, maxCandidatesPerCredential } from "../candidates.js";
 import { createChallenge } from "./challenge.js";
 import { checkCrtauthOptions, resolveCrtauthSecrets, type CrtauthOptions } from "./options.js";
 import { parseRequest } from "./request.js";
@@ -177,7 +177,8 @@ class Handshake {
         const rsa = found.keys.filter((k) => k.parsed.type === "ssh-rsa").map((key) => ({ key, user: found.user }));
         const rank = (c: KeyCandidate) =>
           (keyState(c, nowMs) === "active" ? 0 : 2) + (c.key.parsed.crtauthFingerprint === fingerprint ? 0 : 1);
-        candidates = rsa.sort((a, b) => rank(a) - rank(b));
+        // Capped: a junk response must not cost one RSA check per key the user holds.
+        candidates = rsa.sort((a, b) => rank(a) - rank(b)).slice(0, maxCandidatesPerCredential);
         return candidates[0] ?? null;
       });
       signer = candidates[0]!;
