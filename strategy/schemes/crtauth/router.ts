@@ -3,6 +3,7 @@ import { AuthError, isAuthError, type AuthErrorCode } from "../../errors.js";
 import { authEventFrom } from "../../http/failure.js";
 import type { EventSink, KeyCandidate, KeyStore, ReplayStore } from "../../store/ports.js";
 import { keyState, maxCandidatesPerCredential } from "../candidates.js";
+import { FailureThrottle, type FailureThrottleOptions } from "../failure-throttle.js";
 import { createChallenge } from "./challenge.js";
 import { checkCrtauthOptions, resolveCrtauthSecrets, type CrtauthOptions } from "./options.js";
 import { parseRequest } from "./request.js";
@@ -22,6 +23,12 @@ export interface CrtauthRouterOptions extends CrtauthOptions {
   store: CrtauthRouterStore | Promise<CrtauthRouterStore> | (() => Promise<CrtauthRouterStore>);
   /** Milliseconds since the epoch; for tests. */
   now?: () => number;
+  /**
+   * Per-username limit on responses whose signature fails (default 20 per minute, as the
+   * strategy's); past it, responses for that user get 403 `too_many_failures` with
+   * Retry-After before any RSA check. `false` turns it off.
+   */
+  failureThrottle?: FailureThrottleOptions | false;
 }
 
 /** Response header carrying the failure code (upstream answers only a bare 403). */
@@ -69,7 +76,8 @@ export function createCrtauthRouter(options: CrtauthRouterOptions): Router {
   let storePromise: Promise<CrtauthRouterStore> | null = null;
   const store = () =>
     (storePromise ??= typeof options.store === "function" ? options.store() : Promise.resolve(options.store));
-  const handshake = new Handshake(secrets, options, now);
+  const throttle = options.failureThrottle === false ? null : new FailureThrottle(options.failureThrottle);
+  const handshake = new Handshake(secrets, options, now, throttle);
 
   const router = Router();
   router.use((req, res, next) => {
@@ -85,6 +93,7 @@ class Handshake {
     private readonly secrets: CrtauthSecret[],
     private readonly options: CrtauthOptions,
     private readonly now: () => number,
+    private readonly throttle: FailureThrottle | null,
   ) {}
 
   async handle(req: Request, res: Response, store: () => Promise<CrtauthRouterStore>): Promise<void> {
@@ -115,6 +124,8 @@ class Handshake {
         caught instanceof HandshakeFailure ? caught : isAuthError(caught) ? new HandshakeFailure(caught, null) : null;
       if (!failure) throw caught;
       s.events.record(failureEvent(req, this.now(), failure.error.code, failure.username));
+      const retryAfter = failure.error.detail?.retryAfterSeconds;
+      if (typeof retryAfter === "number") res.set("Retry-After", String(retryAfter));
       res.status(403).set(CRTAUTH_ERROR_HEADER, failure.error.code).end(FORBIDDEN_BODY);
     }
   }
@@ -161,6 +172,10 @@ class Handshake {
         now: () => nowMs,
         lookupKey: async (hint) => {
           username = hint.username;
+          const retryAfterSeconds = this.throttle?.retryAfterSeconds(hint.username, nowMs) ?? null;
+          if (retryAfterSeconds !== null) {
+            throw new AuthError("too_many_failures", "too many failed sign-ins for this user; retry later", { detail: { retryAfterSeconds } });
+          }
           return (await pick(hint.fingerprint, hint.username))?.key.parsed ?? null;
         },
       });
@@ -184,6 +199,7 @@ class Handshake {
       signer = candidates[0]!;
     } catch (error) {
       if (!isAuthError(error)) throw error;
+      if (error.code === "bad_signature" && username !== null) this.throttle?.recordFailure(username, nowMs);
       if (error.code !== "bad_signature" || candidates.length < 2) throw new HandshakeFailure(error, username);
       // The challenge named another key (or a fake one): try the user's other RSA keys.
       for (const candidate of candidates.slice(1)) {
