@@ -1,5 +1,6 @@
 import type { Request, Router } from "express";
 import { z } from "zod";
+import { looksLikePrivateKey } from "../../keys/formats/private-key.js";
 import { parseKeyPaste, storedKeyProblem, type KeyPolicyOptions } from "../../keys/index.js";
 import type { ParsedPublicKey } from "../../keys/types.js";
 import { DirectoryError, type KeyRowWithUser } from "../../store/prisma/directory.js";
@@ -71,6 +72,14 @@ function previewEntry(entry: ReturnType<typeof parseKeyPaste>[number]) {
 
 const keyCursor = z.object({ c: z.number().int(), i: z.string().max(64) });
 
+const privateKeyMessage =
+  "this is a private key: it was not stored. Paste the .pub file (ssh-keygen -y -f KEY prints it) and keep the private key secret";
+
+/** A comment is shown to every administrator: refuse one that holds a private key, without echoing it. */
+function refusePrivateComment(comment: string | undefined): void {
+  if (comment !== undefined && looksLikePrivateKey(comment)) throw new AdminError(400, "private_key", privateKeyMessage);
+}
+
 /** Keys: a user sees and changes only their own; an admin everyone's. Another user's key is a 404. */
 export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void {
   async function accessibleKey(req: Request): Promise<KeyRowWithUser> {
@@ -139,6 +148,7 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
 
   router.post("/api/keys", async (req, res) => {
     const body = parse(keyAddBody, req.body, "invalid_body");
+    refusePrivateComment(body.comment);
     const session = sessionOf(req);
     const { store, now } = ctx();
     let userId = session.user.id;
@@ -156,9 +166,7 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
       throw new AdminError(
         400,
         privateKey ? "private_key" : "invalid_keys",
-        privateKey
-          ? "this is a private key: it was not stored. Paste the .pub file (ssh-keygen -y -f KEY prints it) and keep the private key secret"
-          : "some keys in the text cannot be added; nothing was saved",
+        privateKey ? privateKeyMessage : "some keys in the text cannot be added; nothing was saved",
         { keys: entries.map(previewEntry) },
       );
     }
@@ -194,6 +202,7 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
 
   router.patch("/api/keys/:id", async (req, res) => {
     const body = parse(keyPatchBody, req.body, "invalid_body");
+    refusePrivateComment(body.comment);
     const row = await accessibleKey(req);
     const { store, now } = ctx();
     await store.directory.updateKeyById(row.id, { comment: body.comment, expiresAt: body.expiresAt });

@@ -1,4 +1,5 @@
 import { parseKeyPaste, type KeyPolicyOptions } from "../../keys/index.js";
+import { looksLikePrivateKey, privateKeyError } from "../../keys/formats/private-key.js";
 import { rsaMaxBitsOf } from "../../keys/policy.js";
 import type { ParsedPublicKey } from "../../keys/types.js";
 import type { Prisma } from "./client.js";
@@ -56,6 +57,11 @@ export interface DirectoryOptions {
   keyPolicy?: KeyPolicyOptions;
   /** Keys one user may hold, revoked and expired ones included (default 50). */
   maxKeysPerUser?: number;
+}
+
+/** A key's comment is shown to every administrator: a private key must never become one. */
+function checkComment(comment: string | undefined): void {
+  if (comment !== undefined && looksLikePrivateKey(comment)) throw new DirectoryError("invalid", privateKeyError().message);
 }
 
 /** Notified after a key or user changes, so caches elsewhere can drop what they hold. */
@@ -182,6 +188,7 @@ export class PrismaDirectory {
     keys: ParsedPublicKey[],
     options: { comment?: string; expiresAt?: Date | null } = {},
   ): Promise<KeyRecord[]> {
+    checkComment(options.comment);
     const fingerprints = keys.map((k) => k.fingerprintSha256);
     if (new Set(fingerprints).size !== fingerprints.length) throw new DirectoryError("conflict", "the same key appears twice");
     const existing = await this.prisma.publicKey.findFirst({ where: { fingerprintSha256: { in: fingerprints } } });
@@ -225,6 +232,7 @@ export class PrismaDirectory {
 
   /** Changes a key's comment and/or expiry by id. */
   async updateKeyById(id: string, changes: { comment?: string; expiresAt?: Date | null }): Promise<KeyRecord> {
+    checkComment(changes.comment);
     const data: { comment?: string; expiresAt?: Date | null } = {};
     if (changes.comment !== undefined) data.comment = changes.comment.slice(0, 200);
     if (changes.expiresAt !== undefined) data.expiresAt = changes.expiresAt;
