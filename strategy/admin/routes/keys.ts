@@ -75,6 +75,16 @@ const keyCursor = z.object({ c: z.number().int(), i: z.string().max(64) });
 const privateKeyMessage =
   "this is a private key: it was not stored. Paste the .pub file (ssh-keygen -y -f KEY prints it) and keep the private key secret";
 
+/**
+ * Who holds a key is an administrator's business: anyone else learns only that the key
+ * cannot be added, unless it is already their own (or the target user's, for an admin).
+ */
+function conflictMessage(error: DirectoryError, caller: { isAdmin: boolean }, targetUserId: string): string {
+  if (caller.isAdmin || error.holder === undefined) return error.message;
+  if (error.holder.userId === targetUserId) return "you have already registered this key";
+  return "this key cannot be added";
+}
+
 /** A comment is shown to every administrator: refuse one that holds a private key, without echoing it. */
 function refusePrivateComment(comment: string | undefined): void {
   if (comment !== undefined && looksLikePrivateKey(comment)) throw new AdminError(400, "private_key", privateKeyMessage);
@@ -180,7 +190,7 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
       });
       res.status(201).json({ keys: rows.map((row) => keyJson(row, now(), store.directory.keyPolicy)) });
     } catch (error) {
-      if (error instanceof DirectoryError && error.code === "conflict") throw new AdminError(409, "key_exists", error.message);
+      if (error instanceof DirectoryError && error.code === "conflict") throw new AdminError(409, "key_exists", conflictMessage(error, session.user, userId));
       if (error instanceof DirectoryError && error.code === "too_many_keys") throw new AdminError(409, "too_many_keys", error.message);
       throw error;
     }

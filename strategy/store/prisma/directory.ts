@@ -10,6 +10,8 @@ export class DirectoryError extends Error {
   constructor(
     readonly code: "not_found" | "conflict" | "invalid" | "too_many_keys",
     message: string,
+    /** For a key already stored: whose it is (for administrators only; see the admin key routes). */
+    readonly holder?: { userId: string; username: string },
   ) {
     super(message);
   }
@@ -191,8 +193,13 @@ export class PrismaDirectory {
     checkComment(options.comment);
     const fingerprints = keys.map((k) => k.fingerprintSha256);
     if (new Set(fingerprints).size !== fingerprints.length) throw new DirectoryError("conflict", "the same key appears twice");
-    const existing = await this.prisma.publicKey.findFirst({ where: { fingerprintSha256: { in: fingerprints } } });
-    if (existing) throw new DirectoryError("conflict", `key ${existing.fingerprintSha256} is already registered`);
+    const existing = await this.prisma.publicKey.findFirst({ where: { fingerprintSha256: { in: fingerprints } }, include: { user: true } });
+    if (existing) {
+      throw new DirectoryError("conflict", `key ${existing.fingerprintSha256} is already registered to ${existing.user.username}`, {
+        userId: existing.userId,
+        username: existing.user.username,
+      });
+    }
     // Checked before the insert, not under a lock: concurrent adds for one user may pass
     // it together, which overshoots the limit by at most the number of racing requests.
     const held = await this.prisma.publicKey.count({ where: { userId } });
