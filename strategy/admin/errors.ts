@@ -21,6 +21,7 @@ export type AdminErrorCode =
   | "key_not_found"
   | "user_not_found"
   | "user_exists"
+  | "username_confusable"
   | "key_exists"
   | "too_many_keys"
   | "already_revoked"
@@ -71,7 +72,9 @@ export function adminErrorHandler(log: (error: unknown) => void): ErrorRequestHa
             ? [409, "conflict"]
             : error.code === "too_many_keys"
               ? [409, "too_many_keys"]
-              : [400, "invalid_request"];
+              : error.code === "confusable"
+                ? [409, "username_confusable"]
+                : [400, "invalid_request"];
       res.status(status).json(errorBody(code, error.message));
       return;
     }

@@ -3,12 +3,13 @@ import { looksLikePrivateKey, privateKeyError } from "../../keys/formats/private
 import { rsaMaxBitsOf } from "../../keys/policy.js";
 import type { ParsedPublicKey } from "../../keys/types.js";
 import type { Prisma } from "./client.js";
+import { usernameProblem, usernameSkeleton } from "./usernames.js";
 
 /** A management operation refused because of its input or the current state. */
 export class DirectoryError extends Error {
   override readonly name = "DirectoryError";
   constructor(
-    readonly code: "not_found" | "conflict" | "invalid" | "too_many_keys",
+    readonly code: "not_found" | "conflict" | "invalid" | "too_many_keys" | "confusable",
     message: string,
     /** For a key already stored: whose it is (for administrators only; see the admin key routes). */
     readonly holder?: { userId: string; username: string },
@@ -45,8 +46,6 @@ export interface KeyRecord {
   revokedAt: Date | null;
   revokedReason: string | null;
 }
-
-const usernamePattern = /^[\p{L}\p{N}._@+'-]{1,64}$/u;
 
 /**
  * Every stored key of a user is a candidate for a credential that names only the user,
@@ -102,12 +101,16 @@ export class PrismaDirectory {
   }
 
   async addUser(username: string, options: { isAdmin?: boolean } = {}): Promise<UserRecord> {
-    if (!usernamePattern.test(username)) {
-      throw new DirectoryError("invalid", "usernames are 1–64 letters, digits or . _ @ + ' -");
-    }
+    const problem = usernameProblem(username);
+    if (problem) throw new DirectoryError(problem.code, problem.message);
     if (await this.prisma.user.findUnique({ where: { username } })) {
       throw new DirectoryError("conflict", `user ${username} already exists`);
     }
+    // A scan, not an index: creating users is rare and admin-only, and the skeleton rules
+    // may grow without a migration.
+    const skeleton = usernameSkeleton(username);
+    const lookalike = (await this.prisma.user.findMany({ select: { username: true } })).find((u) => usernameSkeleton(u.username) === skeleton);
+    if (lookalike) throw new DirectoryError("confusable", `the username looks like the existing user ${lookalike.username}; choose another`);
     const user = await this.prisma.user.create({ data: { username, isAdmin: options.isAdmin ?? false } });
     // Caches may hold "no such user" for this name.
     this.changed("user", user.id);
