@@ -40,6 +40,26 @@ async function insertRawEd25519(store: PrismaStore, username: string, point: Buf
   return { row, blob };
 }
 
+/** Inserts an ECDSA P-256 row whose point is not on the curve (node:crypto cannot even import it). */
+async function insertRawOffCurveEcdsa(store: PrismaStore, username: string) {
+  const point = Buffer.concat([Buffer.from([4]), Buffer.alloc(64)]);
+  const blob = Buffer.concat([sshString("ecdsa-sha2-nistp256"), sshString("nistp256"), sshString(point)]);
+  const user = await store.database.prisma.user.findUniqueOrThrow({ where: { username } });
+  const row = await store.database.prisma.publicKey.create({
+    data: {
+      userId: user.id,
+      type: "ecdsa-sha2-nistp256",
+      bits: 256,
+      openssh: `ecdsa-sha2-nistp256 ${blob.toString("base64")}`,
+      fingerprintSha256: fingerprintSha256(blob),
+      fingerprintMd5: fingerprintMd5(blob),
+      kid: crypto.randomBytes(32).toString("hex"),
+    },
+  });
+  await store.changes.publish();
+  return { row, blob };
+}
+
 function forgedJwt(username: string, time: number, kid?: string): string {
   const header = kid ? { alg: "EdDSA", typ: "JWT", kid } : { alg: "EdDSA", typ: "JWT" };
   const claims = { username, time, nonce: crypto.randomBytes(8).toString("hex") };
@@ -91,10 +111,23 @@ describe.each(databaseKinds)("stored small-order Ed25519 keys on %s", (kind) => 
     expect(statuses).toEqual(Array(12).fill(401));
   });
 
+  it("a stored ECDSA row with an off-curve point is never a candidate: no 500, a plain refusal", async () => {
+    await t.store.directory.addUser("erin");
+    const { row, blob: ecBlob } = await insertRawOffCurveEcdsa(t.store, "erin");
+    const header = { alg: "ES256", typ: "JWT", kid: row.kid };
+    const jwt = `JWT ${forgeJwt({ header, claims: { username: "erin", time: T, nonce: "n1" }, sign: () => Buffer.alloc(64, 1) })}`;
+    const byKid = await getJson(`${t.url}/whoami`, { authorization: jwt });
+    expect([byKid.status, byKid.body.error.code]).toEqual([401, "unknown_key"]);
+    const sshauth = await getJson(`${t.url}/whoami`, { authorization: forgedSshauth("erin", T, ecBlob) });
+    expect(sshauth.status).toBe(401);
+    await t.store.database.prisma.publicKey.delete({ where: { id: row.id } });
+    await t.store.changes.publish();
+  });
+
   it("no success was recorded for alice", async () => {
     await t.store.events.flush();
     const successes = await t.store.database.prisma.authEvent.count({ where: { outcome: "success" } });
-    const failures = await t.store.database.prisma.authEvent.count({ where: { outcome: "failure" } });
+    const failures = await t.store.database.prisma.authEvent.count({ where: { outcome: "failure", OR: [{ username: "alice" }, { username: null }] } });
     expect(successes).toBe(0);
     expect(failures).toBe(24);
   });
