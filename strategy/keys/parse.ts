@@ -4,7 +4,7 @@ import { KeyFormatError } from "./errors.js";
 import { sniffFormat } from "./formats/auto.js";
 import { looksLikePrivateKey, privateKeyError } from "./formats/private-key.js";
 import { materialFromBlob, materialFromKeyObject } from "./material.js";
-import { keyLimits, type KeyPolicyOptions } from "./policy.js";
+import { keyLimits, keyTypeRules, type KeyPolicyOptions } from "./policy.js";
 import { splitBlocks } from "./split.js";
 import type { KeyProblemCode } from "./errors.js";
 import type { KeyPasteEntry, ParsedPublicKey } from "./types.js";
@@ -104,6 +104,12 @@ export function parseKeyPaste(text: string, policy: KeyPolicyOptions = {}): KeyP
   });
 }
 
+/**
+ * Keys a caller holds (an agent's, a key file's) are described up to OpenSSH's own RSA
+ * ceiling: which sizes to accept is the server's policy, applied where keys are stored.
+ */
+const holderPolicy: KeyPolicyOptions = { rsaMaxBits: keyTypeRules.get("ssh-rsa")?.maxBits ?? undefined };
+
 function toEntry(error: unknown, line: number): KeyPasteEntry {
   if (!(error instanceof KeyFormatError)) throw error;
   return { ok: false, problem: { code: error.code, message: error.message }, source: { line } };
@@ -124,7 +130,7 @@ export function parsePublicKeyBlob(blob: Uint8Array, comment = ""): ParsedPublic
     throw new KeyFormatError("too_large", `The key is larger than ${keyLimits.maxKeyBytes / 1024} KiB.`, { format: "ssh_blob" });
   }
   try {
-    return assemble(materialFromBlob(Buffer.from(blob)), comment);
+    return assemble(materialFromBlob(Buffer.from(blob), holderPolicy), comment);
   } catch (error) {
     if (error instanceof KeyFormatError && error.format === undefined) throw error.withFormat("ssh_blob");
     throw error;
@@ -135,7 +141,9 @@ export function parsePublicKeyBlob(blob: Uint8Array, comment = ""): ParsedPublic
  * Describes a node:crypto key in SSH terms. A private key is reduced to its public half,
  * so client code can derive the ParsedPublicKey for a key it signs with.
  *
- * @throws {KeyFormatError} when policy refuses the key (DSA, short RSA, other curves).
+ * RSA keys are accepted up to 16384 bits here (the server's policy applies where keys are stored).
+ *
+ * @throws {KeyFormatError} when policy refuses the key (DSA, short RSA, other curves, weak keys).
  * @example
  * const pub = publicKeyFromKeyObject(crypto.createPrivateKey(pem), "laptop");
  */
@@ -145,7 +153,7 @@ export function publicKeyFromKeyObject(key: KeyObject, comment = ""): ParsedPubl
   requireString(comment, "comment");
   const publicKey = key.type === "private" ? createPublicKey(key) : key;
   try {
-    return assemble(materialFromKeyObject(publicKey), comment);
+    return assemble(materialFromKeyObject(publicKey, holderPolicy), comment);
   } catch (error) {
     if (error instanceof KeyFormatError && error.format === undefined) throw error.withFormat("key_object");
     throw error;

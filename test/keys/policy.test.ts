@@ -1,8 +1,15 @@
 // RSA limits (issue 11, H-2): moduli from 2048 to 8192 bits by default, the ceiling
 // configurable up to OpenSSH's 16384, and numbers that cannot be RSA moduli refused.
-import { randomBytes } from "node:crypto";
+import { createPublicKey, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { KeyFormatError, parseKeyPaste, parsePublicKey, publicKeyFromKeyObject, storedKeyProblem } from "../../strategy/keys/index.js";
+import {
+  KeyFormatError,
+  parseKeyPaste,
+  parsePublicKey,
+  parsePublicKeyBlob,
+  publicKeyFromKeyObject,
+  storedKeyProblem,
+} from "../../strategy/keys/index.js";
 import { freshKeyPair } from "../support/fresh-keys.js";
 import { plausibleModulus, rsaLine } from "./support/plausible-modulus.js";
 
@@ -48,6 +55,18 @@ describe("RSA modulus size", () => {
     for (const bad of [1024, 2047, 16385, 8192.5, Number.NaN]) {
       expect(() => parsePublicKey(big, { rsaMaxBits: bad }), String(bad)).toThrow(TypeError);
     }
+  });
+});
+
+describe("keys a client holds", () => {
+  it("are described up to OpenSSH's 16384 bits: the server, not the client, decides what it stores", () => {
+    const n = plausibleModulus(16384);
+    const keyObject = createPublicKey({ key: { kty: "RSA", n: n.toString("base64url"), e: "AQAB" }, format: "jwk" });
+    const held = publicKeyFromKeyObject(keyObject);
+    expect(held.bits).toBe(16384);
+    expect(parsePublicKeyBlob(held.blob).bits).toBe(16384);
+    expect(refusal(() => parsePublicKey(held.openssh)).code).toBe("too_large");
+    expect(refusal(() => publicKeyFromKeyObject(createPublicKey({ key: { kty: "RSA", n: plausibleModulus(16385).toString("base64url"), e: "AQAB" }, format: "jwk" }))).code).toBe("too_large");
   });
 });
 

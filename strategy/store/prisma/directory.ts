@@ -194,6 +194,9 @@ export class PrismaDirectory {
     options: { comment?: string; expiresAt?: Date | null } = {},
   ): Promise<KeyRecord[]> {
     checkComment(options.comment);
+    // Keys parsed elsewhere (publicKeyFromKeyObject allows up to 16384 bits) meet this store's policy too.
+    const oversized = keys.find((k) => k.type === "ssh-rsa" && k.bits > (this.keyPolicy.rsaMaxBits ?? 0));
+    if (oversized) throw new DirectoryError("invalid", `This RSA key has ${oversized.bits} bits; at most ${this.keyPolicy.rsaMaxBits} are accepted.`);
     const fingerprints = keys.map((k) => k.fingerprintSha256);
     if (new Set(fingerprints).size !== fingerprints.length) throw new DirectoryError("conflict", "the same key appears twice");
     const existing = await this.prisma.publicKey.findFirst({ where: { fingerprintSha256: { in: fingerprints } }, include: { user: true } });

@@ -60,6 +60,9 @@ describe.each(databaseKinds)("key limit per user on %s", (kind) => {
     expect(error.code).toBe("invalid");
     expect(error.message).toMatch(/at most 2048/);
     await store.directory.addKey("bob", publicKeyFromKeyObject(freshKeyPair("rsa", { modulusLength: 2048 }).publicKey).openssh);
+    // A key parsed elsewhere, handed over as a ParsedPublicKey, meets the policy too.
+    const bob = await store.directory.findUser("bob");
+    expect((await refusalOf(store.directory.insertKeys(bob.id, [big]))).message).toMatch(/at most 2048/);
   });
 
   it("bad limits are configuration errors, thrown before the database is opened", async () => {
