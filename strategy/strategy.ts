@@ -144,8 +144,10 @@ export class SshKeyStrategy extends Strategy {
         routeOptions,
         noteUntrustedUsername: (username) => {
           untrustedUsername = username;
-          // Schemes note the username before any key lookup: refusing here costs no signature work.
-          const retryAfterSeconds = this.throttle?.retryAfterSeconds(username, this.now()) ?? null;
+          // Schemes note the username before any key lookup: refusing here costs no signature
+          // work. chap: tokens are exempt: an HMAC check, no signature work to bound.
+          const throttle = scheme.name === "crtauth" ? null : this.throttle;
+          const retryAfterSeconds = throttle?.retryAfterSeconds(username, this.now()) ?? null;
           if (retryAfterSeconds !== null) {
             throw new AuthError("too_many_failures", "too many failed sign-ins for this user; retry later", { detail: { retryAfterSeconds } });
           }
