@@ -32,6 +32,8 @@ export const authErrorCodes = [
   "binding_not_enabled",
   "binding_required",
   "wrong_server",
+  // Too many failed signature checks for this username lately (Retry-After says when to retry).
+  "too_many_failures",
   // The verify callback refused the user.
   "rejected",
   // What strangers see instead of unknown_key and bad_signature (see http/error-response.ts).

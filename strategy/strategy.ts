@@ -4,6 +4,7 @@ import { AuthError, isAuthError, type AuthErrorCode } from "./errors.js";
 import { parseAuthorization } from "./http/authorization.js";
 import { challengeErrorFor, exposeErrorCodesOption, publicRefusal, statusForCode } from "./http/error-response.js";
 import { authEventFrom, rememberFailure } from "./http/failure.js";
+import { FailureThrottle, type FailureThrottleOptions } from "./schemes/failure-throttle.js";
 import type { AuthScheme, SchemeName, Verified } from "./schemes/scheme.js";
 import { builtInSchemes, createBuiltInScheme, type BuiltInSchemeOptions } from "./schemes/registry.js";
 import type { EventSink, KeyStore, ReplayStore, StoredUser } from "./store/ports.js";
@@ -45,9 +46,15 @@ export interface SshKeyStrategyOptions extends BuiltInSchemeOptions {
    * The event log has the precise code either way.
    */
   exposeErrorCodes?: boolean;
+  /**
+   * Per-username limit on failed signature checks (default 20 per minute); past it,
+   * credentials naming that user are refused with 429 `too_many_failures` and Retry-After
+   * before any signature work. `false` turns it off (per process, not shared between instances).
+   */
+  failureThrottle?: FailureThrottleOptions | false;
 }
 
-const strategyOptionNames = ["store", "schemes", "now", "name", "exposeErrorCodes"];
+const strategyOptionNames = ["store", "schemes", "now", "name", "exposeErrorCodes", "failureThrottle"];
 
 /**
  * The strategy's only mutable state. Passport runs `authenticate` on `Object.create(strategy)`,
@@ -86,6 +93,7 @@ export class SshKeyStrategy extends Strategy {
   private readonly now: () => number;
   private readonly verifyCallback: VerifyCallback | undefined;
   private readonly exposeErrorCodes: boolean;
+  private readonly throttle: FailureThrottle | null;
 
   constructor(verify?: VerifyCallback);
   constructor(options?: SshKeyStrategyOptions, verify?: VerifyCallback);
@@ -108,6 +116,7 @@ export class SshKeyStrategy extends Strategy {
     if (this.schemes.length === 0) throw new TypeError("SshKeyStrategy: at least one scheme must be enabled");
     this.holder = { pending: null, opened: null, ownsStore: !options.store, closing: null };
     if (options.store) this.holder.pending = Promise.resolve(options.store).then((store) => (this.holder.opened = store));
+    this.throttle = options.failureThrottle === false ? null : new FailureThrottle(options.failureThrottle);
   }
 
   /** The store in use, opening the default one on first call (once, however many requests race for it). */
@@ -162,6 +171,8 @@ export class SshKeyStrategy extends Strategy {
   private refuse(req: Request, scheme: AuthScheme | null, error: AuthError): void {
     const { code, message } = publicRefusal(error.code, error.message, this.exposeErrorCodes);
     const status = statusForCode(code, scheme?.alwaysUnauthorized);
+    const retryAfter = error.detail?.retryAfterSeconds;
+    if (typeof retryAfter === "number") req.res?.setHeader("Retry-After", String(retryAfter));
     rememberFailure(req, { code, message, status });
     this.fail(this.challengeFor(scheme, code, message), status);
   }
@@ -193,10 +204,20 @@ export class SshKeyStrategy extends Strategy {
         replay: store.replay,
         now: this.now,
         routeOptions,
-        noteUntrustedUsername: (username) => (untrustedUsername = username),
+        noteUntrustedUsername: (username) => {
+          untrustedUsername = username;
+          // Schemes note the username before any key lookup: refusing here costs no signature
+          // work. chap: tokens are exempt: an HMAC check, no signature work to bound.
+          const throttle = scheme.name === "crtauth" ? null : this.throttle;
+          const retryAfterSeconds = throttle?.retryAfterSeconds(username, this.now()) ?? null;
+          if (retryAfterSeconds !== null) {
+            throw new AuthError("too_many_failures", "too many failed sign-ins for this user; retry later", { detail: { retryAfterSeconds } });
+          }
+        },
       });
     } catch (error) {
       if (!isAuthError(error)) throw error;
+      if (error.code === "bad_signature" && untrustedUsername !== null) this.throttle?.recordFailure(untrustedUsername, this.now());
       const known = (error.detail ?? {}) as { userId?: string; keyId?: string };
       store.events.record(
         authEventFrom(req, this.now(), {

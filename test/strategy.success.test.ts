@@ -46,13 +46,21 @@ describe.each(databaseKinds)("successful authentication on %s", (kind) => {
     expect(r.body.fingerprint).toBe(parsePublicKey(spkiPem(ed2)).fingerprintSha256);
   });
 
-  it("refuses a kid that names another user's key signed for alice", async () => {
+  it("refuses a kid that names another user's key signed for alice, without trying alice's keys", async () => {
     const erinKid = parsePublicKey(spkiPem(ecdsa.ES256)).kid;
     const r = await getJson(`${t.url}/whoami`, { authorization: jwtFor("alice", ecdsa.ES256, { time: T, kid: erinKid }) });
     expect(r.status).toBe(401);
     // Not alice's key, whatever its type: unknown_key in the log, the one public failure outside.
     expect(r.body.error.code).toBe("invalid_credentials");
     expect(await lastEventCode(t.store)).toBe("unknown_key");
+  });
+
+  it("a kid names the only key tried: alice's other key does not rescue a token whose kid is wrong", async () => {
+    const ed1Kid = parsePublicKey(spkiPem(ed1)).kid;
+    const r = await getJson(`${t.url}/whoami`, { authorization: jwtFor("alice", ed2, { time: T, kid: ed1Kid }) });
+    expect(r.status).toBe(401);
+    expect(r.body.error.code).toBe("invalid_credentials");
+    expect(await lastEventCode(t.store)).toBe("bad_signature");
   });
 
   for (const alg of ["ES256", "ES384", "ES512"] as const) {

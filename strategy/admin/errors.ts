@@ -22,7 +22,9 @@ export type AdminErrorCode =
   | "key_not_found"
   | "user_not_found"
   | "user_exists"
+  | "username_confusable"
   | "key_exists"
+  | "too_many_keys"
   | "already_revoked"
   | "cannot_change_self"
   | "link_invalid"
@@ -65,7 +67,15 @@ export function adminErrorHandler(log: (error: unknown) => void): ErrorRequestHa
     }
     if (error instanceof DirectoryError) {
       const [status, code] =
-        error.code === "not_found" ? [404, "not_found"] : error.code === "conflict" ? [409, "conflict"] : [400, "invalid_request"];
+        error.code === "not_found"
+          ? [404, "not_found"]
+          : error.code === "conflict"
+            ? [409, "conflict"]
+            : error.code === "too_many_keys"
+              ? [409, "too_many_keys"]
+              : error.code === "confusable"
+                ? [409, "username_confusable"]
+                : [400, "invalid_request"];
       res.status(status).json(errorBody(code, error.message));
       return;
     }

@@ -8,6 +8,7 @@ const badRequestCodes: ReadonlySet<AuthErrorCode> = new Set<AuthErrorCode>([
 
 const statusOverrides: Partial<Record<AuthErrorCode, number>> = {
   credentials_too_large: 413,
+  too_many_failures: 429,
 };
 
 /**

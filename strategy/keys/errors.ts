@@ -8,6 +8,7 @@ export const keyProblemCodes = [
   "private_key",
   "dsa_not_allowed",
   "rsa_too_short",
+  "weak_key",
   "unsupported_type",
   "unsupported_curve",
   "malformed_base64",

@@ -1,6 +1,8 @@
 import { createPublicKey, type JsonWebKey, type KeyObject } from "node:crypto";
+import { checkEd25519Point } from "./ed25519-point.js";
 import { KeyFormatError, describeTypeName } from "./errors.js";
-import { checkRsaBits, keyLimits, refuseType, ruleForNodeCurve, ruleForType, type KeyTypeRule } from "./policy.js";
+import { checkRsaBits, keyLimits, refuseType, ruleForNodeCurve, ruleForType, type KeyPolicyOptions, type KeyTypeRule } from "./policy.js";
+import { checkRsaModulus } from "./rsa-modulus.js";
 import type { EcCurve, SshKeyType } from "./types.js";
 import { SshReader, sshMpint, sshString } from "./wire.js";
 
@@ -38,17 +40,12 @@ function checkRsaExponent(e: Buffer): void {
   }
 }
 
-function checkRsaModulus(n: Buffer): void {
-  const last = n[n.length - 1];
-  if (last === undefined || (last & 1) === 0) throw malformed("The RSA modulus is invalid.");
-}
-
-function rsaMaterial(rule: KeyTypeRule, n: Buffer, e: Buffer, keyObject?: KeyObject): KeyMaterial {
+function rsaMaterial(rule: KeyTypeRule, n: Buffer, e: Buffer, policy: KeyPolicyOptions, keyObject?: KeyObject): KeyMaterial {
   checkRsaExponent(e);
-  checkRsaModulus(n);
   // Bit length straight from the modulus: it bounds the size check before OpenSSL sees the key.
   const bits = (n.length - 1) * 8 + (32 - Math.clz32(n[0] ?? 0));
-  checkRsaBits(bits);
+  checkRsaBits(bits, policy);
+  checkRsaModulus(n);
   const key =
     keyObject ?? importJwk({ kty: "RSA", n: n.toString("base64url"), e: e.toString("base64url") }, "RSA key");
   return { type: rule.type, bits, curve: null, keyObject: key, blob: Buffer.concat([sshString(rule.type), sshMpint(e), sshMpint(n)]) };
@@ -56,6 +53,7 @@ function rsaMaterial(rule: KeyTypeRule, n: Buffer, e: Buffer, keyObject?: KeyObj
 
 function ed25519Material(rule: KeyTypeRule, x: Buffer, keyObject?: KeyObject): KeyMaterial {
   if (x.length !== rule.pointBytes) throw malformed("The Ed25519 public key has the wrong length.");
+  checkEd25519Point(x);
   const key = keyObject ?? importJwk({ kty: "OKP", crv: "Ed25519", x: x.toString("base64url") }, "Ed25519 key");
   return { type: rule.type, bits: 256, curve: null, keyObject: key, blob: Buffer.concat([sshString(rule.type), sshString(x)]) };
 }
@@ -80,7 +78,7 @@ function ecdsaMaterial(rule: KeyTypeRule, point: Buffer, keyObject?: KeyObject):
 }
 
 /** Decodes an RFC 4253 public key blob, applying the key policy. */
-export function materialFromBlob(blob: Buffer): KeyMaterial {
+export function materialFromBlob(blob: Buffer, policy: KeyPolicyOptions = {}): KeyMaterial {
   const reader = new SshReader(blob);
   const rule = ruleForType(reader.name());
   let material: KeyMaterial;
@@ -88,7 +86,7 @@ export function materialFromBlob(blob: Buffer): KeyMaterial {
     const e = reader.mpint();
     const n = reader.mpint();
     reader.end();
-    material = rsaMaterial(rule, n, e);
+    material = rsaMaterial(rule, n, e, policy);
   } else if (rule.family === "ed25519") {
     const x = reader.bytes();
     reader.end();
@@ -111,11 +109,11 @@ function jwkBytes(value: string | undefined): Buffer {
 }
 
 /** Describes a node:crypto public KeyObject in SSH terms, applying the key policy. */
-export function materialFromKeyObject(key: KeyObject): KeyMaterial {
+export function materialFromKeyObject(key: KeyObject, policy: KeyPolicyOptions = {}): KeyMaterial {
   const kind = key.asymmetricKeyType;
   if (kind === "rsa") {
     const jwk = key.export({ format: "jwk" });
-    return rsaMaterial(ruleForType("ssh-rsa"), jwkBytes(jwk.n), jwkBytes(jwk.e), key);
+    return rsaMaterial(ruleForType("ssh-rsa"), jwkBytes(jwk.n), jwkBytes(jwk.e), policy, key);
   }
   if (kind === "ed25519") {
     return ed25519Material(ruleForType("ssh-ed25519"), jwkBytes(key.export({ format: "jwk" }).x), key);

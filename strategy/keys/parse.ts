@@ -4,8 +4,9 @@ import { KeyFormatError } from "./errors.js";
 import { sniffFormat } from "./formats/auto.js";
 import { looksLikePrivateKey, privateKeyError } from "./formats/private-key.js";
 import { materialFromBlob, materialFromKeyObject } from "./material.js";
-import { keyLimits } from "./policy.js";
+import { keyLimits, keyTypeRules, type KeyPolicyOptions } from "./policy.js";
 import { splitBlocks } from "./split.js";
+import type { KeyProblemCode } from "./errors.js";
 import type { KeyPasteEntry, ParsedPublicKey } from "./types.js";
 
 function checkSize(text: string, limit: number, what: string): void {
@@ -17,7 +18,7 @@ function checkSize(text: string, limit: number, what: string): void {
 // Keys are ASCII; comments may be any text but never control characters (NUL, ESC…).
 const controlCharacter = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
-function parseBlock(text: string): ParsedPublicKey {
+function parseBlock(text: string, policy: KeyPolicyOptions): ParsedPublicKey {
   if (looksLikePrivateKey(text)) throw privateKeyError();
   checkSize(text, keyLimits.maxKeyBytes, "The key");
   const at = text.search(controlCharacter);
@@ -25,7 +26,7 @@ function parseBlock(text: string): ParsedPublicKey {
   const format = sniffFormat(text);
   try {
     const decoded = format.parse(text);
-    const material = "blob" in decoded ? materialFromBlob(decoded.blob) : materialFromKeyObject(decoded.keyObject);
+    const material = "blob" in decoded ? materialFromBlob(decoded.blob, policy) : materialFromKeyObject(decoded.keyObject, policy);
     return assemble(material, decoded.comment);
   } catch (error) {
     if (error instanceof KeyFormatError && error.format === undefined) throw error.withFormat(format.name);
@@ -42,12 +43,14 @@ function requireString(value: unknown, name: string): asserts value is string {
  * an authorized_keys line (options are dropped), PEM `PUBLIC KEY` / `RSA PUBLIC KEY`,
  * or an RFC 4716 `SSH2 PUBLIC KEY` block. Blank lines and `#` comments around it are ignored.
  *
+ * `policy` tunes what is accepted (the RSA ceiling; see KeyPolicyOptions).
+ *
  * @throws {KeyFormatError} for anything that is not one acceptable key.
  * @example
  * const key = parsePublicKey(fs.readFileSync("id_ed25519.pub", "utf8"));
  * key.fingerprintSha256; // "SHA256:…", as ssh-keygen -lf prints it
  */
-export function parsePublicKey(text: string): ParsedPublicKey {
+export function parsePublicKey(text: string, policy: KeyPolicyOptions = {}): ParsedPublicKey {
   requireString(text, "text");
   checkSize(text, keyLimits.maxKeyBytes, "The key");
   if (looksLikePrivateKey(text)) throw privateKeyError();
@@ -57,7 +60,22 @@ export function parsePublicKey(text: string): ParsedPublicKey {
   if (blocks.length > 1) {
     throw new KeyFormatError("malformed_key", `Expected one key but found ${blocks.length} entries; add them one at a time.`);
   }
-  return parseBlock(only.text);
+  return parseBlock(only.text, policy);
+}
+
+/**
+ * Why stored key text would be refused today, or null when it is acceptable: rows saved
+ * before a check existed (a small-order Ed25519 point) are refused on the authentication
+ * path, and the console shows this so an administrator can remove them.
+ */
+export function storedKeyProblem(text: string, policy: KeyPolicyOptions = {}): { code: KeyProblemCode; message: string } | null {
+  try {
+    parsePublicKey(text, policy);
+    return null;
+  } catch (error) {
+    if (error instanceof KeyFormatError) return { code: error.code, message: error.message };
+    throw error;
+  }
 }
 
 /**
@@ -70,7 +88,7 @@ export function parsePublicKey(text: string): ParsedPublicKey {
  *   if (!entry.ok) report(entry.source.line, entry.problem.message);
  * }
  */
-export function parseKeyPaste(text: string): KeyPasteEntry[] {
+export function parseKeyPaste(text: string, policy: KeyPolicyOptions = {}): KeyPasteEntry[] {
   requireString(text, "text");
   try {
     checkSize(text, keyLimits.maxPasteBytes, "The pasted text");
@@ -79,12 +97,18 @@ export function parseKeyPaste(text: string): KeyPasteEntry[] {
   }
   return splitBlocks(text).map((block) => {
     try {
-      return { ok: true, key: parseBlock(block.text), source: { line: block.line } };
+      return { ok: true, key: parseBlock(block.text, policy), source: { line: block.line } };
     } catch (error) {
       return toEntry(error, block.line);
     }
   });
 }
+
+/**
+ * Keys a caller holds (an agent's, a key file's) are described up to OpenSSH's own RSA
+ * ceiling: which sizes to accept is the server's policy, applied where keys are stored.
+ */
+const holderPolicy: KeyPolicyOptions = { rsaMaxBits: keyTypeRules.get("ssh-rsa")?.maxBits ?? undefined };
 
 function toEntry(error: unknown, line: number): KeyPasteEntry {
   if (!(error instanceof KeyFormatError)) throw error;
@@ -106,7 +130,7 @@ export function parsePublicKeyBlob(blob: Uint8Array, comment = ""): ParsedPublic
     throw new KeyFormatError("too_large", `The key is larger than ${keyLimits.maxKeyBytes / 1024} KiB.`, { format: "ssh_blob" });
   }
   try {
-    return assemble(materialFromBlob(Buffer.from(blob)), comment);
+    return assemble(materialFromBlob(Buffer.from(blob), holderPolicy), comment);
   } catch (error) {
     if (error instanceof KeyFormatError && error.format === undefined) throw error.withFormat("ssh_blob");
     throw error;
@@ -117,7 +141,9 @@ export function parsePublicKeyBlob(blob: Uint8Array, comment = ""): ParsedPublic
  * Describes a node:crypto key in SSH terms. A private key is reduced to its public half,
  * so client code can derive the ParsedPublicKey for a key it signs with.
  *
- * @throws {KeyFormatError} when policy refuses the key (DSA, short RSA, other curves).
+ * RSA keys are accepted up to 16384 bits here (the server's policy applies where keys are stored).
+ *
+ * @throws {KeyFormatError} when policy refuses the key (DSA, short RSA, other curves, weak keys).
  * @example
  * const pub = publicKeyFromKeyObject(crypto.createPrivateKey(pem), "laptop");
  */
@@ -127,7 +153,7 @@ export function publicKeyFromKeyObject(key: KeyObject, comment = ""): ParsedPubl
   requireString(comment, "comment");
   const publicKey = key.type === "private" ? createPublicKey(key) : key;
   try {
-    return assemble(materialFromKeyObject(publicKey), comment);
+    return assemble(materialFromKeyObject(publicKey, holderPolicy), comment);
   } catch (error) {
     if (error instanceof KeyFormatError && error.format === undefined) throw error.withFormat("key_object");
     throw error;

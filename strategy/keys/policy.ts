@@ -23,9 +23,31 @@ const rsa: KeyTypeRule = {
   type: "ssh-rsa", family: "rsa", curve: null, nodeCurve: null, jwkCurve: null,
   pointBytes: null, bits: null,
   minBits: 2048,
-  // OpenSSH's own ceiling (SSH_RSA_MAXIMUM_MODULUS_SIZE); bigger keys only cost verify time.
+  // OpenSSH's own ceiling (SSH_RSA_MAXIMUM_MODULUS_SIZE): the most a policy may allow.
   maxBits: 16384,
 };
+
+/**
+ * What a deployment may tune. Verifying an RSA signature costs roughly the cube of the
+ * modulus size, and every stored key can be tried by an unauthenticated caller, so the
+ * default ceiling stays well under OpenSSH's: 8192 bits covers every key ssh-keygen is
+ * commonly asked for.
+ */
+export interface KeyPolicyOptions {
+  /** Largest RSA modulus accepted, in bits: 2048–16384 (default 8192). */
+  rsaMaxBits?: number;
+}
+
+export const defaultRsaMaxBits = 8192;
+
+/** The RSA ceiling of `options`, checked; a bad value is a configuration error. */
+export function rsaMaxBitsOf(options: KeyPolicyOptions = {}): number {
+  const value = options.rsaMaxBits ?? defaultRsaMaxBits;
+  if (!Number.isSafeInteger(value) || value < (rsa.minBits ?? 0) || value > (rsa.maxBits ?? 0)) {
+    throw new TypeError(`keyPolicy.rsaMaxBits must be an integer from ${rsa.minBits} to ${rsa.maxBits}, got ${String(value)}`);
+  }
+  return value;
+}
 
 function ecdsa(curve: EcCurve, nodeCurve: string, jwkCurve: string, bits: number, pointBytes: number): KeyTypeRule {
   return {
@@ -109,8 +131,9 @@ export function ruleForNodeCurve(nodeCurve: string | undefined): KeyTypeRule {
   );
 }
 
-/** Size limits for an RSA modulus of `bits` bits. */
-export function checkRsaBits(bits: number): void {
+/** Size limits for an RSA modulus of `bits` bits, under the policy's ceiling. */
+export function checkRsaBits(bits: number, options: KeyPolicyOptions = {}): void {
+  const maxBits = rsaMaxBitsOf(options);
   if (rsa.minBits !== null && bits < rsa.minBits) {
     throw new KeyFormatError(
       "rsa_too_short",
@@ -118,9 +141,9 @@ export function checkRsaBits(bits: number): void {
       { detail: { bits } },
     );
   }
-  if (rsa.maxBits !== null && bits > rsa.maxBits) {
-    throw new KeyFormatError("too_large", `This RSA key has ${bits} bits; at most ${rsa.maxBits} are accepted.`, {
-      detail: { bits },
+  if (bits > maxBits) {
+    throw new KeyFormatError("too_large", `This RSA key has ${bits} bits; at most ${maxBits} are accepted.`, {
+      detail: { bits, limit: maxBits },
     });
   }
 }

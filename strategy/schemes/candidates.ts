@@ -23,24 +23,36 @@ export function refusalFor(candidate: KeyCandidate, state: Exclude<KeyState, "ac
 }
 
 /**
+ * Most signature checks one credential may cause. A credential that cannot name its key
+ * (a JWT without kid, an sshauth token with only an identity, a crtauth response whose
+ * key is not the one its challenge named) is tried against its user's keys, so without
+ * a cap its cost would grow with the number of keys the account holds.
+ */
+export const maxCandidatesPerCredential = 8;
+
+/** The candidates worth a signature check, usable keys first, at most `maxCandidatesPerCredential`. */
+export function orderCandidates<C extends KeyCandidate>(candidates: readonly C[], nowMs: number): C[] {
+  const active = candidates.filter((c) => keyState(c, nowMs) === "active");
+  const inactive = candidates.filter((c) => keyState(c, nowMs) !== "active");
+  return [...active, ...inactive].slice(0, maxCandidatesPerCredential);
+}
+
+/**
  * Returns the first candidate whose signature check passes, trying usable keys first.
  * Unusable keys (revoked, expired, disabled owner) are tried only after every usable
  * one failed, so a refusal names the real reason without costing the success path.
- * Returns null when no key verifies.
+ * At most `maxCandidatesPerCredential` keys are tried. Returns null when none verifies.
  */
 export function findSigningKey(
   candidates: readonly KeyCandidate[],
   nowMs: number,
   verifies: (candidate: KeyCandidate) => boolean,
 ): KeyCandidate | null {
-  const inactive: [KeyCandidate, Exclude<KeyState, "active">][] = [];
-  for (const candidate of candidates) {
+  for (const candidate of orderCandidates(candidates, nowMs)) {
+    if (!verifies(candidate)) continue;
     const state = keyState(candidate, nowMs);
-    if (state !== "active") inactive.push([candidate, state]);
-    else if (verifies(candidate)) return candidate;
-  }
-  for (const [candidate, state] of inactive) {
-    if (verifies(candidate)) throw refusalFor(candidate, state);
+    if (state !== "active") throw refusalFor(candidate, state);
+    return candidate;
   }
   return null;
 }

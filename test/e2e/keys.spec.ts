@@ -1,4 +1,5 @@
 // A user's own keys: sign in with a link, add keys by paste, rename, use from the CLI, revoke.
+import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
@@ -214,4 +215,39 @@ test("readable on a phone (390 px): the keys table becomes cards", async ({ brow
   await expect(page.getByText("1 key ready to add")).toBeVisible();
   await shot(page, "add-dialog-mobile", { fullPage: false });
   await context.close();
+});
+
+test("a weak key stored before the check is flagged \"Unsafe key — refused\" in the key list", async ({ page }) => {
+  const user = unique("wendy");
+  addUser(user);
+  // Written straight into the database, as a version without the check would have stored it.
+  const { openPrismaStore } = await import("../../strategy/store/prisma/store.js");
+  const { fingerprintMd5, fingerprintSha256 } = await import("../../strategy/keys/index.js");
+  const store = await openPrismaStore({ url: process.env.E2E_DATABASE_URL, migrate: false, keyCache: { enabled: false } });
+  try {
+    const point = Buffer.from("0100000000000000000000000000000000000000000000000000000000000000", "hex");
+    const name = Buffer.from("ssh-ed25519");
+    const length = (b: Buffer) => Buffer.from([0, 0, 0, b.length]);
+    const blob = Buffer.concat([length(name), name, length(point), point]);
+    const owner = await store.database.prisma.user.findUniqueOrThrow({ where: { username: user } });
+    await store.database.prisma.publicKey.create({
+      data: {
+        userId: owner.id,
+        type: "ssh-ed25519",
+        bits: 256,
+        openssh: `ssh-ed25519 ${blob.toString("base64")}`,
+        fingerprintSha256: fingerprintSha256(blob),
+        fingerprintMd5: fingerprintMd5(blob),
+        kid: crypto.randomBytes(32).toString("hex"),
+        comment: "identity-point",
+      },
+    });
+  } finally {
+    await store.close();
+  }
+  const honest = keygen("ed25519", "wendy-honest");
+  addKey(user, honest);
+  await signIn(page, user);
+  await expect(keyRow(page, "identity-point").getByText("Unsafe key — refused")).toBeVisible();
+  await expect(keyRow(page, "wendy-honest").getByText("Unsafe key — refused")).toHaveCount(0);
 });

@@ -42,8 +42,15 @@ export default defineConfig({
     command: `node dist/bin/passport-sshkey.js serve --port ${port}`,
     cwd: root,
     url: `http://127.0.0.1:${port}/healthz`,
-    // A retried run signs in again: room for that within the per-IP sign-in limit.
-    env: { DATABASE_URL: process.env.E2E_DATABASE_URL, CHECKPOINT_DISABLE: "1", HOST: "127.0.0.1", SIGNIN_RATE_LIMIT: "100" },
+    // A retried run signs in again: room for that within the per-IP sign-in limit. The
+    // paging test gives one user 51 keys, one more than the default per-user limit.
+    env: {
+      DATABASE_URL: process.env.E2E_DATABASE_URL,
+      CHECKPOINT_DISABLE: "1",
+      HOST: "127.0.0.1",
+      SIGNIN_RATE_LIMIT: "100",
+      MAX_KEYS_PER_USER: "60",
+    },
     reuseExistingServer: false,
     timeout: 60_000,
     stdout: "ignore",

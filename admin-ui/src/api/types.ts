@@ -21,6 +21,8 @@ export interface Key {
   revokedAt: string | null;
   revokedReason: string | null;
   status: KeyStatus;
+  /** Set when the server refuses this stored key at sign-in (e.g. a weak Ed25519 point). */
+  problem: { code: string; message: string } | null;
 }
 
 export interface KeyEvent {

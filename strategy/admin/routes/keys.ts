@@ -1,5 +1,6 @@
 import type { Request, Router } from "express";
-import { parseKeyPaste } from "../../keys/index.js";
+import { looksLikePrivateKey } from "../../keys/formats/private-key.js";
+import { parseKeyPaste, storedKeyProblem, type KeyPolicyOptions } from "../../keys/index.js";
 import type { ParsedPublicKey } from "../../keys/types.js";
 import { DirectoryError, type KeyRowWithUser } from "../../store/prisma/directory.js";
 import { sessionOf, type AdminContext } from "../context.js";
@@ -24,8 +25,12 @@ export function keyStatus(key: { revokedAt: Date | null; expiresAt: Date | null 
   return "active";
 }
 
-/** The JSON form of a key: public material and metadata only. */
-export function keyJson(row: KeyRowWithUser, now: number) {
+/**
+ * The JSON form of a key: public material and metadata only. `problem` is set when the
+ * codec refuses the stored text today (e.g. a small-order Ed25519 key stored before the
+ * check existed): such a key is never tried at sign-in, and the console flags it.
+ */
+export function keyJson(row: KeyRowWithUser, now: number, policy: KeyPolicyOptions = {}) {
   return {
     id: row.id,
     username: row.user.username,
@@ -45,6 +50,7 @@ export function keyJson(row: KeyRowWithUser, now: number) {
     revokedAt: row.revokedAt,
     revokedReason: row.revokedReason,
     status: keyStatus(row, now),
+    problem: storedKeyProblem(row.openssh, policy),
   };
 }
 
@@ -64,6 +70,24 @@ function previewEntry(entry: ReturnType<typeof parseKeyPaste>[number]) {
   };
 }
 
+
+const privateKeyMessage =
+  "this is a private key: it was not stored. Paste the .pub file (ssh-keygen -y -f KEY prints it) and keep the private key secret";
+
+/**
+ * Who holds a key is an administrator's business: anyone else learns only that the key
+ * cannot be added, unless it is already their own (or the target user's, for an admin).
+ */
+function conflictMessage(error: DirectoryError, caller: { isAdmin: boolean }, targetUserId: string): string {
+  if (caller.isAdmin || error.holder === undefined) return error.message;
+  if (error.holder.userId === targetUserId) return "you have already registered this key";
+  return "this key cannot be added";
+}
+
+/** A comment is shown to every administrator: refuse one that holds a private key, without echoing it. */
+function refusePrivateComment(comment: string | undefined): void {
+  if (comment !== undefined && looksLikePrivateKey(comment)) throw new AdminError(400, "private_key", privateKeyMessage);
+}
 
 /** Keys: a user sees and changes only their own; an admin everyone's. Another user's key is a 404. */
 export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void {
@@ -121,18 +145,19 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     res.json({
-      keys: page.map((row) => keyJson(row, nowMs)),
+      keys: page.map((row) => keyJson(row, nowMs, store.directory.keyPolicy)),
       nextCursor: rows.length > query.limit && last ? encodeCursor({ c: last.createdAt.getTime(), i: last.id }) : null,
     });
   });
 
   router.post("/api/keys/preview", (req, res) => {
     const body = parse(keyPreviewBody, req.body, "invalid_body");
-    res.json({ keys: parseKeyPaste(body.text).map(previewEntry) });
+    res.json({ keys: parseKeyPaste(body.text, ctx().store.directory.keyPolicy).map(previewEntry) });
   });
 
   router.post("/api/keys", async (req, res) => {
     const body = parse(keyAddBody, req.body, "invalid_body");
+    refusePrivateComment(body.comment);
     const session = sessionOf(req);
     const { store, now } = ctx();
     let userId = session.user.id;
@@ -142,7 +167,7 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
       if (!user) throw new AdminError(404, "user_not_found", `no user ${body.username}`);
       userId = user.id;
     }
-    const entries = parseKeyPaste(body.text);
+    const entries = parseKeyPaste(body.text, store.directory.keyPolicy);
     if (entries.length === 0) throw new AdminError(400, "invalid_keys", "no public key found in the text", { keys: [] });
     const problems = entries.filter((e) => !e.ok);
     if (problems.length > 0) {
@@ -150,9 +175,7 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
       throw new AdminError(
         400,
         privateKey ? "private_key" : "invalid_keys",
-        privateKey
-          ? "this is a private key: it was not stored. Paste the .pub file (ssh-keygen -y -f KEY prints it) and keep the private key secret"
-          : "some keys in the text cannot be added; nothing was saved",
+        privateKey ? privateKeyMessage : "some keys in the text cannot be added; nothing was saved",
         { keys: entries.map(previewEntry) },
       );
     }
@@ -164,9 +187,10 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
         include: { user: true },
         orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       });
-      res.status(201).json({ keys: rows.map((row) => keyJson(row, now())) });
+      res.status(201).json({ keys: rows.map((row) => keyJson(row, now(), store.directory.keyPolicy)) });
     } catch (error) {
-      if (error instanceof DirectoryError && error.code === "conflict") throw new AdminError(409, "key_exists", error.message);
+      if (error instanceof DirectoryError && error.code === "conflict") throw new AdminError(409, "key_exists", conflictMessage(error, session.user, userId));
+      if (error instanceof DirectoryError && error.code === "too_many_keys") throw new AdminError(409, "too_many_keys", error.message);
       throw error;
     }
   });
@@ -180,18 +204,19 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
       take: 50,
     });
     res.json({
-      key: keyJson(row, now()),
+      key: keyJson(row, now(), store.directory.keyPolicy),
       events: events.map((e) => ({ id: e.id, at: e.at, scheme: e.scheme, outcome: e.outcome, errorCode: e.errorCode, ip: e.ip, userAgent: e.userAgent })),
     });
   });
 
   router.patch("/api/keys/:id", async (req, res) => {
     const body = parse(keyPatchBody, req.body, "invalid_body");
+    refusePrivateComment(body.comment);
     const row = await accessibleKey(req);
     const { store, now } = ctx();
     await store.directory.updateKeyById(row.id, { comment: body.comment, expiresAt: body.expiresAt });
     const updated = await store.database.prisma.publicKey.findUniqueOrThrow({ where: { id: row.id }, include: { user: true } });
-    res.json({ key: keyJson(updated, now()) });
+    res.json({ key: keyJson(updated, now(), store.directory.keyPolicy) });
   });
 
   router.post("/api/keys/:id/revoke", async (req, res) => {
@@ -206,7 +231,7 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
       throw error;
     }
     const updated = await store.database.prisma.publicKey.findUniqueOrThrow({ where: { id: row.id }, include: { user: true } });
-    res.json({ key: keyJson(updated, now()) });
+    res.json({ key: keyJson(updated, now(), store.directory.keyPolicy) });
   });
 
   router.delete("/api/keys/:id", async (req, res) => {

@@ -58,6 +58,7 @@ export function registerUserRoutes(router: Router, ctx: () => AdminContext): voi
     } catch (error) {
       if (error instanceof DirectoryError && error.code === "conflict") throw new AdminError(409, "user_exists", error.message);
       if (error instanceof DirectoryError && error.code === "invalid") throw new AdminError(400, "invalid_body", `username: ${error.message}`);
+      if (error instanceof DirectoryError && error.code === "confusable") throw new AdminError(409, "username_confusable", error.message);
       if ((error as { code?: unknown }).code === "P2002") throw new AdminError(409, "user_exists", `user ${body.username} already exists`);
       throw error;
     }

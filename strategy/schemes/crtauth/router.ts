@@ -3,7 +3,8 @@ import { AuthError, isAuthError, type AuthErrorCode } from "../../errors.js";
 import { exposeErrorCodesOption, publicRefusal } from "../../http/error-response.js";
 import { authEventFrom } from "../../http/failure.js";
 import type { EventSink, KeyCandidate, KeyStore, ReplayStore } from "../../store/ports.js";
-import { keyState } from "../candidates.js";
+import { keyState, maxCandidatesPerCredential } from "../candidates.js";
+import { FailureThrottle, type FailureThrottleOptions } from "../failure-throttle.js";
 import { createChallenge } from "./challenge.js";
 import { checkCrtauthOptions, resolveCrtauthSecrets, type CrtauthOptions } from "./options.js";
 import { parseRequest } from "./request.js";
@@ -28,6 +29,12 @@ export interface CrtauthRouterOptions extends CrtauthOptions {
    * public `invalid_credentials` (default false; the event log has the precise code either way).
    */
   exposeErrorCodes?: boolean;
+  /**
+   * Per-username limit on responses whose signature fails (default 20 per minute, as the
+   * strategy's); past it, responses for that user get 403 `too_many_failures` with
+   * Retry-After before any RSA check. `false` turns it off.
+   */
+  failureThrottle?: FailureThrottleOptions | false;
 }
 
 /** Response header carrying the failure code (upstream answers only a bare 403). */
@@ -75,7 +82,8 @@ export function createCrtauthRouter(options: CrtauthRouterOptions): Router {
   let storePromise: Promise<CrtauthRouterStore> | null = null;
   const store = () =>
     (storePromise ??= typeof options.store === "function" ? options.store() : Promise.resolve(options.store));
-  const handshake = new Handshake(secrets, options, now, exposeErrorCodesOption(options.exposeErrorCodes, "createCrtauthRouter"));
+  const throttle = options.failureThrottle === false ? null : new FailureThrottle(options.failureThrottle);
+  const handshake = new Handshake(secrets, options, now, exposeErrorCodesOption(options.exposeErrorCodes, "createCrtauthRouter"), throttle);
 
   const router = Router();
   router.use((req, res, next) => {
@@ -92,6 +100,7 @@ class Handshake {
     private readonly options: CrtauthOptions,
     private readonly now: () => number,
     private readonly exposeErrorCodes: boolean,
+    private readonly throttle: FailureThrottle | null,
   ) {}
 
   async handle(req: Request, res: Response, store: () => Promise<CrtauthRouterStore>): Promise<void> {
@@ -122,6 +131,8 @@ class Handshake {
         caught instanceof HandshakeFailure ? caught : isAuthError(caught) ? new HandshakeFailure(caught, null) : null;
       if (!failure) throw caught;
       s.events.record(failureEvent(req, this.now(), failure.error.code, failure.username));
+      const retryAfter = failure.error.detail?.retryAfterSeconds;
+      if (typeof retryAfter === "number") res.set("Retry-After", String(retryAfter));
       const { code } = publicRefusal(failure.error.code, failure.error.message, this.exposeErrorCodes);
       res.status(403).set(CRTAUTH_ERROR_HEADER, code).end(FORBIDDEN_BODY);
     }
@@ -170,6 +181,10 @@ class Handshake {
         allowLegacy: this.options.legacyV0 === true,
         lookupKey: async (hint) => {
           username = hint.username;
+          const retryAfterSeconds = this.throttle?.retryAfterSeconds(hint.username, nowMs) ?? null;
+          if (retryAfterSeconds !== null) {
+            throw new AuthError("too_many_failures", "too many failed sign-ins for this user; retry later", { detail: { retryAfterSeconds } });
+          }
           return (await pick(hint.fingerprint, hint.username))?.key.parsed ?? null;
         },
       });
@@ -186,12 +201,14 @@ class Handshake {
         const rsa = found.keys.filter((k) => k.parsed.type === "ssh-rsa").map((key) => ({ key, user: found.user }));
         const rank = (c: KeyCandidate) =>
           (keyState(c, nowMs) === "active" ? 0 : 2) + (c.key.parsed.crtauthFingerprint === fingerprint ? 0 : 1);
-        candidates = rsa.sort((a, b) => rank(a) - rank(b));
+        // Capped: a junk response must not cost one RSA check per key the user holds.
+        candidates = rsa.sort((a, b) => rank(a) - rank(b)).slice(0, maxCandidatesPerCredential);
         return candidates[0] ?? null;
       });
       signer = candidates[0]!;
     } catch (error) {
       if (!isAuthError(error)) throw error;
+      if (error.code === "bad_signature" && username !== null) this.throttle?.recordFailure(username, nowMs);
       if (error.code !== "bad_signature" || candidates.length < 2) throw new HandshakeFailure(error, username);
       // The challenge named another key (or a fake one): try the user's other RSA keys.
       for (const candidate of candidates.slice(1)) {

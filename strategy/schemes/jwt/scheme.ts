@@ -40,10 +40,12 @@ export function audienceList(value: unknown, what: string): readonly string[] | 
 async function candidatesFor(jwt: UnverifiedJwt, ctx: SchemeContext): Promise<KeyCandidate[]> {
   const username = jwt.untrustedUsername;
   if (jwt.untrustedKid) {
+    // A token that names its key is checked against that key alone: falling back to the
+    // user's other keys would let junk tokens cost one check per key the user holds.
     const byKid = await ctx.keys.findByKid(jwt.untrustedKid);
-    if (byKid && byKid.user.username === username) return [byKid];
+    return byKid && byKid.user.username === username ? [byKid] : [];
   }
-  // No kid, or one we do not know: like upstream, try every key of the claimed user.
+  // No kid: like upstream, try the claimed user's keys (findSigningKey caps how many).
   const byUser = await ctx.keys.findByUsername(username);
   return byUser ? byUser.keys.map((key) => ({ key, user: byUser.user })) : [];
 }

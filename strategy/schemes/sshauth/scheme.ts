@@ -1,7 +1,7 @@
 import type { Request } from "express";
 import { AuthError } from "../../errors.js";
 import type { KeyCandidate, KeyStore } from "../../store/ports.js";
-import { findSigningKey, keyState } from "../candidates.js";
+import { findSigningKey, orderCandidates } from "../candidates.js";
 import type { AuthScheme, SchemeContext, Verified } from "../scheme.js";
 import { replayKey } from "../replay-key.js";
 import { bindingActions } from "./binding.js";
@@ -53,22 +53,21 @@ const optionNames = new Set([
 const SSHAUTH_KEY_TYPES: ReadonlySet<string> = new Set(["ssh-ed25519", "ecdsa-sha2-nistp256"]);
 
 /**
- * Candidates from the token's untrusted hints: the key named by the fingerprint (kept only
- * if it belongs to the claimed identity, when there is one), else every key of the user
- * named by the identity. Active keys first, so `findSigningKey` semantics hold.
+ * Candidates from the token's untrusted hints: only the key named by the fingerprint when
+ * there is one (kept only if it belongs to the claimed identity, when there is one), else
+ * the keys of the user named by the identity. Active keys first, so `findSigningKey`
+ * semantics hold, and at most `maxCandidatesPerCredential` of them.
  */
 async function candidatesFor(hints: SshauthKeyHints, keys: KeyStore, nowMs: number): Promise<KeyCandidate[]> {
   let found: KeyCandidate[] = [];
   if (hints.fingerprintSha256 !== null) {
     const byFingerprint = await keys.findByFingerprint(hints.fingerprintSha256);
     if (byFingerprint && (hints.identity === null || byFingerprint.user.username === hints.identity)) found = [byFingerprint];
-  }
-  if (found.length === 0 && hints.identity !== null) {
+  } else if (hints.identity !== null) {
     const byUser = await keys.findByUsername(hints.identity);
     if (byUser) found = byUser.keys.map((key) => ({ key, user: byUser.user }));
   }
-  const usable = found.filter((c) => SSHAUTH_KEY_TYPES.has(c.key.parsed.type));
-  return [...usable.filter((c) => keyState(c, nowMs) === "active"), ...usable.filter((c) => keyState(c, nowMs) !== "active")];
+  return orderCandidates(found.filter((c) => SSHAUTH_KEY_TYPES.has(c.key.parsed.type)), nowMs);
 }
 
 function bindingWanted(options: SshauthSchemeOptions, routeOptions: Readonly<Record<string, unknown>>): boolean {

@@ -1,13 +1,18 @@
-import { parseKeyPaste } from "../../keys/index.js";
+import { parseKeyPaste, type KeyPolicyOptions } from "../../keys/index.js";
+import { looksLikePrivateKey, privateKeyError } from "../../keys/formats/private-key.js";
+import { rsaMaxBitsOf } from "../../keys/policy.js";
 import type { ParsedPublicKey } from "../../keys/types.js";
 import type { Prisma } from "./client.js";
+import { usernameProblem, usernameSkeleton } from "./usernames.js";
 
 /** A management operation refused because of its input or the current state. */
 export class DirectoryError extends Error {
   override readonly name = "DirectoryError";
   constructor(
-    readonly code: "not_found" | "conflict" | "invalid",
+    readonly code: "not_found" | "conflict" | "invalid" | "too_many_keys" | "confusable",
     message: string,
+    /** For a key already stored: whose it is (for administrators only; see the admin key routes). */
+    readonly holder?: { userId: string; username: string },
   ) {
     super(message);
   }
@@ -42,7 +47,23 @@ export interface KeyRecord {
   revokedReason: string | null;
 }
 
-const usernamePattern = /^[\p{L}\p{N}._@+'-]{1,64}$/u;
+/**
+ * Every stored key of a user is a candidate for a credential that names only the user,
+ * so the number of keys bounds the work one junk credential can cause.
+ */
+export const defaultMaxKeysPerUser = 50;
+
+export interface DirectoryOptions {
+  /** What the key codec accepts (the RSA ceiling); the key store must be given the same. */
+  keyPolicy?: KeyPolicyOptions;
+  /** Keys one user may hold, revoked and expired ones included (default 50). */
+  maxKeysPerUser?: number;
+}
+
+/** A key's comment is shown to every administrator: a private key must never become one. */
+function checkComment(comment: string | undefined): void {
+  if (comment !== undefined && looksLikePrivateKey(comment)) throw new DirectoryError("invalid", privateKeyError().message);
+}
 
 /** Notified after a key or user changes, so caches elsewhere can drop what they hold. */
 export type ChangeListener = (change: { kind: "key" | "user"; id: string }) => void;
@@ -50,8 +71,26 @@ export type ChangeListener = (change: { kind: "key" | "user"; id: string }) => v
 /** The write side of users and keys, shared by the CLI and the admin API. */
 export class PrismaDirectory {
   private readonly listeners: ChangeListener[] = [];
+  readonly keyPolicy: Readonly<KeyPolicyOptions>;
+  readonly maxKeysPerUser: number;
 
-  constructor(private readonly prisma: Prisma) {}
+  constructor(
+    private readonly prisma: Prisma,
+    options: DirectoryOptions = {},
+  ) {
+    const checked = PrismaDirectory.checkOptions(options);
+    this.keyPolicy = Object.freeze({ rsaMaxBits: checked.rsaMaxBits });
+    this.maxKeysPerUser = checked.maxKeysPerUser;
+  }
+
+  /** The options with defaults applied; throws TypeError for a bad value (before any database work). */
+  static checkOptions(options: DirectoryOptions): { rsaMaxBits: number; maxKeysPerUser: number } {
+    const maxKeysPerUser = options.maxKeysPerUser ?? defaultMaxKeysPerUser;
+    if (!Number.isSafeInteger(maxKeysPerUser) || maxKeysPerUser < 1) {
+      throw new TypeError(`maxKeysPerUser must be a positive integer, got ${String(maxKeysPerUser)}`);
+    }
+    return { rsaMaxBits: rsaMaxBitsOf(options.keyPolicy), maxKeysPerUser };
+  }
 
   onChange(listener: ChangeListener): void {
     this.listeners.push(listener);
@@ -62,12 +101,16 @@ export class PrismaDirectory {
   }
 
   async addUser(username: string, options: { isAdmin?: boolean } = {}): Promise<UserRecord> {
-    if (!usernamePattern.test(username)) {
-      throw new DirectoryError("invalid", "usernames are 1–64 letters, digits or . _ @ + ' -");
-    }
+    const problem = usernameProblem(username);
+    if (problem) throw new DirectoryError(problem.code, problem.message);
     if (await this.prisma.user.findUnique({ where: { username } })) {
       throw new DirectoryError("conflict", `user ${username} already exists`);
     }
+    // A scan, not an index: creating users is rare and admin-only, and the skeleton rules
+    // may grow without a migration.
+    const skeleton = usernameSkeleton(username);
+    const lookalike = (await this.prisma.user.findMany({ select: { username: true } })).find((u) => usernameSkeleton(u.username) === skeleton);
+    if (lookalike) throw new DirectoryError("confusable", `the username looks like the existing user ${lookalike.username}; choose another`);
     const user = await this.prisma.user.create({ data: { username, isAdmin: options.isAdmin ?? false } });
     // Caches may hold "no such user" for this name.
     this.changed("user", user.id);
@@ -107,7 +150,7 @@ export class PrismaDirectory {
     options: { comment?: string; expiresAt?: Date | null } = {},
   ): Promise<KeyRecord> {
     const user = await this.findUser(username);
-    const entries = parseKeyPaste(text);
+    const entries = parseKeyPaste(text, this.keyPolicy);
     if (entries.length !== 1) {
       throw new DirectoryError("invalid", entries.length === 0 ? "no public key found" : `expected one key, found ${entries.length}`);
     }
@@ -159,10 +202,28 @@ export class PrismaDirectory {
     keys: ParsedPublicKey[],
     options: { comment?: string; expiresAt?: Date | null } = {},
   ): Promise<KeyRecord[]> {
+    checkComment(options.comment);
+    // Keys parsed elsewhere (publicKeyFromKeyObject allows up to 16384 bits) meet this store's policy too.
+    const oversized = keys.find((k) => k.type === "ssh-rsa" && k.bits > (this.keyPolicy.rsaMaxBits ?? 0));
+    if (oversized) throw new DirectoryError("invalid", `This RSA key has ${oversized.bits} bits; at most ${this.keyPolicy.rsaMaxBits} are accepted.`);
     const fingerprints = keys.map((k) => k.fingerprintSha256);
     if (new Set(fingerprints).size !== fingerprints.length) throw new DirectoryError("conflict", "the same key appears twice");
-    const existing = await this.prisma.publicKey.findFirst({ where: { fingerprintSha256: { in: fingerprints } } });
-    if (existing) throw new DirectoryError("conflict", `key ${existing.fingerprintSha256} is already registered`);
+    const existing = await this.prisma.publicKey.findFirst({ where: { fingerprintSha256: { in: fingerprints } }, include: { user: true } });
+    if (existing) {
+      throw new DirectoryError("conflict", `key ${existing.fingerprintSha256} is already registered to ${existing.user.username}`, {
+        userId: existing.userId,
+        username: existing.user.username,
+      });
+    }
+    // Checked before the insert, not under a lock: concurrent adds for one user may pass
+    // it together, which overshoots the limit by at most the number of racing requests.
+    const held = await this.prisma.publicKey.count({ where: { userId } });
+    if (held + keys.length > this.maxKeysPerUser) {
+      throw new DirectoryError(
+        "too_many_keys",
+        `a user may hold at most ${this.maxKeysPerUser} keys (this one holds ${held}); delete unused or revoked keys first`,
+      );
+    }
     try {
       const rows = await this.prisma.$transaction(
         keys.map((key) =>
@@ -193,6 +254,7 @@ export class PrismaDirectory {
 
   /** Changes a key's comment and/or expiry by id. */
   async updateKeyById(id: string, changes: { comment?: string; expiresAt?: Date | null }): Promise<KeyRecord> {
+    checkComment(changes.comment);
     const data: { comment?: string; expiresAt?: Date | null } = {};
     if (changes.comment !== undefined) data.comment = changes.comment.slice(0, 200);
     if (changes.expiresAt !== undefined) data.expiresAt = changes.expiresAt;

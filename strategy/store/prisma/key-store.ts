@@ -1,4 +1,4 @@
-import { parsePublicKey } from "../../keys/index.js";
+import { isKeyFormatError, parsePublicKey, type KeyPolicyOptions } from "../../keys/index.js";
 import type { ParsedPublicKey } from "../../keys/types.js";
 import type { KeyCandidate, KeyStore, StoredKey, StoredUser } from "../ports.js";
 import type { Prisma } from "./client.js";
@@ -33,19 +33,25 @@ export function toStoredUser(row: UserRow): StoredUser {
 /**
  * Parsing a key and importing it into node:crypto costs far more than the row lookup,
  * and a stored key's text never changes, so parsed keys are kept by their text.
+ * A row the codec now refuses (a small-order Ed25519 point stored before the check
+ * existed, an RSA modulus outside the policy) is cached as refused: it is never a
+ * candidate, so no signature is ever checked against it.
  */
 export class ParsedKeyCache {
-  private readonly entries = new Map<string, ParsedPublicKey>();
-  constructor(private readonly capacity = 10_000) {}
+  private readonly entries = new Map<string, ParsedPublicKey | null>();
+  constructor(
+    private readonly capacity = 10_000,
+    private readonly policy: KeyPolicyOptions = {},
+  ) {}
 
-  get(openssh: string): ParsedPublicKey {
+  get(openssh: string): ParsedPublicKey | null {
     const hit = this.entries.get(openssh);
-    if (hit) {
+    if (hit !== undefined) {
       this.entries.delete(openssh);
       this.entries.set(openssh, hit);
       return hit;
     }
-    const parsed = parsePublicKey(openssh);
+    const parsed = parseStored(openssh, this.policy);
     this.entries.set(openssh, parsed);
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
     return parsed;
@@ -61,6 +67,15 @@ function nameable(value: string): boolean {
   return !value.includes("\u0000");
 }
 
+function parseStored(openssh: string, policy: KeyPolicyOptions): ParsedPublicKey | null {
+  try {
+    return parsePublicKey(openssh, policy);
+  } catch (error) {
+    if (isKeyFormatError(error)) return null;
+    throw error;
+  }
+}
+
 /** KeyStore over Prisma: one indexed query per lookup. */
 export class PrismaKeyStore implements KeyStore {
   constructor(
@@ -68,7 +83,10 @@ export class PrismaKeyStore implements KeyStore {
     private readonly parsed = new ParsedKeyCache(),
   ) {}
 
-  private toStoredKey(row: KeyRow): StoredKey {
+  /** The row as a candidate key, or null when the codec refuses its key text. */
+  private toStoredKey(row: KeyRow): StoredKey | null {
+    const parsed = this.parsed.get(row.openssh);
+    if (!parsed) return null;
     return {
       id: row.id,
       userId: row.userId,
@@ -76,20 +94,23 @@ export class PrismaKeyStore implements KeyStore {
       createdAt: row.createdAt,
       expiresAt: row.expiresAt,
       revokedAt: row.revokedAt,
-      parsed: this.parsed.get(row.openssh),
+      parsed,
     };
+  }
+
+  private toCandidate(row: (KeyRow & { user: UserRow }) | null): KeyCandidate | null {
+    const key = row && this.toStoredKey(row);
+    return row && key ? { key, user: toStoredUser(row.user) } : null;
   }
 
   async findByKid(kid: string): Promise<KeyCandidate | null> {
     if (!nameable(kid)) return null;
-    const row = await this.prisma.publicKey.findUnique({ where: { kid }, include: { user: true } });
-    return row ? { key: this.toStoredKey(row), user: toStoredUser(row.user) } : null;
+    return this.toCandidate(await this.prisma.publicKey.findUnique({ where: { kid }, include: { user: true } }));
   }
 
   async findByFingerprint(fingerprintSha256: string): Promise<KeyCandidate | null> {
     if (!nameable(fingerprintSha256)) return null;
-    const row = await this.prisma.publicKey.findUnique({ where: { fingerprintSha256 }, include: { user: true } });
-    return row ? { key: this.toStoredKey(row), user: toStoredUser(row.user) } : null;
+    return this.toCandidate(await this.prisma.publicKey.findUnique({ where: { fingerprintSha256 }, include: { user: true } }));
   }
 
   async findByUsername(username: string): Promise<{ user: StoredUser; keys: StoredKey[] } | null> {
@@ -98,6 +119,8 @@ export class PrismaKeyStore implements KeyStore {
       where: { username },
       include: { keys: { orderBy: { createdAt: "desc" } } },
     });
-    return row ? { user: toStoredUser(row), keys: row.keys.map((k) => this.toStoredKey(k)) } : null;
+    if (!row) return null;
+    const keys = row.keys.map((k) => this.toStoredKey(k)).filter((k): k is StoredKey => k !== null);
+    return { user: toStoredUser(row), keys };
   }
 }

@@ -22,8 +22,9 @@ export type { Readiness } from "../readiness.js";
 import { postgresActivityWriter, sqliteActivityWriter } from "../sql/activity-writers.js";
 import { locateDatabase } from "./database-url.js";
 import { connectDatabase, postgresPoolTimeouts, type ConnectionTimeouts, type Database as PrismaDatabase } from "./client.js";
+import type { KeyPolicyOptions } from "../../keys/policy.js";
 import { PrismaDirectory } from "./directory.js";
-import { PrismaKeyStore } from "./key-store.js";
+import { ParsedKeyCache, PrismaKeyStore } from "./key-store.js";
 import { migrateDatabase } from "./migrate.js";
 
 /** Everything the strategy, the CLI and the admin API need from one database. */
@@ -65,7 +66,19 @@ export interface PrismaStoreOptions {
    * expiry) and change notices travel by pub/sub as well as through the database.
    */
   redisUrl?: string;
+  /**
+   * What keys may be stored and used: RSA up to `rsaMaxBits` (default RSA_MAX_BITS, else
+   * 8192). Applied at upload and to stored rows at sign-in alike.
+   */
+  keyPolicy?: KeyPolicyOptions;
+  /** Keys one user may hold (default MAX_KEYS_PER_USER, else 50). */
+  maxKeysPerUser?: number;
   now?: () => number;
+}
+
+function numberFromEnv(name: string): number | undefined {
+  const text = process.env[name];
+  return text === undefined || text === "" ? undefined : Number(text);
 }
 
 interface HotPath {
@@ -173,6 +186,11 @@ async function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
 
 /** Opens (and by default migrates) the database and wires the adapters. */
 export async function openPrismaStore(options: PrismaStoreOptions = {}): Promise<PrismaStore> {
+  const directoryOptions = {
+    keyPolicy: { rsaMaxBits: options.keyPolicy?.rsaMaxBits ?? numberFromEnv("RSA_MAX_BITS") },
+    maxKeysPerUser: options.maxKeysPerUser ?? numberFromEnv("MAX_KEYS_PER_USER"),
+  };
+  PrismaDirectory.checkOptions(directoryOptions);
   // Built first: a bad EVENT_RETENTION_DAYS fails before any connection is opened.
   let hot: HotPath | undefined;
   // On the store's clock, the one events are stamped with.
@@ -198,9 +216,9 @@ export async function openPrismaStore(options: PrismaStoreOptions = {}): Promise
   hot = openHotPath(database, options);
   const events = new ActivityRecorder(hot.activity, { now: options.now, ...options.activity });
   retention.start();
-  const directory = new PrismaDirectory(prisma);
+  const directory = new PrismaDirectory(prisma, directoryOptions);
   directory.onChange(() => void hot.changes.publish().catch(() => {}));
-  const uncached = new PrismaKeyStore(prisma);
+  const uncached = new PrismaKeyStore(prisma, new ParsedKeyCache(undefined, directory.keyPolicy));
   const assertAvailable = () => hot.changes.assertFresh();
   const cache = options.keyCache?.enabled === false ? null : new CachedKeyStore(uncached, hot.changes, { assertAvailable, ...options.keyCache });
   return {
