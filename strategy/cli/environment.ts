@@ -30,7 +30,12 @@ export const environmentVariables: readonly [name: string, meaning: string][] = 
   ["PORT", "serve: port to listen on; console-link/login: the server's port (default 3000)"],
   ["CRTAUTH_SECRET", "serve: crtauth HMAC secret shared by every instance (default: generated once into the database)"],
   ["CRTAUTH_PREVIOUS_SECRET", "serve: the secret before a rotation, still accepted"],
+  ["PUBLIC_URL", "the server's external URL (e.g. https://keys.example.com): serve's console links and sign-in audience, console-link/login's default server (default http://HOST:PORT)"],
   ["SIGNIN_RATE_LIMIT", "serve: console sign-ins and link redemptions per IP and minute (default 10)"],
+  ["SHUTDOWN_TIMEOUT_MS", "serve: how long SIGTERM waits for in-flight requests and the last event writes (default 10000)"],
+  ["EVENT_RETENTION_DAYS", "days authentication events are kept (default 90; 0 keeps them forever)"],
+  ["RSA_MAX_BITS", "largest RSA key accepted, in bits (default 8192, at most 16384)"],
+  ["MAX_KEYS_PER_USER", "keys one user may hold, revoked ones included (default 50)"],
   ["TRUST_PROXY", "serve: Express 'trust proxy' setting, so req.ip is the client's behind a load balancer"],
   ["SSHKEY_PASSPHRASE", "passphrase of an encrypted --key file"],
   ["SSH_AUTH_SOCK", "the ssh-agent socket --agent signs with"],
@@ -71,6 +76,7 @@ export function databaseFileMissing(url: string | undefined = process.env.DATABA
 
 /** `http://HOST:PORT` as `serve` listens by default, made into a URL a client can reach. */
 export function defaultServerUrl(): string {
+  if (process.env.PUBLIC_URL) return process.env.PUBLIC_URL;
   const host = process.env.HOST || "127.0.0.1";
   const port = process.env.PORT || "3000";
   // A wildcard listen address is reachable on loopback; IPv6 literals need brackets in URLs.

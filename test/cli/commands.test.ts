@@ -6,6 +6,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createJwtAuthorization, loadKeyFileSigner } from "../../strategy/client/index.js";
 import { root, runCli, startServe } from "../support/cli.js";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/databases.js";
 
@@ -124,6 +125,33 @@ describe("the program's environment", () => {
       await server.stop();
     }
     fs.rmSync(path.join(cwd, ".env"));
+  });
+
+  it("PUBLIC_URL: serve's console links and sign-in audience, console-link's links", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pssk-public-"));
+    const env = { DATABASE_URL: `file:${path.join(dir, "db.sqlite")}`, PUBLIC_URL: "https://keys.example.test" };
+    const keyFile = path.join(dir, "id_ed25519");
+    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", keyFile]);
+    expect((await runCli(["users", "add", "root", "--admin"], { env })).code).toBe(0);
+    expect((await runCli(["keys", "add", "root", `${keyFile}.pub`], { env })).code).toBe(0);
+    expect((await runCli(["console-link", "root"], { env })).stdout).toMatch(/^https:\/\/keys\.example\.test\/admin\/login\/[\w-]{43}\n$/);
+    const server = await startServe(env);
+    try {
+      // Signed for the address it was reached by, not for the console's public URL: refused.
+      const local = await runCli(["login", `${server.url}/admin`, "--user", "root", "--key", keyFile], { env });
+      expect([local.code, local.stderr]).toEqual([1, expect.stringContaining("invalid_audience")]);
+      const signer = await loadKeyFileSigner(keyFile);
+      const authorization = await createJwtAuthorization({ signer, username: "root", audience: "https://keys.example.test/admin" });
+      signer.close();
+      const r = await fetch(`${server.url}/admin/api/login/jwt`, { method: "POST", headers: { authorization } });
+      expect(r.status).toBe(200);
+      expect(((await r.json()) as { link: string }).link).toMatch(/^https:\/\/keys\.example\.test\/admin\/login\/[\w-]{43}$/);
+    } finally {
+      await server.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    const bad = await runCli(["serve", "--port", "0"], { env: { ...env, PUBLIC_URL: "keys.example.test" } });
+    expect([bad.code, bad.stderr]).toEqual([1, "passport-sshkey: PUBLIC_URL must be an http(s) URL (got keys.example.test)\n"]);
   });
 
   it("serve names the SQLite file and whether it was created; a port in use is one line and exit 1", async () => {

@@ -8,6 +8,7 @@ import { parsePublicKey } from "../../strategy/keys/index.js";
 import { maxCandidatesPerCredential } from "../../strategy/schemes/candidates.js";
 import { signSshauthToken } from "../../strategy/schemes/sshauth/sign.js";
 import { databaseKinds } from "../support/databases.js";
+import { lastEventCode } from "../support/events.js";
 import { forgeJwt } from "../support/forge-jwt.js";
 import { freshKeyPair } from "../support/fresh-keys.js";
 import { getJson, startTestServer, type TestServer } from "../support/server.js";
@@ -65,7 +66,7 @@ describe.each(databaseKinds)("candidate keys per credential on %s", (kind) => {
   it(`tries at most ${maxCandidatesPerCredential} keys for a JWT without kid; with its kid the same key verifies`, async () => {
     expect(maxCandidatesPerCredential).toBe(8);
     const ninth = await getJson(`${t.url}/whoami`, { authorization: jwtFor("nine", ed[0]!, { time: T }) });
-    expect([ninth.status, ninth.body.error?.code]).toEqual([401, "bad_signature"]);
+    expect([ninth.status, ninth.body.error?.code, await lastEventCode(t.store)]).toEqual([401, "invalid_credentials", "bad_signature"]);
     const eighth = await getJson(`${t.url}/whoami`, { authorization: jwtFor("nine", ed[1]!, { time: T }) });
     expect(eighth.status).toBe(200);
     const kid = parsePublicKey(spkiPem(ed[0]!)).kid;
@@ -81,10 +82,11 @@ describe.each(databaseKinds)("candidate keys per credential on %s", (kind) => {
     // Signed by ed[4] but naming ed[3]'s fingerprint: ed[4] is nine's too, yet never tried.
     const wrong = await signSshauthToken({ signer: { publicKey: signer.publicKey, sign: (data) => other.sign(data), close: () => other.close() }, identity: "nine", includeFingerprint: true, timestamp: T });
     const r = await getJson(`${t.url}/whoami`, { authorization: `Bearer ${wrong}` });
-    expect([r.status, r.body.error?.code]).toEqual([401, "bad_signature"]);
+    expect([r.status, r.body.error?.code, await lastEventCode(t.store)]).toEqual([401, "invalid_credentials", "bad_signature"]);
     // An unknown fingerprint does not fall back to the identity's keys.
     const stranger = await signSshauthToken({ signer: await signerFor(freshKeyPair("ed25519").privateKey), identity: "nine", includeFingerprint: true, timestamp: T });
-    expect((await getJson(`${t.url}/whoami`, { authorization: `Bearer ${stranger}` })).body.error?.code).toBe("unknown_key");
+    expect((await getJson(`${t.url}/whoami`, { authorization: `Bearer ${stranger}` })).body.error?.code).toBe("invalid_credentials");
+    expect(await lastEventCode(t.store)).toBe("unknown_key");
   });
 });
 

@@ -9,6 +9,7 @@ import { databaseKinds } from "../support/databases.js";
 import { forgeJwt } from "../support/forge-jwt.js";
 import { freshKeyPair } from "../support/fresh-keys.js";
 import { getJson, startTestServer, type TestServer } from "../support/server.js";
+import { lastEventCode } from "../support/events.js";
 import { jwtFor, spkiPem } from "../support/tokens.js";
 import { plausibleModulus, rsaLine } from "../keys/support/plausible-modulus.js";
 import { startAdminServer } from "../admin/support.js";
@@ -39,7 +40,7 @@ describe.each(databaseKinds)("failure throttle over HTTP on %s", (kind) => {
   it("5 bad signatures, then 429 too_many_failures with Retry-After, even for a valid credential; refills with time", async () => {
     for (let i = 0; i < 5; i++) {
       const r = await getJson(`${t.url}/whoami`, { authorization: junkJwt("alice") });
-      expect([r.status, r.body.error.code]).toEqual([401, "bad_signature"]);
+      expect([r.status, r.body.error.code, await lastEventCode(t.store)]).toEqual([401, "invalid_credentials", "bad_signature"]);
     }
     const blocked = await getJson(`${t.url}/whoami`, { authorization: junkJwt("alice") });
     expect([blocked.status, blocked.body.error.code]).toEqual([429, "too_many_failures"]);
@@ -67,10 +68,10 @@ describe.each(databaseKinds)("failure throttle over HTTP on %s", (kind) => {
     expect([r.status, r.body.username]).toEqual([200, "bob"]);
   });
 
-  it("failures for names nobody has cost no signature work and are not counted", async () => {
+  it("failures for names nobody has are not counted (each costs one stand-in check, like a wrong key)", async () => {
     for (let i = 0; i < 20; i++) {
       const r = await getJson(`${t.url}/whoami`, { authorization: junkJwt("nobody") });
-      expect(r.body.error.code).toBe("unknown_key");
+      expect([r.status, r.body.error.code, await lastEventCode(t.store)]).toEqual([401, "invalid_credentials", "unknown_key"]);
     }
   });
 

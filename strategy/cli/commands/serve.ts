@@ -1,5 +1,6 @@
 import type { Server } from "node:http";
 import type { Command } from "commander";
+import { consoleRoot } from "../../admin/sessions.js";
 import { createDemoApp } from "../../server/demo-app.js";
 import { shutDownGracefully, shutdownTimeoutFrom } from "../../server/graceful-shutdown.js";
 import { parseTrustProxy, type TrustProxy } from "../../server/trust-proxy.js";
@@ -20,6 +21,7 @@ export function registerServeCommand(program: Command): void {
       const host = opts.host ?? process.env.HOST ?? "127.0.0.1";
       const port = Number(opts.port ?? process.env.PORT ?? 3000);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`invalid port ${opts.port ?? process.env.PORT}`);
+      const publicUrl = publicConsoleUrl();
       const created = databaseFileMissing();
       let trustProxy: TrustProxy;
       let shutdownTimeoutMs: number;
@@ -47,7 +49,7 @@ export function registerServeCommand(program: Command): void {
       const app = createDemoApp({
         strategy: new SshKeyStrategy({ store, crtauth, sshauth: { bindRequests: Boolean(opts.bindRequests) } }),
         crtauth: { ...crtauth, store },
-        admin: { rateLimit: { capacity: signInsPerMinute, refillPerMinute: signInsPerMinute } },
+        admin: { rateLimit: { capacity: signInsPerMinute, refillPerMinute: signInsPerMinute }, publicUrl },
         trustProxy,
       });
       let server: Server;
@@ -69,6 +71,17 @@ export function registerServeCommand(program: Command): void {
       process.once("SIGTERM", shutdown);
       process.once("SIGINT", shutdown);
     });
+}
+
+/** PUBLIC_URL is the server's external URL; a bare origin means its /admin console. */
+function publicConsoleUrl(): string | undefined {
+  const url = process.env.PUBLIC_URL;
+  if (!url) return undefined;
+  try {
+    return consoleRoot(url).href;
+  } catch {
+    throw new CliError(`PUBLIC_URL must be an http(s) URL (got ${url})`);
+  }
 }
 
 /** Express 5 hands a listen error to the callback (and emits it): either way it rejects here. */

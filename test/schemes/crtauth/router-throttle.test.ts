@@ -12,6 +12,7 @@ import { SshKeyStrategy } from "../../../strategy/strategy.js";
 import { openPrismaStore, type PrismaStore } from "../../../strategy/store/prisma/store.js";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../../support/databases.js";
 import { freshKeyPair } from "../../support/fresh-keys.js";
+import { lastEventCode } from "../../support/events.js";
 import { spkiPem } from "../../support/tokens.js";
 
 const SECRET = "crtauth-throttle-secret";
@@ -72,7 +73,7 @@ describe.each(databaseKinds)("crtauth /_auth failure throttle on %s", (kind) => 
     try {
       for (let i = 0; i < 3; i++) {
         const r = await respond(url, "alice", wrong);
-        expect([r.status, r.headers["x-sshkey-error"]]).toEqual([403, "bad_signature"]);
+        expect([r.status, r.headers["x-sshkey-error"], await lastEventCode(store)]).toEqual([403, "invalid_credentials", "bad_signature"]);
       }
       const blocked = await respond(url, "alice", wrong);
       expect([blocked.status, blocked.headers["x-sshkey-error"]]).toEqual([403, "too_many_failures"]);

@@ -10,6 +10,7 @@ import { encodeSshauthToken } from "../../../strategy/schemes/sshauth/token-code
 import type { PrismaStore } from "../../../strategy/store/prisma/store.js";
 import { newKeyLine, request, signIn, startAdminServer, type AdminServer } from "../../admin/support.js";
 import { databaseKinds } from "../../support/databases.js";
+import { lastEventCode } from "../../support/events.js";
 import { forgeJwt } from "../../support/forge-jwt.js";
 import { getJson, startTestServer, type TestServer } from "../../support/server.js";
 
@@ -117,7 +118,7 @@ describe.each(databaseKinds)("stored small-order Ed25519 keys on %s", (kind) => 
     const header = { alg: "ES256", typ: "JWT", kid: row.kid };
     const jwt = `JWT ${forgeJwt({ header, claims: { username: "erin", time: T, nonce: "n1" }, sign: () => Buffer.alloc(64, 1) })}`;
     const byKid = await getJson(`${t.url}/whoami`, { authorization: jwt });
-    expect([byKid.status, byKid.body.error.code]).toEqual([401, "unknown_key"]);
+    expect([byKid.status, byKid.body.error.code, await lastEventCode(t.store)]).toEqual([401, "invalid_credentials", "unknown_key"]);
     const sshauth = await getJson(`${t.url}/whoami`, { authorization: forgedSshauth("erin", T, ecBlob) });
     expect(sshauth.status).toBe(401);
     await t.store.database.prisma.publicKey.delete({ where: { id: row.id } });
