@@ -189,6 +189,15 @@ describe.each(databaseKinds)("hostile key text on %s", (kind) => {
     expect(stored.filter((k) => k.type !== "ssh-ed25519" && k.type !== "ecdsa-sha2-nistp256" && k.type !== "ssh-rsa")).toEqual([]);
   });
 
+  it("refuses the red team's small-order Ed25519 key by name (weak_key) on preview and add", async () => {
+    const body = JSON.stringify({ text: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA hostile" });
+    const headers: Array<[string, string]> = [["Content-Type", "application/json"]];
+    const preview = await f.as(f.root, { method: "POST", path: "/admin/api/keys/preview", body, headers });
+    expect([preview.status, preview.json?.keys?.[0]?.problem?.code]).toEqual([200, "weak_key"]);
+    const add = await f.as(f.root, { method: "POST", path: "/admin/api/keys", body, headers });
+    expect([add.status, add.body.includes('"weak_key"')]).toEqual([400, true]);
+  });
+
   it("refuses each private key by name on add, and stores nothing", async () => {
     for (const [name, text] of privateKeys) {
       const r = await f.as(f.root, { method: "POST", path: "/admin/api/keys", body: JSON.stringify({ text }), headers: [["Content-Type", "application/json"]] });
