@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPrismaStore } from "../../strategy/store/prisma/store.js";
 import { runCli, startServe } from "../support/cli.js";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/databases.js";
+import { seedUser } from "../support/seed.js";
 import { freshKeyPair } from "../support/fresh-keys.js";
 import { jwtFor, spkiPem } from "../support/tokens.js";
 
@@ -39,10 +40,7 @@ describe.each(databaseKinds)("SIGTERM under load on %s", (kind) => {
   const key = freshKeyPair("ed25519").privateKey;
   beforeAll(async () => {
     db = await createTestDatabase(kind);
-    const admin = await openPrismaStore({ url: db.url });
-    await admin.directory.addUser("alice");
-    await admin.directory.addKey("alice", spkiPem(key));
-    await admin.close();
+    await seedUser(db.url, "alice", spkiPem(key));
   });
   afterAll(async () => {
     await db.drop();

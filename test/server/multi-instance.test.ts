@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPrismaStore } from "../../strategy/store/prisma/store.js";
 import { startServe } from "../support/cli.js";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/databases.js";
+import { seedUser } from "../support/seed.js";
 import { redisUp, redisUrl } from "../support/redis.js";
 import { getJson } from "../support/server.js";
 import { jwtFor, spkiPem } from "../support/tokens.js";
@@ -23,10 +24,7 @@ describe.each(deployments)("two instances on $name", ({ kind, redis }) => {
   const now = () => Date.now() / 1000;
   beforeAll(async () => {
     db = await createTestDatabase(kind);
-    const admin = await openPrismaStore({ url: db.url });
-    await admin.directory.addUser("alice");
-    await admin.directory.addKey("alice", spkiPem(key));
-    await admin.close();
+    await seedUser(db.url, "alice", spkiPem(key));
     const env = { DATABASE_URL: db.url, REDIS_URL: redis ? redisUrl : undefined, CRTAUTH_SECRET: "multi-instance-test-secret" };
     [a, b] = await Promise.all([startServe(env), startServe(env)]);
   }, 90_000);

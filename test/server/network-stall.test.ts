@@ -8,6 +8,7 @@ import { loadKeyFileSigner } from "../../strategy/client/key-file-signer.js";
 import { openPrismaStore, type PrismaStore } from "../../strategy/store/prisma/store.js";
 import { startServe } from "../support/cli.js";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/databases.js";
+import { seedUser } from "../support/seed.js";
 import { freshKeyPair } from "../support/fresh-keys.js";
 import { getJson } from "../support/server.js";
 import { startStallProxy, type StallProxy } from "../support/stall-proxy.js";
@@ -124,10 +125,7 @@ describe.runIf(databaseKinds.includes("postgresql") && redisUp)("serve on Postgr
   const now = () => Date.now() / 1000;
   beforeAll(async () => {
     db = await createTestDatabase("postgresql");
-    const admin = await openPrismaStore({ url: db.url });
-    await admin.directory.addUser("bob");
-    await admin.directory.addKey("bob", spkiPem(ed));
-    await admin.close();
+    await seedUser(db.url, "bob", spkiPem(ed));
     const redis = new URL(redisUrl);
     proxy = await startStallProxy({ host: redis.hostname, port: Number(redis.port || 6379) });
     serve = await startServe({ DATABASE_URL: db.url, REDIS_URL: `redis://127.0.0.1:${proxy.port}`, CRTAUTH_SECRET: "redis-stall-test" });

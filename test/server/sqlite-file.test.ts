@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPrismaStore } from "../../strategy/store/prisma/store.js";
 import { root, runCli, startServe } from "../support/cli.js";
 import { createTestDatabase, type TestDatabase } from "../support/databases.js";
+import { seedUser } from "../support/seed.js";
 import { freshKeyPair } from "../support/fresh-keys.js";
 import { getJson } from "../support/server.js";
 import { jwtFor, spkiPem } from "../support/tokens.js";
@@ -17,10 +18,7 @@ describe("serve and its SQLite file", () => {
   const key = freshKeyPair("ed25519").privateKey;
   beforeAll(async () => {
     db = await createTestDatabase("sqlite");
-    const admin = await openPrismaStore({ url: db.url });
-    await admin.directory.addUser("alice");
-    await admin.directory.addKey("alice", spkiPem(key));
-    await admin.close();
+    await seedUser(db.url, "alice", spkiPem(key));
   });
   afterAll(async () => {
     await db.drop();

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPrismaStore } from "../../strategy/store/prisma/store.js";
 import { startServe } from "../support/cli.js";
 import { createTestDatabase, type TestDatabase } from "../support/databases.js";
+import { seedUser } from "../support/seed.js";
 import { getJson } from "../support/server.js";
 import { freshKeyPair } from "../support/fresh-keys.js";
 import { jwtFor, spkiPem } from "../support/tokens.js";
@@ -24,10 +25,7 @@ describe("serve on SQLite while another process holds the write lock", () => {
   const now = () => Date.now() / 1000;
   beforeAll(async () => {
     db = await createTestDatabase("sqlite");
-    const admin = await openPrismaStore({ url: db.url });
-    await admin.directory.addUser("alice");
-    await admin.directory.addKey("alice", spkiPem(key));
-    await admin.close();
+    await seedUser(db.url, "alice", spkiPem(key));
     serve = await startServe({ DATABASE_URL: db.url, CRTAUTH_SECRET: "sqlite-lock-test" });
   });
   afterAll(async () => {
