@@ -37,9 +37,15 @@ export function audienceList(value: unknown, what: string): readonly string[] | 
   return Object.freeze([...list]);
 }
 
+/** asymmetric-jwt-auth's kid: the lower-case hex SHA-256 of the key's SPKI PEM. */
+const kidShape = /^[0-9a-f]{64}$/;
+
 async function candidatesFor(jwt: UnverifiedJwt, ctx: SchemeContext): Promise<KeyCandidate[]> {
   const username = jwt.untrustedUsername;
   if (jwt.untrustedKid) {
+    // Any other kid names no stored key: refused without a lookup, so junk kids never reach
+    // the database or fill the key cache's record of misses.
+    if (!kidShape.test(jwt.untrustedKid)) return [];
     // A token that names its key is checked against that key alone: falling back to the
     // user's other keys would let junk tokens cost one check per key the user holds.
     const byKid = await ctx.keys.findByKid(jwt.untrustedKid);

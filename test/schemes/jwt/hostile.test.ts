@@ -2,6 +2,7 @@
 // precise code and a 400/401/413, never a 500, on every database.
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CachedKeyStore } from "../../../strategy/store/cache/cached-key-store.js";
 import { databaseKinds } from "../../support/databases.js";
 import { fixtureKey, fixtureText, forgeJwt, signWith } from "../../support/forge-jwt.js";
 import { getJson, startTestServer, type TestServer } from "../../support/server.js";
@@ -93,6 +94,22 @@ describe.each(databaseKinds)("hostile JWTs on %s", (kind) => {
       if (concealedCodes.has(code)) expect(await lastEventCode(t.store)).toBe(code);
     });
   }
+
+  it("refuses a kid that is not 64 lower-case hex without a key lookup: junk kids leave no trace in the key cache", async () => {
+    const cache = t.store.keys as CachedKeyStore;
+    const misses = () => cache.stats().negativeEntries;
+    const before = misses();
+    for (let i = 0; i < 50; i++) {
+      const kid = `${i}`.padStart(5500, "z");
+      const r = await send(rs512(fresh(), { kid }));
+      expect([r.status, r.body.error.code]).toEqual([401, "invalid_credentials"]);
+    }
+    expect(await lastEventCode(t.store)).toBe("unknown_key");
+    expect(misses()).toBe(before);
+    // A well-formed kid that names no key is looked up (and remembered as a miss).
+    await send(rs512(fresh(), { kid: crypto.randomBytes(32).toString("hex") }));
+    expect(misses()).toBe(before + 1);
+  });
 
   it("accepts an iat now or in the past, as PyJWT does", async () => {
     for (const iat of [T, T - 3600, T - 0.5]) expect((await send(rs512(fresh({ iat })))).status, String(iat)).toBe(200);
