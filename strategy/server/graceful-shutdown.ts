@@ -60,10 +60,3 @@ export function shutDownGracefully(server: Server, options: GracefulShutdownOpti
 /** After the deadline, how long buffered events may still take to be written. */
 const lastReleaseMs = 1000;
 
-/** SHUTDOWN_TIMEOUT_MS as a positive integer of milliseconds (default 10,000); throws a TypeError naming it otherwise. */
-export function shutdownTimeoutFrom(text: string | undefined): number {
-  if (text === undefined || text.trim() === "") return 10_000;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new TypeError(`SHUTDOWN_TIMEOUT_MS must be a positive integer of milliseconds (got ${JSON.stringify(text)})`);
-  return value;
-}

@@ -1,3 +1,4 @@
+import { integerSetting } from "../integer-setting.js";
 /** Deletes up to `limit` events older than `before`; resolves with how many went. */
 export type PruneEvents = (before: Date, limit: number) => Promise<number>;
 
@@ -9,14 +10,6 @@ export interface EventRetentionOptions {
   /** Rows per DELETE: small, so a backlog never holds the write lock for long (default 1,000). */
   batchSize?: number;
   now?: () => number;
-}
-
-/** EVENT_RETENTION_DAYS as a whole number of days ≥ 0 (default 90); throws a TypeError naming it otherwise. */
-export function retentionDaysFrom(text: string | undefined): number {
-  if (text === undefined || text.trim() === "") return 90;
-  const days = Number(text);
-  if (!Number.isInteger(days) || days < 0) throw new TypeError(`EVENT_RETENTION_DAYS must be a whole number of days, 0 to keep events forever (got ${JSON.stringify(text)})`);
-  return days;
 }
 
 /**
@@ -37,7 +30,7 @@ export class EventRetention {
     private readonly prune: PruneEvents,
     private readonly options: EventRetentionOptions = {},
   ) {
-    this.days = options.days ?? retentionDaysFrom(process.env.EVENT_RETENTION_DAYS);
+    this.days = options.days ?? integerSetting("EVENT_RETENTION_DAYS", { default: 90, min: 0, what: "a whole number of days, 0 to keep events forever" });
     if (!Number.isInteger(this.days) || this.days < 0) throw new TypeError("eventRetention.days must be a whole number ≥ 0");
     this.batchSize = options.batchSize ?? 1000;
     this.now = options.now ?? Date.now;

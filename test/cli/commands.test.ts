@@ -100,7 +100,7 @@ describe("the program's environment", () => {
       for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
         const full = path.join(dir, entry.name);
         if (entry.isDirectory() && entry.name !== "generated") walk(full);
-        else if (entry.name.endsWith(".ts")) for (const m of fs.readFileSync(full, "utf8").matchAll(/process\.env(?:\.|\[")([A-Z_]+)/g)) read.add(m[1]!);
+        else if (entry.name.endsWith(".ts")) for (const m of fs.readFileSync(full, "utf8").matchAll(/process\.env(?:\.|\[")([A-Z_]+)|integerSetting\("([A-Z_]+)"/g)) read.add((m[1] ?? m[2])!);
       }
     };
     walk(path.join(root, "strategy"));
@@ -149,6 +149,10 @@ describe("the program's environment", () => {
     } finally {
       await server.stop();
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+    for (const [name, value] of [["MAX_KEYS_PER_USER", "lots"], ["RSA_MAX_BITS", "1024"], ["SIGNIN_RATE_LIMIT", "0"]]) {
+      const r = await runCli(["serve", "--port", "0"], { env: { ...env, [name!]: value } });
+      expect([r.code, r.stderr]).toEqual([1, expect.stringMatching(new RegExp(`^passport-sshkey: ${name} must be .* \\(got "${value}"\\)\\n$`))]);
     }
     const bad = await runCli(["serve", "--port", "0"], { env: { ...env, PUBLIC_URL: "keys.example.test" } });
     expect([bad.code, bad.stderr]).toEqual([1, "passport-sshkey: PUBLIC_URL must be an http(s) URL (got keys.example.test)\n"]);

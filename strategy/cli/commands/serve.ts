@@ -2,7 +2,8 @@ import type { Server } from "node:http";
 import type { Command } from "commander";
 import { consoleRoot } from "../../admin/sessions.js";
 import { createDemoApp } from "../../server/demo-app.js";
-import { shutDownGracefully, shutdownTimeoutFrom } from "../../server/graceful-shutdown.js";
+import { integerSetting } from "../../integer-setting.js";
+import { shutDownGracefully } from "../../server/graceful-shutdown.js";
 import { parseTrustProxy, type TrustProxy } from "../../server/trust-proxy.js";
 import { SshKeyStrategy } from "../../strategy.js";
 import { openPrismaStore } from "../../store/prisma/store.js";
@@ -25,9 +26,12 @@ export function registerServeCommand(program: Command): void {
       const created = databaseFileMissing();
       let trustProxy: TrustProxy;
       let shutdownTimeoutMs: number;
+      let signInsPerMinute: number;
       try {
         trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
-        shutdownTimeoutMs = shutdownTimeoutFrom(process.env.SHUTDOWN_TIMEOUT_MS);
+        shutdownTimeoutMs = integerSetting("SHUTDOWN_TIMEOUT_MS", { default: 10_000, min: 1, what: "a positive integer of milliseconds" });
+        // Console sign-ins and link redemptions per IP and minute.
+        signInsPerMinute = integerSetting("SIGNIN_RATE_LIMIT", { default: 10, min: 1, what: "a positive integer" });
       } catch (error) {
         throw new CliError((error as Error).message);
       }
@@ -43,9 +47,6 @@ export function registerServeCommand(program: Command): void {
       const crtauth = process.env.CRTAUTH_SECRET
         ? { secret: process.env.CRTAUTH_SECRET, previousSecret: process.env.CRTAUTH_PREVIOUS_SECRET || undefined }
         : { secret: await loadOrCreateCrtauthSecret(store.database.prisma) };
-      // Console sign-ins and link redemptions per IP and minute (default 10).
-      const signInsPerMinute = Number(process.env.SIGNIN_RATE_LIMIT ?? 10);
-      if (!Number.isInteger(signInsPerMinute) || signInsPerMinute < 1) throw new CliError("SIGNIN_RATE_LIMIT must be a positive integer");
       const app = createDemoApp({
         strategy: new SshKeyStrategy({ store, crtauth, sshauth: { bindRequests: Boolean(opts.bindRequests) } }),
         crtauth: { ...crtauth, store },

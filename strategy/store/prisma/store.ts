@@ -22,8 +22,9 @@ export type { Readiness } from "../readiness.js";
 import { postgresActivityWriter, sqliteActivityWriter } from "../sql/activity-writers.js";
 import { locateDatabase } from "./database-url.js";
 import { connectDatabase, postgresPoolTimeouts, type ConnectionTimeouts, type Database as PrismaDatabase } from "./client.js";
-import type { KeyPolicyOptions } from "../../keys/policy.js";
-import { PrismaDirectory } from "./directory.js";
+import { defaultRsaMaxBits, type KeyPolicyOptions } from "../../keys/policy.js";
+import { integerSetting } from "../../integer-setting.js";
+import { defaultMaxKeysPerUser, PrismaDirectory } from "./directory.js";
 import { ParsedKeyCache, PrismaKeyStore } from "./key-store.js";
 import { migrateDatabase } from "./migrate.js";
 
@@ -74,11 +75,6 @@ export interface PrismaStoreOptions {
   /** Keys one user may hold (default MAX_KEYS_PER_USER, else 50). */
   maxKeysPerUser?: number;
   now?: () => number;
-}
-
-function numberFromEnv(name: string): number | undefined {
-  const text = process.env[name];
-  return text === undefined || text === "" ? undefined : Number(text);
 }
 
 interface HotPath {
@@ -187,8 +183,8 @@ async function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
 /** Opens (and by default migrates) the database and wires the adapters. */
 export async function openPrismaStore(options: PrismaStoreOptions = {}): Promise<PrismaStore> {
   const directoryOptions = {
-    keyPolicy: { rsaMaxBits: options.keyPolicy?.rsaMaxBits ?? numberFromEnv("RSA_MAX_BITS") },
-    maxKeysPerUser: options.maxKeysPerUser ?? numberFromEnv("MAX_KEYS_PER_USER"),
+    keyPolicy: { rsaMaxBits: options.keyPolicy?.rsaMaxBits ?? integerSetting("RSA_MAX_BITS", { default: defaultRsaMaxBits, min: 2048, what: "an RSA size in bits, 2048 to 16384" }) },
+    maxKeysPerUser: options.maxKeysPerUser ?? integerSetting("MAX_KEYS_PER_USER", { default: defaultMaxKeysPerUser, min: 1, what: "a positive integer" }),
   };
   PrismaDirectory.checkOptions(directoryOptions);
   // Built first: a bad EVENT_RETENTION_DAYS fails before any connection is opened.
