@@ -1,0 +1,53 @@
+/**
+ * The one key-state table. Whether a stored key may sign in now, and what each refusal is
+ * called, is decided here for the verification pipeline, the admin API, the CLI and (through
+ * the API contract) the console. Pure data and functions: the console bundles this file.
+ */
+
+/** A key's own state, as the key list shows it. */
+export const keyStatuses = ["active", "revoked", "expired"] as const;
+export type KeyStatus = (typeof keyStatuses)[number];
+
+/** Whether a key may sign in: its own state, then its owner's. */
+export type KeyState = KeyStatus | "user_disabled";
+
+/** The fields key state depends on. */
+export interface KeyStateInput {
+  revokedAt: Date | string | null;
+  expiresAt: Date | string | null;
+}
+
+function timeOf(value: Date | string): number {
+  return typeof value === "string" ? Date.parse(value) : value.getTime();
+}
+
+/** A key's own state at `nowMs`: revoked wins over expired; an expiry at exactly now has passed. */
+export function keyStatus(key: KeyStateInput, nowMs: number): KeyStatus {
+  if (key.revokedAt) return "revoked";
+  if (key.expiresAt && timeOf(key.expiresAt) <= nowMs) return "expired";
+  return "active";
+}
+
+/** Whether the key may sign in at `nowMs`, given whether its owner is disabled. */
+export function keyState(key: KeyStateInput, ownerDisabled: boolean, nowMs: number): KeyState {
+  const own = keyStatus(key, nowMs);
+  if (own !== "active") return own;
+  return ownerDisabled ? "user_disabled" : "active";
+}
+
+/** The refusal code and message for a key that verified but may not be used. */
+export const keyStateRefusals = {
+  revoked: { code: "key_revoked", message: "the key that signed this credential has been revoked" },
+  expired: { code: "key_expired", message: "the key that signed this credential has expired" },
+  user_disabled: { code: "user_disabled", message: "the account is disabled" },
+} as const satisfies Record<Exclude<KeyState, "active">, { code: string; message: string }>;
+
+export type KeyStateRefusalCode = (typeof keyStateRefusals)[keyof typeof keyStateRefusals]["code"];
+
+/** How people read each state (CLI STATUS column, console badge). */
+export const keyStateLabels: Record<KeyState, string> = {
+  active: "active",
+  revoked: "revoked",
+  expired: "expired",
+  user_disabled: "owner disabled",
+};

@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { keyState, keyStateRefusals, keyStatus } from "../../strategy/core/key-state.js";
+
+const now = Date.parse("2026-06-01T00:00:00Z");
+
+describe("key state", () => {
+  it("revoked wins over expired, and an expiry at exactly now has passed", () => {
+    expect(keyStatus({ revokedAt: new Date(now - 1), expiresAt: new Date(now - 1) }, now)).toBe("revoked");
+    expect(keyStatus({ revokedAt: null, expiresAt: new Date(now) }, now)).toBe("expired");
+    expect(keyStatus({ revokedAt: null, expiresAt: new Date(now + 1) }, now)).toBe("active");
+    expect(keyStatus({ revokedAt: null, expiresAt: "2026-05-31T23:59:59Z" }, now)).toBe("expired");
+  });
+
+  it("a disabled owner makes an otherwise active key unusable, but not a revoked one's reason", () => {
+    expect(keyState({ revokedAt: null, expiresAt: null }, true, now)).toBe("user_disabled");
+    expect(keyState({ revokedAt: new Date(now), expiresAt: null }, true, now)).toBe("revoked");
+    expect(keyState({ revokedAt: null, expiresAt: null }, false, now)).toBe("active");
+  });
+
+  it("has one refusal per unusable state", () => {
+    expect(Object.values(keyStateRefusals).map((r) => r.code)).toEqual(["key_revoked", "key_expired", "user_disabled"]);
+  });
+});
