@@ -9,7 +9,7 @@
  */
 import net from "node:net";
 import { AgentError, errorTag } from "./errors.js";
-import { SshReader, sshString, sshUint32 } from "./ssh-wire.js";
+import { SshReader, sshString, sshUint32 } from "../keys/wire.js";
 
 export const SSH_AGENT_FAILURE = 5;
 export const SSH_AGENTC_REQUEST_IDENTITIES = 11;
@@ -119,7 +119,7 @@ export class AgentConnection {
       }, this.timeoutMs);
       this.pending.push({ resolve, reject, timer });
       socket.ref();
-      socket.write(Buffer.concat([sshUint32(msg.length), msg]));
+      socket.write(sshString(msg));
     });
   }
 
@@ -170,13 +170,14 @@ export class AgentConnection {
   private onData(chunk: Buffer): void {
     this.buffered = this.buffered.length ? Buffer.concat([this.buffered, chunk]) : chunk;
     while (this.buffered.length >= 4) {
-      const len = this.buffered.readUInt32BE(0);
+      const frame = new SshReader(this.buffered);
+      const len = frame.uint32();
       if (len > MAX_MESSAGE || len === 0) {
         this.drop(new AgentError("agent_protocol_error", `ssh-agent sent a message of ${len} bytes`));
         return;
       }
-      if (this.buffered.length < 4 + len) return;
-      const msg = this.buffered.subarray(4, 4 + len);
+      if (frame.remaining < len) return;
+      const msg = frame.raw(len);
       this.buffered = this.buffered.subarray(4 + len);
       const p = this.pending.shift();
       if (!p) {

@@ -10,7 +10,7 @@ import {
   type ClientRsaHash,
   type ClientSigner,
 } from "./signature.js";
-import { SshReader } from "./ssh-wire.js";
+import { SshReader } from "../keys/wire.js";
 
 export interface AgentOptions {
   /** The agent's unix socket; default `process.env.SSH_AUTH_SOCK`. */
@@ -197,12 +197,14 @@ function normaliseSignature(key: ParsedPublicKey, blob: Buffer): Buffer {
     case "ssh-rsa":
       return fixedLength(blob, rsaModulusBytes(key));
     default: {
-      // RFC 5656 §3.1.2: string(mpint r ‖ mpint s) → IEEE-P1363 r‖s.
+      // RFC 5656 §3.1.2: string(mpint r ‖ mpint s) → IEEE-P1363 r‖s. Read as plain strings,
+      // not strict mpints: some agents pad or forget the sign byte, and the result is
+      // verified against the key before use anyway.
       const { bytes } = ecCurveInfo(key.curve!);
       const r = new SshReader(blob);
       const rr = r.string();
       const ss = r.string();
-      if (r.remaining !== 0) throw new RangeError("trailing bytes after ECDSA signature");
+      r.end();
       return Buffer.concat([fixedLength(rr, bytes), fixedLength(ss, bytes)]);
     }
   }

@@ -6,7 +6,7 @@ import type { ParsedPublicKey } from "../keys/types.js";
 import { ClientKeyError, errorTag } from "./errors.js";
 import { expandHome } from "./home-path.js";
 import { ecCurveInfo, type ClientRsaHash, type ClientSigner } from "./signature.js";
-import { SshReader } from "./ssh-wire.js";
+import { SshReader } from "../keys/wire.js";
 
 export interface LoadKeyFileOptions {
   /** Passphrase of an encrypted key. An empty string is a passphrase, not "none". */

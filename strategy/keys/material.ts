@@ -4,7 +4,7 @@ import { KeyFormatError, describeTypeName } from "./errors.js";
 import { checkRsaBits, keyLimits, refuseType, ruleForNodeCurve, ruleForType, type KeyPolicyOptions, type KeyTypeRule } from "./policy.js";
 import { checkRsaModulus } from "./rsa-modulus.js";
 import type { EcCurve, SshKeyType } from "./types.js";
-import { SshReader, sshMpint, sshString } from "./wire.js";
+import { SshReader, sshMpint, sshString, type SshWireFailure, type SshWireFault } from "./wire.js";
 
 /** A policy-checked public key in both representations. */
 export interface KeyMaterial {
@@ -19,6 +19,18 @@ function malformed(message: string, cause?: unknown): KeyFormatError {
   return new KeyFormatError("malformed_key", message, { cause });
 }
 
+/** Wire faults in a key blob, worded for the person who pasted the key. */
+const blobFaultMessages: Record<SshWireFault, string> = {
+  truncated: "The key data is truncated.",
+  length_overrun: "The key data is truncated (a length field is larger than the data that follows).",
+  bad_name: "The key data does not start with a valid key type name.",
+  negative_mpint: "The key data holds a negative number.",
+  non_minimal_mpint: "The key data holds a badly encoded number.",
+  trailing_bytes: "The key data has unexpected bytes after the key.",
+};
+
+const blobFailure: SshWireFailure = (fault) => malformed(blobFaultMessages[fault]);
+
 function importJwk(jwk: JsonWebKey, what: string): KeyObject {
   try {
     return createPublicKey({ key: jwk, format: "jwk" });
@@ -29,7 +41,7 @@ function importJwk(jwk: JsonWebKey, what: string): KeyObject {
 
 /** The key type name a blob declares, without decoding the rest. */
 export function blobTypeName(blob: Buffer): string {
-  return new SshReader(blob).name();
+  return new SshReader(blob, blobFailure).name();
 }
 
 function checkRsaExponent(e: Buffer): void {
@@ -79,7 +91,7 @@ function ecdsaMaterial(rule: KeyTypeRule, point: Buffer, keyObject?: KeyObject):
 
 /** Decodes an RFC 4253 public key blob, applying the key policy. */
 export function materialFromBlob(blob: Buffer, policy: KeyPolicyOptions = {}): KeyMaterial {
-  const reader = new SshReader(blob);
+  const reader = new SshReader(blob, blobFailure);
   const rule = ruleForType(reader.name());
   let material: KeyMaterial;
   if (rule.family === "rsa") {
@@ -88,13 +100,13 @@ export function materialFromBlob(blob: Buffer, policy: KeyPolicyOptions = {}): K
     reader.end();
     material = rsaMaterial(rule, n, e, policy);
   } else if (rule.family === "ed25519") {
-    const x = reader.bytes();
+    const x = reader.string();
     reader.end();
     material = ed25519Material(rule, x);
   } else {
-    const curve = reader.bytes().toString("latin1");
+    const curve = reader.string().toString("latin1");
     if (curve !== rule.curve) throw malformed(`The curve named inside the key disagrees with its type ${describeTypeName(rule.type)}.`);
-    const point = reader.bytes();
+    const point = reader.string();
     reader.end();
     material = ecdsaMaterial(rule, point);
   }

@@ -16,6 +16,7 @@
  * Range checks (0 < r, s < n) are left to the verification itself, as in p256, and
  * high-S signatures are accepted (p256 does not enforce low-S).
  */
+import { SshReader, SshWireError, sshMpint } from "../../keys/wire.js";
 
 export const ED25519_SIGNATURE_LENGTH = 64;
 const P256_SCALAR_LENGTH = 32;
@@ -24,20 +25,10 @@ export function isEd25519SignatureData(data: Uint8Array): boolean {
   return data.length === ED25519_SIGNATURE_LENGTH;
 }
 
-/** Read one mpint at `offset`; the positive magnitude and the next offset, or null. */
-function readPositiveMpint(data: Uint8Array, offset: number): { magnitude: Uint8Array; next: number } | null {
-  if (data.length - offset < 4) return null;
-  const length = ((data[offset]! << 24) >>> 0) + (data[offset + 1]! << 16) + (data[offset + 2]! << 8) + data[offset + 3]!;
-  const start = offset + 4;
-  if (data.length - start < length) return null;
-  const bytes = data.subarray(start, start + length);
-  const first = bytes[0];
-  const second = bytes[1];
-  if (first === undefined) return null; // zero
-  if (first === 0x00 && (second === undefined || second < 0x80)) return null; // not minimal
-  if (first >= 0x80) return null; // negative
-  const magnitude = first === 0x00 ? bytes.subarray(1) : bytes;
-  return { magnitude, next: start + length };
+/** One mpint that is a usable P-256 scalar: not zero and at most 32 bytes of magnitude. */
+function scalar(reader: SshReader): Buffer | null {
+  const magnitude = reader.mpint();
+  return magnitude.length === 0 || magnitude.length > P256_SCALAR_LENGTH ? null : magnitude;
 }
 
 /**
@@ -45,25 +36,21 @@ function readPositiveMpint(data: Uint8Array, offset: number): { magnitude: Uint8
  * data fails upstream's structural checks.
  */
 export function ecdsaP256MpintsToP1363(data: Uint8Array): Buffer | null {
-  const r = readPositiveMpint(data, 0);
-  if (r === null || r.magnitude.length > P256_SCALAR_LENGTH) return null;
-  const s = readPositiveMpint(data, r.next);
-  if (s === null || s.magnitude.length > P256_SCALAR_LENGTH) return null;
-  if (s.next !== data.length) return null;
+  let r: Buffer | null;
+  let s: Buffer | null;
+  try {
+    const reader = new SshReader(data);
+    r = scalar(reader);
+    s = r && scalar(reader);
+    reader.end();
+  } catch (error) {
+    if (error instanceof SshWireError) return null;
+    throw error;
+  }
+  if (r === null || s === null) return null;
   const out = Buffer.alloc(2 * P256_SCALAR_LENGTH);
-  out.set(r.magnitude, P256_SCALAR_LENGTH - r.magnitude.length);
-  out.set(s.magnitude, 2 * P256_SCALAR_LENGTH - s.magnitude.length);
-  return out;
-}
-
-function mpint(magnitude: Uint8Array): Buffer {
-  let i = 0;
-  while (i < magnitude.length && magnitude[i] === 0) i++;
-  const body = magnitude.subarray(i);
-  const pad = body.length > 0 && body[0]! >= 0x80 ? 1 : 0;
-  const out = Buffer.alloc(4 + pad + body.length);
-  out.writeUInt32BE(pad + body.length, 0);
-  out.set(body, 4 + pad);
+  out.set(r, P256_SCALAR_LENGTH - r.length);
+  out.set(s, 2 * P256_SCALAR_LENGTH - s.length);
   return out;
 }
 
@@ -72,5 +59,5 @@ export function ecdsaP256P1363ToMpints(signature: Uint8Array): Buffer {
   if (signature.length !== 2 * P256_SCALAR_LENGTH) {
     throw new RangeError(`ECDSA P-256 signature must be 64 bytes (r‖s), got ${signature.length}`);
   }
-  return Buffer.concat([mpint(signature.subarray(0, 32)), mpint(signature.subarray(32))]);
+  return Buffer.concat([sshMpint(signature.subarray(0, P256_SCALAR_LENGTH)), sshMpint(signature.subarray(P256_SCALAR_LENGTH))]);
 }
