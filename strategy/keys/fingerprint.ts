@@ -1,8 +1,13 @@
 import { createHash, type KeyObject } from "node:crypto";
 
-/** `SHA256:<base64, no padding>`, as `ssh-keygen -lf` prints it. */
-export function fingerprintSha256(blob: Buffer): string {
-  return "SHA256:" + createHash("sha256").update(blob).digest("base64").replace(/=+$/, "");
+/** `SHA256:<base64, no padding>` of a wire blob, as `ssh-keygen -lf` prints it. */
+export function fingerprintSha256(blob: Uint8Array): string {
+  return formatSha256Fingerprint(createHash("sha256").update(blob).digest());
+}
+
+/** The same text for a SHA-256 digest already in hand (sshauth tokens carry the raw 32 bytes). */
+export function formatSha256Fingerprint(digest: Uint8Array): string {
+  return "SHA256:" + Buffer.from(digest.buffer, digest.byteOffset, digest.byteLength).toString("base64").replace(/=+$/, "");
 }
 
 /** Colon-separated lowercase hex, as `ssh-keygen -E md5 -lf` prints it after "MD5:". */

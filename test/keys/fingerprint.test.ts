@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parsePublicKey } from "../../strategy/keys/index.js";
+import { formatSha256Fingerprint } from "../../strategy/keys/fingerprint.js";
 import { KeyDir } from "./support/keygen.js";
 
 const keys = new KeyDir();
@@ -64,6 +65,18 @@ describe("kid (asymmetric-jwt-auth)", () => {
     for (const name of ["rsa2048", "rsa3072", "ecdsa256", "ecdsa384", "ecdsa521"]) {
       const pem = keys.run("ssh-keygen", ["-e", "-m", "PKCS8", "-f", keys.path(`${name}.pub`)]);
       expect(parsePublicKey(keys.read(`${name}.pub`)).kid, name).toBe(createHash("sha256").update(pem).digest("hex"));
+    }
+  });
+});
+
+describe("SHA-256 fingerprint of a raw digest", () => {
+  it("is the text ssh-keygen prints for the blob it was taken over", () => {
+    for (const name of ["ed25519", "ecdsa256", "rsa2048"]) {
+      const key = parsePublicKey(keys.read(`${name}.pub`));
+      const digest = createHash("sha256").update(key.blob).digest();
+      expect(formatSha256Fingerprint(digest)).toBe(keys.fingerprint(`${name}.pub`, "sha256").fingerprint);
+      // A view into a larger buffer formats only the bytes it covers.
+      expect(formatSha256Fingerprint(Buffer.concat([Buffer.alloc(3), digest]).subarray(3))).toBe(key.fingerprintSha256);
     }
   });
 });

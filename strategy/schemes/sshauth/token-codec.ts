@@ -1,4 +1,5 @@
 import { AuthError } from "../../errors.js";
+import { formatSha256Fingerprint } from "../../keys/fingerprint.js";
 import { decodeBase64UrlStrict, encodeBase64UrlNoPad } from "./base64.js";
 import { PostcardError, PostcardReader, PostcardWriter } from "./postcard.js";
 
@@ -47,11 +48,6 @@ const IDENTITY = /^[A-Za-z0-9_-]{2,}$/;
 /** Upstream's `valid_identity`: at least two of `A–Z a–z 0–9 - _`, usable as a file name. */
 export function isValidSshauthIdentity(name: string): boolean {
   return IDENTITY.test(name);
-}
-
-/** "SHA256:" + standard base64 without padding, as ssh-keygen -lf prints it. */
-export function formatSha256Fingerprint(raw: Uint8Array): string {
-  return "SHA256:" + Buffer.from(raw).toString("base64").replace(/=+$/, "");
 }
 
 /**

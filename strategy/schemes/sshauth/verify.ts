@@ -1,16 +1,11 @@
 import { createHash, timingSafeEqual, verify as cryptoVerify, type KeyObject } from "node:crypto";
 import { AuthError } from "../../errors.js";
 import { decoyKey } from "../decoy-keys.js";
+import { formatSha256Fingerprint } from "../../keys/fingerprint.js";
 import type { ParsedPublicKey } from "../../keys/types.js";
 import { DEFAULT_MAGIC, normalizeMagic, signedMessage, type SshauthAction } from "./signed-message.js";
 import { ecdsaP256MpintsToP1363, isEd25519SignatureData } from "./signature.js";
-import {
-  decodeSshauthToken,
-  formatSha256Fingerprint,
-  tokenParts,
-  UnverifiedSshauthToken,
-  type SshauthAlgorithm,
-} from "./token-codec.js";
+import { decodeSshauthToken, tokenParts, UnverifiedSshauthToken, type SshauthAlgorithm } from "./token-codec.js";
 
 /** What verification needs from a public key (a ParsedPublicKey has all of it). */
 export type SshauthPublicKey = Pick<ParsedPublicKey, "type" | "blob" | "keyObject">;
