@@ -1,19 +1,11 @@
+import { schemeKeyTypes } from "../keys/algorithms.js";
 import type { ParsedPublicKey } from "../keys/types.js";
 import type { ClientScheme } from "./authorize.js";
 import type { Signer } from "./signer.js";
 
-/** Can `scheme` sign with this key type? (JWT has an algorithm for every type an agent signer offers.) */
+/** Can `scheme` sign with this key type? (The one table, keys/algorithms.ts, says.) */
 export function keyFitsScheme(key: Pick<ParsedPublicKey, "type">, scheme: ClientScheme): boolean {
-  switch (scheme) {
-    case "jwt":
-      return true;
-    case "sshauth":
-      return key.type === "ssh-ed25519" || key.type === "ecdsa-sha2-nistp256";
-    case "crtauth":
-      return key.type === "ssh-rsa";
-    default:
-      return false;
-  }
+  return Object.hasOwn(schemeKeyTypes, scheme) && schemeKeyTypes[scheme].has(key.type);
 }
 
 /**

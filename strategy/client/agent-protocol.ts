@@ -16,8 +16,6 @@ export const SSH_AGENTC_REQUEST_IDENTITIES = 11;
 export const SSH_AGENT_IDENTITIES_ANSWER = 12;
 export const SSH_AGENTC_SIGN_REQUEST = 13;
 export const SSH_AGENT_SIGN_RESPONSE = 14;
-export const SSH_AGENT_RSA_SHA2_256 = 2;
-export const SSH_AGENT_RSA_SHA2_512 = 4;
 
 /** Agents refuse larger messages (OpenSSH: 256 KiB); we do the same for answers. */
 const MAX_MESSAGE = 256 * 1024;

@@ -1,9 +1,10 @@
 import { parsePublicKey, parsePublicKeyBlob } from "../keys/index.js";
 import type { ParsedPublicKey } from "../keys/types.js";
-import { AgentConnection, SSH_AGENT_RSA_SHA2_256, SSH_AGENT_RSA_SHA2_512, type AgentConnectionOptions } from "./agent-protocol.js";
+import { sshRsaSignatures, type SshRsaHash } from "../keys/algorithms.js";
+import { AgentConnection, type AgentConnectionOptions } from "./agent-protocol.js";
 import { AgentError } from "./errors.js";
 import {
-  ecCurveInfo,
+  ecdsaParameters,
   fixedLength,
   rsaModulusBytes,
   verifyNormalised,
@@ -129,12 +130,6 @@ function normaliseFingerprint(fp: string): string {
   return `SHA256:${body}`;
 }
 
-const RSA_FLAVOURS: Record<"sha1" | "sha256" | "sha512", { flags: number; algorithm: string }> = {
-  sha1: { flags: 0, algorithm: "ssh-rsa" },
-  sha256: { flags: SSH_AGENT_RSA_SHA2_256, algorithm: "rsa-sha2-256" },
-  sha512: { flags: SSH_AGENT_RSA_SHA2_512, algorithm: "rsa-sha2-512" },
-};
-
 class AgentSigner implements ClientSigner {
   readonly source = "agent" as const;
   /** The agent protocol has flags for SHA-1, SHA-256 and SHA-512 only. */
@@ -146,7 +141,7 @@ class AgentSigner implements ClientSigner {
     /** False when a keyring shares the connection among several signers. */
     private readonly ownsConnection = true,
   ) {
-    this.rsaHashes = publicKey.type === "ssh-rsa" ? ["sha1", "sha256", "sha512"] : [];
+    this.rsaHashes = publicKey.type === "ssh-rsa" ? (Object.keys(sshRsaSignatures) as SshRsaHash[]) : [];
   }
 
   async sign(data: Buffer, options: { rsaHash?: ClientRsaHash } = {}): Promise<Buffer> {
@@ -156,10 +151,10 @@ class AgentSigner implements ClientSigner {
     let expected: string = key.type;
     const rsaHash = options.rsaHash ?? "sha256";
     if (key.type === "ssh-rsa") {
-      if (rsaHash === "sha384" || !Object.hasOwn(RSA_FLAVOURS, rsaHash)) {
+      if (rsaHash === "sha384" || !Object.hasOwn(sshRsaSignatures, rsaHash)) {
         throw new TypeError(`ssh-agent cannot make RSA signatures with ${String(rsaHash)}`);
       }
-      ({ flags, algorithm: expected } = RSA_FLAVOURS[rsaHash]);
+      ({ agentFlag: flags, algorithm: expected } = sshRsaSignatures[rsaHash]);
     }
 
     const sig = await this.conn.sign(key.blob, data, flags);
@@ -200,7 +195,7 @@ function normaliseSignature(key: ParsedPublicKey, blob: Buffer): Buffer {
       // RFC 5656 §3.1.2: string(mpint r ‖ mpint s) → IEEE-P1363 r‖s. Read as plain strings,
       // not strict mpints: some agents pad or forget the sign byte, and the result is
       // verified against the key before use anyway.
-      const { bytes } = ecCurveInfo(key.curve!);
+      const bytes = ecdsaParameters(key).scalarBytes;
       const r = new SshReader(blob);
       const rr = r.string();
       const ss = r.string();

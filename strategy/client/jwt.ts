@@ -1,10 +1,11 @@
 import crypto from "node:crypto";
+import { jwsAlgorithmsFor, type JwsAlgorithm, type JwsAlgorithmName } from "../keys/algorithms.js";
 import type { Signer } from "./signer.js";
 import { pythonJsonDumps } from "./python-json.js";
 import { signerSupportsRsaHash, type ClientRsaHash, type ClientSigner } from "./signature.js";
 
 /** JWS algorithms the asymmetric-jwt-auth format allows (ES* is this project's extension). */
-export type JwtAlgorithm = "RS512" | "RS384" | "RS256" | "EdDSA" | "ES256" | "ES384" | "ES512";
+export type JwtAlgorithm = JwsAlgorithmName;
 
 export interface CreateJwtOptions {
   signer: Signer;
@@ -27,9 +28,6 @@ export interface CreateJwtOptions {
   audience?: string;
 }
 
-const RSA_ALGS: Partial<Record<JwtAlgorithm, ClientRsaHash>> = { RS256: "sha256", RS384: "sha384", RS512: "sha512" };
-const EC_ALGS = { nistp256: "ES256", nistp384: "ES384", nistp521: "ES512" } as const;
-
 /**
  * An asymmetric-jwt-auth token (compact JWS), byte-identical to what the upstream Python
  * client (`Token.create_auth_header`, PyJWT) makes for the same key, time and nonce:
@@ -51,8 +49,8 @@ export async function createJwtToken(options: CreateJwtOptions): Promise<string>
   if (typeof nonce !== "string" || nonce === "") throw new TypeError("createJwtToken: nonce must be a non-empty string");
 
   const key = signer.publicKey;
-  const alg = chooseAlgorithm(key.type, key.curve, options.algorithm);
-  const rsaHash = RSA_ALGS[alg];
+  const { name: alg, hash, keyType } = chooseAlgorithm(key.type, options.algorithm);
+  const rsaHash: ClientRsaHash | undefined = keyType === "ssh-rsa" && hash !== null ? hash : undefined;
   if (rsaHash && !signerSupportsRsaHash(signer, rsaHash)) {
     throw new TypeError(`createJwtToken: this signer cannot make ${alg} signatures`);
   }
@@ -77,17 +75,16 @@ export async function createJwtAuthorization(options: CreateJwtOptions): Promise
   return `JWT ${await createJwtToken(options)}`;
 }
 
-function chooseAlgorithm(type: string, curve: string | null, requested: JwtAlgorithm | undefined): JwtAlgorithm {
-  let allowed: JwtAlgorithm[];
-  if (type === "ssh-rsa") allowed = ["RS512", "RS384", "RS256"];
-  else if (type === "ssh-ed25519") allowed = ["EdDSA"];
-  else if (curve && curve in EC_ALGS) allowed = [EC_ALGS[curve as keyof typeof EC_ALGS]];
-  else throw new TypeError(`createJwtToken: no JWT algorithm for key type ${type}`);
+function chooseAlgorithm(type: string, requested: JwtAlgorithm | undefined): JwsAlgorithm {
+  const allowed = jwsAlgorithmsFor(type);
+  if (allowed.length === 0) throw new TypeError(`createJwtToken: no JWT algorithm for key type ${type}`);
   if (requested === undefined) return allowed[0]!;
-  if (!allowed.includes(requested)) {
-    throw new TypeError(`createJwtToken: algorithm ${requested} does not fit a ${type} key (allowed: ${allowed.join(", ")})`);
+  const chosen = allowed.find((algorithm) => algorithm.name === requested);
+  if (!chosen) {
+    const names = allowed.map((algorithm) => algorithm.name).join(", ");
+    throw new TypeError(`createJwtToken: algorithm ${requested} does not fit a ${type} key (allowed: ${names})`);
   }
-  return requested;
+  return chosen;
 }
 
 function b64url(text: string): string {

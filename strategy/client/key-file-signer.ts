@@ -1,11 +1,12 @@
 import crypto, { type KeyObject } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import sshpk from "sshpk";
+import { isSshKeyType } from "../keys/algorithms.js";
 import { publicKeyFromKeyObject } from "../keys/index.js";
 import type { ParsedPublicKey } from "../keys/types.js";
 import { ClientKeyError, errorTag } from "./errors.js";
 import { expandHome } from "./home-path.js";
-import { ecCurveInfo, type ClientRsaHash, type ClientSigner } from "./signature.js";
+import { ecdsaParameters, type ClientRsaHash, type ClientSigner } from "./signature.js";
 import { SshReader } from "../keys/wire.js";
 
 export interface LoadKeyFileOptions {
@@ -69,13 +70,6 @@ export async function loadKeyFileSigner(
 
 const OPENSSH_RE = /-----BEGIN OPENSSH PRIVATE KEY-----([\s\S]*?)-----END OPENSSH PRIVATE KEY-----/;
 const NODE_PEM_RE = /-----BEGIN (RSA |EC |ENCRYPTED |)PRIVATE KEY-----/;
-const SUPPORTED_SSH_TYPES = new Set([
-  "ssh-rsa",
-  "ssh-ed25519",
-  "ecdsa-sha2-nistp256",
-  "ecdsa-sha2-nistp384",
-  "ecdsa-sha2-nistp521",
-]);
 /** Ciphers sshpk decrypts correctly (its GCM path does not check the tag; 3DES/Blowfish need OpenSSL's legacy provider). */
 const SUPPORTED_OPENSSH_CIPHERS = new Set([
   "none",
@@ -136,7 +130,7 @@ function decodeOpenSsh(
     if (err instanceof ClientKeyError) throw err;
     throw new ClientKeyError("invalid_key", "malformed OpenSSH private key", { ...origin, error: errorTag(err) });
   }
-  if (!SUPPORTED_SSH_TYPES.has(keyType)) {
+  if (!isSshKeyType(keyType)) {
     throw new ClientKeyError("unsupported_key", `unsupported key type ${JSON.stringify(keyType)}`, {
       ...origin,
       keyType,
@@ -250,7 +244,7 @@ class KeyFileSigner implements ClientSigner {
         // node pads PKCS#1 v1.5 signatures to the modulus length already.
         crypto.sign(hash, data, key, done);
       } else {
-        crypto.sign(ecCurveInfo(pub.curve!).hash, data, { key, dsaEncoding: "ieee-p1363" }, done);
+        crypto.sign(ecdsaParameters(pub).hash, data, { key, dsaEncoding: "ieee-p1363" }, done);
       }
     });
   }

@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
-import type { EcCurve, ParsedPublicKey } from "../keys/types.js";
+import { sshKeyType, type EcdsaHash } from "../keys/algorithms.js";
+import type { ParsedPublicKey } from "../keys/types.js";
 import type { RsaHash, Signer } from "./signer.js";
 
 /**
@@ -25,14 +26,11 @@ export function signerSupportsRsaHash(signer: Signer, hash: ClientRsaHash): bool
   return hash !== "sha384";
 }
 
-const curveInfo: Record<EcCurve, { bytes: number; hash: "sha256" | "sha384" | "sha512" }> = {
-  nistp256: { bytes: 32, hash: "sha256" },
-  nistp384: { bytes: 48, hash: "sha384" },
-  nistp521: { bytes: 66, hash: "sha512" },
-};
-
-export function ecCurveInfo(curve: EcCurve): { bytes: number; hash: "sha256" | "sha384" | "sha512" } {
-  return curveInfo[curve];
+/** The digest and r/s length of an ECDSA key's signatures, from the one table. */
+export function ecdsaParameters(key: Pick<ParsedPublicKey, "type">): { hash: EcdsaHash; scalarBytes: number } {
+  const parameters = sshKeyType(key.type).ecdsa;
+  if (!parameters) throw new TypeError(`${key.type} is not an ECDSA key type`);
+  return parameters;
 }
 
 /** Byte length of an RSA modulus. */
@@ -63,9 +61,8 @@ export function verifyNormalised(
   try {
     if (key.type === "ssh-ed25519") return crypto.verify(null, data, key.keyObject, signature);
     if (key.type === "ssh-rsa") return crypto.verify(rsaHash, data, key.keyObject, signature);
-    if (!key.curve) return false;
     return crypto.verify(
-      ecCurveInfo(key.curve).hash,
+      ecdsaParameters(key).hash,
       data,
       { key: key.keyObject, dsaEncoding: "ieee-p1363" },
       signature,

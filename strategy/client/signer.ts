@@ -1,6 +1,8 @@
+import type { SshRsaHash } from "../keys/algorithms.js";
 import type { ParsedPublicKey } from "../keys/types.js";
 
-export type RsaHash = "sha1" | "sha256" | "sha512";
+/** The RSA hashes every Signer accepts: the three an ssh-agent can sign with. */
+export type RsaHash = SshRsaHash;
 
 /**
  * Something that holds a private key: a key file in memory or a key in the ssh-agent.

@@ -1,27 +1,14 @@
 import { KeyFormatError, describeTypeName } from "./errors.js";
-import type { EcCurve, SshKeyType } from "./types.js";
+import { sshKeyType, sshKeyTypes, type SshKeyTypeInfo } from "./algorithms.js";
 
-export type KeyFamily = "rsa" | "ed25519" | "ecdsa";
-
-export interface KeyTypeRule {
-  type: SshKeyType;
-  family: KeyFamily;
-  curve: EcCurve | null;
-  /** Name node:crypto reports in asymmetricKeyDetails.namedCurve. */
-  nodeCurve: string | null;
-  /** JWK "crv" used to hand EC points to node:crypto. */
-  jwkCurve: string | null;
-  /** Byte length of one EC coordinate (or of the Ed25519 public key). */
-  pointBytes: number | null;
-  /** Fixed size for EC/Ed25519; RSA size is measured. */
-  bits: number | null;
+/** A key type of the table (algorithms.ts) with the sizes the policy allows for it. */
+export interface KeyTypeRule extends SshKeyTypeInfo {
   minBits: number | null;
   maxBits: number | null;
 }
 
 const rsa: KeyTypeRule = {
-  type: "ssh-rsa", family: "rsa", curve: null, nodeCurve: null, jwkCurve: null,
-  pointBytes: null, bits: null,
+  ...sshKeyType("ssh-rsa"),
   minBits: 2048,
   // OpenSSH's own ceiling (SSH_RSA_MAXIMUM_MODULUS_SIZE): the most a policy may allow.
   maxBits: 16384,
@@ -49,24 +36,10 @@ export function rsaMaxBitsOf(options: KeyPolicyOptions = {}): number {
   return value;
 }
 
-function ecdsa(curve: EcCurve, nodeCurve: string, jwkCurve: string, bits: number, pointBytes: number): KeyTypeRule {
-  return {
-    type: `ecdsa-sha2-${curve}`, family: "ecdsa", curve, nodeCurve, jwkCurve,
-    pointBytes, bits, minBits: null, maxBits: null,
-  };
-}
-
-/** The one table of what may be stored. Anything absent is refused. */
-export const keyTypeRules: ReadonlyMap<string, KeyTypeRule> = new Map<string, KeyTypeRule>([
-  ["ssh-rsa", rsa],
-  ["ssh-ed25519", {
-    type: "ssh-ed25519", family: "ed25519", curve: null, nodeCurve: null, jwkCurve: "Ed25519",
-    pointBytes: 32, bits: 256, minBits: null, maxBits: null,
-  }],
-  ["ecdsa-sha2-nistp256", ecdsa("nistp256", "prime256v1", "P-256", 256, 32)],
-  ["ecdsa-sha2-nistp384", ecdsa("nistp384", "secp384r1", "P-384", 384, 48)],
-  ["ecdsa-sha2-nistp521", ecdsa("nistp521", "secp521r1", "P-521", 521, 66)],
-]);
+/** What may be stored: every key type of the table, RSA with its size limits. Anything absent is refused. */
+export const keyTypeRules: ReadonlyMap<string, KeyTypeRule> = new Map<string, KeyTypeRule>(
+  [...sshKeyTypes.values()].map((info) => [info.type, info.family === "rsa" ? rsa : { ...info, minBits: null, maxBits: null }]),
+);
 
 /** Input size limits, in UTF-8 bytes. */
 export const keyLimits = {

@@ -1,4 +1,5 @@
 import crypto, { type KeyObject } from "node:crypto";
+import { sshKeyType } from "../keys/algorithms.js";
 import type { SshKeyType } from "../keys/types.js";
 
 /**
@@ -8,12 +9,6 @@ import type { SshKeyType } from "../keys/types.js";
  * user from a known one. Made once per process; only their cost matters, never the result.
  */
 const decoys = new Map<SshKeyType, KeyObject>();
-
-const ecCurves: Partial<Record<SshKeyType, string>> = {
-  "ecdsa-sha2-nistp256": "prime256v1",
-  "ecdsa-sha2-nistp384": "secp384r1",
-  "ecdsa-sha2-nistp521": "secp521r1",
-};
 
 function makeDecoy(type: SshKeyType): KeyObject {
   if (type === "ssh-rsa") {
@@ -25,7 +20,7 @@ function makeDecoy(type: SshKeyType): KeyObject {
     return crypto.createPublicKey({ key: { kty: "RSA", n: n.toString("base64url"), e: "AQAB" }, format: "jwk" });
   }
   if (type === "ssh-ed25519") return crypto.generateKeyPairSync("ed25519").publicKey;
-  return crypto.generateKeyPairSync("ec", { namedCurve: ecCurves[type]! }).publicKey;
+  return crypto.generateKeyPairSync("ec", { namedCurve: sshKeyType(type).nodeCurve! }).publicKey;
 }
 
 export function decoyKey(type: SshKeyType): KeyObject {

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { authorizationFor, createJwtAuthorization, crtauthLoginWithKeys, CrtauthLoginError } from "../../client/index.js";
+import { crtauthKeyTypes } from "../../keys/algorithms.js";
 import { CliError } from "../errors.js";
 import { addSignerOptions, announceSigner, signersFor, type SignerOptions } from "../signer-options.js";
 
@@ -31,7 +32,7 @@ export function registerTokenCommands(program: Command): void {
       const choice = await signersFor(opts, "crtauth");
       try {
         const type = choice.signers[0]!.publicKey.type;
-        if (type !== "ssh-rsa") throw new CliError(`crtauth needs an RSA key (got ${type})`);
+        if (!crtauthKeyTypes.has(type)) throw new CliError(`crtauth needs an RSA key (got ${type})`);
         // The challenge names the key the server wants; with several agent keys that one signs.
         const login = await crtauthLoginWithKeys(base, { username: opts.user, signers: choice.signers }).catch((error: unknown) => {
           if (error instanceof CrtauthLoginError) throw new CliError(error.message);

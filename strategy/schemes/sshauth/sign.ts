@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Signer } from "../../client/signer.js";
+import { sshauthKeyTypes } from "../../keys/algorithms.js";
+import type { SshKeyType } from "../../keys/types.js";
 import { signedMessage, type SshauthAction } from "./signed-message.js";
 import { ecdsaP256P1363ToMpints, ED25519_SIGNATURE_LENGTH } from "./signature.js";
 import { encodeSshauthToken, isValidSshauthIdentity, type SshauthAlgorithm, type TokenV1Fields } from "./token-codec.js";
@@ -27,7 +29,7 @@ export interface SshauthSignOptions {
 export async function signSshauthToken(options: SshauthSignOptions): Promise<string> {
   const { signer } = options;
   const algorithm = signer.publicKey.type;
-  if (algorithm !== "ssh-ed25519" && algorithm !== "ecdsa-sha2-nistp256") {
+  if (!isSshauthAlgorithm(algorithm)) {
     throw new TypeError(`sshauth supports ssh-ed25519 and ecdsa-sha2-nistp256 keys only, not ${algorithm}`);
   }
   const identity = options.identity ?? null;
@@ -50,6 +52,10 @@ export async function signSshauthToken(options: SshauthSignOptions): Promise<str
   };
   const raw = await signer.sign(signedMessage(signed, options.actions ?? [], options.magic));
   return encodeSshauthToken({ signed, algorithm, signatureData: toSignatureData(algorithm, raw) });
+}
+
+function isSshauthAlgorithm(type: SshKeyType): type is SshauthAlgorithm {
+  return sshauthKeyTypes.has(type);
 }
 
 function toSignatureData(algorithm: SshauthAlgorithm, raw: Buffer): Buffer {

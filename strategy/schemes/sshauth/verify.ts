@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual, verify as cryptoVerify, type KeyObject } from "node:crypto";
 import { AuthError } from "../../errors.js";
 import { decoyKey } from "../decoy-keys.js";
+import { sshKeyType } from "../../keys/algorithms.js";
 import { formatSha256Fingerprint } from "../../keys/fingerprint.js";
 import type { ParsedPublicKey } from "../../keys/types.js";
 import { DEFAULT_MAGIC, normalizeMagic, signedMessage, type SshauthAction } from "./signed-message.js";
@@ -60,11 +61,12 @@ export interface SshauthVerified<C> {
   replayExpiresAt: Date;
 }
 
-const ALGORITHM_KEY_MATCHES: Record<SshauthAlgorithm, (key: KeyObject) => boolean> = {
-  "ssh-ed25519": (key) => key.asymmetricKeyType === "ed25519",
-  "ecdsa-sha2-nistp256": (key) =>
-    key.asymmetricKeyType === "ec" && key.asymmetricKeyDetails?.namedCurve === "prime256v1",
-};
+/** Does the node:crypto key really hold a key of this algorithm? A mislabelled candidate is skipped. */
+function keyObjectFits(algorithm: SshauthAlgorithm, key: KeyObject): boolean {
+  const info = sshKeyType(algorithm);
+  if (info.family === "ed25519") return key.asymmetricKeyType === "ed25519";
+  return key.asymmetricKeyType === "ec" && key.asymmetricKeyDetails?.namedCurve === info.nodeCurve;
+}
 
 /** Seconds that are plainly milliseconds (year ≥ 5138) are refused as a programming error. */
 const MAX_PLAUSIBLE_SECONDS = 1e11;
@@ -141,7 +143,7 @@ export async function verifySshauthToken<C>(
   let tried = 0;
   for (const candidate of candidates) {
     const key = keyOf(candidate);
-    if (key.type !== parts.algorithm || !ALGORITHM_KEY_MATCHES[parts.algorithm](key.keyObject)) continue;
+    if (key.type !== parts.algorithm || !keyObjectFits(parts.algorithm, key.keyObject)) continue;
     tried++;
     if (!signatureVerifies(parts.algorithm, message, key.keyObject, signature)) continue;
 

@@ -1,0 +1,125 @@
+/**
+ * The one table of SSH key types and of what signs with what, read by the verifier
+ * (keys/, schemes/) and the client (client/, cli/) alike, so the two cannot drift.
+ */
+import type { EcCurve, SshKeyType } from "./types.js";
+
+export type KeyFamily = "rsa" | "ed25519" | "ecdsa";
+
+export type EcdsaHash = "sha256" | "sha384" | "sha512";
+
+/** How one SSH key type is named and sized in the formats we read and write. */
+export interface SshKeyTypeInfo {
+  type: SshKeyType;
+  family: KeyFamily;
+  curve: EcCurve | null;
+  /** Name node:crypto reports in asymmetricKeyDetails.namedCurve. */
+  nodeCurve: string | null;
+  /** JWK "crv" used to hand EC points to node:crypto. */
+  jwkCurve: string | null;
+  /** Byte length of one EC coordinate (or of the Ed25519 public key). */
+  pointBytes: number | null;
+  /** Fixed size for EC/Ed25519; RSA size is measured. */
+  bits: number | null;
+  /**
+   * ECDSA signatures: the digest RFC 5656 §6.2.1 pairs with the curve, and the byte length
+   * of r and of s (IEEE-P1363 `r‖s` is twice that). Null for RSA (the signature picks its
+   * hash) and Ed25519 (which hashes internally).
+   */
+  ecdsa: { hash: EcdsaHash; scalarBytes: number } | null;
+}
+
+function ecdsa(curve: EcCurve, nodeCurve: string, jwkCurve: string, bits: number, bytes: number, hash: EcdsaHash): SshKeyTypeInfo {
+  return {
+    type: `ecdsa-sha2-${curve}`, family: "ecdsa", curve, nodeCurve, jwkCurve,
+    pointBytes: bytes, bits, ecdsa: { hash, scalarBytes: bytes },
+  };
+}
+
+/** Every key type this project parses, in the order error messages list them. */
+export const sshKeyTypes: ReadonlyMap<SshKeyType, SshKeyTypeInfo> = new Map<SshKeyType, SshKeyTypeInfo>([
+  ["ssh-rsa", { type: "ssh-rsa", family: "rsa", curve: null, nodeCurve: null, jwkCurve: null, pointBytes: null, bits: null, ecdsa: null }],
+  ["ssh-ed25519", { type: "ssh-ed25519", family: "ed25519", curve: null, nodeCurve: null, jwkCurve: "Ed25519", pointBytes: 32, bits: 256, ecdsa: null }],
+  ["ecdsa-sha2-nistp256", ecdsa("nistp256", "prime256v1", "P-256", 256, 32, "sha256")],
+  ["ecdsa-sha2-nistp384", ecdsa("nistp384", "secp384r1", "P-384", 384, 48, "sha384")],
+  ["ecdsa-sha2-nistp521", ecdsa("nistp521", "secp521r1", "P-521", 521, 66, "sha512")],
+]);
+
+/** Is `name` one of the key types in the table? */
+export function isSshKeyType(name: string): name is SshKeyType {
+  return sshKeyTypes.has(name as SshKeyType);
+}
+
+/** The row for a key type already known to be in the table. */
+export function sshKeyType(type: SshKeyType): SshKeyTypeInfo {
+  const info = sshKeyTypes.get(type);
+  if (!info) throw new TypeError(`unknown SSH key type ${String(type)}`);
+  return info;
+}
+
+// ——— asymmetric-jwt-auth (JWS) ———
+
+export type JwsAlgorithmName = "RS512" | "RS384" | "RS256" | "EdDSA" | "ES256" | "ES384" | "ES512";
+
+export interface JwsAlgorithm {
+  name: JwsAlgorithmName;
+  keyType: SshKeyType;
+  /** node:crypto digest; null for Ed25519, which hashes internally. */
+  hash: "sha256" | "sha384" | "sha512" | null;
+  /** Exact signature length for fixed-size schemes (JOSE ECDSA is r‖s). */
+  signatureLength?: number;
+  /** JOSE's ECDSA signature is IEEE-P1363 r‖s, not DER. */
+  ecdsa?: boolean;
+}
+
+/**
+ * Which JWS `alg` signs with which key type. asymmetric-jwt-auth allows RS512/384/256 for
+ * RSA and EdDSA for Ed25519; ES256/384/512 are our extension for ECDSA keys. Anything
+ * absent (none, HS*, PS*) is never accepted, and an alg is only ever used with a key of its
+ * own type. For each key type the first row is what a client sends by default (RS512 is
+ * what the upstream client sends).
+ */
+export const jwsAlgorithms: Readonly<Record<JwsAlgorithmName, JwsAlgorithm>> = Object.freeze({
+  RS512: { name: "RS512", keyType: "ssh-rsa", hash: "sha512" },
+  RS384: { name: "RS384", keyType: "ssh-rsa", hash: "sha384" },
+  RS256: { name: "RS256", keyType: "ssh-rsa", hash: "sha256" },
+  EdDSA: { name: "EdDSA", keyType: "ssh-ed25519", hash: null, signatureLength: 64 },
+  ES256: { name: "ES256", keyType: "ecdsa-sha2-nistp256", hash: "sha256", signatureLength: 64, ecdsa: true },
+  ES384: { name: "ES384", keyType: "ecdsa-sha2-nistp384", hash: "sha384", signatureLength: 96, ecdsa: true },
+  ES512: { name: "ES512", keyType: "ecdsa-sha2-nistp521", hash: "sha512", signatureLength: 132, ecdsa: true },
+} satisfies Record<JwsAlgorithmName, JwsAlgorithm>);
+
+/** The JWS algorithms that sign with `keyType`, the default first; empty for any other type. */
+export function jwsAlgorithmsFor(keyType: string): readonly JwsAlgorithm[] {
+  return Object.values(jwsAlgorithms).filter((algorithm) => algorithm.keyType === keyType);
+}
+
+// ——— the other schemes ———
+
+/** Oxide sshauth: the two signature algorithms its token format can name. */
+export const sshauthKeyTypes: ReadonlySet<SshKeyType> = new Set<SshKeyType>(["ssh-ed25519", "ecdsa-sha2-nistp256"]);
+
+/** Spotify crtauth: RSA only (PKCS#1 v1.5 signatures over SHA-1, as upstream). */
+export const crtauthKeyTypes: ReadonlySet<SshKeyType> = new Set<SshKeyType>(["ssh-rsa"]);
+
+/** Key types each wire format can sign with. */
+export const schemeKeyTypes: Readonly<Record<"jwt" | "sshauth" | "crtauth", ReadonlySet<SshKeyType>>> = Object.freeze({
+  jwt: new Set(Object.values(jwsAlgorithms).map((algorithm) => algorithm.keyType)),
+  sshauth: sshauthKeyTypes,
+  crtauth: crtauthKeyTypes,
+});
+
+// ——— RSA signature names on the SSH wire ———
+
+export type SshRsaHash = "sha1" | "sha256" | "sha512";
+
+/**
+ * RFC 8332: the SSH signature algorithm name an RSA signature carries for each hash, and
+ * the flag (draft-miller-ssh-agent §4.5.1) that asks an ssh-agent for it. SHA-1 is plain
+ * `ssh-rsa`, which crtauth needs; the agent protocol has no flag for SHA-384.
+ */
+export const sshRsaSignatures: Readonly<Record<SshRsaHash, { algorithm: string; agentFlag: number }>> = Object.freeze({
+  sha1: { algorithm: "ssh-rsa", agentFlag: 0 },
+  sha256: { algorithm: "rsa-sha2-256", agentFlag: 2 },
+  sha512: { algorithm: "rsa-sha2-512", agentFlag: 4 },
+});
