@@ -3,15 +3,14 @@ import { LIMITS } from "./constants.js";
 
 const ALPHABET = /^[A-Za-z0-9+/_-]*$/;
 
-/** Unpadded base64url, as every crtauth implementation emits. */
-export function encodeBase64Url(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64url");
-}
+// Every crtauth implementation emits unpadded base64url: the shared encoder.
+export { encodeBase64Url } from "../../keys/base64.js";
 
 /**
  * Decodes crtauth message text the way the Python server does, minus its leniency
  * towards foreign characters: accepts base64url or standard alphabet (even mixed),
- * padded or unpadded. Throws AuthError only: `credentials_too_large` above `maxLength`
+ * padded or unpadded. Kept apart from sshauth's and the key-text decoder on purpose: each
+ * accepts exactly what its own upstream accepts. Throws AuthError only: `credentials_too_large` above `maxLength`
  * characters, `malformed_token` for anything else that is not base64 or is empty.
  */
 export function decodeBase64Url(text: string, maxLength: number = LIMITS.messageText): Buffer {

@@ -10,15 +10,11 @@
  *     (`xx=`, `xx==`, `xxx=` are fine; `xxxx=`, `x==`, `xxx==` are not).
  *
  * Node's `Buffer.from(s, "base64url")` is far more lenient, so it is only used after
- * these checks, and the result is cross-checked by re-encoding.
+ * these checks, and the result is cross-checked by re-encoding. Encoding is the shared
+ * encodeBase64Url (keys/base64.ts): upstream emits the same unpadded text.
  */
 
 const DATA_CHARS = /^[A-Za-z0-9_-]*$/;
-
-/** Encode bytes as base64url without padding (what upstream emits). */
-export function encodeBase64UrlNoPad(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64url");
-}
 
 /** Decode with upstream's strictness; `null` if upstream would refuse the text. */
 export function decodeBase64UrlStrict(text: string): Buffer | null {

@@ -1,6 +1,7 @@
 import { AuthError } from "../../errors.js";
 import { formatSha256Fingerprint } from "../../keys/fingerprint.js";
-import { decodeBase64UrlStrict, encodeBase64UrlNoPad } from "./base64.js";
+import { encodeBase64Url } from "../../keys/base64.js";
+import { decodeBase64UrlStrict } from "./base64.js";
 import { PostcardError, PostcardReader, PostcardWriter } from "./postcard.js";
 
 /**
@@ -171,5 +172,5 @@ export function encodeSshauthToken(parts: SshauthTokenParts): string {
   const w = new PostcardWriter();
   w.varint(0).fixed(encodeTokenV1(parts.signed));
   w.varint(ALGORITHM_BY_INDEX.indexOf(parts.algorithm)).byteVec(parts.signatureData);
-  return encodeBase64UrlNoPad(w.toBuffer());
+  return encodeBase64Url(w.toBuffer());
 }
