@@ -11,11 +11,11 @@ import net from "node:net";
 import { AgentError, errorTag } from "./errors.js";
 import { SshReader, sshString, sshUint32 } from "../keys/wire.js";
 
-export const SSH_AGENT_FAILURE = 5;
-export const SSH_AGENTC_REQUEST_IDENTITIES = 11;
-export const SSH_AGENT_IDENTITIES_ANSWER = 12;
-export const SSH_AGENTC_SIGN_REQUEST = 13;
-export const SSH_AGENT_SIGN_RESPONSE = 14;
+const SSH_AGENT_FAILURE = 5;
+const SSH_AGENTC_REQUEST_IDENTITIES = 11;
+const SSH_AGENT_IDENTITIES_ANSWER = 12;
+const SSH_AGENTC_SIGN_REQUEST = 13;
+const SSH_AGENT_SIGN_RESPONSE = 14;
 
 /** Agents refuse larger messages (OpenSSH: 256 KiB); we do the same for answers. */
 const MAX_MESSAGE = 256 * 1024;

@@ -42,7 +42,7 @@ const SHORT_ESCAPES: Record<number, string> = {
   0x0c: "\\f",
 };
 
-export function pythonJsonString(s: string): string {
+function pythonJsonString(s: string): string {
   let out = '"';
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);

@@ -7,7 +7,7 @@ import { pemSpki } from "./pem-spki.js";
 import { looksLikePrivateKey, privateKeyError } from "./private-key.js";
 import { rfc4716 } from "./rfc4716.js";
 
-export const keyFormats: readonly KeyFormat[] = [pemSpki, pemPkcs1, rfc4716, opensshLine, authorizedKeys];
+const keyFormats: readonly KeyFormat[] = [pemSpki, pemPkcs1, rfc4716, opensshLine, authorizedKeys];
 
 /** Picks the format of one trimmed block, or throws why none applies. */
 export function sniffFormat(text: string): KeyFormat {

@@ -7,7 +7,7 @@ const typeToken = /^[A-Za-z0-9][A-Za-z0-9.@+_-]*$/;
 const knownTypePrefix = /^(?:ssh-|ecdsa-|sk-|rsa-sha2-|x509v3-)/;
 
 /** Splits at the first run of spaces/tabs (the separators ssh-keygen and sshd use). */
-export function splitToken(text: string): [string, string] {
+function splitToken(text: string): [string, string] {
   const gap = /[ \t]+/.exec(text);
   return gap ? [text.slice(0, gap.index), text.slice(gap.index + gap[0].length)] : [text, ""];
 }
