@@ -28,7 +28,7 @@ export interface AgentIdentity {
 export interface AgentConnectionOptions {
   socketPath?: string | undefined;
   /** Per-request timeout; an agent may wait for the user to confirm (ssh-add -c). Default 60 s. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 interface Pending {

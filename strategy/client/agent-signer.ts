@@ -17,14 +17,14 @@ export interface AgentOptions {
   /** The agent's unix socket; default `process.env.SSH_AUTH_SOCK`. */
   socketPath?: string | undefined;
   /** Per-request timeout in ms (the agent may wait for a confirmation); default 60 000. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 export interface AgentSignerOptions extends AgentOptions {
   /** Pick the key whose `SHA256:…` fingerprint (as `ssh-add -l` prints it) matches. */
-  fingerprint?: string;
+  fingerprint?: string | undefined;
   /** Pick the key equal to this public key (parsed, or OpenSSH/PEM text). */
-  publicKey?: ParsedPublicKey | string;
+  publicKey?: ParsedPublicKey | string | undefined;
 }
 
 /**
