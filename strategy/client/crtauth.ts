@@ -1,4 +1,5 @@
 import { isAuthError } from "../errors.js";
+import { crtauthKeyTypes } from "../keys/algorithms.js";
 import { decodeBase64Url } from "../schemes/crtauth/base64.js";
 import { createRequest, createResponse } from "../schemes/crtauth/client.js";
 import { decodeLegacyChallenge, decodeVerifiablePayload } from "../schemes/crtauth/legacy.js";
@@ -44,7 +45,7 @@ export interface CrtauthLoginOptions {
  * await fetch(url, { headers: { authorization: `chap:${token}` } });
  */
 export async function crtauthLogin(baseUrl: string | URL, options: CrtauthLoginOptions): Promise<string> {
-  if (options.signer.publicKey.type !== "ssh-rsa") throw new TypeError("crtauth can only sign with an RSA key");
+  if (!crtauthKeyTypes.has(options.signer.publicKey.type)) throw new TypeError("crtauth can only sign with an RSA key");
   return (await handshake(baseUrl, options, () => options.signer)).token;
 }
 
@@ -57,7 +58,7 @@ export async function crtauthLoginWithKeys(
   baseUrl: string | URL,
   options: Omit<CrtauthLoginOptions, "signer"> & { signers: readonly Signer[] },
 ): Promise<{ token: string; signer: Signer }> {
-  const rsa = options.signers.filter((s) => s.publicKey.type === "ssh-rsa");
+  const rsa = options.signers.filter((s) => crtauthKeyTypes.has(s.publicKey.type));
   if (rsa.length === 0) throw new TypeError("crtauth can only sign with an RSA key");
   return handshake(baseUrl, options, (challenge) => {
     const named = challengeFingerprint(challenge);
