@@ -49,6 +49,16 @@ describe("the key-type table", () => {
     for (const [type, info] of sshKeyTypes) expect(keyTypeRules.get(type)).toMatchObject(info);
   });
 
+  it("labels each type as people know it", () => {
+    expect(Object.fromEntries([...sshKeyTypes].map(([type, info]) => [type, info.label]))).toEqual({
+      "ssh-rsa": "RSA",
+      "ssh-ed25519": "Ed25519",
+      "ecdsa-sha2-nistp256": "ECDSA P-256",
+      "ecdsa-sha2-nistp384": "ECDSA P-384",
+      "ecdsa-sha2-nistp521": "ECDSA P-521",
+    });
+  });
+
   it("describes the keys node:crypto makes for each type", () => {
     for (const [type, info] of sshKeyTypes) {
       const signer = signerFor(type);
