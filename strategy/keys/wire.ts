@@ -65,6 +65,7 @@ export class SshReader {
 
   /** `length` bytes with no length prefix (a view, not a copy). */
   raw(length: number): Buffer {
+    if (!Number.isSafeInteger(length) || length < 0) throw new RangeError(`SshReader.raw: not a byte count: ${length}`);
     if (length > this.remaining) throw this.fail("truncated");
     const value = this.buf.subarray(this.offset, this.offset + length);
     this.offset += length;

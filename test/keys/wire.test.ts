@@ -66,6 +66,13 @@ describe("SSH wire reader on hostile input", () => {
     });
   }
 
+  it("refuses a byte count that is not one, rather than reading backwards", () => {
+    const reader = new SshReader(hex("aabb"));
+    reader.byte();
+    for (const length of [-1, 0.5, Number.NaN]) expect(() => reader.raw(length)).toThrow(RangeError);
+    expect(reader.remaining).toBe(1);
+  });
+
   it("throws the caller's error when given one, for every fault", () => {
     class Refused extends Error {}
     const reader = new SshReader(hex("00000005 aa"), (fault) => new Refused(fault));
