@@ -1,7 +1,10 @@
 import { Router, type Request, type Response } from "express";
 import { z } from "zod";
-import type { RequestView } from "../../core/request-view.js";
+import { findCandidates, rankCandidates } from "../../core/candidates.js";
+import type { Codec } from "../../core/codec.js";
+import { keyState } from "../../core/key-state.js";
 import { recordRefusal, verifyCredential, type PipelineDeps } from "../../core/pipeline.js";
+import type { RequestView } from "../../core/request-view.js";
 import { AuthError, isAuthError } from "../../errors.js";
 import { publicRefusal } from "../../http/error-response.js";
 import { fromExpressRequest } from "../../http/express-request.js";
@@ -14,9 +17,8 @@ import { crtauthServerName } from "./names.js";
 import { crtauthOptionsShape, resolveCrtauthSecrets, type CrtauthOptions } from "./options.js";
 import { parseRequest } from "./request.js";
 import { createCrtauthResponseCodec } from "./response-codec.js";
+import type { OpenedResponse } from "./response.js";
 import { createToken } from "./token.js";
-import { findCandidates, rankCandidates } from "../../core/candidates.js";
-import { keyState } from "../../core/key-state.js";
 
 /** The parts of a store the handshake uses (a PrismaStore or the strategy's store fits). */
 export interface CrtauthRouterStore {
@@ -104,7 +106,7 @@ interface HandshakeSettings extends CrtauthOptions {
 
 class Handshake {
   private readonly now: () => number;
-  private readonly codec;
+  private readonly codec: Codec<OpenedResponse, true>;
 
   constructor(
     private readonly secrets: CrtauthSecret[],
