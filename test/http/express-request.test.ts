@@ -52,8 +52,8 @@ describe("fromExpressRequest", () => {
 
   it("refuses a body larger than asked for, and one a parser already consumed", async () => {
     const big = await fetch(`${url}/mounted`, { method: "POST", body: "x".repeat(17) });
-    expect((await big.json()).body).toBe("binding_mismatch");
+    expect(((await big.json()) as { body: string }).body).toBe("binding_mismatch");
     const parsed = await fetch(`${url}/parsed`, { method: "POST", body: "{}", headers: { "content-type": "application/json" } });
-    expect((await parsed.json()).body).toBe("binding_mismatch");
+    expect(((await parsed.json()) as { body: string }).body).toBe("binding_mismatch");
   });
 });
