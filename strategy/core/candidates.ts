@@ -21,23 +21,23 @@ const kidShape = /^[0-9a-f]{64}$/;
  */
 export async function findCandidates(keys: KeyStore, hints: CredentialHints): Promise<KeyCandidate[]> {
   const username = hints.untrustedUsername;
-  let found: KeyCandidate[];
+  const types = hints.keyTypes;
+  let named: KeyCandidate | null;
   if (hints.untrustedKid !== undefined && hints.untrustedKid !== null) {
     if (!kidShape.test(hints.untrustedKid)) return [];
-    const byKid = await keys.findByKid(hints.untrustedKid);
-    found = byKid && (username === null || byKid.user.username === username) ? [byKid] : [];
+    named = await keys.findByKid(hints.untrustedKid);
   } else if (hints.untrustedFingerprint !== undefined && hints.untrustedFingerprint !== null) {
-    const byFingerprint = await keys.findByFingerprint(hints.untrustedFingerprint);
-    found = byFingerprint && (username === null || byFingerprint.user.username === username) ? [byFingerprint] : [];
-  } else if (username !== null) {
+    named = await keys.findByFingerprint(hints.untrustedFingerprint);
+  } else {
+    if (username === null) return [];
     const byUser = await keys.findByUsername(username);
     if (!byUser) return [];
-    found = [];
-    for (const key of byUser.keys) found.push({ key, user: byUser.user });
-  } else {
-    return [];
+    const found: KeyCandidate[] = [];
+    for (const key of byUser.keys) if (types.has(key.parsed.type)) found.push({ key, user: byUser.user });
+    return found;
   }
-  return found.filter((c) => hints.keyTypes.has(c.key.parsed.type));
+  if (!named || (username !== null && named.user.username !== username) || !types.has(named.key.parsed.type)) return [];
+  return [named];
 }
 
 /**

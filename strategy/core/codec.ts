@@ -19,12 +19,17 @@ export interface CredentialHints {
   readonly keyTypes: ReadonlySet<string>;
 }
 
-/** Per-route settings given to `passport.authenticate("sshkey", { … })`, read by the codecs that use them. */
+/**
+ * Per-route settings given to `passport.authenticate("sshkey", { … })`, read by the codecs
+ * that use them. They come from application code at request time, so the codecs still check
+ * them (a wrong type is a TypeError, answered as a server error).
+ */
 export interface RouteOptions {
   /** jwt: this route's audience, overriding `jwt.audience`. */
-  readonly jwtAudience?: unknown;
+  readonly jwtAudience?: string | readonly string[] | undefined;
   /** sshauth: require (true) or waive (false) request binding on this route. */
-  readonly sshauthBinding?: unknown;
+  readonly sshauthBinding?: boolean | undefined;
+  /** passport's own options (session, failWithError, …), not read here. */
   readonly [other: string]: unknown;
 }
 
