@@ -15,6 +15,8 @@ interface DecodedSshauth {
   readonly token: UnverifiedSshauthToken;
   /** The action list the token must have signed; set by prepare. */
   actions: readonly SshauthAction[];
+  /** The pipeline's time for this credential, for the refusals that verify without a context. */
+  readonly nowMs: number;
 }
 
 type Proof = SshauthVerified<StoredKey["parsed"]>;
@@ -63,11 +65,11 @@ export function createSshauthScheme(options: SshauthSchemeOptions = {}): Codec<D
     name: "sshauth",
     challenge: `Bearer realm="${settings.realm}"`,
     claims: (word, credential) => word === "sshauth" || (settings.bearer && word === "bearer" && !credential.includes(".")),
-    decode(credential: string): DecodedSshauth {
+    decode(credential: string, ctx: CodecContext): DecodedSshauth {
       if (credential.length > MAX_TOKEN_LENGTH) {
         throw new AuthError("credentials_too_large", `an sshauth token is at most ${MAX_TOKEN_LENGTH} characters`);
       }
-      return { token: decodeSshauthToken(credential), actions: noActions };
+      return { token: decodeSshauthToken(credential), actions: noActions, nowMs: ctx.nowMs };
     },
     hints(decoded: DecodedSshauth): CredentialHints {
       const token = decoded.token;
@@ -96,7 +98,7 @@ export function createSshauthScheme(options: SshauthSchemeOptions = {}): Codec<D
     async noKey(decoded: DecodedSshauth): Promise<AuthError> {
       // With no key to try, verify.ts checks the signature's structure and then costs a
       // signature check on a decoy key, as a wrong key does.
-      return verifyWith(decoded.token, [], noActions, Date.now()).then(
+      return verifyWith(decoded.token, [], noActions, decoded.nowMs).then(
         () => new AuthError("unknown_key", "no key of the sshauth token's algorithm to verify it with"),
         (error: unknown) => {
           if (isAuthError(error)) return error;
