@@ -29,10 +29,10 @@ const noRouteOptions: RouteOptions = Object.freeze({});
  * Verifies one credential with `codec`, in this order:
  *
  *   decode (structure, MACs) → throttle check on the untrusted username (before any key is
- *   looked up or signature checked) → the codec's preparation → candidate keys by the untrusted hints, one ranking
- *   (rankCandidates) → signature, each candidate in turn (decoy work when there is none) →
- *   key state (core/key-state.ts, one refusal table) → the codec's after-signature checks →
- *   replay → admit → exactly one auth event.
+ *   looked up or signature checked) → the codec's preparation → candidate keys by the
+ *   untrusted hints, one ranking (rankCandidates) → signature, each candidate in turn (decoy
+ *   work when there is none) → key state (core/key-state.ts, one refusal table) → the codec's
+ *   after-signature checks → replay → admit → exactly one auth event.
  *
  * Key state comes before the after-signature checks so that a key that may not be used is
  * refused as such whatever its credential's time says, as the schemes always answered.
