@@ -2,7 +2,7 @@ import type { Codec, CodecContext, CredentialHints, ReplayClaim } from "../../co
 import { AuthError } from "../../errors.js";
 import { parseOptions } from "../../options/parse-options.js";
 import type { KeyCandidate } from "../../store/ports.js";
-import { CLOCK_FUDGE_S } from "./constants.js";
+import { CLOCK_FUDGE_S, CRTAUTH_KEY_TYPES } from "./constants.js";
 import { secretList } from "./mac.js";
 import { crtauthSchemeOptionsSchema, resolveCrtauthSecrets, type CrtauthOptions } from "./options.js";
 import { verifyToken, type VerifiedToken } from "./token.js";
@@ -10,8 +10,6 @@ import { verifyToken, type VerifiedToken } from "./token.js";
 export interface CrtauthSchemeOptions extends CrtauthOptions {
   realm?: string | undefined;
 }
-
-const rsaOnly: ReadonlySet<string> = new Set(["ssh-rsa"]);
 
 /**
  * Spotify crtauth tokens: `Authorization: chap:<token>`, minted by the `/_auth` router
@@ -43,7 +41,7 @@ export function createCrtauthScheme(options: CrtauthSchemeOptions = {}): Codec<V
       if (!secrets) throw new AuthError("unsupported_scheme", "crtauth is not configured on this server");
       return verifyToken(credential, { secret: secrets, now: () => ctx.nowMs });
     },
-    hints: (token: VerifiedToken): CredentialHints => ({ untrustedUsername: token.username, keyTypes: rsaOnly }),
+    hints: (token: VerifiedToken): CredentialHints => ({ untrustedUsername: token.username, keyTypes: CRTAUTH_KEY_TYPES }),
     verifySignature: () => true,
     noKey: () => new AuthError("unknown_key", "the user of this crtauth token no longer exists or holds no RSA key"),
     badSignature: () => new AuthError("bad_signature", "crtauth token was not issued with this server's secret"),
