@@ -42,18 +42,34 @@ export const authErrorCodes = [
 
 export type AuthErrorCode = (typeof authErrorCodes)[number];
 
+/**
+ * What a refusal knows beyond its code. The named fields are read by the adapters: the
+ * event log's user and key, and the Retry-After of `too_many_failures`. The others are
+ * facts for logs and tests (the part of a message that failed, a measured skew); clients
+ * never see any of it.
+ */
+export interface AuthErrorDetail {
+  /** The user whose key verified the credential (set once a signature verified). */
+  readonly userId?: string | undefined;
+  /** The key that verified the credential. */
+  readonly keyId?: string | undefined;
+  /** Seconds after which a throttled username may be tried again. */
+  readonly retryAfterSeconds?: number | undefined;
+  readonly [fact: string]: unknown;
+}
+
 /** An authentication failure caused by the request. Infrastructure faults are plain Errors. */
 export class AuthError extends Error {
   override readonly name = "AuthError";
+  readonly detail: AuthErrorDetail | undefined;
   constructor(
     readonly code: AuthErrorCode,
     message: string,
-    options?: { cause?: unknown; detail?: Record<string, unknown> },
+    options?: { cause?: unknown; detail?: AuthErrorDetail | undefined },
   ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.detail = options?.detail;
   }
-  readonly detail: Record<string, unknown> | undefined;
 }
 
 export function isAuthError(value: unknown): value is AuthError {

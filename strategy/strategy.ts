@@ -1,14 +1,17 @@
 import type { Request } from "express";
 import { Strategy } from "passport-strategy";
+import type { AnyCodec, RouteOptions, SchemeName, Verified } from "./core/codec.js";
+import { verifyCredential, type PipelineDeps } from "./core/pipeline.js";
 import { AuthError, isAuthError, type AuthErrorCode } from "./errors.js";
 import { parseAuthorization } from "./http/authorization.js";
-import { challengeErrorFor, exposeErrorCodesOption, publicRefusal, statusForCode } from "./http/error-response.js";
-import { authEventFrom, rememberFailure } from "./http/failure.js";
+import { challengeErrorFor, publicRefusal, statusForCode } from "./http/error-response.js";
+import { fromExpressRequest } from "./http/express-request.js";
+import { rememberFailure } from "./http/failure.js";
+import { parseStrategyOptions } from "./options/strategy-options.js";
 import { FailureThrottle, type FailureThrottleOptions } from "./schemes/failure-throttle.js";
-import type { AuthScheme, SchemeName, Verified } from "./schemes/scheme.js";
 import { builtInSchemes, createBuiltInScheme, type BuiltInSchemeOptions } from "./schemes/registry.js";
+import { openDefaultStore } from "./store/default-store.js";
 import type { EventSink, KeyStore, ReplayStore, StoredUser } from "./store/ports.js";
-import { openPrismaStore, type PrismaStore } from "./store/prisma/store.js";
 
 /** What the strategy reads keys from and writes outcomes to. */
 export interface StrategyStore {
@@ -17,9 +20,13 @@ export interface StrategyStore {
   events: EventSink;
 }
 
+/** The store the strategy opens itself when given none, which it also closes. */
+type OwnedStore = StrategyStore & { close(): Promise<void> };
+
 /** Passed to passport as `info` on success. */
 export interface SshKeyAuthInfo {
-  scheme: SchemeName;
+  /** The wire format: "jwt", "crtauth", "sshauth", or a custom codec's name. */
+  scheme: string;
   /** SHA256 fingerprint of the key that signed the credential. */
   fingerprint: string;
   keyId: string;
@@ -33,28 +40,29 @@ export type VerifyCallback = (user: StoredUser, info: SshKeyAuthInfo, done: Veri
 
 export interface SshKeyStrategyOptions extends BuiltInSchemeOptions {
   /** Storage; default: the Prisma store on DATABASE_URL or ./data/passport-sshkey.db, migrated on first use. */
-  store?: StrategyStore | Promise<StrategyStore>;
-  /** Enabled schemes, by name or as scheme objects (default: every built-in scheme). */
-  schemes?: readonly (SchemeName | AuthScheme)[];
+  store?: StrategyStore | Promise<StrategyStore> | undefined;
+  /**
+   * Enabled wire formats, by built-in name or as codecs (core/codec.ts), tried in this order
+   * (default: every built-in scheme). A codec of your own is a fifth wire format.
+   */
+  schemes?: readonly (SchemeName | AnyCodec)[] | undefined;
   /** Milliseconds since the epoch; for tests. */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /** Strategy name for passport.authenticate (default "sshkey"). */
-  name?: string;
+  name?: string | undefined;
   /**
    * Development only: answer `unknown_key` / `bad_signature` as such instead of the public
    * `invalid_credentials`, which tells strangers nothing about users and keys (default false).
    * The event log has the precise code either way.
    */
-  exposeErrorCodes?: boolean;
+  exposeErrorCodes?: boolean | undefined;
   /**
    * Per-username limit on failed signature checks (default 20 per minute); past it,
    * credentials naming that user are refused with 429 `too_many_failures` and Retry-After
    * before any signature work. `false` turns it off (per process, not shared between instances).
    */
-  failureThrottle?: FailureThrottleOptions | false;
+  failureThrottle?: FailureThrottleOptions | false | undefined;
 }
-
-const strategyOptionNames = ["store", "schemes", "now", "name", "exposeErrorCodes", "failureThrottle"];
 
 /**
  * The strategy's only mutable state. Passport runs `authenticate` on `Object.create(strategy)`,
@@ -65,6 +73,8 @@ interface StoreHolder {
   pending: Promise<StrategyStore> | null;
   /** The store once opened: the request path then skips an await per request. */
   opened: StrategyStore | null;
+  /** The pipeline's ports for the opened store, made once rather than per request. */
+  deps: PipelineDeps | null;
   /** Only a store the strategy opened itself is closed by `close()`. */
   ownsStore: boolean;
   closing: Promise<void> | null;
@@ -73,8 +83,6 @@ interface StoreHolder {
 function closedError(): Error {
   return new Error("SshKeyStrategy is closed");
 }
-
-const optionNames = new Set([...strategyOptionNames, "realm", "clockToleranceSeconds", ...Object.keys(builtInSchemes)]);
 
 /**
  * Passport strategy `sshkey`: authenticates a request by a credential signed with an
@@ -88,7 +96,7 @@ const optionNames = new Set([...strategyOptionNames, "realm", "clockToleranceSec
  */
 export class SshKeyStrategy extends Strategy {
   name: string;
-  readonly schemes: readonly AuthScheme[];
+  readonly schemes: readonly AnyCodec[];
   private readonly holder: StoreHolder;
   private readonly now: () => number;
   private readonly verifyCallback: VerifyCallback | undefined;
@@ -99,38 +107,39 @@ export class SshKeyStrategy extends Strategy {
   constructor(options?: SshKeyStrategyOptions, verify?: VerifyCallback);
   constructor(optionsOrVerify?: SshKeyStrategyOptions | VerifyCallback, verify?: VerifyCallback) {
     super();
-    const options = typeof optionsOrVerify === "function" ? {} : (optionsOrVerify ?? {});
+    const options = parseStrategyOptions(typeof optionsOrVerify === "function" ? {} : (optionsOrVerify ?? {}));
     this.verifyCallback = typeof optionsOrVerify === "function" ? optionsOrVerify : verify;
-    if (typeof options !== "object") throw new TypeError("SshKeyStrategy options must be an object");
-    for (const key of Object.keys(options)) {
-      if (!optionNames.has(key)) throw new TypeError(`SshKeyStrategy: unknown option ${JSON.stringify(key)}`);
-    }
     if (this.verifyCallback !== undefined && typeof this.verifyCallback !== "function") {
       throw new TypeError("SshKeyStrategy: verify must be a function");
     }
     this.name = options.name ?? "sshkey";
-    this.exposeErrorCodes = exposeErrorCodesOption(options.exposeErrorCodes, "SshKeyStrategy");
+    this.exposeErrorCodes = options.exposeErrorCodes ?? false;
     this.now = options.now ?? Date.now;
     const names = options.schemes ?? (Object.keys(builtInSchemes) as SchemeName[]);
     this.schemes = names.map((s) => (typeof s === "string" ? createBuiltInScheme(s, options) : s));
     if (this.schemes.length === 0) throw new TypeError("SshKeyStrategy: at least one scheme must be enabled");
-    this.holder = { pending: null, opened: null, ownsStore: !options.store, closing: null };
-    if (options.store) this.holder.pending = Promise.resolve(options.store).then((store) => (this.holder.opened = store));
+    this.holder = { pending: null, opened: null, deps: null, ownsStore: !options.store, closing: null };
     this.throttle = options.failureThrottle === false ? null : new FailureThrottle(options.failureThrottle);
+    if (options.store) this.holder.pending = Promise.resolve(options.store).then((store) => this.opened(store));
+  }
+
+  private opened(store: StrategyStore): StrategyStore {
+    this.holder.opened = store;
+    this.holder.deps = { keys: store.keys, replay: store.replay, events: store.events, now: this.now, throttle: this.throttle };
+    return store;
   }
 
   /** The store in use, opening the default one on first call (once, however many requests race for it). */
   store(): Promise<StrategyStore> {
     const holder = this.holder;
     if (holder.closing) return Promise.reject(closedError());
-    holder.pending ??= openPrismaStore({ now: this.now }).then(
+    holder.pending ??= openDefaultStore({ now: this.now }).then(
       async (store) => {
         if (holder.closing) {
           await store.close();
           throw closedError();
         }
-        holder.opened = store;
-        return store;
+        return this.opened(store);
       },
       (error: unknown) => {
         // A failed open (database down, unwritable path) is retried by the next request.
@@ -149,26 +158,27 @@ export class SshKeyStrategy extends Strategy {
   close(): Promise<void> {
     const holder = this.holder;
     holder.opened = null;
+    holder.deps = null;
     holder.closing ??= (async () => {
       const store = await holder.pending?.catch(() => null);
       if (!store) return;
-      if (holder.ownsStore) await (store as PrismaStore).close();
+      if (holder.ownsStore) await (store as OwnedStore).close();
       else await store.events.flush();
     })();
     return holder.closing;
   }
 
-  override authenticate(req: Request, routeOptions?: Record<string, unknown>): void {
+  override authenticate(req: Request, routeOptions?: RouteOptions): void {
     this.run(req, routeOptions ?? {}).catch((error: unknown) => this.error(error instanceof Error ? error : new Error(String(error))));
   }
 
-  private challengeFor(scheme: AuthScheme | null, code: AuthErrorCode, message: string): string {
+  private challengeFor(scheme: AnyCodec | null, code: AuthErrorCode, message: string): string {
     const attributes = `error="${challengeErrorFor(code)}", error_description="${message.replace(/["\\]/g, "")}"`;
     if (scheme) return `${scheme.challenge}, ${attributes}`;
     return this.schemes.map((s) => s.challenge).join(", ");
   }
 
-  private refuse(req: Request, scheme: AuthScheme | null, error: AuthError): void {
+  private refuse(req: Request, scheme: AnyCodec | null, error: AuthError): void {
     const { code, message } = publicRefusal(error.code, error.message, this.exposeErrorCodes);
     const status = statusForCode(code, scheme?.alwaysUnauthorized);
     const retryAfter = error.detail?.retryAfterSeconds;
@@ -177,7 +187,8 @@ export class SshKeyStrategy extends Strategy {
     this.fail(this.challengeFor(scheme, code, message), status);
   }
 
-  private async run(req: Request, routeOptions: Record<string, unknown>): Promise<void> {
+  /** The passport adapter over the pipeline: header → codec → verifyCredential → success or fail. */
+  private async run(req: Request, routeOptions: RouteOptions): Promise<void> {
     const header = parseAuthorization(req.headers.authorization);
     if (header.kind === "none") {
       return this.refuse(req, null, new AuthError("missing_credentials", "this request needs an Authorization header signed with an SSH key"));
@@ -194,86 +205,50 @@ export class SshKeyStrategy extends Strategy {
       return this.refuse(req, null, new AuthError("unsupported_scheme", `the Authorization scheme ${JSON.stringify(header.word.slice(0, 20))} is not accepted here`));
     }
 
-    const store = this.holder.opened ?? (await this.store());
-    let untrustedUsername: string | null = null;
-    let verified: Verified;
-    try {
-      verified = await scheme.verify(header.credential, {
-        req,
-        keys: store.keys,
-        replay: store.replay,
-        now: this.now,
-        routeOptions,
-        noteUntrustedUsername: (username) => {
-          untrustedUsername = username;
-          // Schemes note the username before any key lookup: refusing here costs no signature
-          // work. chap: tokens are exempt: an HMAC check, no signature work to bound.
-          const throttle = scheme.name === "crtauth" ? null : this.throttle;
-          const retryAfterSeconds = throttle?.retryAfterSeconds(username, this.now()) ?? null;
-          if (retryAfterSeconds !== null) {
-            throw new AuthError("too_many_failures", "too many failed sign-ins for this user; retry later", { detail: { retryAfterSeconds } });
-          }
-        },
+    const deps = this.holder.deps ?? (await this.store(), this.holder.deps);
+    if (!deps) throw closedError();
+    const view = fromExpressRequest(req);
+    if (this.verifyCallback) return this.runWithCallback(req, scheme, header.credential, view, deps, routeOptions);
+    const result = await verifyCredential(scheme, header.credential, view, deps, routeOptions);
+    if (isAuthError(result)) return this.refuse(req, scheme, result);
+    this.success(result.user, infoOf(result));
+  }
+
+  /** The verify callback has the last word; its answer is what the one event records. */
+  private async runWithCallback(
+    req: Request,
+    scheme: AnyCodec,
+    credential: string,
+    view: ReturnType<typeof fromExpressRequest>,
+    deps: PipelineDeps,
+    routeOptions: RouteOptions,
+  ): Promise<void> {
+    const callback = this.verifyCallback!;
+    let user: Express.User | false = false;
+    let info: SshKeyAuthInfo | null = null;
+    const result = await verifyCredential(scheme, credential, view, deps, routeOptions, async (verified) => {
+      info = infoOf(verified);
+      const answered = info;
+      user = await new Promise<Express.User | false>((resolve, reject) => {
+        try {
+          callback(verified.user, answered, (error, result) => (error ? reject(error) : resolve(result ?? false)));
+        } catch (error) {
+          reject(error);
+        }
       });
-    } catch (error) {
-      if (!isAuthError(error)) throw error;
-      if (error.code === "bad_signature" && untrustedUsername !== null) this.throttle?.recordFailure(untrustedUsername, this.now());
-      const known = (error.detail ?? {}) as { userId?: string; keyId?: string };
-      store.events.record(
-        authEventFrom(req, this.now(), {
-          scheme: scheme.name,
-          outcome: "failure",
-          errorCode: error.code,
-          userId: known.userId ?? null,
-          username: untrustedUsername,
-          keyId: known.keyId ?? null,
-        }),
-      );
-      return this.refuse(req, scheme, error);
-    }
-    return this.succeed(req, store, scheme, verified);
-  }
-
-  /** Not async without a verify callback: the common path saves a promise and a tick. */
-  private succeed(req: Request, store: StrategyStore, scheme: AuthScheme, verified: Verified): void | Promise<void> {
-    const info: SshKeyAuthInfo = {
-      scheme: verified.scheme,
-      fingerprint: verified.key.parsed.fingerprintSha256,
-      keyId: verified.key.id,
-      keyType: verified.key.parsed.type,
-      keyComment: verified.key.comment,
-    };
-    if (this.verifyCallback) return this.succeedThroughCallback(req, store, scheme, verified, info);
-    this.recordOutcome(req, store, verified, null);
-    this.success(verified.user, info);
-  }
-
-  private async succeedThroughCallback(req: Request, store: StrategyStore, scheme: AuthScheme, verified: Verified, info: SshKeyAuthInfo): Promise<void> {
-    const user = await new Promise<Express.User | false>((resolve, reject) => {
-      try {
-        this.verifyCallback!(verified.user, info, (error, result) => (error ? reject(error) : resolve(result ?? false)));
-      } catch (error) {
-        reject(error);
-      }
+      return user ? null : new AuthError("rejected", "the application refused this user");
     });
-    if (!user) {
-      this.recordOutcome(req, store, verified, "rejected");
-      return this.refuse(req, scheme, new AuthError("rejected", "the application refused this user"));
-    }
-    this.recordOutcome(req, store, verified, null);
-    this.success(user, info);
+    if (isAuthError(result)) return this.refuse(req, scheme, result);
+    this.success(user as Express.User, info!);
   }
+}
 
-  private recordOutcome(req: Request, store: StrategyStore, verified: Verified, errorCode: AuthErrorCode | null): void {
-    store.events.record(
-      authEventFrom(req, this.now(), {
-        scheme: verified.scheme,
-        outcome: errorCode ? "failure" : "success",
-        errorCode,
-        userId: verified.user.id,
-        username: verified.user.username,
-        keyId: verified.key.id,
-      }),
-    );
-  }
+function infoOf(verified: Verified): SshKeyAuthInfo {
+  return {
+    scheme: verified.scheme,
+    fingerprint: verified.key.parsed.fingerprintSha256,
+    keyId: verified.key.id,
+    keyType: verified.key.parsed.type,
+    keyComment: verified.key.comment,
+  };
 }

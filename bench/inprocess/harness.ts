@@ -1,7 +1,16 @@
-// Drives SshKeyStrategy.authenticate and AuthScheme.verify the way passport does, with a
-// fake request, and times loops of them against a synchronous raw-crypto loop.
+// Drives SshKeyStrategy.authenticate and the verification pipeline the way passport does,
+// with a fake request, and times loops of them against a synchronous raw-crypto loop.
 import type { Request } from "express";
-import { authFailureOf, parseAuthorization, type AuthScheme, type SchemeContext, type SshKeyStrategy } from "../../strategy/index.js";
+import {
+  authFailureOf,
+  fromExpressRequest,
+  isAuthError,
+  parseAuthorization,
+  verifyCredential,
+  type AnyCodec,
+  type PipelineDeps,
+  type SshKeyStrategy,
+} from "../../strategy/index.js";
 import type { MemoryStore } from "./memory-store.js";
 
 export function fakeRequest(authorization: string): Request {
@@ -38,18 +47,15 @@ export function authenticateOnce(strategy: SshKeyStrategy, authorization: string
   });
 }
 
-/** The scheme's verify alone: header already split, no passport hooks, no event record. */
-export function verifyOnce(scheme: AuthScheme, store: MemoryStore, authorization: string, credential: string): Promise<unknown> {
-  const ctx: SchemeContext = {
-    req: fakeRequest(authorization),
-    keys: store.keys,
-    replay: store.replay,
-    now: Date.now,
-    routeOptions: {},
-    noteUntrustedUsername: () => {},
-  };
-  return scheme.verify(credential, ctx);
+/** The pipeline over one codec alone: header already split, no passport hooks; events go nowhere. */
+export async function verifyOnce(scheme: AnyCodec, store: MemoryStore, authorization: string, credential: string): Promise<unknown> {
+  const deps: PipelineDeps = { keys: store.keys, replay: store.replay, events: discardEvents, now: Date.now, throttle: null };
+  const result = await verifyCredential(scheme, credential, fromExpressRequest(fakeRequest(authorization)), deps);
+  if (isAuthError(result)) throw result;
+  return result;
 }
+
+const discardEvents = { record: () => {}, flush: () => Promise.resolve() };
 
 export function credentialOf(authorization: string): string {
   const parsed = parseAuthorization(authorization);

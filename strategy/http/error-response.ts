@@ -41,13 +41,6 @@ export function publicRefusal(code: AuthErrorCode, message: string, exposeErrorC
   return { code: "invalid_credentials", message: invalidCredentialsMessage };
 }
 
-/** Validates the development option `exposeErrorCodes` (default false). */
-export function exposeErrorCodesOption(value: unknown, where: string): boolean {
-  if (value === undefined) return false;
-  if (typeof value !== "boolean") throw new TypeError(`${where}: exposeErrorCodes must be a boolean`);
-  return value;
-}
-
 /** RFC 6750-style `error=` attribute for a challenge. */
 export function challengeErrorFor(code: AuthErrorCode): "invalid_request" | "invalid_token" {
   return badRequestCodes.has(code) || code === "credentials_too_large" ? "invalid_request" : "invalid_token";

@@ -1,5 +1,4 @@
 import type { Request } from "express";
-import type { AuthEventRecord } from "../store/ports.js";
 
 export interface AuthFailure {
   code: string;
@@ -17,24 +16,4 @@ export function rememberFailure(req: Request, failure: AuthFailure): void {
 /** Why SshKeyStrategy refused this request, if it did. */
 export function authFailureOf(req: Request): AuthFailure | undefined {
   return failures.get(req);
-}
-
-/** One authentication event as the log stores it, with the request's IP and user agent. */
-export function authEventFrom(
-  req: Request,
-  nowMs: number,
-  fields: Pick<AuthEventRecord, "scheme" | "outcome" | "errorCode" | "userId" | "username" | "keyId">,
-): AuthEventRecord {
-  // Spelt out rather than spread: this runs once per request.
-  return {
-    at: new Date(nowMs),
-    scheme: fields.scheme,
-    outcome: fields.outcome,
-    errorCode: fields.errorCode,
-    userId: fields.userId,
-    keyId: fields.keyId,
-    username: fields.username === null ? null : fields.username.slice(0, 256),
-    ip: req.ip ?? null,
-    userAgent: req.get("user-agent")?.slice(0, 300) ?? null,
-  };
 }

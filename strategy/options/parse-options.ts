@@ -17,8 +17,22 @@ function pathOf(path: readonly PropertyKey[]): string {
   return path.map((part) => (typeof part === "number" ? `[${part}]` : String(part))).join(".").replace(/\.\[/g, "[");
 }
 
-function describeIssue(issue: z.core.$ZodIssue | undefined): string {
-  if (!issue) return "invalid options";
+/**
+ * For a value that fits no branch of a union (`failureThrottle: { … } | false`), the issue
+ * of the branch it came closest to: the one that got past the type check, so a misspelt key
+ * inside an object branch is named rather than "invalid input".
+ */
+function closestIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if (issue.code !== "invalid_union") return issue;
+  const branch = issue.errors.find((issues) => issues.length > 0 && !(issues[0]!.code === "invalid_type" && issues[0]!.path.length === 0) && issues[0]!.code !== "invalid_value");
+  if (!branch) return issue;
+  const inner = branch[0]!;
+  return closestIssue({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue);
+}
+
+function describeIssue(found: z.core.$ZodIssue | undefined): string {
+  if (!found) return "invalid options";
+  const issue = closestIssue(found);
   if (issue.code === "unrecognized_keys") {
     const names = issue.keys.map((key) => JSON.stringify(pathOf([...issue.path, key])));
     return `unknown option${names.length > 1 ? "s" : ""} ${names.join(", ")}`;

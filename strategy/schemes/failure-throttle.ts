@@ -1,11 +1,21 @@
+import { z } from "zod";
+
 export interface FailureThrottleOptions {
   /** Failed signature checks allowed for one username in a burst (default 20). */
-  maxFailures?: number;
+  maxFailures?: number | undefined;
   /** Time for a full burst to be allowed again, in ms (default 60 000): one failure every windowMs / maxFailures. */
-  windowMs?: number;
+  windowMs?: number | undefined;
   /** Usernames remembered at once; the least recently failed are forgotten first (default 10 000). */
-  capacity?: number;
+  capacity?: number | undefined;
 }
+
+const positive = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+
+/** The `failureThrottle` option of the strategy and the crtauth router: settings, or `false` for none. */
+export const failureThrottleOptionSchema = z.union([
+  z.strictObject({ maxFailures: positive.optional(), windowMs: positive.optional(), capacity: positive.optional() }),
+  z.literal(false),
+]);
 
 interface Bucket {
   tokens: number;

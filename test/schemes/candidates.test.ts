@@ -5,7 +5,7 @@ import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadKeyFileSigner } from "../../strategy/client/index.js";
 import { parsePublicKey } from "../../strategy/keys/index.js";
-import { maxCandidatesPerCredential } from "../../strategy/schemes/candidates.js";
+import { maxCandidatesPerCredential } from "../../strategy/core/candidates.js";
 import { signSshauthToken } from "../../strategy/schemes/sshauth/sign.js";
 import { databaseKinds } from "../support/databases.js";
 import { lastEventCode } from "../support/events.js";

@@ -49,3 +49,6 @@ export const LIMITS = {
   /** Bytes of a challenge echoed inside a response. */
   challenge: 1024,
 } as const;
+
+/** crtauth signs with RSA (SHA-1) only: no other stored key is ever a candidate. */
+export const CRTAUTH_KEY_TYPES: ReadonlySet<string> = new Set(["ssh-rsa"]);

@@ -38,3 +38,18 @@ export function assertServerName(serverName: string): string {
   }
   return serverName;
 }
+
+const HOST_NAME = /^[a-z0-9.-]{1,255}$/;
+
+/**
+ * The name a challenge carries and a response must name: the configured one, else the
+ * request's Host without its port, lower-cased as clients' URL parsers lower-case it.
+ * Throws AuthError("malformed_header") for a Host crtauth cannot use.
+ */
+export function crtauthServerName(configured: string | undefined, host: string): string {
+  if (configured !== undefined) return configured;
+  const lower = host.toLowerCase();
+  const name = lower.startsWith("[") ? lower : lower.replace(/:\d*$/, "");
+  if (!HOST_NAME.test(name)) throw new AuthError("malformed_header", "the Host header is not a name crtauth can use; configure serverName");
+  return name;
+}

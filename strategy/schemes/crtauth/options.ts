@@ -1,4 +1,5 @@
-import { DEFAULT_TOKEN_LIFETIME_S, MAX_TOKEN_LIFETIME_S } from "./constants.js";
+import { z } from "zod";
+import { MAX_TOKEN_LIFETIME_S } from "./constants.js";
 import type { CrtauthSecret } from "./mac.js";
 import { assertServerName } from "./names.js";
 
@@ -8,21 +9,44 @@ import { assertServerName } from "./names.js";
  */
 export interface CrtauthOptions {
   /** HMAC secret for challenges and tokens; default `CRTAUTH_SECRET`. */
-  secret?: CrtauthSecret;
+  secret?: CrtauthSecret | undefined;
   /** The secret before the last rotation, still accepted (default `CRTAUTH_PREVIOUS_SECRET`). */
-  previousSecret?: CrtauthSecret;
+  previousSecret?: CrtauthSecret | undefined;
   /** Name put in challenges; default: the request's Host without port. Clients compare it with the URL host. */
-  serverName?: string;
+  serverName?: string | undefined;
   /** Seconds a token is good for, 1..598 (default 60). */
-  tokenLifetimeSeconds?: number;
+  tokenLifetimeSeconds?: number | undefined;
   /**
    * Also answer crtauth v0 ("legacy") handshakes, as the Python server does by default
    * (default false). v0 is the unversioned XDR format: its request is a bare username, told
    * from a v1 request only by a heuristic, and its challenges are MACed with HMAC-SHA1. Turn it
    * on only for old clients that cannot speak v1; tokens are v1 (HMAC-SHA256) either way.
    */
-  legacyV0?: boolean;
+  legacyV0?: boolean | undefined;
 }
+
+const secret = z.union([z.string(), z.instanceof(Uint8Array)]);
+
+/** The crtauth keys, for the strategy's `crtauth` option and createCrtauthRouter. */
+export const crtauthOptionsShape = {
+  secret: secret.optional(),
+  previousSecret: secret.optional(),
+  serverName: z
+    .string()
+    .refine((name) => {
+      try {
+        assertServerName(name);
+        return true;
+      } catch {
+        return false;
+      }
+    }, "must be 1..255 letters, digits, '.' or '-' (the host name clients connect to)")
+    .optional(),
+  tokenLifetimeSeconds: z.number().int().min(1).max(MAX_TOKEN_LIFETIME_S).optional(),
+  legacyV0: z.boolean().optional(),
+};
+
+export const crtauthSchemeOptionsSchema = z.strictObject({ ...crtauthOptionsShape, realm: z.string().optional() });
 
 function present(value: CrtauthSecret | undefined): CrtauthSecret | undefined {
   if (value === undefined) return undefined;
@@ -40,14 +64,4 @@ export function resolveCrtauthSecrets(options: CrtauthOptions, env: NodeJS.Proce
   const fromOptions = options.secret !== undefined;
   const previous = fromOptions ? present(options.previousSecret) : present(options.previousSecret) ?? present(env.CRTAUTH_PREVIOUS_SECRET);
   return previous === undefined ? [current] : [current, previous];
-}
-
-/** Checks the router-only options; throws TypeError/RangeError on misconfiguration. */
-export function checkCrtauthOptions(options: CrtauthOptions): void {
-  if (options.serverName !== undefined) assertServerName(options.serverName);
-  if (options.legacyV0 !== undefined && typeof options.legacyV0 !== "boolean") throw new TypeError("crtauth legacyV0 must be a boolean");
-  const lifetime = options.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_S;
-  if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > MAX_TOKEN_LIFETIME_S) {
-    throw new RangeError(`crtauth tokenLifetimeSeconds must be an integer from 1 to ${MAX_TOKEN_LIFETIME_S}`);
-  }
 }

@@ -53,15 +53,25 @@ export interface VerifiedResponse {
 /** Slack kept in the replay store beyond the window, for servers whose clocks run behind. */
 const REPLAY_MARGIN_MS = 60_000;
 
+/** A response whose challenge this server issued (MAC, server name, window checked); its signature is not checked yet. */
+export interface OpenedResponse {
+  /** From the server's own MAC-checked challenge: safe to look keys up by. */
+  readonly hint: KeyHint;
+  readonly version: 0 | 1;
+  readonly challenge: ChallengeFields;
+  /** The exact challenge bytes the client signed. */
+  readonly signed: Buffer;
+  readonly signature: Buffer;
+}
+
+export type OpenResponseOptions = Omit<VerifyResponseOptions, "lookupKey">;
+
 /**
- * Checks a crtauth response (`X-CHAP: response:<text>`) the way upstream servers do,
- * in this order: structure, challenge HMAC (constant-time, any accepted secret),
- * server name, validity window, key lookup, RSA/SHA-1 signature over the exact
- * challenge bytes. Throws AuthError only (plus plain Errors from lookupKey).
- *
- * Upstream never remembers used challenges; callers should redeem `replayId` once.
+ * The key-free half of checking a response, in upstream's order: structure, challenge HMAC
+ * (constant-time, any accepted secret), server name, validity window, username.
+ * Throws AuthError only.
  */
-export async function verifyResponse(text: string, opts: VerifyResponseOptions): Promise<VerifiedResponse> {
+export function openResponse(text: string, opts: OpenResponseOptions): OpenedResponse {
   const secrets = secretList(opts.secret);
   const serverName = assertServerName(opts.serverName);
   const bytes = decodeBase64Url(text);
@@ -94,26 +104,52 @@ export async function verifyResponse(text: string, opts: VerifyResponseOptions):
   }
   checkWindow(challenge, (opts.now ?? Date.now)(), opts.clockToleranceMs ?? 0);
   const username = checkUsername(challenge.username);
+  return { hint: { username, fingerprint: challenge.fingerprint.toString("hex") }, version, challenge, signed, signature };
+}
 
-  const publicKey = await opts.lookupKey({ username, fingerprint: challenge.fingerprint.toString("hex") });
-  if (!publicKey || publicKey.type !== "ssh-rsa") {
-    // As much work as a wrong key: the refusal's timing must not tell that the user is unknown.
-    decoyVerify(signed, signature);
-    throw new AuthError("unknown_key", "no RSA key on file for this crtauth user", {
-      detail: { username, reason: publicKey ? "not_rsa" : "not_found" },
-    });
-  }
-  if (!verifyRsaSha1(publicKey, signed, signature)) {
-    throw new AuthError("bad_signature", "crtauth response signature does not verify");
-  }
+/** Whether `publicKey` made the response's RSA/SHA-1 signature over the exact challenge bytes. */
+export function responseSignedBy(opened: OpenedResponse, publicKey: ParsedPublicKey): boolean {
+  return publicKey.type === "ssh-rsa" && verifyRsaSha1(publicKey, opened.signed, opened.signature);
+}
 
+/** The refusal for a response no key can be tried for, after a wrong key's worth of work. */
+export function noResponseKey(opened: OpenedResponse, reason: "not_found" | "not_rsa"): AuthError {
+  // As much work as a wrong key: the refusal's timing must not tell that the user is unknown.
+  decoyVerify(opened.signed, opened.signature);
+  return new AuthError("unknown_key", "no RSA key on file for this crtauth user", { detail: { username: opened.hint.username, reason } });
+}
+
+export function badResponseSignature(): AuthError {
+  return new AuthError("bad_signature", "crtauth response signature does not verify");
+}
+
+/** One-time redemption of a verified response: the id and how long it must be remembered. */
+export function responseReplay(opened: OpenedResponse, clockToleranceMs = 0): { replayId: string; replayExpiresAt: Date } {
   return {
-    username,
+    replayId: createHash("sha256").update(opened.signed).digest("hex"),
+    replayExpiresAt: new Date(opened.challenge.validTo * 1000 + clockToleranceMs + REPLAY_MARGIN_MS),
+  };
+}
+
+/**
+ * Checks a crtauth response (`X-CHAP: response:<text>`) the way upstream servers do,
+ * in this order: structure, challenge HMAC (constant-time, any accepted secret),
+ * server name, validity window, key lookup, RSA/SHA-1 signature over the exact
+ * challenge bytes. Throws AuthError only (plus plain Errors from lookupKey).
+ *
+ * Upstream never remembers used challenges; callers should redeem `replayId` once.
+ */
+export async function verifyResponse(text: string, opts: VerifyResponseOptions): Promise<VerifiedResponse> {
+  const opened = openResponse(text, opts);
+  const publicKey = await opts.lookupKey(opened.hint);
+  if (!publicKey || publicKey.type !== "ssh-rsa") throw noResponseKey(opened, publicKey ? "not_rsa" : "not_found");
+  if (!responseSignedBy(opened, publicKey)) throw badResponseSignature();
+  return {
+    username: opened.hint.username,
     publicKey,
-    version,
-    challenge,
-    replayId: createHash("sha256").update(signed).digest("hex"),
-    replayExpiresAt: new Date(challenge.validTo * 1000 + (opts.clockToleranceMs ?? 0) + REPLAY_MARGIN_MS),
+    version: opened.version,
+    challenge: opened.challenge,
+    ...responseReplay(opened, opts.clockToleranceMs),
   };
 }
 

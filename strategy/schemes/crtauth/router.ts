@@ -1,17 +1,25 @@
 import { Router, type Request, type Response } from "express";
-import { AuthError, isAuthError, type AuthErrorCode } from "../../errors.js";
-import { exposeErrorCodesOption, publicRefusal } from "../../http/error-response.js";
-import { authEventFrom } from "../../http/failure.js";
-import type { EventSink, KeyCandidate, KeyStore, ReplayStore } from "../../store/ports.js";
-import { keyState, maxCandidatesPerCredential } from "../candidates.js";
-import { FailureThrottle, type FailureThrottleOptions } from "../failure-throttle.js";
+import { z } from "zod";
+import { findCandidates, rankCandidates } from "../../core/candidates.js";
+import type { Codec } from "../../core/codec.js";
+import { keyState } from "../../core/key-state.js";
+import { recordRefusal, verifyCredential, type PipelineDeps } from "../../core/pipeline.js";
+import type { RequestView } from "../../core/request-view.js";
+import { AuthError, isAuthError } from "../../errors.js";
+import { publicRefusal } from "../../http/error-response.js";
+import { fromExpressRequest } from "../../http/express-request.js";
+import { parseOptions } from "../../options/parse-options.js";
+import type { EventSink, KeyStore, ReplayStore } from "../../store/ports.js";
+import { FailureThrottle, failureThrottleOptionSchema, type FailureThrottleOptions } from "../failure-throttle.js";
 import { createChallenge } from "./challenge.js";
-import { checkCrtauthOptions, resolveCrtauthSecrets, type CrtauthOptions } from "./options.js";
-import { parseRequest } from "./request.js";
-import { verifyResponse, type VerifiedResponse } from "./response.js";
-import { activeRsaKeys } from "./scheme.js";
-import { createToken } from "./token.js";
+import { CRTAUTH_KEY_TYPES } from "./constants.js";
 import type { CrtauthSecret } from "./mac.js";
+import { crtauthServerName } from "./names.js";
+import { crtauthOptionsShape, resolveCrtauthSecrets, type CrtauthOptions } from "./options.js";
+import { parseRequest } from "./request.js";
+import { createCrtauthResponseCodec } from "./response-codec.js";
+import type { OpenedResponse } from "./response.js";
+import { createToken } from "./token.js";
 
 /** The parts of a store the handshake uses (a PrismaStore or the strategy's store fits). */
 export interface CrtauthRouterStore {
@@ -23,42 +31,31 @@ export interface CrtauthRouterStore {
 export interface CrtauthRouterOptions extends CrtauthOptions {
   store: CrtauthRouterStore | Promise<CrtauthRouterStore> | (() => Promise<CrtauthRouterStore>);
   /** Milliseconds since the epoch; for tests. */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /**
    * Development only: put `unknown_key` / `bad_signature` in `X-Sshkey-Error` instead of the
    * public `invalid_credentials` (default false; the event log has the precise code either way).
    */
-  exposeErrorCodes?: boolean;
+  exposeErrorCodes?: boolean | undefined;
   /**
    * Per-username limit on responses whose signature fails (default 20 per minute, as the
    * strategy's); past it, responses for that user get 403 `too_many_failures` with
    * Retry-After before any RSA check. `false` turns it off.
    */
-  failureThrottle?: FailureThrottleOptions | false;
+  failureThrottle?: FailureThrottleOptions | false | undefined;
 }
+
+const routerOptionsSchema = z.strictObject({
+  ...crtauthOptionsShape,
+  store: z.custom<CrtauthRouterOptions["store"]>((value) => typeof value === "object" || typeof value === "function", "must be a store, a promise of one or a function returning one"),
+  now: z.custom<() => number>((value) => typeof value === "function", "must be a function").optional(),
+  exposeErrorCodes: z.boolean().optional(),
+  failureThrottle: failureThrottleOptionSchema.optional(),
+});
 
 /** Response header carrying the failure code (upstream answers only a bare 403). */
 export const CRTAUTH_ERROR_HEADER = "X-Sshkey-Error";
 const FORBIDDEN_BODY = "Failed to authenticate user";
-const SERVER_NAME = /^[a-z0-9.-]{1,255}$/;
-
-const inactiveRefusal: Record<"revoked" | "expired" | "user_disabled", [AuthErrorCode, string]> = {
-  revoked: ["key_revoked", "the key that signed this crtauth response has been revoked"],
-  expired: ["key_expired", "the key that signed this crtauth response has expired"],
-  user_disabled: ["user_disabled", "the account is disabled"],
-};
-
-function failureEvent(req: Request, nowMs: number, code: AuthErrorCode, username: string | null) {
-  return authEventFrom(req, nowMs, { scheme: "crtauth", outcome: "failure", errorCode: code, userId: null, username, keyId: null });
-}
-
-class HandshakeFailure {
-  constructor(
-    readonly error: AuthError,
-    readonly username: string | null,
-  ) {}
-}
-
 /**
  * Express router answering the crtauth handshake at `/_auth` (mount it at the app's root),
  * the way upstream's WSGI middleware does: any method; `X-CHAP: request:<…>` → 200 with
@@ -67,23 +64,22 @@ class HandshakeFailure {
  * `X-Sshkey-Error` header with the precise code). Where upstream crashes (an X-CHAP value
  * without a colon → 500) this answers 403 too. The Authorization header is not looked at.
  *
- * Beyond upstream: a response is redeemed once (shared through the ReplayStore), and
- * every handshake outcome is recorded in the EventSink as scheme "crtauth".
+ * A thin HTTP adapter: the response step goes through the verification pipeline
+ * (core/pipeline.ts) with the crtauth-response codec, so it has the strategy's key ranking,
+ * key-state refusals, failure throttle, one-time redemption (shared through the
+ * ReplayStore) and one event per handshake message in the EventSink, as scheme "crtauth".
  *
  * @example
  * app.use(createCrtauthRouter({ store, secret: process.env.CRTAUTH_SECRET }));
  * app.get("/api", passport.authenticate("sshkey", { session: false }), handler);
  */
 export function createCrtauthRouter(options: CrtauthRouterOptions): Router {
-  checkCrtauthOptions(options);
-  const secrets = resolveCrtauthSecrets(options);
+  const o = parseOptions(routerOptionsSchema, options, "createCrtauthRouter");
+  const secrets = resolveCrtauthSecrets(o);
   if (!secrets) throw new TypeError("createCrtauthRouter needs a secret (option `secret` or CRTAUTH_SECRET)");
-  const now = options.now ?? Date.now;
   let storePromise: Promise<CrtauthRouterStore> | null = null;
-  const store = () =>
-    (storePromise ??= typeof options.store === "function" ? options.store() : Promise.resolve(options.store));
-  const throttle = options.failureThrottle === false ? null : new FailureThrottle(options.failureThrottle);
-  const handshake = new Handshake(secrets, options, now, exposeErrorCodesOption(options.exposeErrorCodes, "createCrtauthRouter"), throttle);
+  const store = () => (storePromise ??= typeof o.store === "function" ? o.store() : Promise.resolve(o.store));
+  const handshake = new Handshake(secrets, o, o.failureThrottle === false ? null : new FailureThrottle(o.failureThrottle));
 
   const router = Router();
   router.use((req, res, next) => {
@@ -94,21 +90,39 @@ export function createCrtauthRouter(options: CrtauthRouterOptions): Router {
   return router;
 }
 
+/** A refusal outside the pipeline, with the username it concerned for the event log. */
+class HandshakeFailure {
+  constructor(
+    readonly error: AuthError,
+    readonly username: string | null,
+  ) {}
+}
+
+interface HandshakeSettings extends CrtauthOptions {
+  now?: (() => number) | undefined;
+  exposeErrorCodes?: boolean | undefined;
+}
+
 class Handshake {
+  private readonly now: () => number;
+  private readonly codec: Codec<OpenedResponse, true>;
+
   constructor(
     private readonly secrets: CrtauthSecret[],
-    private readonly options: CrtauthOptions,
-    private readonly now: () => number,
-    private readonly exposeErrorCodes: boolean,
+    private readonly options: HandshakeSettings,
     private readonly throttle: FailureThrottle | null,
-  ) {}
+  ) {
+    this.now = options.now ?? Date.now;
+    this.codec = createCrtauthResponseCodec({ secrets, serverName: options.serverName, legacyV0: options.legacyV0 === true });
+  }
 
   async handle(req: Request, res: Response, store: () => Promise<CrtauthRouterStore>): Promise<void> {
     const header = req.headers["x-chap"];
     const value = Array.isArray(header) ? header[0] : header;
     const s = await store();
+    const view = fromExpressRequest(req);
     if (value === undefined) {
-      s.events.record(failureEvent(req, this.now(), "missing_credentials", null));
+      recordRefusal(s.events, view, this.now(), "crtauth", new AuthError("missing_credentials", "no X-CHAP header"), null);
       res.status(403).set(CRTAUTH_ERROR_HEADER, "missing_credentials").end();
       return;
     }
@@ -118,135 +132,49 @@ class Handshake {
       const kind = value.slice(0, colon);
       const text = value.slice(colon + 1).trim();
       if (kind === "request") {
-        const challenge = await this.challenge(req, s, text);
+        const challenge = await this.challenge(view, s, text);
         res.status(200).set("X-CHAP", `challenge:${challenge}`).end();
       } else if (kind === "response") {
-        const token = await this.token(req, s, text);
-        res.status(200).set("X-CHAP", `token:${token}`).end();
+        const deps: PipelineDeps = { keys: s.keys, replay: s.replay, events: s.events, now: this.now, throttle: this.throttle };
+        const result = await verifyCredential(this.codec, text, view, deps);
+        // The pipeline recorded the outcome; only the answer is left.
+        if (isAuthError(result)) return this.refuse(res, result);
+        const token = createToken({ username: result.user.username, secret: this.secrets, now: this.now, lifetimeSeconds: this.options.tokenLifetimeSeconds });
+        res.status(200).set("X-CHAP", `token:${token.text}`).end();
       } else {
         throw new HandshakeFailure(new AuthError("malformed_header", "X-CHAP kind must be request or response"), null);
       }
     } catch (caught) {
-      const failure =
-        caught instanceof HandshakeFailure ? caught : isAuthError(caught) ? new HandshakeFailure(caught, null) : null;
+      const failure = caught instanceof HandshakeFailure ? caught : isAuthError(caught) ? new HandshakeFailure(caught, null) : null;
       if (!failure) throw caught;
-      s.events.record(failureEvent(req, this.now(), failure.error.code, failure.username));
-      const retryAfter = failure.error.detail?.retryAfterSeconds;
-      if (typeof retryAfter === "number") res.set("Retry-After", String(retryAfter));
-      const { code } = publicRefusal(failure.error.code, failure.error.message, this.exposeErrorCodes);
-      res.status(403).set(CRTAUTH_ERROR_HEADER, code).end(FORBIDDEN_BODY);
+      recordRefusal(s.events, view, this.now(), "crtauth", failure.error, failure.username);
+      this.refuse(res, failure.error);
     }
   }
 
-  private serverName(req: Request): string {
-    if (this.options.serverName !== undefined) return this.options.serverName;
-    // Clients compare the challenge's name with their URL's host (lower-cased by URL parsers).
-    const host = (req.headers.host ?? "").toLowerCase();
-    const name = host.startsWith("[") ? host : host.replace(/:\d*$/, "");
-    if (!SERVER_NAME.test(name)) {
-      throw new HandshakeFailure(
-        new AuthError("malformed_header", "the Host header is not a name crtauth can use; configure serverName"),
-        null,
-      );
-    }
-    return name;
+  private refuse(res: Response, error: AuthError): void {
+    const retryAfter = error.detail?.retryAfterSeconds;
+    if (typeof retryAfter === "number") res.set("Retry-After", String(retryAfter));
+    const { code } = publicRefusal(error.code, error.message, this.options.exposeErrorCodes === true);
+    res.status(403).set(CRTAUTH_ERROR_HEADER, code).end(FORBIDDEN_BODY);
   }
 
-  /** X-CHAP request → challenge text. Unknown users and users without an active RSA key get a fake fingerprint. */
-  private async challenge(req: Request, store: CrtauthRouterStore, text: string): Promise<string> {
-    const serverName = this.serverName(req);
+  /**
+   * X-CHAP request → challenge text. The challenge names the key the response should be
+   * signed with: the user's best usable RSA key by the pipeline's ranking. Unknown users and
+   * users without an active RSA key get a fake fingerprint, so challenges look the same.
+   */
+  private async challenge(view: RequestView, store: CrtauthRouterStore, text: string): Promise<string> {
+    const serverName = crtauthServerName(this.options.serverName, view.host);
     const { username, version } = parseRequest(text, { allowLegacy: this.options.legacyV0 === true });
     const nowMs = this.now();
-    const found = await store.keys.findByUsername(username);
-    const key = found ? (activeRsaKeys(found.user, found.keys, nowMs)[0] ?? null) : null;
+    const [best] = rankCandidates(await findCandidates(store.keys, { untrustedUsername: username, keyTypes: CRTAUTH_KEY_TYPES }), nowMs);
+    const key = best && keyState(best.key, best.user.disabled, nowMs) === "active" ? best.key.parsed : null;
     try {
-      return createChallenge({ username, serverName, secret: this.secrets, key: key?.parsed ?? null, now: () => nowMs, version }).text;
+      return createChallenge({ username, serverName, secret: this.secrets, key, now: () => nowMs, version }).text;
     } catch (error) {
       if (isAuthError(error)) throw new HandshakeFailure(error, username);
       throw error;
     }
-  }
-
-  /** X-CHAP response → token text, after the signature, the key's state and one-time redemption. */
-  private async token(req: Request, store: CrtauthRouterStore, text: string): Promise<string> {
-    const nowMs = this.now();
-    const serverName = this.serverName(req);
-    let username: string | null = null;
-    let candidates: KeyCandidate[] = [];
-    const verifyWith = (pick: (hintFingerprint: string, username: string) => Promise<KeyCandidate | null>) =>
-      verifyResponse(text, {
-        secret: this.secrets,
-        serverName,
-        now: () => nowMs,
-        allowLegacy: this.options.legacyV0 === true,
-        lookupKey: async (hint) => {
-          username = hint.username;
-          const retryAfterSeconds = this.throttle?.retryAfterSeconds(hint.username, nowMs) ?? null;
-          if (retryAfterSeconds !== null) {
-            throw new AuthError("too_many_failures", "too many failed sign-ins for this user; retry later", { detail: { retryAfterSeconds } });
-          }
-          return (await pick(hint.fingerprint, hint.username))?.key.parsed ?? null;
-        },
-      });
-
-    let verified: VerifiedResponse | null = null;
-    let signer: KeyCandidate | null = null;
-    try {
-      // First pass: load the user's RSA keys, ordered like findSigningKey: active keys
-      // first, the one the challenge named before the others; inactive keys last (they
-      // only serve to name the precise refusal).
-      verified = await verifyWith(async (fingerprint, name) => {
-        const found = await store.keys.findByUsername(name);
-        if (!found) return null;
-        const rsa = found.keys.filter((k) => k.parsed.type === "ssh-rsa").map((key) => ({ key, user: found.user }));
-        const rank = (c: KeyCandidate) =>
-          (keyState(c, nowMs) === "active" ? 0 : 2) + (c.key.parsed.crtauthFingerprint === fingerprint ? 0 : 1);
-        // Capped: a junk response must not cost one RSA check per key the user holds.
-        candidates = rsa.sort((a, b) => rank(a) - rank(b)).slice(0, maxCandidatesPerCredential);
-        return candidates[0] ?? null;
-      });
-      signer = candidates[0]!;
-    } catch (error) {
-      if (!isAuthError(error)) throw error;
-      if (error.code === "bad_signature" && username !== null) this.throttle?.recordFailure(username, nowMs);
-      if (error.code !== "bad_signature" || candidates.length < 2) throw new HandshakeFailure(error, username);
-      // The challenge named another key (or a fake one): try the user's other RSA keys.
-      for (const candidate of candidates.slice(1)) {
-        try {
-          verified = await verifyWith(async () => candidate);
-          signer = candidate;
-          break;
-        } catch (retry) {
-          if (!isAuthError(retry) || retry.code !== "bad_signature") throw retry;
-        }
-      }
-      if (!verified || !signer) throw new HandshakeFailure(error, username);
-    }
-
-    const state = keyState(signer, nowMs);
-    if (state !== "active") {
-      const [code, message] = inactiveRefusal[state];
-      throw new HandshakeFailure(new AuthError(code, message), verified.username);
-    }
-    if (!(await store.replay.consume("crtauth-response", verified.replayId, verified.replayExpiresAt))) {
-      throw new HandshakeFailure(new AuthError("replayed", "this crtauth response was already redeemed"), verified.username);
-    }
-    const token = createToken({
-      username: verified.username,
-      secret: this.secrets,
-      now: () => nowMs,
-      lifetimeSeconds: this.options.tokenLifetimeSeconds,
-    });
-    store.events.record(
-      authEventFrom(req, nowMs, {
-        scheme: "crtauth",
-        outcome: "success",
-        errorCode: null,
-        userId: signer.user.id,
-        username: signer.user.username,
-        keyId: signer.key.id,
-      }),
-    );
-    return token.text;
   }
 }

@@ -1,100 +1,72 @@
 import crypto from "node:crypto";
 import { AuthError } from "../../errors.js";
-import type { KeyCandidate } from "../../store/ports.js";
-import { findSigningKey } from "../candidates.js";
+import type { Codec, CodecContext, CredentialHints, ReplayClaim } from "../../core/codec.js";
+import type { StoredKey } from "../../store/ports.js";
 import { decoyKey } from "../decoy-keys.js";
 import { replayKey } from "../replay-key.js";
-import type { AuthScheme, SchemeContext, Verified } from "../scheme.js";
-import { lookupJwsAlgorithm } from "./algorithms.js";
-import { checkClaims } from "./claims.js";
+import { jwsAlgorithms, lookupJwsAlgorithm, type JwsAlgorithm } from "./algorithms.js";
+import { checkClaims, type CheckedClaims } from "./claims.js";
 import { decodeJwt, type UnverifiedJwt } from "./decode.js";
+import { jwtSettings, routeAudience, type JwtSchemeOptions } from "./options.js";
 import { verifyJwsSignature } from "./verify-signature.js";
 
-export interface JwtSchemeOptions {
-  /** Accepted |now − time| in seconds, inclusive (asymmetric-jwt-auth's TIMESTAMP_TOLERANCE; default 20). */
-  toleranceSeconds?: number;
-  /** Scheme word in the Authorization header (asymmetric-jwt-auth's AUTH_METHOD; default "JWT"). */
-  authMethod?: string;
-  /** Refuse replayed (username, time, nonce) triples (default true). */
-  replayProtection?: boolean;
-  /**
-   * This service's name(s) (e.g. its URL). When set, a token must carry an `aud` claim naming
-   * one of them (`invalid_audience` otherwise), so a token made for another service is refused
-   * here; unset, a token with a non-empty `aud` is refused (as upstream's PyJWT does).
-   * A route can set its own with `passport.authenticate("sshkey", { jwtAudience })`.
-   */
-  audience?: string | readonly string[];
-  realm?: string;
+export type { JwtSchemeOptions } from "./options.js";
+
+interface DecodedJwt {
+  readonly jwt: UnverifiedJwt;
+  /** Undefined for an alg the policy does not accept (refused in prepare, after the throttle). */
+  readonly algorithm: JwsAlgorithm | undefined;
+  /** Set by afterSignature: the claims the replay id is made of. */
+  checked: CheckedClaims | null;
 }
 
-/** An audience option as a non-empty list of non-empty strings; a TypeError otherwise. */
-export function audienceList(value: unknown, what: string): readonly string[] | undefined {
-  if (value === undefined) return undefined;
-  const list = typeof value === "string" ? [value] : value;
-  if (!Array.isArray(list) || list.length === 0 || list.some((a) => typeof a !== "string" || a === "")) {
-    throw new TypeError(`${what} must be a non-empty string or a non-empty list of them`);
-  }
-  return Object.freeze([...list]);
-}
-
-/** asymmetric-jwt-auth's kid: the lower-case hex SHA-256 of the key's SPKI PEM. */
-const kidShape = /^[0-9a-f]{64}$/;
-
-async function candidatesFor(jwt: UnverifiedJwt, ctx: SchemeContext): Promise<KeyCandidate[]> {
-  const username = jwt.untrustedUsername;
-  if (jwt.untrustedKid) {
-    // Any other kid names no stored key: refused without a lookup, so junk kids never reach
-    // the database or fill the key cache's record of misses.
-    if (!kidShape.test(jwt.untrustedKid)) return [];
-    // A token that names its key is checked against that key alone: falling back to the
-    // user's other keys would let junk tokens cost one check per key the user holds.
-    const byKid = await ctx.keys.findByKid(jwt.untrustedKid);
-    return byKid && byKid.user.username === username ? [byKid] : [];
-  }
-  // No kid: like upstream, try the claimed user's keys (findSigningKey caps how many).
-  const byUser = await ctx.keys.findByUsername(username);
-  return byUser ? byUser.keys.map((key) => ({ key, user: byUser.user })) : [];
-}
+/** The one key type each algorithm verifies with, as the hints' set. */
+const keyTypesOf = new Map(Object.values(jwsAlgorithms).map((a) => [a.name, new Set([a.keyType])]));
+const noKeyTypes: ReadonlySet<string> = new Set();
 
 /** asymmetric-jwt-auth: `Authorization: JWT <jws>` with claims username, time and nonce. */
-export function createJwtScheme(options: JwtSchemeOptions = {}): AuthScheme {
-  const tolerance = options.toleranceSeconds ?? 20;
-  const word = (options.authMethod ?? "JWT").toLowerCase();
-  const replayProtection = options.replayProtection ?? true;
-  const audience = audienceList(options.audience, "jwt.audience");
+export function createJwtScheme(options: JwtSchemeOptions = {}): Codec<DecodedJwt, true> {
+  const settings = jwtSettings(options);
+  const word = settings.authMethod.toLowerCase();
+  const tolerance = settings.toleranceSeconds;
   return {
     name: "jwt",
-    challenge: `${options.authMethod ?? "JWT"} realm="${options.realm ?? "passport-sshkey"}"`,
+    challenge: `${settings.authMethod} realm="${settings.realm}"`,
     claims: (w) => w === word,
-    async verify(credential: string, ctx: SchemeContext): Promise<Verified> {
+    decode(credential: string): DecodedJwt {
       const jwt = decodeJwt(credential);
-      ctx.noteUntrustedUsername(jwt.untrustedUsername);
-      const algorithm = lookupJwsAlgorithm(jwt.alg);
-      if (!algorithm) throw new AuthError("alg_not_allowed", `JWT algorithm ${JSON.stringify(jwt.alg.slice(0, 20))} is not accepted`);
-
-      const candidates = await candidatesFor(jwt, ctx);
-      const sameType = candidates.filter((c) => c.key.parsed.type === algorithm.keyType);
-      if (sameType.length === 0) {
-        // No such user, or none of its keys is of the token's type: one refusal for both,
-        // naming no key type, after a signature check's worth of work (decoy-keys.ts).
-        verifyJwsSignature(jwt, decoyKey(algorithm.keyType), algorithm);
-        throw new AuthError("unknown_key", "no key of this user can verify this JWT");
-      }
-      const nowMs = ctx.now();
-      const signer = findSigningKey(sameType, nowMs, (c) => verifyJwsSignature(jwt, c.key.parsed.keyObject, algorithm));
-      if (!signer) throw new AuthError("bad_signature", "the JWT signature does not match any key of this user");
-
-      const routeAudience = audienceList(ctx.routeOptions.jwtAudience, "passport.authenticate option jwtAudience");
-      const claims = checkClaims(jwt.claims, nowMs, tolerance, routeAudience ?? audience);
-      if (replayProtection) {
+      return { jwt, algorithm: lookupJwsAlgorithm(jwt.alg), checked: null };
+    },
+    hints(decoded: DecodedJwt): CredentialHints {
+      // An empty kid names no key: like upstream, the claimed user's keys are tried.
+      const kid = decoded.jwt.untrustedKid || null;
+      return { untrustedUsername: decoded.jwt.untrustedUsername, untrustedKid: kid, keyTypes: keyTypesOf.get(decoded.jwt.alg) ?? noKeyTypes };
+    },
+    prepare(decoded: DecodedJwt): void {
+      if (!decoded.algorithm) throw new AuthError("alg_not_allowed", `JWT algorithm ${JSON.stringify(decoded.jwt.alg.slice(0, 20))} is not accepted`);
+    },
+    verifySignature: (decoded: DecodedJwt, key: StoredKey) => (verifyJwsSignature(decoded.jwt, key.parsed.keyObject, decoded.algorithm!) ? true : null),
+    noKey(decoded: DecodedJwt): AuthError {
+      // No such user, or none of its keys is of the token's type: one refusal for both,
+      // naming no key type, after a signature check's worth of work.
+      verifyJwsSignature(decoded.jwt, decoyKey(decoded.algorithm!.keyType), decoded.algorithm!);
+      return new AuthError("unknown_key", "no key of this user can verify this JWT");
+    },
+    badSignature: () => new AuthError("bad_signature", "the JWT signature does not match any key of this user"),
+    afterSignature(decoded: DecodedJwt, _proof: true, _signer, ctx: CodecContext): void {
+      const audience = routeAudience(ctx.routeOptions.jwtAudience) ?? settings.audience;
+      decoded.checked = checkClaims(decoded.jwt.claims, ctx.nowMs, tolerance, audience);
+    },
+    replay(decoded: DecodedJwt): ReplayClaim | null {
+      const claims = decoded.checked;
+      if (!settings.replayProtection || claims === null) return null;
+      return {
+        scope: "jwt",
         // One-shot crypto.hash: createHash's object costs a measurable share of an RS256 verify.
-        const id = replayKey(claims.time, crypto.hash("sha256", JSON.stringify([claims.username, claims.time, claims.nonce]), "hex"));
-        const expiresAt = new Date((claims.time + tolerance + 1) * 1000);
-        if (!(await ctx.replay.consume("jwt", id, expiresAt))) {
-          throw new AuthError("replayed", "this JWT (username, time, nonce) was already used");
-        }
-      }
-      return { ...signer, scheme: "jwt" };
+        id: replayKey(claims.time, crypto.hash("sha256", JSON.stringify([claims.username, claims.time, claims.nonce]), "hex")),
+        expiresAt: new Date((claims.time + tolerance + 1) * 1000),
+        message: "this JWT (username, time, nonce) was already used",
+      };
     },
   };
 }

@@ -1,8 +1,5 @@
 import type { Request } from "express";
-import { AuthError } from "../../errors.js";
-
-/** Default cap on a body the strategy reads itself for request binding. */
-export const DEFAULT_MAX_BINDING_BODY_BYTES = 1024 * 1024;
+import { AuthError } from "../errors.js";
 
 /** Does the request carry a body on the wire (RFC 9112 §6.3, as type-is' hasBody)? */
 function hasBody(req: Request): boolean {
@@ -16,7 +13,7 @@ function unbindable(reason: string): AuthError {
 }
 
 /**
- * The body bytes for request binding (binding.ts hashes exactly these).
+ * The raw body of an Express request, for request binding (binding.ts hashes exactly these).
  *
  *   - no body on the wire                → empty body;
  *   - `req.body` is a Buffer             → those bytes (express.raw(), the exact form);
@@ -27,7 +24,7 @@ function unbindable(reason: string): AuthError {
  *     `req.body` as a Buffer with `req._body = true`, so a parser mounted after
  *     authentication skips the body instead of waiting for bytes already consumed.
  */
-export async function rawBodyForBinding(req: Request, maxBytes: number): Promise<Buffer | string> {
+export async function readExpressBody(req: Request, maxBytes: number): Promise<Buffer | string> {
   const body: unknown = req.body;
   if (Buffer.isBuffer(body) || typeof body === "string") return body;
   if (!hasBody(req)) return Buffer.alloc(0);

@@ -1,0 +1,61 @@
+import type { KeyCandidate, KeyStore } from "../store/ports.js";
+import type { CredentialHints } from "./codec.js";
+import { keyState } from "./key-state.js";
+
+/**
+ * Most signature checks one credential may cause. A credential that cannot name its key
+ * (a JWT without kid, an sshauth token with only an identity, a crtauth response whose
+ * key is not the one its challenge named) is tried against its user's keys, so without
+ * a cap its cost would grow with the number of keys the account holds.
+ */
+export const maxCandidatesPerCredential = 8;
+
+/** Stored kids are lower-case hex SHA-256: any other kid names no key, and is refused without a lookup. */
+const kidShape = /^[0-9a-f]{64}$/;
+
+/**
+ * The stored keys worth a signature check for these hints. A credential that names its key
+ * (kid, fingerprint) is checked against that key alone, kept only if it belongs to the user
+ * the credential claims: falling back to the user's other keys would let junk credentials
+ * cost one check per key the user holds. Otherwise the claimed user's keys.
+ */
+export async function findCandidates(keys: KeyStore, hints: CredentialHints): Promise<KeyCandidate[]> {
+  const username = hints.untrustedUsername;
+  const types = hints.keyTypes;
+  let named: KeyCandidate | null;
+  if (hints.untrustedKid !== undefined && hints.untrustedKid !== null) {
+    if (!kidShape.test(hints.untrustedKid)) return [];
+    named = await keys.findByKid(hints.untrustedKid);
+  } else if (hints.untrustedFingerprint !== undefined && hints.untrustedFingerprint !== null) {
+    named = await keys.findByFingerprint(hints.untrustedFingerprint);
+  } else {
+    if (username === null) return [];
+    const byUser = await keys.findByUsername(username);
+    if (!byUser) return [];
+    const found: KeyCandidate[] = [];
+    for (const key of byUser.keys) if (types.has(key.parsed.type)) found.push({ key, user: byUser.user });
+    return found;
+  }
+  if (!named || (username !== null && named.user.username !== username) || !types.has(named.key.parsed.type)) return [];
+  return [named];
+}
+
+/**
+ * The one ranking: keys that may sign in now first (so a refusal for a revoked or expired
+ * key costs nothing on the success path and still names the real reason), then the key
+ * the hints named, then the newest; at most `maxCandidatesPerCredential`.
+ */
+export function rankCandidates(candidates: KeyCandidate[], nowMs: number, preferred?: CredentialHints["preferredKey"]): KeyCandidate[] {
+  if (candidates.length <= 1) return candidates;
+  const scored = candidates.map((c) => ({
+    c,
+    score: (keyState(c.key, c.user.disabled, nowMs) === "active" ? 0 : 2) + (preferred && !preferred(c.key) ? 1 : 0),
+  }));
+  scored.sort(
+    (a, b) =>
+      a.score - b.score ||
+      b.c.key.createdAt.getTime() - a.c.key.createdAt.getTime() ||
+      (a.c.key.id < b.c.key.id ? -1 : a.c.key.id > b.c.key.id ? 1 : 0),
+  );
+  return scored.slice(0, maxCandidatesPerCredential).map((s) => s.c);
+}

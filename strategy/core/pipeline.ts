@@ -1,0 +1,147 @@
+import { AuthError, isAuthError } from "../errors.js";
+import type { FailureThrottle } from "../schemes/failure-throttle.js";
+import type { EventSink, KeyCandidate, KeyStore, ReplayStore } from "../store/ports.js";
+import { authEventFrom } from "./auth-event.js";
+import { findCandidates, rankCandidates } from "./candidates.js";
+import type { AnyCodec, CodecContext, RouteOptions, Verified } from "./codec.js";
+import { keyState, keyStateRefusals } from "./key-state.js";
+import type { RequestView } from "./request-view.js";
+
+/** The ports the pipeline reads and writes, and its clock. */
+export interface PipelineDeps {
+  readonly keys: KeyStore;
+  readonly replay: ReplayStore;
+  readonly events: EventSink;
+  now(): number;
+  /** Per-username bound on failed signature checks, or null for none. */
+  readonly throttle: FailureThrottle | null;
+}
+
+/**
+ * The application's last word on a verified user (passport's verify callback): a refusal,
+ * or null to let the user in. Its outcome is the one event recorded for the credential.
+ */
+export type Admit = (verified: Verified) => AuthError | null | Promise<AuthError | null>;
+
+const noRouteOptions: RouteOptions = Object.freeze({});
+
+/**
+ * Verifies one credential with `codec`, in this order:
+ *
+ *   decode (structure, MACs) → throttle check on the untrusted username (before any key is
+ *   looked up or signature checked) → the codec's preparation → candidate keys by the
+ *   untrusted hints, one ranking (rankCandidates) → signature, each candidate in turn (decoy
+ *   work when there is none) → key state (core/key-state.ts, one refusal table) → the codec's
+ *   after-signature checks → replay → admit → exactly one auth event.
+ *
+ * Key state comes before the after-signature checks so that a key that may not be used is
+ * refused as such whatever its credential's time says, as the schemes always answered.
+ * `routeOptions` are the adapter's per-route settings (jwtAudience, sshauthBinding).
+ * Returns the Verified credential, or the AuthError it was refused with; anything else
+ * (a store that cannot answer, an `admit` that threw) is thrown.
+ */
+export async function verifyCredential(
+  codec: AnyCodec,
+  credential: string,
+  request: RequestView,
+  deps: PipelineDeps,
+  routeOptions: RouteOptions = noRouteOptions,
+  admit?: Admit,
+): Promise<Verified | AuthError> {
+  const nowMs = deps.now();
+  const ctx: CodecContext = { request, routeOptions, nowMs };
+  const throttle = codec.throttled === false ? null : deps.throttle;
+  let username: string | null = null;
+  let verified: Verified;
+  try {
+    const decoded = codec.decode(credential, ctx);
+    const unverified: unknown = decoded instanceof Promise ? await decoded : decoded;
+    const hints = codec.hints(unverified);
+    username = hints.untrustedUsername;
+    if (username !== null && throttle !== null) {
+      const retryAfterSeconds = throttle.retryAfterSeconds(username, nowMs);
+      if (retryAfterSeconds !== null) {
+        throw new AuthError("too_many_failures", "too many failed sign-ins for this user; retry later", { detail: { retryAfterSeconds } });
+      }
+    }
+    if (codec.prepare) {
+      const prepared = codec.prepare(unverified, ctx);
+      if (prepared instanceof Promise) await prepared;
+    }
+    const candidates = rankCandidates(await findCandidates(deps.keys, hints), nowMs, hints.preferredKey);
+    if (candidates.length === 0) {
+      const refusal = codec.noKey(unverified);
+      throw refusal instanceof Promise ? await refusal : refusal;
+    }
+
+    let signer: KeyCandidate | null = null;
+    let proof: unknown = null;
+    for (const candidate of candidates) {
+      const checked = codec.verifySignature(unverified, candidate.key, ctx);
+      proof = checked instanceof Promise ? await checked : checked;
+      if (proof !== null) {
+        signer = candidate;
+        break;
+      }
+    }
+    if (signer === null) throw await codec.badSignature(unverified, candidates, ctx);
+
+    const state = keyState(signer.key, signer.user.disabled, nowMs);
+    if (state !== "active") {
+      const refusal = keyStateRefusals[state];
+      throw new AuthError(refusal.code, refusal.message, { detail: { userId: signer.user.id, keyId: signer.key.id } });
+    }
+    codec.afterSignature?.(unverified, proof, signer, ctx);
+    const claim = codec.replay(unverified, proof);
+    if (claim !== null && !(await deps.replay.consume(claim.scope, claim.id, claim.expiresAt))) {
+      throw new AuthError("replayed", claim.message);
+    }
+    verified = { key: signer.key, user: signer.user, scheme: codec.name };
+  } catch (error) {
+    if (!isAuthError(error)) throw error;
+    if (error.code === "bad_signature" && username !== null) throttle?.recordFailure(username, nowMs);
+    deps.events.record(
+      authEventFrom(request, deps.now(), {
+        scheme: codec.name,
+        outcome: "failure",
+        errorCode: error.code,
+        userId: error.detail?.userId ?? null,
+        username,
+        keyId: error.detail?.keyId ?? null,
+      }),
+    );
+    return error;
+  }
+
+  const admitted = admit ? admit(verified) : null;
+  const refusal = admitted instanceof Promise ? await admitted : admitted;
+  deps.events.record(
+    authEventFrom(request, deps.now(), {
+      scheme: verified.scheme,
+      outcome: refusal ? "failure" : "success",
+      errorCode: refusal ? refusal.code : null,
+      userId: verified.user.id,
+      username: verified.user.username,
+      keyId: verified.key.id,
+    }),
+  );
+  return refusal ?? verified;
+}
+
+/**
+ * The event for a refusal decided before a credential reached the pipeline (a handshake
+ * message without a credential, a challenge that could not be issued): the same record
+ * the pipeline writes, so the log has one shape.
+ */
+export function recordRefusal(events: EventSink, request: RequestView, nowMs: number, scheme: string, error: AuthError, username: string | null): void {
+  events.record(
+    authEventFrom(request, nowMs, {
+      scheme,
+      outcome: "failure",
+      errorCode: error.code,
+      userId: error.detail?.userId ?? null,
+      username,
+      keyId: error.detail?.keyId ?? null,
+    }),
+  );
+}

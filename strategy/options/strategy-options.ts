@@ -1,0 +1,44 @@
+import { z } from "zod";
+import type { AnyCodec, SchemeName } from "../core/codec.js";
+import { crtauthSchemeOptionsSchema } from "../schemes/crtauth/options.js";
+import { failureThrottleOptionSchema } from "../schemes/failure-throttle.js";
+import { jwtOptionsSchema } from "../schemes/jwt/options.js";
+import { builtInSchemes } from "../schemes/registry.js";
+import { sshauthOptionsSchema } from "../schemes/sshauth/options.js";
+import type { SshKeyStrategyOptions, StrategyStore } from "../strategy.js";
+import { parseOptions } from "./parse-options.js";
+
+function isCodec(value: unknown): value is AnyCodec {
+  if (typeof value !== "object" || value === null) return false;
+  const c = value as Partial<AnyCodec>;
+  return typeof c.name === "string" && typeof c.claims === "function" && typeof c.decode === "function" && typeof c.verifySignature === "function";
+}
+
+const schemeNames = Object.keys(builtInSchemes) as [SchemeName, ...SchemeName[]];
+
+const strategyOptionsSchema = z.strictObject({
+  store: z.custom<StrategyStore | Promise<StrategyStore>>((value) => typeof value === "object" && value !== null, "must be a store or a promise of one").optional(),
+  schemes: z
+    .array(z.union([z.enum(schemeNames), z.custom<AnyCodec>(isCodec, "must be a built-in scheme name or a codec (core/codec.ts)")]))
+    .min(1, "must enable at least one scheme")
+    .optional(),
+  now: z.custom<() => number>((value) => typeof value === "function", "must be a function").optional(),
+  name: z.string().min(1).optional(),
+  exposeErrorCodes: z.boolean().optional(),
+  failureThrottle: failureThrottleOptionSchema.optional(),
+  realm: z.string().optional(),
+  clockToleranceSeconds: z.number().min(0).optional(),
+  jwt: jwtOptionsSchema.optional(),
+  crtauth: crtauthSchemeOptionsSchema.optional(),
+  sshauth: sshauthOptionsSchema.optional(),
+});
+
+/**
+ * SshKeyStrategy's options, checked once at construction at every depth: a misspelt key
+ * (`{ jwt: { tolerance: 5 } }`), a value of the wrong type or out of range (`NaN`) is a
+ * TypeError naming it.
+ */
+export function parseStrategyOptions(options: unknown): SshKeyStrategyOptions {
+  if (typeof options !== "object" || options === null) throw new TypeError("SshKeyStrategy options must be an object");
+  return parseOptions(strategyOptionsSchema, options, "SshKeyStrategy") as SshKeyStrategyOptions;
+}
