@@ -50,5 +50,3 @@ export const LIMITS = {
   challenge: 1024,
 } as const;
 
-/** crtauth signs with RSA (SHA-1) only: no other stored key is ever a candidate. */
-export const CRTAUTH_KEY_TYPES: ReadonlySet<string> = new Set(["ssh-rsa"]);

@@ -1,7 +1,7 @@
 import type { Codec, CodecContext, CredentialHints, ReplayClaim } from "../../core/codec.js";
 import type { AuthError } from "../../errors.js";
 import type { StoredKey } from "../../store/ports.js";
-import { CRTAUTH_KEY_TYPES } from "./constants.js";
+import { crtauthKeyTypes } from "../../keys/algorithms.js";
 import type { CrtauthSecret } from "./mac.js";
 import { crtauthServerName } from "./names.js";
 import { badResponseSignature, noResponseKey, openResponse, responseReplay, responseSignedBy, type OpenedResponse } from "./response.js";
@@ -35,7 +35,7 @@ export function createCrtauthResponseCodec(options: CrtauthResponseCodecOptions)
     hints: (opened: OpenedResponse): CredentialHints => ({
       untrustedUsername: opened.hint.username,
       preferredKey: (key) => key.parsed.crtauthFingerprint === opened.hint.fingerprint,
-      keyTypes: CRTAUTH_KEY_TYPES,
+      keyTypes: crtauthKeyTypes,
     }),
     verifySignature: (opened: OpenedResponse, key: StoredKey) => (responseSignedBy(opened, key.parsed) ? true : null),
     noKey: (opened: OpenedResponse): AuthError => noResponseKey(opened, "not_found"),

@@ -12,7 +12,7 @@ import { parseOptions } from "../../options/parse-options.js";
 import type { EventSink, KeyStore, ReplayStore } from "../../store/ports.js";
 import { FailureThrottle, failureThrottleOptionSchema, type FailureThrottleOptions } from "../failure-throttle.js";
 import { createChallenge } from "./challenge.js";
-import { CRTAUTH_KEY_TYPES } from "./constants.js";
+import { crtauthKeyTypes } from "../../keys/algorithms.js";
 import type { CrtauthSecret } from "./mac.js";
 import { crtauthServerName } from "./names.js";
 import { crtauthOptionsShape, resolveCrtauthSecrets, type CrtauthOptions } from "./options.js";
@@ -168,7 +168,7 @@ class Handshake {
     const serverName = crtauthServerName(this.options.serverName, view.host);
     const { username, version } = parseRequest(text, { allowLegacy: this.options.legacyV0 === true });
     const nowMs = this.now();
-    const [best] = rankCandidates(await findCandidates(store.keys, { untrustedUsername: username, keyTypes: CRTAUTH_KEY_TYPES }), nowMs);
+    const [best] = rankCandidates(await findCandidates(store.keys, { untrustedUsername: username, keyTypes: crtauthKeyTypes }), nowMs);
     const key = best && keyState(best.key, best.user.disabled, nowMs) === "active" ? best.key.parsed : null;
     try {
       return createChallenge({ username, serverName, secret: this.secrets, key, now: () => nowMs, version }).text;

@@ -2,7 +2,8 @@ import type { Codec, CodecContext, CredentialHints, ReplayClaim } from "../../co
 import { AuthError } from "../../errors.js";
 import { parseOptions } from "../../options/parse-options.js";
 import type { KeyCandidate } from "../../store/ports.js";
-import { CLOCK_FUDGE_S, CRTAUTH_KEY_TYPES } from "./constants.js";
+import { CLOCK_FUDGE_S } from "./constants.js";
+import { crtauthKeyTypes } from "../../keys/algorithms.js";
 import { secretList } from "./mac.js";
 import { crtauthSchemeOptionsSchema, resolveCrtauthSecrets, type CrtauthOptions } from "./options.js";
 import { verifyToken, type VerifiedToken } from "./token.js";
@@ -41,7 +42,7 @@ export function createCrtauthScheme(options: CrtauthSchemeOptions = {}): Codec<V
       if (!secrets) throw new AuthError("unsupported_scheme", "crtauth is not configured on this server");
       return verifyToken(credential, { secret: secrets, now: () => ctx.nowMs });
     },
-    hints: (token: VerifiedToken): CredentialHints => ({ untrustedUsername: token.username, keyTypes: CRTAUTH_KEY_TYPES }),
+    hints: (token: VerifiedToken): CredentialHints => ({ untrustedUsername: token.username, keyTypes: crtauthKeyTypes }),
     verifySignature: () => true,
     noKey: () => new AuthError("unknown_key", "the user of this crtauth token no longer exists or holds no RSA key"),
     badSignature: () => new AuthError("bad_signature", "crtauth token was not issued with this server's secret"),

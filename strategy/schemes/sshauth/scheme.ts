@@ -8,6 +8,7 @@ import { sshauthSettings, type SshauthSchemeOptions, type SshauthSettings } from
 import type { SshauthAction } from "./signed-message.js";
 import { decodeSshauthToken, MAX_TOKEN_LENGTH, type UnverifiedSshauthToken } from "./token-codec.js";
 import { verifySshauthToken, type SshauthVerified } from "./verify.js";
+import { sshauthKeyTypes } from "../../keys/algorithms.js";
 
 export type { SshauthSchemeOptions } from "./options.js";
 
@@ -22,10 +23,7 @@ interface DecodedSshauth {
 type Proof = SshauthVerified<StoredKey["parsed"]>;
 
 /** The key types sshauth signs with, by the token's declared algorithm: no other stored key is ever a candidate. */
-const keyTypesOf: Record<string, ReadonlySet<string>> = {
-  "ssh-ed25519": new Set(["ssh-ed25519"]),
-  "ecdsa-sha2-nistp256": new Set(["ecdsa-sha2-nistp256"]),
-};
+const keyTypesOf: ReadonlyMap<string, ReadonlySet<string>> = new Map([...sshauthKeyTypes].map((type) => [type, new Set([type])]));
 
 const noActions: readonly SshauthAction[] = Object.freeze([]);
 
@@ -76,7 +74,7 @@ export function createSshauthScheme(options: SshauthSchemeOptions = {}): Codec<D
       return {
         untrustedUsername: token.untrustedIdentity,
         untrustedFingerprint: token.untrustedFingerprint,
-        keyTypes: keyTypesOf[token.algorithm]!,
+        keyTypes: keyTypesOf.get(token.algorithm)!,
       };
     },
     prepare(decoded: DecodedSshauth, ctx: CodecContext): void | Promise<void> {
