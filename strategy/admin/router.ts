@@ -101,7 +101,7 @@ function serveUi(router: Router, dir: string): void {
   router.get("/{*splat}", (req, res, next) => {
     if (req.path.startsWith("/api/") || req.path.startsWith("/login/")) return next();
     // A missing hashed asset is a 404, not the app: a stale index.html must not get HTML as JS.
-    if (req.path.startsWith("/assets/")) return next(new AdminError(404, "not_found", "no such file"));
+    if (req.path.startsWith("/assets/")) return next(new AdminError("not_found", "no such file"));
     sendIndex(req, res);
   });
 }
@@ -173,15 +173,15 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
       const username = await options.resolveUser(req);
       if (username && session?.user.username !== username) {
         const user = await ctx().store.database.prisma.user.findUnique({ where: { username } });
-        if (!user) throw new AdminError(403, "forbidden", `no console user ${username}`);
-        if (user.disabled) throw new AdminError(403, "user_disabled", "this user is disabled");
+        if (!user) throw new AdminError("forbidden", `no console user ${username}`);
+        if (user.disabled) throw new AdminError("user_disabled", "this user is disabled");
         session = await sessions.start(req, res, user.id, baseOf(req) || "/");
         expired = null;
       }
     }
     if (!session) {
       if (expired) throw expired;
-      throw new AdminError(401, "unauthenticated", "sign in to the console first");
+      throw new AdminError("unauthenticated", "sign in to the console first");
     }
     setSession(req, session);
     if (isMutating(req)) {
@@ -197,7 +197,7 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
   registerUserRoutes(router, ctx);
   registerEventRoutes(router, ctx);
 
-  router.use("/api", (_req, _res, next) => next(new AdminError(404, "not_found", "no such API route")));
+  router.use("/api", (_req, _res, next) => next(new AdminError("not_found", "no such API route")));
   if (options.uiDir !== false) serveUi(router, options.uiDir ?? defaultUiDir());
   router.use(adminErrorHandler(log));
   return router;
