@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { onSignedOut, setCsrfToken, type ApiError } from "./api/client";
 import { getMe } from "./api/getMe";
 import { logout } from "./api/logout";
-import type { Me } from "./api/types";
+import type { Me } from "./api/contract";
 import { EventsPage } from "./events/EventsPage";
 import { KeyDetailPage } from "./keys/KeyDetailPage";
 import { KeysPage } from "./keys/KeysPage";

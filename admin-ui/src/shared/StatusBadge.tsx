@@ -1,4 +1,4 @@
-import type { Key } from "../api/types";
+import type { Key } from "../api/contract";
 import { expiringSoonMs, formatExact, formatRelative } from "./format";
 
 export type DisplayStatus = "active" | "expiring" | "expired" | "revoked";
