@@ -4,6 +4,7 @@ import { EventsTable } from "../shared/EventsTable";
 import { isoToLocalDateTime, localDateTimeToIso } from "../shared/format";
 import { Link, navigate, useLocation, useTitle } from "../shared/router";
 import { PagedView } from "../shared/PagedView";
+import { PageHead } from "../shared/PageHead";
 import { Empty } from "../shared/states";
 import { usePagedList } from "../shared/usePagedList";
 
@@ -44,15 +45,14 @@ export function EventsPage() {
 
   return (
     <main className="page" id="main">
-      <div className="page-head">
-        <div>
-          <h1>Authentication log</h1>
-          <p className="muted">Every sign-in attempt by any scheme, successful or not, newest first.</p>
-        </div>
+      <PageHead
+        title="Authentication log"
+        description="Every sign-in attempt by any scheme, successful or not, newest first."
+      >
         <button type="button" className="button" onClick={list.reload}>
           Refresh
         </button>
-      </div>
+      </PageHead>
 
       <form
         className="filters card"

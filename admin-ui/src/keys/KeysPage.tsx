@@ -8,7 +8,8 @@ import { keyTypeLabel, schemeLabel } from "../shared/format";
 import { RelativeTime } from "../shared/RelativeTime";
 import { Link, navigate, useLocation, useTitle } from "../shared/router";
 import { PagedView } from "../shared/PagedView";
-import { SearchForm } from "../shared/SearchForm";
+import { PageHead } from "../shared/PageHead";
+import { SearchToolbar } from "../shared/SearchToolbar";
 import { Empty } from "../shared/states";
 import { StatusBadge } from "../shared/StatusBadge";
 import { useNow } from "../shared/useNow";
@@ -56,30 +57,28 @@ export function KeysPage() {
 
   return (
     <main className="page" id="main">
-      <div className="page-head">
-        <div>
-          <h1>{mine ? "SSH keys" : user ? `SSH keys of ${user}` : "All SSH keys"}</h1>
-          <p className="muted">
-            {mine
-              ? "Keys that can sign you in to this service, with when, where from and how each was last used."
-              : "Keys of every user. Changes you make here apply to the owner's keys."}
-          </p>
-        </div>
+      <PageHead
+        title={mine ? "SSH keys" : user ? `SSH keys of ${user}` : "All SSH keys"}
+        description={
+          mine
+            ? "Keys that can sign you in to this service, with when, where from and how each was last used."
+            : "Keys of every user. Changes you make here apply to the owner's keys."
+        }
+      >
         <button type="button" className="button primary" onClick={() => setModal({ kind: "add" })}>
           <PlusIcon /> Add keys{user && !mine ? ` for ${user}` : ""}
         </button>
-      </div>
+      </PageHead>
 
       <Flash message={flash} />
 
-      <div className="toolbar" role="search">
-        <SearchForm
-          id="key-search"
-          label="Search keys"
-          value={q}
-          placeholder={me.isAdmin && !mine ? "Search name, fingerprint, type, user…" : "Search name, fingerprint, type…"}
-          onSearch={(text) => setFilter({ q: text || null })}
-        />
+      <SearchToolbar
+        id="key-search"
+        label="Search keys"
+        value={q}
+        placeholder={me.isAdmin && !mine ? "Search name, fingerprint, type, user…" : "Search name, fingerprint, type…"}
+        onSearch={(text) => setFilter({ q: text || null })}
+      >
         <label className="inline-field">
           <span>Status</span>
           <select value={status} onChange={(event) => setFilter({ status: event.target.value || null })}>
@@ -106,7 +105,7 @@ export function KeysPage() {
             </select>
           </label>
         ) : null}
-      </div>
+      </SearchToolbar>
 
       <PagedView
         list={list}

@@ -7,7 +7,8 @@ import { PlusIcon } from "../shared/icons";
 import { RelativeTime } from "../shared/RelativeTime";
 import { Link, navigate, useLocation, useTitle } from "../shared/router";
 import { PagedView } from "../shared/PagedView";
-import { SearchForm } from "../shared/SearchForm";
+import { PageHead } from "../shared/PageHead";
+import { SearchToolbar } from "../shared/SearchToolbar";
 import { Empty } from "../shared/states";
 import { Flash, useFlash } from "../shared/flash";
 import { usePagedList } from "../shared/usePagedList";
@@ -31,25 +32,22 @@ export function UsersPage() {
 
   return (
     <main className="page" id="main">
-      <div className="page-head">
-        <div>
-          <h1>Users</h1>
-          <p className="muted">Who may sign in with SSH keys. Disabling a user refuses all their keys at once.</p>
-        </div>
+      <PageHead
+        title="Users"
+        description="Who may sign in with SSH keys. Disabling a user refuses all their keys at once."
+      >
         <button type="button" className="button primary" onClick={() => setModal({ kind: "create" })}>
           <PlusIcon /> New user
         </button>
-      </div>
+      </PageHead>
       <Flash message={flash} />
-      <div className="toolbar" role="search">
-        <SearchForm
-          id="user-search"
-          label="Search users"
-          value={q}
-          placeholder="Search by username…"
-          onSearch={(text) => navigate(text ? `/users?q=${encodeURIComponent(text)}` : "/users", { replace: true })}
-        />
-      </div>
+      <SearchToolbar
+        id="user-search"
+        label="Search users"
+        value={q}
+        placeholder="Search by username…"
+        onSearch={(text) => navigate(text ? `/users?q=${encodeURIComponent(text)}` : "/users", { replace: true })}
+      />
 
       <PagedView
         list={list}
