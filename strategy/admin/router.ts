@@ -1,6 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import express, { type Request, type Response, type Router } from "express";
+import { adminErrors } from "../contract/errors.js";
+import { errorBody } from "../http/error-response.js";
 import { packageRoot } from "../store/prisma/package-root.js";
 import type { JwtSchemeOptions } from "../schemes/jwt/scheme.js";
 import { SshKeyStrategy } from "../strategy.js";
@@ -71,9 +73,10 @@ function serveUi(router: Router, dir: string): void {
   let built = false;
   const isBuilt = () => (built ||= fs.existsSync(index));
   const notBuilt = (res: Response) =>
-    res.status(503).set("Cache-Control", "no-store").json({
-      error: { code: "console_not_built", message: "the console UI is not built: run `npm run build:ui` (the API under /api still works)" },
-    });
+    res
+      .status(adminErrors.console_not_built)
+      .set("Cache-Control", "no-store")
+      .json(errorBody("console_not_built", "the console UI is not built: run `npm run build:ui` (the API under /api still works)"));
   const sendIndex = (req: Request, res: Response) => {
     res.set("Cache-Control", "no-cache").set("Content-Security-Policy", uiCsp).set("Referrer-Policy", "no-referrer");
     res.set("X-Frame-Options", "DENY");

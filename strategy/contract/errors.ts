@@ -69,5 +69,3 @@ export type AdminErrorDetail<Code extends string> = Code extends DetailedCode ? 
 export const ErrorBodyJson = z.strictObject({
   error: z.looseObject({ code: z.string(), message: z.string() }),
 });
-
-export type ErrorBody = z.output<typeof ErrorBodyJson>;
