@@ -4,26 +4,14 @@ import type { z } from "zod";
 import type { AuthEventJson, KeyEventJson, KeyJson, PreviewEntryJson, UserJson, UserWithKeyCountJson } from "../contract/responses.js";
 import { keyStatus } from "../core/key-state.js";
 import { storedKeyProblem, type KeyPolicyOptions, type parseKeyPaste } from "../keys/index.js";
+import type { KeyRecord, UserRecord } from "../store/prisma/directory.js";
+import type { AuthEventRecord, Outcome } from "../store/ports.js";
 
-/** The stored fields of a key (a KeyRecord); the owner's name either plain or as the row's user relation. */
-export type KeyJsonSource = {
-  id: string;
-  type: string;
-  bits: number;
-  openssh: string;
-  fingerprintSha256: string;
-  fingerprintMd5: string;
-  kid: string;
-  comment: string;
-  createdAt: Date;
-  expiresAt: Date | null;
-  lastUsedAt: Date | null;
-  lastUsedIp: string | null;
-  lastUsedScheme: string | null;
-  useCount: number;
-  revokedAt: Date | null;
-  revokedReason: string | null;
-} & ({ username: string } | { user: { username: string } });
+/**
+ * A stored key (a KeyRecord); the owner's name either plain or, from a Prisma row read with its
+ * user, as the relation.
+ */
+export type KeyJsonSource = Omit<KeyRecord, "username" | "userId"> & ({ username: string } | { user: { username: string } });
 
 /**
  * The JSON form of a key: public material and metadata only. `problem` is set when the
@@ -71,38 +59,23 @@ export function previewEntryJson(entry: ReturnType<typeof parseKeyPaste>[number]
   };
 }
 
-interface UserFields {
-  id: string;
-  username: string;
-  isAdmin: boolean;
-  disabled: boolean;
-  createdAt: Date;
-}
-
-export function userJson(user: UserFields): z.input<typeof UserJson> {
+export function userJson(user: UserRecord): z.input<typeof UserJson> {
   return { id: user.id, username: user.username, isAdmin: user.isAdmin, disabled: user.disabled, createdAt: user.createdAt };
 }
 
-export function userWithKeyCountJson(user: UserFields, keyCount: number): z.input<typeof UserWithKeyCountJson> {
+export function userWithKeyCountJson(user: UserRecord, keyCount: number): z.input<typeof UserWithKeyCountJson> {
   return { ...userJson(user), keyCount };
 }
 
-interface EventFields {
-  id: number;
-  at: Date;
-  scheme: string;
-  outcome: string;
-  errorCode: string | null;
-  ip: string | null;
-  userAgent: string | null;
-}
+/** A logged event as read back, with its id; the database keeps the outcome as text. */
+type StoredEvent = Omit<AuthEventRecord, "outcome"> & { id: number; outcome: string };
 
-/** The log stores the outcome as text; only these two are ever written. */
-function outcomeOf(outcome: string): "success" | "failure" {
+/** Only these two are ever written. */
+function outcomeOf(outcome: string): Outcome {
   return outcome === "success" ? "success" : "failure";
 }
 
-export function keyEventJson(event: EventFields): z.input<typeof KeyEventJson> {
+export function keyEventJson(event: Pick<StoredEvent, "id" | "at" | "scheme" | "outcome" | "errorCode" | "ip" | "userAgent">): z.input<typeof KeyEventJson> {
   return {
     id: event.id,
     at: event.at,
@@ -115,7 +88,7 @@ export function keyEventJson(event: EventFields): z.input<typeof KeyEventJson> {
 }
 
 export function authEventJson(
-  event: EventFields & { username: string | null; userId: string | null; keyId: string | null },
+  event: StoredEvent,
   key: { fingerprintSha256: string; comment: string } | null,
 ): z.input<typeof AuthEventJson> {
   return {
