@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { onSignedOut, setCsrfToken, type ApiError } from "./api/client";
+import { ApiError, onSignedOut, setCsrfToken } from "./api/client";
 import { getMe } from "./api/getMe";
 import { logout } from "./api/logout";
-import type { Me } from "./api/types";
+import type { Me } from "./api/contract";
 import { EventsPage } from "./events/EventsPage";
 import { KeyDetailPage } from "./keys/KeyDetailPage";
 import { KeysPage } from "./keys/KeysPage";
@@ -13,6 +13,12 @@ import { ErrorBox, Loading } from "./shared/states";
 import { UsersPage } from "./users/UsersPage";
 
 type State = { kind: "loading" } | { kind: "signed-in"; me: Me } | { kind: "signed-out"; reason: string | null } | { kind: "error"; error: unknown };
+
+/** Why the session ended, for the codes that say (a plain sign-out says nothing on first load). */
+const signedOutReasons: Record<string, string | undefined> = {
+  session_expired: "Your session expired. Sign in again.",
+  user_disabled: "This user is disabled.",
+};
 
 export function App() {
   const [state, setState] = useState<State>({ kind: "loading" });
@@ -25,9 +31,9 @@ export function App() {
         setCsrfToken(me.csrfToken);
         setState({ kind: "signed-in", me });
       },
-      (error: ApiError) => {
+      (error: unknown) => {
         if (controller.signal.aborted) return;
-        if (error.status === 401) setState({ kind: "signed-out", reason: error.code === "session_expired" ? "Your session expired. Sign in again." : null });
+        if (error instanceof ApiError && error.signedOut) setState({ kind: "signed-out", reason: signedOutReasons[error.code] ?? null });
         else setState({ kind: "error", error });
       },
     );
@@ -38,7 +44,7 @@ export function App() {
     () =>
       onSignedOut((error) => {
         setCsrfToken(null);
-        setState({ kind: "signed-out", reason: error.code === "session_expired" ? "Your session expired. Sign in again." : "You were signed out." });
+        setState({ kind: "signed-out", reason: signedOutReasons[error.code] ?? "You were signed out." });
       }),
     [],
   );

@@ -22,13 +22,13 @@ export function setSession(req: Request, session: ActiveSession): void {
 /** The signed-in session of a request that passed the API's authentication. */
 export function sessionOf(req: Request): ActiveSession {
   const session = sessions.get(req);
-  if (!session) throw new AdminError(401, "unauthenticated", "sign in to the console first");
+  if (!session) throw new AdminError("unauthenticated", "sign in to the console first");
   return session;
 }
 
 export function requireAdmin(req: Request): ActiveSession {
   const session = sessionOf(req);
-  if (!session.user.isAdmin) throw new AdminError(403, "forbidden", "this needs an administrator");
+  if (!session.user.isAdmin) throw new AdminError("forbidden", "this needs an administrator");
   return session;
 }
 

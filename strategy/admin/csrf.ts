@@ -20,14 +20,14 @@ export function checkOrigin(req: Request): void {
   const origin = req.get("origin");
   if (origin !== undefined) {
     const own = `${req.protocol}://${req.get("host") ?? ""}`;
-    if (origin.toLowerCase() !== own.toLowerCase()) throw new AdminError(403, "cross_origin", "cross-site requests are refused");
+    if (origin.toLowerCase() !== own.toLowerCase()) throw new AdminError("cross_origin", "cross-site requests are refused");
   }
-  if (req.get("sec-fetch-site") === "cross-site") throw new AdminError(403, "cross_origin", "cross-site requests are refused");
+  if (req.get("sec-fetch-site") === "cross-site") throw new AdminError("cross_origin", "cross-site requests are refused");
 }
 
 /** The session's CSRF token must come back in X-CSRF-Token on every mutating request. */
 export function checkCsrf(req: Request, csrfToken: string): void {
   const sent = req.get("x-csrf-token");
-  if (!sent) throw new AdminError(403, "csrf_failed", "this request needs the X-CSRF-Token header from GET /api/me");
-  if (!constantTimeEqual(sent, csrfToken)) throw new AdminError(403, "csrf_failed", "the X-CSRF-Token header does not match this session");
+  if (!sent) throw new AdminError("csrf_failed", "this request needs the X-CSRF-Token header from GET /api/me");
+  if (!constantTimeEqual(sent, csrfToken)) throw new AdminError("csrf_failed", "the X-CSRF-Token header does not match this session");
 }

@@ -1,50 +1,54 @@
-import type { ErrorRequestHandler } from "express";
+import type { ErrorRequestHandler, Response } from "express";
 import { ZodError } from "zod";
+import { adminErrors, isAdminErrorCode, type AdminErrorCode, type AdminErrorDetail } from "../contract/errors.js";
+import type { AuthErrorCode } from "../errors.js";
 import { answerStoreFault } from "../http/error-handler.js";
-import { errorBody } from "../http/error-response.js";
+import { statusForCode } from "../http/error-response.js";
 import { DirectoryError } from "../store/prisma/directory.js";
 
-/** Stable error codes of the admin API. */
-export type AdminErrorCode =
-  | "invalid_request"
-  | "invalid_body"
-  | "malformed_json"
-  | "body_too_large"
-  | "invalid_cursor"
-  | "invalid_keys"
-  | "private_key"
-  | "unauthenticated"
-  | "session_expired"
-  | "csrf_failed"
-  | "cross_origin"
-  | "forbidden"
-  | "not_found"
-  | "key_not_found"
-  | "user_not_found"
-  | "user_exists"
-  | "username_confusable"
-  | "key_exists"
-  | "too_many_keys"
-  | "already_revoked"
-  | "cannot_change_self"
-  | "link_invalid"
-  | "link_expired"
-  | "link_used"
-  | "user_disabled"
-  | "rate_limited";
+export type { AdminErrorCode } from "../contract/errors.js";
 
-/** A refusal with its HTTP status; the router's error handler answers `{"error":{"code","message"}}`. */
-export class AdminError extends Error {
+/** A code the admin API answers with: its own, or the strategy's for a refused console sign-in. */
+export type AdminAnswerCode = AdminErrorCode | AuthErrorCode;
+
+type DetailArgs<Code extends AdminAnswerCode> = [AdminErrorDetail<Code>] extends [never]
+  ? []
+  : {} extends AdminErrorDetail<Code>
+    ? [detail?: AdminErrorDetail<Code>]
+    : [detail: AdminErrorDetail<Code>];
+
+/**
+ * The HTTP status of a code: the admin table's, else (a sign-in the strategy refused) the
+ * strategy's own table. The admin table wins where both name a code (user_disabled is 403 here).
+ */
+export function adminStatusOf(code: AdminAnswerCode): number {
+  return isAdminErrorCode(code) ? adminErrors[code] : statusForCode(code);
+}
+
+/** A refusal by code; the status comes from the table, the handler answers `{"error":{code,message,…detail}}`. */
+export class AdminError<Code extends AdminAnswerCode = AdminAnswerCode> extends Error {
   override readonly name = "AdminError";
+  readonly status: number;
+  readonly detail: AdminErrorDetail<Code> | undefined;
   constructor(
-    readonly status: number,
-    readonly code: AdminErrorCode | (string & {}),
+    readonly code: Code,
     message: string,
-    readonly extra?: Record<string, unknown>,
+    ...[detail]: DetailArgs<Code>
   ) {
     super(message);
+    this.status = adminStatusOf(code);
+    this.detail = detail as AdminErrorDetail<Code> | undefined;
   }
 }
+
+/** The admin code for each refusal of the key directory. */
+const directoryErrorCodes: Record<DirectoryError["code"], AdminErrorCode> = {
+  not_found: "not_found",
+  conflict: "conflict",
+  too_many_keys: "too_many_keys",
+  confusable: "username_confusable",
+  invalid: "invalid_request",
+};
 
 function describeZod(error: ZodError): string {
   const issue = error.issues[0];
@@ -53,49 +57,30 @@ function describeZod(error: ZodError): string {
   return `${where}: ${issue.message}`.slice(0, 300);
 }
 
+function answer(res: Response, code: AdminErrorCode, message: string): void {
+  res.status(adminErrors[code]).json({ error: { code, message } });
+}
+
 /** JSON errors for everything under the admin router; never a 500 for bad input, never a stack to the client. */
 export function adminErrorHandler(log: (error: unknown) => void): ErrorRequestHandler {
   return (error, _req, res, next) => {
     if (res.headersSent) return next(error);
     if (error instanceof AdminError) {
-      res.status(error.status).json({ error: { code: error.code, message: error.message, ...error.extra } });
+      res.status(error.status).json({ error: { code: error.code, message: error.message, ...error.detail } });
       return;
     }
-    if (error instanceof ZodError) {
-      res.status(400).json(errorBody("invalid_request", describeZod(error)));
-      return;
-    }
-    if (error instanceof DirectoryError) {
-      const [status, code] =
-        error.code === "not_found"
-          ? [404, "not_found"]
-          : error.code === "conflict"
-            ? [409, "conflict"]
-            : error.code === "too_many_keys"
-              ? [409, "too_many_keys"]
-              : error.code === "confusable"
-                ? [409, "username_confusable"]
-                : [400, "invalid_request"];
-      res.status(status).json(errorBody(code, error.message));
-      return;
-    }
+    if (error instanceof ZodError) return answer(res, "invalid_request", describeZod(error));
+    if (error instanceof DirectoryError) return answer(res, directoryErrorCodes[error.code] ?? "invalid_request", error.message);
     if (answerStoreFault(error, res)) return;
     // body-parser errors carry a status and a type.
     const status = typeof error?.status === "number" ? error.status : typeof error?.statusCode === "number" ? error.statusCode : 500;
-    if (status === 413) {
-      res.status(413).json(errorBody("body_too_large", "the request body is too large"));
-      return;
-    }
-    if (status === 404) {
-      res.status(404).json(errorBody("not_found", "no such file"));
-      return;
-    }
+    if (status === 413) return answer(res, "body_too_large", "the request body is too large");
+    if (status === 404) return answer(res, "not_found", "no such file");
     if (status >= 400 && status < 500) {
-      const code = error?.type === "entity.parse.failed" ? "malformed_json" : "invalid_body";
-      res.status(400).json(errorBody(code, code === "malformed_json" ? "the request body is not valid JSON" : "the request body cannot be read"));
-      return;
+      if (error?.type === "entity.parse.failed") return answer(res, "malformed_json", "the request body is not valid JSON");
+      return answer(res, "invalid_body", "the request body cannot be read");
     }
     log(error);
-    res.status(500).json(errorBody("internal_error", "internal error"));
+    answer(res, "internal_error", "internal error");
   };
 }

@@ -1,6 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import express, { type Request, type Response, type Router } from "express";
+import { adminErrors } from "../contract/errors.js";
+import { errorBody } from "../http/error-response.js";
 import { packageRoot } from "../store/prisma/package-root.js";
 import type { JwtSchemeOptions } from "../schemes/jwt/scheme.js";
 import { SshKeyStrategy } from "../strategy.js";
@@ -71,9 +73,10 @@ function serveUi(router: Router, dir: string): void {
   let built = false;
   const isBuilt = () => (built ||= fs.existsSync(index));
   const notBuilt = (res: Response) =>
-    res.status(503).set("Cache-Control", "no-store").json({
-      error: { code: "console_not_built", message: "the console UI is not built: run `npm run build:ui` (the API under /api still works)" },
-    });
+    res
+      .status(adminErrors.console_not_built)
+      .set("Cache-Control", "no-store")
+      .json(errorBody("console_not_built", "the console UI is not built: run `npm run build:ui` (the API under /api still works)"));
   const sendIndex = (req: Request, res: Response) => {
     res.set("Cache-Control", "no-cache").set("Content-Security-Policy", uiCsp).set("Referrer-Policy", "no-referrer");
     res.set("X-Frame-Options", "DENY");
@@ -101,7 +104,7 @@ function serveUi(router: Router, dir: string): void {
   router.get("/{*splat}", (req, res, next) => {
     if (req.path.startsWith("/api/") || req.path.startsWith("/login/")) return next();
     // A missing hashed asset is a 404, not the app: a stale index.html must not get HTML as JS.
-    if (req.path.startsWith("/assets/")) return next(new AdminError(404, "not_found", "no such file"));
+    if (req.path.startsWith("/assets/")) return next(new AdminError("not_found", "no such file"));
     sendIndex(req, res);
   });
 }
@@ -173,15 +176,15 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
       const username = await options.resolveUser(req);
       if (username && session?.user.username !== username) {
         const user = await ctx().store.database.prisma.user.findUnique({ where: { username } });
-        if (!user) throw new AdminError(403, "forbidden", `no console user ${username}`);
-        if (user.disabled) throw new AdminError(403, "user_disabled", "this user is disabled");
+        if (!user) throw new AdminError("forbidden", `no console user ${username}`);
+        if (user.disabled) throw new AdminError("user_disabled", "this user is disabled");
         session = await sessions.start(req, res, user.id, baseOf(req) || "/");
         expired = null;
       }
     }
     if (!session) {
       if (expired) throw expired;
-      throw new AdminError(401, "unauthenticated", "sign in to the console first");
+      throw new AdminError("unauthenticated", "sign in to the console first");
     }
     setSession(req, session);
     if (isMutating(req)) {
@@ -197,7 +200,7 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
   registerUserRoutes(router, ctx);
   registerEventRoutes(router, ctx);
 
-  router.use("/api", (_req, _res, next) => next(new AdminError(404, "not_found", "no such API route")));
+  router.use("/api", (_req, _res, next) => next(new AdminError("not_found", "no such API route")));
   if (options.uiDir !== false) serveUi(router, options.uiDir ?? defaultUiDir());
   router.use(adminErrorHandler(log));
   return router;

@@ -128,11 +128,11 @@ export class SessionManager {
     const idleExpiresAt = row.lastSeenAt.getTime() + this.idleMs;
     if (now >= row.expiresAt.getTime() || now >= idleExpiresAt) {
       await this.prisma.consoleSession.deleteMany({ where: { id } });
-      throw new AdminError(401, "session_expired", "the console session has expired; sign in again");
+      throw new AdminError("session_expired", "the console session has expired; sign in again");
     }
     if (row.user.disabled) {
       await this.prisma.consoleSession.deleteMany({ where: { userId: row.userId } });
-      throw new AdminError(401, "user_disabled", "this user is disabled");
+      throw new AdminError("user_disabled", "this user is disabled");
     }
     let lastSeenAt = row.lastSeenAt;
     if (now - row.lastSeenAt.getTime() >= this.touchEveryMs) {
@@ -178,17 +178,17 @@ export async function createSignInLink(
 
 /** Redeems a link once: the conditional update makes exactly one of concurrent redemptions win. */
 export async function redeemSignInLink(prisma: Prisma, secret: string, now: number): Promise<{ userId: string }> {
-  if (!/^[A-Za-z0-9_-]{43}$/.test(secret)) throw new AdminError(404, "link_invalid", "this sign-in link is not valid");
+  if (!/^[A-Za-z0-9_-]{43}$/.test(secret)) throw new AdminError("link_invalid", "this sign-in link is not valid");
   const id = sha256Hex(secret);
   const at = new Date(now);
   const won = await prisma.signInLink.updateMany({ where: { id, usedAt: null, expiresAt: { gt: at } }, data: { usedAt: at } });
   const link = await prisma.signInLink.findUnique({ where: { id }, include: { user: true } });
-  if (!link) throw new AdminError(404, "link_invalid", "this sign-in link is not valid");
+  if (!link) throw new AdminError("link_invalid", "this sign-in link is not valid");
   if (won.count !== 1) {
-    if (link.usedAt) throw new AdminError(404, "link_used", "this sign-in link has already been used; ask for a new one");
-    throw new AdminError(404, "link_expired", "this sign-in link has expired; ask for a new one");
+    if (link.usedAt) throw new AdminError("link_used", "this sign-in link has already been used; ask for a new one");
+    throw new AdminError("link_expired", "this sign-in link has expired; ask for a new one");
   }
-  if (link.user.disabled) throw new AdminError(403, "user_disabled", "this user is disabled");
+  if (link.user.disabled) throw new AdminError("user_disabled", "this user is disabled");
   return { userId: link.userId };
 }
 

@@ -4,7 +4,7 @@
 // cursors forged from every field type, and text mutations of real cursors. Each answer is the
 // list (for a value that is still valid) or a 4xx with a JSON error code, within a second.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { encodeCursor } from "../../strategy/admin/schemas.js";
+import { encodeCursor } from "../../strategy/admin/cursors.js";
 import { newKeyLine } from "../admin/support.js";
 import { databaseKinds } from "../support/databases.js";
 import { startAdminFixture, type AdminFixture } from "./admin-support.js";

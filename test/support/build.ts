@@ -32,6 +32,8 @@ export function ensureConsoleBuilt(): void {
     newestSource(path.join(root, "admin-ui/src"), /\.(tsx?|css)$/),
     fs.statSync(path.join(root, "admin-ui/index.html")).mtimeMs,
     fs.statSync(path.join(root, "admin-ui/vite.config.ts")).mtimeMs,
+    // The one runtime import the console takes from the library (the API contract is types only).
+    fs.statSync(path.join(root, "strategy/core/key-state.ts")).mtimeMs,
   );
   if (builtAt(index) <= sources) {
     execFileSync(path.join(root, "node_modules/.bin/vite"), ["build", "--config", "admin-ui/vite.config.ts", "--logLevel", "warn"], { cwd: root, stdio: "inherit" });

@@ -1,12 +1,4 @@
 import { api } from "./client";
-import type { Key } from "./types";
+import type { Key, KeyAddBody } from "./contract";
 
-export interface AddKeysBody {
-  text: string;
-  comment?: string;
-  expiresAt?: string | null;
-  /** Admins only: add for this user. */
-  username?: string;
-}
-
-export const addKeys = (body: AddKeysBody) => api<{ keys: Key[] }>("POST", "/keys", body);
+export const addKeys = (body: KeyAddBody) => api<{ keys: Key[] }>("POST", "/keys", body);

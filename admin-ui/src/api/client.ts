@@ -1,6 +1,7 @@
 // The one fetch wrapper: same-origin cookie session, the CSRF header on every mutating call,
 // and `{"error":{code,message}}` bodies turned into ApiError.
 import { basePath } from "../shared/base-path";
+import type { AdminErrorCode } from "./contract";
 
 export const apiBase = `${basePath}/api`;
 
@@ -15,9 +16,9 @@ export class ApiError extends Error {
   ) {
     super(message);
   }
-  /** The session is gone: the app should show the signed-out screen. */
+  /** The session is gone (a disabled user's is ended as it is refused): the app should show the signed-out screen. */
   get signedOut(): boolean {
-    return this.status === 401;
+    return this.status === 401 || this.code === ("user_disabled" satisfies AdminErrorCode);
   }
 }
 
@@ -29,7 +30,7 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
-/** Called when any request answers 401, so the whole app can switch to the sign-in screen. */
+/** Called when any request finds the session gone, so the whole app can switch to the sign-in screen. */
 export function onSignedOut(listener: (error: ApiError) => void): () => void {
   signedOutListeners.add(listener);
   return () => signedOutListeners.delete(listener);
@@ -57,10 +58,10 @@ export async function api<T>(method: string, path: string, body?: unknown, signa
     response = await fetch(`${apiBase}${path}`, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? null : JSON.stringify(body),
       credentials: "same-origin",
       cache: "no-store",
-      signal,
+      signal: signal ?? null,
     });
   } catch (error) {
     if ((error as Error).name === "AbortError") throw error;

@@ -1,4 +1,4 @@
 import { api } from "./client";
-import type { User } from "./types";
+import type { UserCreateBody, UserWithKeyCount } from "./contract";
 
-export const createUser = (username: string, isAdmin: boolean) => api<{ user: User }>("POST", "/users", { username, isAdmin });
+export const createUser = (body: UserCreateBody) => api<{ user: UserWithKeyCount }>("POST", "/users", body);

@@ -1,5 +1,5 @@
 import { api } from "./client";
-import type { PreviewEntry } from "./types";
+import type { PreviewEntry } from "./contract";
 
 /** Parses and checks every key in a paste without saving anything. */
 export const previewKeys = (text: string, signal?: AbortSignal) =>

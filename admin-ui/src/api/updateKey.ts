@@ -1,5 +1,4 @@
 import { api } from "./client";
-import type { Key } from "./types";
+import type { Key, KeyPatchBody } from "./contract";
 
-export const updateKey = (id: string, patch: { comment?: string; expiresAt?: string | null }) =>
-  api<{ key: Key }>("PATCH", `/keys/${encodeURIComponent(id)}`, patch);
+export const updateKey = (id: string, patch: KeyPatchBody) => api<{ key: Key }>("PATCH", `/keys/${encodeURIComponent(id)}`, patch);

@@ -1,5 +1,4 @@
 import { api } from "./client";
-import type { User } from "./types";
+import type { User, UserPatchBody } from "./contract";
 
-export const updateUser = (username: string, patch: { isAdmin?: boolean; disabled?: boolean }) =>
-  api<{ user: User }>("PATCH", `/users/${encodeURIComponent(username)}`, patch);
+export const updateUser = (username: string, patch: UserPatchBody) => api<{ user: User }>("PATCH", `/users/${encodeURIComponent(username)}`, patch);

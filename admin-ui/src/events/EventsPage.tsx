@@ -1,10 +1,11 @@
 import { useEffect, useState } from "react";
-import { listEvents, type EventQuery } from "../api/listEvents";
-import { formatExact, isoToLocalDateTime, localDateTimeToIso, schemeLabel } from "../shared/format";
-import { RelativeTime } from "../shared/RelativeTime";
+import { listEvents, type EventQuery } from "../api/lists";
+import { EventsTable } from "../shared/EventsTable";
+import { isoToLocalDateTime, localDateTimeToIso } from "../shared/format";
 import { Link, navigate, useLocation, useTitle } from "../shared/router";
-import { Empty, ErrorBox, Loading } from "../shared/states";
-import { LoadMoreFooter } from "../shared/LoadMoreFooter";
+import { PagedView } from "../shared/PagedView";
+import { PageHead } from "../shared/PageHead";
+import { Empty } from "../shared/states";
 import { usePagedList } from "../shared/usePagedList";
 
 const filterNames = ["user", "key", "scheme", "outcome", "from", "to"] as const;
@@ -31,10 +32,7 @@ export function EventsPage() {
     to: applied.to || undefined,
     limit: pageSize,
   };
-  const { result, reload, items: events, nextCursor, loadingMore, loadMoreError, loadMore } = usePagedList(
-    (cursor, signal) => listEvents({ ...apiQuery, cursor }, signal).then((page) => ({ items: page.events, nextCursor: page.nextCursor })),
-    [appliedKey],
-  );
+  const list = usePagedList((cursor, signal) => listEvents({ ...apiQuery, cursor }, signal), [appliedKey]);
   const active = filterNames.filter((n) => applied[n]);
 
   function apply(filters: Filters) {
@@ -47,15 +45,14 @@ export function EventsPage() {
 
   return (
     <main className="page" id="main">
-      <div className="page-head">
-        <div>
-          <h1>Authentication log</h1>
-          <p className="muted">Every sign-in attempt by any scheme, successful or not, newest first.</p>
-        </div>
-        <button type="button" className="button" onClick={reload}>
+      <PageHead
+        title="Authentication log"
+        description="Every sign-in attempt by any scheme, successful or not, newest first."
+      >
+        <button type="button" className="button" onClick={list.reload}>
           Refresh
         </button>
-      </div>
+      </PageHead>
 
       <form
         className="filters card"
@@ -118,80 +115,57 @@ export function EventsPage() {
         </div>
       </form>
 
-      {result.state === "error" && !result.data ? (
-        <ErrorBox error={result.error} retry={reload} title="The log cannot be loaded" />
-      ) : !result.data ? (
-        <Loading label="Loading the log…" />
-      ) : events.length === 0 ? (
-        <Empty title={active.length ? "No events match these filters" : "No authentication attempts yet"}>
-          {active.length ? null : <p>Attempts appear here as soon as someone signs a request with an SSH key.</p>}
-        </Empty>
-      ) : (
-        <>
-          <div className={`table-wrap ${result.state === "loading" ? "stale" : ""}`}>
-            <table className="responsive events-table">
-              <caption className="sr-only">Authentication events, newest first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Outcome</th>
-                  <th scope="col">User</th>
-                  <th scope="col">Key</th>
-                  <th scope="col">Scheme</th>
-                  <th scope="col">IP</th>
-                  <th scope="col">Client</th>
-                </tr>
-              </thead>
-              <tbody>
-                {events.map((e) => (
-                  <tr key={e.id} data-outcome={e.outcome}>
-                    <td data-label="When">
-                      <RelativeTime at={e.at} extra={[]} />
-                      <div className="sub mono small">{formatExact(e.at)}</div>
-                    </td>
-                    <td data-label="Outcome">
-                      <span className={`badge outcome-${e.outcome}`}>{e.outcome === "success" ? "Success" : "Failure"}</span>
-                      {e.errorCode ? <code className="error-code">{e.errorCode}</code> : null}
-                    </td>
-                    <td data-label="User">
-                      {e.username ? (
-                        <button type="button" className="link-button" onClick={() => apply({ ...applied, user: e.username ?? "" })} title={`Only ${e.username}`}>
-                          {e.username}
-                        </button>
-                      ) : (
-                        <span className="muted">—</span>
-                      )}
-                      {e.username && !e.userId ? (
-                        <span className="muted small" title="The name the request claimed; no registered key of that user proved it">
-                          {" "}
-                          (claimed)
-                        </span>
-                      ) : null}
-                    </td>
-                    <td data-label="Key">
-                      {e.keyId ? (
-                        <Link to={`/keys/${encodeURIComponent(e.keyId)}`} title={e.keyFingerprint ?? undefined}>
-                          {e.keyComment || <code>{shortFingerprint(e.keyFingerprint)}</code>}
-                        </Link>
-                      ) : (
-                        <span className="muted">—</span>
-                      )}
-                    </td>
-                    <td data-label="Scheme">{schemeLabel(e.scheme)}</td>
-                    <td data-label="IP">
-                      <code>{e.ip ?? "—"}</code>
-                    </td>
-                    <td data-label="Client" className="truncate" title={e.userAgent ?? ""}>
-                      {e.userAgent ?? <span className="muted">—</span>}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <LoadMoreFooter count={events.length} noun={["event", "events"]} nextCursor={nextCursor} loadingMore={loadingMore} loadMoreError={loadMoreError} loadMore={loadMore} label="Load older events" />
-        </>
-      )}
+      <PagedView
+        list={list}
+        errorTitle="The log cannot be loaded"
+        loadingLabel="Loading the log…"
+        noun={["event", "events"]}
+        loadMoreLabel="Load older events"
+        empty={
+          <Empty title={active.length ? "No events match these filters" : "No authentication attempts yet"}>
+            {active.length ? null : <p>Attempts appear here as soon as someone signs a request with an SSH key.</p>}
+          </Empty>
+        }
+      >
+        <EventsTable
+          events={list.items}
+          caption="Authentication events, newest first"
+          exactTimes
+          columns={[
+            {
+              header: "User",
+              cell: (e) => (
+                <>
+                  {e.username ? (
+                    <button type="button" className="link-button" onClick={() => apply({ ...applied, user: e.username ?? "" })} title={`Only ${e.username}`}>
+                      {e.username}
+                    </button>
+                  ) : (
+                    <span className="muted">—</span>
+                  )}
+                  {e.username && !e.userId ? (
+                    <span className="muted small" title="The name the request claimed; no registered key of that user proved it">
+                      {" "}
+                      (claimed)
+                    </span>
+                  ) : null}
+                </>
+              ),
+            },
+            {
+              header: "Key",
+              cell: (e) =>
+                e.keyId ? (
+                  <Link to={`/keys/${encodeURIComponent(e.keyId)}`} title={e.keyFingerprint ?? undefined}>
+                    {e.keyComment || <code>{shortFingerprint(e.keyFingerprint)}</code>}
+                  </Link>
+                ) : (
+                  <span className="muted">—</span>
+                ),
+            },
+          ]}
+        />
+      </PagedView>
     </main>
   );
 }

@@ -2,11 +2,13 @@ import { useEffect, useId, useRef, useState } from "react";
 import { addKeys } from "../api/addKeys";
 import { ApiError } from "../api/client";
 import { previewKeys } from "../api/previewKeys";
-import type { Key, PreviewEntry } from "../api/types";
+import type { Key, PreviewEntry } from "../api/contract";
 import { Dialog } from "../shared/Dialog";
+import { DialogActions } from "../shared/DialogActions";
 import { Fingerprint } from "../shared/Fingerprint";
 import { endOfDayIso, keyTypeLabel, plural, toDateInput } from "../shared/format";
 import { FormError, describeError } from "../shared/states";
+import { useAction } from "../shared/useAction";
 import { containsPrivateKey } from "./privateKey";
 
 const maxText = 60_000;
@@ -20,14 +22,12 @@ type Preview =
   | { state: "error"; error: unknown };
 
 /** Paste or drop public keys; every key is parsed and checked by the server before anything is saved. */
-export function AddKeysDialog(props: { username?: string; onClose: () => void; onAdded: (keys: Key[]) => void }) {
+export function AddKeysDialog(props: { username?: string | undefined; onClose: () => void; onAdded: (keys: Key[]) => void }) {
   const [text, setText] = useState("");
   const [name, setName] = useState("");
   const [expires, setExpires] = useState("");
   const [preview, setPreview] = useState<Preview>({ state: "empty" });
   const [dragging, setDragging] = useState(false);
-  const [saving, setSaving] = useState(false);
-  const [saveError, setSaveError] = useState<unknown>(null);
   const [fileNote, setFileNote] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const ids = { text: useId(), hint: useId(), name: useId(), expires: useId(), preview: useId() };
@@ -72,26 +72,17 @@ export function AddKeysDialog(props: { username?: string; onClose: () => void; o
 
   const good = preview.state === "ready" ? preview.keys.filter((k) => k.ok) : [];
   const bad = preview.state === "ready" ? preview.keys.filter((k) => !k.ok) : [];
+  const { busy: saving, error: saveError, run: save } = useAction(async () => {
+    const { keys } = await addKeys({
+      text,
+      comment: name.trim() || undefined,
+      expiresAt: expires ? endOfDayIso(expires) : undefined,
+      username: props.username,
+    });
+    props.onAdded(keys);
+  });
   const canSave = preview.state === "ready" && preview.text === text && good.length > 0 && bad.length === 0 && !saving;
   const today = toDateInput(new Date().toISOString());
-
-  async function save() {
-    if (!canSave) return;
-    setSaving(true);
-    setSaveError(null);
-    try {
-      const { keys } = await addKeys({
-        text,
-        comment: name.trim() || undefined,
-        expiresAt: expires ? endOfDayIso(expires) : undefined,
-        username: props.username,
-      });
-      props.onAdded(keys);
-    } catch (error) {
-      setSaveError(error);
-      setSaving(false);
-    }
-  }
 
   return (
     <Dialog
@@ -104,7 +95,7 @@ export function AddKeysDialog(props: { username?: string; onClose: () => void; o
       <form
         onSubmit={(event) => {
           event.preventDefault();
-          void save();
+          if (canSave) save();
         }}
       >
         <div
@@ -191,14 +182,14 @@ export function AddKeysDialog(props: { username?: string; onClose: () => void; o
         ) : (
           <FormError error={saveError} />
         )}
-        <div className="dialog-actions">
-          <button type="button" className="button" onClick={props.onClose} disabled={saving}>
-            Cancel
-          </button>
-          <button type="submit" className="button primary" disabled={!canSave}>
-            {saving ? "Adding…" : good.length > 1 ? `Add ${good.length} keys` : "Add key"}
-          </button>
-        </div>
+        <DialogActions
+          onCancel={props.onClose}
+          busy={saving}
+          tone="primary"
+          label={good.length > 1 ? `Add ${good.length} keys` : "Add key"}
+          busyLabel="Adding…"
+          disabled={!canSave}
+        />
       </form>
     </Dialog>
   );

@@ -1,13 +1,16 @@
-import { useState } from "react";
 import { deleteKey } from "../api/deleteKey";
-import type { Key } from "../api/types";
+import type { Key } from "../api/contract";
 import { Dialog } from "../shared/Dialog";
 import { KeySummary } from "../shared/KeySummary";
+import { DialogActions } from "../shared/DialogActions";
 import { FormError } from "../shared/states";
+import { useAction } from "../shared/useAction";
 
 export function DeleteDialog(props: { keyData: Key; onClose: () => void; onDeleted: (id: string) => void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction(async () => {
+    await deleteKey(props.keyData.id);
+    props.onDeleted(props.keyData.id);
+  });
   return (
     <Dialog title="Delete this key?" onClose={props.onClose} busy={busy}>
       <KeySummary keyData={props.keyData} />
@@ -16,29 +19,7 @@ export function DeleteDialog(props: { keyData: Key; onClose: () => void; onDelet
         {props.keyData.status !== "revoked" ? " To keep it listed for auditing, revoke it instead." : ""}
       </p>
       <FormError error={error} />
-      <div className="dialog-actions">
-        <button type="button" className="button" onClick={props.onClose} disabled={busy} data-autofocus>
-          Cancel
-        </button>
-        <button
-          type="button"
-          className="button danger"
-          disabled={busy}
-          onClick={async () => {
-            setBusy(true);
-            setError(null);
-            try {
-              await deleteKey(props.keyData.id);
-              props.onDeleted(props.keyData.id);
-            } catch (e) {
-              setError(e);
-              setBusy(false);
-            }
-          }}
-        >
-          {busy ? "Deleting…" : "Delete key"}
-        </button>
-      </div>
+      <DialogActions onCancel={props.onClose} busy={busy} tone="danger" label="Delete key" busyLabel="Deleting…" onConfirm={run} />
     </Dialog>
   );
 }

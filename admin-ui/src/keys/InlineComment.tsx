@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import { updateKey } from "../api/updateKey";
-import type { Key } from "../api/types";
+import type { Key } from "../api/contract";
 import { Link } from "../shared/router";
 import { describeError } from "../shared/states";
 

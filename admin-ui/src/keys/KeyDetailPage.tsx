@@ -1,9 +1,10 @@
 import { useState } from "react";
 import { getKey } from "../api/getKey";
 import { updateKey } from "../api/updateKey";
-import type { Key } from "../api/types";
+import type { Key } from "../api/contract";
 import { useSession } from "../session/SessionContext";
 import { CopyButton } from "../shared/CopyButton";
+import { EventsTable } from "../shared/EventsTable";
 import { Fingerprint } from "../shared/Fingerprint";
 import { endOfDayIso, formatExact, keyTypeLabel, schemeLabel, toDateInput } from "../shared/format";
 import { RelativeTime } from "../shared/RelativeTime";
@@ -146,38 +147,7 @@ export function KeyDetailPage(props: { id: string }) {
               <Empty title="No authentications with this key yet" />
             ) : (
               <div className="table-wrap">
-                <table className="responsive events-table">
-                  <caption className="sr-only">Recent authentications with this key (newest first)</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">When</th>
-                      <th scope="col">Outcome</th>
-                      <th scope="col">Scheme</th>
-                      <th scope="col">IP</th>
-                      <th scope="col">Client</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {result.data.events.map((e) => (
-                      <tr key={e.id}>
-                        <td data-label="When">
-                          <RelativeTime at={e.at} />
-                        </td>
-                        <td data-label="Outcome">
-                          <span className={`badge outcome-${e.outcome}`}>{e.outcome === "success" ? "Success" : "Failure"}</span>
-                          {e.errorCode ? <code className="error-code">{e.errorCode}</code> : null}
-                        </td>
-                        <td data-label="Scheme">{schemeLabel(e.scheme)}</td>
-                        <td data-label="IP">
-                          <code>{e.ip ?? "—"}</code>
-                        </td>
-                        <td data-label="Client" className="truncate" title={e.userAgent ?? ""}>
-                          {e.userAgent ?? <span className="muted">—</span>}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <EventsTable events={result.data.events} caption="Recent authentications with this key (newest first)" />
               </div>
             )}
           </section>

@@ -1,17 +1,19 @@
-import { useEffect, useState } from "react";
-import { listKeys, type KeyQuery } from "../api/listKeys";
-import type { Key, KeyStatus } from "../api/types";
+import { useState } from "react";
+import type { Key, KeyStatus } from "../api/contract";
+import { listKeys, type KeyQuery } from "../api/lists";
 import { useSession } from "../session/SessionContext";
 import { PlusIcon, TrashIcon } from "../shared/icons";
 import { Fingerprint } from "../shared/Fingerprint";
 import { keyTypeLabel, schemeLabel } from "../shared/format";
 import { RelativeTime } from "../shared/RelativeTime";
 import { Link, navigate, useLocation, useTitle } from "../shared/router";
-import { Empty, ErrorBox, Loading } from "../shared/states";
+import { PagedView } from "../shared/PagedView";
+import { PageHead } from "../shared/PageHead";
+import { SearchToolbar } from "../shared/SearchToolbar";
+import { Empty } from "../shared/states";
 import { StatusBadge } from "../shared/StatusBadge";
 import { useNow } from "../shared/useNow";
 import { Flash, useFlash } from "../shared/flash";
-import { LoadMoreFooter } from "../shared/LoadMoreFooter";
 import { usePagedList } from "../shared/usePagedList";
 import { AddKeysDialog } from "./AddKeysDialog";
 import { DeleteDialog } from "./DeleteDialog";
@@ -28,7 +30,6 @@ export function KeysPage() {
   const user = me.isAdmin ? (query.get("user") ?? (all ? "" : me.user.username)) : me.user.username;
   const status = (query.get("status") ?? "") as KeyStatus | "";
   const q = query.get("q") ?? "";
-  const [search, setSearch] = useState(q);
   const [modal, setModal] = useState<Modal>(null);
   const [flash, setFlash] = useFlash();
   const now = useNow();
@@ -36,12 +37,8 @@ export function KeysPage() {
   useTitle(mine ? "Your SSH keys" : user ? `SSH keys of ${user}` : "All SSH keys");
 
   const filters: KeyQuery = { user: user || undefined, status: status || undefined, q: q || undefined, limit: 50 };
-  const { result, reload, items: keys, nextCursor, loadingMore, loadMoreError, loadMore, updateItems } = usePagedList(
-    (cursor, signal) => listKeys({ ...filters, cursor }, signal).then((page) => ({ items: page.keys, nextCursor: page.nextCursor })),
-    [user, status, q],
-  );
-  useEffect(() => setSearch(q), [q]);
-
+  const list = usePagedList((cursor, signal) => listKeys({ ...filters, cursor }, signal), [user, status, q]);
+  const { reload, updateItems } = list;
 
   function setFilter(changes: Record<string, string | null>) {
     const params = new URLSearchParams(query);
@@ -53,51 +50,35 @@ export function KeysPage() {
     navigate(`/keys${text ? `?${text}` : ""}`, { replace: true });
   }
 
-  const replaceKey = (key: Key) => updateItems((list) => list.map((k) => (k.id === key.id ? key : k)));
-  const removeKey = (id: string) => updateItems((list) => list.filter((k) => k.id !== id));
+  const replaceKey = (key: Key) => updateItems((keys) => keys.map((k) => (k.id === key.id ? key : k)));
+  const removeKey = (id: string) => updateItems((keys) => keys.filter((k) => k.id !== id));
 
   const filtered = Boolean(q || status);
 
   return (
     <main className="page" id="main">
-      <div className="page-head">
-        <div>
-          <h1>{mine ? "SSH keys" : user ? `SSH keys of ${user}` : "All SSH keys"}</h1>
-          <p className="muted">
-            {mine
-              ? "Keys that can sign you in to this service, with when, where from and how each was last used."
-              : "Keys of every user. Changes you make here apply to the owner's keys."}
-          </p>
-        </div>
+      <PageHead
+        title={mine ? "SSH keys" : user ? `SSH keys of ${user}` : "All SSH keys"}
+        description={
+          mine
+            ? "Keys that can sign you in to this service, with when, where from and how each was last used."
+            : "Keys of every user. Changes you make here apply to the owner's keys."
+        }
+      >
         <button type="button" className="button primary" onClick={() => setModal({ kind: "add" })}>
           <PlusIcon /> Add keys{user && !mine ? ` for ${user}` : ""}
         </button>
-      </div>
+      </PageHead>
 
       <Flash message={flash} />
 
-      <div className="toolbar" role="search">
-        <form
-          className="search"
-          onSubmit={(event) => {
-            event.preventDefault();
-            setFilter({ q: search.trim() || null });
-          }}
-        >
-          <label className="sr-only" htmlFor="key-search">
-            Search keys
-          </label>
-          <input
-            id="key-search"
-            type="search"
-            value={search}
-            onChange={(event) => setSearch(event.target.value)}
-            placeholder={me.isAdmin && !mine ? "Search name, fingerprint, type, user…" : "Search name, fingerprint, type…"}
-          />
-          <button type="submit" className="button">
-            Search
-          </button>
-        </form>
+      <SearchToolbar
+        id="key-search"
+        label="Search keys"
+        value={q}
+        placeholder={me.isAdmin && !mine ? "Search name, fingerprint, type, user…" : "Search name, fingerprint, type…"}
+        onSearch={(text) => setFilter({ q: text || null })}
+      >
         <label className="inline-field">
           <span>Status</span>
           <select value={status} onChange={(event) => setFilter({ status: event.target.value || null })}>
@@ -124,69 +105,65 @@ export function KeysPage() {
             </select>
           </label>
         ) : null}
-      </div>
+      </SearchToolbar>
 
-      {result.state === "error" && !result.data ? (
-        <ErrorBox error={result.error} retry={reload} title="The keys cannot be loaded" />
-      ) : !result.data ? (
-        <Loading label="Loading keys…" />
-      ) : keys.length === 0 ? (
-        filtered ? (
-          <Empty title="No keys match these filters">
-            <button type="button" className="button" onClick={() => setFilter({ q: null, status: null })}>
-              Clear filters
-            </button>
-          </Empty>
-        ) : (
-          <Empty title={mine ? "You have no SSH keys yet" : user ? `${user} has no SSH keys yet` : "No SSH keys yet"}>
-            <p>
-              Create one with <code>ssh-keygen -t ed25519</code>, then add the public half (<code>~/.ssh/id_ed25519.pub</code>).
-            </p>
-            <button type="button" className="button primary" onClick={() => setModal({ kind: "add" })}>
-              Add keys
-            </button>
-          </Empty>
-        )
-      ) : (
-        <>
-          {result.state === "error" ? <ErrorBox error={result.error} retry={reload} title="Refreshing failed" /> : null}
-          <div className={`table-wrap ${result.state === "loading" ? "stale" : ""}`}>
-            <table className="keys-table responsive">
-              <caption className="sr-only">SSH keys</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Key</th>
-                  <th scope="col">Fingerprint (SHA256)</th>
-                  <th scope="col">Added</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col" className="num">
-                    Uses
-                  </th>
-                  <th scope="col">Expires</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {keys.map((key) => (
-                  <KeyRow
-                    key={key.id}
-                    keyData={key}
-                    now={now}
-                    showOwner={!mine}
-                    onSaved={replaceKey}
-                    onRevoke={() => setModal({ kind: "revoke", key })}
-                    onDelete={() => setModal({ kind: "delete", key })}
-                  />
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <LoadMoreFooter count={keys.length} noun={["key", "keys"]} nextCursor={nextCursor} loadingMore={loadingMore} loadMoreError={loadMoreError} loadMore={loadMore} />
-        </>
-      )}
+      <PagedView
+        list={list}
+        errorTitle="The keys cannot be loaded"
+        loadingLabel="Loading keys…"
+        noun={["key", "keys"]}
+        empty={
+          filtered ? (
+            <Empty title="No keys match these filters">
+              <button type="button" className="button" onClick={() => setFilter({ q: null, status: null })}>
+                Clear filters
+              </button>
+            </Empty>
+          ) : (
+            <Empty title={mine ? "You have no SSH keys yet" : user ? `${user} has no SSH keys yet` : "No SSH keys yet"}>
+              <p>
+                Create one with <code>ssh-keygen -t ed25519</code>, then add the public half (<code>~/.ssh/id_ed25519.pub</code>).
+              </p>
+              <button type="button" className="button primary" onClick={() => setModal({ kind: "add" })}>
+                Add keys
+              </button>
+            </Empty>
+          )
+        }
+      >
+        <table className="keys-table responsive">
+          <caption className="sr-only">SSH keys</caption>
+          <thead>
+            <tr>
+              <th scope="col">Key</th>
+              <th scope="col">Fingerprint (SHA256)</th>
+              <th scope="col">Added</th>
+              <th scope="col">Last used</th>
+              <th scope="col" className="num">
+                Uses
+              </th>
+              <th scope="col">Expires</th>
+              <th scope="col">Status</th>
+              <th scope="col">
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.items.map((key) => (
+              <KeyRow
+                key={key.id}
+                keyData={key}
+                now={now}
+                showOwner={!mine}
+                onSaved={replaceKey}
+                onRevoke={() => setModal({ kind: "revoke", key })}
+                onDelete={() => setModal({ kind: "delete", key })}
+              />
+            ))}
+          </tbody>
+        </table>
+      </PagedView>
 
       {modal?.kind === "add" ? (
         <AddKeysDialog

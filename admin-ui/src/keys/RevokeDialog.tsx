@@ -1,28 +1,21 @@
 import { useState } from "react";
 import { revokeKey } from "../api/revokeKey";
-import type { Key } from "../api/types";
+import type { Key } from "../api/contract";
 import { Dialog } from "../shared/Dialog";
 import { KeySummary } from "../shared/KeySummary";
+import { DialogActions } from "../shared/DialogActions";
 import { FormError } from "../shared/states";
+import { useAction } from "../shared/useAction";
 
 export function RevokeDialog(props: { keyData: Key; onClose: () => void; onRevoked: (key: Key) => void }) {
   const [reason, setReason] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction(async () => props.onRevoked((await revokeKey(props.keyData.id, reason.trim())).key));
   return (
     <Dialog title="Revoke this key?" onClose={props.onClose} busy={busy}>
       <form
-        onSubmit={async (event) => {
+        onSubmit={(event) => {
           event.preventDefault();
-          setBusy(true);
-          setError(null);
-          try {
-            const { key } = await revokeKey(props.keyData.id, reason.trim());
-            props.onRevoked(key);
-          } catch (e) {
-            setError(e);
-            setBusy(false);
-          }
+          run();
         }}
       >
         <KeySummary keyData={props.keyData} />
@@ -35,14 +28,7 @@ export function RevokeDialog(props: { keyData: Key; onClose: () => void; onRevok
           <textarea value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} rows={3} placeholder="e.g. laptop lost" />
         </label>
         <FormError error={error} />
-        <div className="dialog-actions">
-          <button type="button" className="button" onClick={props.onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" className="button danger" disabled={busy}>
-            {busy ? "Revoking…" : "Revoke key"}
-          </button>
-        </div>
+        <DialogActions onCancel={props.onClose} busy={busy} tone="danger" label="Revoke key" busyLabel="Revoking…" />
       </form>
     </Dialog>
   );

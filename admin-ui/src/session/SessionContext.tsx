@@ -1,5 +1,5 @@
 import { createContext, useContext } from "react";
-import type { Me } from "../api/types";
+import type { Me } from "../api/contract";
 
 export interface Session {
   me: Me;

@@ -1,4 +1,4 @@
-import type { Key } from "../api/types";
+import type { Key } from "../api/contract";
 import { keyTypeLabel } from "./format";
 
 /** One line that names a key in confirmations: comment, type, fingerprint. */

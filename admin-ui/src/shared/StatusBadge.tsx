@@ -1,20 +1,27 @@
-import type { Key } from "../api/types";
+import { keyStateLabels, keyStatus, type KeyStatus } from "../../../strategy/core/key-state.js";
+import type { Key } from "../api/contract";
 import { expiringSoonMs, formatExact, formatRelative } from "./format";
 
-export type DisplayStatus = "active" | "expiring" | "expired" | "revoked";
+/** A key's state as the server decided it, and an active one re-read against the page's clock; "expiring" is the console's own warning. */
+type DisplayStatus = KeyStatus | "expiring";
 
-export function displayStatus(key: Pick<Key, "status" | "expiresAt">, now: number): DisplayStatus {
-  if (key.status === "revoked") return "revoked";
-  if (key.status === "expired") return "expired";
-  if (key.expiresAt && new Date(key.expiresAt).getTime() <= now) return "expired";
-  if (key.expiresAt && new Date(key.expiresAt).getTime() - now <= expiringSoonMs) return "expiring";
-  return "active";
+function displayStatus(key: Pick<Key, "status" | "revokedAt" | "expiresAt">, now: number): DisplayStatus {
+  const status = key.status === "active" ? keyStatus(key, now) : key.status;
+  if (status === "active" && key.expiresAt && Date.parse(key.expiresAt) - now <= expiringSoonMs) return "expiring";
+  return status;
 }
 
-const labels: Record<DisplayStatus, string> = { active: "Active", expiring: "Expiring soon", expired: "Expired", revoked: "Revoked" };
+const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+const labels: Record<DisplayStatus, string> = {
+  active: capitalized(keyStateLabels.active),
+  revoked: capitalized(keyStateLabels.revoked),
+  expired: capitalized(keyStateLabels.expired),
+  expiring: "Expiring soon",
+};
 
 export function StatusBadge(props: {
-  keyData: Pick<Key, "status" | "expiresAt" | "revokedAt" | "revokedReason"> & { problem?: Key["problem"] };
+  keyData: Pick<Key, "status" | "expiresAt" | "revokedAt" | "revokedReason"> & { problem?: Key["problem"] | undefined };
   now: number;
 }) {
   const status = displayStatus(props.keyData, props.now);

@@ -1,8 +1,9 @@
-// Where the console is mounted (e.g. "/admin", "/keys-console"): createAdminRouter writes a
-// <base href> into index.html for the mount it serves, so one build works under any path.
-// The Vite dev server serves the page without one; it proxies /admin.
+// Where the console is mounted (e.g. "/admin", "/keys-console"), read from the page's
+// <base href>: createAdminRouter writes it into index.html for the mount it serves, and the
+// Vite dev server writes the mount it proxies (admin-ui/vite.config.ts), so one build works
+// under any path and no mount is written here.
 function readBasePath(): string {
-  if (!document.querySelector("base[href]")) return "/admin";
+  if (!document.querySelector("base[href]")) throw new Error("the console page has no <base href>: serve it through createAdminRouter");
   return new URL(document.baseURI).pathname.replace(/\/+$/, "");
 }
 

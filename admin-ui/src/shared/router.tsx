@@ -50,11 +50,11 @@ export function linkClick(path: string) {
 
 export function Link(props: {
   to: string;
-  className?: string;
+  className?: string | undefined;
   children: React.ReactNode;
   "aria-current"?: "page" | undefined;
-  "aria-label"?: string;
-  title?: string;
+  "aria-label"?: string | undefined;
+  title?: string | undefined;
 }) {
   return (
     <a

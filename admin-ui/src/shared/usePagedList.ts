@@ -1,12 +1,25 @@
 import { useEffect, useRef, useState } from "react";
-import type { Page } from "../api/types";
-import { useLoad } from "./useLoad";
+import type { Page } from "../api/lists";
+import { useLoad, type Load } from "./useLoad";
+
+export interface PagedList<T> {
+  result: Load<Page<T>>;
+  reload: () => void;
+  /** Every row loaded so far. */
+  items: T[];
+  nextCursor: string | null;
+  loadingMore: boolean;
+  loadMoreError: unknown;
+  loadMore: () => void;
+  /** Edits the loaded items in place (after a change the server confirmed), without reloading. */
+  updateItems: (edit: (items: T[]) => T[]) => void;
+}
 
 /**
  * A cursor-paged list behind a "Load more" button. The first page is loaded like `useLoad` (again whenever `deps`
  * change, or on `reload()`), which also drops the pages added since; `loadMore()` appends the page after the last one.
  */
-export function usePagedList<T>(fetchPage: (cursor: string | undefined, signal?: AbortSignal) => Promise<Page<T>>, deps: unknown[]) {
+export function usePagedList<T>(fetchPage: (cursor: string | undefined, signal?: AbortSignal) => Promise<Page<T>>, deps: unknown[]): PagedList<T> {
   const [result, reload, update] = useLoad((signal) => fetchPage(undefined, signal), deps);
   // Pages after the first; cursor undefined = continue from the first page's cursor.
   const [more, setMore] = useState<{ items: T[]; cursor?: string | null; loading: boolean; error: unknown }>({ items: [], loading: false, error: null });
@@ -33,7 +46,6 @@ export function usePagedList<T>(fetchPage: (cursor: string | undefined, signal?:
     }
   }
 
-  /** Edits the loaded items in place (after a change the server confirmed), without reloading. */
   const updateItems = (edit: (items: T[]) => T[]) => {
     update((page) => ({ ...page, items: edit(page.items) }));
     setMore((m) => ({ ...m, items: edit(m.items) }));

@@ -1,8 +1,9 @@
-import { useState } from "react";
-import type { User } from "../api/types";
+import type { User } from "../api/contract";
 import { updateUser } from "../api/updateUser";
 import { Dialog } from "../shared/Dialog";
+import { DialogActions } from "../shared/DialogActions";
 import { FormError } from "../shared/states";
+import { useAction } from "../shared/useAction";
 
 export type UserChange = "disable" | "enable" | "promote" | "demote";
 
@@ -25,10 +26,9 @@ const texts: Record<UserChange, { title: string; body: string; action: string; d
 
 export function ConfirmUserDialog(props: { user: User; change: UserChange; onClose: () => void; onDone: (user: User) => void }) {
   const t = texts[props.change];
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const patch =
     props.change === "disable" ? { disabled: true } : props.change === "enable" ? { disabled: false } : { isAdmin: props.change === "promote" };
+  const { busy, error, run } = useAction(async () => props.onDone((await updateUser(props.user.username, patch)).user));
   return (
     <Dialog title={t.title} onClose={props.onClose} busy={busy}>
       <p>
@@ -36,29 +36,7 @@ export function ConfirmUserDialog(props: { user: User; change: UserChange; onClo
       </p>
       <p className={t.danger ? "warning-text" : undefined}>{t.body}</p>
       <FormError error={error} />
-      <div className="dialog-actions">
-        <button type="button" className="button" onClick={props.onClose} disabled={busy} data-autofocus>
-          Cancel
-        </button>
-        <button
-          type="button"
-          className={`button ${t.danger ? "danger" : "primary"}`}
-          disabled={busy}
-          onClick={async () => {
-            setBusy(true);
-            setError(null);
-            try {
-              const { user } = await updateUser(props.user.username, patch);
-              props.onDone(user);
-            } catch (e) {
-              setError(e);
-              setBusy(false);
-            }
-          }}
-        >
-          {busy ? "Saving…" : t.action}
-        </button>
-      </div>
+      <DialogActions onCancel={props.onClose} busy={busy} tone={t.danger ? "danger" : "primary"} label={t.action} busyLabel="Saving…" onConfirm={run} />
     </Dialog>
   );
 }

@@ -1,28 +1,21 @@
 import { useState } from "react";
 import { createUser } from "../api/createUser";
-import type { User } from "../api/types";
+import type { UserWithKeyCount } from "../api/contract";
 import { Dialog } from "../shared/Dialog";
+import { DialogActions } from "../shared/DialogActions";
 import { FormError } from "../shared/states";
+import { useAction } from "../shared/useAction";
 
-export function CreateUserDialog(props: { onClose: () => void; onCreated: (user: User) => void }) {
+export function CreateUserDialog(props: { onClose: () => void; onCreated: (user: UserWithKeyCount) => void }) {
   const [username, setUsername] = useState("");
   const [isAdmin, setIsAdmin] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction(async () => props.onCreated((await createUser({ username: username.trim(), isAdmin })).user));
   return (
     <Dialog title="New user" onClose={props.onClose} busy={busy}>
       <form
-        onSubmit={async (event) => {
+        onSubmit={(event) => {
           event.preventDefault();
-          setBusy(true);
-          setError(null);
-          try {
-            const { user } = await createUser(username.trim(), isAdmin);
-            props.onCreated(user);
-          } catch (e) {
-            setError(e);
-            setBusy(false);
-          }
+          run();
         }}
       >
         <label className="field">
@@ -44,14 +37,7 @@ export function CreateUserDialog(props: { onClose: () => void; onCreated: (user:
           <span>Administrator (can manage every user's keys and read the auth log)</span>
         </label>
         <FormError error={error} />
-        <div className="dialog-actions">
-          <button type="button" className="button" onClick={props.onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" className="button primary" disabled={busy || !username.trim()}>
-            {busy ? "Creating…" : "Create user"}
-          </button>
-        </div>
+        <DialogActions onCancel={props.onClose} busy={busy} tone="primary" label="Create user" busyLabel="Creating…" disabled={!username.trim()} />
       </form>
     </Dialog>
   );

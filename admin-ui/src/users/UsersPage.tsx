@@ -1,14 +1,16 @@
-import { useEffect, useState } from "react";
-import { listUsers } from "../api/listUsers";
-import type { User } from "../api/types";
+import { useState } from "react";
+import type { User } from "../api/contract";
+import { listUsers } from "../api/lists";
 import { AddKeysDialog } from "../keys/AddKeysDialog";
 import { useSession } from "../session/SessionContext";
 import { PlusIcon } from "../shared/icons";
 import { RelativeTime } from "../shared/RelativeTime";
 import { Link, navigate, useLocation, useTitle } from "../shared/router";
-import { Empty, ErrorBox, Loading } from "../shared/states";
+import { PagedView } from "../shared/PagedView";
+import { PageHead } from "../shared/PageHead";
+import { SearchToolbar } from "../shared/SearchToolbar";
+import { Empty } from "../shared/states";
 import { Flash, useFlash } from "../shared/flash";
-import { LoadMoreFooter } from "../shared/LoadMoreFooter";
 import { usePagedList } from "../shared/usePagedList";
 import { ConfirmUserDialog, type UserChange } from "./ConfirmUserDialog";
 import { CreateUserDialog } from "./CreateUserDialog";
@@ -20,140 +22,119 @@ export function UsersPage() {
   const { me } = useSession();
   const { query } = useLocation();
   const q = query.get("q") ?? "";
-  const [search, setSearch] = useState(q);
   const [modal, setModal] = useState<Modal>(null);
   const [flash, setFlash] = useFlash();
-  const { result, reload, items: users, nextCursor, loadingMore, loadMoreError, loadMore, updateItems } = usePagedList(
-    (cursor, signal) => listUsers({ q: q || undefined, limit: 50, cursor }, signal).then((page) => ({ items: page.users, nextCursor: page.nextCursor })),
-    [q],
-  );
-  useEffect(() => setSearch(q), [q]);
+  const list = usePagedList((cursor, signal) => listUsers({ q: q || undefined, limit: 50, cursor }, signal), [q]);
+  const { reload, updateItems } = list;
 
-  const replace = (user: User) =>
-    updateItems((list) => list.map((u) => (u.username === user.username ? { ...u, ...user, keyCount: user.keyCount ?? u.keyCount } : u)));
+  // A changed user keeps the key count the list loaded.
+  const replace = (user: User) => updateItems((users) => users.map((u) => (u.username === user.username ? { ...u, ...user } : u)));
 
   return (
     <main className="page" id="main">
-      <div className="page-head">
-        <div>
-          <h1>Users</h1>
-          <p className="muted">Who may sign in with SSH keys. Disabling a user refuses all their keys at once.</p>
-        </div>
+      <PageHead
+        title="Users"
+        description="Who may sign in with SSH keys. Disabling a user refuses all their keys at once."
+      >
         <button type="button" className="button primary" onClick={() => setModal({ kind: "create" })}>
           <PlusIcon /> New user
         </button>
-      </div>
+      </PageHead>
       <Flash message={flash} />
-      <div className="toolbar" role="search">
-        <form
-          className="search"
-          onSubmit={(event) => {
-            event.preventDefault();
-            const v = search.trim();
-            navigate(v ? `/users?q=${encodeURIComponent(v)}` : "/users", { replace: true });
-          }}
-        >
-          <label className="sr-only" htmlFor="user-search">
-            Search users
-          </label>
-          <input id="user-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Search by username…" />
-          <button type="submit" className="button">
-            Search
-          </button>
-        </form>
-      </div>
+      <SearchToolbar
+        id="user-search"
+        label="Search users"
+        value={q}
+        placeholder="Search by username…"
+        onSearch={(text) => navigate(text ? `/users?q=${encodeURIComponent(text)}` : "/users", { replace: true })}
+      />
 
-      {result.state === "error" && !result.data ? (
-        <ErrorBox error={result.error} retry={reload} title="The users cannot be loaded" />
-      ) : !result.data ? (
-        <Loading label="Loading users…" />
-      ) : users.length === 0 ? (
-        <Empty title={q ? `No user matches “${q}”` : "No users yet"} />
-      ) : (
-        <>
-          <div className={`table-wrap ${result.state === "loading" ? "stale" : ""}`}>
-            <table className="responsive users-table">
-              <caption className="sr-only">Users</caption>
-              <thead>
-                <tr>
-                  <th scope="col">User</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Status</th>
-                  <th scope="col" className="num">
-                    Keys
-                  </th>
-                  <th scope="col">Created</th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
+      <PagedView
+        list={list}
+        errorTitle="The users cannot be loaded"
+        loadingLabel="Loading users…"
+        noun={["user", "users"]}
+        empty={<Empty title={q ? `No user matches “${q}”` : "No users yet"} />}
+      >
+        <table className="responsive users-table">
+          <caption className="sr-only">Users</caption>
+          <thead>
+            <tr>
+              <th scope="col">User</th>
+              <th scope="col">Role</th>
+              <th scope="col">Status</th>
+              <th scope="col" className="num">
+                Keys
+              </th>
+              <th scope="col">Created</th>
+              <th scope="col">
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.items.map((user) => {
+              const self = user.username === me.user.username;
+              return (
+                <tr key={user.id} data-username={user.username} className={user.disabled ? "row-disabled" : undefined}>
+                  <td data-label="User">
+                    <span className="user-cell">
+                      <span className="avatar" aria-hidden="true">
+                        {user.username.slice(0, 1).toUpperCase()}
+                      </span>
+                      <strong>{user.username}</strong>
+                      {self ? <span className="badge">you</span> : null}
+                    </span>
+                  </td>
+                  <td data-label="Role">{user.isAdmin ? <span className="badge role-admin">Admin</span> : <span className="muted">User</span>}</td>
+                  <td data-label="Status">
+                    {user.disabled ? <span className="badge status-revoked">Disabled</span> : <span className="badge status-active">Active</span>}
+                  </td>
+                  <td data-label="Keys" className="num">
+                    <Link
+                      to={`/keys?user=${encodeURIComponent(user.username)}`}
+                      title={`Keys of ${user.username}`}
+                      aria-label={`Keys of ${user.username}: ${user.keyCount ?? "unknown"}`}
+                    >
+                      {user.keyCount ?? "—"}
+                    </Link>
+                  </td>
+                  <td data-label="Created">
+                    <RelativeTime at={user.createdAt} />
+                  </td>
+                  <td className="cell-actions">
+                    <div className="actions">
+                      <button type="button" className="button small" onClick={() => setModal({ kind: "add-key", user })} aria-label={`Add keys for ${user.username}`}>
+                        Add key
+                      </button>
+                      <button
+                        type="button"
+                        className="button small subtle"
+                        disabled={self && user.isAdmin}
+                        title={self ? "You cannot demote yourself" : undefined}
+                        onClick={() => setModal({ kind: "change", user, change: user.isAdmin ? "demote" : "promote" })}
+                        aria-label={`${user.isAdmin ? "Remove admin rights from" : "Make admin:"} ${user.username}`}
+                      >
+                        {user.isAdmin ? "Remove admin" : "Make admin"}
+                      </button>
+                      <button
+                        type="button"
+                        className={`button small ${user.disabled ? "" : "danger-outline"}`}
+                        disabled={self}
+                        title={self ? "You cannot disable yourself" : undefined}
+                        onClick={() => setModal({ kind: "change", user, change: user.disabled ? "enable" : "disable" })}
+                        aria-label={`${user.disabled ? "Enable" : "Disable"} ${user.username}`}
+                      >
+                        {user.disabled ? "Enable" : "Disable"}
+                      </button>
+                    </div>
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {users.map((user) => {
-                  const self = user.username === me.user.username;
-                  return (
-                    <tr key={user.id} data-username={user.username} className={user.disabled ? "row-disabled" : undefined}>
-                      <td data-label="User">
-                        <span className="user-cell">
-                          <span className="avatar" aria-hidden="true">
-                            {user.username.slice(0, 1).toUpperCase()}
-                          </span>
-                          <strong>{user.username}</strong>
-                          {self ? <span className="badge">you</span> : null}
-                        </span>
-                      </td>
-                      <td data-label="Role">{user.isAdmin ? <span className="badge role-admin">Admin</span> : <span className="muted">User</span>}</td>
-                      <td data-label="Status">
-                        {user.disabled ? <span className="badge status-revoked">Disabled</span> : <span className="badge status-active">Active</span>}
-                      </td>
-                      <td data-label="Keys" className="num">
-                        <Link
-                          to={`/keys?user=${encodeURIComponent(user.username)}`}
-                          title={`Keys of ${user.username}`}
-                          aria-label={`Keys of ${user.username}: ${user.keyCount ?? "unknown"}`}
-                        >
-                          {user.keyCount ?? "—"}
-                        </Link>
-                      </td>
-                      <td data-label="Created">
-                        <RelativeTime at={user.createdAt} />
-                      </td>
-                      <td className="cell-actions">
-                        <div className="actions">
-                          <button type="button" className="button small" onClick={() => setModal({ kind: "add-key", user })} aria-label={`Add keys for ${user.username}`}>
-                            Add key
-                          </button>
-                          <button
-                            type="button"
-                            className="button small subtle"
-                            disabled={self && user.isAdmin}
-                            title={self ? "You cannot demote yourself" : undefined}
-                            onClick={() => setModal({ kind: "change", user, change: user.isAdmin ? "demote" : "promote" })}
-                            aria-label={`${user.isAdmin ? "Remove admin rights from" : "Make admin:"} ${user.username}`}
-                          >
-                            {user.isAdmin ? "Remove admin" : "Make admin"}
-                          </button>
-                          <button
-                            type="button"
-                            className={`button small ${user.disabled ? "" : "danger-outline"}`}
-                            disabled={self}
-                            title={self ? "You cannot disable yourself" : undefined}
-                            onClick={() => setModal({ kind: "change", user, change: user.disabled ? "enable" : "disable" })}
-                            aria-label={`${user.disabled ? "Enable" : "Disable"} ${user.username}`}
-                          >
-                            {user.disabled ? "Enable" : "Disable"}
-                          </button>
-                        </div>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-          <LoadMoreFooter count={users.length} noun={["user", "users"]} nextCursor={nextCursor} loadingMore={loadingMore} loadMoreError={loadMoreError} loadMore={loadMore} />
-        </>
-      )}
+              );
+            })}
+          </tbody>
+        </table>
+      </PagedView>
 
       {modal?.kind === "create" ? (
         <CreateUserDialog

@@ -1,6 +1,11 @@
 import type { Router } from "express";
 import { requireAdmin, type AdminContext } from "../context.js";
-import { decodeCursor, encodeCursor, eventCursor, eventListQuery, parse } from "../schemas.js";
+import type { z } from "zod";
+import { eventCursor, eventListQuery } from "../../contract/requests.js";
+import type { AuthEventPageJson } from "../../contract/responses.js";
+import { decodeCursor, encodeCursor } from "../cursors.js";
+import { parse } from "../parse-input.js";
+import { authEventJson } from "../responses.js";
 
 
 /** Admin only: the authentication log, newest first, filtered by user, key, scheme, outcome and time range. */
@@ -34,21 +39,8 @@ export function registerEventRoutes(router: Router, ctx: () => AdminContext): vo
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     res.json({
-      events: page.map((e) => ({
-        id: e.id,
-        at: e.at,
-        username: e.username,
-        userId: e.userId,
-        keyId: e.keyId,
-        keyFingerprint: e.key?.fingerprintSha256 ?? null,
-        keyComment: e.key?.comment ?? null,
-        scheme: e.scheme,
-        outcome: e.outcome,
-        errorCode: e.errorCode,
-        ip: e.ip,
-        userAgent: e.userAgent,
-      })),
+      events: page.map((e) => authEventJson(e, e.key)),
       nextCursor: rows.length > query.limit && last ? encodeCursor({ a: last.at.getTime(), i: last.id }) : null,
-    });
+    } satisfies z.input<typeof AuthEventPageJson>);
   });
 }

@@ -1,75 +1,16 @@
 import type { Request, Router } from "express";
+import type { z } from "zod";
+import type { KeyDeletedResponse, KeyDetailResponse, KeyPageJson, KeyPreviewResponse, KeyResponse, KeysAddedResponse } from "../../contract/responses.js";
+import { keyAddBody, keyCursor, keyIdParam, keyListQuery, keyPatchBody, keyPreviewBody, keyRevokeBody } from "../../contract/requests.js";
 import { looksLikePrivateKey } from "../../keys/formats/private-key.js";
-import { parseKeyPaste, storedKeyProblem, type KeyPolicyOptions } from "../../keys/index.js";
+import { parseKeyPaste } from "../../keys/index.js";
 import type { ParsedPublicKey } from "../../keys/types.js";
 import { DirectoryError, type KeyRowWithUser } from "../../store/prisma/directory.js";
 import { sessionOf, type AdminContext } from "../context.js";
+import { decodeCursor, encodeCursor } from "../cursors.js";
 import { AdminError } from "../errors.js";
-import {
-  decodeCursor,
-  encodeCursor,
-  keyAddBody,
-  keyCursor,
-  keyIdParam,
-  keyListQuery,
-  keyPatchBody,
-  keyPreviewBody,
-  keyRevokeBody,
-  parse,
-} from "../schemas.js";
-
-
-export function keyStatus(key: { revokedAt: Date | null; expiresAt: Date | null }, now: number): "active" | "revoked" | "expired" {
-  if (key.revokedAt) return "revoked";
-  if (key.expiresAt && key.expiresAt.getTime() <= now) return "expired";
-  return "active";
-}
-
-/**
- * The JSON form of a key: public material and metadata only. `problem` is set when the
- * codec refuses the stored text today (e.g. a small-order Ed25519 key stored before the
- * check existed): such a key is never tried at sign-in, and the console flags it.
- */
-export function keyJson(row: KeyRowWithUser, now: number, policy: KeyPolicyOptions = {}) {
-  return {
-    id: row.id,
-    username: row.user.username,
-    type: row.type,
-    bits: row.bits,
-    openssh: row.openssh,
-    fingerprintSha256: row.fingerprintSha256,
-    fingerprintMd5: `MD5:${row.fingerprintMd5}`,
-    kid: row.kid,
-    comment: row.comment,
-    createdAt: row.createdAt,
-    expiresAt: row.expiresAt,
-    lastUsedAt: row.lastUsedAt,
-    lastUsedIp: row.lastUsedIp,
-    lastUsedScheme: row.lastUsedScheme,
-    useCount: row.useCount,
-    revokedAt: row.revokedAt,
-    revokedReason: row.revokedReason,
-    status: keyStatus(row, now),
-    problem: storedKeyProblem(row.openssh, policy),
-  };
-}
-
-function previewEntry(entry: ReturnType<typeof parseKeyPaste>[number]) {
-  if (!entry.ok) return { ok: false as const, line: entry.source.line, problem: { code: entry.problem.code, message: entry.problem.message } };
-  const k = entry.key;
-  return {
-    ok: true as const,
-    line: entry.source.line,
-    type: k.type,
-    bits: k.bits,
-    fingerprintSha256: k.fingerprintSha256,
-    fingerprintMd5: `MD5:${k.fingerprintMd5}`,
-    kid: k.kid,
-    comment: k.comment,
-    openssh: k.openssh,
-  };
-}
-
+import { parse } from "../parse-input.js";
+import { keyEventJson, keyJson, previewEntryJson } from "../responses.js";
 
 const privateKeyMessage =
   "this is a private key: it was not stored. Paste the .pub file (ssh-keygen -y -f KEY prints it) and keep the private key secret";
@@ -86,7 +27,7 @@ function conflictMessage(error: DirectoryError, caller: { isAdmin: boolean }, ta
 
 /** A comment is shown to every administrator: refuse one that holds a private key, without echoing it. */
 function refusePrivateComment(comment: string | undefined): void {
-  if (comment !== undefined && looksLikePrivateKey(comment)) throw new AdminError(400, "private_key", privateKeyMessage);
+  if (comment !== undefined && looksLikePrivateKey(comment)) throw new AdminError("private_key", privateKeyMessage);
 }
 
 /** Keys: a user sees and changes only their own; an admin everyone's. Another user's key is a 404. */
@@ -95,7 +36,7 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
     const { id } = parse(keyIdParam, req.params);
     const session = sessionOf(req);
     const row = await ctx().store.database.prisma.publicKey.findUnique({ where: { id }, include: { user: true } });
-    if (!row || (!session.user.isAdmin && row.userId !== session.user.id)) throw new AdminError(404, "key_not_found", "no such key");
+    if (!row || (!session.user.isAdmin && row.userId !== session.user.id)) throw new AdminError("key_not_found", "no such key");
     return row;
   }
 
@@ -107,11 +48,11 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
     const nowMs = now();
     const and: object[] = [];
     if (!session.user.isAdmin) {
-      if (query.user !== undefined && query.user !== session.user.username) throw new AdminError(403, "forbidden", "you can list only your own keys");
+      if (query.user !== undefined && query.user !== session.user.username) throw new AdminError("forbidden", "you can list only your own keys");
       and.push({ userId: session.user.id });
     } else if (query.user !== undefined) {
       const user = await prisma.user.findUnique({ where: { username: query.user } });
-      if (!user) throw new AdminError(404, "user_not_found", `no user ${query.user}`);
+      if (!user) throw new AdminError("user_not_found", `no user ${query.user}`);
       and.push({ userId: user.id });
     }
     if (query.status === "revoked") and.push({ revokedAt: { not: null } });
@@ -147,12 +88,12 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
     res.json({
       keys: page.map((row) => keyJson(row, nowMs, store.directory.keyPolicy)),
       nextCursor: rows.length > query.limit && last ? encodeCursor({ c: last.createdAt.getTime(), i: last.id }) : null,
-    });
+    } satisfies z.input<typeof KeyPageJson>);
   });
 
   router.post("/api/keys/preview", (req, res) => {
     const body = parse(keyPreviewBody, req.body, "invalid_body");
-    res.json({ keys: parseKeyPaste(body.text, ctx().store.directory.keyPolicy).map(previewEntry) });
+    res.json({ keys: parseKeyPaste(body.text, ctx().store.directory.keyPolicy).map(previewEntryJson) } satisfies z.input<typeof KeyPreviewResponse>);
   });
 
   router.post("/api/keys", async (req, res) => {
@@ -162,21 +103,20 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
     const { store, now } = ctx();
     let userId = session.user.id;
     if (body.username !== undefined && body.username !== session.user.username) {
-      if (!session.user.isAdmin) throw new AdminError(403, "forbidden", "only an administrator can add keys for another user");
+      if (!session.user.isAdmin) throw new AdminError("forbidden", "only an administrator can add keys for another user");
       const user = await store.database.prisma.user.findUnique({ where: { username: body.username } });
-      if (!user) throw new AdminError(404, "user_not_found", `no user ${body.username}`);
+      if (!user) throw new AdminError("user_not_found", `no user ${body.username}`);
       userId = user.id;
     }
     const entries = parseKeyPaste(body.text, store.directory.keyPolicy);
-    if (entries.length === 0) throw new AdminError(400, "invalid_keys", "no public key found in the text", { keys: [] });
+    if (entries.length === 0) throw new AdminError("invalid_keys", "no public key found in the text", { keys: [] });
     const problems = entries.filter((e) => !e.ok);
     if (problems.length > 0) {
       const privateKey = problems.some((e) => !e.ok && e.problem.code === "private_key");
       throw new AdminError(
-        400,
         privateKey ? "private_key" : "invalid_keys",
         privateKey ? privateKeyMessage : "some keys in the text cannot be added; nothing was saved",
-        { keys: entries.map(previewEntry) },
+        { keys: entries.map(previewEntryJson) },
       );
     }
     const keys = entries.map((e) => (e as { key: ParsedPublicKey }).key);
@@ -187,10 +127,10 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
         include: { user: true },
         orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       });
-      res.status(201).json({ keys: rows.map((row) => keyJson(row, now(), store.directory.keyPolicy)) });
+      res.status(201).json({ keys: rows.map((row) => keyJson(row, now(), store.directory.keyPolicy)) } satisfies z.input<typeof KeysAddedResponse>);
     } catch (error) {
-      if (error instanceof DirectoryError && error.code === "conflict") throw new AdminError(409, "key_exists", conflictMessage(error, session.user, userId));
-      if (error instanceof DirectoryError && error.code === "too_many_keys") throw new AdminError(409, "too_many_keys", error.message);
+      if (error instanceof DirectoryError && error.code === "conflict") throw new AdminError("key_exists", conflictMessage(error, session.user, userId));
+      if (error instanceof DirectoryError && error.code === "too_many_keys") throw new AdminError("too_many_keys", error.message);
       throw error;
     }
   });
@@ -205,8 +145,8 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
     });
     res.json({
       key: keyJson(row, now(), store.directory.keyPolicy),
-      events: events.map((e) => ({ id: e.id, at: e.at, scheme: e.scheme, outcome: e.outcome, errorCode: e.errorCode, ip: e.ip, userAgent: e.userAgent })),
-    });
+      events: events.map(keyEventJson),
+    } satisfies z.input<typeof KeyDetailResponse>);
   });
 
   router.patch("/api/keys/:id", async (req, res) => {
@@ -216,22 +156,22 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
     const { store, now } = ctx();
     await store.directory.updateKeyById(row.id, { comment: body.comment, expiresAt: body.expiresAt });
     const updated = await store.database.prisma.publicKey.findUniqueOrThrow({ where: { id: row.id }, include: { user: true } });
-    res.json({ key: keyJson(updated, now(), store.directory.keyPolicy) });
+    res.json({ key: keyJson(updated, now(), store.directory.keyPolicy) } satisfies z.input<typeof KeyResponse>);
   });
 
   router.post("/api/keys/:id/revoke", async (req, res) => {
     const body = parse(keyRevokeBody, req.body ?? {}, "invalid_body");
     const row = await accessibleKey(req);
     const { store, now } = ctx();
-    if (row.revokedAt) throw new AdminError(409, "already_revoked", "the key is already revoked");
+    if (row.revokedAt) throw new AdminError("already_revoked", "the key is already revoked");
     try {
       await store.directory.revokeKeyById(row.id, body.reason ?? null, new Date(now()));
     } catch (error) {
-      if (error instanceof DirectoryError && error.code === "conflict") throw new AdminError(409, "already_revoked", error.message);
+      if (error instanceof DirectoryError && error.code === "conflict") throw new AdminError("already_revoked", error.message);
       throw error;
     }
     const updated = await store.database.prisma.publicKey.findUniqueOrThrow({ where: { id: row.id }, include: { user: true } });
-    res.json({ key: keyJson(updated, now(), store.directory.keyPolicy) });
+    res.json({ key: keyJson(updated, now(), store.directory.keyPolicy) } satisfies z.input<typeof KeyResponse>);
   });
 
   router.delete("/api/keys/:id", async (req, res) => {
@@ -239,9 +179,9 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
     try {
       await ctx().store.directory.removeKeyById(row.id);
     } catch (error) {
-      if (error instanceof DirectoryError && error.code === "not_found") throw new AdminError(404, "key_not_found", "no such key");
+      if (error instanceof DirectoryError && error.code === "not_found") throw new AdminError("key_not_found", "no such key");
       throw error;
     }
-    res.json({ deleted: true, id: row.id });
+    res.json({ deleted: true, id: row.id } satisfies z.input<typeof KeyDeletedResponse>);
   });
 }

@@ -1,11 +1,15 @@
 import passport from "passport";
 import type { Request, Response, Router } from "express";
+import type { z } from "zod";
+import type { LogoutResponse, MeResponse, SignInLinkResponse } from "../../contract/responses.js";
+import { authErrorCodes, type AuthErrorCode } from "../../errors.js";
 import { authFailureOf } from "../../http/failure.js";
 import type { StoredUser } from "../../store/ports.js";
 import type { SshKeyStrategy } from "../../strategy.js";
 import { baseOf, sessionOf, type AdminContext } from "../context.js";
 import { checkOrigin } from "../csrf.js";
 import { AdminError } from "../errors.js";
+import { userJson } from "../responses.js";
 import { decodeJwt } from "../../schemes/jwt/decode.js";
 import type { SignInLimiter } from "../rate-limit.js";
 import { createSignInLink, redeemSignInLink } from "../sessions.js";
@@ -15,7 +19,7 @@ export interface SessionRouteOptions {
   strategy: () => SshKeyStrategy;
   limiter: SignInLimiter;
   linkTtlMs: number;
-  publicUrl?: string;
+  publicUrl?: string | undefined;
 }
 
 /** 429 with Retry-After when the IP, or the username the attempt claims, is over its limit. */
@@ -23,8 +27,13 @@ export function limit(limiter: SignInLimiter, req: Request, res: Response, usern
   const wait = limiter.admit(req.ip ?? "unknown", username);
   if (wait > 0) {
     res.set("Retry-After", String(wait));
-    throw new AdminError(429, "rate_limited", `too many sign-in attempts; retry in ${wait} s`, { retryAfter: wait });
+    throw new AdminError("rate_limited", `too many sign-in attempts; retry in ${wait} s`, { retryAfter: wait });
   }
+}
+
+/** The strategy's code for a refused sign-in; the status follows from it (see adminStatusOf). */
+function signInRefusalCode(code: string | undefined): AuthErrorCode | "unauthenticated" {
+  return code !== undefined && (authErrorCodes as readonly string[]).includes(code) ? (code as AuthErrorCode) : "unauthenticated";
 }
 
 /** The username a sign-in JWT claims, unverified: only a rate-limit key. */
@@ -107,12 +116,16 @@ export function registerSignInRoutes(router: Router, options: SessionRouteOption
       // Said only after the signature verified: the caller holds a key of this user, and a
       // console reached under another name (no publicUrl set) is then easy to diagnose.
       const message = failure?.code === "invalid_audience" ? `this console accepts JWTs whose aud is ${jwtAudience}` : failure?.message;
-      throw new AdminError(failure?.status ?? 401, failure?.code ?? "unauthenticated", message ?? "a JWT signed with a registered key is required");
+      throw new AdminError(signInRefusalCode(failure?.code), message ?? "a JWT signed with a registered key is required");
     }
     const { store, now } = options.ctx();
     const link = await createSignInLink(store.database.prisma, user.id, { now: now(), ttlMs: options.linkTtlMs });
     res.set("Cache-Control", "no-store");
-    res.json({ link: `${consoleUrl(req, options.publicUrl)}/login/${link.secret}`, expiresAt: link.expiresAt, username: user.username });
+    res.json({
+      link: `${consoleUrl(req, options.publicUrl)}/login/${link.secret}`,
+      expiresAt: link.expiresAt,
+      username: user.username,
+    } satisfies z.input<typeof SignInLinkResponse>);
   });
 
 }
@@ -123,16 +136,16 @@ export function registerSessionRoutes(router: Router, options: Pick<SessionRoute
     const session = sessionOf(req);
     res.set("Cache-Control", "no-store");
     res.json({
-      user: session.user,
+      user: userJson(session.user),
       isAdmin: session.user.isAdmin,
       csrfToken: session.csrfToken,
       session: { createdAt: session.createdAt, expiresAt: session.expiresAt, idleExpiresAt: session.idleExpiresAt },
-    });
+    } satisfies z.input<typeof MeResponse>);
   });
 
   router.post("/api/session/logout", async (req, res) => {
     const session = sessionOf(req);
     await options.ctx().sessions.end(req, res, session.id, baseOf(req) || "/");
-    res.json({ ok: true });
+    res.json({ ok: true } satisfies z.input<typeof LogoutResponse>);
   });
 }

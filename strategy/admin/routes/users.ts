@@ -1,29 +1,13 @@
 import type { Router } from "express";
+import type { z } from "zod";
+import { userCreateBody, userCursor, userListQuery, usernameParam, userPatchBody } from "../../contract/requests.js";
+import type { UserCreatedResponse, UserPageJson, UserResponse } from "../../contract/responses.js";
 import { DirectoryError } from "../../store/prisma/directory.js";
 import { requireAdmin, type AdminContext } from "../context.js";
+import { decodeCursor, encodeCursor } from "../cursors.js";
 import { AdminError } from "../errors.js";
-import { decodeCursor, encodeCursor, parse, userCreateBody, userCursor, userListQuery, usernameParam, userPatchBody } from "../schemas.js";
-
-interface UserRow {
-  id: string;
-  username: string;
-  isAdmin: boolean;
-  disabled: boolean;
-  createdAt: Date;
-  _count?: { keys: number };
-}
-
-function userJson(row: UserRow) {
-  return {
-    id: row.id,
-    username: row.username,
-    isAdmin: row.isAdmin,
-    disabled: row.disabled,
-    createdAt: row.createdAt,
-    ...(row._count ? { keyCount: row._count.keys } : {}),
-  };
-}
-
+import { parse } from "../parse-input.js";
+import { userJson, userWithKeyCountJson } from "../responses.js";
 
 /** Admin only: list/search, create, set admin, disable/enable. */
 export function registerUserRoutes(router: Router, ctx: () => AdminContext): void {
@@ -46,7 +30,10 @@ export function registerUserRoutes(router: Router, ctx: () => AdminContext): voi
     });
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
-    res.json({ users: page.map(userJson), nextCursor: rows.length > query.limit && last ? encodeCursor({ u: last.username }) : null });
+    res.json({
+      users: page.map((row) => userWithKeyCountJson(row, row._count.keys)),
+      nextCursor: rows.length > query.limit && last ? encodeCursor({ u: last.username }) : null,
+    } satisfies z.input<typeof UserPageJson>);
   });
 
   router.post("/api/users", async (req, res) => {
@@ -54,12 +41,12 @@ export function registerUserRoutes(router: Router, ctx: () => AdminContext): voi
     const body = parse(userCreateBody, req.body, "invalid_body");
     try {
       const user = await ctx().store.directory.addUser(body.username, { isAdmin: body.isAdmin ?? false });
-      res.status(201).json({ user: userJson({ ...user, _count: { keys: 0 } }) });
+      res.status(201).json({ user: userWithKeyCountJson(user, 0) } satisfies z.input<typeof UserCreatedResponse>);
     } catch (error) {
-      if (error instanceof DirectoryError && error.code === "conflict") throw new AdminError(409, "user_exists", error.message);
-      if (error instanceof DirectoryError && error.code === "invalid") throw new AdminError(400, "invalid_body", `username: ${error.message}`);
-      if (error instanceof DirectoryError && error.code === "confusable") throw new AdminError(409, "username_confusable", error.message);
-      if ((error as { code?: unknown }).code === "P2002") throw new AdminError(409, "user_exists", `user ${body.username} already exists`);
+      if (error instanceof DirectoryError && error.code === "conflict") throw new AdminError("user_exists", error.message);
+      if (error instanceof DirectoryError && error.code === "invalid") throw new AdminError("invalid_body", `username: ${error.message}`);
+      if (error instanceof DirectoryError && error.code === "confusable") throw new AdminError("username_confusable", error.message);
+      if ((error as { code?: unknown }).code === "P2002") throw new AdminError("user_exists", `user ${body.username} already exists`);
       throw error;
     }
   });
@@ -69,17 +56,17 @@ export function registerUserRoutes(router: Router, ctx: () => AdminContext): voi
     const { username } = parse(usernameParam, req.params);
     const body = parse(userPatchBody, req.body, "invalid_body");
     if (username === session.user.username && (body.isAdmin === false || body.disabled === true)) {
-      throw new AdminError(409, "cannot_change_self", "you cannot demote or disable yourself; ask another administrator");
+      throw new AdminError("cannot_change_self", "you cannot demote or disable yourself; ask another administrator");
     }
     const { store, sessions } = ctx();
     let user;
     try {
       user = await store.directory.setUserFlags(username, body);
     } catch (error) {
-      if (error instanceof DirectoryError && error.code === "not_found") throw new AdminError(404, "user_not_found", `no user ${username}`);
+      if (error instanceof DirectoryError && error.code === "not_found") throw new AdminError("user_not_found", `no user ${username}`);
       throw error;
     }
     if (user.disabled) await sessions.endAllFor(user.id);
-    res.json({ user: userJson(user) });
+    res.json({ user: userJson(user) } satisfies z.input<typeof UserResponse>);
   });
 }

@@ -2,7 +2,7 @@
 // not give out (out-of-range times and ids, wrong shapes, garbage) is a 400 `invalid_cursor`,
 // never a 500 from the database layer, and a cursor it did give out keeps working.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { encodeCursor } from "../../strategy/admin/schemas.js";
+import { encodeCursor } from "../../strategy/admin/cursors.js";
 import { databaseKinds } from "../support/databases.js";
 import { newKeyLine, signIn, startAdminServer, type AdminServer, type Client } from "./support.js";
 

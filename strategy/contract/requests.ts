@@ -1,5 +1,9 @@
+// Request schemas of the admin API: what each route accepts in its body, query, params and
+// cursors. The routes parse with these and the console builds its requests from their types.
+// Bundled into the console's type-check: only zod, nothing from Node.
 import { z } from "zod";
-import { AdminError } from "./errors.js";
+import { keyStatuses } from "../core/key-state.js";
+import { eventOutcomes } from "./responses.js";
 
 // The instants both databases store and order correctly: SQLite keeps a DateTime as ISO text,
 // which sorts by time only for four-digit years; PostgreSQL has no year 0 and its timestamp
@@ -34,7 +38,7 @@ const username = line(64).min(1);
 export const keyListQuery = z.object({
   q: search,
   user: username.optional(),
-  status: z.enum(["active", "revoked", "expired"]).optional(),
+  status: z.enum(keyStatuses).optional(),
   cursor,
   limit,
 });
@@ -73,7 +77,7 @@ export const eventListQuery = z.object({
   user: line(256).min(1).optional(),
   key: line(64).min(1).optional(),
   scheme: line(32).min(1).optional(),
-  outcome: z.enum(["success", "failure"]).optional(),
+  outcome: z.enum(eventOutcomes).optional(),
   from: dateInput.optional(),
   to: dateInput.optional(),
   cursor,
@@ -92,29 +96,11 @@ export const eventCursor = z.strictObject({ a: storableTime, i: rowId });
 /** Users, by name. */
 export const userCursor = z.strictObject({ u: username });
 
-/** Opaque pagination cursors: base64url JSON of the last row's sort key. */
-export function encodeCursor(value: unknown): string {
-  return Buffer.from(JSON.stringify(value), "utf8").toString("base64url");
-}
-
-export function decodeCursor<T>(text: string | undefined, schema: z.ZodType<T>): T | undefined {
-  if (text === undefined || text === "") return undefined;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
-  } catch {
-    throw new AdminError(400, "invalid_cursor", "the cursor is not one this API gave out");
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new AdminError(400, "invalid_cursor", "the cursor is not one this API gave out");
-  return parsed.data;
-}
-
-/** Parses a request part with a zod schema; a failure is a 400 naming the field. */
-export function parse<T>(schema: z.ZodType<T>, value: unknown, code: "invalid_request" | "invalid_body" = "invalid_request"): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const where = issue && issue.path.length > 0 ? issue.path.join(".") : code === "invalid_body" ? "body" : "query";
-  throw new AdminError(400, code, `${where}: ${issue?.message ?? "invalid"}`.slice(0, 300));
-}
+export type KeyListQuery = z.input<typeof keyListQuery>;
+export type KeyAddBody = z.input<typeof keyAddBody>;
+export type KeyPatchBody = z.input<typeof keyPatchBody>;
+export type KeyRevokeBody = z.input<typeof keyRevokeBody>;
+export type UserListQuery = z.input<typeof userListQuery>;
+export type UserCreateBody = z.input<typeof userCreateBody>;
+export type UserPatchBody = z.input<typeof userPatchBody>;
+export type EventListQuery = z.input<typeof eventListQuery>;

@@ -1,0 +1,102 @@
+// The admin API's answers, built from stored records and typed against the contract's response
+// schemas: a field renamed here or in strategy/contract fails the build.
+import type { z } from "zod";
+import type { AuthEventJson, KeyEventJson, KeyJson, PreviewEntryJson, UserJson, UserWithKeyCountJson } from "../contract/responses.js";
+import { keyStatus } from "../core/key-state.js";
+import { storedKeyProblem, type KeyPolicyOptions, type parseKeyPaste } from "../keys/index.js";
+import type { KeyRecord, UserRecord } from "../store/prisma/directory.js";
+import type { AuthEventRecord, Outcome } from "../store/ports.js";
+
+/**
+ * A stored key (a KeyRecord); the owner's name either plain or, from a Prisma row read with its
+ * user, as the relation.
+ */
+export type KeyJsonSource = Omit<KeyRecord, "username" | "userId"> & ({ username: string } | { user: { username: string } });
+
+/**
+ * The JSON form of a key: public material and metadata only. `problem` is set when the
+ * codec refuses the stored text today (e.g. a small-order Ed25519 key stored before the
+ * check existed): such a key is never tried at sign-in, and the console flags it.
+ */
+export function keyJson(key: KeyJsonSource, nowMs: number, policy: KeyPolicyOptions = {}): z.input<typeof KeyJson> {
+  return {
+    id: key.id,
+    username: "username" in key ? key.username : key.user.username,
+    type: key.type,
+    bits: key.bits,
+    openssh: key.openssh,
+    fingerprintSha256: key.fingerprintSha256,
+    fingerprintMd5: `MD5:${key.fingerprintMd5}`,
+    kid: key.kid,
+    comment: key.comment,
+    createdAt: key.createdAt,
+    expiresAt: key.expiresAt,
+    lastUsedAt: key.lastUsedAt,
+    lastUsedIp: key.lastUsedIp,
+    lastUsedScheme: key.lastUsedScheme,
+    useCount: key.useCount,
+    revokedAt: key.revokedAt,
+    revokedReason: key.revokedReason,
+    status: keyStatus(key, nowMs),
+    problem: storedKeyProblem(key.openssh, policy),
+  };
+}
+
+/** One entry of a parsed paste, without the parser's internals. */
+export function previewEntryJson(entry: ReturnType<typeof parseKeyPaste>[number]): z.input<typeof PreviewEntryJson> {
+  if (!entry.ok) return { ok: false, line: entry.source.line, problem: { code: entry.problem.code, message: entry.problem.message } };
+  const k = entry.key;
+  return {
+    ok: true,
+    line: entry.source.line,
+    type: k.type,
+    bits: k.bits,
+    fingerprintSha256: k.fingerprintSha256,
+    fingerprintMd5: `MD5:${k.fingerprintMd5}`,
+    kid: k.kid,
+    comment: k.comment,
+    openssh: k.openssh,
+  };
+}
+
+export function userJson(user: UserRecord): z.input<typeof UserJson> {
+  return { id: user.id, username: user.username, isAdmin: user.isAdmin, disabled: user.disabled, createdAt: user.createdAt };
+}
+
+export function userWithKeyCountJson(user: UserRecord, keyCount: number): z.input<typeof UserWithKeyCountJson> {
+  return { ...userJson(user), keyCount };
+}
+
+/** A logged event as read back, with its id; the database keeps the outcome as text. */
+type StoredEvent = Omit<AuthEventRecord, "outcome"> & { id: number; outcome: string };
+
+/** Only these two are ever written. */
+function outcomeOf(outcome: string): Outcome {
+  return outcome === "success" ? "success" : "failure";
+}
+
+export function keyEventJson(event: Pick<StoredEvent, "id" | "at" | "scheme" | "outcome" | "errorCode" | "ip" | "userAgent">): z.input<typeof KeyEventJson> {
+  return {
+    id: event.id,
+    at: event.at,
+    scheme: event.scheme,
+    outcome: outcomeOf(event.outcome),
+    errorCode: event.errorCode,
+    ip: event.ip,
+    userAgent: event.userAgent,
+  };
+}
+
+export function authEventJson(
+  event: StoredEvent,
+  key: { fingerprintSha256: string; comment: string } | null,
+): z.input<typeof AuthEventJson> {
+  return {
+    ...keyEventJson(event),
+    username: event.username,
+    userId: event.userId,
+    keyId: event.keyId,
+    keyFingerprint: key?.fingerprintSha256 ?? null,
+    keyComment: key?.comment ?? null,
+  };
+}

@@ -1,0 +1,5 @@
+// The admin API contract, shared by the routes (strategy/admin) and the console (admin-ui): zod
+// schemas of every request and response, and the one table of error codes and statuses.
+export * from "./errors.js";
+export * from "./requests.js";
+export * from "./responses.js";

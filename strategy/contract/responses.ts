@@ -1,0 +1,127 @@
+// Response schemas of the admin API: what every route answers. The routes build their answers
+// typed against z.input of these (Dates allowed), the console reads z.output (ISO strings), so a
+// field renamed on one side fails the other's build. Only zod and the key-state table: the
+// console type-checks this file.
+import { z } from "zod";
+import { keyStatuses } from "../core/key-state.js";
+
+/** An instant: a Date on the server, the ISO string JSON turns it into on the wire. */
+const instant = z.union([z.iso.datetime(), z.date().transform((date) => date.toISOString())]);
+
+/** Why the codec refuses a key (a paste entry, or a stored key that can no longer sign in). */
+export const KeyProblemJson = z.strictObject({ code: z.string(), message: z.string() });
+
+/** A stored key: public material and metadata only. */
+export const KeyJson = z.strictObject({
+  id: z.string(),
+  username: z.string(),
+  type: z.string(),
+  bits: z.number().int(),
+  openssh: z.string(),
+  fingerprintSha256: z.string(),
+  /** "MD5:" and the colon-separated hex. */
+  fingerprintMd5: z.string(),
+  kid: z.string(),
+  comment: z.string(),
+  createdAt: instant,
+  expiresAt: instant.nullable(),
+  lastUsedAt: instant.nullable(),
+  lastUsedIp: z.string().nullable(),
+  lastUsedScheme: z.string().nullable(),
+  useCount: z.number().int(),
+  revokedAt: instant.nullable(),
+  revokedReason: z.string().nullable(),
+  status: z.enum(keyStatuses),
+  /** Set when the server refuses this stored key at sign-in (e.g. a weak Ed25519 point). */
+  problem: KeyProblemJson.nullable(),
+});
+
+/** One key of a paste, as POST /api/keys/preview (and a refused POST /api/keys) reports it. */
+export const PreviewEntryJson = z.discriminatedUnion("ok", [
+  z.strictObject({
+    ok: z.literal(true),
+    line: z.number().int(),
+    type: z.string(),
+    bits: z.number().int(),
+    fingerprintSha256: z.string(),
+    fingerprintMd5: z.string(),
+    kid: z.string(),
+    comment: z.string(),
+    openssh: z.string(),
+  }),
+  z.strictObject({ ok: z.literal(false), line: z.number().int(), problem: KeyProblemJson }),
+]);
+
+export const eventOutcomes = ["success", "failure"] as const;
+
+/** One sign-in attempt with a key, as the key's page lists it. */
+export const KeyEventJson = z.strictObject({
+  id: z.number().int(),
+  at: instant,
+  scheme: z.string(),
+  outcome: z.enum(eventOutcomes),
+  errorCode: z.string().nullable(),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+});
+
+/** One entry of the authentication log: a key event plus who it claimed and which key it used. */
+export const AuthEventJson = KeyEventJson.extend({
+  username: z.string().nullable(),
+  userId: z.string().nullable(),
+  keyId: z.string().nullable(),
+  keyFingerprint: z.string().nullable(),
+  keyComment: z.string().nullable(),
+});
+
+/** The one user shape. */
+export const UserJson = z.strictObject({
+  id: z.string(),
+  username: z.string(),
+  isAdmin: z.boolean(),
+  disabled: z.boolean(),
+  createdAt: instant,
+});
+
+/** A user as the user list shows it. */
+export const UserWithKeyCountJson = UserJson.extend({ keyCount: z.number().int() });
+
+/** A page of a list and the cursor of the next one (null on the last page). */
+function page<Name extends string, Item extends z.ZodType>(name: Name, item: Item) {
+  return z.strictObject({ [name]: z.array(item), nextCursor: z.string().nullable() } as { [K in Name]: z.ZodArray<Item> } & {
+    nextCursor: z.ZodNullable<z.ZodString>;
+  });
+}
+
+export const KeyPageJson = page("keys", KeyJson);
+export const UserPageJson = page("users", UserWithKeyCountJson);
+export const AuthEventPageJson = page("events", AuthEventJson);
+
+export const KeyPreviewResponse = z.strictObject({ keys: z.array(PreviewEntryJson) });
+export const KeysAddedResponse = z.strictObject({ keys: z.array(KeyJson) });
+export const KeyDetailResponse = z.strictObject({ key: KeyJson, events: z.array(KeyEventJson) });
+export const KeyResponse = z.strictObject({ key: KeyJson });
+export const KeyDeletedResponse = z.strictObject({ deleted: z.literal(true), id: z.string() });
+export const UserResponse = z.strictObject({ user: UserJson });
+export const UserCreatedResponse = z.strictObject({ user: UserWithKeyCountJson });
+
+/** GET /api/me: who is signed in, the CSRF token for mutating calls, and the session's deadlines. */
+export const MeResponse = z.strictObject({
+  user: UserJson,
+  isAdmin: z.boolean(),
+  csrfToken: z.string(),
+  session: z.strictObject({ createdAt: instant, expiresAt: instant, idleExpiresAt: instant }),
+});
+
+export const SignInLinkResponse = z.strictObject({ link: z.string(), expiresAt: instant, username: z.string() });
+export const LogoutResponse = z.strictObject({ ok: z.literal(true) });
+
+export type KeyProblem = z.output<typeof KeyProblemJson>;
+export type Key = z.output<typeof KeyJson>;
+export type PreviewEntry = z.output<typeof PreviewEntryJson>;
+export type KeyEvent = z.output<typeof KeyEventJson>;
+export type AuthEvent = z.output<typeof AuthEventJson>;
+export type EventOutcome = (typeof eventOutcomes)[number];
+export type User = z.output<typeof UserJson>;
+export type UserWithKeyCount = z.output<typeof UserWithKeyCountJson>;
+export type Me = z.output<typeof MeResponse>;
