@@ -4,7 +4,8 @@ import type { Codec, CodecContext, CredentialHints, ReplayClaim } from "../../co
 import type { StoredKey } from "../../store/ports.js";
 import { decoyKey } from "../decoy-keys.js";
 import { replayKey } from "../replay-key.js";
-import { jwsAlgorithms, lookupJwsAlgorithm, type JwsAlgorithm } from "./algorithms.js";
+import { jwsAlgorithms, type JwsAlgorithm } from "../../keys/algorithms.js";
+import { lookupJwsAlgorithm } from "./algorithms.js";
 import { checkClaims, type CheckedClaims } from "./claims.js";
 import { decodeJwt, type UnverifiedJwt } from "./decode.js";
 import { jwtSettings, routeAudience, type JwtSchemeOptions } from "./options.js";
@@ -21,7 +22,7 @@ interface DecodedJwt {
 }
 
 /** The one key type each algorithm verifies with, as the hints' set. */
-const keyTypesOf = new Map(Object.values(jwsAlgorithms).map((a) => [a.name, new Set([a.keyType])]));
+const keyTypesOf: ReadonlyMap<string, ReadonlySet<string>> = new Map(Object.values(jwsAlgorithms).map((a) => [a.name, new Set([a.keyType])]));
 const noKeyTypes: ReadonlySet<string> = new Set();
 
 /** asymmetric-jwt-auth: `Authorization: JWT <jws>` with claims username, time and nonce. */
@@ -40,7 +41,7 @@ export function createJwtScheme(options: JwtSchemeOptions = {}): Codec<DecodedJw
     hints(decoded: DecodedJwt): CredentialHints {
       // An empty kid names no key: like upstream, the claimed user's keys are tried.
       const kid = decoded.jwt.untrustedKid || null;
-      return { untrustedUsername: decoded.jwt.untrustedUsername, untrustedKid: kid, keyTypes: keyTypesOf.get(decoded.jwt.alg) ?? noKeyTypes };
+      return { untrustedUsername: decoded.jwt.untrustedUsername, untrustedKid: kid, keyTypes: decoded.algorithm ? keyTypesOf.get(decoded.algorithm.name)! : noKeyTypes };
     },
     prepare(decoded: DecodedJwt): void {
       if (!decoded.algorithm) throw new AuthError("alg_not_allowed", `JWT algorithm ${JSON.stringify(decoded.jwt.alg.slice(0, 20))} is not accepted`);
