@@ -2,7 +2,7 @@ import type { Request, Router } from "express";
 import { looksLikePrivateKey } from "../../keys/formats/private-key.js";
 import { parseKeyPaste, storedKeyProblem, type KeyPolicyOptions } from "../../keys/index.js";
 import type { ParsedPublicKey } from "../../keys/types.js";
-import { DirectoryError, type KeyRowWithUser } from "../../store/prisma/directory.js";
+import { DirectoryError, type KeyRecord } from "../../store/index.js";
 import { sessionOf, type AdminContext } from "../context.js";
 import { AdminError } from "../errors.js";
 import {
@@ -30,10 +30,10 @@ export function keyStatus(key: { revokedAt: Date | null; expiresAt: Date | null 
  * codec refuses the stored text today (e.g. a small-order Ed25519 key stored before the
  * check existed): such a key is never tried at sign-in, and the console flags it.
  */
-export function keyJson(row: KeyRowWithUser, now: number, policy: KeyPolicyOptions = {}) {
+export function keyJson(row: KeyRecord, now: number, policy: KeyPolicyOptions = {}) {
   return {
     id: row.id,
-    username: row.user.username,
+    username: row.username,
     type: row.type,
     bits: row.bits,
     openssh: row.openssh,
@@ -91,10 +91,10 @@ function refusePrivateComment(comment: string | undefined): void {
 
 /** Keys: a user sees and changes only their own; an admin everyone's. Another user's key is a 404. */
 export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void {
-  async function accessibleKey(req: Request): Promise<KeyRowWithUser> {
+  async function accessibleKey(req: Request): Promise<KeyRecord> {
     const { id } = parse(keyIdParam, req.params);
     const session = sessionOf(req);
-    const row = await ctx().store.database.prisma.publicKey.findUnique({ where: { id }, include: { user: true } });
+    const row = await ctx().store.directory.lookupKeyById(id);
     if (!row || (!session.user.isAdmin && row.userId !== session.user.id)) throw new AdminError(404, "key_not_found", "no such key");
     return row;
   }
@@ -103,50 +103,30 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
     const query = parse(keyListQuery, req.query);
     const session = sessionOf(req);
     const { store, now } = ctx();
-    const prisma = store.database.prisma;
     const nowMs = now();
-    const and: object[] = [];
+    let userId: string | undefined;
     if (!session.user.isAdmin) {
       if (query.user !== undefined && query.user !== session.user.username) throw new AdminError(403, "forbidden", "you can list only your own keys");
-      and.push({ userId: session.user.id });
+      userId = session.user.id;
     } else if (query.user !== undefined) {
-      const user = await prisma.user.findUnique({ where: { username: query.user } });
+      const user = await store.directory.lookupUser(query.user);
       if (!user) throw new AdminError(404, "user_not_found", `no user ${query.user}`);
-      and.push({ userId: user.id });
-    }
-    if (query.status === "revoked") and.push({ revokedAt: { not: null } });
-    if (query.status === "active") and.push({ revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date(nowMs) } }] });
-    if (query.status === "expired") and.push({ revokedAt: null, expiresAt: { lte: new Date(nowMs) } });
-    if (query.q) {
-      const insensitive = store.database.provider === "postgresql" ? { mode: "insensitive" } : {};
-      const contains = { contains: query.q, ...insensitive };
-      and.push({
-        OR: [
-          { comment: contains },
-          { fingerprintSha256: contains },
-          { fingerprintMd5: contains },
-          { kid: { startsWith: query.q.toLowerCase() } },
-          { type: contains },
-          ...(session.user.isAdmin ? [{ user: { username: contains } }] : []),
-        ],
-      });
+      userId = user.id;
     }
     const cursor = decodeCursor(query.cursor, keyCursor);
-    if (cursor) {
-      const at = new Date(cursor.c);
-      and.push({ OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: cursor.i } }] });
-    }
-    const rows = await prisma.publicKey.findMany({
-      where: { AND: and } as never,
-      include: { user: true },
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      take: query.limit + 1,
+    const { items: page, more } = await store.directory.pageKeys({
+      userId,
+      status: query.status,
+      q: query.q,
+      searchUsernames: session.user.isAdmin,
+      after: cursor ? { createdAt: new Date(cursor.c), id: cursor.i } : undefined,
+      limit: query.limit,
+      now: new Date(nowMs),
     });
-    const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     res.json({
       keys: page.map((row) => keyJson(row, nowMs, store.directory.keyPolicy)),
-      nextCursor: rows.length > query.limit && last ? encodeCursor({ c: last.createdAt.getTime(), i: last.id }) : null,
+      nextCursor: more && last ? encodeCursor({ c: last.createdAt.getTime(), i: last.id }) : null,
     });
   });
 
@@ -163,7 +143,7 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
     let userId = session.user.id;
     if (body.username !== undefined && body.username !== session.user.username) {
       if (!session.user.isAdmin) throw new AdminError(403, "forbidden", "only an administrator can add keys for another user");
-      const user = await store.database.prisma.user.findUnique({ where: { username: body.username } });
+      const user = await store.directory.lookupUser(body.username);
       if (!user) throw new AdminError(404, "user_not_found", `no user ${body.username}`);
       userId = user.id;
     }
@@ -182,12 +162,7 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
     const keys = entries.map((e) => (e as { key: ParsedPublicKey }).key);
     try {
       const records = await store.directory.insertKeys(userId, keys, { comment: body.comment, expiresAt: body.expiresAt ?? null });
-      const rows = await store.database.prisma.publicKey.findMany({
-        where: { id: { in: records.map((r) => r.id) } },
-        include: { user: true },
-        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      });
-      res.status(201).json({ keys: rows.map((row) => keyJson(row, now(), store.directory.keyPolicy)) });
+      res.status(201).json({ keys: records.map((row) => keyJson(row, now(), store.directory.keyPolicy)) });
     } catch (error) {
       if (error instanceof DirectoryError && error.code === "conflict") throw new AdminError(409, "key_exists", conflictMessage(error, session.user, userId));
       if (error instanceof DirectoryError && error.code === "too_many_keys") throw new AdminError(409, "too_many_keys", error.message);
@@ -198,11 +173,7 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
   router.get("/api/keys/:id", async (req, res) => {
     const row = await accessibleKey(req);
     const { store, now } = ctx();
-    const events = await store.database.prisma.authEvent.findMany({
-      where: { keyId: row.id },
-      orderBy: [{ at: "desc" }, { id: "desc" }],
-      take: 50,
-    });
+    const { items: events } = await store.eventLog.page({ keyId: row.id, limit: 50 });
     res.json({
       key: keyJson(row, now(), store.directory.keyPolicy),
       events: events.map((e) => ({ id: e.id, at: e.at, scheme: e.scheme, outcome: e.outcome, errorCode: e.errorCode, ip: e.ip, userAgent: e.userAgent })),
@@ -214,8 +185,7 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
     refusePrivateComment(body.comment);
     const row = await accessibleKey(req);
     const { store, now } = ctx();
-    await store.directory.updateKeyById(row.id, { comment: body.comment, expiresAt: body.expiresAt });
-    const updated = await store.database.prisma.publicKey.findUniqueOrThrow({ where: { id: row.id }, include: { user: true } });
+    const updated = await store.directory.updateKeyById(row.id, { comment: body.comment, expiresAt: body.expiresAt });
     res.json({ key: keyJson(updated, now(), store.directory.keyPolicy) });
   });
 
@@ -224,13 +194,13 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
     const row = await accessibleKey(req);
     const { store, now } = ctx();
     if (row.revokedAt) throw new AdminError(409, "already_revoked", "the key is already revoked");
+    let updated: KeyRecord;
     try {
-      await store.directory.revokeKeyById(row.id, body.reason ?? null, new Date(now()));
+      updated = await store.directory.revokeKeyById(row.id, body.reason ?? null, new Date(now()));
     } catch (error) {
       if (error instanceof DirectoryError && error.code === "conflict") throw new AdminError(409, "already_revoked", error.message);
       throw error;
     }
-    const updated = await store.database.prisma.publicKey.findUniqueOrThrow({ where: { id: row.id }, include: { user: true } });
     res.json({ key: keyJson(updated, now(), store.directory.keyPolicy) });
   });
 

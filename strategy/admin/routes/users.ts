@@ -1,26 +1,18 @@
 import type { Router } from "express";
-import { DirectoryError } from "../../store/prisma/directory.js";
+import type { UserRecord } from "../../store/ports.js";
+import { DirectoryError } from "../../store/index.js";
 import { requireAdmin, type AdminContext } from "../context.js";
 import { AdminError } from "../errors.js";
 import { decodeCursor, encodeCursor, parse, userCreateBody, userCursor, userListQuery, usernameParam, userPatchBody } from "../schemas.js";
 
-interface UserRow {
-  id: string;
-  username: string;
-  isAdmin: boolean;
-  disabled: boolean;
-  createdAt: Date;
-  _count?: { keys: number };
-}
-
-function userJson(row: UserRow) {
+function userJson(row: UserRecord & { keyCount?: number }) {
   return {
     id: row.id,
     username: row.username,
     isAdmin: row.isAdmin,
     disabled: row.disabled,
     createdAt: row.createdAt,
-    ...(row._count ? { keyCount: row._count.keys } : {}),
+    ...(row.keyCount !== undefined ? { keyCount: row.keyCount } : {}),
   };
 }
 
@@ -32,21 +24,9 @@ export function registerUserRoutes(router: Router, ctx: () => AdminContext): voi
     const query = parse(userListQuery, req.query);
     const { store } = ctx();
     const cursor = decodeCursor(query.cursor, userCursor);
-    const insensitive = store.database.provider === "postgresql" ? { mode: "insensitive" } : {};
-    const rows = await store.database.prisma.user.findMany({
-      where: {
-        AND: [
-          ...(query.q ? [{ username: { contains: query.q, ...insensitive } }] : []),
-          ...(cursor ? [{ username: { gt: cursor.u } }] : []),
-        ],
-      } as never,
-      include: { _count: { select: { keys: true } } },
-      orderBy: { username: "asc" },
-      take: query.limit + 1,
-    });
-    const page = rows.slice(0, query.limit);
+    const { items: page, more } = await store.directory.pageUsers({ q: query.q, after: cursor?.u, limit: query.limit });
     const last = page[page.length - 1];
-    res.json({ users: page.map(userJson), nextCursor: rows.length > query.limit && last ? encodeCursor({ u: last.username }) : null });
+    res.json({ users: page.map(userJson), nextCursor: more && last ? encodeCursor({ u: last.username }) : null });
   });
 
   router.post("/api/users", async (req, res) => {
@@ -54,12 +34,11 @@ export function registerUserRoutes(router: Router, ctx: () => AdminContext): voi
     const body = parse(userCreateBody, req.body, "invalid_body");
     try {
       const user = await ctx().store.directory.addUser(body.username, { isAdmin: body.isAdmin ?? false });
-      res.status(201).json({ user: userJson({ ...user, _count: { keys: 0 } }) });
+      res.status(201).json({ user: userJson({ ...user, keyCount: 0 }) });
     } catch (error) {
       if (error instanceof DirectoryError && error.code === "conflict") throw new AdminError(409, "user_exists", error.message);
       if (error instanceof DirectoryError && error.code === "invalid") throw new AdminError(400, "invalid_body", `username: ${error.message}`);
       if (error instanceof DirectoryError && error.code === "confusable") throw new AdminError(409, "username_confusable", error.message);
-      if ((error as { code?: unknown }).code === "P2002") throw new AdminError(409, "user_exists", `user ${body.username} already exists`);
       throw error;
     }
   });
