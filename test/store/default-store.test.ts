@@ -40,7 +40,7 @@ fs.appendFileSync(${JSON.stringify(log)}, Object.keys(createRequire(import.meta.
   delete childEnv.REDIS_URL;
   delete childEnv.DATABASE_URL;
   await promisify(execFile)(process.execPath, ["--import", "tsx", "--import", path.join(root, "test/support/module-log.mjs"), script], {
-    cwd: work,
+    cwd: root,
     env: childEnv,
     timeout: 60_000,
   });
