@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { KeyPolicyOptions } from "../../keys/policy.js";
 import { parseOptions } from "../../options/parse-options.js";
 import { ParsedKeyCache } from "../parsed-key-cache.js";
 import type { ChangeFeed, ReplayStore, SettingsStore, SshKeyStore } from "../ports.js";
@@ -10,7 +11,7 @@ import { MemoryTables } from "./tables.js";
 
 export interface MemoryStoreOptions {
   /** RSA keys up to this many bits are stored and used (default 8192). */
-  keyPolicy?: { rsaMaxBits?: number | undefined } | undefined;
+  keyPolicy?: KeyPolicyOptions | undefined;
   /** Keys one user may hold (default 50). */
   maxKeysPerUser?: number | undefined;
   /** Milliseconds since the epoch: stamps rows, expires replay values. */
@@ -21,7 +22,7 @@ const memoryStoreOptionsSchema = z.strictObject({
   keyPolicy: z.strictObject({ rsaMaxBits: z.number().optional() }).optional(),
   maxKeysPerUser: z.number().optional(),
   now: z.custom<() => number>((value) => typeof value === "function", { message: "expected a function" }).optional(),
-}) satisfies z.ZodType<MemoryStoreOptions>;
+});
 
 /** Replay values with their expiry; a value is free again once its window has closed. */
 class MemoryReplayStore implements ReplayStore {
@@ -76,7 +77,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SshKeyStore
   const checked = parseOptions(memoryStoreOptionsSchema, options, "createMemoryStore");
   const now = checked.now ?? Date.now;
   const tables = new MemoryTables(now);
-  const directory = new MemoryDirectory(tables, { keyPolicy: checked.keyPolicy, maxKeysPerUser: checked.maxKeysPerUser });
+  const directory = new MemoryDirectory(tables, { keyPolicy: checked.keyPolicy as KeyPolicyOptions | undefined, maxKeysPerUser: checked.maxKeysPerUser });
   const changes = new MemoryChangeFeed();
   directory.onChange(() => void changes.publish());
   const events = new MemoryEventSink(tables);

@@ -45,7 +45,10 @@ const number = z.number().optional();
 const callback = <T extends (...args: never[]) => unknown>() =>
   z.custom<T>((value) => typeof value === "function", { message: "expected a function" }).optional();
 
-/** Every key at every depth: a misspelt one (`keycache`, `timeouts.busyMs`) fails at once, named. */
+/**
+ * Every key at every depth: a misspelt one (`keycache`, `timeouts.busyMs`) fails at once, named.
+ * `satisfies` keeps the top-level keys and PrismaStoreOptions the same set.
+ */
 export const prismaStoreOptionsSchema = z.strictObject({
   url: z.string().optional(),
   migrate: z.boolean().optional(),
@@ -83,4 +86,4 @@ export const prismaStoreOptionsSchema = z.strictObject({
   keyPolicy: z.strictObject({ rsaMaxBits: number }).optional(),
   maxKeysPerUser: number,
   now: callback<() => number>(),
-}) satisfies z.ZodType<PrismaStoreOptions>;
+} satisfies Record<keyof PrismaStoreOptions, z.ZodType>);
