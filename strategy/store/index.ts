@@ -4,7 +4,8 @@
 export type * from "./ports.js";
 export { DirectoryError } from "./ports.js";
 export { openPrismaStore } from "./prisma/store.js";
-export type { PrismaStore, Readiness } from "./prisma/store.js";
+export type { PrismaStore } from "./prisma/store.js";
+export type { Readiness } from "./readiness.js";
 export type { PrismaStoreOptions } from "./prisma/store-options.js";
 export { migrateDatabase } from "./prisma/migrate.js";
 export type { MigrationResult } from "./prisma/migrate.js";

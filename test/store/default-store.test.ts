@@ -74,10 +74,13 @@ describe("drivers load only for the database in use", () => {
     for (const family of ["sqlite", "postgresql", "redis", "prisma"] as const) expect(loaded(modules, family), family).toEqual([]);
   });
 
-  it("a SQLite store loads the SQLite driver only", async () => {
+  it("a SQLite store (opened as the default store is) loads the SQLite driver only", async () => {
     const database = await createTestDatabase("sqlite");
     databases.push(database);
-    const modules = await modulesLoadedBy(`const store = await entry.openPrismaStore({ url: ${JSON.stringify(database.url)} }); await store.close();`);
+    const defaultStore = JSON.stringify(path.join(root, "strategy/store/default-store.ts"));
+    const modules = await modulesLoadedBy(
+      `const { openDefaultStore } = await import(${defaultStore}); const store = await openDefaultStore({ url: ${JSON.stringify(database.url)} }); await store.close();`,
+    );
     expect(loaded(modules, "sqlite").length).toBeGreaterThan(0);
     expect(loaded(modules, "postgresql")).toEqual([]);
     expect(loaded(modules, "redis")).toEqual([]);
