@@ -57,7 +57,7 @@ describe("createMemoryStore", () => {
     const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
     const keys = await fetch(`${base}/admin/api/keys`, { headers: { cookie } });
     expect(keys.status).toBe(200);
-    expect((await keys.json()).keys).toMatchObject([{ username: "alice", status: "revoked" }]);
+    expect(((await keys.json()) as { keys: unknown[] }).keys).toMatchObject([{ username: "alice", status: "revoked" }]);
   });
 
   it("names a misspelt option", () => {
