@@ -4,7 +4,7 @@ import { parseKeyPaste, type KeyPolicyOptions } from "../../keys/index.js";
 import { looksLikePrivateKey, privateKeyError } from "../../keys/formats/private-key.js";
 import { rsaMaxBitsOf } from "../../keys/policy.js";
 import type { ParsedPublicKey } from "../../keys/types.js";
-import { DirectoryError, type KeyRecord } from "../ports.js";
+import { DirectoryError, type KeyRecord, type UserRecord } from "../ports.js";
 import { usernameProblem, usernameSkeleton } from "./usernames.js";
 
 /**
@@ -110,4 +110,14 @@ export function keyMatches(key: KeyRecord, q: string, searchUsernames: boolean):
   const needle = q.toLowerCase();
   const fields = [key.comment, key.fingerprintSha256, key.fingerprintMd5, key.type, ...(searchUsernames ? [key.username] : [])];
   return fields.some((field) => field.toLowerCase().includes(needle)) || key.kid.startsWith(needle);
+}
+
+/** Newest first by (createdAt, id): the order of key listings and cursors on every adapter. */
+export function newestFirst(a: { createdAt: Date; id: string }, b: { createdAt: Date; id: string }): number {
+  return b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+}
+
+/** The management fields of a user row (a row may carry more, e.g. updatedAt), copied. */
+export function toUserRecord(row: UserRecord): UserRecord {
+  return { id: row.id, username: row.username, isAdmin: row.isAdmin, disabled: row.disabled, createdAt: row.createdAt };
 }

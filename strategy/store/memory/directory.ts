@@ -11,9 +11,11 @@ import {
   keyMatches,
   maxCommentLength,
   maxRevokedReasonLength,
+  newestFirst,
   newKeyFields,
   normalisedFingerprint,
   parseOneKey,
+  toUserRecord,
   type DirectoryOptions,
 } from "../directory/rules.js";
 import { keyStatus } from "../../core/key-state.js";
@@ -29,7 +31,7 @@ import {
   type UserPageQuery,
   type UserRecord,
 } from "../ports.js";
-import { newestFirst, userRecord, type KeyRow, type MemoryTables, type UserRow } from "./tables.js";
+import type { KeyRow, MemoryTables, UserRow } from "./tables.js";
 
 /** KeyDirectory over MemoryTables: the same rules and answers as the Prisma adapter. */
 export class MemoryDirectory implements KeyDirectory {
@@ -67,7 +69,7 @@ export class MemoryDirectory implements KeyDirectory {
     const row: UserRow = { id: randomUUID(), username, isAdmin: options.isAdmin ?? false, disabled: false, createdAt: at, updatedAt: at };
     this.tables.users.set(row.id, row);
     this.changed("user", row.id);
-    return userRecord(row);
+    return toUserRecord(row);
   }
 
   private userRow(username: string): UserRow {
@@ -77,16 +79,16 @@ export class MemoryDirectory implements KeyDirectory {
   }
 
   async findUser(username: string): Promise<UserRecord> {
-    return userRecord(this.userRow(username));
+    return toUserRecord(this.userRow(username));
   }
 
   async lookupUser(username: string): Promise<UserRecord | null> {
     const row = this.tables.userNamed(username);
-    return row ? userRecord(row) : null;
+    return row ? toUserRecord(row) : null;
   }
 
   async listUsers(): Promise<UserRecord[]> {
-    return this.sortedUsers().map(userRecord);
+    return this.sortedUsers().map(toUserRecord);
   }
 
   private sortedUsers(): UserRow[] {
@@ -98,7 +100,7 @@ export class MemoryDirectory implements KeyDirectory {
     const rows = this.sortedUsers().filter(
       (u) => (!needle || u.username.toLowerCase().includes(needle)) && (query.after === undefined || u.username > query.after),
     );
-    const items = rows.slice(0, query.limit).map((u) => ({ ...userRecord(u), keyCount: this.keysOf(u.id).length }));
+    const items = rows.slice(0, query.limit).map((u) => ({ ...toUserRecord(u), keyCount: this.keysOf(u.id).length }));
     return { items, more: rows.length > query.limit };
   }
 
@@ -108,7 +110,7 @@ export class MemoryDirectory implements KeyDirectory {
     if (flags.disabled !== undefined) row.disabled = flags.disabled;
     row.updatedAt = this.date();
     this.changed("user", row.id);
-    return userRecord(row);
+    return toUserRecord(row);
   }
 
   async removeUser(username: string): Promise<{ user: UserRecord; keyCount: number }> {
@@ -116,7 +118,7 @@ export class MemoryDirectory implements KeyDirectory {
     const keyCount = this.keysOf(row.id).length;
     this.tables.deleteUser(row.id);
     this.changed("user", row.id);
-    return { user: userRecord(row), keyCount };
+    return { user: toUserRecord(row), keyCount };
   }
 
   private keysOf(userId: string): KeyRow[] {

@@ -22,7 +22,8 @@ export class MemoryEventSink implements EventSink {
   async flush(): Promise<void> {}
 }
 
-function newestFirst(a: EventRow, b: { at: Date; id: number }): number {
+/** Newest first by (at, id), the log's order and its cursor's. */
+function newestEventFirst(a: EventRow, b: EventRow): number {
   return b.at.getTime() - a.at.getTime() || b.id - a.id;
 }
 
@@ -39,7 +40,7 @@ export class MemoryEventLog implements EventLog {
       (query.from === undefined || e.at.getTime() >= query.from.getTime()) &&
       (query.to === undefined || e.at.getTime() < query.to.getTime()) &&
       (query.after === undefined || e.at.getTime() < query.after.at.getTime() || (e.at.getTime() === query.after.at.getTime() && e.id < query.after.id));
-    const rows = this.tables.events.filter(matches).sort(newestFirst);
+    const rows = this.tables.events.filter(matches).sort(newestEventFirst);
     const items = rows.slice(0, query.limit).map((e) => {
       const key = e.keyId === null ? undefined : this.tables.keys.get(e.keyId);
       return { ...e, keyFingerprint: key?.fingerprintSha256 ?? null, keyComment: key?.comment ?? null };

@@ -1,6 +1,7 @@
 import type { KeyCandidate, KeyStore, StoredKey, StoredUser } from "../ports.js";
 import { ParsedKeyCache, toStoredUser } from "../parsed-key-cache.js";
-import { newestFirst, type KeyRow, type MemoryTables } from "./tables.js";
+import { newestFirst } from "../directory/rules.js";
+import type { KeyRow, MemoryTables } from "./tables.js";
 
 /** KeyStore over MemoryTables: keys in every state, a user's newest first, as the Prisma one answers. */
 export class MemoryKeyStore implements KeyStore {

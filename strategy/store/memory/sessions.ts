@@ -1,5 +1,6 @@
 import type { ConsoleSessionRecord, LinkRedemption, NewConsoleSession, SessionStore } from "../ports.js";
-import { userRecord, type MemoryTables } from "./tables.js";
+import { toUserRecord } from "../directory/rules.js";
+import type { MemoryTables } from "./tables.js";
 
 /** Console sessions and sign-in links in MemoryTables. */
 export class MemorySessionStore implements SessionStore {
@@ -7,7 +8,7 @@ export class MemorySessionStore implements SessionStore {
 
   private record(session: NewConsoleSession): ConsoleSessionRecord {
     const { id, userId, csrfToken, createdAt, lastSeenAt, expiresAt } = session;
-    return { id, userId, csrfToken, createdAt, lastSeenAt, expiresAt, user: userRecord(this.tables.users.get(userId)!) };
+    return { id, userId, csrfToken, createdAt, lastSeenAt, expiresAt, user: toUserRecord(this.tables.users.get(userId)!) };
   }
 
   async createSession(session: NewConsoleSession): Promise<ConsoleSessionRecord> {
@@ -52,7 +53,7 @@ export class MemorySessionStore implements SessionStore {
   async redeemSignInLink(id: string, at: Date): Promise<LinkRedemption> {
     const link = this.tables.links.get(id);
     if (!link) return null;
-    const user = userRecord(this.tables.users.get(link.userId)!);
+    const user = toUserRecord(this.tables.users.get(link.userId)!);
     // Check and mark without an await between them: of concurrent redemptions exactly one wins.
     if (link.usedAt) return { outcome: "used", user };
     if (link.expiresAt.getTime() <= at.getTime()) return { outcome: "expired", user };

@@ -63,13 +63,3 @@ export class MemoryTables {
     this.users.delete(id);
   }
 }
-
-/** A copy, so callers cannot change stored rows through what they were given. */
-export function userRecord(row: UserRow): UserRecord {
-  return { id: row.id, username: row.username, isAdmin: row.isAdmin, disabled: row.disabled, createdAt: row.createdAt };
-}
-
-/** Newest first by (createdAt, id), the order of the SQL listings. */
-export function newestFirst(a: { createdAt: Date; id: string }, b: { createdAt: Date; id: string }): number {
-  return b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
-}

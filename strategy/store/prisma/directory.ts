@@ -9,6 +9,7 @@ import {
   checkNewUsername,
   maxCommentLength,
   maxRevokedReasonLength,
+  newestFirst,
   newKeyFields,
   normalisedFingerprint,
   parseOneKey,
@@ -289,10 +290,6 @@ export class PrismaDirectory implements KeyDirectory {
     this.changed("key", id);
     return toKeyRecord(row);
   }
-}
-
-function newestFirst(a: KeyRecord, b: KeyRecord): number {
-  return b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 }
 
 /** A PublicKey row as Prisma returns it with `include: { user: true }`. */

@@ -1,13 +1,10 @@
 import type { ConsoleSessionRecord, LinkRedemption, NewConsoleSession, SessionStore, UserRecord } from "../ports.js";
+import { toUserRecord } from "../directory/rules.js";
 import type { Prisma } from "./client.js";
-
-function userRecord(user: UserRecord): UserRecord {
-  return { id: user.id, username: user.username, isAdmin: user.isAdmin, disabled: user.disabled, createdAt: user.createdAt };
-}
 
 function sessionRecord(row: Omit<ConsoleSessionRecord, "user"> & { user: UserRecord }): ConsoleSessionRecord {
   const { id, userId, csrfToken, createdAt, lastSeenAt, expiresAt } = row;
-  return { id, userId, csrfToken, createdAt, lastSeenAt, expiresAt, user: userRecord(row.user) };
+  return { id, userId, csrfToken, createdAt, lastSeenAt, expiresAt, user: toUserRecord(row.user) };
 }
 
 /** Console sessions (ConsoleSession) and sign-in links (SignInLink) over Prisma. */
@@ -53,6 +50,6 @@ export class PrismaSessionStore implements SessionStore {
     const link = await this.prisma.signInLink.findUnique({ where: { id }, include: { user: true } });
     if (!link) return null;
     const outcome = won.count === 1 ? "redeemed" : link.usedAt ? "used" : "expired";
-    return { outcome, user: userRecord(link.user) };
+    return { outcome, user: toUserRecord(link.user) };
   }
 }
