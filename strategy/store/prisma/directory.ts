@@ -30,10 +30,8 @@ import {
 import type { Prisma } from "./client.js";
 import type { Provider } from "./database-url.js";
 
-// Kept here as well: callers imported them from this file before the ports existed.
+// Kept here as well: admin/errors.ts imported it from this file before the ports existed.
 export { DirectoryError } from "../ports.js";
-export type { ChangeListener, KeyRecord, UserRecord } from "../ports.js";
-export { defaultMaxKeysPerUser, type DirectoryOptions } from "../directory/rules.js";
 
 const userColumns = { id: true, username: true, isAdmin: true, disabled: true, createdAt: true } as const;
 

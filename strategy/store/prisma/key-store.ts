@@ -2,8 +2,6 @@ import type { KeyCandidate, KeyStore, StoredKey, StoredUser } from "../ports.js"
 import { nameable, ParsedKeyCache, toStoredUser, type UserRow } from "../parsed-key-cache.js";
 import type { Prisma } from "./client.js";
 
-export { ParsedKeyCache, toStoredUser } from "../parsed-key-cache.js";
-
 interface KeyRow {
   id: string;
   userId: string;
