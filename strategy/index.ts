@@ -26,18 +26,31 @@ export type { CrtauthSchemeOptions } from "./schemes/crtauth/scheme.js";
 export { createCrtauthRouter, CRTAUTH_ERROR_HEADER } from "./schemes/crtauth/router.js";
 export type { CrtauthRouterOptions, CrtauthRouterStore } from "./schemes/crtauth/router.js";
 export type { CrtauthOptions } from "./schemes/crtauth/options.js";
-export { loadOrCreateCrtauthSecret } from "./store/prisma/settings.js";
+export { loadOrCreateCrtauthSecret } from "./store/index.js";
 export type { JwtSchemeOptions } from "./schemes/jwt/scheme.js";
 export { createSshauthScheme } from "./schemes/sshauth/scheme.js";
 export type { SshauthSchemeOptions } from "./schemes/sshauth/scheme.js";
 export { bindingActions, BINDING_VERSION, bodySha256, type BindingRequest } from "./schemes/sshauth/binding.js";
 export type { SshauthAction } from "./schemes/sshauth/signed-message.js";
-export type { EventSink, KeyCandidate, KeyStore, ReplayStore, StoredKey, StoredUser, AuthEventRecord } from "./store/ports.js";
-export { openPrismaStore } from "./store/prisma/store.js";
-export type { PrismaStore, PrismaStoreOptions } from "./store/prisma/store.js";
-export { migrateDatabase } from "./store/prisma/migrate.js";
-export { PrismaDirectory, DirectoryError } from "./store/prisma/directory.js";
-export type { DirectoryOptions } from "./store/prisma/directory.js";
+export type {
+  EventSink,
+  KeyCandidate,
+  KeyStore,
+  ReplayStore,
+  StoredKey,
+  StoredUser,
+  AuthEventRecord,
+  ChangeFeed,
+  KeyDirectory,
+  SessionStore,
+  SettingsStore,
+  EventLog,
+  SshKeyStore,
+  UserRecord,
+  KeyRecord,
+} from "./store/index.js";
+export { openPrismaStore, migrateDatabase, PrismaDirectory, DirectoryError, createMemoryStore } from "./store/index.js";
+export type { PrismaStore, PrismaStoreOptions, DirectoryOptions, MemoryStoreOptions } from "./store/index.js";
 export { createDemoApp } from "./server/demo-app.js";
 export * from "./keys/index.js";
 export { createAdminRouter, adminStoreOf } from "./admin/router.js";

@@ -1,10 +1,10 @@
 import type { Request } from "express";
-import type { PrismaStore } from "../store/prisma/store.js";
+import type { SshKeyStore } from "../store/ports.js";
 import { AdminError } from "./errors.js";
 import type { ActiveSession, SessionManager } from "./sessions.js";
 
-/** What the admin API needs from the Prisma store. */
-export type AdminStore = Pick<PrismaStore, "database" | "directory" | "keys" | "replay" | "events">;
+/** What the admin API reads and writes: the store's ports (any adapter: Prisma, memory). */
+export type AdminStore = Pick<SshKeyStore, "directory" | "sessions" | "eventLog" | "keys" | "replay" | "events">;
 
 export interface AdminContext {
   store: AdminStore;

@@ -4,7 +4,7 @@ import { adminErrors, isAdminErrorCode, type AdminErrorCode, type AdminErrorDeta
 import type { AuthErrorCode } from "../errors.js";
 import { answerStoreFault } from "../http/error-handler.js";
 import { statusForCode } from "../http/error-response.js";
-import { DirectoryError } from "../store/prisma/directory.js";
+import { DirectoryError } from "../store/index.js";
 
 export type { AdminErrorCode } from "../contract/errors.js";
 

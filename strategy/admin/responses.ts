@@ -4,24 +4,17 @@ import type { z } from "zod";
 import type { AuthEventJson, KeyEventJson, KeyJson, PreviewEntryJson, UserJson, UserWithKeyCountJson } from "../contract/responses.js";
 import { keyStatus } from "../core/key-state.js";
 import { storedKeyProblem, type KeyPolicyOptions, type parseKeyPaste } from "../keys/index.js";
-import type { KeyRecord, UserRecord } from "../store/prisma/directory.js";
-import type { AuthEventRecord, Outcome } from "../store/ports.js";
-
-/**
- * A stored key (a KeyRecord); the owner's name either plain or, from a Prisma row read with its
- * user, as the relation.
- */
-export type KeyJsonSource = Omit<KeyRecord, "username" | "userId"> & ({ username: string } | { user: { username: string } });
+import type { AuthEventEntry, KeyRecord, Outcome, UserRecord } from "../store/ports.js";
 
 /**
  * The JSON form of a key: public material and metadata only. `problem` is set when the
  * codec refuses the stored text today (e.g. a small-order Ed25519 key stored before the
  * check existed): such a key is never tried at sign-in, and the console flags it.
  */
-export function keyJson(key: KeyJsonSource, nowMs: number, policy: KeyPolicyOptions = {}): z.input<typeof KeyJson> {
+export function keyJson(key: KeyRecord, nowMs: number, policy: KeyPolicyOptions = {}): z.input<typeof KeyJson> {
   return {
     id: key.id,
-    username: "username" in key ? key.username : key.user.username,
+    username: key.username,
     type: key.type,
     bits: key.bits,
     openssh: key.openssh,
@@ -67,15 +60,12 @@ export function userWithKeyCountJson(user: UserRecord, keyCount: number): z.inpu
   return { ...userJson(user), keyCount };
 }
 
-/** A logged event as read back, with its id; the database keeps the outcome as text. */
-type StoredEvent = Omit<AuthEventRecord, "outcome"> & { id: number; outcome: string };
-
 /** Only these two are ever written. */
 function outcomeOf(outcome: string): Outcome {
   return outcome === "success" ? "success" : "failure";
 }
 
-export function keyEventJson(event: Pick<StoredEvent, "id" | "at" | "scheme" | "outcome" | "errorCode" | "ip" | "userAgent">): z.input<typeof KeyEventJson> {
+export function keyEventJson(event: Pick<AuthEventEntry, "id" | "at" | "scheme" | "outcome" | "errorCode" | "ip" | "userAgent">): z.input<typeof KeyEventJson> {
   return {
     id: event.id,
     at: event.at,
@@ -87,16 +77,13 @@ export function keyEventJson(event: Pick<StoredEvent, "id" | "at" | "scheme" | "
   };
 }
 
-export function authEventJson(
-  event: StoredEvent,
-  key: { fingerprintSha256: string; comment: string } | null,
-): z.input<typeof AuthEventJson> {
+export function authEventJson(event: AuthEventEntry): z.input<typeof AuthEventJson> {
   return {
     ...keyEventJson(event),
     username: event.username,
     userId: event.userId,
     keyId: event.keyId,
-    keyFingerprint: key?.fingerprintSha256 ?? null,
-    keyComment: key?.comment ?? null,
+    keyFingerprint: event.keyFingerprint,
+    keyComment: event.keyComment,
   };
 }

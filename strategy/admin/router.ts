@@ -3,7 +3,7 @@ import path from "node:path";
 import express, { type Request, type Response, type Router } from "express";
 import { adminErrors } from "../contract/errors.js";
 import { errorBody } from "../http/error-response.js";
-import { packageRoot } from "../store/prisma/package-root.js";
+import { packageRoot } from "../store/index.js";
 import type { JwtSchemeOptions } from "../schemes/jwt/scheme.js";
 import { SshKeyStrategy } from "../strategy.js";
 import { baseOf, setBase, setSession, type AdminContext, type AdminStore } from "./context.js";
@@ -16,15 +16,17 @@ import { registerSessionRoutes, registerSignInRoutes } from "./routes/session.js
 import { registerUserRoutes } from "./routes/users.js";
 import { SessionManager, signInLinkTtlMs, type ActiveSession, type SessionTimeouts } from "./sessions.js";
 
-/** The Prisma store behind a strategy, for mounting the console next to it. */
+/** The store behind a strategy, for mounting the console next to it: it must have the management ports. */
 export async function adminStoreOf(strategy: SshKeyStrategy): Promise<AdminStore> {
   const store = (await strategy.store()) as Partial<AdminStore>;
-  if (!store.database?.prisma || !store.directory) throw new TypeError("the admin console needs the Prisma store (openPrismaStore)");
+  if (!store.directory || !store.sessions || !store.eventLog) {
+    throw new TypeError("the admin console needs a store with the directory, sessions and eventLog ports (openPrismaStore or createMemoryStore)");
+  }
   return store as AdminStore;
 }
 
 export interface AdminRouterOptions {
-  /** The Prisma store (e.g. from openPrismaStore), a promise of it, or a function that opens it on first use. */
+  /** The store (openPrismaStore, createMemoryStore), a promise of it, or a function that opens it on first use. */
   store: AdminStore | Promise<AdminStore> | (() => AdminStore | Promise<AdminStore>);
   /** For apps with their own login: map a request to a username (or null) — a console session follows without a link. */
   resolveUser?: (req: Request) => Promise<string | null>;
@@ -136,7 +138,7 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
   const open = () =>
     (opening ??= (async () => {
       const store = await (typeof options.store === "function" ? options.store() : options.store);
-      context = { store, sessions: new SessionManager(store.database.prisma, now, options.session), now };
+      context = { store, sessions: new SessionManager(store.sessions, now, options.session), now };
       strategy = new SshKeyStrategy({ store, schemes: ["jwt"], now, name: "sshkey-console", jwt: { ...options.jwt, replayProtection: true } });
     })().catch((error: unknown) => {
       opening = null;
@@ -175,7 +177,7 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
     if (options.resolveUser) {
       const username = await options.resolveUser(req);
       if (username && session?.user.username !== username) {
-        const user = await ctx().store.database.prisma.user.findUnique({ where: { username } });
+        const user = await ctx().store.directory.lookupUser(username);
         if (!user) throw new AdminError("forbidden", `no console user ${username}`);
         if (user.disabled) throw new AdminError("user_disabled", "this user is disabled");
         session = await sessions.start(req, res, user.id, baseOf(req) || "/");

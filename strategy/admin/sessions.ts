@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import type { Request, Response } from "express";
-import type { Prisma } from "../store/prisma/client.js";
+import type { ConsoleSessionRecord, SessionStore, UserRecord } from "../store/ports.js";
 import { AdminError } from "./errors.js";
 
 export const sessionCookieName = "sshkey_console";
@@ -14,13 +14,7 @@ export interface SessionTimeouts {
   touchEveryMs?: number;
 }
 
-export interface SessionUser {
-  id: string;
-  username: string;
-  isAdmin: boolean;
-  disabled: boolean;
-  createdAt: Date;
-}
+export type SessionUser = UserRecord;
 
 export interface ActiveSession {
   id: string;
@@ -52,14 +46,14 @@ export function readCookie(req: Request, name: string): string | undefined {
   return undefined;
 }
 
-/** Console sessions in ConsoleSession: the cookie holds 32 random bytes, the database only their SHA-256. */
+/** Console sessions: the cookie holds 32 random bytes, the session store only their SHA-256. */
 export class SessionManager {
   readonly idleMs: number;
   readonly absoluteMs: number;
   private readonly touchEveryMs: number;
 
   constructor(
-    private readonly prisma: Prisma,
+    private readonly store: SessionStore,
     private readonly now: () => number,
     timeouts: SessionTimeouts = {},
   ) {
@@ -72,17 +66,15 @@ export class SessionManager {
   async start(req: Request, res: Response, userId: string, path: string): Promise<ActiveSession> {
     const value = randomToken();
     const now = new Date(this.now());
-    await this.prisma.consoleSession.create({
-      data: {
-        id: sha256Hex(value),
-        userId,
-        csrfToken: randomToken(),
-        createdAt: now,
-        lastSeenAt: now,
-        expiresAt: new Date(now.getTime() + this.absoluteMs),
-        ip: req.ip?.slice(0, 64) ?? null,
-        userAgent: req.get("user-agent")?.slice(0, 300) ?? null,
-      },
+    const session = await this.store.createSession({
+      id: sha256Hex(value),
+      userId,
+      csrfToken: randomToken(),
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: new Date(now.getTime() + this.absoluteMs),
+      ip: req.ip?.slice(0, 64) ?? null,
+      userAgent: req.get("user-agent")?.slice(0, 300) ?? null,
     });
     res.cookie(sessionCookieName, value, {
       httpOnly: true,
@@ -92,19 +84,11 @@ export class SessionManager {
       maxAge: this.absoluteMs,
     });
     // Opportunistic cleanup of sessions past their absolute lifetime.
-    await this.prisma.consoleSession.deleteMany({ where: { expiresAt: { lte: now } } });
-    const row = await this.prisma.consoleSession.findUniqueOrThrow({ where: { id: sha256Hex(value) }, include: { user: true } });
-    return this.toActive(row);
+    await this.store.deleteSessionsExpiredBy(now);
+    return this.toActive(session);
   }
 
-  private toActive(row: {
-    id: string;
-    csrfToken: string;
-    createdAt: Date;
-    lastSeenAt: Date;
-    expiresAt: Date;
-    user: SessionUser;
-  }): ActiveSession {
+  private toActive(row: ConsoleSessionRecord): ActiveSession {
     const { user } = row;
     return {
       id: row.id,
@@ -122,28 +106,28 @@ export class SessionManager {
     const value = readCookie(req, sessionCookieName);
     if (!value || !/^[A-Za-z0-9_-]{43}$/.test(value)) return null;
     const id = sha256Hex(value);
-    const row = await this.prisma.consoleSession.findUnique({ where: { id }, include: { user: true } });
+    const row = await this.store.findSession(id);
     if (!row) return null;
     const now = this.now();
     const idleExpiresAt = row.lastSeenAt.getTime() + this.idleMs;
     if (now >= row.expiresAt.getTime() || now >= idleExpiresAt) {
-      await this.prisma.consoleSession.deleteMany({ where: { id } });
+      await this.store.deleteSession(id);
       throw new AdminError("session_expired", "the console session has expired; sign in again");
     }
     if (row.user.disabled) {
-      await this.prisma.consoleSession.deleteMany({ where: { userId: row.userId } });
+      await this.store.deleteSessionsOf(row.userId);
       throw new AdminError("user_disabled", "this user is disabled");
     }
     let lastSeenAt = row.lastSeenAt;
     if (now - row.lastSeenAt.getTime() >= this.touchEveryMs) {
       lastSeenAt = new Date(now);
-      await this.prisma.consoleSession.updateMany({ where: { id }, data: { lastSeenAt } });
+      await this.store.touchSession(id, lastSeenAt);
     }
     return this.toActive({ ...row, lastSeenAt });
   }
 
   async end(req: Request, res: Response, sessionId: string, path: string): Promise<void> {
-    await this.prisma.consoleSession.deleteMany({ where: { id: sessionId } });
+    await this.store.deleteSession(sessionId);
     this.clearCookie(req, res, path);
   }
 
@@ -151,8 +135,8 @@ export class SessionManager {
     res.clearCookie(sessionCookieName, { httpOnly: true, sameSite: "strict", secure: req.secure, path });
   }
 
-  endAllFor(userId: string): Promise<unknown> {
-    return this.prisma.consoleSession.deleteMany({ where: { userId } });
+  endAllFor(userId: string): Promise<void> {
+    return this.store.deleteSessionsOf(userId);
   }
 }
 
@@ -163,33 +147,30 @@ export const signInLinkTtlMs = 5 * 60_000;
  * Used by the API's login/jwt and by `passport-sshkey console-link` on the server host.
  */
 export async function createSignInLink(
-  prisma: Prisma,
+  sessions: SessionStore,
   userId: string,
   options: { now?: number; ttlMs?: number } = {},
 ): Promise<{ secret: string; expiresAt: Date }> {
   const secret = randomToken();
   const now = options.now ?? Date.now();
   const expiresAt = new Date(now + (options.ttlMs ?? signInLinkTtlMs));
-  await prisma.signInLink.create({ data: { id: sha256Hex(secret), userId, createdAt: new Date(now), expiresAt } });
+  await sessions.createSignInLink({ id: sha256Hex(secret), userId, createdAt: new Date(now), expiresAt });
   // Keep the table small: links long past their expiry go.
-  await prisma.signInLink.deleteMany({ where: { expiresAt: { lt: new Date(now - 24 * 60 * 60_000) } } });
+  await sessions.deleteSignInLinksExpiredBefore(new Date(now - 24 * 60 * 60_000));
   return { secret, expiresAt };
 }
 
 /** Redeems a link once: the conditional update makes exactly one of concurrent redemptions win. */
-export async function redeemSignInLink(prisma: Prisma, secret: string, now: number): Promise<{ userId: string }> {
+export async function redeemSignInLink(sessions: SessionStore, secret: string, now: number): Promise<{ userId: string }> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(secret)) throw new AdminError("link_invalid", "this sign-in link is not valid");
-  const id = sha256Hex(secret);
-  const at = new Date(now);
-  const won = await prisma.signInLink.updateMany({ where: { id, usedAt: null, expiresAt: { gt: at } }, data: { usedAt: at } });
-  const link = await prisma.signInLink.findUnique({ where: { id }, include: { user: true } });
+  const link = await sessions.redeemSignInLink(sha256Hex(secret), new Date(now));
   if (!link) throw new AdminError("link_invalid", "this sign-in link is not valid");
-  if (won.count !== 1) {
-    if (link.usedAt) throw new AdminError("link_used", "this sign-in link has already been used; ask for a new one");
+  if (link.outcome !== "redeemed") {
+    if (link.outcome === "used") throw new AdminError("link_used", "this sign-in link has already been used; ask for a new one");
     throw new AdminError("link_expired", "this sign-in link has expired; ask for a new one");
   }
   if (link.user.disabled) throw new AdminError("user_disabled", "this user is disabled");
-  return { userId: link.userId };
+  return { userId: link.user.id };
 }
 
 /** The console root for a user-given URL: a bare origin means the demo's /admin. */

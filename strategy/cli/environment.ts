@@ -1,7 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { packageRoot } from "../store/prisma/package-root.js";
-import { defaultDatabaseUrl, locateDatabase } from "../store/prisma/database-url.js";
+import { defaultDatabaseUrl, locateDatabase, packageRoot } from "../store/index.js";
 
 /**
  * Reads `.env` from the working directory if there is one (Node's own parser). Variables

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { DirectoryError } from "../store/prisma/directory.js";
+import { DirectoryError } from "../store/index.js";
 import { registerConsoleCommands } from "./commands/console.js";
 import { registerKeyCommands } from "./commands/keys.js";
 import { registerRequestCommand } from "./commands/request.js";

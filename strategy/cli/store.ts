@@ -1,8 +1,8 @@
-import { openPrismaStore, type PrismaStore } from "../store/prisma/store.js";
+import { openDefaultStore, type SshKeyStore } from "../store/index.js";
 
 /** Opens the default store (DATABASE_URL or the embedded file) for one command and closes it after. */
-export async function withStore<T>(work: (store: PrismaStore) => Promise<T>): Promise<T> {
-  const store = await openPrismaStore();
+export async function withStore<T>(work: (store: SshKeyStore) => Promise<T>): Promise<T> {
+  const store = await openDefaultStore();
   try {
     return await work(store);
   } finally {

@@ -5,8 +5,7 @@ import { sshkeyErrorHandler } from "../http/error-handler.js";
 import { createCrtauthRouter, type CrtauthRouterOptions } from "../schemes/crtauth/router.js";
 import type { SshKeyAuthInfo, SshKeyStrategy } from "../strategy.js";
 import { adminStoreOf, createAdminRouter, type AdminRouterOptions } from "../admin/router.js";
-import type { StoredUser } from "../store/ports.js";
-import type { PrismaStore, Readiness as StoreReadiness } from "../store/prisma/store.js";
+import type { SshKeyStore, StoredUser, Readiness as StoreReadiness } from "../store/index.js";
 import { parseTrustProxy, type TrustProxy } from "./trust-proxy.js";
 
 type Readiness = Pick<StoreReadiness, "ready" | "reason"> & Partial<StoreReadiness>;
@@ -16,15 +15,15 @@ export interface DemoAppOptions {
   log?: (error: unknown) => void;
   /** Mount the crtauth handshake at `/_auth` (store defaults to the strategy's). */
   crtauth?: Omit<CrtauthRouterOptions, "store"> & Partial<Pick<CrtauthRouterOptions, "store">>;
-  /** The key-management console API at `/admin` (store defaults to the strategy's Prisma store); `false` leaves it out. */
+  /** The key-management console API at `/admin` (store defaults to the strategy's store, which needs the management ports); `false` leaves it out. */
   admin?: false | (Omit<AdminRouterOptions, "store"> & Partial<Pick<AdminRouterOptions, "store">>);
   /** Express "trust proxy" (default: TRUST_PROXY, parsed by parseTrustProxy). */
   trustProxy?: TrustProxy;
 }
 
-/** The store's own readiness check when it has one (the Prisma store does); otherwise opening it is enough. */
+/** The store's own readiness check when it has one (SshKeyStore adapters do); otherwise opening it is enough. */
 async function readinessOf(strategy: SshKeyStrategy): Promise<Readiness> {
-  const store = (await strategy.store()) as Partial<Pick<PrismaStore, "ready">>;
+  const store = (await strategy.store()) as Partial<Pick<SshKeyStore, "ready">>;
   if (typeof store.ready === "function") return store.ready();
   return { ready: true };
 }

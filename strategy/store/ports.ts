@@ -1,4 +1,6 @@
+import type { KeyPolicyOptions } from "../keys/policy.js";
 import type { ParsedPublicKey } from "../keys/types.js";
+import type { Readiness } from "./readiness.js";
 
 /** The user a key belongs to, as the strategy hands it to passport. */
 export interface StoredUser {
@@ -79,5 +81,233 @@ export interface EventSink {
 export interface ChangeFeed {
   publish(): Promise<void>;
   subscribe(listener: () => void): () => void;
+  close(): Promise<void>;
+}
+
+// ——— Write side and management reads: the admin API, the CLI and the demo server use these. ———
+
+/** A user as management (CLI, admin API) sees it. */
+export interface UserRecord {
+  id: string;
+  username: string;
+  isAdmin: boolean;
+  disabled: boolean;
+  createdAt: Date;
+}
+
+/** A user with how many keys they hold: one row of the users listing. */
+export interface UserListing extends UserRecord {
+  keyCount: number;
+}
+
+/** A stored key with every management field and its owner's username. */
+export interface KeyRecord {
+  id: string;
+  userId: string;
+  username: string;
+  type: string;
+  bits: number;
+  openssh: string;
+  fingerprintSha256: string;
+  fingerprintMd5: string;
+  kid: string;
+  comment: string;
+  createdAt: Date;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  lastUsedIp: string | null;
+  lastUsedScheme: string | null;
+  useCount: number;
+  revokedAt: Date | null;
+  revokedReason: string | null;
+}
+
+export type DirectoryErrorCode = "not_found" | "conflict" | "invalid" | "too_many_keys" | "confusable";
+
+/** A management operation refused because of its input or the current state. */
+export class DirectoryError extends Error {
+  override readonly name = "DirectoryError";
+  constructor(
+    readonly code: DirectoryErrorCode,
+    message: string,
+    /** For a key already stored: whose it is (for administrators only; see the admin key routes). */
+    readonly holder?: { userId: string; username: string },
+  ) {
+    super(message);
+  }
+}
+
+/** Notified after a key or user changes, so caches elsewhere can drop what they hold. */
+export type ChangeListener = (change: { kind: "key" | "user"; id: string }) => void;
+
+export interface NewKeyOptions {
+  comment?: string | undefined;
+  expiresAt?: Date | null | undefined;
+}
+
+/** One page of a listing, newest (keys, events) or alphabetically first (users) first. */
+export interface Page<T> {
+  items: T[];
+  /** Whether rows follow the last item. */
+  more: boolean;
+}
+
+export interface KeyPageQuery {
+  /** Only this user's keys. */
+  userId?: string | undefined;
+  /** Key state at `now`. */
+  status?: "active" | "revoked" | "expired" | undefined;
+  /** Case-insensitive text in the comment, fingerprints or type; a kid prefix; the owner's username when `searchUsernames`. */
+  q?: string | undefined;
+  searchUsernames?: boolean | undefined;
+  /** Keys after this one in the order (createdAt, id) descending. */
+  after?: { createdAt: Date; id: string } | undefined;
+  limit: number;
+  now: Date;
+}
+
+export interface UserPageQuery {
+  /** Case-insensitive text in the username. */
+  q?: string | undefined;
+  /** Users whose username sorts after this one. */
+  after?: string | undefined;
+  limit: number;
+}
+
+/**
+ * Users and keys for management: the CLI and the admin API. Lookups by name throw
+ * DirectoryError("not_found") (`find…`) or answer null (`lookup…`); every write answers
+ * with the row as written, its owner's username included, so no caller re-reads it.
+ */
+export interface KeyDirectory {
+  readonly keyPolicy: Readonly<KeyPolicyOptions>;
+  readonly maxKeysPerUser: number;
+  onChange(listener: ChangeListener): void;
+
+  addUser(username: string, options?: { isAdmin?: boolean | undefined }): Promise<UserRecord>;
+  findUser(username: string): Promise<UserRecord>;
+  lookupUser(username: string): Promise<UserRecord | null>;
+  listUsers(): Promise<UserRecord[]>;
+  pageUsers(query: UserPageQuery): Promise<Page<UserListing>>;
+  setUserFlags(username: string, flags: { isAdmin?: boolean | undefined; disabled?: boolean | undefined }): Promise<UserRecord>;
+  /** Deletes a user with their keys and console sessions; their log events stay, without the link. */
+  removeUser(username: string): Promise<{ user: UserRecord; keyCount: number }>;
+
+  /** Stores one public key for `username`; the text may be in any format the key codec reads. */
+  addKey(username: string, text: string, options?: NewKeyOptions): Promise<KeyRecord>;
+  insertKey(userId: string, key: ParsedPublicKey, options: NewKeyOptions): Promise<KeyRecord>;
+  /** Stores several parsed keys for one user, all or none, within the key-count limit; answers newest first. */
+  insertKeys(userId: string, keys: ParsedPublicKey[], options?: NewKeyOptions): Promise<KeyRecord[]>;
+  /** Oldest first; of one user when `username` is given. */
+  listKeys(username?: string): Promise<KeyRecord[]>;
+  pageKeys(query: KeyPageQuery): Promise<Page<KeyRecord>>;
+  findKey(fingerprintSha256: string): Promise<KeyRecord>;
+  findKeyById(id: string): Promise<KeyRecord>;
+  lookupKeyById(id: string): Promise<KeyRecord | null>;
+  updateKeyById(id: string, changes: { comment?: string | undefined; expiresAt?: Date | null | undefined }): Promise<KeyRecord>;
+  /** Revokes by fingerprint; an already revoked key is returned unchanged. */
+  revokeKey(fingerprintSha256: string, reason?: string): Promise<KeyRecord>;
+  /** Revokes by id; an already revoked key is a conflict. */
+  revokeKeyById(id: string, reason: string | null, at?: Date): Promise<KeyRecord>;
+  removeKey(fingerprintSha256: string): Promise<KeyRecord>;
+  removeKeyById(id: string): Promise<KeyRecord>;
+}
+
+/** A console session with its user; the id is the SHA-256 of the cookie value. */
+export interface ConsoleSessionRecord {
+  id: string;
+  userId: string;
+  csrfToken: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  expiresAt: Date;
+  user: UserRecord;
+}
+
+export interface NewConsoleSession {
+  id: string;
+  userId: string;
+  csrfToken: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  expiresAt: Date;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** What redeeming a sign-in link found; null when no link has that id. */
+export type LinkRedemption = { outcome: "redeemed" | "used" | "expired"; user: UserRecord } | null;
+
+/** Console sessions and one-time sign-in links. Only SHA-256 digests of secrets are stored. */
+export interface SessionStore {
+  createSession(session: NewConsoleSession): Promise<ConsoleSessionRecord>;
+  findSession(id: string): Promise<ConsoleSessionRecord | null>;
+  touchSession(id: string, lastSeenAt: Date): Promise<void>;
+  deleteSession(id: string): Promise<void>;
+  deleteSessionsOf(userId: string): Promise<void>;
+  /** Deletes sessions whose absolute lifetime ended at or before `at`. */
+  deleteSessionsExpiredBy(at: Date): Promise<void>;
+  createSignInLink(link: { id: string; userId: string; createdAt: Date; expiresAt: Date }): Promise<void>;
+  /** Deletes links that expired before `at`. */
+  deleteSignInLinksExpiredBefore(at: Date): Promise<void>;
+  /** Marks the link used at `at` if it is unused and unexpired; of concurrent redemptions exactly one wins. */
+  redeemSignInLink(id: string, at: Date): Promise<LinkRedemption>;
+}
+
+/** Server-side settings that survive restarts and are shared by every instance. */
+export interface SettingsStore {
+  /** The value of `key`, stored from `create()` by whichever instance asks first. */
+  loadOrCreate(key: string, create: () => string): Promise<string>;
+}
+
+/** An authentication event as the log shows it. */
+export interface AuthEventEntry {
+  id: number;
+  at: Date;
+  userId: string | null;
+  username: string | null;
+  keyId: string | null;
+  keyFingerprint: string | null;
+  keyComment: string | null;
+  scheme: string;
+  outcome: string;
+  errorCode: string | null;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface EventPageQuery {
+  /** Events of this user, and failed attempts that only claimed the name. */
+  username?: string | undefined;
+  keyId?: string | undefined;
+  scheme?: string | undefined;
+  outcome?: string | undefined;
+  /** At or after. */
+  from?: Date | undefined;
+  /** Before. */
+  to?: Date | undefined;
+  /** Events after this one in the order (at, id) descending. */
+  after?: { at: Date; id: number } | undefined;
+  limit: number;
+}
+
+/** Reading the authentication log (the EventSink writes it). */
+export interface EventLog {
+  page(query: EventPageQuery): Promise<Page<AuthEventEntry>>;
+}
+
+/** Everything the library reads or writes, from one database. */
+export interface SshKeyStore {
+  keys: KeyStore;
+  replay: ReplayStore;
+  events: EventSink;
+  directory: KeyDirectory;
+  sessions: SessionStore;
+  settings: SettingsStore;
+  eventLog: EventLog;
+  changes: ChangeFeed;
+  /** Whether the store answers and takes writes now: what /readyz reports. */
+  ready(): Promise<Readiness>;
+  /** Flushes buffered activity and disconnects. */
   close(): Promise<void>;
 }

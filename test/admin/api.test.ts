@@ -60,7 +60,7 @@ describe.each(databaseKinds)("admin API on %s", (kind) => {
   describe("sessions", () => {
     it("GET /me returns the user, isAdmin and a CSRF token; the cookie is HttpOnly, SameSite=Strict, Path=/admin", async () => {
       const user = await server.store.database.prisma.user.findUniqueOrThrow({ where: { username: "alice" } });
-      const { secret } = await createSignInLink(server.store.database.prisma, user.id, { now: server.clock.now });
+      const { secret } = await createSignInLink(server.store.sessions, user.id, { now: server.clock.now });
       const r = await request(`${server.url}/admin/login/${secret}`);
       expect(r.status).toBe(303);
       expect(r.headers.get("location")).toBe("/admin/");
@@ -150,7 +150,7 @@ describe.each(databaseKinds)("admin API on %s", (kind) => {
   describe("sign-in links", () => {
     it("are single use", async () => {
       const user = await server.store.database.prisma.user.findUniqueOrThrow({ where: { username: "alice" } });
-      const { secret } = await createSignInLink(server.store.database.prisma, user.id, { now: server.clock.now });
+      const { secret } = await createSignInLink(server.store.sessions, user.id, { now: server.clock.now });
       const stored = await server.store.database.prisma.signInLink.findMany();
       expect(stored.some((l) => l.id === secret)).toBe(false);
       const results = await Promise.all([1, 2, 3].map(() => request(`${server.url}/admin/login/${secret}`)));
@@ -162,7 +162,7 @@ describe.each(databaseKinds)("admin API on %s", (kind) => {
 
     it("expire after 5 minutes; unknown links are refused", async () => {
       const user = await server.store.database.prisma.user.findUniqueOrThrow({ where: { username: "alice" } });
-      const { secret } = await createSignInLink(server.store.database.prisma, user.id, { now: server.clock.now });
+      const { secret } = await createSignInLink(server.store.sessions, user.id, { now: server.clock.now });
       server.clock.now += 5 * 60_000 + 1;
       const r = await request(`${server.url}/admin/login/${secret}`);
       expect(r.status).toBe(404);
@@ -478,7 +478,7 @@ describe.each(databaseKinds)("admin API on %s", (kind) => {
       expect((await root.call("PATCH", "/users/bob", { disabled: true })).body.user.disabled).toBe(true);
       expect((await bobSession.call("GET", "/me")).status).toBe(401);
       const user = await server.store.database.prisma.user.findUniqueOrThrow({ where: { username: "bob" } });
-      const { secret } = await createSignInLink(server.store.database.prisma, user.id, { now: server.clock.now });
+      const { secret } = await createSignInLink(server.store.sessions, user.id, { now: server.clock.now });
       expect((await request(`${server.url}/admin/login/${secret}`)).body.error.code).toBe("user_disabled");
       expect((await root.call("PATCH", "/users/bob", { disabled: false })).body.user.disabled).toBe(false);
     });

@@ -63,7 +63,7 @@ describe.each(databaseKinds)("the console under %s mounted at /tools/keys-consol
   });
 
   it("sign-in links, the session cookie and the API live under the mount", async () => {
-    const { secret } = await createSignInLink(store.database.prisma, aliceId);
+    const { secret } = await createSignInLink(store.sessions, aliceId);
     const opened = await request(`${origin}${mount}/login/${secret}`);
     expect(opened.status).toBe(303);
     expect(opened.headers.get("location")).toBe(`${mount}/`);
@@ -90,7 +90,7 @@ describe.each(databaseKinds)("the console under %s mounted at /tools/keys-consol
       page.on("request", (r) => {
         if (r.url().includes("/api/")) apiCalls.push(new URL(r.url()).pathname);
       });
-      const { secret } = await createSignInLink(store.database.prisma, aliceId);
+      const { secret } = await createSignInLink(store.sessions, aliceId);
       await page.goto(`${origin}${mount}/login/${secret}`);
       await page.getByRole("heading", { name: "SSH keys", exact: true }).waitFor();
       await page.getByText("alice-laptop").first().waitFor();

@@ -80,7 +80,7 @@ export function cookieFrom(headers: Headers): string {
 /** Signs `username` in through a one-time link and reads the CSRF token from /me. */
 export async function signIn(server: Pick<AdminServer, "url" | "store" | "clock">, username: string, base = server.url): Promise<Client> {
   const user = await server.store.database.prisma.user.findUniqueOrThrow({ where: { username } });
-  const { secret } = await createSignInLink(server.store.database.prisma, user.id, { now: server.clock.now });
+  const { secret } = await createSignInLink(server.store.sessions, user.id, { now: server.clock.now });
   const redeemed = await request(`${base}/admin/login/${secret}`);
   if (redeemed.status !== 303) throw new Error(`sign-in failed: ${redeemed.status} ${JSON.stringify(redeemed.body)}`);
   const cookie = cookieFrom(redeemed.headers);

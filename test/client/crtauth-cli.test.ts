@@ -3,7 +3,7 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CRTAUTH_SECRET_SETTING } from "../../strategy/store/prisma/settings.js";
+import { CRTAUTH_SECRET_SETTING } from "../../strategy/store/crtauth-secret.js";
 import { connectDatabase } from "../../strategy/store/prisma/client.js";
 import { runCli, startServe } from "../support/cli.js";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/databases.js";

@@ -5,7 +5,7 @@ import { keyAddBody, keyCursor, keyIdParam, keyListQuery, keyPatchBody, keyPrevi
 import { looksLikePrivateKey } from "../../keys/formats/private-key.js";
 import { parseKeyPaste } from "../../keys/index.js";
 import type { ParsedPublicKey } from "../../keys/types.js";
-import { DirectoryError, type KeyRowWithUser } from "../../store/prisma/directory.js";
+import { DirectoryError, type KeyRecord } from "../../store/index.js";
 import { sessionOf, type AdminContext } from "../context.js";
 import { decodeCursor, encodeCursor } from "../cursors.js";
 import { AdminError } from "../errors.js";
@@ -32,10 +32,10 @@ function refusePrivateComment(comment: string | undefined): void {
 
 /** Keys: a user sees and changes only their own; an admin everyone's. Another user's key is a 404. */
 export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void {
-  async function accessibleKey(req: Request): Promise<KeyRowWithUser> {
+  async function accessibleKey(req: Request): Promise<KeyRecord> {
     const { id } = parse(keyIdParam, req.params);
     const session = sessionOf(req);
-    const row = await ctx().store.database.prisma.publicKey.findUnique({ where: { id }, include: { user: true } });
+    const row = await ctx().store.directory.lookupKeyById(id);
     if (!row || (!session.user.isAdmin && row.userId !== session.user.id)) throw new AdminError("key_not_found", "no such key");
     return row;
   }
@@ -44,50 +44,30 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
     const query = parse(keyListQuery, req.query);
     const session = sessionOf(req);
     const { store, now } = ctx();
-    const prisma = store.database.prisma;
     const nowMs = now();
-    const and: object[] = [];
+    let userId: string | undefined;
     if (!session.user.isAdmin) {
       if (query.user !== undefined && query.user !== session.user.username) throw new AdminError("forbidden", "you can list only your own keys");
-      and.push({ userId: session.user.id });
+      userId = session.user.id;
     } else if (query.user !== undefined) {
-      const user = await prisma.user.findUnique({ where: { username: query.user } });
+      const user = await store.directory.lookupUser(query.user);
       if (!user) throw new AdminError("user_not_found", `no user ${query.user}`);
-      and.push({ userId: user.id });
-    }
-    if (query.status === "revoked") and.push({ revokedAt: { not: null } });
-    if (query.status === "active") and.push({ revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date(nowMs) } }] });
-    if (query.status === "expired") and.push({ revokedAt: null, expiresAt: { lte: new Date(nowMs) } });
-    if (query.q) {
-      const insensitive = store.database.provider === "postgresql" ? { mode: "insensitive" } : {};
-      const contains = { contains: query.q, ...insensitive };
-      and.push({
-        OR: [
-          { comment: contains },
-          { fingerprintSha256: contains },
-          { fingerprintMd5: contains },
-          { kid: { startsWith: query.q.toLowerCase() } },
-          { type: contains },
-          ...(session.user.isAdmin ? [{ user: { username: contains } }] : []),
-        ],
-      });
+      userId = user.id;
     }
     const cursor = decodeCursor(query.cursor, keyCursor);
-    if (cursor) {
-      const at = new Date(cursor.c);
-      and.push({ OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: cursor.i } }] });
-    }
-    const rows = await prisma.publicKey.findMany({
-      where: { AND: and } as never,
-      include: { user: true },
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      take: query.limit + 1,
+    const { items: page, more } = await store.directory.pageKeys({
+      userId,
+      status: query.status,
+      q: query.q,
+      searchUsernames: session.user.isAdmin,
+      after: cursor ? { createdAt: new Date(cursor.c), id: cursor.i } : undefined,
+      limit: query.limit,
+      now: new Date(nowMs),
     });
-    const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     res.json({
       keys: page.map((row) => keyJson(row, nowMs, store.directory.keyPolicy)),
-      nextCursor: rows.length > query.limit && last ? encodeCursor({ c: last.createdAt.getTime(), i: last.id }) : null,
+      nextCursor: more && last ? encodeCursor({ c: last.createdAt.getTime(), i: last.id }) : null,
     } satisfies z.input<typeof KeyPageJson>);
   });
 
@@ -104,7 +84,7 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
     let userId = session.user.id;
     if (body.username !== undefined && body.username !== session.user.username) {
       if (!session.user.isAdmin) throw new AdminError("forbidden", "only an administrator can add keys for another user");
-      const user = await store.database.prisma.user.findUnique({ where: { username: body.username } });
+      const user = await store.directory.lookupUser(body.username);
       if (!user) throw new AdminError("user_not_found", `no user ${body.username}`);
       userId = user.id;
     }
@@ -122,12 +102,7 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
     const keys = entries.map((e) => (e as { key: ParsedPublicKey }).key);
     try {
       const records = await store.directory.insertKeys(userId, keys, { comment: body.comment, expiresAt: body.expiresAt ?? null });
-      const rows = await store.database.prisma.publicKey.findMany({
-        where: { id: { in: records.map((r) => r.id) } },
-        include: { user: true },
-        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      });
-      res.status(201).json({ keys: rows.map((row) => keyJson(row, now(), store.directory.keyPolicy)) } satisfies z.input<typeof KeysAddedResponse>);
+      res.status(201).json({ keys: records.map((row) => keyJson(row, now(), store.directory.keyPolicy)) } satisfies z.input<typeof KeysAddedResponse>);
     } catch (error) {
       if (error instanceof DirectoryError && error.code === "conflict") throw new AdminError("key_exists", conflictMessage(error, session.user, userId));
       if (error instanceof DirectoryError && error.code === "too_many_keys") throw new AdminError("too_many_keys", error.message);
@@ -138,11 +113,7 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
   router.get("/api/keys/:id", async (req, res) => {
     const row = await accessibleKey(req);
     const { store, now } = ctx();
-    const events = await store.database.prisma.authEvent.findMany({
-      where: { keyId: row.id },
-      orderBy: [{ at: "desc" }, { id: "desc" }],
-      take: 50,
-    });
+    const { items: events } = await store.eventLog.page({ keyId: row.id, limit: 50 });
     res.json({
       key: keyJson(row, now(), store.directory.keyPolicy),
       events: events.map(keyEventJson),
@@ -154,8 +125,7 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
     refusePrivateComment(body.comment);
     const row = await accessibleKey(req);
     const { store, now } = ctx();
-    await store.directory.updateKeyById(row.id, { comment: body.comment, expiresAt: body.expiresAt });
-    const updated = await store.database.prisma.publicKey.findUniqueOrThrow({ where: { id: row.id }, include: { user: true } });
+    const updated = await store.directory.updateKeyById(row.id, { comment: body.comment, expiresAt: body.expiresAt });
     res.json({ key: keyJson(updated, now(), store.directory.keyPolicy) } satisfies z.input<typeof KeyResponse>);
   });
 
@@ -164,13 +134,13 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
     const row = await accessibleKey(req);
     const { store, now } = ctx();
     if (row.revokedAt) throw new AdminError("already_revoked", "the key is already revoked");
+    let updated: KeyRecord;
     try {
-      await store.directory.revokeKeyById(row.id, body.reason ?? null, new Date(now()));
+      updated = await store.directory.revokeKeyById(row.id, body.reason ?? null, new Date(now()));
     } catch (error) {
       if (error instanceof DirectoryError && error.code === "conflict") throw new AdminError("already_revoked", error.message);
       throw error;
     }
-    const updated = await store.database.prisma.publicKey.findUniqueOrThrow({ where: { id: row.id }, include: { user: true } });
     res.json({ key: keyJson(updated, now(), store.directory.keyPolicy) } satisfies z.input<typeof KeyResponse>);
   });
 

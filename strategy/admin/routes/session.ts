@@ -86,7 +86,7 @@ export function registerSignInRoutes(router: Router, options: SessionRouteOption
   router.get("/login/:secret", async (req, res) => {
     limit(options.limiter, req, res);
     const { sessions, store, now } = options.ctx();
-    const { userId } = await redeemSignInLink(store.database.prisma, String(req.params.secret), now());
+    const { userId } = await redeemSignInLink(store.sessions, String(req.params.secret), now());
     await sessions.start(req, res, userId, baseOf(req) || "/");
     res.set("Cache-Control", "no-store").set("Referrer-Policy", "no-referrer");
     res.redirect(303, `${baseOf(req)}/`);
@@ -119,7 +119,7 @@ export function registerSignInRoutes(router: Router, options: SessionRouteOption
       throw new AdminError(signInRefusalCode(failure?.code), message ?? "a JWT signed with a registered key is required");
     }
     const { store, now } = options.ctx();
-    const link = await createSignInLink(store.database.prisma, user.id, { now: now(), ttlMs: options.linkTtlMs });
+    const link = await createSignInLink(store.sessions, user.id, { now: now(), ttlMs: options.linkTtlMs });
     res.set("Cache-Control", "no-store");
     res.json({
       link: `${consoleUrl(req, options.publicUrl)}/login/${link.secret}`,

@@ -2,7 +2,7 @@ import type { Router } from "express";
 import type { z } from "zod";
 import { userCreateBody, userCursor, userListQuery, usernameParam, userPatchBody } from "../../contract/requests.js";
 import type { UserCreatedResponse, UserPageJson, UserResponse } from "../../contract/responses.js";
-import { DirectoryError } from "../../store/prisma/directory.js";
+import { DirectoryError } from "../../store/index.js";
 import { requireAdmin, type AdminContext } from "../context.js";
 import { decodeCursor, encodeCursor } from "../cursors.js";
 import { AdminError } from "../errors.js";
@@ -16,23 +16,11 @@ export function registerUserRoutes(router: Router, ctx: () => AdminContext): voi
     const query = parse(userListQuery, req.query);
     const { store } = ctx();
     const cursor = decodeCursor(query.cursor, userCursor);
-    const insensitive = store.database.provider === "postgresql" ? { mode: "insensitive" } : {};
-    const rows = await store.database.prisma.user.findMany({
-      where: {
-        AND: [
-          ...(query.q ? [{ username: { contains: query.q, ...insensitive } }] : []),
-          ...(cursor ? [{ username: { gt: cursor.u } }] : []),
-        ],
-      } as never,
-      include: { _count: { select: { keys: true } } },
-      orderBy: { username: "asc" },
-      take: query.limit + 1,
-    });
-    const page = rows.slice(0, query.limit);
+    const { items: page, more } = await store.directory.pageUsers({ q: query.q, after: cursor?.u, limit: query.limit });
     const last = page[page.length - 1];
     res.json({
-      users: page.map((row) => userWithKeyCountJson(row, row._count.keys)),
-      nextCursor: rows.length > query.limit && last ? encodeCursor({ u: last.username }) : null,
+      users: page.map((row) => userWithKeyCountJson(row, row.keyCount)),
+      nextCursor: more && last ? encodeCursor({ u: last.username }) : null,
     } satisfies z.input<typeof UserPageJson>);
   });
 
@@ -46,7 +34,6 @@ export function registerUserRoutes(router: Router, ctx: () => AdminContext): voi
       if (error instanceof DirectoryError && error.code === "conflict") throw new AdminError("user_exists", error.message);
       if (error instanceof DirectoryError && error.code === "invalid") throw new AdminError("invalid_body", `username: ${error.message}`);
       if (error instanceof DirectoryError && error.code === "confusable") throw new AdminError("username_confusable", error.message);
-      if ((error as { code?: unknown }).code === "P2002") throw new AdminError("user_exists", `user ${body.username} already exists`);
       throw error;
     }
   });

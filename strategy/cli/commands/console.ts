@@ -28,7 +28,7 @@ export function registerConsoleCommands(program: Command): void {
       const { secret } = await withStore(async (store) => {
         const user = await store.directory.findUser(username);
         if (user.disabled) throw new CliError(`user ${username} is disabled`);
-        return createSignInLink(store.database.prisma, user.id);
+        return createSignInLink(store.sessions, user.id);
       });
       process.stdout.write(`${root.href}/login/${secret}\n`);
     });

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import type { Command } from "commander";
 import { expandHome } from "../../client/home-path.js";
+import { keyStateLabels, keyStatus, type KeyStateInput, type KeyStatus } from "../../core/key-state.js";
 import { CliError } from "../errors.js";
 import { printJson, printTable } from "../output.js";
 import { withStore } from "../store.js";
@@ -23,10 +24,9 @@ function parseExpiry(value: string | undefined): Date | null {
   return date;
 }
 
-function status(key: { revokedAt: Date | null; expiresAt: Date | null }): string {
-  if (key.revokedAt) return "revoked";
-  if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) return "expired";
-  return "active";
+/** The key's own state, as the console and the API name it. */
+function status(key: KeyStateInput): KeyStatus {
+  return keyStatus(key, Date.now());
 }
 
 export function registerKeyCommands(program: Command): void {
@@ -56,7 +56,7 @@ export function registerKeyCommands(program: Command): void {
           k.type,
           String(k.bits),
           k.fingerprintSha256,
-          status(k),
+          keyStateLabels[status(k)],
           k.expiresAt ? k.expiresAt.toISOString().slice(0, 10) : "never",
           k.lastUsedAt ? `${k.lastUsedAt.toISOString()} ${k.lastUsedScheme ?? ""}` : "never",
           k.comment,

@@ -6,8 +6,7 @@ import { integerSetting } from "../../integer-setting.js";
 import { shutDownGracefully } from "../../server/graceful-shutdown.js";
 import { parseTrustProxy, type TrustProxy } from "../../server/trust-proxy.js";
 import { SshKeyStrategy } from "../../strategy.js";
-import { openPrismaStore } from "../../store/prisma/store.js";
-import { loadOrCreateCrtauthSecret } from "../../store/prisma/settings.js";
+import { loadOrCreateCrtauthSecret, openDefaultStore } from "../../store/index.js";
 import { databaseFileMissing, describeDatabase, dotEnvFile } from "../environment.js";
 import { CliError } from "../errors.js";
 
@@ -35,7 +34,7 @@ export function registerServeCommand(program: Command): void {
       } catch (error) {
         throw new CliError((error as Error).message);
       }
-      const store = await openPrismaStore({
+      const store = await openDefaultStore({
         activity: {
           // At most once a second while the database refuses writes and the event queue is full.
           onDrop: (dropped) =>
@@ -46,7 +45,7 @@ export function registerServeCommand(program: Command): void {
       // start and kept in the Setting table, so restarts and sibling instances share it.
       const crtauth = process.env.CRTAUTH_SECRET
         ? { secret: process.env.CRTAUTH_SECRET, previousSecret: process.env.CRTAUTH_PREVIOUS_SECRET || undefined }
-        : { secret: await loadOrCreateCrtauthSecret(store.database.prisma) };
+        : { secret: await loadOrCreateCrtauthSecret(store.settings) };
       const app = createDemoApp({
         strategy: new SshKeyStrategy({ store, crtauth, sshauth: { bindRequests: Boolean(opts.bindRequests) } }),
         crtauth: { ...crtauth, store },

@@ -3,22 +3,22 @@ import type { ChangeFeed, KeyCandidate, KeyStore, StoredKey, StoredUser } from "
 
 export interface KeyCacheOptions {
   /** Longest time an entry is trusted even if no change notice arrives (default 30 s). */
-  maxAgeMs?: number;
+  maxAgeMs?: number | undefined;
   /** Found entries per lookup kind; least recently used are dropped first (default 50,000). */
-  capacity?: number;
+  capacity?: number | undefined;
   /**
    * "No such key/user" answers, over all lookup kinds: at most this many entries (default 10,000)
    * and this many bytes (default 4 MiB), least recently used dropped first. They are kept apart
    * from found entries so a flood of unknown kids or usernames cannot evict real keys.
    */
-  negativeCapacity?: number;
-  negativeMaxBytes?: number;
+  negativeCapacity?: number | undefined;
+  negativeMaxBytes?: number | undefined;
   /**
    * Called before every lookup; throws (StoreUnavailableError) while the database cannot be
    * trusted, so cached entries are not served by an instance cut off from its database.
    */
-  assertAvailable?: () => void;
-  now?: () => number;
+  assertAvailable?: (() => void) | undefined;
+  now?: (() => number) | undefined;
 }
 
 interface Entry<T> {

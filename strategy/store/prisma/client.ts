@@ -18,13 +18,13 @@ export interface Database {
 /** How long a connection waits on a database that does not answer (see PrismaStoreOptions). */
 export interface ConnectionTimeouts {
   /** SQLite: how long a statement waits for another process's write lock (default 100 ms). */
-  sqliteBusyTimeoutMs?: number;
+  sqliteBusyTimeoutMs?: number | undefined;
   /** PostgreSQL: connecting (default 2 s). */
-  connectTimeoutMs?: number;
+  connectTimeoutMs?: number | undefined;
   /** PostgreSQL: one statement, enforced by the server and by the client (default 2 s). */
-  statementTimeoutMs?: number;
+  statementTimeoutMs?: number | undefined;
   /** PostgreSQL: a transaction left open without work (default 5 s). */
-  idleInTransactionTimeoutMs?: number;
+  idleInTransactionTimeoutMs?: number | undefined;
 }
 
 /**

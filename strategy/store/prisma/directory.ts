@@ -1,75 +1,42 @@
-import { parseKeyPaste, type KeyPolicyOptions } from "../../keys/index.js";
-import { looksLikePrivateKey, privateKeyError } from "../../keys/formats/private-key.js";
-import { rsaMaxBitsOf } from "../../keys/policy.js";
+import type { KeyPolicyOptions } from "../../keys/index.js";
 import type { ParsedPublicKey } from "../../keys/types.js";
+import {
+  alreadyRegistered,
+  checkComment,
+  checkDirectoryOptions,
+  checkKeyCount,
+  checkNewKeys,
+  checkNewUsername,
+  maxCommentLength,
+  maxRevokedReasonLength,
+  newestFirst,
+  newKeyFields,
+  normalisedFingerprint,
+  parseOneKey,
+  type DirectoryOptions,
+} from "../directory/rules.js";
+import {
+  DirectoryError,
+  type ChangeListener,
+  type KeyDirectory,
+  type KeyPageQuery,
+  type KeyRecord,
+  type NewKeyOptions,
+  type Page,
+  type UserListing,
+  type UserPageQuery,
+  type UserRecord,
+} from "../ports.js";
 import type { Prisma } from "./client.js";
-import { usernameProblem, usernameSkeleton } from "./usernames.js";
+import type { Provider } from "./database-url.js";
 
-/** A management operation refused because of its input or the current state. */
-export class DirectoryError extends Error {
-  override readonly name = "DirectoryError";
-  constructor(
-    readonly code: "not_found" | "conflict" | "invalid" | "too_many_keys" | "confusable",
-    message: string,
-    /** For a key already stored: whose it is (for administrators only; see the admin key routes). */
-    readonly holder?: { userId: string; username: string },
-  ) {
-    super(message);
-  }
-}
+// Kept here as well: admin/errors.ts imported it from this file before the ports existed.
+export { DirectoryError } from "../ports.js";
 
-export interface UserRecord {
-  id: string;
-  username: string;
-  isAdmin: boolean;
-  disabled: boolean;
-  createdAt: Date;
-}
+const userColumns = { id: true, username: true, isAdmin: true, disabled: true, createdAt: true } as const;
 
-export interface KeyRecord {
-  id: string;
-  userId: string;
-  username: string;
-  type: string;
-  bits: number;
-  openssh: string;
-  fingerprintSha256: string;
-  fingerprintMd5: string;
-  kid: string;
-  comment: string;
-  createdAt: Date;
-  expiresAt: Date | null;
-  lastUsedAt: Date | null;
-  lastUsedIp: string | null;
-  lastUsedScheme: string | null;
-  useCount: number;
-  revokedAt: Date | null;
-  revokedReason: string | null;
-}
-
-/**
- * Every stored key of a user is a candidate for a credential that names only the user,
- * so the number of keys bounds the work one junk credential can cause.
- */
-export const defaultMaxKeysPerUser = 50;
-
-export interface DirectoryOptions {
-  /** What the key codec accepts (the RSA ceiling); the key store must be given the same. */
-  keyPolicy?: KeyPolicyOptions;
-  /** Keys one user may hold, revoked and expired ones included (default 50). */
-  maxKeysPerUser?: number;
-}
-
-/** A key's comment is shown to every administrator: a private key must never become one. */
-function checkComment(comment: string | undefined): void {
-  if (comment !== undefined && looksLikePrivateKey(comment)) throw new DirectoryError("invalid", privateKeyError().message);
-}
-
-/** Notified after a key or user changes, so caches elsewhere can drop what they hold. */
-export type ChangeListener = (change: { kind: "key" | "user"; id: string }) => void;
-
-/** The write side of users and keys, shared by the CLI and the admin API. */
-export class PrismaDirectory {
+/** The write side of users and keys over Prisma, shared by the CLI and the admin API. */
+export class PrismaDirectory implements KeyDirectory {
   private readonly listeners: ChangeListener[] = [];
   readonly keyPolicy: Readonly<KeyPolicyOptions>;
   readonly maxKeysPerUser: number;
@@ -77,6 +44,8 @@ export class PrismaDirectory {
   constructor(
     private readonly prisma: Prisma,
     options: DirectoryOptions = {},
+    /** PostgreSQL compares text case-sensitively unless asked; SQLite's LIKE already ignores ASCII case. */
+    private readonly provider: Provider = "sqlite",
   ) {
     const checked = PrismaDirectory.checkOptions(options);
     this.keyPolicy = Object.freeze({ rsaMaxBits: checked.rsaMaxBits });
@@ -85,11 +54,7 @@ export class PrismaDirectory {
 
   /** The options with defaults applied; throws TypeError for a bad value (before any database work). */
   static checkOptions(options: DirectoryOptions): { rsaMaxBits: number; maxKeysPerUser: number } {
-    const maxKeysPerUser = options.maxKeysPerUser ?? defaultMaxKeysPerUser;
-    if (!Number.isSafeInteger(maxKeysPerUser) || maxKeysPerUser < 1) {
-      throw new TypeError(`maxKeysPerUser must be a positive integer, got ${String(maxKeysPerUser)}`);
-    }
-    return { rsaMaxBits: rsaMaxBitsOf(options.keyPolicy), maxKeysPerUser };
+    return checkDirectoryOptions(options);
   }
 
   onChange(listener: ChangeListener): void {
@@ -100,41 +65,71 @@ export class PrismaDirectory {
     for (const listener of this.listeners) listener({ kind, id });
   }
 
-  async addUser(username: string, options: { isAdmin?: boolean } = {}): Promise<UserRecord> {
-    const problem = usernameProblem(username);
-    if (problem) throw new DirectoryError(problem.code, problem.message);
-    if (await this.prisma.user.findUnique({ where: { username } })) {
-      throw new DirectoryError("conflict", `user ${username} already exists`);
-    }
+  private get insensitive(): { mode?: "insensitive" } {
+    return this.provider === "postgresql" ? { mode: "insensitive" } : {};
+  }
+
+  async addUser(username: string, options: { isAdmin?: boolean | undefined } = {}): Promise<UserRecord> {
     // A scan, not an index: creating users is rare and admin-only, and the skeleton rules
     // may grow without a migration.
-    const skeleton = usernameSkeleton(username);
-    const lookalike = (await this.prisma.user.findMany({ select: { username: true } })).find((u) => usernameSkeleton(u.username) === skeleton);
-    if (lookalike) throw new DirectoryError("confusable", `the username looks like the existing user ${lookalike.username}; choose another`);
-    const user = await this.prisma.user.create({ data: { username, isAdmin: options.isAdmin ?? false } });
+    const existing = await this.prisma.user.findMany({ select: { username: true } });
+    checkNewUsername(
+      username,
+      existing.map((u) => u.username),
+    );
+    let user: UserRecord;
+    try {
+      user = await this.prisma.user.create({ data: { username, isAdmin: options.isAdmin ?? false }, select: userColumns });
+    } catch (error) {
+      if ((error as { code?: unknown }).code === "P2002") throw new DirectoryError("conflict", `user ${username} already exists`);
+      throw error;
+    }
     // Caches may hold "no such user" for this name.
     this.changed("user", user.id);
     return user;
   }
 
   async findUser(username: string): Promise<UserRecord> {
-    const user = await this.prisma.user.findUnique({ where: { username } });
+    const user = await this.lookupUser(username);
     if (!user) throw new DirectoryError("not_found", `no user ${username}`);
     return user;
   }
 
+  lookupUser(username: string): Promise<UserRecord | null> {
+    return this.prisma.user.findUnique({ where: { username }, select: userColumns });
+  }
+
   listUsers(): Promise<UserRecord[]> {
+    // Whole rows: `users list --json` has always printed updatedAt too.
     return this.prisma.user.findMany({ orderBy: { username: "asc" } });
   }
 
-  async setUserFlags(username: string, flags: { isAdmin?: boolean; disabled?: boolean }): Promise<UserRecord> {
+  async pageUsers(query: UserPageQuery): Promise<Page<UserListing>> {
+    const rows = await this.prisma.user.findMany({
+      where: {
+        AND: [
+          ...(query.q ? [{ username: { contains: query.q, ...this.insensitive } }] : []),
+          ...(query.after !== undefined ? [{ username: { gt: query.after } }] : []),
+        ],
+      },
+      select: { ...userColumns, _count: { select: { keys: true } } },
+      orderBy: { username: "asc" },
+      take: query.limit + 1,
+    });
+    const items = rows.slice(0, query.limit).map(({ _count, ...user }) => ({ ...user, keyCount: _count.keys }));
+    return { items, more: rows.length > query.limit };
+  }
+
+  async setUserFlags(username: string, flags: { isAdmin?: boolean | undefined; disabled?: boolean | undefined }): Promise<UserRecord> {
     const user = await this.findUser(username);
-    const updated = await this.prisma.user.update({ where: { id: user.id }, data: flags });
+    const data: { isAdmin?: boolean; disabled?: boolean } = {};
+    if (flags.isAdmin !== undefined) data.isAdmin = flags.isAdmin;
+    if (flags.disabled !== undefined) data.disabled = flags.disabled;
+    const updated = await this.prisma.user.update({ where: { id: user.id }, data, select: userColumns });
     this.changed("user", user.id);
     return updated;
   }
 
-  /** Deletes a user with their keys and console sessions; their log events stay, without the link. */
   async removeUser(username: string): Promise<{ user: UserRecord; keyCount: number }> {
     const user = await this.findUser(username);
     const keyCount = await this.prisma.publicKey.count({ where: { userId: user.id } });
@@ -143,28 +138,36 @@ export class PrismaDirectory {
     return { user, keyCount };
   }
 
-  /** Stores one public key for `username`. The key text may be in any format the codec reads. */
-  async addKey(
-    username: string,
-    text: string,
-    options: { comment?: string; expiresAt?: Date | null } = {},
-  ): Promise<KeyRecord> {
+  async addKey(username: string, text: string, options: NewKeyOptions = {}): Promise<KeyRecord> {
     const user = await this.findUser(username);
-    const entries = parseKeyPaste(text, this.keyPolicy);
-    if (entries.length !== 1) {
-      throw new DirectoryError("invalid", entries.length === 0 ? "no public key found" : `expected one key, found ${entries.length}`);
-    }
-    const entry = entries[0]!;
-    if (!entry.ok) throw new DirectoryError("invalid", entry.problem.message);
-    return this.insertKey(user.id, entry.key, options);
+    return this.insertKey(user.id, parseOneKey(text, this.keyPolicy), options);
   }
 
-  async insertKey(
-    userId: string,
-    key: ParsedPublicKey,
-    options: { comment?: string; expiresAt?: Date | null },
-  ): Promise<KeyRecord> {
+  async insertKey(userId: string, key: ParsedPublicKey, options: NewKeyOptions): Promise<KeyRecord> {
     return (await this.insertKeys(userId, [key], options))[0]!;
+  }
+
+  async insertKeys(userId: string, keys: ParsedPublicKey[], options: NewKeyOptions = {}): Promise<KeyRecord[]> {
+    checkNewKeys(keys, options, this.keyPolicy);
+    const existing = await this.prisma.publicKey.findFirst({
+      where: { fingerprintSha256: { in: keys.map((k) => k.fingerprintSha256) } },
+      include: { user: true },
+    });
+    if (existing) throw alreadyRegistered({ ...existing, username: existing.user.username });
+    // Checked before the insert, not under a lock: concurrent adds for one user may pass
+    // it together, which overshoots the limit by at most the number of racing requests.
+    checkKeyCount(await this.prisma.publicKey.count({ where: { userId } }), keys.length, this.maxKeysPerUser);
+    try {
+      const rows = await this.prisma.$transaction(
+        keys.map((key) => this.prisma.publicKey.create({ data: { userId, ...newKeyFields(key, options) }, include: { user: true } })),
+      );
+      for (const row of rows) this.changed("key", row.id);
+      // Newest first, as the admin API lists keys; rows of one transaction share createdAt closely.
+      return rows.map(toKeyRecord).sort(newestFirst);
+    } catch (error) {
+      if ((error as { code?: unknown }).code === "P2002") throw new DirectoryError("conflict", "a key in this paste is already registered");
+      throw error;
+    }
   }
 
   async listKeys(username?: string): Promise<KeyRecord[]> {
@@ -177,10 +180,69 @@ export class PrismaDirectory {
     return rows.map(toKeyRecord);
   }
 
+  async pageKeys(query: KeyPageQuery): Promise<Page<KeyRecord>> {
+    const and: object[] = [];
+    if (query.userId !== undefined) and.push({ userId: query.userId });
+    if (query.status === "revoked") and.push({ revokedAt: { not: null } });
+    if (query.status === "active") and.push({ revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: query.now } }] });
+    if (query.status === "expired") and.push({ revokedAt: null, expiresAt: { lte: query.now } });
+    if (query.q) {
+      const contains = { contains: query.q, ...this.insensitive };
+      and.push({
+        OR: [
+          { comment: contains },
+          { fingerprintSha256: contains },
+          { fingerprintMd5: contains },
+          { kid: { startsWith: query.q.toLowerCase() } },
+          { type: contains },
+          ...(query.searchUsernames ? [{ user: { username: contains } }] : []),
+        ],
+      });
+    }
+    if (query.after) {
+      const at = query.after.createdAt;
+      and.push({ OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: query.after.id } }] });
+    }
+    const rows = await this.prisma.publicKey.findMany({
+      where: { AND: and } as never,
+      include: { user: true },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: query.limit + 1,
+    });
+    return { items: rows.slice(0, query.limit).map(toKeyRecord), more: rows.length > query.limit };
+  }
+
   async findKey(fingerprintSha256: string): Promise<KeyRecord> {
-    const normalised = fingerprintSha256.startsWith("SHA256:") ? fingerprintSha256 : `SHA256:${fingerprintSha256}`;
+    const normalised = normalisedFingerprint(fingerprintSha256);
     const row = await this.prisma.publicKey.findUnique({ where: { fingerprintSha256: normalised }, include: { user: true } });
     if (!row) throw new DirectoryError("not_found", `no key with fingerprint ${normalised}`);
+    return toKeyRecord(row);
+  }
+
+  async findKeyById(id: string): Promise<KeyRecord> {
+    const key = await this.lookupKeyById(id);
+    if (!key) throw new DirectoryError("not_found", "no such key");
+    return key;
+  }
+
+  async lookupKeyById(id: string): Promise<KeyRecord | null> {
+    const row = await this.prisma.publicKey.findUnique({ where: { id }, include: { user: true } });
+    return row && toKeyRecord(row);
+  }
+
+  async updateKeyById(id: string, changes: { comment?: string | undefined; expiresAt?: Date | null | undefined }): Promise<KeyRecord> {
+    checkComment(changes.comment);
+    const data: { comment?: string; expiresAt?: Date | null } = {};
+    if (changes.comment !== undefined) data.comment = changes.comment.slice(0, maxCommentLength);
+    if (changes.expiresAt !== undefined) data.expiresAt = changes.expiresAt;
+    let row;
+    try {
+      row = await this.prisma.publicKey.update({ where: { id }, data, include: { user: true } });
+    } catch (error) {
+      if ((error as { code?: unknown }).code === "P2025") throw new DirectoryError("not_found", "no such key");
+      throw error;
+    }
+    this.changed("key", id);
     return toKeyRecord(row);
   }
 
@@ -189,92 +251,18 @@ export class PrismaDirectory {
     if (key.revokedAt) return key;
     const row = await this.prisma.publicKey.update({
       where: { id: key.id },
-      data: { revokedAt: new Date(), revokedReason: reason?.slice(0, 500) ?? null },
+      data: { revokedAt: new Date(), revokedReason: reason?.slice(0, maxRevokedReasonLength) ?? null },
       include: { user: true },
     });
     this.changed("key", key.id);
     return toKeyRecord(row);
   }
 
-  /** Stores several parsed keys for one user, all or none (the admin API's multi-key paste). */
-  async insertKeys(
-    userId: string,
-    keys: ParsedPublicKey[],
-    options: { comment?: string; expiresAt?: Date | null } = {},
-  ): Promise<KeyRecord[]> {
-    checkComment(options.comment);
-    // Keys parsed elsewhere (publicKeyFromKeyObject allows up to 16384 bits) meet this store's policy too.
-    const oversized = keys.find((k) => k.type === "ssh-rsa" && k.bits > (this.keyPolicy.rsaMaxBits ?? 0));
-    if (oversized) throw new DirectoryError("invalid", `This RSA key has ${oversized.bits} bits; at most ${this.keyPolicy.rsaMaxBits} are accepted.`);
-    const fingerprints = keys.map((k) => k.fingerprintSha256);
-    if (new Set(fingerprints).size !== fingerprints.length) throw new DirectoryError("conflict", "the same key appears twice");
-    const existing = await this.prisma.publicKey.findFirst({ where: { fingerprintSha256: { in: fingerprints } }, include: { user: true } });
-    if (existing) {
-      throw new DirectoryError("conflict", `key ${existing.fingerprintSha256} is already registered to ${existing.user.username}`, {
-        userId: existing.userId,
-        username: existing.user.username,
-      });
-    }
-    // Checked before the insert, not under a lock: concurrent adds for one user may pass
-    // it together, which overshoots the limit by at most the number of racing requests.
-    const held = await this.prisma.publicKey.count({ where: { userId } });
-    if (held + keys.length > this.maxKeysPerUser) {
-      throw new DirectoryError(
-        "too_many_keys",
-        `a user may hold at most ${this.maxKeysPerUser} keys (this one holds ${held}); delete unused or revoked keys first`,
-      );
-    }
-    try {
-      const rows = await this.prisma.$transaction(
-        keys.map((key) =>
-          this.prisma.publicKey.create({
-            data: {
-              userId,
-              type: key.type,
-              bits: key.bits,
-              openssh: key.openssh,
-              fingerprintSha256: key.fingerprintSha256,
-              fingerprintMd5: key.fingerprintMd5,
-              kid: key.kid,
-              crtauthFingerprint: key.crtauthFingerprint,
-              comment: (options.comment || key.comment).slice(0, 200),
-              expiresAt: options.expiresAt ?? null,
-            },
-            include: { user: true },
-          }),
-        ),
-      );
-      for (const row of rows) this.changed("key", row.id);
-      return rows.map(toKeyRecord);
-    } catch (error) {
-      if ((error as { code?: unknown }).code === "P2002") throw new DirectoryError("conflict", "a key in this paste is already registered");
-      throw error;
-    }
-  }
-
-  /** Changes a key's comment and/or expiry by id. */
-  async updateKeyById(id: string, changes: { comment?: string; expiresAt?: Date | null }): Promise<KeyRecord> {
-    checkComment(changes.comment);
-    const data: { comment?: string; expiresAt?: Date | null } = {};
-    if (changes.comment !== undefined) data.comment = changes.comment.slice(0, 200);
-    if (changes.expiresAt !== undefined) data.expiresAt = changes.expiresAt;
-    const result = await this.prisma.publicKey.updateMany({ where: { id }, data });
-    if (result.count === 0) throw new DirectoryError("not_found", "no such key");
-    this.changed("key", id);
-    return this.findKeyById(id);
-  }
-
-  async findKeyById(id: string): Promise<KeyRecord> {
-    const row = await this.prisma.publicKey.findUnique({ where: { id }, include: { user: true } });
-    if (!row) throw new DirectoryError("not_found", "no such key");
-    return toKeyRecord(row);
-  }
-
-  /** Revokes by id; only a key not yet revoked changes (an already revoked key is a conflict). */
   async revokeKeyById(id: string, reason: string | null, at: Date = new Date()): Promise<KeyRecord> {
+    // Conditional on "not yet revoked", so of concurrent revocations one wins and keeps its reason.
     const result = await this.prisma.publicKey.updateMany({
       where: { id, revokedAt: null },
-      data: { revokedAt: at, revokedReason: reason?.slice(0, 500) ?? null },
+      data: { revokedAt: at, revokedReason: reason?.slice(0, maxRevokedReasonLength) ?? null },
     });
     if (result.count === 0) {
       await this.findKeyById(id);
@@ -284,25 +272,28 @@ export class PrismaDirectory {
     return this.findKeyById(id);
   }
 
-  async removeKeyById(id: string): Promise<void> {
-    const result = await this.prisma.publicKey.deleteMany({ where: { id } });
-    if (result.count === 0) throw new DirectoryError("not_found", "no such key");
-    this.changed("key", id);
-  }
-
   async removeKey(fingerprintSha256: string): Promise<KeyRecord> {
     const key = await this.findKey(fingerprintSha256);
-    await this.prisma.publicKey.delete({ where: { id: key.id } });
-    this.changed("key", key.id);
-    return key;
+    return this.removeKeyById(key.id);
+  }
+
+  async removeKeyById(id: string): Promise<KeyRecord> {
+    let row;
+    try {
+      row = await this.prisma.publicKey.delete({ where: { id }, include: { user: true } });
+    } catch (error) {
+      if ((error as { code?: unknown }).code === "P2025") throw new DirectoryError("not_found", "no such key");
+      throw error;
+    }
+    this.changed("key", id);
+    return toKeyRecord(row);
   }
 }
 
 /** A PublicKey row as Prisma returns it with `include: { user: true }`. */
-export type KeyRowWithUser = Omit<KeyRecord, "username"> & { user: { username: string } };
+type KeyRowWithUser = Omit<KeyRecord, "username"> & { user: { username: string }; crtauthFingerprint?: string | null };
 
-function toKeyRecord(row: KeyRowWithUser): KeyRecord {
-  const { user, crtauthFingerprint: _ignored, ...rest } = row as typeof row & { crtauthFingerprint?: unknown };
+export function toKeyRecord(row: KeyRowWithUser): KeyRecord {
+  const { user, crtauthFingerprint: _ignored, ...rest } = row;
   return { ...rest, username: user.username };
 }
-

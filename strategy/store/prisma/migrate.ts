@@ -7,8 +7,8 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import Database from "better-sqlite3";
-import pg from "pg";
+import type Database from "better-sqlite3";
+import type pg from "pg";
 import { ensureDatabaseDirectory, locateDatabase, type Provider } from "./database-url.js";
 import { packageRoot } from "./package-root.js";
 
@@ -56,8 +56,8 @@ function plan(migrations: Migration[], rows: AppliedRow[]): { pending: Migration
   };
 }
 
-function migrateSqlite(file: string, migrations: Migration[]): MigrationResult {
-  const db = new Database(file);
+function migrateSqlite(Sqlite: typeof Database, file: string, migrations: Migration[]): MigrationResult {
+  const db = new Sqlite(file);
   try {
     db.pragma("journal_mode = WAL");
     db.pragma("busy_timeout = 10000");
@@ -89,8 +89,8 @@ function migrateSqlite(file: string, migrations: Migration[]): MigrationResult {
 // Prisma's own advisory lock id, so this runner and `prisma migrate deploy` exclude each other.
 const prismaAdvisoryLock = 72707369;
 
-async function migratePostgres(url: string, migrations: Migration[]): Promise<MigrationResult> {
-  const client = new pg.Client({ connectionString: url });
+async function migratePostgres(Client: typeof pg.Client, url: string, migrations: Migration[]): Promise<MigrationResult> {
+  const client = new Client({ connectionString: url });
   await client.connect();
   try {
     await client.query("SELECT pg_advisory_lock($1)", [prismaAdvisoryLock]);
@@ -127,7 +127,8 @@ async function migratePostgres(url: string, migrations: Migration[]): Promise<Mi
 export async function migrateDatabase(url?: string): Promise<MigrationResult> {
   const location = locateDatabase(url);
   const migrations = readMigrations(location.provider);
-  if (location.provider === "postgresql") return migratePostgres(location.url, migrations);
+  // Each driver is loaded only for its own database.
+  if (location.provider === "postgresql") return migratePostgres((await import("pg")).default.Client, location.url, migrations);
   ensureDatabaseDirectory(location);
-  return migrateSqlite(location.file!, migrations);
+  return migrateSqlite((await import("better-sqlite3")).default, location.file!, migrations);
 }

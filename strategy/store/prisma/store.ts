@@ -1,80 +1,41 @@
-import Database from "better-sqlite3";
-import { Redis } from "ioredis";
-import pg from "pg";
-import { CachedKeyStore, type KeyCacheOptions } from "../cache/cached-key-store.js";
-import type { ChangeFeed, EventSink, KeyStore, ReplayStore } from "../ports.js";
+import { CachedKeyStore } from "../cache/cached-key-store.js";
+import type { ReplayStore, SshKeyStore } from "../ports.js";
 import { GenerationFeed } from "../sql/generation-feed.js";
 import { postgresGenerationRow, postgresSettingWriter, sqliteGenerationRow, sqliteSettingWriter } from "../sql/generation-rows.js";
-import { listenForChanges } from "../sql/postgres-listener.js";
 import { PostgresReplayStore } from "../sql/postgres-replay-store.js";
-import { redisChangeWakeups } from "../redis/change-wakeups.js";
 import { RedisReplayStore } from "../redis/replay-store.js";
 import type { GenerationRow } from "../sql/generation-feed.js";
 import { SqliteReplayStore } from "../sql/sqlite-replay-store.js";
-import { ActivityRecorder, type ActivityRecorderOptions, type ActivityWriter } from "../activity-recorder.js";
-import { EventRetention, type EventRetentionOptions } from "../event-retention.js";
-import { checkReadiness, type Readiness } from "../readiness.js";
+import { ActivityRecorder, type ActivityWriter } from "../activity-recorder.js";
+import { EventRetention } from "../event-retention.js";
+import { checkReadiness } from "../readiness.js";
 import { GuardedKeyStore } from "../guarded-key-store.js";
 import { sqliteFileIdentity } from "../sql/sqlite-file-identity.js";
 import { storeFaultOf, StoreUnavailableError } from "../unavailable.js";
+import { ParsedKeyCache } from "../parsed-key-cache.js";
+import { parseOptions } from "../../options/parse-options.js";
 
 export type { Readiness } from "../readiness.js";
 import { postgresActivityWriter, sqliteActivityWriter } from "../sql/activity-writers.js";
 import { locateDatabase } from "./database-url.js";
-import { connectDatabase, postgresPoolTimeouts, type ConnectionTimeouts, type Database as PrismaDatabase } from "./client.js";
-import { defaultRsaMaxBits, type KeyPolicyOptions } from "../../keys/policy.js";
+import { connectDatabase, postgresPoolTimeouts, type Database as PrismaDatabase } from "./client.js";
+import { defaultRsaMaxBits } from "../../keys/policy.js";
 import { integerSetting } from "../../integer-setting.js";
-import { defaultMaxKeysPerUser, PrismaDirectory } from "./directory.js";
-import { ParsedKeyCache, PrismaKeyStore } from "./key-store.js";
+import { defaultMaxKeysPerUser } from "../directory/rules.js";
+import { PrismaDirectory } from "./directory.js";
+import { PrismaEventLog } from "./event-log.js";
+import { PrismaKeyStore } from "./key-store.js";
 import { migrateDatabase } from "./migrate.js";
+import { PrismaSessionStore } from "./sessions.js";
+import { PrismaSettingsStore } from "./settings.js";
+import { prismaStoreOptionsSchema, type PrismaStoreOptions } from "./store-options.js";
 
-/** Everything the strategy, the CLI and the admin API need from one database. */
-export interface PrismaStore {
+export type { PrismaStoreOptions } from "./store-options.js";
+
+/** Every port over one SQLite or PostgreSQL database, and the Prisma client behind them. */
+export interface PrismaStore extends SshKeyStore {
   database: PrismaDatabase;
-  keys: KeyStore;
-  replay: ReplayStore;
-  events: EventSink;
   directory: PrismaDirectory;
-  changes: ChangeFeed;
-  /** Whether the database answers and takes writes now: what /readyz reports. */
-  ready(): Promise<Readiness>;
-  /** Flushes buffered activity and disconnects. */
-  close(): Promise<void>;
-}
-
-export interface PrismaStoreOptions {
-  /** DATABASE_URL form; default: DATABASE_URL, else ./data/passport-sshkey.db. */
-  url?: string;
-  /** Apply pending migrations before first use (default true). */
-  migrate?: boolean;
-  activity?: ActivityRecorderOptions;
-  /** How long authentication events are kept (default EVENT_RETENTION_DAYS, else 90 days). */
-  eventRetention?: EventRetentionOptions;
-  keyCache?: KeyCacheOptions & { enabled?: boolean };
-  /** How often other processes' changes are looked for, in ms (default 250). */
-  changePollMs?: number;
-  /** A change poll not answered within this counts as failed: key caches are dropped (default 1 s). */
-  changePollTimeoutMs?: number;
-  /**
-   * With no successful poll for this long, key lookups refuse (503) instead of trusting the
-   * cache or waiting on the database (default poll interval + poll timeout + 1 s).
-   */
-  maxStalenessMs?: number;
-  /** Busy and connection timeouts (short defaults: a database that does not answer fails the request). */
-  timeouts?: ConnectionTimeouts;
-  /**
-   * Redis for several instances (default REDIS_URL): replay state moves there (SET NX with
-   * expiry) and change notices travel by pub/sub as well as through the database.
-   */
-  redisUrl?: string;
-  /**
-   * What keys may be stored and used: RSA up to `rsaMaxBits` (default RSA_MAX_BITS, else
-   * 8192). Applied at upload and to stored rows at sign-in alike.
-   */
-  keyPolicy?: KeyPolicyOptions;
-  /** Keys one user may hold (default MAX_KEYS_PER_USER, else 50). */
-  maxKeysPerUser?: number;
-  now?: () => number;
 }
 
 interface HotPath {
@@ -94,7 +55,7 @@ const redisCommandTimeoutMs = 2000;
  * they are on every request (or every 250 ms), where Prisma's per-query overhead
  * (~0.3 ms) would cost more than the statement itself.
  */
-function openHotPath(database: PrismaDatabase, options: PrismaStoreOptions): HotPath {
+async function openHotPath(database: PrismaDatabase, options: PrismaStoreOptions): Promise<HotPath> {
   const pollMs = options.changePollMs ?? 250;
   const closers: (() => Promise<void> | void)[] = [];
   let replay: ReplayStore;
@@ -102,7 +63,9 @@ function openHotPath(database: PrismaDatabase, options: PrismaStoreOptions): Hot
   let row: GenerationRow;
   let probeWrite: () => Promise<void>;
   let listen: ((onNotify: () => void) => void) | null = null;
+  // Each driver is loaded only for the database in use (and ioredis only with a Redis URL).
   if (database.provider === "sqlite") {
+    const { default: Database } = await import("better-sqlite3");
     const file = database.url.slice("file:".length);
     const db = new Database(file);
     db.pragma("journal_mode = WAL");
@@ -121,6 +84,7 @@ function openHotPath(database: PrismaDatabase, options: PrismaStoreOptions): Hot
     const probe = sqliteSettingWriter(db);
     probeWrite = async () => (identity.assertSame(), probe(probeKey, new Date().toISOString()));
   } else {
+    const [{ default: pg }, { listenForChanges }] = await Promise.all([import("pg"), import("../sql/postgres-listener.js")]);
     const pool = new pg.Pool({ connectionString: database.url, max: 10, ...postgresPoolTimeouts(options.timeouts) });
     // An idle client dropped by the server (restart, failover) is discarded by the pool;
     // without a listener its error event would crash the process.
@@ -138,6 +102,7 @@ function openHotPath(database: PrismaDatabase, options: PrismaStoreOptions): Hot
   }
   const redisUrl = options.redisUrl ?? process.env.REDIS_URL;
   if (redisUrl) {
+    const [{ Redis }, { redisChangeWakeups }] = await Promise.all([import("ioredis"), import("../redis/change-wakeups.js")]);
     // commandTimeout: a stalled Redis (connection up, no answers) fails the request with 503
     // instead of holding it until the network recovers.
     const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: redisCommandTimeoutMs });
@@ -181,7 +146,8 @@ async function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
 }
 
 /** Opens (and by default migrates) the database and wires the adapters. */
-export async function openPrismaStore(options: PrismaStoreOptions = {}): Promise<PrismaStore> {
+export async function openPrismaStore(given: PrismaStoreOptions = {}): Promise<PrismaStore> {
+  const options = parseOptions(prismaStoreOptionsSchema, given, "openPrismaStore") as PrismaStoreOptions;
   const directoryOptions = {
     keyPolicy: { rsaMaxBits: options.keyPolicy?.rsaMaxBits ?? integerSetting("RSA_MAX_BITS", { default: defaultRsaMaxBits, min: 2048, what: "an RSA size in bits, 2048 to 16384" }) },
     maxKeysPerUser: options.maxKeysPerUser ?? integerSetting("MAX_KEYS_PER_USER", { default: defaultMaxKeysPerUser, min: 1, what: "a positive integer" }),
@@ -209,10 +175,10 @@ export async function openPrismaStore(options: PrismaStoreOptions = {}): Promise
     throw error;
   }
   const { prisma } = database;
-  hot = openHotPath(database, options);
+  hot = await openHotPath(database, options);
   const events = new ActivityRecorder(hot.activity, { now: options.now, ...options.activity });
   retention.start();
-  const directory = new PrismaDirectory(prisma, directoryOptions);
+  const directory = new PrismaDirectory(prisma, directoryOptions, database.provider);
   directory.onChange(() => void hot.changes.publish().catch(() => {}));
   const uncached = new PrismaKeyStore(prisma, new ParsedKeyCache(undefined, directory.keyPolicy));
   const assertAvailable = () => hot.changes.assertFresh();
@@ -223,6 +189,9 @@ export async function openPrismaStore(options: PrismaStoreOptions = {}): Promise
     replay: hot.replay,
     events,
     directory,
+    sessions: new PrismaSessionStore(prisma),
+    settings: new PrismaSettingsStore(prisma),
+    eventLog: new PrismaEventLog(prisma),
     changes: hot.changes,
     ready: () => checkReadiness({ assertFresh: () => hot.changes.assertFresh(), probeWrite: hot.probeWrite, events, timeoutMs: hot.changes.pollTimeoutMs * 2 }),
     async close() {

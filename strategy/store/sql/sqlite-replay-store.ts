@@ -1,4 +1,4 @@
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import type { ReplayStore } from "../ports.js";
 import { sqliteTime } from "./sqlite-time.js";
 

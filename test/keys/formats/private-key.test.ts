@@ -2,7 +2,7 @@
 // comment (issue 11, low): armored, as a bare DER body in base64, or as a JWK.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseKeyPaste, parsePublicKey, publicKeyFromKeyObject } from "../../../strategy/keys/index.js";
-import { DirectoryError } from "../../../strategy/store/prisma/directory.js";
+import { DirectoryError } from "../../../strategy/store/index.js";
 import { newKeyLine, signIn, startAdminServer, type AdminServer } from "../../admin/support.js";
 import { freshKeyPair } from "../../support/fresh-keys.js";
 

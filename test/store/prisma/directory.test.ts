@@ -2,7 +2,7 @@
 // that names only the user, so the directory caps how many one user may hold.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parsePublicKey, publicKeyFromKeyObject } from "../../../strategy/keys/index.js";
-import { DirectoryError } from "../../../strategy/store/prisma/directory.js";
+import { DirectoryError } from "../../../strategy/store/index.js";
 import { openPrismaStore, type PrismaStore } from "../../../strategy/store/prisma/store.js";
 import { newKeyLine, signIn, startAdminServer, type AdminServer } from "../../admin/support.js";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../../support/databases.js";

@@ -2,7 +2,7 @@
 // a case variant or a fullwidth form of an existing name is refused with a clear code;
 // ordinary Unicode names stay allowed, as upstream clients allow them.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DirectoryError } from "../../../strategy/store/prisma/directory.js";
+import { DirectoryError } from "../../../strategy/store/index.js";
 import { databaseKinds } from "../../support/databases.js";
 import { signIn, startAdminServer, type AdminServer } from "../../admin/support.js";
 

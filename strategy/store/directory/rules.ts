@@ -1,0 +1,123 @@
+// The rules every KeyDirectory adapter applies before it writes, so the Prisma and the
+// in-memory adapters refuse the same input with the same DirectoryError.
+import { parseKeyPaste, type KeyPolicyOptions } from "../../keys/index.js";
+import { looksLikePrivateKey, privateKeyError } from "../../keys/formats/private-key.js";
+import { rsaMaxBitsOf } from "../../keys/policy.js";
+import type { ParsedPublicKey } from "../../keys/types.js";
+import { DirectoryError, type KeyRecord, type UserRecord } from "../ports.js";
+import { usernameProblem, usernameSkeleton } from "./usernames.js";
+
+/**
+ * Every stored key of a user is a candidate for a credential that names only the user,
+ * so the number of keys bounds the work one junk credential can cause.
+ */
+export const defaultMaxKeysPerUser = 50;
+
+export interface DirectoryOptions {
+  /** What the key codec accepts (the RSA ceiling); the key store must be given the same. */
+  keyPolicy?: KeyPolicyOptions | undefined;
+  /** Keys one user may hold, revoked and expired ones included (default 50). */
+  maxKeysPerUser?: number | undefined;
+}
+
+/** The options with defaults applied; throws TypeError for a bad value (before any database work). */
+export function checkDirectoryOptions(options: DirectoryOptions): { rsaMaxBits: number; maxKeysPerUser: number } {
+  const maxKeysPerUser = options.maxKeysPerUser ?? defaultMaxKeysPerUser;
+  if (!Number.isSafeInteger(maxKeysPerUser) || maxKeysPerUser < 1) {
+    throw new TypeError(`maxKeysPerUser must be a positive integer, got ${String(maxKeysPerUser)}`);
+  }
+  return { rsaMaxBits: rsaMaxBitsOf(options.keyPolicy), maxKeysPerUser };
+}
+
+/** Refuses a username that breaks the rules or passes for one of `existing`. */
+export function checkNewUsername(username: string, existing: Iterable<string>): void {
+  const problem = usernameProblem(username);
+  if (problem) throw new DirectoryError(problem.code, problem.message);
+  const names = [...existing];
+  if (names.includes(username)) throw new DirectoryError("conflict", `user ${username} already exists`);
+  const skeleton = usernameSkeleton(username);
+  const lookalike = names.find((name) => usernameSkeleton(name) === skeleton);
+  if (lookalike) throw new DirectoryError("confusable", `the username looks like the existing user ${lookalike}; choose another`);
+}
+
+/** A key's comment is shown to every administrator: a private key must never become one. */
+export function checkComment(comment: string | undefined): void {
+  if (comment !== undefined && looksLikePrivateKey(comment)) throw new DirectoryError("invalid", privateKeyError().message);
+}
+
+/** The one key in `text`, or a DirectoryError("invalid") saying why there is not exactly one usable key. */
+export function parseOneKey(text: string, policy: KeyPolicyOptions): ParsedPublicKey {
+  const entries = parseKeyPaste(text, policy);
+  if (entries.length !== 1) {
+    throw new DirectoryError("invalid", entries.length === 0 ? "no public key found" : `expected one key, found ${entries.length}`);
+  }
+  const entry = entries[0]!;
+  if (!entry.ok) throw new DirectoryError("invalid", entry.problem.message);
+  return entry.key;
+}
+
+/** Checks keys about to be stored for one user: comment, size policy, duplicates in the batch. */
+export function checkNewKeys(keys: readonly ParsedPublicKey[], options: { comment?: string | undefined }, policy: Readonly<KeyPolicyOptions>): void {
+  checkComment(options.comment);
+  // Keys parsed elsewhere (publicKeyFromKeyObject allows up to 16384 bits) meet this store's policy too.
+  const oversized = keys.find((k) => k.type === "ssh-rsa" && k.bits > (policy.rsaMaxBits ?? 0));
+  if (oversized) throw new DirectoryError("invalid", `This RSA key has ${oversized.bits} bits; at most ${policy.rsaMaxBits} are accepted.`);
+  const fingerprints = keys.map((k) => k.fingerprintSha256);
+  if (new Set(fingerprints).size !== fingerprints.length) throw new DirectoryError("conflict", "the same key appears twice");
+}
+
+export function alreadyRegistered(existing: { fingerprintSha256: string; userId: string; username: string }): DirectoryError {
+  return new DirectoryError("conflict", `key ${existing.fingerprintSha256} is already registered to ${existing.username}`, {
+    userId: existing.userId,
+    username: existing.username,
+  });
+}
+
+/** Refuses adding `adding` keys to a user who holds `held`. */
+export function checkKeyCount(held: number, adding: number, maxKeysPerUser: number): void {
+  if (held + adding > maxKeysPerUser) {
+    throw new DirectoryError(
+      "too_many_keys",
+      `a user may hold at most ${maxKeysPerUser} keys (this one holds ${held}); delete unused or revoked keys first`,
+    );
+  }
+}
+
+export const maxCommentLength = 200;
+export const maxRevokedReasonLength = 500;
+
+export function normalisedFingerprint(fingerprintSha256: string): string {
+  return fingerprintSha256.startsWith("SHA256:") ? fingerprintSha256 : `SHA256:${fingerprintSha256}`;
+}
+
+/** The stored columns of a new key (comment and reason lengths capped as the database rows are). */
+export function newKeyFields(key: ParsedPublicKey, options: { comment?: string | undefined; expiresAt?: Date | null | undefined }) {
+  return {
+    type: key.type,
+    bits: key.bits,
+    openssh: key.openssh,
+    fingerprintSha256: key.fingerprintSha256,
+    fingerprintMd5: key.fingerprintMd5,
+    kid: key.kid,
+    crtauthFingerprint: key.crtauthFingerprint,
+    comment: (options.comment || key.comment).slice(0, maxCommentLength),
+    expiresAt: options.expiresAt ?? null,
+  };
+}
+
+/** Whether `key` matches the listing's search text (what the Prisma adapter's query does, for the memory one). */
+export function keyMatches(key: KeyRecord, q: string, searchUsernames: boolean): boolean {
+  const needle = q.toLowerCase();
+  const fields = [key.comment, key.fingerprintSha256, key.fingerprintMd5, key.type, ...(searchUsernames ? [key.username] : [])];
+  return fields.some((field) => field.toLowerCase().includes(needle)) || key.kid.startsWith(needle);
+}
+
+/** Newest first by (createdAt, id): the order of key listings and cursors on every adapter. */
+export function newestFirst(a: { createdAt: Date; id: string }, b: { createdAt: Date; id: string }): number {
+  return b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+}
+
+/** The management fields of a user row (a row may carry more, e.g. updatedAt), copied. */
+export function toUserRecord(row: UserRecord): UserRecord {
+  return { id: row.id, username: row.username, isAdmin: row.isAdmin, disabled: row.disabled, createdAt: row.createdAt };
+}

@@ -1,0 +1,244 @@
+import { randomUUID } from "node:crypto";
+import type { KeyPolicyOptions } from "../../keys/policy.js";
+import type { ParsedPublicKey } from "../../keys/types.js";
+import {
+  alreadyRegistered,
+  checkComment,
+  checkDirectoryOptions,
+  checkKeyCount,
+  checkNewKeys,
+  checkNewUsername,
+  keyMatches,
+  maxCommentLength,
+  maxRevokedReasonLength,
+  newestFirst,
+  newKeyFields,
+  normalisedFingerprint,
+  parseOneKey,
+  toUserRecord,
+  type DirectoryOptions,
+} from "../directory/rules.js";
+import { keyStatus } from "../../core/key-state.js";
+import {
+  DirectoryError,
+  type ChangeListener,
+  type KeyDirectory,
+  type KeyPageQuery,
+  type KeyRecord,
+  type NewKeyOptions,
+  type Page,
+  type UserListing,
+  type UserPageQuery,
+  type UserRecord,
+} from "../ports.js";
+import type { KeyRow, MemoryTables, UserRow } from "./tables.js";
+
+/** KeyDirectory over MemoryTables: the same rules and answers as the Prisma adapter. */
+export class MemoryDirectory implements KeyDirectory {
+  private readonly listeners: ChangeListener[] = [];
+  readonly keyPolicy: Readonly<KeyPolicyOptions>;
+  readonly maxKeysPerUser: number;
+
+  constructor(
+    private readonly tables: MemoryTables,
+    options: DirectoryOptions = {},
+  ) {
+    const checked = checkDirectoryOptions(options);
+    this.keyPolicy = Object.freeze({ rsaMaxBits: checked.rsaMaxBits });
+    this.maxKeysPerUser = checked.maxKeysPerUser;
+  }
+
+  onChange(listener: ChangeListener): void {
+    this.listeners.push(listener);
+  }
+
+  private changed(kind: "key" | "user", id: string): void {
+    for (const listener of this.listeners) listener({ kind, id });
+  }
+
+  private date(): Date {
+    return new Date(this.tables.now());
+  }
+
+  async addUser(username: string, options: { isAdmin?: boolean | undefined } = {}): Promise<UserRecord> {
+    checkNewUsername(
+      username,
+      [...this.tables.users.values()].map((u) => u.username),
+    );
+    const at = this.date();
+    const row: UserRow = { id: randomUUID(), username, isAdmin: options.isAdmin ?? false, disabled: false, createdAt: at, updatedAt: at };
+    this.tables.users.set(row.id, row);
+    this.changed("user", row.id);
+    return toUserRecord(row);
+  }
+
+  private userRow(username: string): UserRow {
+    const row = this.tables.userNamed(username);
+    if (!row) throw new DirectoryError("not_found", `no user ${username}`);
+    return row;
+  }
+
+  async findUser(username: string): Promise<UserRecord> {
+    return toUserRecord(this.userRow(username));
+  }
+
+  async lookupUser(username: string): Promise<UserRecord | null> {
+    const row = this.tables.userNamed(username);
+    return row ? toUserRecord(row) : null;
+  }
+
+  async listUsers(): Promise<UserRecord[]> {
+    return this.sortedUsers().map(toUserRecord);
+  }
+
+  private sortedUsers(): UserRow[] {
+    return [...this.tables.users.values()].sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0));
+  }
+
+  async pageUsers(query: UserPageQuery): Promise<Page<UserListing>> {
+    const needle = query.q?.toLowerCase();
+    const rows = this.sortedUsers().filter(
+      (u) => (!needle || u.username.toLowerCase().includes(needle)) && (query.after === undefined || u.username > query.after),
+    );
+    const items = rows.slice(0, query.limit).map((u) => ({ ...toUserRecord(u), keyCount: this.keysOf(u.id).length }));
+    return { items, more: rows.length > query.limit };
+  }
+
+  async setUserFlags(username: string, flags: { isAdmin?: boolean | undefined; disabled?: boolean | undefined }): Promise<UserRecord> {
+    const row = this.userRow(username);
+    if (flags.isAdmin !== undefined) row.isAdmin = flags.isAdmin;
+    if (flags.disabled !== undefined) row.disabled = flags.disabled;
+    row.updatedAt = this.date();
+    this.changed("user", row.id);
+    return toUserRecord(row);
+  }
+
+  async removeUser(username: string): Promise<{ user: UserRecord; keyCount: number }> {
+    const row = this.userRow(username);
+    const keyCount = this.keysOf(row.id).length;
+    this.tables.deleteUser(row.id);
+    this.changed("user", row.id);
+    return { user: toUserRecord(row), keyCount };
+  }
+
+  private keysOf(userId: string): KeyRow[] {
+    return [...this.tables.keys.values()].filter((k) => k.userId === userId);
+  }
+
+  async addKey(username: string, text: string, options: NewKeyOptions = {}): Promise<KeyRecord> {
+    const user = this.userRow(username);
+    return this.insertKey(user.id, parseOneKey(text, this.keyPolicy), options);
+  }
+
+  async insertKey(userId: string, key: ParsedPublicKey, options: NewKeyOptions): Promise<KeyRecord> {
+    return (await this.insertKeys(userId, [key], options))[0]!;
+  }
+
+  async insertKeys(userId: string, keys: ParsedPublicKey[], options: NewKeyOptions = {}): Promise<KeyRecord[]> {
+    checkNewKeys(keys, options, this.keyPolicy);
+    const fingerprints = new Set(keys.map((k) => k.fingerprintSha256));
+    const existing = [...this.tables.keys.values()].find((k) => fingerprints.has(k.fingerprintSha256));
+    if (existing) throw alreadyRegistered(this.tables.keyRecord(existing));
+    const kids = new Set(keys.map((k) => k.kid));
+    if ([...this.tables.keys.values()].some((k) => kids.has(k.kid))) throw new DirectoryError("conflict", "a key in this paste is already registered");
+    if (!this.tables.users.has(userId)) throw new DirectoryError("not_found", "no such user");
+    checkKeyCount(this.keysOf(userId).length, keys.length, this.maxKeysPerUser);
+    const createdAt = this.date();
+    const rows: KeyRow[] = keys.map((key) => ({
+      id: randomUUID(),
+      userId,
+      ...newKeyFields(key, options),
+      createdAt,
+      lastUsedAt: null,
+      lastUsedIp: null,
+      lastUsedScheme: null,
+      useCount: 0,
+      revokedAt: null,
+      revokedReason: null,
+    }));
+    for (const row of rows) this.tables.keys.set(row.id, row);
+    for (const row of rows) this.changed("key", row.id);
+    return rows.map((row) => this.tables.keyRecord(row)).sort(newestFirst);
+  }
+
+  async listKeys(username?: string): Promise<KeyRecord[]> {
+    const rows = username === undefined ? [...this.tables.keys.values()] : this.keysOf(this.userRow(username).id);
+    return rows
+      .map((row) => this.tables.keyRecord(row))
+      .sort(newestFirst)
+      .reverse();
+  }
+
+  async pageKeys(query: KeyPageQuery): Promise<Page<KeyRecord>> {
+    const nowMs = query.now.getTime();
+    const after = query.after;
+    const rows = [...this.tables.keys.values()]
+      .map((row) => this.tables.keyRecord(row))
+      .filter(
+        (k) =>
+          (query.userId === undefined || k.userId === query.userId) &&
+          (query.status === undefined || keyStatus(k, nowMs) === query.status) &&
+          (!query.q || keyMatches(k, query.q, query.searchUsernames ?? false)) &&
+          (!after || newestFirst(after, k) < 0),
+      )
+      .sort(newestFirst);
+    return { items: rows.slice(0, query.limit), more: rows.length > query.limit };
+  }
+
+  async findKey(fingerprintSha256: string): Promise<KeyRecord> {
+    const normalised = normalisedFingerprint(fingerprintSha256);
+    const row = [...this.tables.keys.values()].find((k) => k.fingerprintSha256 === normalised);
+    if (!row) throw new DirectoryError("not_found", `no key with fingerprint ${normalised}`);
+    return this.tables.keyRecord(row);
+  }
+
+  private keyRow(id: string): KeyRow {
+    const row = this.tables.keys.get(id);
+    if (!row) throw new DirectoryError("not_found", "no such key");
+    return row;
+  }
+
+  async findKeyById(id: string): Promise<KeyRecord> {
+    return this.tables.keyRecord(this.keyRow(id));
+  }
+
+  async lookupKeyById(id: string): Promise<KeyRecord | null> {
+    const row = this.tables.keys.get(id);
+    return row ? this.tables.keyRecord(row) : null;
+  }
+
+  async updateKeyById(id: string, changes: { comment?: string | undefined; expiresAt?: Date | null | undefined }): Promise<KeyRecord> {
+    checkComment(changes.comment);
+    const row = this.keyRow(id);
+    if (changes.comment !== undefined) row.comment = changes.comment.slice(0, maxCommentLength);
+    if (changes.expiresAt !== undefined) row.expiresAt = changes.expiresAt;
+    this.changed("key", id);
+    return this.tables.keyRecord(row);
+  }
+
+  async revokeKey(fingerprintSha256: string, reason?: string): Promise<KeyRecord> {
+    const key = await this.findKey(fingerprintSha256);
+    if (key.revokedAt) return key;
+    return this.revokeKeyById(key.id, reason ?? null, this.date());
+  }
+
+  async revokeKeyById(id: string, reason: string | null, at: Date = this.date()): Promise<KeyRecord> {
+    const row = this.keyRow(id);
+    if (row.revokedAt) throw new DirectoryError("conflict", "the key is already revoked");
+    row.revokedAt = at;
+    row.revokedReason = reason?.slice(0, maxRevokedReasonLength) ?? null;
+    this.changed("key", id);
+    return this.tables.keyRecord(row);
+  }
+
+  async removeKey(fingerprintSha256: string): Promise<KeyRecord> {
+    return this.removeKeyById((await this.findKey(fingerprintSha256)).id);
+  }
+
+  async removeKeyById(id: string): Promise<KeyRecord> {
+    const record = this.tables.keyRecord(this.keyRow(id));
+    this.tables.deleteKey(id);
+    this.changed("key", id);
+    return record;
+  }
+}
