@@ -27,9 +27,9 @@ export interface HttpRow {
   note?: string;
   reqPerSec?: number;
   /** Median of per-round req/s ratios against the hello server in the same round. */
-  ratioVsHello?: number;
+  ratioVsHello?: number | undefined;
   /** Median of per-round (1/req/s − 1/hello req/s): what this server adds to each request, in µs of its core. */
-  extraUsVsHello?: number;
+  extraUsVsHello?: number | undefined;
   p50Ms?: number;
   p99Ms?: number;
   idleRssMb?: number;
@@ -42,7 +42,7 @@ export interface HttpComparison {
   id: string;
   label: string;
   /** Median of per-round ratios a/b. */
-  ratio?: number;
+  ratio?: number | undefined;
   /** Issue 6 goal (a ≥ target × b); absent for comparisons shown for context. */
   target?: number;
 }

@@ -11,22 +11,22 @@ export type ClientScheme = "jwt" | "sshauth" | "crtauth";
 export interface RequestToSign {
   url: URL;
   method: string;
-  body?: string | Buffer;
+  body?: string | Buffer | undefined;
 }
 
 export interface AuthorizeOptions {
   scheme: ClientScheme;
   signer: Signer;
   username: string;
-  now?: () => number;
+  now?: (() => number) | undefined;
   /**
    * sshauth: `bind` signs the v1 request binding (method, path+query, host, body digest;
    * the server must have binding on), `magic` the 8-byte application prefix (default
    * "byo.e.m."), `includeFingerprint` puts the key's fingerprint in the token (default true).
    */
-  sshauth?: { bind?: boolean; magic?: string; includeFingerprint?: boolean };
+  sshauth?: { bind?: boolean | undefined; magic?: string | undefined; includeFingerprint?: boolean | undefined } | undefined;
   /** jwt: the `aud` claim, for a server that checks it (`jwt: { audience }`); omit it for upstream servers. */
-  jwt?: { audience?: string };
+  jwt?: { audience?: string | undefined } | undefined;
 }
 
 /** The Authorization header value for one request, in the chosen scheme. */
@@ -82,12 +82,12 @@ export async function sshkeyFetch(input: string | URL, init: RequestInit, option
   }
   const headers = new Headers(init.headers);
   headers.set("authorization", await authorizationFor(options, { url, method, body }));
-  const response = await fetch(url, { ...init, method, headers, body });
+  const response = await fetch(url, { ...init, method, headers, body: body ?? null });
   if (response.status !== 401 || options.scheme !== "crtauth") return response;
   // crtauth tokens are bearer tokens the server may stop honouring (expiry, secret
   // rotation): like requests-crtauth, redo the handshake once on a 401 and retry.
   await response.body?.cancel();
   crtauthTokens.forget(url, options.username, options.signer);
   headers.set("authorization", await authorizationFor(options, { url, method, body }));
-  return fetch(url, { ...init, method, headers, body });
+  return fetch(url, { ...init, method, headers, body: body ?? null });
 }

@@ -30,8 +30,8 @@ export interface CrtauthLoginOptions {
   /** An RSA key (agentSigner or loadKeyFileSigner); it signs with ssh-rsa (SHA-1) like upstream clients. */
   signer: Signer;
   /** Server name the challenge must carry; default the URL's host without port (as requests-crtauth). */
-  serverName?: string;
-  fetch?: typeof fetch;
+  serverName?: string | undefined;
+  fetch?: typeof fetch | undefined;
 }
 
 /**
@@ -151,7 +151,7 @@ export class CrtauthTokenCache {
 
   async get(
     url: URL,
-    options: CrtauthLoginOptions & { now?: () => number; fresh?: boolean },
+    options: CrtauthLoginOptions & { now?: (() => number) | undefined; fresh?: boolean | undefined },
   ): Promise<string> {
     const now = options.now ?? Date.now;
     const key = this.key(url.origin, options.username, options.signer);

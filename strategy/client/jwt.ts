@@ -10,21 +10,21 @@ export interface CreateJwtOptions {
   signer: Signer;
   username: string;
   /** Clock in milliseconds; default Date.now. The `time` claim is whole seconds (floored). */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /** Default: 8 random bytes, base64url (11 characters), like `secrets.token_urlsafe(8)`. */
-  nonce?: string;
+  nonce?: string | undefined;
   /**
    * Default by key: RSA → RS512 (what the upstream client sends), Ed25519 → EdDSA,
    * ECDSA → ES256/ES384/ES512 by curve. RSA may also use RS256/RS384 (RS384 needs a key
    * file: ssh-agent cannot hash with SHA-384).
    */
-  algorithm?: JwtAlgorithm;
+  algorithm?: JwtAlgorithm | undefined;
   /**
    * The service the token is for, sent as the `aud` claim (e.g. a console's URL, which
    * refuses tokens without it). Omit it for upstream asymmetric-jwt-auth servers: PyJWT
    * refuses any `aud` when the server configured none.
    */
-  audience?: string;
+  audience?: string | undefined;
 }
 
 const RSA_ALGS: Partial<Record<JwtAlgorithm, ClientRsaHash>> = { RS256: "sha256", RS384: "sha384", RS512: "sha512" };

@@ -10,7 +10,7 @@ import { SshReader } from "./ssh-wire.js";
 
 export interface LoadKeyFileOptions {
   /** Passphrase of an encrypted key. An empty string is a passphrase, not "none". */
-  passphrase?: string | Buffer;
+  passphrase?: string | Buffer | undefined;
 }
 
 /** A path to a private key file, or the key text itself. */

@@ -21,9 +21,9 @@ export type KeyProblemCode = (typeof keyProblemCodes)[number];
 export type KeyFormatName = "openssh" | "authorized_keys" | "pem_spki" | "pem_pkcs1" | "rfc4716" | "ssh_blob" | "key_object";
 
 export interface KeyFormatErrorOptions {
-  format?: KeyFormatName;
-  cause?: unknown;
-  detail?: Readonly<Record<string, string | number>>;
+  format?: KeyFormatName | undefined;
+  cause?: unknown | undefined;
+  detail?: Readonly<Record<string, string | number>> | undefined;
 }
 
 /**

@@ -35,7 +35,7 @@ const rsa: KeyTypeRule = {
  */
 export interface KeyPolicyOptions {
   /** Largest RSA modulus accepted, in bits: 2048–16384 (default 8192). */
-  rsaMaxBits?: number;
+  rsaMaxBits?: number | undefined;
 }
 
 export const defaultRsaMaxBits = 8192;

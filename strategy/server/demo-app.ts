@@ -13,13 +13,13 @@ type Readiness = Pick<StoreReadiness, "ready" | "reason"> & Partial<StoreReadine
 
 export interface DemoAppOptions {
   strategy: SshKeyStrategy;
-  log?: (error: unknown) => void;
+  log?: ((error: unknown) => void) | undefined;
   /** Mount the crtauth handshake at `/_auth` (store defaults to the strategy's). */
-  crtauth?: Omit<CrtauthRouterOptions, "store"> & Partial<Pick<CrtauthRouterOptions, "store">>;
+  crtauth?: Omit<CrtauthRouterOptions, "store"> & Partial<Pick<CrtauthRouterOptions, "store">> | undefined;
   /** The key-management console API at `/admin` (store defaults to the strategy's Prisma store); `false` leaves it out. */
-  admin?: false | (Omit<AdminRouterOptions, "store"> & Partial<Pick<AdminRouterOptions, "store">>);
+  admin?: false | (Omit<AdminRouterOptions, "store"> & Partial<Pick<AdminRouterOptions, "store">>) | undefined;
   /** Express "trust proxy" (default: TRUST_PROXY, parsed by parseTrustProxy). */
-  trustProxy?: TrustProxy;
+  trustProxy?: TrustProxy | undefined;
 }
 
 /** The store's own readiness check when it has one (the Prisma store does); otherwise opening it is enough. */

@@ -19,24 +19,24 @@ export interface ActivityWriter {
 
 export interface ActivityRecorderOptions {
   /** At most one last-used write per key per this many ms (default one minute). */
-  lastUsedIntervalMs?: number;
+  lastUsedIntervalMs?: number | undefined;
   /** How often buffered events and due last-used updates are written (default 1 s). */
-  flushEveryMs?: number;
+  flushEveryMs?: number | undefined;
   /** Events buffered beyond this are written at once (default 500). */
-  maxBufferedEvents?: number;
+  maxBufferedEvents?: number | undefined;
   /**
    * Most events held while the database cannot take them (default 10,000). Beyond it the oldest
    * failure is dropped first, a success only when no failure is left; drops are counted
    * (`stats()`) and reported through `onDrop`.
    */
-  maxQueuedEvents?: number;
+  maxQueuedEvents?: number | undefined;
   /** Longest wait between retries after failed writes (default 10 s); the wait doubles from flushEveryMs. */
-  maxRetryDelayMs?: number;
-  now?: () => number;
+  maxRetryDelayMs?: number | undefined;
+  now?: (() => number) | undefined;
   /** Called when a background write fails; the rows stay queued for the next attempt. */
-  onError?: (error: unknown) => void;
+  onError?: ((error: unknown) => void) | undefined;
   /** Called when the queue is full and an event is dropped (at most once per second). */
-  onDrop?: (dropped: DroppedEvents) => void;
+  onDrop?: ((dropped: DroppedEvents) => void) | undefined;
 }
 
 /** Events the recorder could not keep, by outcome, since it started. */

@@ -4,12 +4,12 @@ export type PruneEvents = (before: Date, limit: number) => Promise<number>;
 
 export interface EventRetentionOptions {
   /** Events older than this many days are deleted (default EVENT_RETENTION_DAYS, else 90; 0 keeps them forever). */
-  days?: number;
+  days?: number | undefined;
   /** How often old events are looked for (default every 10 minutes; the first run comes a minute after start). */
-  everyMs?: number;
+  everyMs?: number | undefined;
   /** Rows per DELETE: small, so a backlog never holds the write lock for long (default 1,000). */
-  batchSize?: number;
-  now?: () => number;
+  batchSize?: number | undefined;
+  now?: (() => number) | undefined;
 }
 
 /**

@@ -117,7 +117,7 @@ describe.each(databaseKinds)("passport-sshkey CLI with sshauth on %s", (kind) =>
       expect([refused.status, refused.body.error.code]).toEqual([401, "binding_not_enabled"]);
       // With a body, which the server reads only to name this mistake; another body is a plain bad signature.
       const boundPost = await runCli(["token", "sshauth", "--user", "alice", "--agent", "--bind", "--url", whoami, "-X", "POST", "-d", "one"], { env });
-      for (const [body, code] of [["two", "invalid_credentials"], ["one", "binding_not_enabled"]]) {
+      for (const [body, code] of [["two", "invalid_credentials"], ["one", "binding_not_enabled"]] as const) {
         const r = await fetch(whoami, { method: "POST", body, headers: { authorization: boundPost.stdout.trim() } });
         expect([body, r.status, ((await r.json()) as { error: { code: string } }).error.code]).toEqual([body, 401, code]);
       }

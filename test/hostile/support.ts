@@ -130,7 +130,7 @@ export interface RawRequest {
   path: string;
   /** Sent as UTF-8 bytes, exactly; no validation, so NUL, CR and LF reach the server. */
   headers?: Array<[string, string]>;
-  body?: string | Buffer;
+  body?: string | Buffer | undefined;
 }
 
 function dechunk(body: Buffer): Buffer {

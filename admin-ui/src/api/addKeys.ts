@@ -3,10 +3,10 @@ import type { Key } from "./types";
 
 export interface AddKeysBody {
   text: string;
-  comment?: string;
-  expiresAt?: string | null;
+  comment?: string | undefined;
+  expiresAt?: string | null | undefined;
   /** Admins only: add for this user. */
-  username?: string;
+  username?: string | undefined;
 }
 
 export const addKeys = (body: AddKeysBody) => api<{ keys: Key[] }>("POST", "/keys", body);

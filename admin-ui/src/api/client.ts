@@ -57,10 +57,10 @@ export async function api<T>(method: string, path: string, body?: unknown, signa
     response = await fetch(`${apiBase}${path}`, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? null : JSON.stringify(body),
       credentials: "same-origin",
       cache: "no-store",
-      signal,
+      signal: signal ?? null,
     });
   } catch (error) {
     if ((error as Error).name === "AbortError") throw error;

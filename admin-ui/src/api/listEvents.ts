@@ -2,14 +2,14 @@ import { api, withQuery } from "./client";
 import type { AuthEvent } from "./types";
 
 export interface EventQuery {
-  user?: string;
-  key?: string;
-  scheme?: string;
-  outcome?: "success" | "failure";
-  from?: string;
-  to?: string;
-  cursor?: string;
-  limit?: number;
+  user?: string | undefined;
+  key?: string | undefined;
+  scheme?: string | undefined;
+  outcome?: "success" | "failure" | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  cursor?: string | undefined;
+  limit?: number | undefined;
 }
 
 export const listEvents = (query: EventQuery, signal?: AbortSignal) =>

@@ -2,11 +2,11 @@ import { api, withQuery } from "./client";
 import type { Key, KeyStatus } from "./types";
 
 export interface KeyQuery {
-  q?: string;
-  user?: string;
-  status?: KeyStatus;
-  cursor?: string;
-  limit?: number;
+  q?: string | undefined;
+  user?: string | undefined;
+  status?: KeyStatus | undefined;
+  cursor?: string | undefined;
+  limit?: number | undefined;
 }
 
 export const listKeys = (query: KeyQuery, signal?: AbortSignal) =>

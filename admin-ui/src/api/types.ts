@@ -63,7 +63,7 @@ export interface User {
   isAdmin: boolean;
   disabled: boolean;
   createdAt: string;
-  keyCount?: number;
+  keyCount?: number | undefined;
 }
 
 export interface Me {

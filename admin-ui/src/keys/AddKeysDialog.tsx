@@ -20,7 +20,7 @@ type Preview =
   | { state: "error"; error: unknown };
 
 /** Paste or drop public keys; every key is parsed and checked by the server before anything is saved. */
-export function AddKeysDialog(props: { username?: string; onClose: () => void; onAdded: (keys: Key[]) => void }) {
+export function AddKeysDialog(props: { username?: string | undefined; onClose: () => void; onAdded: (keys: Key[]) => void }) {
   const [text, setText] = useState("");
   const [name, setName] = useState("");
   const [expires, setExpires] = useState("");

@@ -53,8 +53,8 @@ export function Link(props: {
   className?: string;
   children: React.ReactNode;
   "aria-current"?: "page" | undefined;
-  "aria-label"?: string;
-  title?: string;
+  "aria-label"?: string | undefined;
+  title?: string | undefined;
 }) {
   return (
     <a

@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 
 export type Load<T> =
-  | { state: "loading"; data?: T }
+  | { state: "loading"; data?: T | undefined }
   | { state: "ready"; data: T }
-  | { state: "error"; error: unknown; data?: T };
+  | { state: "error"; error: unknown; data?: T | undefined };
 
 /** Runs `load` whenever `deps` change (aborting the previous run); `reload()` runs it again. */
 export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: unknown[]): [Load<T>, () => void, (update: (data: T) => T) => void] {

@@ -15,7 +15,7 @@ export interface SessionRouteOptions {
   strategy: () => SshKeyStrategy;
   limiter: SignInLimiter;
   linkTtlMs: number;
-  publicUrl?: string;
+  publicUrl?: string | undefined;
 }
 
 /** 429 with Retry-After when the IP, or the username the attempt claims, is over its limit. */

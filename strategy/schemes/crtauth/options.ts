@@ -8,20 +8,20 @@ import { assertServerName } from "./names.js";
  */
 export interface CrtauthOptions {
   /** HMAC secret for challenges and tokens; default `CRTAUTH_SECRET`. */
-  secret?: CrtauthSecret;
+  secret?: CrtauthSecret | undefined;
   /** The secret before the last rotation, still accepted (default `CRTAUTH_PREVIOUS_SECRET`). */
-  previousSecret?: CrtauthSecret;
+  previousSecret?: CrtauthSecret | undefined;
   /** Name put in challenges; default: the request's Host without port. Clients compare it with the URL host. */
-  serverName?: string;
+  serverName?: string | undefined;
   /** Seconds a token is good for, 1..598 (default 60). */
-  tokenLifetimeSeconds?: number;
+  tokenLifetimeSeconds?: number | undefined;
   /**
    * Also answer crtauth v0 ("legacy") handshakes, as the Python server does by default
    * (default false). v0 is the unversioned XDR format: its request is a bare username, told
    * from a v1 request only by a heuristic, and its challenges are MACed with HMAC-SHA1. Turn it
    * on only for old clients that cannot speak v1; tokens are v1 (HMAC-SHA256) either way.
    */
-  legacyV0?: boolean;
+  legacyV0?: boolean | undefined;
 }
 
 function present(value: CrtauthSecret | undefined): CrtauthSecret | undefined {

@@ -23,18 +23,18 @@ export interface CrtauthRouterStore {
 export interface CrtauthRouterOptions extends CrtauthOptions {
   store: CrtauthRouterStore | Promise<CrtauthRouterStore> | (() => Promise<CrtauthRouterStore>);
   /** Milliseconds since the epoch; for tests. */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /**
    * Development only: put `unknown_key` / `bad_signature` in `X-Sshkey-Error` instead of the
    * public `invalid_credentials` (default false; the event log has the precise code either way).
    */
-  exposeErrorCodes?: boolean;
+  exposeErrorCodes?: boolean | undefined;
   /**
    * Per-username limit on responses whose signature fails (default 20 per minute, as the
    * strategy's); past it, responses for that user get 403 `too_many_failures` with
    * Retry-After before any RSA check. `false` turns it off.
    */
-  failureThrottle?: FailureThrottleOptions | false;
+  failureThrottle?: FailureThrottleOptions | false | undefined;
 }
 
 /** Response header carrying the failure code (upstream answers only a bare 403). */

@@ -8,7 +8,7 @@ import { resolveCrtauthSecrets, type CrtauthOptions } from "./options.js";
 import { verifyToken } from "./token.js";
 
 export interface CrtauthSchemeOptions extends CrtauthOptions {
-  realm?: string;
+  realm?: string | undefined;
 }
 
 /**

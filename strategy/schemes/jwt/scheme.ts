@@ -12,19 +12,19 @@ import { verifyJwsSignature } from "./verify-signature.js";
 
 export interface JwtSchemeOptions {
   /** Accepted |now − time| in seconds, inclusive (asymmetric-jwt-auth's TIMESTAMP_TOLERANCE; default 20). */
-  toleranceSeconds?: number;
+  toleranceSeconds?: number | undefined;
   /** Scheme word in the Authorization header (asymmetric-jwt-auth's AUTH_METHOD; default "JWT"). */
-  authMethod?: string;
+  authMethod?: string | undefined;
   /** Refuse replayed (username, time, nonce) triples (default true). */
-  replayProtection?: boolean;
+  replayProtection?: boolean | undefined;
   /**
    * This service's name(s) (e.g. its URL). When set, a token must carry an `aud` claim naming
    * one of them (`invalid_audience` otherwise), so a token made for another service is refused
    * here; unset, a token with a non-empty `aud` is refused (as upstream's PyJWT does).
    * A route can set its own with `passport.authenticate("sshkey", { jwtAudience })`.
    */
-  audience?: string | readonly string[];
-  realm?: string;
+  audience?: string | readonly string[] | undefined;
+  realm?: string | undefined;
 }
 
 /** An audience option as a non-empty list of non-empty strings; a TypeError otherwise. */

@@ -12,29 +12,29 @@ import { verifySshauthToken, type SshauthKeyHints } from "./verify.js";
 
 export interface SshauthSchemeOptions {
   /** 8-byte application prefix both sides sign with (default upstream's "byo.e.m."; choose your own). */
-  magic?: string;
+  magic?: string | undefined;
   /** Accepted |now − timestamp| in seconds, inclusive (upstream's max_skew_seconds; default 60). */
-  maxSkewSeconds?: number;
+  maxSkewSeconds?: number | undefined;
   /** Accept each signed message once per key (default true). */
-  replayProtection?: boolean;
+  replayProtection?: boolean | undefined;
   /**
    * Require the v1 request binding (binding.ts: method, path+query, host, body digest) on
    * every route (default false: plain, unbound sshauth tokens interoperate). A route can
    * override it with `passport.authenticate("sshkey", { sshauthBinding: true | false })`.
    */
-  bindRequests?: boolean;
+  bindRequests?: boolean | undefined;
   /** Host to bind instead of the Host header, for a proxy that rewrites Host (e.g. "api.example.com"). */
-  bindingHost?: string;
+  bindingHost?: string | undefined;
   /** Largest body the strategy reads itself for binding when no body parser ran (default 1 MiB). */
-  maxBindingBodyBytes?: number;
+  maxBindingBodyBytes?: number | undefined;
   /**
    * The action list the token must have signed, computed by the application per request.
    * Overrides `bindRequests` and the route option: for a convention of your own, or tests.
    */
-  actions?: (req: Request) => readonly SshauthAction[] | Promise<readonly SshauthAction[]>;
+  actions?: ((req: Request) => readonly SshauthAction[] | Promise<readonly SshauthAction[]>) | undefined;
   /** Claim `Authorization: Bearer <token>` for credentials without a "." (default true). */
-  bearer?: boolean;
-  realm?: string;
+  bearer?: boolean | undefined;
+  realm?: string | undefined;
 }
 
 const optionNames = new Set([

@@ -8,15 +8,15 @@ export interface SshauthSignOptions {
   /** Holds an Ed25519 or ECDSA P-256 key (key file or ssh-agent). */
   signer: Signer;
   /** Identity file name (`[A-Za-z0-9_-]{2,}`) to put in the token, e.g. the username. */
-  identity?: string;
+  identity?: string | undefined;
   /** Put the key's SHA-256 fingerprint in the token (upstream default: false). */
-  includeFingerprint?: boolean;
+  includeFingerprint?: boolean | undefined;
   /** 8-byte application prefix; default "byo.e.m.". */
-  magic?: string | Uint8Array;
+  magic?: string | Uint8Array | undefined;
   /** Action list; the verifier must supply the same pairs in the same order. */
-  actions?: readonly SshauthAction[];
+  actions?: readonly SshauthAction[] | undefined;
   /** UNIX seconds to sign; default: the wall clock now (upstream takes it at sign time). */
-  timestamp?: number;
+  timestamp?: number | undefined;
 }
 
 /**

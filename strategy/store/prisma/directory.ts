@@ -127,9 +127,12 @@ export class PrismaDirectory {
     return this.prisma.user.findMany({ orderBy: { username: "asc" } });
   }
 
-  async setUserFlags(username: string, flags: { isAdmin?: boolean; disabled?: boolean }): Promise<UserRecord> {
+  async setUserFlags(username: string, flags: { isAdmin?: boolean | undefined; disabled?: boolean | undefined }): Promise<UserRecord> {
     const user = await this.findUser(username);
-    const updated = await this.prisma.user.update({ where: { id: user.id }, data: flags });
+    const data: { isAdmin?: boolean; disabled?: boolean } = {};
+    if (flags.isAdmin !== undefined) data.isAdmin = flags.isAdmin;
+    if (flags.disabled !== undefined) data.disabled = flags.disabled;
+    const updated = await this.prisma.user.update({ where: { id: user.id }, data });
     this.changed("user", user.id);
     return updated;
   }
@@ -147,7 +150,7 @@ export class PrismaDirectory {
   async addKey(
     username: string,
     text: string,
-    options: { comment?: string; expiresAt?: Date | null } = {},
+    options: { comment?: string | undefined; expiresAt?: Date | null | undefined } = {},
   ): Promise<KeyRecord> {
     const user = await this.findUser(username);
     const entries = parseKeyPaste(text, this.keyPolicy);
@@ -162,7 +165,7 @@ export class PrismaDirectory {
   async insertKey(
     userId: string,
     key: ParsedPublicKey,
-    options: { comment?: string; expiresAt?: Date | null },
+    options: { comment?: string | undefined; expiresAt?: Date | null | undefined },
   ): Promise<KeyRecord> {
     return (await this.insertKeys(userId, [key], options))[0]!;
   }
@@ -200,7 +203,7 @@ export class PrismaDirectory {
   async insertKeys(
     userId: string,
     keys: ParsedPublicKey[],
-    options: { comment?: string; expiresAt?: Date | null } = {},
+    options: { comment?: string | undefined; expiresAt?: Date | null | undefined } = {},
   ): Promise<KeyRecord[]> {
     checkComment(options.comment);
     // Keys parsed elsewhere (publicKeyFromKeyObject allows up to 16384 bits) meet this store's policy too.
@@ -253,7 +256,7 @@ export class PrismaDirectory {
   }
 
   /** Changes a key's comment and/or expiry by id. */
-  async updateKeyById(id: string, changes: { comment?: string; expiresAt?: Date | null }): Promise<KeyRecord> {
+  async updateKeyById(id: string, changes: { comment?: string | undefined; expiresAt?: Date | null | undefined }): Promise<KeyRecord> {
     checkComment(changes.comment);
     const data: { comment?: string; expiresAt?: Date | null } = {};
     if (changes.comment !== undefined) data.comment = changes.comment.slice(0, 200);

@@ -44,37 +44,37 @@ export interface PrismaStore {
 
 export interface PrismaStoreOptions {
   /** DATABASE_URL form; default: DATABASE_URL, else ./data/passport-sshkey.db. */
-  url?: string;
+  url?: string | undefined;
   /** Apply pending migrations before first use (default true). */
-  migrate?: boolean;
-  activity?: ActivityRecorderOptions;
+  migrate?: boolean | undefined;
+  activity?: ActivityRecorderOptions | undefined;
   /** How long authentication events are kept (default EVENT_RETENTION_DAYS, else 90 days). */
-  eventRetention?: EventRetentionOptions;
-  keyCache?: KeyCacheOptions & { enabled?: boolean };
+  eventRetention?: EventRetentionOptions | undefined;
+  keyCache?: (KeyCacheOptions & { enabled?: boolean | undefined }) | undefined;
   /** How often other processes' changes are looked for, in ms (default 250). */
-  changePollMs?: number;
+  changePollMs?: number | undefined;
   /** A change poll not answered within this counts as failed: key caches are dropped (default 1 s). */
-  changePollTimeoutMs?: number;
+  changePollTimeoutMs?: number | undefined;
   /**
    * With no successful poll for this long, key lookups refuse (503) instead of trusting the
    * cache or waiting on the database (default poll interval + poll timeout + 1 s).
    */
-  maxStalenessMs?: number;
+  maxStalenessMs?: number | undefined;
   /** Busy and connection timeouts (short defaults: a database that does not answer fails the request). */
-  timeouts?: ConnectionTimeouts;
+  timeouts?: ConnectionTimeouts | undefined;
   /**
    * Redis for several instances (default REDIS_URL): replay state moves there (SET NX with
    * expiry) and change notices travel by pub/sub as well as through the database.
    */
-  redisUrl?: string;
+  redisUrl?: string | undefined;
   /**
    * What keys may be stored and used: RSA up to `rsaMaxBits` (default RSA_MAX_BITS, else
    * 8192). Applied at upload and to stored rows at sign-in alike.
    */
-  keyPolicy?: KeyPolicyOptions;
+  keyPolicy?: KeyPolicyOptions | undefined;
   /** Keys one user may hold (default MAX_KEYS_PER_USER, else 50). */
-  maxKeysPerUser?: number;
-  now?: () => number;
+  maxKeysPerUser?: number | undefined;
+  now?: (() => number) | undefined;
 }
 
 interface HotPath {

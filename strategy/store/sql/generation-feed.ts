@@ -35,7 +35,7 @@ export class GenerationFeed implements ChangeFeed {
   constructor(
     private readonly row: GenerationRow,
     private readonly pollMs = 250,
-    options: { pollTimeoutMs?: number; maxStalenessMs?: number } = {},
+    options: { pollTimeoutMs?: number | undefined; maxStalenessMs?: number | undefined } = {},
   ) {
     this.pollTimeoutMs = options.pollTimeoutMs ?? 1000;
     this.maxStalenessMs = options.maxStalenessMs ?? pollMs + this.pollTimeoutMs + 1000;
