@@ -17,6 +17,7 @@ import {
   upstreamKey,
   vectors,
 } from "./helpers.js";
+import { fixtureKeyPair } from "../../support/fixture-keys.js";
 import { freshKeyPair } from "../../support/fresh-keys.js";
 
 const SERVER = "api.example.com";
@@ -232,7 +233,7 @@ describe("verifyResponse: Python's short signatures", () => {
   });
 
   it("works with 4096-bit keys (512-byte signatures)", async () => {
-    const { privateKey, publicKey } = freshKeyPair("rsa", { modulusLength: 4096 });
+    const { privateKey, publicKey } = fixtureKeyPair("rsa4096");
     const parsed = parsedRsaKey(publicKey);
     const challenge = createChallenge({ username: "big", serverName: SERVER, secret: "s3cret", key: parsed, now: at(T0) });
     const text = encodeResponse({ challenge: challenge.bytes, signature: sign("sha1", challenge.bytes, privateKey) }).toString(
