@@ -12,7 +12,7 @@ import type { ParsedPublicKey, SshKeyType } from "../../../strategy/keys/types.j
 import { signP256Deterministic } from "./rfc6979.js";
 import { freshKeyPair } from "../../support/fresh-keys.js";
 
-export const FIXTURES = path.resolve(import.meta.dirname, "../../fixtures/sshauth");
+export const FIXTURES = path.resolve(import.meta.dirname, "../../fixtures");
 
 export interface SshauthVector {
   id: string;
