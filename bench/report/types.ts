@@ -1,8 +1,6 @@
 /** Everything a run measured; the report and the chart are rendered from this. */
 import type { RevocationSection } from "../revocation/types.js";
 
-export type { RevocationRow, RevocationSection } from "../revocation/types.js";
-
 export interface InprocessRow {
   id: string;
   label: string;

@@ -203,7 +203,7 @@ export async function eachLimited<T>(items: readonly T[], limit: number, fn: (it
 }
 
 /** The one latency bound of the suite: every hostile request is answered within a second. */
-export const slowMs = 1000;
+const slowMs = 1000;
 
 /** Does this header value need the raw wire (Node's HTTP parser answers it before any app code)? */
 export function wireOnly(value: string): boolean {
