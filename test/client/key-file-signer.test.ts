@@ -102,7 +102,7 @@ describe("loadKeyFileSigner: ssh-keygen keys in every format", () => {
 
   it("reads node-written PKCS#8 (plain and encrypted) and PKCS#1", async () => {
     const { privateKey: ed } = freshKeyPair("ed25519");
-    const { privateKey: rsa } = freshKeyPair("rsa", { modulusLength: 2048 });
+    const { privateKey: rsa } = fixtureKeyPair("rsa2048-a");
     const texts = [
       { text: ed.export({ type: "pkcs8", format: "pem" }) as string },
       { text: ed.export({ type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase: PASSPHRASE }) as string, passphrase: PASSPHRASE },

@@ -18,7 +18,6 @@ import {
   vectors,
 } from "./helpers.js";
 import { fixtureKeyPair } from "../../support/fixture-keys.js";
-import { freshKeyPair } from "../../support/fresh-keys.js";
 
 const SERVER = "api.example.com";
 const T0 = 1_700_000_000; // unix seconds when challenges are made
@@ -138,7 +137,7 @@ describe("verifyResponse: full handshake with a generated key", () => {
 
   it("refuses a signature by another key", async () => {
     const { challenge } = await handshake();
-    const other = freshKeyPair("rsa", { modulusLength: 2048 }).privateKey;
+    const other = fixtureKeyPair("rsa2048-a").privateKey;
     const text = encodeResponse({ challenge: challenge.bytes, signature: sign("sha1", challenge.bytes, other) }).toString(
       "base64url",
     );
