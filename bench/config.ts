@@ -12,7 +12,7 @@ export interface BenchConfig {
     roundSeconds: number;
     warmupSeconds: number;
     connections: number;
-    /** Upper bound of fresh single-use tokens signed for one round (signing RSA costs ~0.5–1 ms each). */
+    /** Upper bound of fresh single-use tokens signed for one round: every RSA signature is made before the round starts. */
     maxTokensPerRound: number;
     /** Ed25519 keys for sshauth: each yields one fresh token per second of the skew window. */
     sshauthKeys: number;

@@ -13,7 +13,8 @@ import { pinning } from "./lib/pin.js";
 import { renderMarkdown } from "./report/markdown.js";
 import { renderSvg } from "./report/svg.js";
 import type { BenchResults, HttpComparison, HttpRow, InprocessRow, ScaleSection } from "./report/types.js";
-import { runRevocation, type RevocationSection } from "./revocation/run.js";
+import { runRevocation } from "./revocation/run.js";
+import type { RevocationSection } from "./revocation/types.js";
 import { runScale } from "./scale/run.js";
 
 const started = Date.now();

@@ -1,8 +1,6 @@
 /** Everything a run measured; the report and the chart are rendered from this. */
 import type { RevocationSection } from "../revocation/types.js";
 
-export type { RevocationRow, RevocationSection } from "../revocation/types.js";
-
 export interface InprocessRow {
   id: string;
   label: string;
@@ -27,9 +25,9 @@ export interface HttpRow {
   note?: string;
   reqPerSec?: number;
   /** Median of per-round req/s ratios against the hello server in the same round. */
-  ratioVsHello?: number;
+  ratioVsHello?: number | undefined;
   /** Median of per-round (1/req/s − 1/hello req/s): what this server adds to each request, in µs of its core. */
-  extraUsVsHello?: number;
+  extraUsVsHello?: number | undefined;
   p50Ms?: number;
   p99Ms?: number;
   idleRssMb?: number;
@@ -42,7 +40,7 @@ export interface HttpComparison {
   id: string;
   label: string;
   /** Median of per-round ratios a/b. */
-  ratio?: number;
+  ratio?: number | undefined;
   /** Issue 6 goal (a ≥ target × b); absent for comparisons shown for context. */
   target?: number;
 }

@@ -11,7 +11,7 @@ export interface Identity {
 export interface Answer {
   status: number;
   /** The error code of a refusal. */
-  code?: string;
+  code?: string | undefined;
 }
 
 export async function whoami(baseUrl: string, who: Identity): Promise<Answer> {

@@ -5,8 +5,6 @@ import { measureDeployment, POLL_MS, SAMPLE_TIMEOUT_MS, type Deployment } from "
 import { redisAnswers } from "./redis-answers.js";
 import type { RevocationRow, RevocationSection } from "./types.js";
 
-export type { RevocationRow, RevocationSection } from "./types.js";
-
 export interface RevocationConfig {
   quick: boolean;
   postgresUrl: string;

@@ -21,8 +21,8 @@ export async function fillSqlite(file: string, fillerKeys: number): Promise<{ ur
     for (const index of indexes) db.exec(`DROP INDEX "${index.name}"`);
     const users = fillerUserCount(fillerKeys);
     const now = sqliteDate(new Date(Date.now() - 86_400_000));
-    // Rows are generated inside SQLite (a recursive CTE): ~10× faster than a JS loop of
-    // prepared inserts at 1M rows. SQLite has no SHA-256, so filler identifiers are random
+    // Rows are generated inside SQLite (a recursive CTE), so a million rows never cross into
+    // JavaScript one insert at a time. SQLite has no SHA-256, so filler identifiers are random
     // blobs with the same lengths and alphabets as real ones (unique with overwhelming odds).
     const sequence = `WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ?)`;
     db.transaction(() => {

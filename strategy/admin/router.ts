@@ -29,29 +29,29 @@ export interface AdminRouterOptions {
   /** The store (openPrismaStore, createMemoryStore), a promise of it, or a function that opens it on first use. */
   store: AdminStore | Promise<AdminStore> | (() => AdminStore | Promise<AdminStore>);
   /** For apps with their own login: map a request to a username (or null) — a console session follows without a link. */
-  resolveUser?: (req: Request) => Promise<string | null>;
+  resolveUser?: ((req: Request) => Promise<string | null>) | undefined;
   /** Milliseconds since the epoch; for tests. */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /** Idle (default 30 min) and absolute (default 12 h) session timeouts. */
-  session?: SessionTimeouts;
+  session?: SessionTimeouts | undefined;
   /** Sign-in link lifetime (default 5 minutes). */
-  linkTtlMs?: number;
+  linkTtlMs?: number | undefined;
   /** Per-IP limit on sign-in attempts and link redemptions (default 10, refilled at 10 a minute), and on failures per username (`perUsername`). */
-  rateLimit?: RateLimitOptions;
+  rateLimit?: RateLimitOptions | undefined;
   /** Largest accepted JSON body (default 64 KiB). */
-  bodyLimit?: number | string;
+  bodyLimit?: number | string | undefined;
   /**
    * External URL of the console root (e.g. https://example.com/admin): sign-in links start with
    * it and sign-in JWTs must name it as `aud`. Unset: the address the server listens on (never the
    * Host header), e.g. http://127.0.0.1:3000/admin. Set it behind a proxy or a name.
    */
-  publicUrl?: string;
+  publicUrl?: string | undefined;
   /** JWT scheme settings for POST /api/login/jwt (tolerance, auth method); replay protection is always on, the audience is the console's URL. */
-  jwt?: Omit<JwtSchemeOptions, "replayProtection" | "audience">;
+  jwt?: Omit<JwtSchemeOptions, "replayProtection" | "audience"> | undefined;
   /** Where unexpected errors go (default console.error). */
-  log?: (error: unknown) => void;
+  log?: ((error: unknown) => void) | undefined;
   /** The built console (default `<package>/admin-ui/dist`); `false` serves the API only. */
-  uiDir?: string | false;
+  uiDir?: string | false | undefined;
 }
 
 const optionNames = new Set(["store", "resolveUser", "now", "session", "linkTtlMs", "rateLimit", "bodyLimit", "publicUrl", "jwt", "log", "uiDir"]);

@@ -11,7 +11,7 @@ import { authFailureOf } from "./failure.js";
  * answer is a 503 with Retry-After (see answerStoreFault); anything else is a 500 whose
  * details go to `log`, never to the client.
  */
-export function sshkeyErrorHandler(options: { log?: (error: unknown) => void } = {}): ErrorRequestHandler {
+export function sshkeyErrorHandler(options: { log?: ((error: unknown) => void) | undefined } = {}): ErrorRequestHandler {
   const log = options.log ?? ((error: unknown) => console.error(error));
   return (error, req, res, next) => {
     if (res.headersSent) return next(error);

@@ -12,13 +12,13 @@ type Readiness = Pick<StoreReadiness, "ready" | "reason"> & Partial<StoreReadine
 
 export interface DemoAppOptions {
   strategy: SshKeyStrategy;
-  log?: (error: unknown) => void;
+  log?: ((error: unknown) => void) | undefined;
   /** Mount the crtauth handshake at `/_auth` (store defaults to the strategy's). */
   crtauth?: Omit<CrtauthRouterOptions, "store"> & Partial<Pick<CrtauthRouterOptions, "store">>;
   /** The key-management console API at `/admin` (store defaults to the strategy's store, which needs the management ports); `false` leaves it out. */
   admin?: false | (Omit<AdminRouterOptions, "store"> & Partial<Pick<AdminRouterOptions, "store">>);
   /** Express "trust proxy" (default: TRUST_PROXY, parsed by parseTrustProxy). */
-  trustProxy?: TrustProxy;
+  trustProxy?: TrustProxy | undefined;
 }
 
 /** The store's own readiness check when it has one (SshKeyStore adapters do); otherwise opening it is enough. */

@@ -7,7 +7,7 @@ import { createSignInLink } from "../../strategy/admin/sessions.js";
 import { databaseKinds } from "../support/databases.js";
 import { fixtureKey, fixtures } from "../support/forge-jwt.js";
 import { jwtFor } from "../support/tokens.js";
-import { freshKeyPair } from "../support/fresh-keys.js";
+import { fixtureKeyPair } from "../support/fixture-keys.js";
 import { createJwtAuthorization, loadKeyFileSigner } from "../../strategy/client/index.js";
 import { signSshauthToken } from "../../strategy/schemes/sshauth/sign.js";
 import { clientFor, cookieFrom, newKeyLine, request, signIn, startAdminServer, type AdminServer, type Client } from "./support.js";
@@ -189,7 +189,7 @@ describe.each(databaseKinds)("admin API on %s", (kind) => {
       // A generous per-IP limit: the attempts below come from one test client but stand for many addresses.
       const limited = await server.mount({ rateLimit: { capacity: 100, refillPerMinute: 100, perUsername: { capacity: 3, refillPerMinute: 1 } } });
       const t = () => Math.floor(server.clock.now / 1000);
-      const stranger = freshKeyPair("rsa", { modulusLength: 2048 }).privateKey;
+      const stranger = fixtureKeyPair("rsa2048-a").privateKey;
       const statuses = [];
       for (let i = 0; i < 4; i++) {
         statuses.push((await request(`${limited}/admin/api/login/jwt`, { method: "POST", headers: { authorization: jwtFor("alice", stranger, { time: t() }) } })).status);
@@ -237,7 +237,7 @@ describe.each(databaseKinds)("admin API on %s", (kind) => {
       const ghost = await request(`${server.url}/admin/api/login/jwt`, { method: "POST", headers: { authorization: consoleJwt("phantom", t) } });
       const wrongKey = await request(`${server.url}/admin/api/login/jwt`, {
         method: "POST",
-        headers: { authorization: jwtFor("alice", freshKeyPair("rsa", { modulusLength: 2048 }).privateKey, { time: t, claims: { aud: `${server.url}/admin` } }) },
+        headers: { authorization: jwtFor("alice", fixtureKeyPair("rsa2048-a").privateKey, { time: t, claims: { aud: `${server.url}/admin` } }) },
       });
       expect([ghost.status, ghost.body]).toEqual([wrongKey.status, wrongKey.body]);
       expect([ghost.status, ghost.body.error.code]).toEqual([401, "invalid_credentials"]);

@@ -59,7 +59,7 @@ export interface Client {
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
 }
 
-export async function request(url: string, init: RequestInit = {}) {
+export async function request(url: string, init: RequestInit = {}): Promise<{ status: number; body: any; headers: Headers }> {
   const response = await fetch(url, { redirect: "manual", ...init });
   const text = await response.text();
   let body: any = text;
@@ -99,7 +99,7 @@ export function clientFor(base: string, cookie: string, csrf: string): Client {
         h["content-type"] ??= "application/json";
         payload = typeof body === "string" ? body : JSON.stringify(body);
       }
-      return request(`${base}/admin/api${path}`, { method, headers: h, body: payload });
+      return request(`${base}/admin/api${path}`, { method, headers: h, body: payload ?? null });
     },
   };
 }

@@ -2,11 +2,11 @@
 // that fit the scheme in the agent's order, moves on while the server refuses the key
 // itself, and says on stderr which key signed. Key choice happens in the client, so one
 // database kind is enough; the server is a real `serve` process.
-import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, startServe } from "../support/cli.js";
 import { createTestDatabase, type TestDatabase } from "../support/databases.js";
+import { writeFixtureKeyFile } from "../support/fixture-keys.js";
 import { keygenFingerprint, makeTmpDir, sshKeygen, startAgent, type RunningAgent } from "../client/helpers.js";
 
 const tmp = makeTmpDir("cli-agent-choice-");
@@ -20,10 +20,9 @@ const file: Record<keyof typeof fp, string> = { stranger: "", ed25519: "", rsaOl
 beforeAll(async () => {
   file.stranger = sshKeygen(tmp.dir, "id_stranger", "ed25519");
   file.ed25519 = sshKeygen(tmp.dir, "id_ed25519", "ed25519");
-  for (const name of ["rsaOld", "rsaNew"] as const) {
-    file[name] = path.join(tmp.dir, `id_${name}`);
-    execFileSync("ssh-keygen", ["-q", "-t", "rsa", "-b", "2048", "-N", "", "-C", name, "-f", file[name]], { stdio: "ignore" });
-  }
+  // Fixture RSA keys: ssh-keygen takes up to a second per RSA key.
+  file.rsaOld = writeFixtureKeyFile("rsa2048-a", path.join(tmp.dir, "id_rsaOld"), "rsaOld").key;
+  file.rsaNew = writeFixtureKeyFile("rsa2048-b", path.join(tmp.dir, "id_rsaNew"), "rsaNew").key;
   for (const name of Object.keys(fp) as (keyof typeof fp)[]) fp[name] = keygenFingerprint(`${file[name]}.pub`);
   agent = await startAgent(tmp.dir);
   // The unregistered key first: the one ssh-agent would offer first.

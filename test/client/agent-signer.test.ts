@@ -11,6 +11,7 @@ import {
   loadKeyFileSigner,
   type AgentErrorCode,
 } from "../../strategy/client/index.js";
+import { writeFixtureKeyFile } from "../support/fixture-keys.js";
 import {
   keygenFingerprint,
   makeTmpDir,
@@ -29,7 +30,8 @@ const keys: Record<"rsa" | "ed25519" | "ecdsa256" | "absent", string> = { rsa: "
 
 beforeAll(async () => {
   keys.ed25519 = sshKeygen(tmp.dir, "id_ed25519", "ed25519");
-  keys.rsa = sshKeygen(tmp.dir, "id_rsa", "rsa");
+  // A fixture RSA key (3072 bits, as ssh-keygen makes them): ssh-keygen takes seconds for one.
+  keys.rsa = writeFixtureKeyFile("rsa3072", path.join(tmp.dir, "id_rsa"), "id_rsa@test").key;
   keys.ecdsa256 = sshKeygen(tmp.dir, "id_ecdsa", "ecdsa256");
   keys.absent = sshKeygen(tmp.dir, "id_absent", "ed25519");
   agent = await startAgent(tmp.dir);

@@ -7,6 +7,7 @@ import { CRTAUTH_SECRET_SETTING } from "../../strategy/store/crtauth-secret.js";
 import { connectDatabase } from "../../strategy/store/prisma/client.js";
 import { runCli, startServe } from "../support/cli.js";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/databases.js";
+import { writeFixtureKeyFile } from "../support/fixture-keys.js";
 import { makeTmpDir, startAgent, type RunningAgent } from "./helpers.js";
 
 describe.each(databaseKinds)("crtauth through the CLI on %s", (kind) => {
@@ -19,8 +20,8 @@ describe.each(databaseKinds)("crtauth through the CLI on %s", (kind) => {
     db = await createTestDatabase(kind);
     env = { DATABASE_URL: db.url };
     tmp = makeTmpDir("pssk-crtauth-cli-");
-    key = path.join(tmp.dir, "id_rsa");
-    execFileSync("ssh-keygen", ["-q", "-t", "rsa", "-b", "2048", "-N", "", "-f", key], { stdio: "ignore" });
+    // A fixture RSA key: ssh-keygen takes up to a second per RSA key.
+    key = writeFixtureKeyFile("rsa2048-a", path.join(tmp.dir, "id_rsa"), "alice@test").key;
     agent = await startAgent(tmp.dir);
     agent.add(key);
     expect((await runCli(["users", "add", "alice"], { env })).code).toBe(0);

@@ -19,7 +19,7 @@ interface AjwtVector {
   authorization_header: string;
   kid: string;
 }
-const vectors: AjwtVector[] = JSON.parse(readFileSync(path.join(here, "ajwt-vectors.json"), "utf8")).ajwt;
+const vectors: AjwtVector[] = JSON.parse(readFileSync(path.join(fixtures, "vectors.json"), "utf8")).ajwt;
 
 describe("createJwtAuthorization reproduces the upstream Python client", () => {
   it("has vectors", () => expect(vectors.length).toBeGreaterThanOrEqual(3));

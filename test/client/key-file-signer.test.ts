@@ -15,6 +15,7 @@ import {
   verifySignerForm,
   type KeyKind,
 } from "./helpers.js";
+import { fixtureKeyPair } from "../support/fixture-keys.js";
 import { freshKeyPair } from "../support/fresh-keys.js";
 
 const tmp = makeTmpDir("client-keyfile-");
@@ -101,7 +102,7 @@ describe("loadKeyFileSigner: ssh-keygen keys in every format", () => {
 
   it("reads node-written PKCS#8 (plain and encrypted) and PKCS#1", async () => {
     const { privateKey: ed } = freshKeyPair("ed25519");
-    const { privateKey: rsa } = freshKeyPair("rsa", { modulusLength: 2048 });
+    const { privateKey: rsa } = fixtureKeyPair("rsa2048-a");
     const texts = [
       { text: ed.export({ type: "pkcs8", format: "pem" }) as string },
       { text: ed.export({ type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase: PASSPHRASE }) as string, passphrase: PASSPHRASE },
@@ -155,7 +156,7 @@ describe("loadKeyFileSigner errors", () => {
     await expectCode(loadKeyFileSigner({ text: x.export({ type: "pkcs8", format: "pem" }) as string }), "unsupported_key");
     const { privateKey: k1 } = freshKeyPair("ec", { namedCurve: "secp256k1" });
     await expectCode(loadKeyFileSigner({ text: k1.export({ type: "sec1", format: "pem" }) as string }), "unsupported_key");
-    const { privateKey: dsa } = freshKeyPair("dsa", { modulusLength: 2048, divisorLength: 256 });
+    const { privateKey: dsa } = fixtureKeyPair("dsa2048");
     await expectCode(loadKeyFileSigner({ text: dsa.export({ type: "pkcs8", format: "pem" }) as string }), "unsupported_key");
     await expectCode(loadKeyFileSigner({ text: "PuTTY-User-Key-File-3: ssh-ed25519\n" }), "unsupported_key");
   });

@@ -9,6 +9,7 @@ import { publicKeyFromKeyObject } from "../../strategy/keys/index.js";
 import { sshMpint, sshString } from "../../strategy/keys/wire.js";
 import { databaseKinds } from "../support/databases.js";
 import { fixtureText } from "../support/forge-jwt.js";
+import { fixtureKeyPair } from "../support/fixture-keys.js";
 import { freshKeyPair } from "../support/fresh-keys.js";
 import { startAdminFixture, type AdminFixture } from "./admin-support.js";
 import { byteMutants, eachLimited, sampleFor, seededRandom, textMutants, Verdicts, type Mutant, type RawResponse } from "./support.js";
@@ -45,7 +46,7 @@ const rsaParts = (() => {
 
 const privateKeys = (() => {
   const edPair = freshKeyPair("ed25519");
-  const rsaPair = freshKeyPair("rsa", { modulusLength: 2048 });
+  const rsaPair = fixtureKeyPair("rsa2048-a");
   const ecPair = freshKeyPair("ec", { namedCurve: "P-256" });
   return [
     ["PKCS#8 Ed25519", edPair.privateKey.export({ type: "pkcs8", format: "pem" }) as string],

@@ -130,7 +130,7 @@ export interface RawRequest {
   path: string;
   /** Sent as UTF-8 bytes, exactly; no validation, so NUL, CR and LF reach the server. */
   headers?: Array<[string, string]>;
-  body?: string | Buffer;
+  body?: string | Buffer | undefined;
 }
 
 function dechunk(body: Buffer): Buffer {
@@ -203,7 +203,7 @@ export async function eachLimited<T>(items: readonly T[], limit: number, fn: (it
 }
 
 /** The one latency bound of the suite: every hostile request is answered within a second. */
-export const slowMs = 1000;
+const slowMs = 1000;
 
 /** Does this header value need the raw wire (Node's HTTP parser answers it before any app code)? */
 export function wireOnly(value: string): boolean {

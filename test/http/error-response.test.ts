@@ -10,6 +10,7 @@ import { parsePublicKey } from "../../strategy/keys/index.js";
 import { databaseKinds } from "../support/databases.js";
 import { lastEventCode } from "../support/events.js";
 import { fixtureKey, fixtureText } from "../support/forge-jwt.js";
+import { fixtureKeyPair } from "../support/fixture-keys.js";
 import { freshKeyPair } from "../support/fresh-keys.js";
 import { getJson, startTestServer, type TestServer } from "../support/server.js";
 import { jwtFor, spkiPem } from "../support/tokens.js";
@@ -53,7 +54,7 @@ describe.each(databaseKinds)("anti-enumeration on %s", (kind) => {
       ["an unknown user", () => jwtFor("nobody", rsa, { time: T }), "unknown_key"],
       ["a user without keys", () => jwtFor("keyless", rsa, { time: T }), "unknown_key"],
       ["a key type the user does not hold (EdDSA for RSA-only alice)", () => jwtFor("alice", ed, { time: T }), "unknown_key"],
-      ["another RSA key for alice", () => jwtFor("alice", freshKeyPair("rsa", { modulusLength: 2048 }).privateKey, { time: T }), "bad_signature"],
+      ["another RSA key for alice", () => jwtFor("alice", fixtureKeyPair("rsa2048-a").privateKey, { time: T }), "bad_signature"],
       ["erin's key and kid claiming alice", () => jwtFor("alice", erin, { time: T, kid: parsePublicKey(spkiPem(erin)).kid }), "unknown_key"],
     ];
     const seen = [];

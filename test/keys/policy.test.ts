@@ -10,7 +10,7 @@ import {
   publicKeyFromKeyObject,
   storedKeyProblem,
 } from "../../strategy/keys/index.js";
-import { freshKeyPair } from "../support/fresh-keys.js";
+import { fixtureKeyPair } from "../support/fixture-keys.js";
 import { plausibleModulus, rsaLine } from "./support/plausible-modulus.js";
 
 function toBuffer(value: bigint): Buffer {
@@ -40,7 +40,7 @@ describe("RSA modulus size", () => {
   });
 
   it("a real 4096-bit key from node:crypto passes every check", () => {
-    const key = publicKeyFromKeyObject(freshKeyPair("rsa", { modulusLength: 4096 }).publicKey);
+    const key = publicKeyFromKeyObject(fixtureKeyPair("rsa4096").publicKey);
     expect(parsePublicKey(key.openssh).bits).toBe(4096);
   });
 

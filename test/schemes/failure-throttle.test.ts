@@ -7,6 +7,7 @@ import { publicKeyFromKeyObject } from "../../strategy/keys/index.js";
 import { FailureThrottle } from "../../strategy/schemes/failure-throttle.js";
 import { databaseKinds } from "../support/databases.js";
 import { forgeJwt } from "../support/forge-jwt.js";
+import { fixtureKeyPair } from "../support/fixture-keys.js";
 import { freshKeyPair } from "../support/fresh-keys.js";
 import { getJson, startTestServer, type TestServer } from "../support/server.js";
 import { lastEventCode } from "../support/events.js";
@@ -33,7 +34,7 @@ describe.each(databaseKinds)("failure throttle over HTTP on %s", (kind) => {
     await t.store.directory.addUser("bob");
     await t.store.directory.addKey("alice", spkiPem(alice));
     await t.store.directory.addKey("bob", spkiPem(bob));
-    await t.store.directory.addKey("bob", publicKeyFromKeyObject(freshKeyPair("rsa", { modulusLength: 2048 }).publicKey).openssh);
+    await t.store.directory.addKey("bob", publicKeyFromKeyObject(fixtureKeyPair("rsa2048-a").publicKey).openssh);
   });
   afterAll(() => t?.close());
 

@@ -9,6 +9,7 @@ import { openPrismaStore, type PrismaStore } from "../../strategy/store/prisma/s
 import { startServe } from "../support/cli.js";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/databases.js";
 import { seedUser } from "../support/seed.js";
+import { fixtureKeyPair } from "../support/fixture-keys.js";
 import { freshKeyPair } from "../support/fresh-keys.js";
 import { getJson } from "../support/server.js";
 import { startStallProxy, type StallProxy } from "../support/stall-proxy.js";
@@ -26,7 +27,7 @@ describe.runIf(databaseKinds.includes("postgresql"))("serve on PostgreSQL throug
   let admin: PrismaStore;
   let proxy: StallProxy;
   let serve: Awaited<ReturnType<typeof startServe>>;
-  const rsa = freshKeyPair("rsa", { modulusLength: 2048 });
+  const rsa = fixtureKeyPair("rsa2048-a");
   const ed = freshKeyPair("ed25519").privateKey;
   const now = () => Date.now() / 1000;
   beforeAll(async () => {

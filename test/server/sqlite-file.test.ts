@@ -83,7 +83,10 @@ describe("serve and its SQLite file", () => {
         child.stdout.on("data", (d) => {
           out += d;
           const match = /listening on (http:\/\/\S+)/.exec(out);
-          if (match) (clearTimeout(timer), resolve(match[1]!));
+          if (match) {
+            clearTimeout(timer);
+            resolve(match[1]!);
+          }
         });
         child.once("close", (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
       });

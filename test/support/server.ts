@@ -46,7 +46,7 @@ export async function startTestServer(
   };
 }
 
-export async function getJson(url: string, headers: Record<string, string> = {}) {
+export async function getJson(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
   const response = await fetch(url, { headers });
   const text = await response.text();
   let body: any;

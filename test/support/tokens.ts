@@ -7,7 +7,7 @@ let counter = 0;
 export function jwtFor(
   username: string,
   key: KeyObject,
-  options: { time: number; kid?: string; nonce?: string; claims?: Record<string, unknown> },
+  options: { time: number; kid?: string | undefined; nonce?: string | undefined; claims?: Record<string, unknown> | undefined },
 ): string {
   const type = key.asymmetricKeyType;
   const curve = key.asymmetricKeyDetails?.namedCurve;

@@ -41,7 +41,7 @@ export function registerRequestCommand(program: Command): void {
       }
       const scheme = opts.scheme as ClientScheme;
       const choice = await signersFor(opts, scheme);
-      const init = { method: opts.method, headers, body: opts.data };
+      const init = { method: opts.method, headers, body: opts.data ?? null };
       const authorize = { username: opts.user, sshauth: { bind: Boolean(opts.bind), magic: opts.magic } };
       let response: Response;
       let signer: Signer;

@@ -19,13 +19,13 @@ export interface CreateChallengeOptions {
    * A missing or non-RSA key yields a fake fingerprint, so challenges look the same
    * for every username.
    */
-  key?: ParsedPublicKey | null;
+  key?: ParsedPublicKey | null | undefined;
   /** Milliseconds since the epoch; default Date.now. */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /** Source of the 20 unique bytes; default crypto.randomBytes. */
-  random?: (size: number) => Buffer;
+  random?: ((size: number) => Buffer) | undefined;
   /** 1 (default, msgpack + HMAC-SHA256) or 0 (legacy XDR + HMAC-SHA1, Python only). */
-  version?: 0 | 1;
+  version?: 0 | 1 | undefined;
 }
 
 export interface CreatedChallenge {

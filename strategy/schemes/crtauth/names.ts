@@ -2,7 +2,6 @@ import { AuthError } from "../../errors.js";
 import { MAX_SERVER_NAME_LENGTH, MAX_USERNAME_CHARS } from "./constants.js";
 
 // C0 controls, DEL and C1 controls: never part of a username, dangerous in logs.
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const SERVER_NAME = /^[A-Za-z0-9.-]+$/;
 

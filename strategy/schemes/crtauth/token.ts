@@ -11,9 +11,9 @@ export interface CreateTokenOptions {
   username: string;
   /** The first secret MACs the token. */
   secret: CrtauthSecrets;
-  now?: () => number;
+  now?: (() => number) | undefined;
   /** Seconds, integer 1..598; default 60. */
-  lifetimeSeconds?: number;
+  lifetimeSeconds?: number | undefined;
 }
 
 export interface CreatedToken extends TokenFields {

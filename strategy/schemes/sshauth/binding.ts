@@ -45,7 +45,7 @@ export interface BindingRequest {
   pathWithQuery: string;
   host: string;
   /** The body bytes; undefined/null for no body. */
-  body?: Uint8Array | string | null;
+  body?: Uint8Array | string | null | undefined;
 }
 
 export const EMPTY_BODY_SHA256 = "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU";

@@ -4,10 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseKeyPaste, parsePublicKey, publicKeyFromKeyObject } from "../../../strategy/keys/index.js";
 import { DirectoryError } from "../../../strategy/store/index.js";
 import { newKeyLine, signIn, startAdminServer, type AdminServer } from "../../admin/support.js";
+import { fixtureKeyPair } from "../../support/fixture-keys.js";
 import { freshKeyPair } from "../../support/fresh-keys.js";
 
 const ed = freshKeyPair("ed25519");
-const rsa = freshKeyPair("rsa", { modulusLength: 2048 });
+const rsa = fixtureKeyPair("rsa2048-a");
 const ec = freshKeyPair("ec", { namedCurve: "P-256" });
 const publicLine = publicKeyFromKeyObject(ed.publicKey).openssh;
 const der = (key: typeof ed.privateKey, type: "pkcs8" | "pkcs1" | "sec1") => (key.export({ format: "der", type }) as Buffer).toString("base64");

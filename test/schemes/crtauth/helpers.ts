@@ -102,7 +102,7 @@ export function generatedKey(): TestKey {
 }
 
 /** Like an ssh-agent: full-length PKCS#1 v1.5 signatures, SHA-1 when asked. */
-export function fullLengthSigner(privateKey: KeyObject, publicKey: ParsedPublicKey): Signer {
+function fullLengthSigner(privateKey: KeyObject, publicKey: ParsedPublicKey): Signer {
   return {
     publicKey,
     sign: async (data, options) => sign(options?.rsaHash ?? "sha256", data, privateKey),

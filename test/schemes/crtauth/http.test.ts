@@ -17,6 +17,7 @@ import { createLegacyToken, createToken } from "../../../strategy/schemes/crtaut
 import { createDemoApp } from "../../../strategy/server/demo-app.js";
 import { SshKeyStrategy } from "../../../strategy/strategy.js";
 import { databaseKinds } from "../../support/databases.js";
+import { writeFixtureKeyFile, type FixtureKeyName } from "../../support/fixture-keys.js";
 import { getJson, startTestServer, type TestServer } from "../../support/server.js";
 import { makeTmpDir, startAgent, type RunningAgent } from "../../client/helpers.js";
 import { concealedCodes, lastEventCode, publicCode } from "../../support/events.js";
@@ -47,10 +48,20 @@ function raw(url: string, options: { method?: string; headers?: Record<string, s
   });
 }
 
-function keygen(dir: string, name: string): { key: string; pub: string } {
-  const key = path.join(dir, name);
-  execFileSync("ssh-keygen", ["-q", "-t", "rsa", "-b", "2048", "-N", "", "-C", `${name}@test`, "-f", key], { stdio: "ignore" });
-  return { key, pub: readFileSync(`${key}.pub`, "utf8") };
+// Each user's RSA key file, written from a fixture key: ssh-keygen takes up to a second per RSA key.
+const fixtureFor = {
+  alice_rsa: "rsa2048-a",
+  rosie_rsa: "rsa2048-b",
+  dinah_rsa: "rsa2048-c",
+  dave_rsa: "rsa2048-d",
+  erin_old: "rsa2048-e",
+  erin_new: "rsa2048-f",
+  fred_rsa: "rsa2048-g",
+  gina_rsa: "rsa2048-h",
+} as const satisfies Record<string, FixtureKeyName>;
+
+function keygen(dir: string, name: keyof typeof fixtureFor): { key: string; pub: string } {
+  return writeFixtureKeyFile(fixtureFor[name], path.join(dir, name), `${name}@test`);
 }
 
 async function listen(app: http.RequestListener): Promise<{ url: string; close(): Promise<void> }> {

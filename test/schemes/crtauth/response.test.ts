@@ -17,7 +17,7 @@ import {
   upstreamKey,
   vectors,
 } from "./helpers.js";
-import { freshKeyPair } from "../../support/fresh-keys.js";
+import { fixtureKeyPair } from "../../support/fixture-keys.js";
 
 const SERVER = "api.example.com";
 const T0 = 1_700_000_000; // unix seconds when challenges are made
@@ -137,7 +137,7 @@ describe("verifyResponse: full handshake with a generated key", () => {
 
   it("refuses a signature by another key", async () => {
     const { challenge } = await handshake();
-    const other = freshKeyPair("rsa", { modulusLength: 2048 }).privateKey;
+    const other = fixtureKeyPair("rsa2048-a").privateKey;
     const text = encodeResponse({ challenge: challenge.bytes, signature: sign("sha1", challenge.bytes, other) }).toString(
       "base64url",
     );
@@ -232,7 +232,7 @@ describe("verifyResponse: Python's short signatures", () => {
   });
 
   it("works with 4096-bit keys (512-byte signatures)", async () => {
-    const { privateKey, publicKey } = freshKeyPair("rsa", { modulusLength: 4096 });
+    const { privateKey, publicKey } = fixtureKeyPair("rsa4096");
     const parsed = parsedRsaKey(publicKey);
     const challenge = createChallenge({ username: "big", serverName: SERVER, secret: "s3cret", key: parsed, now: at(T0) });
     const text = encodeResponse({ challenge: challenge.bytes, signature: sign("sha1", challenge.bytes, privateKey) }).toString(

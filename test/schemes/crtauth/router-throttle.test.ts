@@ -1,5 +1,6 @@
 // The /_auth handshake throttles failed RSA checks per username (issue 11, H-2), like the
 // strategy: past the burst, responses for that user are refused before any signature check.
+import type { KeyObject } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,7 +12,7 @@ import { createDemoApp } from "../../../strategy/server/demo-app.js";
 import { SshKeyStrategy } from "../../../strategy/strategy.js";
 import { openPrismaStore, type PrismaStore } from "../../../strategy/store/prisma/store.js";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../../support/databases.js";
-import { freshKeyPair } from "../../support/fresh-keys.js";
+import { fixtureKeyPair } from "../../support/fixture-keys.js";
 import { lastEventCode } from "../../support/events.js";
 import { spkiPem } from "../../support/tokens.js";
 
@@ -36,7 +37,7 @@ async function respond(url: string, username: string, signer: Signer) {
   return chap(url, `response:${(await createResponse(challenge, signer, { expectedServerName: serverName })).text}`);
 }
 
-const pkcs8 = (key: ReturnType<typeof freshKeyPair>["privateKey"]) => ({ text: String(key.export({ type: "pkcs8", format: "pem" })) });
+const pkcs8 = (key: KeyObject) => ({ text: String(key.export({ type: "pkcs8", format: "pem" })) });
 
 describe.each(databaseKinds)("crtauth /_auth failure throttle on %s", (kind) => {
   let database: TestDatabase;
@@ -44,8 +45,8 @@ describe.each(databaseKinds)("crtauth /_auth failure throttle on %s", (kind) => 
   let server: http.Server;
   let url: string;
   const clock = { now: Date.UTC(2031, 0, 1) };
-  const alice = freshKeyPair("rsa", { modulusLength: 2048 }).privateKey;
-  const stranger = freshKeyPair("rsa", { modulusLength: 2048 }).privateKey;
+  const alice = fixtureKeyPair("rsa2048-a").privateKey;
+  const stranger = fixtureKeyPair("rsa2048-b").privateKey;
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);

@@ -12,7 +12,7 @@ import type { ParsedPublicKey, SshKeyType } from "../../../strategy/keys/types.j
 import { signP256Deterministic } from "./rfc6979.js";
 import { freshKeyPair } from "../../support/fresh-keys.js";
 
-export const FIXTURES = path.resolve(import.meta.dirname, "../../fixtures/sshauth");
+export const FIXTURES = path.resolve(import.meta.dirname, "../../fixtures");
 
 export interface SshauthVector {
   id: string;
@@ -55,7 +55,7 @@ export function fixtureText(relative: string): string {
 }
 
 /** A ParsedPublicKey from an OpenSSH public-key line (enough of it for these tests). */
-export function publicKeyFromLine(line: string): ParsedPublicKey {
+function publicKeyFromLine(line: string): ParsedPublicKey {
   const key = sshpk.parseKey(line, "ssh");
   const blob = key.toBuffer("rfc4253");
   const spkiPem = key.toString("pkcs8");

@@ -6,6 +6,7 @@ import { DirectoryError } from "../../../strategy/store/index.js";
 import { openPrismaStore, type PrismaStore } from "../../../strategy/store/prisma/store.js";
 import { newKeyLine, signIn, startAdminServer, type AdminServer } from "../../admin/support.js";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../../support/databases.js";
+import { fixtureKeyPair } from "../../support/fixture-keys.js";
 import { freshKeyPair } from "../../support/fresh-keys.js";
 
 const ed25519Keys = (count: number) => Array.from({ length: count }, () => publicKeyFromKeyObject(freshKeyPair("ed25519").publicKey));
@@ -55,11 +56,11 @@ describe.each(databaseKinds)("key limit per user on %s", (kind) => {
   });
 
   it("the store's keyPolicy reaches the directory: a 3072-bit RSA key is refused when rsaMaxBits is 2048", async () => {
-    const big = publicKeyFromKeyObject(freshKeyPair("rsa", { modulusLength: 3072 }).publicKey);
+    const big = publicKeyFromKeyObject(fixtureKeyPair("rsa3072").publicKey);
     const error = await refusalOf(store.directory.addKey("bob", big.openssh));
     expect(error.code).toBe("invalid");
     expect(error.message).toMatch(/at most 2048/);
-    await store.directory.addKey("bob", publicKeyFromKeyObject(freshKeyPair("rsa", { modulusLength: 2048 }).publicKey).openssh);
+    await store.directory.addKey("bob", publicKeyFromKeyObject(fixtureKeyPair("rsa2048-a").publicKey).openssh);
     // A key parsed elsewhere, handed over as a ParsedPublicKey, meets the policy too.
     const bob = await store.directory.findUser("bob");
     expect((await refusalOf(store.directory.insertKeys(bob.id, [big]))).message).toMatch(/at most 2048/);
