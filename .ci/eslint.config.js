@@ -61,13 +61,6 @@ export default defineConfig(
     files: ["strategy/**/*.ts", "bin/**/*.ts", "admin-ui/**/*.{ts,tsx}"],
     ignores: [
       "strategy/store/**",
-      // TEMPORARY until issue 12 merges: these files still import the Prisma store directly and
-      // are being moved onto the ports by the other issue-12 branches. Delete this list then.
-      "strategy/strategy.ts",
-      "strategy/index.ts",
-      "strategy/admin/**",
-      "strategy/cli/**",
-      "strategy/server/demo-app.ts",
     ],
     rules: {
       "no-restricted-imports": ["error", { patterns: [{ regex: databaseImport, message: databaseMessage }] }],

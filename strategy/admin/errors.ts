@@ -13,7 +13,7 @@ export type AdminAnswerCode = AdminErrorCode | AuthErrorCode;
 
 type DetailArgs<Code extends AdminAnswerCode> = [AdminErrorDetail<Code>] extends [never]
   ? []
-  : {} extends AdminErrorDetail<Code>
+  : Partial<AdminErrorDetail<Code>> extends AdminErrorDetail<Code>
     ? [detail?: AdminErrorDetail<Code>]
     : [detail: AdminErrorDetail<Code>];
 

@@ -14,7 +14,7 @@ export interface DemoAppOptions {
   strategy: SshKeyStrategy;
   log?: ((error: unknown) => void) | undefined;
   /** Mount the crtauth handshake at `/_auth` (store defaults to the strategy's). */
-  crtauth?: Omit<CrtauthRouterOptions, "store"> & Partial<Pick<CrtauthRouterOptions, "store">>;
+  crtauth?: (Omit<CrtauthRouterOptions, "store"> & Partial<Pick<CrtauthRouterOptions, "store">>) | undefined;
   /** The key-management console API at `/admin` (store defaults to the strategy's store, which needs the management ports); `false` leaves it out. */
   admin?: false | (Omit<AdminRouterOptions, "store"> & Partial<Pick<AdminRouterOptions, "store">>);
   /** Express "trust proxy" (default: TRUST_PROXY, parsed by parseTrustProxy). */
