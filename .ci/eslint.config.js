@@ -59,9 +59,7 @@ export default defineConfig(
   },
   {
     files: ["strategy/**/*.ts", "bin/**/*.ts", "admin-ui/**/*.{ts,tsx}"],
-    ignores: [
-      "strategy/store/**",
-    ],
+    ignores: ["strategy/store/**"],
     rules: {
       "no-restricted-imports": ["error", { patterns: [{ regex: databaseImport, message: databaseMessage }] }],
       "no-restricted-syntax": ["error", { selector: databaseImportSelector, message: databaseMessage }],

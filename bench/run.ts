@@ -46,7 +46,8 @@ async function main(): Promise<void> {
   try {
     const runs = (p: BenchPhase) => config.phases.includes(p);
     if (runs("inprocess")) inprocess = await phase("in-process", inprocess, () => runInprocess(config, log), notes);
-    if (runs("http")) http = await phase("HTTP", http, () => runHttp(config, { pool, tmpDir, crtauthSecret: "bench-crtauth-secret-0123456789abcdef", schemes }, log), notes);
+    if (runs("http"))
+      http = await phase("HTTP", http, () => runHttp(config, { pool, tmpDir, crtauthSecret: "bench-crtauth-secret-0123456789abcdef", schemes }, log), notes);
     if (runs("scale")) scale = await phase("scaling", scale, () => runScale(config, { pool, tmpDir }, log), notes);
     if (runs("revocation")) revocation = await phase("revocation", revocation, () => runRevocation(config, { tmpDir }, log), notes);
   } finally {

@@ -202,7 +202,11 @@ export class SshKeyStrategy extends Strategy {
       return this.refuse(req, scheme ?? null, new AuthError("malformed_header", `malformed Authorization header: ${header.reason}`));
     }
     if (!scheme) {
-      return this.refuse(req, null, new AuthError("unsupported_scheme", `the Authorization scheme ${JSON.stringify(header.word.slice(0, 20))} is not accepted here`));
+      return this.refuse(
+        req,
+        null,
+        new AuthError("unsupported_scheme", `the Authorization scheme ${JSON.stringify(header.word.slice(0, 20))} is not accepted here`),
+      );
     }
 
     const deps = this.holder.deps ?? (await this.store(), this.holder.deps);

@@ -33,7 +33,12 @@ const toyCodec: Codec<ToyCredential, true> = {
   afterSignature(c: ToyCredential, _proof: true, _signer, ctx: CodecContext): void {
     if (Math.abs(ctx.nowMs / 1000 - c.time) > 30) throw new AuthError("clock_skew", "toy credential too old");
   },
-  replay: (c): ReplayClaim => ({ scope: "toy", id: `${c.username}.${c.time}`, expiresAt: new Date((c.time + 31) * 1000), message: "toy credential already used" }),
+  replay: (c): ReplayClaim => ({
+    scope: "toy",
+    id: `${c.username}.${c.time}`,
+    expiresAt: new Date((c.time + 31) * 1000),
+    message: "toy credential already used",
+  }),
 };
 
 const T = 1_900_000_000;

@@ -99,7 +99,15 @@ describe("the verify callback and options", () => {
 
   it("turns a callback error, thrown or passed, into error()", async () => {
     expect((await call(new SshKeyStrategy({ store }, (_u, _i, done) => done(new Error("boom"))))).status).toBe(500);
-    expect((await call(new SshKeyStrategy({ store }, () => { throw new Error("boom"); }))).status).toBe(500);
+    expect(
+      (
+        await call(
+          new SshKeyStrategy({ store }, () => {
+            throw new Error("boom");
+          }),
+        )
+      ).status,
+    ).toBe(500);
   });
 
   it("rejects unknown options and an empty scheme list loudly", () => {

@@ -148,8 +148,7 @@ describe.skipIf(!databaseKinds.includes("postgresql"))("the zero-config strategy
     const name = new URL(database.url).pathname.slice(1);
     const admin = new pg.Client({ connectionString: postgresAdminUrl });
     await admin.connect();
-    const connections = async () =>
-      Number((await admin.query("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1", [name])).rows[0].n);
+    const connections = async () => Number((await admin.query("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1", [name])).rows[0].n);
     const previousUrl = process.env.DATABASE_URL;
     process.env.DATABASE_URL = database.url;
     const key = freshKeyPair("ed25519").privateKey;

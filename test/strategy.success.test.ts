@@ -31,7 +31,10 @@ describe.each(databaseKinds)("successful authentication on %s", (kind) => {
   afterAll(() => t.close());
 
   it("tries every key of the user when the token has no kid", async () => {
-    for (const [key, comment] of [[ed1, "laptop"], [ed2, "desktop"]] as const) {
+    for (const [key, comment] of [
+      [ed1, "laptop"],
+      [ed2, "desktop"],
+    ] as const) {
       const r = await getJson(`${t.url}/whoami`, { authorization: jwtFor("alice", key, { time: T }) });
       expect(r.status).toBe(200);
       expect(r.body.fingerprint).toBe(parsePublicKey(spkiPem(key)).fingerprintSha256);
@@ -80,7 +83,8 @@ describe.each(databaseKinds)("successful authentication on %s", (kind) => {
     await t.store.directory.addKey("alice", spkiPem(signer.privateKey), { comment: "counted" });
     const fingerprint = parsePublicKey(spkiPem(signer.privateKey)).fingerprintSha256;
     const row = () => t.store.directory.findKey(fingerprint);
-    const use = async () => expect((await getJson(`${t.url}/whoami`, { authorization: jwtFor("alice", signer.privateKey, { time: t.clock.now / 1000 }) })).status).toBe(200);
+    const use = async () =>
+      expect((await getJson(`${t.url}/whoami`, { authorization: jwtFor("alice", signer.privateKey, { time: t.clock.now / 1000 }) })).status).toBe(200);
 
     await use();
     await until(async () => (await row()).useCount === 1);

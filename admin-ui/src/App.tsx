@@ -87,49 +87,49 @@ function Shell() {
   const { path } = useLocation();
   const session = useSession();
   return (
-        <>
-          <a className="skip-link" href="#main">
-            Skip to content
-          </a>
-          <header className="topbar">
-            <div className="topbar-inner">
-              <Link to="/" className="brand">
-                <span className="brand-mark" aria-hidden="true">
-                  <KeyIcon />
-                </span>
-                <span className="brand-text">SSH keys</span>
-              </Link>
-              <nav aria-label="Console">
-                <Link to="/" aria-current={path === "/" || path.startsWith("/keys") ? "page" : undefined}>
-                  Keys
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <div className="topbar-inner">
+          <Link to="/" className="brand">
+            <span className="brand-mark" aria-hidden="true">
+              <KeyIcon />
+            </span>
+            <span className="brand-text">SSH keys</span>
+          </Link>
+          <nav aria-label="Console">
+            <Link to="/" aria-current={path === "/" || path.startsWith("/keys") ? "page" : undefined}>
+              Keys
+            </Link>
+            {session.me.isAdmin ? (
+              <>
+                <Link to="/users" aria-current={path.startsWith("/users") ? "page" : undefined}>
+                  Users
                 </Link>
-                {session.me.isAdmin ? (
-                  <>
-                    <Link to="/users" aria-current={path.startsWith("/users") ? "page" : undefined}>
-                      Users
-                    </Link>
-                    <Link to="/events" aria-current={path.startsWith("/events") ? "page" : undefined}>
-                      Auth log
-                    </Link>
-                  </>
-                ) : null}
-              </nav>
-              <div className="account">
-                <span className="whoami" title={`Signed in as ${session.me.user.username}`}>
-                  <span className="avatar" aria-hidden="true">
-                    {session.me.user.username.slice(0, 1).toUpperCase()}
-                  </span>
-                  <span className="whoami-name">{session.me.user.username}</span>
-                  {session.me.isAdmin ? <span className="badge role-admin">admin</span> : null}
-                </span>
-                <button type="button" className="button subtle small" onClick={() => void session.signOut()}>
-                  Sign out
-                </button>
-              </div>
-            </div>
-          </header>
-          <Routes path={path} isAdmin={session.me.isAdmin} />
-        </>
+                <Link to="/events" aria-current={path.startsWith("/events") ? "page" : undefined}>
+                  Auth log
+                </Link>
+              </>
+            ) : null}
+          </nav>
+          <div className="account">
+            <span className="whoami" title={`Signed in as ${session.me.user.username}`}>
+              <span className="avatar" aria-hidden="true">
+                {session.me.user.username.slice(0, 1).toUpperCase()}
+              </span>
+              <span className="whoami-name">{session.me.user.username}</span>
+              {session.me.isAdmin ? <span className="badge role-admin">admin</span> : null}
+            </span>
+            <button type="button" className="button subtle small" onClick={() => void session.signOut()}>
+              Sign out
+            </button>
+          </div>
+        </div>
+      </header>
+      <Routes path={path} isAdmin={session.me.isAdmin} />
+    </>
   );
 }
 

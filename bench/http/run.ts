@@ -91,7 +91,12 @@ export async function runHttp(
     }
     const comparisons: HttpComparison[] = [
       { id: "jwt-vs-passport-pem", label: "sshkey JWT RS256 / passport-jwt (PEM string)", ratio: ratio("sshkey-jwt-rs256", "passport-jwt-pem"), target: 1.2 },
-      { id: "jwt-vs-passport-keyobject", label: "sshkey JWT RS256 / passport-jwt (KeyObject)", ratio: ratio("sshkey-jwt-rs256", "passport-jwt-keyobject"), target: 0.9 },
+      {
+        id: "jwt-vs-passport-keyobject",
+        label: "sshkey JWT RS256 / passport-jwt (KeyObject)",
+        ratio: ratio("sshkey-jwt-rs256", "passport-jwt-keyobject"),
+        target: 0.9,
+      },
       { id: "crtauth-vs-hello", label: "sshkey crtauth token / no auth", ratio: ratio("sshkey-crtauth", "hello"), target: 0.9 },
       { id: "floor-vs-hello", label: "passport floor (g) / no auth: the most any passport strategy can reach", ratio: ratio("passport-floor", "hello") },
       { id: "crtauth-vs-floor", label: "sshkey crtauth token / passport floor (g)", ratio: ratio("sshkey-crtauth", "passport-floor") },

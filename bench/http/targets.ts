@@ -92,7 +92,9 @@ export async function startTargets(ctx: TargetContext, log: (line: string) => vo
     async () => ({
       id: "sshkey-jwt-rs256",
       label: "(b) SshKeyStrategy JWT RS256, replay on, SQLite",
-      ...(await start("bench/http/servers/sshkey.ts", [], { BENCH_DATABASE_URL: await sqliteDatabase(ctx.tmpDir, "jwt", [{ username: "alice", key: alice }]) })),
+      ...(await start("bench/http/servers/sshkey.ts", [], {
+        BENCH_DATABASE_URL: await sqliteDatabase(ctx.tmpDir, "jwt", [{ username: "alice", key: alice }]),
+      })),
       maxAmount: () => ctx.maxTokensPerRound,
       prepare: async (count) => fromPool(await ctx.pool.sign([aliceSpec], count, Math.floor(Date.now() / 1000))),
     }),

@@ -59,7 +59,14 @@ function schemeOf(strategy: SshKeyStrategy, name: string): AuthScheme {
 }
 
 /** Shared pool cursor: scheme and strategy loops draw from one pool; the replay store resets when it wraps. */
-function poolRunner(store: MemoryStore, strategy: SshKeyStrategy, scheme: AuthScheme, headers: string[], captured: CapturedSignature[], rawCheck: (c: CapturedSignature) => boolean): PreparedCase {
+function poolRunner(
+  store: MemoryStore,
+  strategy: SshKeyStrategy,
+  scheme: AuthScheme,
+  headers: string[],
+  captured: CapturedSignature[],
+  rawCheck: (c: CapturedSignature) => boolean,
+): PreparedCase {
   const credentials = headers.map(credentialOf);
   let cursor = 0;
   let rawCursor = 0;

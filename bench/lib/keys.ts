@@ -20,7 +20,11 @@ export interface BenchKey {
 export function generateBenchKey(type: BenchKeyType, comment = "bench"): BenchKey {
   // freshKeyPair: keys straight from generateKeyPairSync can deadlock Node 20 when exported.
   const { privateKey, publicKey } =
-    type === "rsa2048" ? freshKeyPair("rsa", { modulusLength: 2048 }) : type === "ed25519" ? freshKeyPair("ed25519") : freshKeyPair("ec", { namedCurve: "prime256v1" });
+    type === "rsa2048"
+      ? freshKeyPair("rsa", { modulusLength: 2048 })
+      : type === "ed25519"
+        ? freshKeyPair("ed25519")
+        : freshKeyPair("ec", { namedCurve: "prime256v1" });
   return {
     type,
     privateKey,

@@ -26,7 +26,9 @@ export function renderMarkdown(r: BenchResults, chart = "latest.svg"): string {
   );
   if (busy) {
     out.push("");
-    out.push(`> **Warning:** the machine was busy (load average above the ${env.cpus} cores) — other processes competed with the benchmark, so absolute numbers are depressed and ratios are noisier than usual. Re-run on a quiet machine before quoting numbers.`);
+    out.push(
+      `> **Warning:** the machine was busy (load average above the ${env.cpus} cores) — other processes competed with the benchmark, so absolute numbers are depressed and ratios are noisier than usual. Re-run on a quiet machine before quoting numbers.`,
+    );
   }
   out.push("");
   out.push(`![ratios](${chart})`);
@@ -69,7 +71,16 @@ export function renderMarkdown(r: BenchResults, chart = "latest.svg"): string {
       ["case", "raw baseline", "raw ops/s", "JWS verifier ÷ raw", "scheme.verify ops/s", "÷ raw", "authenticate ops/s", "÷ raw"],
       r.inprocess.map((row) =>
         row.available
-          ? [row.label, row.raw, formatNumber(row.rawOps!), row.jwsRatio === undefined ? "–" : formatRatio(row.jwsRatio), formatNumber(row.verifyOps!), formatRatio(row.verifyRatio!), formatNumber(row.authenticateOps!), formatRatio(row.authenticateRatio!)]
+          ? [
+              row.label,
+              row.raw,
+              formatNumber(row.rawOps!),
+              row.jwsRatio === undefined ? "–" : formatRatio(row.jwsRatio),
+              formatNumber(row.verifyOps!),
+              formatRatio(row.verifyRatio!),
+              formatNumber(row.authenticateOps!),
+              formatRatio(row.authenticateRatio!),
+            ]
           : [row.label, row.raw, "–", "–", "–", "–", "–", row.note ?? "not available in this build"],
       ),
       ["l", "l", "r", "r", "r", "r", "r", "r"],
@@ -88,14 +99,29 @@ export function renderMarkdown(r: BenchResults, chart = "latest.svg"): string {
       ["server", "req/s", "÷ hello", "µs per request over hello", "p50", "p99", "requests", "failures"],
       r.http.rows.map((row) =>
         row.available
-          ? [row.label, formatNumber(row.reqPerSec!), formatRatio(row.ratioVsHello!), row.extraUsVsHello === undefined ? "–" : row.extraUsVsHello.toFixed(0), formatMs(row.p50Ms!), formatMs(row.p99Ms!), formatNumber(row.requests!), row.failures ? `${row.failures} (${row.note ?? ""})` : "0"]
+          ? [
+              row.label,
+              formatNumber(row.reqPerSec!),
+              formatRatio(row.ratioVsHello!),
+              row.extraUsVsHello === undefined ? "–" : row.extraUsVsHello.toFixed(0),
+              formatMs(row.p50Ms!),
+              formatMs(row.p99Ms!),
+              formatNumber(row.requests!),
+              row.failures ? `${row.failures} (${row.note ?? ""})` : "0",
+            ]
           : [row.label, "–", "–", "–", "–", "–", "–", row.note ?? "not available in this build"],
       ),
       ["l", "r", "r", "r", "r", "r", "r", "r"],
     ),
   );
   out.push("");
-  out.push(table(["comparison", "ratio", "goal"], r.http.comparisons.map((c) => [c.label, c.ratio === undefined ? "–" : formatRatio(c.ratio), c.target === undefined ? "(context)" : `≥ ${c.target}×`]), ["l", "r", "r"]));
+  out.push(
+    table(
+      ["comparison", "ratio", "goal"],
+      r.http.comparisons.map((c) => [c.label, c.ratio === undefined ? "–" : formatRatio(c.ratio), c.target === undefined ? "(context)" : `≥ ${c.target}×`]),
+      ["l", "r", "r"],
+    ),
+  );
   for (const note of r.http.notes) out.push(`\n- ${note}`);
   out.push("");
 
@@ -131,7 +157,13 @@ export function renderMarkdown(r: BenchResults, chart = "latest.svg"): string {
   out.push(
     table(
       ["deployment", "samples", "median", "max", "note"],
-      r.revocation.rows.map((row) => [row.deployment, String(row.samples), row.medianMs === undefined ? "–" : `${row.medianMs.toFixed(0)} ms`, row.maxMs === undefined ? "–" : `${row.maxMs.toFixed(0)} ms`, row.note ?? ""]),
+      r.revocation.rows.map((row) => [
+        row.deployment,
+        String(row.samples),
+        row.medianMs === undefined ? "–" : `${row.medianMs.toFixed(0)} ms`,
+        row.maxMs === undefined ? "–" : `${row.maxMs.toFixed(0)} ms`,
+        row.note ?? "",
+      ]),
       ["l", "r", "r", "r", "l"],
     ),
   );

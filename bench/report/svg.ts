@@ -28,21 +28,53 @@ function sections(r: BenchResults): Section[] {
     inproc.push({ label: `${row.label} · scheme.verify`, value: row.verifyRatio!, color: colors.ours2 });
     if (row.jwsRatio !== undefined) inproc.push({ label: `${row.label} · JWS verifier alone`, value: row.jwsRatio, color: colors.peer });
   }
-  if (inproc.length) out.push({ title: "In-process: ops/s ÷ raw crypto.verify of the same signature", bars: inproc, marks: [{ value: 0.8, label: "target 0.8×" }, { value: 1, label: "raw" }] });
+  if (inproc.length)
+    out.push({
+      title: "In-process: ops/s ÷ raw crypto.verify of the same signature",
+      bars: inproc,
+      marks: [
+        { value: 0.8, label: "target 0.8×" },
+        { value: 1, label: "raw" },
+      ],
+    });
   const http = r.http.rows
     .filter((x) => x.available && x.ratioVsHello !== undefined)
-    .map((x) => ({ label: x.label, value: x.ratioVsHello!, color: x.id.startsWith("sshkey") ? colors.ours : x.id === "hello" || x.id === "passport-floor" ? colors.base : colors.peer }));
+    .map((x) => ({
+      label: x.label,
+      value: x.ratioVsHello!,
+      color: x.id.startsWith("sshkey") ? colors.ours : x.id === "hello" || x.id === "passport-floor" ? colors.base : colors.peer,
+    }));
   if (http.length) out.push({ title: "HTTP: req/s ÷ Express hello (same round)", bars: http, marks: [{ value: 1, label: "no auth" }] });
-  const cmp = r.http.comparisons.filter((c) => c.ratio !== undefined && c.target !== undefined).map((c) => ({ label: `${c.label} (goal ≥ ${c.target}×)`, value: c.ratio!, color: colors.ours }));
-  if (cmp.length) out.push({ title: "HTTP targets: req/s ratios", bars: cmp, marks: [{ value: 0.9, label: "0.9×" }, { value: 1.2, label: "1.2×" }] });
+  const cmp = r.http.comparisons
+    .filter((c) => c.ratio !== undefined && c.target !== undefined)
+    .map((c) => ({ label: `${c.label} (goal ≥ ${c.target}×)`, value: c.ratio!, color: colors.ours }));
+  if (cmp.length)
+    out.push({
+      title: "HTTP targets: req/s ratios",
+      bars: cmp,
+      marks: [
+        { value: 0.9, label: "0.9×" },
+        { value: 1.2, label: "1.2×" },
+      ],
+    });
   const scale = r.scale.rows
     .filter((x) => x.p99Ratio !== undefined)
-    .map((x) => ({ label: `${x.db} ${x.keys.toLocaleString("en-US")} keys · p99 ÷ p99 at ${r.scale.rows.find((y) => y.db === x.db)!.keys.toLocaleString("en-US")}`, value: x.p99Ratio!, color: x.db === "sqlite" ? colors.scale : colors.scale2 }));
+    .map((x) => ({
+      label: `${x.db} ${x.keys.toLocaleString("en-US")} keys · p99 ÷ p99 at ${r.scale.rows.find((y) => y.db === x.db)!.keys.toLocaleString("en-US")}`,
+      value: x.p99Ratio!,
+      color: x.db === "sqlite" ? colors.scale : colors.scale2,
+    }));
   if (scale.length) out.push({ title: "Key-count scaling: p99 latency ratio (lower is better)", bars: scale, marks: [{ value: 1.5, label: "max 1.5×" }] });
   const revocation = r.revocation.rows
     .filter((x) => x.maxMs !== undefined)
     .map((x) => ({ label: `${x.deployment} · slowest of ${x.samples} (median ${x.medianMs!.toFixed(0)} ms)`, value: x.maxMs! / 1000, color: colors.scale }));
-  if (revocation.length) out.push({ title: "Revocation refused by another instance, seconds (lower is better)", bars: revocation, marks: [{ value: 1, label: "max 1 s" }], unit: " s" });
+  if (revocation.length)
+    out.push({
+      title: "Revocation refused by another instance, seconds (lower is better)",
+      bars: revocation,
+      marks: [{ value: 1, label: "max 1 s" }],
+      unit: " s",
+    });
   return out;
 }
 

@@ -76,7 +76,8 @@ function invalidIf(failures: string[], c: TargetCheck): TargetCheck {
 export function checkTargets(r: BenchResults): TargetCheck[] {
   const inproc = (id: string) => r.inprocess.find((row) => row.id === id);
   const cmp = (id: string) => r.http.comparisons.find((c) => c.id === id)?.ratio;
-  const failed = (ids: string[]) => r.http.rows.filter((row) => ids.includes(row.id) && (row.failures ?? 0) > 0).map((row) => `${row.id}: ${row.failures} failed requests`);
+  const failed = (ids: string[]) =>
+    r.http.rows.filter((row) => ids.includes(row.id) && (row.failures ?? 0) > 0).map((row) => `${row.id}: ${row.failures} failed requests`);
   const checks: TargetCheck[] = [];
   for (const [id, label] of [
     ["jwt-rs256", "JWT RS256 in-process, strategy.authenticate / raw crypto.verify"],
@@ -84,12 +85,51 @@ export function checkTargets(r: BenchResults): TargetCheck[] {
   ] as const) {
     const row = inproc(id);
     checks.push(
-      explain(check(label, row?.authenticateRatio, 0.8, "min", row?.available ? `JWS verifier alone ${x(row.jwsRatio)}, scheme.verify ${x(row.verifyRatio)}` : (row?.note ?? "not run")), r, id),
+      explain(
+        check(
+          label,
+          row?.authenticateRatio,
+          0.8,
+          "min",
+          row?.available ? `JWS verifier alone ${x(row.jwsRatio)}, scheme.verify ${x(row.verifyRatio)}` : (row?.note ?? "not run"),
+        ),
+        r,
+        id,
+      ),
     );
   }
-  checks.push(invalidIf(failed(["sshkey-jwt-rs256", "passport-jwt-pem"]), explain(check("HTTP: sshkey JWT RS256 (replay on, SQLite) / passport-jwt PEM string", cmp("jwt-vs-passport-pem"), 1.2, "min", "req/s, same run, median of per-round ratios"), r, "jwt-vs-passport-pem")));
-  checks.push(invalidIf(failed(["sshkey-jwt-rs256", "passport-jwt-keyobject"]), explain(check("HTTP: sshkey JWT RS256 / passport-jwt KeyObject", cmp("jwt-vs-passport-keyobject"), 0.9, "min", "req/s, same run, median of per-round ratios"), r, "jwt-vs-passport-keyobject")));
-  checks.push(invalidIf(failed(["sshkey-crtauth", "hello"]), explain(check("HTTP: crtauth token route / unauthenticated route", cmp("crtauth-vs-hello"), 0.9, "min", "req/s vs (a)"), r, "crtauth-vs-hello")));
+  checks.push(
+    invalidIf(
+      failed(["sshkey-jwt-rs256", "passport-jwt-pem"]),
+      explain(
+        check(
+          "HTTP: sshkey JWT RS256 (replay on, SQLite) / passport-jwt PEM string",
+          cmp("jwt-vs-passport-pem"),
+          1.2,
+          "min",
+          "req/s, same run, median of per-round ratios",
+        ),
+        r,
+        "jwt-vs-passport-pem",
+      ),
+    ),
+  );
+  checks.push(
+    invalidIf(
+      failed(["sshkey-jwt-rs256", "passport-jwt-keyobject"]),
+      explain(
+        check("HTTP: sshkey JWT RS256 / passport-jwt KeyObject", cmp("jwt-vs-passport-keyobject"), 0.9, "min", "req/s, same run, median of per-round ratios"),
+        r,
+        "jwt-vs-passport-keyobject",
+      ),
+    ),
+  );
+  checks.push(
+    invalidIf(
+      failed(["sshkey-crtauth", "hello"]),
+      explain(check("HTTP: crtauth token route / unauthenticated route", cmp("crtauth-vs-hello"), 0.9, "min", "req/s vs (a)"), r, "crtauth-vs-hello"),
+    ),
+  );
   for (const db of ["sqlite", "postgresql"] as const) {
     const rows = r.scale.rows.filter((row) => row.db === db);
     const largest = rows.at(-1);
@@ -100,7 +140,17 @@ export function checkTargets(r: BenchResults): TargetCheck[] {
     checks.push(
       invalidIf(
         scaleFailures,
-        explain(check(name, rows.length > 1 ? largest?.p99Ratio : undefined, 1.5, "max", rows.length > 1 ? detail : (r.scale.notes.find((n) => n.startsWith("PostgreSQL")) ?? "not run")), r, `scale-${db}`),
+        explain(
+          check(
+            name,
+            rows.length > 1 ? largest?.p99Ratio : undefined,
+            1.5,
+            "max",
+            rows.length > 1 ? detail : (r.scale.notes.find((n) => n.startsWith("PostgreSQL")) ?? "not run"),
+          ),
+          r,
+          `scale-${db}`,
+        ),
       ),
     );
   }
@@ -114,7 +164,14 @@ function revocationCheck(r: BenchResults): TargetCheck {
   const measured = r.revocation.rows.filter((row) => row.samples > 0);
   const failed = r.revocation.rows.filter((row) => row.note?.includes("failed"));
   const detail = measured.map((row) => `${row.deployment}: median ${row.medianMs!.toFixed(0)} ms, max ${row.maxMs!.toFixed(0)} ms`).join("; ");
-  if (measured.length === 0) return { name, goal: 1, kind: "max", status: "not measured", detail: r.revocation.rows.map((row) => `${row.deployment}: ${row.note}`).join("; ") || "phase not run" };
+  if (measured.length === 0)
+    return {
+      name,
+      goal: 1,
+      kind: "max",
+      status: "not measured",
+      detail: r.revocation.rows.map((row) => `${row.deployment}: ${row.note}`).join("; ") || "phase not run",
+    };
   const slowest = Math.max(...measured.map((row) => row.maxMs!)) / 1000;
   const c = check(name, slowest, 1, "max", detail);
   if (failed.length === 0) return c;

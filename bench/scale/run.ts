@@ -82,7 +82,9 @@ async function measureDatabase(
         const s = servers[(k + round) % servers.length]!;
         s.results.push(await load(s, ctx.pool, users, amount, connections));
       }
-      log(`  ${db} round ${round + 1}/${rounds}: ${servers.map((s) => `${s.keys}: p50 ${s.results[round]!.p50Ms.toFixed(2)} p99 ${s.results[round]!.p99Ms.toFixed(2)} ms`).join(", ")}`);
+      log(
+        `  ${db} round ${round + 1}/${rounds}: ${servers.map((s) => `${s.keys}: p50 ${s.results[round]!.p50Ms.toFixed(2)} p99 ${s.results[round]!.p99Ms.toFixed(2)} ms`).join(", ")}`,
+      );
     }
     const smallest = servers[0]!;
     const rows: ScaleRow[] = [];

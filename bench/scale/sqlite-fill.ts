@@ -15,9 +15,10 @@ export async function fillSqlite(file: string, fillerKeys: number): Promise<{ ur
     db.pragma("synchronous = OFF");
     db.pragma("cache_size = -262144");
     db.pragma("temp_store = MEMORY");
-    const indexes = db
-      .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('User', 'PublicKey') AND sql IS NOT NULL`)
-      .all() as { name: string; sql: string }[];
+    const indexes = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('User', 'PublicKey') AND sql IS NOT NULL`).all() as {
+      name: string;
+      sql: string;
+    }[];
     for (const index of indexes) db.exec(`DROP INDEX "${index.name}"`);
     const users = fillerUserCount(fillerKeys);
     const now = sqliteDate(new Date(Date.now() - 86_400_000));
@@ -26,8 +27,10 @@ export async function fillSqlite(file: string, fillerKeys: number): Promise<{ ur
     // blobs with the same lengths and alphabets as real ones (unique with overwhelming odds).
     const sequence = `WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ?)`;
     db.transaction(() => {
-      db.prepare(`INSERT INTO "User" ("id", "username", "isAdmin", "disabled", "createdAt", "updatedAt") ${sequence}
-                  SELECT 'fu-' || n, 'filler-' || n, 0, 0, ?, ? FROM seq`).run(users, now, now);
+      db.prepare(
+        `INSERT INTO "User" ("id", "username", "isAdmin", "disabled", "createdAt", "updatedAt") ${sequence}
+                  SELECT 'fu-' || n, 'filler-' || n, 0, 0, ?, ? FROM seq`,
+      ).run(users, now, now);
       db.prepare(
         `INSERT INTO "PublicKey" ("id", "userId", "type", "bits", "openssh", "fingerprintSha256", "fingerprintMd5", "kid", "comment", "createdAt", "useCount")
          ${sequence}

@@ -38,8 +38,12 @@ export async function loadSchemaEngine(provider: Provider): Promise<Engine> {
   const g = globalThis as { PRISMA_WASM_PANIC_REGISTRY?: unknown };
   g.PRISMA_WASM_PANIC_REGISTRY ??= {
     message: "",
-    set_message(this: { message: string }, m: string) { this.message = m; },
-    get(this: { message: string }) { return this.message; },
+    set_message(this: { message: string }, m: string) {
+      this.message = m;
+    },
+    get(this: { message: string }) {
+      return this.message;
+    },
   };
   // The project's lib setting has no WebAssembly typings (no DOM); the global exists in Node.
   const { WebAssembly: wasm } = globalThis as unknown as { WebAssembly: { Instance: any; Module: any } };

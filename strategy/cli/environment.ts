@@ -29,7 +29,10 @@ export const environmentVariables: readonly [name: string, meaning: string][] = 
   ["PORT", "serve: port to listen on; console-link/login: the server's port (default 3000)"],
   ["CRTAUTH_SECRET", "serve: crtauth HMAC secret shared by every instance (default: generated once into the database)"],
   ["CRTAUTH_PREVIOUS_SECRET", "serve: the secret before a rotation, still accepted"],
-  ["PUBLIC_URL", "the server's external URL (e.g. https://keys.example.com): serve's console links and sign-in audience, console-link/login's default server (default http://HOST:PORT)"],
+  [
+    "PUBLIC_URL",
+    "the server's external URL (e.g. https://keys.example.com): serve's console links and sign-in audience, console-link/login's default server (default http://HOST:PORT)",
+  ],
   ["SIGNIN_RATE_LIMIT", "serve: console sign-ins and link redemptions per IP and minute (default 10)"],
   ["SHUTDOWN_TIMEOUT_MS", "serve: how long SIGTERM waits for in-flight requests and the last event writes (default 10000)"],
   ["EVENT_RETENTION_DAYS", "days authentication events are kept (default 90; 0 keeps them forever)"],

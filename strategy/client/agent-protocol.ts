@@ -75,21 +75,13 @@ export class AgentConnection {
 
   /** Returns the raw SSH signature (string algorithm, string blob). */
   async sign(keyBlob: Buffer, data: Buffer, flags: number): Promise<{ algorithm: string; blob: Buffer }> {
-    const msg = Buffer.concat([
-      Buffer.from([SSH_AGENTC_SIGN_REQUEST]),
-      sshString(keyBlob),
-      sshString(data),
-      sshUint32(flags),
-    ]);
+    const msg = Buffer.concat([Buffer.from([SSH_AGENTC_SIGN_REQUEST]), sshString(keyBlob), sshString(data), sshUint32(flags)]);
     const answer = await this.request(msg);
     return parse(() => {
       const r = new SshReader(answer);
       const type = r.byte();
       if (type === SSH_AGENT_FAILURE) {
-        throw new AgentError(
-          "agent_refused",
-          "the agent refused to sign (key removed, confirmation denied, or agent locked)",
-        );
+        throw new AgentError("agent_refused", "the agent refused to sign (key removed, confirmation denied, or agent locked)");
       }
       if (type !== SSH_AGENT_SIGN_RESPONSE) throw unexpected(type, "sign request");
       const sig = new SshReader(r.string());

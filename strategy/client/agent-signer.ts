@@ -3,14 +3,7 @@ import type { ParsedPublicKey } from "../keys/types.js";
 import { sshRsaSignatures, type SshRsaHash } from "../keys/algorithms.js";
 import { AgentConnection, type AgentConnectionOptions } from "./agent-protocol.js";
 import { AgentError } from "./errors.js";
-import {
-  ecdsaParameters,
-  fixedLength,
-  rsaModulusBytes,
-  verifyNormalised,
-  type ClientRsaHash,
-  type ClientSigner,
-} from "./signature.js";
+import { ecdsaParameters, fixedLength, rsaModulusBytes, verifyNormalised, type ClientRsaHash, type ClientSigner } from "./signature.js";
 import { SshReader } from "../keys/wire.js";
 
 export interface AgentOptions {
@@ -59,17 +52,14 @@ export async function agentSigner(options: AgentSignerOptions = {}): Promise<Cli
   try {
     const keys = await usableIdentities(conn);
     const match = keys.find(
-      (k) =>
-        (wanted === null || k.blob.equals(wanted.blob)) &&
-        (wantedFingerprint === null || k.fingerprintSha256 === wantedFingerprint),
+      (k) => (wanted === null || k.blob.equals(wanted.blob)) && (wantedFingerprint === null || k.fingerprintSha256 === wantedFingerprint),
     );
     if (!match) {
       const which = wantedFingerprint ?? wanted?.fingerprintSha256 ?? null;
-      throw new AgentError(
-        "key_not_in_agent",
-        which ? `the ssh-agent does not hold key ${which}` : "the ssh-agent holds no usable key (RSA, Ed25519, ECDSA)",
-        { fingerprint: which, agentKeys: keys.map((k) => k.fingerprintSha256) },
-      );
+      throw new AgentError("key_not_in_agent", which ? `the ssh-agent does not hold key ${which}` : "the ssh-agent holds no usable key (RSA, Ed25519, ECDSA)", {
+        fingerprint: which,
+        agentKeys: keys.map((k) => k.fingerprintSha256),
+      });
     }
     return new AgentSigner(conn, match);
   } catch (err) {
@@ -126,7 +116,10 @@ async function usableIdentities(conn: AgentConnection): Promise<ParsedPublicKey[
 
 function normaliseFingerprint(fp: string): string {
   if (typeof fp !== "string") throw new TypeError("agentSigner: fingerprint must be a string");
-  const body = fp.trim().replace(/^SHA256:/i, "").replace(/=+$/, "");
+  const body = fp
+    .trim()
+    .replace(/^SHA256:/i, "")
+    .replace(/=+$/, "");
   return `SHA256:${body}`;
 }
 

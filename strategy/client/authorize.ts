@@ -52,7 +52,12 @@ export async function authorizationFor(options: AuthorizeOptions, request: Reque
         magic,
         // What fetch puts on the wire: the WHATWG URL's path+query and host (port kept).
         actions: bind
-          ? bindingActions({ method: request.method, pathWithQuery: request.url.pathname + request.url.search, host: request.url.host, body: request.body ?? null })
+          ? bindingActions({
+              method: request.method,
+              pathWithQuery: request.url.pathname + request.url.search,
+              host: request.url.host,
+              body: request.body ?? null,
+            })
           : [],
         timestamp: Math.floor((options.now ?? Date.now)() / 1000),
       });

@@ -150,10 +150,7 @@ export class CrtauthTokenCache {
     return JSON.stringify([origin, username, signer.publicKey.fingerprintSha256]);
   }
 
-  async get(
-    url: URL,
-    options: CrtauthLoginOptions & { now?: (() => number) | undefined; fresh?: boolean | undefined },
-  ): Promise<string> {
+  async get(url: URL, options: CrtauthLoginOptions & { now?: (() => number) | undefined; fresh?: boolean | undefined }): Promise<string> {
     const now = options.now ?? Date.now;
     const key = this.key(url.origin, options.username, options.signer);
     const cached = this.tokens.get(key);

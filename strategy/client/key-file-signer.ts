@@ -29,10 +29,7 @@ export type KeyFileSource = string | { text: string | Buffer };
  * Throws ClientKeyError: `key_unreadable`, `invalid_key`, `unsupported_key`,
  * `passphrase_required`, `bad_passphrase`.
  */
-export async function loadKeyFileSigner(
-  source: KeyFileSource,
-  options: LoadKeyFileOptions = {},
-): Promise<ClientSigner> {
+export async function loadKeyFileSigner(source: KeyFileSource, options: LoadKeyFileOptions = {}): Promise<ClientSigner> {
   let text: string;
   let origin: Record<string, unknown> = {};
   if (typeof source === "string") {
@@ -71,21 +68,9 @@ export async function loadKeyFileSigner(
 const OPENSSH_RE = /-----BEGIN OPENSSH PRIVATE KEY-----([\s\S]*?)-----END OPENSSH PRIVATE KEY-----/;
 const NODE_PEM_RE = /-----BEGIN (RSA |EC |ENCRYPTED |)PRIVATE KEY-----/;
 /** Ciphers sshpk decrypts correctly (its GCM path does not check the tag; 3DES/Blowfish need OpenSSL's legacy provider). */
-const SUPPORTED_OPENSSH_CIPHERS = new Set([
-  "none",
-  "aes128-ctr",
-  "aes192-ctr",
-  "aes256-ctr",
-  "aes128-cbc",
-  "aes192-cbc",
-  "aes256-cbc",
-]);
+const SUPPORTED_OPENSSH_CIPHERS = new Set(["none", "aes128-ctr", "aes192-ctr", "aes256-ctr", "aes128-cbc", "aes192-cbc", "aes256-cbc"]);
 
-function decodePrivateKey(
-  text: string,
-  passphrase: string | Buffer | undefined,
-  origin: Record<string, unknown>,
-): { keyObject: KeyObject; comment: string } {
+function decodePrivateKey(text: string, passphrase: string | Buffer | undefined, origin: Record<string, unknown>): { keyObject: KeyObject; comment: string } {
   if (OPENSSH_RE.test(text)) return decodeOpenSsh(text, passphrase, origin);
   if (NODE_PEM_RE.test(text)) return { keyObject: decodeNodePem(text, passphrase, origin), comment: "" };
 
@@ -103,11 +88,7 @@ function decodePrivateKey(
   throw new ClientKeyError("invalid_key", "not a private key in OpenSSH, PKCS#1, SEC1 or PKCS#8 PEM format", origin);
 }
 
-function decodeOpenSsh(
-  text: string,
-  passphrase: string | Buffer | undefined,
-  origin: Record<string, unknown>,
-): { keyObject: KeyObject; comment: string } {
+function decodeOpenSsh(text: string, passphrase: string | Buffer | undefined, origin: Record<string, unknown>): { keyObject: KeyObject; comment: string } {
   // Read the clear-text header first: it names the key type and the cipher, so that
   // "unsupported" and "needs a passphrase" are reported exactly and before any KDF work.
   let cipher: string;
@@ -191,9 +172,7 @@ function decodeNodePem(text: string, passphrase: string | Buffer | undefined, or
     throw new ClientKeyError("passphrase_required", "the key is encrypted and no passphrase was given", origin);
   }
   try {
-    return crypto.createPrivateKey(
-      encrypted ? { key: text, format: "pem", passphrase: passphrase! } : { key: text, format: "pem" },
-    );
+    return crypto.createPrivateKey(encrypted ? { key: text, format: "pem", passphrase: passphrase! } : { key: text, format: "pem" });
   } catch (err) {
     const tag = errorTag(err);
     // A wrong passphrase usually shows as "bad decrypt", but may also decrypt to garbage

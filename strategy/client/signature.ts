@@ -52,21 +52,11 @@ export function fixedLength(value: Buffer, len: number): Buffer {
  * Check a signature in the normalised Signer form against the public key with node:crypto.
  * `rsaHash` is used for RSA only.
  */
-export function verifyNormalised(
-  key: ParsedPublicKey,
-  data: Buffer,
-  signature: Buffer,
-  rsaHash: ClientRsaHash = "sha256",
-): boolean {
+export function verifyNormalised(key: ParsedPublicKey, data: Buffer, signature: Buffer, rsaHash: ClientRsaHash = "sha256"): boolean {
   try {
     if (key.type === "ssh-ed25519") return crypto.verify(null, data, key.keyObject, signature);
     if (key.type === "ssh-rsa") return crypto.verify(rsaHash, data, key.keyObject, signature);
-    return crypto.verify(
-      ecdsaParameters(key).hash,
-      data,
-      { key: key.keyObject, dsaEncoding: "ieee-p1363" },
-      signature,
-    );
+    return crypto.verify(ecdsaParameters(key).hash, data, { key: key.keyObject, dsaEncoding: "ieee-p1363" }, signature);
   } catch {
     return false;
   }

@@ -26,9 +26,17 @@ const anyControl = /[\u0000-\u001f\u007f]/;
 const controlExceptWhitespace = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 const noControl = { message: "must not contain control characters" };
 /** One line of text: names, ids, search terms. */
-const line = (max: number) => z.string().max(max).refine((s) => !anyControl.test(s), noControl);
+const line = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((s) => !anyControl.test(s), noControl);
 /** Free text a person typed: comments, revocation reasons. */
-const prose = (max: number) => z.string().max(max).refine((s) => !controlExceptWhitespace.test(s), noControl);
+const prose = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((s) => !controlExceptWhitespace.test(s), noControl);
 
 const limit = z.coerce.number().int().min(1).max(200).default(50);
 const cursor = z.string().max(500).optional();
@@ -88,7 +96,11 @@ export const eventListQuery = z.object({
 // out. Each field is held to what such a row can contain (a storable time, a 32-bit
 // autoincrement id, a key id, a username), so a forged cursor is an invalid_cursor, not a query
 // the database refuses.
-const rowId = z.number().int().min(1).max(2 ** 31 - 1);
+const rowId = z
+  .number()
+  .int()
+  .min(1)
+  .max(2 ** 31 - 1);
 /** Keys, newest first: createdAt (ms) and id. */
 export const keyCursor = z.strictObject({ c: storableTime, i: line(64).min(1) });
 /** Events, newest first: at (ms) and the autoincrement id. */

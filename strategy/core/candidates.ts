@@ -53,9 +53,7 @@ export function rankCandidates(candidates: KeyCandidate[], nowMs: number, prefer
   }));
   scored.sort(
     (a, b) =>
-      a.score - b.score ||
-      b.c.key.createdAt.getTime() - a.c.key.createdAt.getTime() ||
-      (a.c.key.id < b.c.key.id ? -1 : a.c.key.id > b.c.key.id ? 1 : 0),
+      a.score - b.score || b.c.key.createdAt.getTime() - a.c.key.createdAt.getTime() || (a.c.key.id < b.c.key.id ? -1 : a.c.key.id > b.c.key.id ? 1 : 0),
   );
   return scored.slice(0, maxCandidatesPerCredential).map((s) => s.c);
 }

@@ -2,10 +2,7 @@
 export const maxAuthorizationLength = 16 * 1024;
 
 export type ParsedAuthorization =
-  | { kind: "none" }
-  | { kind: "too_large" }
-  | { kind: "malformed"; reason: string; word?: string }
-  | { kind: "credential"; word: string; credential: string };
+  { kind: "none" } | { kind: "too_large" } | { kind: "malformed"; reason: string; word?: string } | { kind: "credential"; word: string; credential: string };
 
 // RFC 9110 token characters for the scheme word.
 const schemeWord = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;

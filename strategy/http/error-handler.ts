@@ -40,6 +40,9 @@ export function sshkeyErrorHandler(options: { log?: ((error: unknown) => void) |
 export function answerStoreFault(error: unknown, res: Response): boolean {
   const fault = storeFaultOf(error);
   if (!fault) return false;
-  res.status(503).set("Retry-After", String(fault.retryAfterSeconds)).json(errorBody("unavailable", "the service is temporarily unavailable; try again shortly"));
+  res
+    .status(503)
+    .set("Retry-After", String(fault.retryAfterSeconds))
+    .json(errorBody("unavailable", "the service is temporarily unavailable; try again shortly"));
   return true;
 }

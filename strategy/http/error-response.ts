@@ -1,10 +1,7 @@
 import type { AuthErrorCode } from "../errors.js";
 
 /** The one table from failure code to HTTP status. Everything not listed is 401. */
-const badRequestCodes: ReadonlySet<AuthErrorCode> = new Set<AuthErrorCode>([
-  "malformed_header",
-  "malformed_token",
-]);
+const badRequestCodes: ReadonlySet<AuthErrorCode> = new Set<AuthErrorCode>(["malformed_header", "malformed_token"]);
 
 const statusOverrides: Partial<Record<AuthErrorCode, number>> = {
   credentials_too_large: 413,

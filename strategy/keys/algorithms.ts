@@ -34,15 +34,25 @@ export interface SshKeyTypeInfo {
 
 function ecdsa(curve: EcCurve, nodeCurve: string, jwkCurve: string, bits: number, bytes: number, hash: EcdsaHash): SshKeyTypeInfo {
   return {
-    type: `ecdsa-sha2-${curve}`, label: `ECDSA ${jwkCurve}`, family: "ecdsa", curve, nodeCurve, jwkCurve,
-    pointBytes: bytes, bits, ecdsa: { hash, scalarBytes: bytes },
+    type: `ecdsa-sha2-${curve}`,
+    label: `ECDSA ${jwkCurve}`,
+    family: "ecdsa",
+    curve,
+    nodeCurve,
+    jwkCurve,
+    pointBytes: bytes,
+    bits,
+    ecdsa: { hash, scalarBytes: bytes },
   };
 }
 
 /** Every key type this project parses, in the order error messages list them. */
 export const sshKeyTypes: ReadonlyMap<SshKeyType, SshKeyTypeInfo> = new Map<SshKeyType, SshKeyTypeInfo>([
   ["ssh-rsa", { type: "ssh-rsa", label: "RSA", family: "rsa", curve: null, nodeCurve: null, jwkCurve: null, pointBytes: null, bits: null, ecdsa: null }],
-  ["ssh-ed25519", { type: "ssh-ed25519", label: "Ed25519", family: "ed25519", curve: null, nodeCurve: null, jwkCurve: "Ed25519", pointBytes: 32, bits: 256, ecdsa: null }],
+  [
+    "ssh-ed25519",
+    { type: "ssh-ed25519", label: "Ed25519", family: "ed25519", curve: null, nodeCurve: null, jwkCurve: "Ed25519", pointBytes: 32, bits: 256, ecdsa: null },
+  ],
   ["ecdsa-sha2-nistp256", ecdsa("nistp256", "prime256v1", "P-256", 256, 32, "sha256")],
   ["ecdsa-sha2-nistp384", ecdsa("nistp384", "secp384r1", "P-384", 384, 48, "sha384")],
   ["ecdsa-sha2-nistp521", ecdsa("nistp521", "secp521r1", "P-521", 521, 66, "sha512")],

@@ -19,9 +19,7 @@ export function decodeBase64Strict(text: string): Buffer {
     const at = text.search(/[^A-Za-z0-9+/=]/);
     throw new KeyFormatError(
       "malformed_base64",
-      at >= 0
-        ? `The key data contains a character that is not base64 (position ${at + 1}).`
-        : "The key data has '=' padding in the middle.",
+      at >= 0 ? `The key data contains a character that is not base64 (position ${at + 1}).` : "The key data has '=' padding in the middle.",
     );
   }
   if (text.length % 4 !== 0) {

@@ -12,7 +12,10 @@ export function formatSha256Fingerprint(digest: Uint8Array): string {
 
 /** Colon-separated lowercase hex, as `ssh-keygen -E md5 -lf` prints it after "MD5:". */
 export function fingerprintMd5(blob: Buffer): string {
-  return createHash("md5").update(blob).digest("hex").replace(/(..)(?!$)/g, "$1:");
+  return createHash("md5")
+    .update(blob)
+    .digest("hex")
+    .replace(/(..)(?!$)/g, "$1:");
 }
 
 /**

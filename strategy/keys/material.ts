@@ -58,8 +58,7 @@ function rsaMaterial(rule: KeyTypeRule, n: Buffer, e: Buffer, policy: KeyPolicyO
   const bits = (n.length - 1) * 8 + (32 - Math.clz32(n[0] ?? 0));
   checkRsaBits(bits, policy);
   checkRsaModulus(n);
-  const key =
-    keyObject ?? importJwk({ kty: "RSA", n: n.toString("base64url"), e: e.toString("base64url") }, "RSA key");
+  const key = keyObject ?? importJwk({ kty: "RSA", n: n.toString("base64url"), e: e.toString("base64url") }, "RSA key");
   return { type: rule.type, bits, curve: null, keyObject: key, blob: Buffer.concat([sshString(rule.type), sshMpint(e), sshMpint(n)]) };
 }
 

@@ -67,25 +67,19 @@ export function refuseType(name: string): never {
     );
   }
   if (name.includes("-cert-")) {
-    throw new KeyFormatError(
-      "unsupported_type",
-      `SSH certificates (${shown}) are not accepted; add the plain public key (the .pub file, not -cert.pub).`,
-      { detail: { type: name } },
-    );
+    throw new KeyFormatError("unsupported_type", `SSH certificates (${shown}) are not accepted; add the plain public key (the .pub file, not -cert.pub).`, {
+      detail: { type: name },
+    });
   }
   if (name.startsWith("sk-")) {
-    throw new KeyFormatError(
-      "unsupported_type",
-      `Security-key (FIDO) keys (${shown}) are not supported; use an Ed25519, ECDSA or RSA key.`,
-      { detail: { type: name } },
-    );
+    throw new KeyFormatError("unsupported_type", `Security-key (FIDO) keys (${shown}) are not supported; use an Ed25519, ECDSA or RSA key.`, {
+      detail: { type: name },
+    });
   }
   if (name.startsWith("ecdsa-sha2-")) {
-    throw new KeyFormatError(
-      "unsupported_curve",
-      `The ECDSA curve of ${shown} is not supported; use nistp256, nistp384 or nistp521.`,
-      { detail: { type: name } },
-    );
+    throw new KeyFormatError("unsupported_curve", `The ECDSA curve of ${shown} is not supported; use nistp256, nistp384 or nistp521.`, {
+      detail: { type: name },
+    });
   }
   throw new KeyFormatError("unsupported_type", `Key type ${shown} is not supported. Accepted types: ${acceptedList}.`, {
     detail: { type: name },
@@ -99,8 +93,7 @@ export function ruleForNodeCurve(nodeCurve: string | undefined): KeyTypeRule {
   }
   throw new KeyFormatError(
     "unsupported_curve",
-    `The EC curve ${nodeCurve ? describeTypeName(nodeCurve) : "(explicit parameters)"} is not supported; ` +
-      "use P-256, P-384 or P-521.",
+    `The EC curve ${nodeCurve ? describeTypeName(nodeCurve) : "(explicit parameters)"} is not supported; ` + "use P-256, P-384 or P-521.",
   );
 }
 
@@ -108,11 +101,9 @@ export function ruleForNodeCurve(nodeCurve: string | undefined): KeyTypeRule {
 export function checkRsaBits(bits: number, options: KeyPolicyOptions = {}): void {
   const maxBits = rsaMaxBitsOf(options);
   if (rsa.minBits !== null && bits < rsa.minBits) {
-    throw new KeyFormatError(
-      "rsa_too_short",
-      `This RSA key has ${bits} bits; at least ${rsa.minBits} are required. Create a new key: ssh-keygen -t ed25519`,
-      { detail: { bits } },
-    );
+    throw new KeyFormatError("rsa_too_short", `This RSA key has ${bits} bits; at least ${rsa.minBits} are required. Create a new key: ssh-keygen -t ed25519`, {
+      detail: { bits },
+    });
   }
   if (bits > maxBits) {
     throw new KeyFormatError("too_large", `This RSA key has ${bits} bits; at most ${maxBits} are accepted.`, {

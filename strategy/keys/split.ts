@@ -36,7 +36,10 @@ function blockEnd(lines: readonly string[], start: number): number {
 
 /** Splits a paste into blocks, skipping blank lines and `#` comments. Accepts LF, CRLF and CR. */
 export function splitBlocks(text: string): TextBlock[] {
-  const lines = text.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/).map((line) => line.trim());
+  const lines = text
+    .replace(/^\uFEFF/, "")
+    .split(/\r\n|\r|\n/)
+    .map((line) => line.trim());
   const blocks: TextBlock[] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? "";

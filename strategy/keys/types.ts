@@ -32,5 +32,4 @@ export interface ParsedPublicKey {
 
 /** One key found in a paste: parsed, or the reason it was refused, with the line it starts on (1-based). */
 export type KeyPasteEntry =
-  | { ok: true; key: ParsedPublicKey; source: { line: number } }
-  | { ok: false; problem: { code: KeyProblemCode; message: string }; source: { line: number } };
+  { ok: true; key: ParsedPublicKey; source: { line: number } } | { ok: false; problem: { code: KeyProblemCode; message: string }; source: { line: number } };

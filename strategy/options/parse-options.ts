@@ -14,7 +14,10 @@ export function parseOptions<S extends z.ZodType>(schema: S, value: unknown, whe
 }
 
 function pathOf(path: readonly PropertyKey[]): string {
-  return path.map((part) => (typeof part === "number" ? `[${part}]` : String(part))).join(".").replace(/\.\[/g, "[");
+  return path
+    .map((part) => (typeof part === "number" ? `[${part}]` : String(part)))
+    .join(".")
+    .replace(/\.\[/g, "[");
 }
 
 /**
@@ -24,7 +27,9 @@ function pathOf(path: readonly PropertyKey[]): string {
  */
 function closestIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
   if (issue.code !== "invalid_union") return issue;
-  const branch = issue.errors.find((issues) => issues.length > 0 && !(issues[0]!.code === "invalid_type" && issues[0]!.path.length === 0) && issues[0]!.code !== "invalid_value");
+  const branch = issue.errors.find(
+    (issues) => issues.length > 0 && !(issues[0]!.code === "invalid_type" && issues[0]!.path.length === 0) && issues[0]!.code !== "invalid_value",
+  );
   if (!branch) return issue;
   const inner = branch[0]!;
   return closestIssue({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue);

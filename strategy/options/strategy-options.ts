@@ -17,7 +17,9 @@ function isCodec(value: unknown): value is AnyCodec {
 const schemeNames = Object.keys(builtInSchemes) as [SchemeName, ...SchemeName[]];
 
 const strategyOptionsSchema = z.strictObject({
-  store: z.custom<StrategyStore | Promise<StrategyStore>>((value) => typeof value === "object" && value !== null, "must be a store or a promise of one").optional(),
+  store: z
+    .custom<StrategyStore | Promise<StrategyStore>>((value) => typeof value === "object" && value !== null, "must be a store or a promise of one")
+    .optional(),
   schemes: z
     .array(z.union([z.enum(schemeNames), z.custom<AnyCodec>(isCodec, "must be a built-in scheme name or a codec (core/codec.ts)")]))
     .min(1, "must enable at least one scheme")

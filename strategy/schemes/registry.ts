@@ -19,7 +19,8 @@ export interface BuiltInSchemeOptions {
 
 /** The built-in wire formats. Adding one touches its folder and one line here. */
 export const builtInSchemes: Record<SchemeName, (options: BuiltInSchemeOptions) => AnyCodec> = {
-  jwt: (o) => createJwtScheme({ realm: o.realm, ...o.jwt, clockToleranceSeconds: o.jwt?.clockToleranceSeconds ?? o.jwt?.toleranceSeconds ?? o.clockToleranceSeconds }),
+  jwt: (o) =>
+    createJwtScheme({ realm: o.realm, ...o.jwt, clockToleranceSeconds: o.jwt?.clockToleranceSeconds ?? o.jwt?.toleranceSeconds ?? o.clockToleranceSeconds }),
   crtauth: (o) => createCrtauthScheme({ realm: o.realm, ...o.crtauth }),
   sshauth: (o) => createSshauthScheme({ realm: o.realm, ...o.sshauth }),
 };

@@ -64,15 +64,11 @@ export function createDemoApp(options: DemoAppOptions): Express {
   });
 
   // Any method: bound sshauth tokens and body-signed requests (POST -d …) can be tried here too.
-  app.all(
-    "/whoami",
-    authenticator.authenticate(options.strategy.name, { session: false, failWithError: true }),
-    (req, res) => {
-      const user = req.user as StoredUser;
-      const info = req.authInfo as SshKeyAuthInfo;
-      res.json({ username: user.username, scheme: info.scheme, fingerprint: info.fingerprint });
-    },
-  );
+  app.all("/whoami", authenticator.authenticate(options.strategy.name, { session: false, failWithError: true }), (req, res) => {
+    const user = req.user as StoredUser;
+    const info = req.authInfo as SshKeyAuthInfo;
+    res.json({ username: user.username, scheme: info.scheme, fingerprint: info.fingerprint });
+  });
 
   app.use((_req, res) => {
     res.status(404).json(errorBody("not_found", "no such route"));

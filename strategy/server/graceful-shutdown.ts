@@ -59,4 +59,3 @@ export function shutDownGracefully(server: Server, options: GracefulShutdownOpti
 
 /** After the deadline, how long buffered events may still take to be written. */
 const lastReleaseMs = 1000;
-

@@ -185,9 +185,7 @@ export class ActivityRecorder implements EventSink {
     this.failures = [];
     this.successes = [];
     const events = inArrivalOrder(failures, successes);
-    const due = [...this.pendingUses].filter(
-      ([keyId]) => everything || now - (this.lastWritten.get(keyId) ?? -Infinity) >= this.interval,
-    );
+    const due = [...this.pendingUses].filter(([keyId]) => everything || now - (this.lastWritten.get(keyId) ?? -Infinity) >= this.interval);
     for (const [keyId] of due) this.pendingUses.delete(keyId);
     let failure: unknown = null;
     if (events.length > 0) {

@@ -64,4 +64,3 @@ function parseStored(openssh: string, policy: KeyPolicyOptions): ParsedPublicKey
     throw error;
   }
 }
-

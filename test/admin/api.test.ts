@@ -192,16 +192,26 @@ describe.each(databaseKinds)("admin API on %s", (kind) => {
       const stranger = fixtureKeyPair("rsa2048-a").privateKey;
       const statuses = [];
       for (let i = 0; i < 4; i++) {
-        statuses.push((await request(`${limited}/admin/api/login/jwt`, { method: "POST", headers: { authorization: jwtFor("alice", stranger, { time: t() }) } })).status);
+        statuses.push(
+          (await request(`${limited}/admin/api/login/jwt`, { method: "POST", headers: { authorization: jwtFor("alice", stranger, { time: t() }) } })).status,
+        );
       }
       expect(statuses).toEqual([401, 401, 401, 429]);
       // alice herself is held back too until the bucket refills; another user is not.
-      const held = await request(`${limited}/admin/api/login/jwt`, { method: "POST", headers: { authorization: consoleJwt("alice", t(), { aud: `${limited}/admin` }) } });
+      const held = await request(`${limited}/admin/api/login/jwt`, {
+        method: "POST",
+        headers: { authorization: consoleJwt("alice", t(), { aud: `${limited}/admin` }) },
+      });
       expect([held.status, held.body.error.code]).toEqual([429, "rate_limited"]);
       expect(Number(held.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
-      expect((await request(`${limited}/admin/api/login/jwt`, { method: "POST", headers: { authorization: jwtFor("bob", stranger, { time: t() }) } })).status).toBe(401);
+      expect(
+        (await request(`${limited}/admin/api/login/jwt`, { method: "POST", headers: { authorization: jwtFor("bob", stranger, { time: t() }) } })).status,
+      ).toBe(401);
       server.clock.now += 60_000;
-      expect((await request(`${limited}/admin/api/login/jwt`, { method: "POST", headers: { authorization: consoleJwt("alice", t(), { aud: `${limited}/admin` }) } })).status).toBe(200);
+      expect(
+        (await request(`${limited}/admin/api/login/jwt`, { method: "POST", headers: { authorization: consoleJwt("alice", t(), { aud: `${limited}/admin` }) } }))
+          .status,
+      ).toBe(200);
       expect(() => server.mount({ rateLimit: { capacity: 0 } })).toThrow(/rateLimit/);
     });
   });

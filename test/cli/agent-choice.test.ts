@@ -54,7 +54,11 @@ describe("--agent with several keys", () => {
     expect(JSON.parse(r.stdout)).toEqual({ username: "alice", scheme: "jwt", fingerprint: fp.ed25519 });
     const lines = r.stderr.split("\n").filter(Boolean);
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(new RegExp(`^${fp.stranger.replace(/[+/]/g, "\\$&")} \\(ssh-ed25519\\) refused \\((unknown_key|bad_signature|invalid_credentials)\\); trying the next agent key$`));
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^${fp.stranger.replace(/[+/]/g, "\\$&")} \\(ssh-ed25519\\) refused \\((unknown_key|bad_signature|invalid_credentials)\\); trying the next agent key$`,
+      ),
+    );
     expect(`${lines[1]}\n`).toBe(signedWith("ed25519", "ssh-ed25519"));
   });
 

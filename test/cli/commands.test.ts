@@ -70,12 +70,14 @@ describe.each(databaseKinds)("users and keys commands on %s", (kind) => {
 
   it("revoking a revoked key says so", async () => {
     const [key] = JSON.parse((await runCli(["keys", "list", "alice", "--json"], { env })).stdout);
-    expect((await runCli(["keys", "revoke", key.fingerprintSha256, "--reason", "lost"], { env })).stdout).toBe(
-      `revoked ${key.fingerprintSha256} of alice\n`,
-    );
+    expect((await runCli(["keys", "revoke", key.fingerprintSha256, "--reason", "lost"], { env })).stdout).toBe(`revoked ${key.fingerprintSha256} of alice\n`);
     const again = await runCli(["keys", "revoke", key.fingerprintSha256], { env });
     expect(again.code).toBe(1);
-    expect(again.stderr).toMatch(new RegExp(`^passport-sshkey: ${key.fingerprintSha256.replace(/[+/]/g, "\\$&")} of alice was already revoked on \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z \\(lost\\)\\n$`));
+    expect(again.stderr).toMatch(
+      new RegExp(
+        `^passport-sshkey: ${key.fingerprintSha256.replace(/[+/]/g, "\\$&")} of alice was already revoked on \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z \\(lost\\)\\n$`,
+      ),
+    );
   });
 });
 
@@ -100,7 +102,8 @@ describe("the program's environment", () => {
       for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
         const full = path.join(dir, entry.name);
         if (entry.isDirectory() && entry.name !== "generated") walk(full);
-        else if (entry.name.endsWith(".ts")) for (const m of fs.readFileSync(full, "utf8").matchAll(/process\.env(?:\.|\[")([A-Z_]+)|integerSetting\("([A-Z_]+)"/g)) read.add((m[1] ?? m[2])!);
+        else if (entry.name.endsWith(".ts"))
+          for (const m of fs.readFileSync(full, "utf8").matchAll(/process\.env(?:\.|\[")([A-Z_]+)|integerSetting\("([A-Z_]+)"/g)) read.add((m[1] ?? m[2])!);
       }
     };
     walk(path.join(root, "strategy"));
@@ -150,7 +153,11 @@ describe("the program's environment", () => {
       await server.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     }
-    for (const [name, value] of [["MAX_KEYS_PER_USER", "lots"], ["RSA_MAX_BITS", "1024"], ["SIGNIN_RATE_LIMIT", "0"]]) {
+    for (const [name, value] of [
+      ["MAX_KEYS_PER_USER", "lots"],
+      ["RSA_MAX_BITS", "1024"],
+      ["SIGNIN_RATE_LIMIT", "0"],
+    ]) {
       const r = await runCli(["serve", "--port", "0"], { env: { ...env, [name!]: value } });
       expect([r.code, r.stderr]).toEqual([1, expect.stringMatching(new RegExp(`^passport-sshkey: ${name} must be .* \\(got "${value}"\\)\\n$`))]);
     }

@@ -184,10 +184,7 @@ describe("agent errors", () => {
 
   it("key not in agent (by public key and by fingerprint)", async () => {
     await expectCode(agentSigner({ socketPath: agent.socketPath, publicKey: readText(`${keys.absent}.pub`) }), "key_not_in_agent");
-    const err = await expectCode(
-      agentSigner({ socketPath: agent.socketPath, fingerprint: keygenFingerprint(`${keys.absent}.pub`) }),
-      "key_not_in_agent",
-    );
+    const err = await expectCode(agentSigner({ socketPath: agent.socketPath, fingerprint: keygenFingerprint(`${keys.absent}.pub`) }), "key_not_in_agent");
     expect(err.message).toContain(keygenFingerprint(`${keys.absent}.pub`));
   });
 
@@ -205,12 +202,7 @@ describe("agent errors", () => {
 
   it("the agent refuses to sign; answers garbage; never answers", async () => {
     const ed = await loadKeyFileSigner(keys.ed25519);
-    const identities = Buffer.concat([
-      Buffer.from([12, 0, 0, 0, 1]),
-      u32(ed.publicKey.blob.length),
-      ed.publicKey.blob,
-      u32(0),
-    ]);
+    const identities = Buffer.concat([Buffer.from([12, 0, 0, 0, 1]), u32(ed.publicKey.blob.length), ed.publicKey.blob, u32(0)]);
     for (const [signAnswer, code] of [
       [Buffer.from([5]), "agent_refused"],
       [Buffer.from([14, 0, 0]), "agent_protocol_error"],
@@ -251,10 +243,7 @@ function u32(n: number): Buffer {
 }
 
 /** A fake agent answering each request with `answer(type)` (null: stay silent). */
-async function fakeAgent(
-  dir: string,
-  answer: (type: number) => Buffer | null,
-): Promise<{ socketPath: string; close: () => Promise<void> }> {
+async function fakeAgent(dir: string, answer: (type: number) => Buffer | null): Promise<{ socketPath: string; close: () => Promise<void> }> {
   const socketPath = path.join(dir, `fake-${crypto.randomBytes(4).toString("hex")}.sock`);
   const sockets = new Set<net.Socket>();
   const server = net.createServer((s) => {

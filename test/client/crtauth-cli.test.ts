@@ -102,16 +102,16 @@ describe.each(databaseKinds)("crtauth through the CLI on %s", (kind) => {
 
   it("fails with one line for a non-RSA key, and asks for --url", async () => {
     const edKey = path.join(tmp.dir, "id_ed25519");
-      execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", edKey], { stdio: "ignore" });
-      const cases: [string[], RegExp, boolean][] = [
-        [["token", "crtauth", "--url", "http://127.0.0.1:9/", "--user", "alice", "--key", edKey], /needs an RSA key/, true],
-        [["token", "crtauth", "--user", "alice", "--key", key], /required option '--url/, false], // commander adds its usage
-      ];
-      for (const [args, message, oneLine] of cases) {
-        const r = await runCli(args, { env });
-        expect(r.code).not.toBe(0);
-        expect(r.stderr).toMatch(message);
-        if (oneLine) expect(r.stderr.trim().split("\n")).toHaveLength(1);
-      }
+    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", edKey], { stdio: "ignore" });
+    const cases: [string[], RegExp, boolean][] = [
+      [["token", "crtauth", "--url", "http://127.0.0.1:9/", "--user", "alice", "--key", edKey], /needs an RSA key/, true],
+      [["token", "crtauth", "--user", "alice", "--key", key], /required option '--url/, false], // commander adds its usage
+    ];
+    for (const [args, message, oneLine] of cases) {
+      const r = await runCli(args, { env });
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toMatch(message);
+      if (oneLine) expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    }
   }, 120_000);
 });

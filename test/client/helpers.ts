@@ -43,12 +43,7 @@ export function keygenFingerprint(pubPath: string): string {
 }
 
 /** Verify a signature in the Signer form with node:crypto. */
-export function verifySignerForm(
-  key: ParsedPublicKey,
-  data: Buffer,
-  sig: Buffer,
-  rsaHash: "sha1" | "sha256" | "sha384" | "sha512" = "sha256",
-): boolean {
+export function verifySignerForm(key: ParsedPublicKey, data: Buffer, sig: Buffer, rsaHash: "sha1" | "sha256" | "sha384" | "sha512" = "sha256"): boolean {
   if (key.type === "ssh-ed25519") return crypto.verify(null, data, key.keyObject, sig);
   if (key.type === "ssh-rsa") return crypto.verify(rsaHash, data, key.keyObject, sig);
   const hash = { nistp256: "sha256", nistp384: "sha384", nistp521: "sha512" }[key.curve!];

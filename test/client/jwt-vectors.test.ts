@@ -91,9 +91,7 @@ describe("createJwtToken options", () => {
   it("escapes usernames like Python json.dumps (ensure_ascii)", async () => {
     const signer = await loadKeyFileSigner(edPath);
     const token = await createJwtToken({ signer, username: 'zoë "€" \u{1F600}\u007f/', nonce: "n", now: () => 0 });
-    expect(splitJws(token).payload).toBe(
-      '{"username":"zo\\u00eb \\"\\u20ac\\" \\ud83d\\ude00\\u007f/","time":0,"nonce":"n"}',
-    );
+    expect(splitJws(token).payload).toBe('{"username":"zo\\u00eb \\"\\u20ac\\" \\ud83d\\ude00\\u007f/","time":0,"nonce":"n"}');
   });
 });
 
@@ -101,9 +99,7 @@ describe("pythonJsonDumps", () => {
   it("matches json.dumps(..., separators=(',', ':')) output", () => {
     // python3 -c 'import json; print(json.dumps("a\"\\/\n\r\t\b\f\x00\x1f\x7f\x80é€😀\ud800", separators=(",",":")))'
     const s = 'a"\\/\n\r\t\b\f\u0000\u001f\u007f\u0080é€😀\ud800';
-    expect(pythonJsonDumps(s)).toBe(
-      String.raw`"a\"\\/\n\r\t\b\f\u0000\u001f\u007f\u0080\u00e9\u20ac\ud83d\ude00\ud800"`,
-    );
+    expect(pythonJsonDumps(s)).toBe(String.raw`"a\"\\/\n\r\t\b\f\u0000\u001f\u007f\u0080\u00e9\u20ac\ud83d\ude00\ud800"`);
     expect(pythonJsonDumps({ a: 1, b: [true, null, "x"] })).toBe('{"a":1,"b":[true,null,"x"]}');
   });
 

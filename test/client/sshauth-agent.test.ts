@@ -40,7 +40,10 @@ describe.each(databaseKinds)("sshauth with ssh-agent keys on %s", (kind) => {
       const signer = await agentSigner({ socketPath: agent.socketPath, fingerprint: fingerprints[k] });
       try {
         const url = new URL("/whoami", t.url);
-        for (const [word, offset, includeFingerprint] of [["Bearer", 0, true], ["SSHAuth", 1000, false]] as const) {
+        for (const [word, offset, includeFingerprint] of [
+          ["Bearer", 0, true],
+          ["SSHAuth", 1000, false],
+        ] as const) {
           const header = await authorizationFor(
             { scheme: "sshauth", signer, username: "alice", now: () => t.clock.now + offset, sshauth: { includeFingerprint } },
             { url, method: "GET" },
@@ -60,7 +63,10 @@ describe.each(databaseKinds)("sshauth with ssh-agent keys on %s", (kind) => {
     const agentKey = await agentSigner({ socketPath: agent.socketPath, fingerprint: fingerprints.ecdsa256 });
     const fileKey = await loadKeyFileSigner(keys.ed25519);
     try {
-      for (const [signer, offset] of [[agentKey, 2000], [fileKey, 3000]] as const) {
+      for (const [signer, offset] of [
+        [agentKey, 2000],
+        [fileKey, 3000],
+      ] as const) {
         const r = await sshkeyFetch(`${t.url}/whoami`, {}, { scheme: "sshauth", signer, username: "alice", now: () => t.clock.now + offset });
         expect(r.status).toBe(200);
         expect(await r.json()).toMatchObject({ scheme: "sshauth", fingerprint: signer.publicKey.fingerprintSha256 });
@@ -117,7 +123,10 @@ describe.each(databaseKinds)("passport-sshkey CLI with sshauth on %s", (kind) =>
       expect([refused.status, refused.body.error.code]).toEqual([401, "binding_not_enabled"]);
       // With a body, which the server reads only to name this mistake; another body is a plain bad signature.
       const boundPost = await runCli(["token", "sshauth", "--user", "alice", "--agent", "--bind", "--url", whoami, "-X", "POST", "-d", "one"], { env });
-      for (const [body, code] of [["two", "invalid_credentials"], ["one", "binding_not_enabled"]] as const) {
+      for (const [body, code] of [
+        ["two", "invalid_credentials"],
+        ["one", "binding_not_enabled"],
+      ] as const) {
         const r = await fetch(whoami, { method: "POST", body, headers: { authorization: boundPost.stdout.trim() } });
         expect([body, r.status, ((await r.json()) as { error: { code: string } }).error.code]).toEqual([body, 401, code]);
       }
@@ -143,7 +152,10 @@ describe.each(databaseKinds)("passport-sshkey CLI with sshauth on %s", (kind) =>
 
       const token = await runCli(["token", "sshauth", "--user", "alice", "--agent", "--bind", "--url", whoami, "-X", "POST", "-d", "one"], { env });
       const send = (body: string, authorization: string) =>
-        fetch(whoami, { method: "POST", body, headers: { authorization } }).then(async (r) => [r.status, ((await r.json()) as { error?: { code: string } }).error?.code]);
+        fetch(whoami, { method: "POST", body, headers: { authorization } }).then(async (r) => [
+          r.status,
+          ((await r.json()) as { error?: { code: string } }).error?.code,
+        ]);
       expect(await send("two", token.stdout.trim())).toEqual([401, "invalid_credentials"]);
       expect(await send("one", token.stdout.trim())).toEqual([200, undefined]);
 

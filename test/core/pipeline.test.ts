@@ -87,7 +87,15 @@ describe("verifyCredential", () => {
     if (isAuthError(result)) return;
     expect([result.scheme, result.user.username, result.key.comment]).toEqual(["jwt", "alice", "current"]);
     expect(d.recorded).toHaveLength(1);
-    expect(d.recorded[0]).toMatchObject({ outcome: "success", errorCode: null, username: "alice", userId: result.user.id, keyId: result.key.id, ip: "192.0.2.7", userAgent: "pipeline-test" });
+    expect(d.recorded[0]).toMatchObject({
+      outcome: "success",
+      errorCode: null,
+      username: "alice",
+      userId: result.user.id,
+      keyId: result.key.id,
+      ip: "192.0.2.7",
+      userAgent: "pipeline-test",
+    });
   });
 
   it("refuses a signature by a revoked key with the key-state table's code, naming user and key in the one event", async () => {
@@ -140,7 +148,12 @@ describe("verifyCredential", () => {
   });
 
   it("passes a store fault through instead of refusing", async () => {
-    const broken: KeyStore = { ...store.keys, findByUsername: () => Promise.reject(new Error("database down")), findByKid: () => Promise.reject(new Error("database down")), findByFingerprint: () => Promise.reject(new Error("database down")) };
+    const broken: KeyStore = {
+      ...store.keys,
+      findByUsername: () => Promise.reject(new Error("database down")),
+      findByKid: () => Promise.reject(new Error("database down")),
+      findByFingerprint: () => Promise.reject(new Error("database down")),
+    };
     await expect(verifyCredential(jwt, tokenOf(alice.current), view(), deps({ keys: broken }))).rejects.toThrow("database down");
   });
 

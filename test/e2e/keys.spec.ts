@@ -187,7 +187,9 @@ test("a CLI request updates last used and the use count; revoking refuses the ne
   await expect(keyRow(page, "dave-ci").getByRole("button", { name: /^Revoke/ })).toHaveCount(0);
 
   // Delete, with confirmation.
-  await keyRow(page, "dave-ci").getByRole("button", { name: /^Delete/ }).click();
+  await keyRow(page, "dave-ci")
+    .getByRole("button", { name: /^Delete/ })
+    .click();
   const del = page.getByRole("dialog", { name: "Delete this key?" });
   await expect(del.getByRole("button", { name: "Cancel" })).toBeFocused();
   await del.getByRole("button", { name: "Delete key" }).click();
@@ -217,7 +219,7 @@ test("readable on a phone (390 px): the keys table becomes cards", async ({ brow
   await context.close();
 });
 
-test("a weak key stored before the check is flagged \"Unsafe key — refused\" in the key list", async ({ page }) => {
+test('a weak key stored before the check is flagged "Unsafe key — refused" in the key list', async ({ page }) => {
   const user = unique("wendy");
   addUser(user);
   // Written straight into the database, as a version without the check would have stored it.

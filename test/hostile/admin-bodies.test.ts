@@ -80,7 +80,12 @@ describe.each(databaseKinds)("hostile admin JSON bodies on %s", (kind) => {
     for (const route of routes()) {
       for (const field of Object.keys(route.valid)) {
         for (const [name, value] of hostileValues) {
-          jobs.push({ label: `${route.method} ${route.path} ${field}=${name}`, method: route.method, path: route.path, body: JSON.stringify({ ...route.valid, [field]: value }) });
+          jobs.push({
+            label: `${route.method} ${route.path} ${field}=${name}`,
+            method: route.method,
+            path: route.path,
+            body: JSON.stringify({ ...route.valid, [field]: value }),
+          });
         }
       }
     }
@@ -114,7 +119,8 @@ describe.each(databaseKinds)("hostile admin JSON bodies on %s", (kind) => {
       ["1 MB", JSON.stringify({ text: "x".repeat(1024 * 1024) })],
     ];
     const jobs: Array<{ label: string; method: string; path: string; body: string }> = [];
-    for (const route of routes()) for (const [name, body] of shapes) jobs.push({ label: `${route.method} ${route.path} body ${name}`, method: route.method, path: route.path, body });
+    for (const route of routes())
+      for (const [name, body] of shapes) jobs.push({ label: `${route.method} ${route.path} body ${name}`, method: route.method, path: route.path, body });
     await eachLimited(jobs, 2, async (j) => verdicts.note(j.label, ok(await send(j.method, j.path, j.body))));
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
@@ -137,10 +143,23 @@ describe.each(databaseKinds)("hostile admin JSON bodies on %s", (kind) => {
 
   it("answers wrong content types and encodings", async () => {
     const body = JSON.stringify({ text: newKeyLine("ct") });
-    const types = ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/json; charset=utf-16",
-      "application/json; charset=latin1", "application/json; charset=ebcdic", "application/json, text/plain", "application/jsonx", "", "*/*", "application/*+json", "APPLICATION/JSON"];
+    const types = [
+      "text/plain",
+      "application/x-www-form-urlencoded",
+      "multipart/form-data; boundary=x",
+      "application/json; charset=utf-16",
+      "application/json; charset=latin1",
+      "application/json; charset=ebcdic",
+      "application/json, text/plain",
+      "application/jsonx",
+      "",
+      "*/*",
+      "application/*+json",
+      "APPLICATION/JSON",
+    ];
     const jobs: Array<[string, string, Array<[string, string]>]> = types.map((t) => [`content-type ${JSON.stringify(t)}`, t, []]);
-    for (const encoding of ["gzip", "deflate", "br", "identity, gzip", "compress", "x-unknown"]) jobs.push([`content-encoding ${encoding} (not encoded)`, "application/json", [["Content-Encoding", encoding]]]);
+    for (const encoding of ["gzip", "deflate", "br", "identity, gzip", "compress", "x-unknown"])
+      jobs.push([`content-encoding ${encoding} (not encoded)`, "application/json", [["Content-Encoding", encoding]]]);
     for (const [label, type, extra] of jobs) {
       for (const path of ["/admin/api/keys/preview", "/admin/api/users"]) {
         verdicts.note(`${path} ${label}`, ok(await send("POST", path, body, type, extra)));
@@ -150,7 +169,12 @@ describe.each(databaseKinds)("hostile admin JSON bodies on %s", (kind) => {
 
   it("refuses a plain user's admin bodies with 403, whatever they contain", async () => {
     for (const [name, value] of hostileValues) {
-      const r = await f.as(f.alice, { method: "POST", path: "/admin/api/users", body: JSON.stringify({ username: value }), headers: [["Content-Type", "application/json"]] });
+      const r = await f.as(f.alice, {
+        method: "POST",
+        path: "/admin/api/users",
+        body: JSON.stringify({ username: value }),
+        headers: [["Content-Type", "application/json"]],
+      });
       verdicts.note(`alice POST /users username=${name}`, Verdicts.jsonRefusal(r, { codes: ["forbidden", "invalid_body", "body_too_large"] }));
     }
   });

@@ -12,21 +12,77 @@ import { eachLimited, rawRequest, sampleFor, seededRandom, textMutants, Verdicts
 
 /** Raw query values (already percent-encoded where they need to be). */
 const hostileValues = [
-  "", "0", "-1", "-0", "1.5", "1e3", "1e400", "NaN", "Infinity", "-Infinity", "0x10", "201", "200", "9007199254740993",
-  "99999999999999999999999", "%00", "a%00b", "%", "%ZZ", "%C3%A9", "%FF%FE", "%E2%80%AE", "%F0%9F%98%80", "%ED%A0%80", "%0D%0ASet-Cookie:x",
-  "__proto__", "constructor", "toString", "active", "ACTIVE", "revoked", "success", "2030-01-01", "2030-02-30", "0000-01-01", "9999-12-31T23:59:59Z",
-  "2030-01-01T00:00:00%2B14:00", "+275760-09-13", "x".repeat(3000), "%2525", "..%2F..%2F", "'%20OR%201=1--", "%3Cscript%3E", "true", "null", "[]", "{}",
+  "",
+  "0",
+  "-1",
+  "-0",
+  "1.5",
+  "1e3",
+  "1e400",
+  "NaN",
+  "Infinity",
+  "-Infinity",
+  "0x10",
+  "201",
+  "200",
+  "9007199254740993",
+  "99999999999999999999999",
+  "%00",
+  "a%00b",
+  "%",
+  "%ZZ",
+  "%C3%A9",
+  "%FF%FE",
+  "%E2%80%AE",
+  "%F0%9F%98%80",
+  "%ED%A0%80",
+  "%0D%0ASet-Cookie:x",
+  "__proto__",
+  "constructor",
+  "toString",
+  "active",
+  "ACTIVE",
+  "revoked",
+  "success",
+  "2030-01-01",
+  "2030-02-30",
+  "0000-01-01",
+  "9999-12-31T23:59:59Z",
+  "2030-01-01T00:00:00%2B14:00",
+  "+275760-09-13",
+  "x".repeat(3000),
+  "%2525",
+  "..%2F..%2F",
+  "'%20OR%201=1--",
+  "%3Cscript%3E",
+  "true",
+  "null",
+  "[]",
+  "{}",
 ];
 
 /** Every byte percent-encoded: encodeURIComponent throws on a lone surrogate. */
 const percentEncoded = (text: string) => [...Buffer.from(text, "utf8")].map((b) => `%${b.toString(16).padStart(2, "0")}`).join("");
 
 const cursors = [
-  encodeCursor({ c: 1e20, i: "x" }), encodeCursor({ a: -1e20, i: 1 }), encodeCursor({ a: 0, i: 2 ** 53 }), encodeCursor({ u: "__proto__" }),
+  encodeCursor({ c: 1e20, i: "x" }),
+  encodeCursor({ a: -1e20, i: 1 }),
+  encodeCursor({ a: 0, i: 2 ** 53 }),
+  encodeCursor({ u: "__proto__" }),
   // Safe integers a Date or a 32-bit id cannot hold: these were the red team's 500s.
-  encodeCursor({ c: 8.64e15 + 1, i: "x" }), encodeCursor({ a: 2 ** 52, i: 1 }), encodeCursor({ a: 0, i: 2 ** 31 }), encodeCursor({ c: -62135596800001, i: "x" }),
-  encodeCursor({ __proto__: { c: 1 } }), encodeCursor("x".repeat(300)), encodeCursor([1, 2]), encodeCursor({ c: 0, i: { $gt: "" } }),
-  Buffer.from("{not json").toString("base64url"), Buffer.from([0xff, 0xfe, 0x00]).toString("base64url"), "====", "!!!!", "x".repeat(600),
+  encodeCursor({ c: 8.64e15 + 1, i: "x" }),
+  encodeCursor({ a: 2 ** 52, i: 1 }),
+  encodeCursor({ a: 0, i: 2 ** 31 }),
+  encodeCursor({ c: -62135596800001, i: "x" }),
+  encodeCursor({ __proto__: { c: 1 } }),
+  encodeCursor("x".repeat(300)),
+  encodeCursor([1, 2]),
+  encodeCursor({ c: 0, i: { $gt: "" } }),
+  Buffer.from("{not json").toString("base64url"),
+  Buffer.from([0xff, 0xfe, 0x00]).toString("base64url"),
+  "====",
+  "!!!!",
+  "x".repeat(600),
 ];
 
 describe.each(databaseKinds)("hostile admin query strings on %s", (kind) => {
@@ -55,13 +111,13 @@ describe.each(databaseKinds)("hostile admin query strings on %s", (kind) => {
     await f?.t.close();
   });
 
-  const ok = (r: RawResponse) =>
-    Verdicts.jsonRefusal(r, { wire: true, allow: (x) => x.status === 200 && x.json !== undefined && typeof x.json === "object" });
+  const ok = (r: RawResponse) => Verdicts.jsonRefusal(r, { wire: true, allow: (x) => x.status === 200 && x.json !== undefined && typeof x.json === "object" });
 
   it("answers every parameter of every list set to each hostile value", async () => {
     const jobs: string[] = [];
     for (const [route, params] of Object.entries(routes)) {
-      for (const param of params) for (const value of param === "cursor" ? [...hostileValues, ...cursors] : hostileValues) jobs.push(`${route}?${param}=${value}`);
+      for (const param of params)
+        for (const value of param === "cursor" ? [...hostileValues, ...cursors] : hostileValues) jobs.push(`${route}?${param}=${value}`);
     }
     await eachLimited(jobs, 2, async (path) => verdicts.note(`GET ${path.slice(0, 120)}`, ok(await get(path))));
     expect(jobs.length).toBeGreaterThanOrEqual(50 * 3);
@@ -71,10 +127,25 @@ describe.each(databaseKinds)("hostile admin query strings on %s", (kind) => {
     const jobs: string[] = [];
     for (const [route, params] of Object.entries(routes)) {
       for (const param of params) {
-        jobs.push(`${route}?${param}=a&${param}=b`, `${route}?${param}=1&${param}=2&${param}=3`, `${route}?${param}[]=a`, `${route}?${param}[a]=b`,
-          `${route}?${param}[__proto__]=x`, `${route}?${param}`, `${route}?${param}=`, `${route}?${param}=${"a".repeat(8000)}`, `${route}?&&&${param}==`);
+        jobs.push(
+          `${route}?${param}=a&${param}=b`,
+          `${route}?${param}=1&${param}=2&${param}=3`,
+          `${route}?${param}[]=a`,
+          `${route}?${param}[a]=b`,
+          `${route}?${param}[__proto__]=x`,
+          `${route}?${param}`,
+          `${route}?${param}=`,
+          `${route}?${param}=${"a".repeat(8000)}`,
+          `${route}?&&&${param}==`,
+        );
       }
-      jobs.push(`${route}?__proto__[x]=1`, `${route}?constructor[prototype][x]=1`, `${route}?${"a=1&".repeat(2000)}`, `${route}?%00=1`, `${route}?q=${"%".repeat(1000)}`);
+      jobs.push(
+        `${route}?__proto__[x]=1`,
+        `${route}?constructor[prototype][x]=1`,
+        `${route}?${"a=1&".repeat(2000)}`,
+        `${route}?%00=1`,
+        `${route}?q=${"%".repeat(1000)}`,
+      );
     }
     await eachLimited(jobs, 2, async (path) => verdicts.note(`GET ${path.slice(0, 120)}`, ok(await get(path))));
     expect(({} as Record<string, unknown>).x).toBeUndefined();
@@ -95,11 +166,29 @@ describe.each(databaseKinds)("hostile admin query strings on %s", (kind) => {
   });
 
   it("answers hostile path parameters and a plain user's forbidden lists", async () => {
-    const ids = ["%00", "a%00b", "%ZZ", "%", "..%2F..%2Fetc", "%2F", "x".repeat(65), "x".repeat(5000), "__proto__", "constructor", "%E2%80%AE", "%ED%A0%80", "'%20OR%201=1"];
+    const ids = [
+      "%00",
+      "a%00b",
+      "%ZZ",
+      "%",
+      "..%2F..%2Fetc",
+      "%2F",
+      "x".repeat(65),
+      "x".repeat(5000),
+      "__proto__",
+      "constructor",
+      "%E2%80%AE",
+      "%ED%A0%80",
+      "'%20OR%201=1",
+    ];
     for (const id of ids) {
       verdicts.note(`GET /keys/${id.slice(0, 40)}`, ok(await get(`/admin/api/keys/${id}`)));
-      for (const [method, path, body] of [["PATCH", `/admin/api/keys/${id}`, { comment: "x" }], ["DELETE", `/admin/api/keys/${id}`, undefined],
-        ["POST", `/admin/api/keys/${id}/revoke`, {}], ["PATCH", `/admin/api/users/${id}`, { disabled: false }]] as const) {
+      for (const [method, path, body] of [
+        ["PATCH", `/admin/api/keys/${id}`, { comment: "x" }],
+        ["DELETE", `/admin/api/keys/${id}`, undefined],
+        ["POST", `/admin/api/keys/${id}/revoke`, {}],
+        ["PATCH", `/admin/api/users/${id}`, { disabled: false }],
+      ] as const) {
         const r = await f.as(f.root, { method, path, body: body && JSON.stringify(body), headers: body ? [["Content-Type", "application/json"]] : [] });
         verdicts.note(`${method} ${path.slice(0, 60)}`, ok(r));
       }
@@ -117,6 +206,8 @@ describe.each(databaseKinds)("hostile admin query strings on %s", (kind) => {
 
   it("has judged every input with no 5xx, no slow answer and no unhandled rejection", () => {
     verdicts.assertClean(300);
-    console.log(`hostile admin query strings on ${kind}: ${verdicts.count} inputs, slowest answer ${Math.round(Verdicts.slowestSeen)} ms ${Verdicts.slowestLabel}`);
+    console.log(
+      `hostile admin query strings on ${kind}: ${verdicts.count} inputs, slowest answer ${Math.round(Verdicts.slowestSeen)} ms ${Verdicts.slowestLabel}`,
+    );
   });
 });

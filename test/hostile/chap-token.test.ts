@@ -118,12 +118,22 @@ describe.each(databaseKinds)("hostile chap: tokens on %s", (kind) => {
     const raw = Buffer.from(text, "base64url");
     await judge(sampleFor(kind, textMutants(`chap:${text}`, [4, 5], rng, "header")), raw, "");
     const spellings = ["CHAP:", "Chap:", "chap: ", "chap ", "chap:\t", "chap::", "chap:chap:", "chap;", "Bearer chap:", "chap"];
-    await judge(spellings.map((p) => ({ label: `spelled ${JSON.stringify(p)}`, value: `${p}${text}` })), raw, "");
+    await judge(
+      spellings.map((p) => ({ label: `spelled ${JSON.stringify(p)}`, value: `${p}${text}` })),
+      raw,
+      "",
+    );
   });
 
   it("still writes the event log afterwards: no hostile input poisons an event batch", async () => {
     const marker = `after-hostile-${kind}`;
-    const r = await rawRequest(c.t.url, { path: "/whoami", headers: [["Authorization", `chap:${await c.token()}`], ["User-Agent", marker]] });
+    const r = await rawRequest(c.t.url, {
+      path: "/whoami",
+      headers: [
+        ["Authorization", `chap:${await c.token()}`],
+        ["User-Agent", marker],
+      ],
+    });
     expect(r.status).toBe(200);
     expect(await eventLogStillWrites(c.t.store.database.prisma, marker)).toBe("alice");
   });

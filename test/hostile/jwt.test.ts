@@ -97,7 +97,10 @@ function handPicked(): Mutant[] {
     ["RS512 signature of 1 byte", `${h}.${p}.AA`],
     ["RS512 signature of 4 KB", `${h}.${p}.${Buffer.alloc(4096, 0xff).toString("base64url")}`],
     ["EdDSA signature of 63 bytes", forgeJwt({ header: { alg: "EdDSA" }, claims: claims(), sign: () => Buffer.alloc(63) })],
-    ["EdDSA small-order forgery 01‖00×63", forgeJwt({ header: { alg: "EdDSA" }, claims: claims(), sign: () => Buffer.concat([Buffer.from([1]), Buffer.alloc(63)]) })],
+    [
+      "EdDSA small-order forgery 01‖00×63",
+      forgeJwt({ header: { alg: "EdDSA" }, claims: claims(), sign: () => Buffer.concat([Buffer.from([1]), Buffer.alloc(63)]) }),
+    ],
     ["token of 8 KB + 1", `${h}.${p}.${"A".repeat(8 * 1024 - h.length - p.length - 1)}`],
     ["token of 15 KB", `${h}.${p}.${"A".repeat(15 * 1024)}`],
   ];
@@ -209,8 +212,20 @@ describe.each(databaseKinds)("hostile JWTs on %s", (kind) => {
   it("refuses odd headers: several Authorization headers, empty, huge, and obs-text", async () => {
     const good = rs512(claims());
     const cases: Array<[string, Array<[string, string]>]> = [
-      ["a junk Authorization header, then a good one", [["Authorization", "JWT a.b.c"], ["Authorization", `JWT ${good}`]]],
-      ["an empty and a good one", [["Authorization", ""], ["Authorization", `JWT ${good}`]]],
+      [
+        "a junk Authorization header, then a good one",
+        [
+          ["Authorization", "JWT a.b.c"],
+          ["Authorization", `JWT ${good}`],
+        ],
+      ],
+      [
+        "an empty and a good one",
+        [
+          ["Authorization", ""],
+          ["Authorization", `JWT ${good}`],
+        ],
+      ],
       ["empty", [["Authorization", ""]]],
       ["spaces only", [["Authorization", "    "]]],
       ["obs-text bytes", [["Authorization", `JWT ${good}\u00ff\u00fe`]]],
@@ -226,7 +241,13 @@ describe.each(databaseKinds)("hostile JWTs on %s", (kind) => {
 
   it("still writes the event log afterwards: no hostile claim poisons an event batch", async () => {
     const marker = `after-hostile-${kind}`;
-    const r = await rawRequest(t.url, { path: "/whoami", headers: [["Authorization", `JWT ${rs512(claims())}`], ["User-Agent", marker]] });
+    const r = await rawRequest(t.url, {
+      path: "/whoami",
+      headers: [
+        ["Authorization", `JWT ${rs512(claims())}`],
+        ["User-Agent", marker],
+      ],
+    });
     expect(r.status).toBe(200);
     expect(await eventLogStillWrites(t.store.database.prisma, marker)).toBe("alice");
     // The hostile claims were logged too, as far as the database can hold them.

@@ -75,11 +75,19 @@ function handMade(): Mutant[] {
   const cases: Array<[string, string]> = [
     ["type alone", "ssh-ed25519"],
     ["base64 cut mid-quad", `ssh-ed25519 ${blobOf(ed.openssh).toString("base64").slice(0, 30)}`],
-    ["base64 with a space inside", `ssh-ed25519 ${blobOf(ed.openssh).toString("base64").replace(/^(.{20})/, "$1 ")}`],
+    [
+      "base64 with a space inside",
+      `ssh-ed25519 ${blobOf(ed.openssh)
+        .toString("base64")
+        .replace(/^(.{20})/, "$1 ")}`,
+    ],
     ["type name of 5 KB", keyLine("x".repeat(5000), blobOf(ed.openssh))],
     ["type ssh-ed25519 with an RSA blob", keyLine("ssh-ed25519", blobOf(rsaLine))],
     ["type ssh-rsa with an Ed25519 blob", keyLine("ssh-rsa", blobOf(ed.openssh))],
-    ["type ecdsa-sha2-nistp256 with nistp521 curve", keyLine("ecdsa-sha2-nistp256", cat(sshString("ecdsa-sha2-nistp256"), sshString("nistp521"), sshString(Buffer.alloc(133, 4))))],
+    [
+      "type ecdsa-sha2-nistp256 with nistp521 curve",
+      keyLine("ecdsa-sha2-nistp256", cat(sshString("ecdsa-sha2-nistp256"), sshString("nistp521"), sshString(Buffer.alloc(133, 4)))),
+    ],
     ["type name __proto__", keyLine("__proto__", cat(sshString("__proto__"), sshString(edPoint)))],
     ["type name hasOwnProperty", keyLine("hasOwnProperty", cat(sshString("hasOwnProperty"), sshString(edPoint)))],
     ["RSA exponent of 4,096 bits", keyLine("ssh-rsa", cat(sshString("ssh-rsa"), sshMpint(hugeOdd(512)), sshMpint(rsaParts.n.subarray(4))))],
@@ -94,29 +102,59 @@ function handMade(): Mutant[] {
     ["point length 33", keyLine("ssh-ed25519", cat(sshString("ssh-ed25519"), u32(33), edPoint))],
     ["point length 31 then junk", keyLine("ssh-ed25519", cat(sshString("ssh-ed25519"), u32(31), edPoint))],
     ["Ed25519 identity point (small order)", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"],
-    ["Ed25519 point of order 2", keyLine("ssh-ed25519", cat(sshString("ssh-ed25519"), sshString(Buffer.concat([Buffer.from([0xec]), Buffer.alloc(30, 0xff), Buffer.from([0x7f])]))))],
-    ["Ed25519 non-canonical y ≥ p", keyLine("ssh-ed25519", cat(sshString("ssh-ed25519"), sshString(Buffer.concat([Buffer.from([0xee]), Buffer.alloc(30, 0xff), Buffer.from([0x7f])]))))],
+    [
+      "Ed25519 point of order 2",
+      keyLine("ssh-ed25519", cat(sshString("ssh-ed25519"), sshString(Buffer.concat([Buffer.from([0xec]), Buffer.alloc(30, 0xff), Buffer.from([0x7f])])))),
+    ],
+    [
+      "Ed25519 non-canonical y ≥ p",
+      keyLine("ssh-ed25519", cat(sshString("ssh-ed25519"), sshString(Buffer.concat([Buffer.from([0xee]), Buffer.alloc(30, 0xff), Buffer.from([0x7f])])))),
+    ],
     ["Ed25519 all 0xff", keyLine("ssh-ed25519", cat(sshString("ssh-ed25519"), sshString(Buffer.alloc(32, 0xff))))],
     ["ECDSA point at infinity", keyLine("ecdsa-sha2-nistp256", cat(sshString("ecdsa-sha2-nistp256"), sshString("nistp256"), sshString(Buffer.from([0]))))],
-    ["ECDSA point of zeros", keyLine("ecdsa-sha2-nistp256", cat(sshString("ecdsa-sha2-nistp256"), sshString("nistp256"), sshString(cat(Buffer.from([4]), Buffer.alloc(64)))))],
+    [
+      "ECDSA point of zeros",
+      keyLine("ecdsa-sha2-nistp256", cat(sshString("ecdsa-sha2-nistp256"), sshString("nistp256"), sshString(cat(Buffer.from([4]), Buffer.alloc(64))))),
+    ],
     ["certificate", keyLine("ssh-ed25519-cert-v01@openssh.com", cert(Buffer.alloc(0)))],
     ["certificate nested in a certificate", keyLine("ssh-ed25519-cert-v01@openssh.com", cert(sshString(cert(sshString(cert(Buffer.alloc(0)))))))],
-    ["certificate whose signature key is 10 levels of certificates", keyLine("ssh-ed25519-cert-v01@openssh.com", Array.from({ length: 10 }).reduce<Buffer>((inner) => cert(sshString(inner)), Buffer.alloc(0)))],
-    ["RSA certificate", keyLine("ssh-rsa-cert-v01@openssh.com", cat(sshString("ssh-rsa-cert-v01@openssh.com"), sshString(Buffer.alloc(32)), sshMpint(Buffer.from([1, 0, 1]))))],
+    [
+      "certificate whose signature key is 10 levels of certificates",
+      keyLine(
+        "ssh-ed25519-cert-v01@openssh.com",
+        Array.from({ length: 10 }).reduce<Buffer>((inner) => cert(sshString(inner)), Buffer.alloc(0)),
+      ),
+    ],
+    [
+      "RSA certificate",
+      keyLine("ssh-rsa-cert-v01@openssh.com", cat(sshString("ssh-rsa-cert-v01@openssh.com"), sshString(Buffer.alloc(32)), sshMpint(Buffer.from([1, 0, 1])))),
+    ],
     ["sk-ssh-ed25519", keyLine("sk-ssh-ed25519@openssh.com", cat(sshString("sk-ssh-ed25519@openssh.com"), sshString(edPoint), sshString("ssh:")))],
-    ["sk-ecdsa with no application", keyLine("sk-ecdsa-sha2-nistp256@openssh.com", cat(sshString("sk-ecdsa-sha2-nistp256@openssh.com"), sshString("nistp256")))],
+    [
+      "sk-ecdsa with no application",
+      keyLine("sk-ecdsa-sha2-nistp256@openssh.com", cat(sshString("sk-ecdsa-sha2-nistp256@openssh.com"), sshString("nistp256"))),
+    ],
     ["sk-ssh-ed25519 cert", keyLine("sk-ssh-ed25519-cert-v01@openssh.com", cat(sshString("sk-ssh-ed25519-cert-v01@openssh.com"), sshString(Buffer.alloc(32))))],
     ["ssh-dss", keyLine("ssh-dss", cat(sshString("ssh-dss"), sshMpint(Buffer.alloc(128, 0x99))))],
     ["RSA 1024 line", rsa1024Line()],
     ["authorized_keys options with a 5 KB command", `command="${"x".repeat(5000)}" ${ed.openssh}`],
     ["authorized_keys unbalanced quote", `from="a ${ed.openssh}`],
     ["authorized_keys options only", "no-pty,no-agent-forwarding"],
-    ["RFC 4716 with a 2 KB header line", `---- BEGIN SSH2 PUBLIC KEY ----\nComment: ${"c".repeat(2000)}\n${blobOf(ed.openssh).toString("base64")}\n---- END SSH2 PUBLIC KEY ----`],
+    [
+      "RFC 4716 with a 2 KB header line",
+      `---- BEGIN SSH2 PUBLIC KEY ----\nComment: ${"c".repeat(2000)}\n${blobOf(ed.openssh).toString("base64")}\n---- END SSH2 PUBLIC KEY ----`,
+    ],
     ["RFC 4716 with a continued header that never ends", `---- BEGIN SSH2 PUBLIC KEY ----\nComment: a\\\n\\\n\\\n---- END SSH2 PUBLIC KEY ----`],
-    ["RFC 4716 nested BEGIN", `---- BEGIN SSH2 PUBLIC KEY ----\n---- BEGIN SSH2 PUBLIC KEY ----\n${blobOf(ed.openssh).toString("base64")}\n---- END SSH2 PUBLIC KEY ----`],
+    [
+      "RFC 4716 nested BEGIN",
+      `---- BEGIN SSH2 PUBLIC KEY ----\n---- BEGIN SSH2 PUBLIC KEY ----\n${blobOf(ed.openssh).toString("base64")}\n---- END SSH2 PUBLIC KEY ----`,
+    ],
     ["PEM SPKI cut", (freshKeyPair("ed25519").publicKey.export({ type: "spki", format: "pem" }) as string).slice(0, 50)],
     ["PEM with a 50 KB body", `-----BEGIN PUBLIC KEY-----\n${"A".repeat(50_000)}\n-----END PUBLIC KEY-----`],
-    ["PuTTY private key", "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: x\nPublic-Lines: 2\nAAAA\nAAAA\nPrivate-Lines: 1\nAAAA\nPrivate-MAC: 00"],
+    [
+      "PuTTY private key",
+      "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: x\nPublic-Lines: 2\nAAAA\nAAAA\nPrivate-Lines: 1\nAAAA\nPrivate-MAC: 00",
+    ],
     ["1,000 copies of one key", Array.from({ length: 1000 }, () => ed.openssh).join("\n")],
     ["500 garbage lines", Array.from({ length: 500 }, (_, i) => `ssh-ed25519 AAAA${i}`).join("\n")],
     ["59 KB of one comment", `${ed.openssh} ${"c".repeat(59_000)}`],
@@ -177,7 +215,12 @@ describe.each(databaseKinds)("hostile key text on %s", (kind) => {
       const [type] = openssh.split(" ");
       const blob = blobOf(openssh);
       const before = verdicts.count;
-      await judge(sampleFor(kind, byteMutants(blob, wireStarts(blob), (b) => keyLine(type!, b), rng, type)));
+      await judge(
+        sampleFor(
+          kind,
+          byteMutants(blob, wireStarts(blob), (b) => keyLine(type!, b), rng, type),
+        ),
+      );
       await judge(sampleFor(kind, textMutants(`${openssh} laptop`, [type!.length, type!.length + 1, openssh.length], rng, `${type} line`)));
       expect(verdicts.count - before).toBeGreaterThanOrEqual(kind === "sqlite" ? 100 : 34);
     }
@@ -201,7 +244,12 @@ describe.each(databaseKinds)("hostile key text on %s", (kind) => {
 
   it("refuses each private key by name on add, and stores nothing", async () => {
     for (const [name, text] of privateKeys) {
-      const r = await f.as(f.root, { method: "POST", path: "/admin/api/keys", body: JSON.stringify({ text }), headers: [["Content-Type", "application/json"]] });
+      const r = await f.as(f.root, {
+        method: "POST",
+        path: "/admin/api/keys",
+        body: JSON.stringify({ text }),
+        headers: [["Content-Type", "application/json"]],
+      });
       verdicts.note(`add private key ${name}`, addVerdict(r) ?? (r.json?.error?.code === "private_key" ? null : `code ${r.json?.error?.code}`));
     }
   });

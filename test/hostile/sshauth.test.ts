@@ -109,10 +109,49 @@ function handMade(): Mutant[] {
     ["Ed25519 small-order forgery 01‖00×63", Buffer.concat([head, Buffer.from([0]), ts, varint(1), varint(64), Buffer.from([1]), Buffer.alloc(63)])],
     ["ECDSA mpint length 2^32 - 1", Buffer.concat([head, Buffer.from([0]), ts, varint(0), varint(8), Buffer.from([0xff, 0xff, 0xff, 0xff, 1, 2, 3, 4])])],
     ["ECDSA one mpint only", Buffer.concat([head, Buffer.from([0]), ts, varint(0), varint(36), Buffer.from([0, 0, 0, 32]), Buffer.alloc(32, 1)])],
-    ["ECDSA negative r", Buffer.concat([head, Buffer.from([0]), ts, varint(0), varint(72), Buffer.from([0, 0, 0, 32]), Buffer.alloc(32, 0xff), Buffer.from([0, 0, 0, 32]), Buffer.alloc(32, 1)])],
+    [
+      "ECDSA negative r",
+      Buffer.concat([
+        head,
+        Buffer.from([0]),
+        ts,
+        varint(0),
+        varint(72),
+        Buffer.from([0, 0, 0, 32]),
+        Buffer.alloc(32, 0xff),
+        Buffer.from([0, 0, 0, 32]),
+        Buffer.alloc(32, 1),
+      ]),
+    ],
     ["ECDSA r = 0 and s = 0", Buffer.concat([head, Buffer.from([0]), ts, varint(0), varint(10), Buffer.from([0, 0, 0, 1, 0, 0, 0, 0, 1, 0])])],
-    ["ECDSA r of 33 bytes with a redundant zero", Buffer.concat([head, Buffer.from([0]), ts, varint(0), varint(74), Buffer.from([0, 0, 0, 33, 0]), Buffer.alloc(32, 1), Buffer.from([0, 0, 0, 33, 0]), Buffer.alloc(32, 1)])],
-    ["ECDSA mpints of 2 KB", Buffer.concat([head, Buffer.from([0]), ts, varint(0), varint(2056), Buffer.from([0, 0, 4, 0]), Buffer.alloc(1024, 1), Buffer.from([0, 0, 4, 0]), Buffer.alloc(1024, 1)])],
+    [
+      "ECDSA r of 33 bytes with a redundant zero",
+      Buffer.concat([
+        head,
+        Buffer.from([0]),
+        ts,
+        varint(0),
+        varint(74),
+        Buffer.from([0, 0, 0, 33, 0]),
+        Buffer.alloc(32, 1),
+        Buffer.from([0, 0, 0, 33, 0]),
+        Buffer.alloc(32, 1),
+      ]),
+    ],
+    [
+      "ECDSA mpints of 2 KB",
+      Buffer.concat([
+        head,
+        Buffer.from([0]),
+        ts,
+        varint(0),
+        varint(2056),
+        Buffer.from([0, 0, 4, 0]),
+        Buffer.alloc(1024, 1),
+        Buffer.from([0, 0, 4, 0]),
+        Buffer.alloc(1024, 1),
+      ]),
+    ],
     ["one zero byte", Buffer.from([0])],
   ];
   const text: Array<[string, string]> = [
@@ -164,7 +203,13 @@ describe.each(databaseKinds)("hostile sshauth tokens on %s", (kind) => {
     await eachLimited(mutants, 2, async (m) => {
       const value = `${word} ${m.value}`;
       const r = await send(value);
-      const raw = Buffer.from(value.trim().split(/[ \t]+/).pop() ?? "", "base64url");
+      const raw = Buffer.from(
+        value
+          .trim()
+          .split(/[ \t]+/)
+          .pop() ?? "",
+        "base64url",
+      );
       const sameToken = r.status === 200 && originalRaw !== null && raw.subarray(0, originalRaw.length).equals(originalRaw);
       verdicts.note(`${word} ${m.label}`, sameToken ? null : Verdicts.jsonRefusal(r, { codes: authErrorCodes, wire: wireOnly(value) }));
     });
@@ -198,13 +243,23 @@ describe.each(databaseKinds)("hostile sshauth tokens on %s", (kind) => {
     await judge(sampleFor(kind, textMutants(`Bearer ${text}`, [6, 7], rng, "header")), Buffer.from(text, "base64url"), "");
     const words = ["bearer", "BEARER", "Bearer\t", "Bearer  ", "Bearer:", "SSHAUTH", "sshauth", "SSH-Auth", "Bearer Bearer", "JWT", "chap:"];
     const other = await token(ed);
-    await judge(words.map((word) => ({ label: `scheme word ${JSON.stringify(word)}`, value: `${word} ${other}` })), Buffer.from(other, "base64url"), "");
+    await judge(
+      words.map((word) => ({ label: `scheme word ${JSON.stringify(word)}`, value: `${word} ${other}` })),
+      Buffer.from(other, "base64url"),
+      "",
+    );
   });
 
   it("still writes the event log afterwards: no hostile input poisons an event batch", async () => {
     const marker = `after-hostile-${kind}`;
     // A second the mutants did not use: the replay id covers the signed message, time included.
-    const r = await rawRequest(t.url, { path: "/whoami", headers: [["Authorization", `Bearer ${await signSshauthToken({ signer: ed, identity: "alice", timestamp: T + 1 })}`], ["User-Agent", marker]] });
+    const r = await rawRequest(t.url, {
+      path: "/whoami",
+      headers: [
+        ["Authorization", `Bearer ${await signSshauthToken({ signer: ed, identity: "alice", timestamp: T + 1 })}`],
+        ["User-Agent", marker],
+      ],
+    });
     expect(r.status).toBe(200);
     expect(await eventLogStillWrites(t.store.database.prisma, marker)).toBe("alice");
   });

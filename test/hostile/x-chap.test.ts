@@ -10,7 +10,19 @@ import { createRequest } from "../../strategy/schemes/crtauth/client.js";
 import { hmac } from "../../strategy/schemes/crtauth/mac.js";
 import { databaseKinds } from "../support/databases.js";
 import { mp, msgpackStarts, startCrtauthServer, type CrtauthServer } from "./crtauth-support.js";
-import { byteMutants, eachLimited, eventLogStillWrites, rawRequest, sampleFor, seededRandom, textMutants, Verdicts, wireOnly, type Mutant, type RawResponse } from "./support.js";
+import {
+  byteMutants,
+  eachLimited,
+  eventLogStillWrites,
+  rawRequest,
+  sampleFor,
+  seededRandom,
+  textMutants,
+  Verdicts,
+  wireOnly,
+  type Mutant,
+  type RawResponse,
+} from "./support.js";
 
 const b64 = (b: Buffer) => b.toString("base64url");
 const request = (username: Buffer) => Buffer.concat([Buffer.from([0x01, 0x71]), username]);
@@ -85,7 +97,13 @@ function handMadeResponses(challenge: Buffer, signature: Buffer): Mutant[] {
     ["magic of a token", Buffer.concat([Buffer.from([0x01, 0x74]), mp.bin(challenge), mp.bin(signature)])],
     ["legacy v0 ('v' first)", Buffer.concat([Buffer.from("v"), mp.bin(challenge), mp.bin(signature)])],
     ["trailing bytes", Buffer.concat([response(challenge, signature), Buffer.from([0xc0])])],
-    ["challenge with times as uint64 max", response(remac(Buffer.concat([body.subarray(0, starts[3]!), mp.uint64(2n ** 64n - 1n), mp.uint64(2n ** 64n - 1n), body.subarray(starts[5]!)]), "x"), signature)],
+    [
+      "challenge with times as uint64 max",
+      response(
+        remac(Buffer.concat([body.subarray(0, starts[3]!), mp.uint64(2n ** 64n - 1n), mp.uint64(2n ** 64n - 1n), body.subarray(starts[5]!)]), "x"),
+        signature,
+      ),
+    ],
   ];
   const out = cases.map(([label, raw]) => ({ label, value: `response:${b64(raw)}` }));
   out.push({ label: "response of 8 KB text", value: `response:${"A".repeat(8193)}` });
@@ -173,12 +191,31 @@ describe.each(databaseKinds)("hostile X-CHAP messages on %s", (kind) => {
 
   it("refuses odd X-CHAP values and methods", async () => {
     const req = createRequest("alice");
-    const values = ["", ":", "request", "request:", "request:   ", "Request:" + req, "request :" + req, "requests:" + req, "challenge:" + req, "token:" + req,
-      "response:", "response:!!!", `request:${req}:${req}`, `request:${req}==`, `request:${"A".repeat(12 * 1024)}`];
+    const values = [
+      "",
+      ":",
+      "request",
+      "request:",
+      "request:   ",
+      "Request:" + req,
+      "request :" + req,
+      "requests:" + req,
+      "challenge:" + req,
+      "token:" + req,
+      "response:",
+      "response:!!!",
+      `request:${req}:${req}`,
+      `request:${req}==`,
+      `request:${"A".repeat(12 * 1024)}`,
+    ];
     await judge(values.map((value) => ({ label: `X-CHAP ${JSON.stringify(value.slice(0, 40))}`, value })));
     // Two X-CHAP headers: Node joins them with ", ", so the value is no longer one message.
     const response = await c.signedResponse();
-    for (const pair of [[`request:${req}`, `request:${createRequest("root")}`], [`response:${response}`, `response:${response}`], ["", `request:${req}`]]) {
+    for (const pair of [
+      [`request:${req}`, `request:${createRequest("root")}`],
+      [`response:${response}`, `response:${response}`],
+      ["", `request:${req}`],
+    ]) {
       const r = await rawRequest(c.t.url, { path: "/_auth", headers: pair.map((v) => ["X-CHAP", v] as [string, string]) });
       verdicts.note(`two X-CHAP headers ${pair.map((v) => v.slice(0, 12)).join(" + ")}`, verdict(r, pair.join(", "), null));
     }
@@ -189,7 +226,13 @@ describe.each(databaseKinds)("hostile X-CHAP messages on %s", (kind) => {
 
   it("still writes the event log afterwards: no hostile input poisons an event batch", async () => {
     const marker = `after-hostile-${kind}`;
-    const r = await rawRequest(c.t.url, { path: "/whoami", headers: [["Authorization", `chap:${await c.token()}`], ["User-Agent", marker]] });
+    const r = await rawRequest(c.t.url, {
+      path: "/whoami",
+      headers: [
+        ["Authorization", `chap:${await c.token()}`],
+        ["User-Agent", marker],
+      ],
+    });
     expect(r.status).toBe(200);
     expect(await eventLogStillWrites(c.t.store.database.prisma, marker)).toBe("alice");
   });

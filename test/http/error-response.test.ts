@@ -67,17 +67,24 @@ describe.each(databaseKinds)("anti-enumeration on %s", (kind) => {
       expect([name, shown.body.error.code]).toEqual([name, precise]);
     }
     expect(new Set(seen).size).toBe(1);
-    expect(JSON.parse(seen[0]!)).toEqual([401, { error: { code: "invalid_credentials", message: "the credentials were not accepted" } }, expect.stringContaining('error="invalid_token"')]);
+    expect(JSON.parse(seen[0]!)).toEqual([
+      401,
+      { error: { code: "invalid_credentials", message: "the credentials were not accepted" } },
+      expect.stringContaining('error="invalid_token"'),
+    ]);
   });
 
   it("sshauth: unknown identity, identity without a usable key and a wrong key look the same", async () => {
-    const token = async (identity: string, signer = generatedSigner("ed25519")) =>
-      `Bearer ${await signSshauthToken({ signer, identity, timestamp: T })}`;
+    const token = async (identity: string, signer = generatedSigner("ed25519")) => `Bearer ${await signSshauthToken({ signer, identity, timestamp: T })}`;
     const cases: [string, string, string][] = [
       ["an unknown identity", await token("nobody"), "unknown_key"],
       ["an identity whose only key is RSA", await token("alice"), "unknown_key"],
       ["a wrong Ed25519 key for sam", await token("sam"), "bad_signature"],
-      ["sam's fingerprint, erin's identity", `Bearer ${await signSshauthToken({ signer: sshSigner, identity: "erin", includeFingerprint: true, timestamp: T })}`, "unknown_key"],
+      [
+        "sam's fingerprint, erin's identity",
+        `Bearer ${await signSshauthToken({ signer: sshSigner, identity: "erin", includeFingerprint: true, timestamp: T })}`,
+        "unknown_key",
+      ],
     ];
     const seen = new Set<string>();
     for (const [name, authorization, precise] of cases) {

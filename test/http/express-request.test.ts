@@ -13,7 +13,9 @@ describe("fromExpressRequest", () => {
     const app = express();
     app.set("trust proxy", true);
     app.post("/parsed", express.json(), async (req, res) => {
-      const body = await fromExpressRequest(req).body(1024).catch((error: unknown) => (isAuthError(error) ? error.code : "other"));
+      const body = await fromExpressRequest(req)
+        .body(1024)
+        .catch((error: unknown) => (isAuthError(error) ? error.code : "other"));
       res.json({ body });
     });
     app.use("/mounted", async (req, res) => {
@@ -23,7 +25,16 @@ describe("fromExpressRequest", () => {
         (error: unknown) => (isAuthError(error) ? error.code : "other"),
       );
       // A parser after authentication finds the body already read, and does not wait for it.
-      res.json({ method: view.method, target: view.target, host: view.host, ip: view.clientAddress, ua: view.userAgent, custom: view.header("x-custom") ?? null, body, again: String(req.body) });
+      res.json({
+        method: view.method,
+        target: view.target,
+        host: view.host,
+        ip: view.clientAddress,
+        ua: view.userAgent,
+        custom: view.header("x-custom") ?? null,
+        body,
+        again: String(req.body),
+      });
     });
     const server = app.listen(0, "127.0.0.1");
     await new Promise((resolve) => server.once("listening", resolve));

@@ -29,8 +29,7 @@ const fixture = (name: string) => readFileSync(new URL(`../fixtures/keys/${name}
 const signers = new Map<SshKeyType, ClientSigner>();
 
 beforeAll(async () => {
-  const pkcs8 = (curve: string) =>
-    freshKeyPair("ec", { namedCurve: curve }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+  const pkcs8 = (curve: string) => freshKeyPair("ec", { namedCurve: curve }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
   const sources: [SshKeyType, string][] = [
     ["ssh-rsa", fixture("ajwt/rsa2048.pem")],
     ["ssh-ed25519", fixture("ajwt/ed25519.pem")],

@@ -3,14 +3,7 @@
 // encoding of them, in every format it reads, with the code weak_key.
 import crypto, { createPublicKey } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import {
-  KeyFormatError,
-  parseKeyPaste,
-  parsePublicKey,
-  parsePublicKeyBlob,
-  publicKeyFromKeyObject,
-  storedKeyProblem,
-} from "../../strategy/keys/index.js";
+import { KeyFormatError, parseKeyPaste, parsePublicKey, parsePublicKeyBlob, publicKeyFromKeyObject, storedKeyProblem } from "../../strategy/keys/index.js";
 import { sshString } from "../../strategy/keys/wire.js";
 import { freshKeyPair } from "../support/fresh-keys.js";
 
@@ -135,7 +128,10 @@ describe("invalid ECDSA points", () => {
     ["the point at infinity (SEC1 0x00)", Buffer.from([0])],
     ["(0, 0)", Buffer.concat([Buffer.from([4]), Buffer.alloc(64)])],
     ["x = p (a coordinate out of range)", Buffer.concat([Buffer.from([4]), nistP256, y])],
-    ["an honest x with y + 1 (off the curve)", Buffer.concat([Buffer.from([4]), x, Buffer.from((BigInt(`0x${y.toString("hex")}`) + 1n).toString(16).padStart(64, "0").slice(-64), "hex")])],
+    [
+      "an honest x with y + 1 (off the curve)",
+      Buffer.concat([Buffer.from([4]), x, Buffer.from((BigInt(`0x${y.toString("hex")}`) + 1n).toString(16).padStart(64, "0").slice(-64), "hex")]),
+    ],
   ])("%s is refused", (_name, point) => {
     expect(codeOf(() => parsePublicKey(ecLine(point)))).toBe("malformed_key");
   });

@@ -49,7 +49,11 @@ const cases: Array<[string, () => string, KeyProblemCode]> = [
   ["type and comment but base64 missing", () => "ssh-ed25519  ", "malformed_key"],
   ["bad base64 characters", () => "ssh-ed25519 AAAAC3Nz*C1lZDI1NTE5 c", "malformed_base64"],
   ["base64 with wrong length", () => `ssh-ed25519 ${edBlob.toString("base64").slice(0, -3)}`, "malformed_base64"],
-  ["base64 without padding", () => `ecdsa-sha2-nistp256 ${blob(sshString("ecdsa-sha2-nistp256"), sshString("nistp256"), sshString(ecPoint)).toString("base64").replace(/=+$/, "")}`, "malformed_base64"],
+  [
+    "base64 without padding",
+    () => `ecdsa-sha2-nistp256 ${blob(sshString("ecdsa-sha2-nistp256"), sshString("nistp256"), sshString(ecPoint)).toString("base64").replace(/=+$/, "")}`,
+    "malformed_base64",
+  ],
   ["non-canonical base64 padding bits", () => `ecdsa-sha2-nistp256 ${nonCanonical(ecBlob().toString("base64"))}`, "malformed_base64"],
   ["base64url alphabet", () => `ssh-ed25519 ${edBlob.toString("base64").replace(/\+/g, "-").replace(/\//g, "_")}x`, "malformed_base64"],
   ["truncated blob", () => line("ssh-ed25519", edBlob.subarray(0, 30)), "malformed_key"],
@@ -59,9 +63,29 @@ const cases: Array<[string, () => string, KeyProblemCode]> = [
   ["trailing bytes after the key", () => line("ssh-ed25519", blob(edBlob, Buffer.from([0]))), "malformed_key"],
   ["type mismatch line vs blob", () => line("ssh-rsa", edBlob), "malformed_key"],
   ["ed25519 key of 31 bytes", () => line("ssh-ed25519", blob(sshString("ssh-ed25519"), sshString(edPoint.subarray(1)))), "malformed_key"],
-  ["ecdsa curve name disagrees with type", () => line("ecdsa-sha2-nistp256", blob(sshString("ecdsa-sha2-nistp256"), sshString("nistp384"), sshString(ecPoint))), "malformed_key"],
-  ["ecdsa point not on the curve", () => line("ecdsa-sha2-nistp256", blob(sshString("ecdsa-sha2-nistp256"), sshString("nistp256"), sshString(Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 7)])))), "malformed_key"],
-  ["ecdsa compressed point", () => line("ecdsa-sha2-nistp256", blob(sshString("ecdsa-sha2-nistp256"), sshString("nistp256"), sshString(Buffer.concat([Buffer.from([2]), ecPoint.subarray(1, 33)])))), "malformed_key"],
+  [
+    "ecdsa curve name disagrees with type",
+    () => line("ecdsa-sha2-nistp256", blob(sshString("ecdsa-sha2-nistp256"), sshString("nistp384"), sshString(ecPoint))),
+    "malformed_key",
+  ],
+  [
+    "ecdsa point not on the curve",
+    () =>
+      line(
+        "ecdsa-sha2-nistp256",
+        blob(sshString("ecdsa-sha2-nistp256"), sshString("nistp256"), sshString(Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 7)]))),
+      ),
+    "malformed_key",
+  ],
+  [
+    "ecdsa compressed point",
+    () =>
+      line(
+        "ecdsa-sha2-nistp256",
+        blob(sshString("ecdsa-sha2-nistp256"), sshString("nistp256"), sshString(Buffer.concat([Buffer.from([2]), ecPoint.subarray(1, 33)]))),
+      ),
+    "malformed_key",
+  ],
   ["rsa negative modulus", () => line("ssh-rsa", blob(sshString("ssh-rsa"), sshMpint(e65537), sshString(rsaN))), "malformed_key"],
   ["rsa non-minimal mpint", () => line("ssh-rsa", blob(sshString("ssh-rsa"), sshString(Buffer.from([0, 1, 0, 1])), sshMpint(rsaN))), "malformed_key"],
   ["rsa even exponent", () => line("ssh-rsa", blob(sshString("ssh-rsa"), sshMpint(Buffer.from([1, 0, 0])), sshMpint(rsaN))), "malformed_key"],
@@ -87,19 +111,51 @@ const cases: Array<[string, () => string, KeyProblemCode]> = [
   ["authorized_keys unquoted value", () => `command=ls ${line("ssh-ed25519", edBlob)}`, "malformed_key"],
   ["authorized_keys options and no key", () => "no-pty,restrict", "malformed_key"],
   ["authorized_keys cert-authority", () => `cert-authority ${line("ssh-ed25519", edBlob)}`, "unsupported_type"],
-  ["certificate type", () => line("ssh-ed25519-cert-v01@openssh.com", blob(sshString("ssh-ed25519-cert-v01@openssh.com"), sshString(randomBytes(32)), sshString(edPoint))), "unsupported_type"],
-  ["sk-ssh-ed25519", () => line("sk-ssh-ed25519@openssh.com", blob(sshString("sk-ssh-ed25519@openssh.com"), sshString(edPoint), sshString("ssh:"))), "unsupported_type"],
-  ["sk-ecdsa", () => line("sk-ecdsa-sha2-nistp256@openssh.com", blob(sshString("sk-ecdsa-sha2-nistp256@openssh.com"), sshString("nistp256"), sshString(ecPoint), sshString("ssh:"))), "unsupported_type"],
+  [
+    "certificate type",
+    () => line("ssh-ed25519-cert-v01@openssh.com", blob(sshString("ssh-ed25519-cert-v01@openssh.com"), sshString(randomBytes(32)), sshString(edPoint))),
+    "unsupported_type",
+  ],
+  [
+    "sk-ssh-ed25519",
+    () => line("sk-ssh-ed25519@openssh.com", blob(sshString("sk-ssh-ed25519@openssh.com"), sshString(edPoint), sshString("ssh:"))),
+    "unsupported_type",
+  ],
+  [
+    "sk-ecdsa",
+    () =>
+      line(
+        "sk-ecdsa-sha2-nistp256@openssh.com",
+        blob(sshString("sk-ecdsa-sha2-nistp256@openssh.com"), sshString("nistp256"), sshString(ecPoint), sshString("ssh:")),
+      ),
+    "unsupported_type",
+  ],
   ["ssh-ed448", () => line("ssh-ed448", blob(sshString("ssh-ed448"), sshString(randomBytes(57)))), "unsupported_type"],
-  ["ecdsa on an unknown curve", () => line("ecdsa-sha2-nistp192", blob(sshString("ecdsa-sha2-nistp192"), sshString("nistp192"), sshString(randomBytes(49)))), "unsupported_curve"],
+  [
+    "ecdsa on an unknown curve",
+    () => line("ecdsa-sha2-nistp192", blob(sshString("ecdsa-sha2-nistp192"), sshString("nistp192"), sshString(randomBytes(49)))),
+    "unsupported_curve",
+  ],
   ["ssh-dss", () => line("ssh-dss", blob(sshString("ssh-dss"), sshMpint(randomBytes(128)))), "dsa_not_allowed"],
   ["PEM with bad base64", () => "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA!!!!\n-----END PUBLIC KEY-----", "malformed_base64"],
   ["PEM without END", () => `-----BEGIN PUBLIC KEY-----\n${spki(freshKeyPair("ed25519").publicKey)}`, "malformed_key"],
-  ["PEM with trailing DER bytes", () => pem("PUBLIC KEY", Buffer.concat([freshKeyPair("ed25519").publicKey.export({ format: "der", type: "spki" }), Buffer.from([0, 0])])), "malformed_key"],
+  [
+    "PEM with trailing DER bytes",
+    () => pem("PUBLIC KEY", Buffer.concat([freshKeyPair("ed25519").publicKey.export({ format: "der", type: "spki" }), Buffer.from([0, 0])])),
+    "malformed_key",
+  ],
   ["PEM that is not DER", () => pem("PUBLIC KEY", randomBytes(60)), "malformed_key"],
-  ["PEM label mismatch (RSA key as PKCS#1 holding SPKI)", () => pem("RSA PUBLIC KEY", freshKeyPair("ed25519").publicKey.export({ format: "der", type: "spki" })), "malformed_key"],
+  [
+    "PEM label mismatch (RSA key as PKCS#1 holding SPKI)",
+    () => pem("RSA PUBLIC KEY", freshKeyPair("ed25519").publicKey.export({ format: "der", type: "spki" })),
+    "malformed_key",
+  ],
   ["PEM with headers", () => `-----BEGIN PUBLIC KEY-----\nComment: x\n${spki(freshKeyPair("ed25519").publicKey)}-----END PUBLIC KEY-----`, "malformed_key"],
-  ["PEM SPKI on secp256k1", () => String(freshKeyPair("ec", { namedCurve: "secp256k1" }).publicKey.export({ format: "pem", type: "spki" })), "unsupported_curve"],
+  [
+    "PEM SPKI on secp256k1",
+    () => String(freshKeyPair("ec", { namedCurve: "secp256k1" }).publicKey.export({ format: "pem", type: "spki" })),
+    "unsupported_curve",
+  ],
   ["PEM SPKI Ed448", () => String(freshKeyPair("ed448").publicKey.export({ format: "pem", type: "spki" })), "unsupported_type"],
   ["PEM SPKI X25519", () => String(freshKeyPair("x25519").publicKey.export({ format: "pem", type: "spki" })), "unsupported_type"],
   ["PEM SPKI RSA-PSS", () => String(freshKeyPair("rsa-pss", { modulusLength: 2048 }).publicKey.export({ format: "pem", type: "spki" })), "unsupported_type"],
@@ -111,7 +167,12 @@ const cases: Array<[string, () => string, KeyProblemCode]> = [
 ];
 
 function spki(key: KeyObject): string {
-  return String(key.export({ format: "pem", type: "spki" })).split("\n").slice(1, -2).join("\n") + "\n";
+  return (
+    String(key.export({ format: "pem", type: "spki" }))
+      .split("\n")
+      .slice(1, -2)
+      .join("\n") + "\n"
+  );
 }
 function pem(label: string, der: Buffer): string {
   return `-----BEGIN ${label}-----\n${der.toString("base64").replace(/.{1,64}/g, "$&\n")}-----END ${label}-----\n`;
@@ -137,8 +198,16 @@ describe("hostile input to parsePublicKey", () => {
     for (const [name, make, code] of cases) {
       const entries = parseKeyPaste(make());
       if (code === "empty") expect(entries, name).toEqual([]);
-      else if (name === "two keys where one is expected") expect(entries.filter((e) => e.ok), name).toHaveLength(2);
-      else if (name !== "1 MB input") expect(entries.some((e) => !e.ok && e.problem.code === code), name).toBe(true);
+      else if (name === "two keys where one is expected")
+        expect(
+          entries.filter((e) => e.ok),
+          name,
+        ).toHaveLength(2);
+      else if (name !== "1 MB input")
+        expect(
+          entries.some((e) => !e.ok && e.problem.code === code),
+          name,
+        ).toBe(true);
       else expect(entries, name).toEqual([{ ok: false, problem: expect.objectContaining({ code: "too_large" }), source: { line: 1 } }]);
     }
   });
@@ -166,8 +235,17 @@ describe("private keys are refused and never echoed", () => {
     // PuTTY and SSH.com formats: puttygen is not installed, so hand-written files of the same shape.
     const b = (n: number) => randomBytes(n).toString("base64");
     privateKeys.putty = () =>
-      ["PuTTY-User-Key-File-3: ssh-ed25519", "Encryption: none", "Comment: me@host", "Public-Lines: 2", b(30), b(21),
-       "Private-Lines: 1", b(36), `Private-MAC: ${randomBytes(32).toString("hex")}`].join("\r\n");
+      [
+        "PuTTY-User-Key-File-3: ssh-ed25519",
+        "Encryption: none",
+        "Comment: me@host",
+        "Public-Lines: 2",
+        b(30),
+        b(21),
+        "Private-Lines: 1",
+        b(36),
+        `Private-MAC: ${randomBytes(32).toString("hex")}`,
+      ].join("\r\n");
     privateKeys.ssh2 = () =>
       ["---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----", 'Comment: "rsa-key-20240101"', b(48), b(48), "---- END SSH2 ENCRYPTED PRIVATE KEY ----"].join("\n");
     privateKeys["openssh without armor"] = () => keys.read("openssh").split("\n").slice(1, -2).join("\n");
@@ -175,12 +253,29 @@ describe("private keys are refused and never echoed", () => {
     privateKeys["private key after a public key"] = () => `${keys.read("openssh-enc.pub")}\n${keys.read("openssh")}`;
   });
 
-  const names = ["openssh", "openssh-enc", "rsa-pem", "rsa-pem-enc", "ec-pem", "dsa-pem", "pkcs8", "pkcs8-enc", "putty", "ssh2",
-    "openssh without armor", "private key on one line", "private key after a public key"];
+  const names = [
+    "openssh",
+    "openssh-enc",
+    "rsa-pem",
+    "rsa-pem-enc",
+    "ec-pem",
+    "dsa-pem",
+    "pkcs8",
+    "pkcs8-enc",
+    "putty",
+    "ssh2",
+    "openssh without armor",
+    "private key on one line",
+    "private key after a public key",
+  ];
 
   it.each(names)("%s", (name) => {
     const text = privateKeys[name]!();
-    const secretLines = text.replace(/^ssh-ed25519 .*$/m, "").split(/\r?\n| /).map((l) => l.trim()).filter((l) => l.length >= 8 && !/\.pub|@test/.test(l));
+    const secretLines = text
+      .replace(/^ssh-ed25519 .*$/m, "")
+      .split(/\r?\n| /)
+      .map((l) => l.trim())
+      .filter((l) => l.length >= 8 && !/\.pub|@test/.test(l));
     expect(secretLines.length).toBeGreaterThan(0);
     const error = thrown(() => parsePublicKey(text));
     expect(error).toBeInstanceOf(KeyFormatError);

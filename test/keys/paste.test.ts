@@ -41,14 +41,11 @@ describe("parseKeyPaste", () => {
     ].join("\n");
     const entries = parseKeyPaste(text);
     const privateLines = keys.read("secret").trim().split("\n").length;
-    expect(summary(entries)).toEqual([
-      "1:ssh-ed25519",
-      "2:malformed_key",
-      "3:malformed_base64",
-      "4:private_key",
-      `${4 + privateLines}:ecdsa-sha2-nistp256`,
-    ]);
-    for (const line of keys.read("secret").split("\n").filter((l) => l.length > 0)) {
+    expect(summary(entries)).toEqual(["1:ssh-ed25519", "2:malformed_key", "3:malformed_base64", "4:private_key", `${4 + privateLines}:ecdsa-sha2-nistp256`]);
+    for (const line of keys
+      .read("secret")
+      .split("\n")
+      .filter((l) => l.length > 0)) {
       expect(JSON.stringify(entries)).not.toContain(line);
     }
   });
@@ -65,10 +62,7 @@ describe("parseKeyPaste", () => {
 
   it("reports a private key body pasted without its armor once", () => {
     const body = keys.read("secret").trim().split("\n").slice(1, -1);
-    expect(summary(parseKeyPaste([...body, keys.read("ed25519.pub")].join("\n")))).toEqual([
-      "1:private_key",
-      `${body.length + 1}:ssh-ed25519`,
-    ]);
+    expect(summary(parseKeyPaste([...body, keys.read("ed25519.pub")].join("\n")))).toEqual(["1:private_key", `${body.length + 1}:ssh-ed25519`]);
   });
 
   it("returns [] when there is nothing but comments and whitespace", () => {

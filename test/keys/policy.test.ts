@@ -2,14 +2,7 @@
 // configurable up to OpenSSH's 16384, and numbers that cannot be RSA moduli refused.
 import { createPublicKey, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import {
-  KeyFormatError,
-  parseKeyPaste,
-  parsePublicKey,
-  parsePublicKeyBlob,
-  publicKeyFromKeyObject,
-  storedKeyProblem,
-} from "../../strategy/keys/index.js";
+import { KeyFormatError, parseKeyPaste, parsePublicKey, parsePublicKeyBlob, publicKeyFromKeyObject, storedKeyProblem } from "../../strategy/keys/index.js";
 import { fixtureKeyPair } from "../support/fixture-keys.js";
 import { plausibleModulus, rsaLine } from "./support/plausible-modulus.js";
 
@@ -66,7 +59,11 @@ describe("keys a client holds", () => {
     expect(held.bits).toBe(16384);
     expect(parsePublicKeyBlob(held.blob).bits).toBe(16384);
     expect(refusal(() => parsePublicKey(held.openssh)).code).toBe("too_large");
-    expect(refusal(() => publicKeyFromKeyObject(createPublicKey({ key: { kty: "RSA", n: plausibleModulus(16385).toString("base64url"), e: "AQAB" }, format: "jwk" }))).code).toBe("too_large");
+    expect(
+      refusal(() =>
+        publicKeyFromKeyObject(createPublicKey({ key: { kty: "RSA", n: plausibleModulus(16385).toString("base64url"), e: "AQAB" }, format: "jwk" })),
+      ).code,
+    ).toBe("too_large");
   });
 });
 

@@ -23,7 +23,9 @@ const readmeOrigin = "http://127.0.0.1:3000";
 
 // Nothing of this process's configuration leaks into the app: its own database, no Redis.
 const baseEnv: NodeJS.ProcessEnv = Object.fromEntries(
-  Object.entries(process.env).filter(([name]) => !/^(DATABASE_URL|REDIS_URL|CRTAUTH_SECRET|CRTAUTH_PREVIOUS_SECRET|NODE_OPTIONS|SSH_AUTH_SOCK|npm_.*)$/.test(name)),
+  Object.entries(process.env).filter(
+    ([name]) => !/^(DATABASE_URL|REDIS_URL|CRTAUTH_SECRET|CRTAUTH_PREVIOUS_SECRET|NODE_OPTIONS|SSH_AUTH_SOCK|npm_.*)$/.test(name),
+  ),
 );
 const long = 20 * 60_000;
 // Each test starts Node processes and the CLI through npx: slow on a busy 2-core machine.
@@ -39,7 +41,12 @@ const npmSettings = {
 
 async function sh(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeout?: number }) {
   try {
-    return await run(command, args, { cwd: options.cwd, env: { ...baseEnv, ...npmSettings, HOME: home, ...options.env }, timeout: options.timeout ?? long, maxBuffer: 64 << 20 });
+    return await run(command, args, {
+      cwd: options.cwd,
+      env: { ...baseEnv, ...npmSettings, HOME: home, ...options.env },
+      timeout: options.timeout ?? long,
+      maxBuffer: 64 << 20,
+    });
   } catch (error) {
     const e = error as Error & { stdout?: string; stderr?: string };
     throw new Error(`${command} ${args.join(" ")} failed in ${options.cwd}: ${e.message}\n${e.stdout ?? ""}\n${e.stderr ?? ""}`);
@@ -49,7 +56,18 @@ async function sh(command: string, args: string[], options: { cwd: string; env?:
 /** The sources a publish builds from, without anything built or installed. */
 function copySources(to: string): void {
   const skip = new Set(["node_modules", "dist", ".git", "test", "bench", "data", "generated"]);
-  for (const entry of ["package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json", "README.md", "LICENSE", "strategy", "bin", "prisma", "admin-ui"]) {
+  for (const entry of [
+    "package.json",
+    "package-lock.json",
+    "tsconfig.json",
+    "tsconfig.build.json",
+    "README.md",
+    "LICENSE",
+    "strategy",
+    "bin",
+    "prisma",
+    "admin-ui",
+  ]) {
     fs.cpSync(path.join(repo, entry), path.join(to, entry), {
       recursive: true,
       verbatimSymlinks: true,
@@ -79,7 +97,11 @@ interface RunningApp {
 
 async function startApp(app: string, file: string, env: NodeJS.ProcessEnv): Promise<RunningApp> {
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join("build", file)], { cwd: app, env: { ...baseEnv, ...npmSettings, HOME: home, ...env, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [path.join("build", file)], {
+    cwd: app,
+    env: { ...baseEnv, ...npmSettings, HOME: home, ...env, PORT: String(port) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout!.on("data", (chunk) => (output += chunk));
   child.stderr!.on("data", (chunk) => (output += chunk));
@@ -138,7 +160,11 @@ let agents: { ed25519: Agent; rsa: Agent };
 
 beforeAll(async () => {
   fs.mkdirSync(path.join(home, ".ssh"), { recursive: true, mode: 0o700 });
-  for (const [file, type] of [[keys.alice, "ed25519"], [keys.aliceRsa, "rsa"], [keys.bob, "ed25519"]] as const) {
+  for (const [file, type] of [
+    [keys.alice, "ed25519"],
+    [keys.aliceRsa, "rsa"],
+    [keys.bob, "ed25519"],
+  ] as const) {
     await sh("ssh-keygen", ["-q", "-t", type, ...(type === "rsa" ? ["-b", "2048"] : []), "-N", "", "-C", path.basename(file), "-f", file], { cwd: work });
   }
   agents = { ed25519: await startAgent("ed25519", keys.alice), rsa: await startAgent("rsa", keys.aliceRsa) };
@@ -176,12 +202,30 @@ afterAll(() => {
 describe("the packed tarball", () => {
   it("ships the build, the migrations, README and LICENSE, and nothing dev-only", async () => {
     const { stdout } = await sh("tar", ["-tzf", tarball], { cwd: work });
-    const files = stdout.split("\n").filter(Boolean).map((f) => f.replace(/^package\//, ""));
-    expect(files).toEqual(expect.arrayContaining(["LICENSE", "README.md", "package.json", "dist/strategy/index.js", "dist/strategy/index.d.ts", "dist/bin/passport-sshkey.js", "admin-ui/dist/index.html"]));
+    const files = stdout
+      .split("\n")
+      .filter(Boolean)
+      .map((f) => f.replace(/^package\//, ""));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        "LICENSE",
+        "README.md",
+        "package.json",
+        "dist/strategy/index.js",
+        "dist/strategy/index.d.ts",
+        "dist/bin/passport-sshkey.js",
+        "admin-ui/dist/index.html",
+      ]),
+    );
     expect(files.some((f) => f.startsWith("dist/strategy/store/prisma/generated/sqlite/"))).toBe(true);
     expect(files.some((f) => /^prisma\/sqlite\/migrations\/.+\/migration\.sql$/.test(f))).toBe(true);
     expect(files.some((f) => /^prisma\/postgresql\/migrations\/.+\/migration\.sql$/.test(f))).toBe(true);
-    expect(files.filter((f) => f.endsWith(".map") || f.startsWith("prisma/tools/") || f.startsWith("test/") || f.startsWith("bench/") || /\.tsx?$/.test(f) && !f.endsWith(".d.ts"))).toEqual([]);
+    expect(
+      files.filter(
+        (f) =>
+          f.endsWith(".map") || f.startsWith("prisma/tools/") || f.startsWith("test/") || f.startsWith("bench/") || (/\.tsx?$/.test(f) && !f.endsWith(".d.ts")),
+      ),
+    ).toEqual([]);
     const manifest = JSON.parse(fs.readFileSync(path.join(apps["5"], "node_modules/passport-sshkey/package.json"), "utf8"));
     expect(manifest.scripts.prepare).toBeUndefined();
     expect(Object.keys(manifest.peerDependencies).sort()).toEqual(["express", "passport"]);
@@ -192,7 +236,8 @@ describe("the packed tarball", () => {
 describe.each(["5", "4"] as const)("a fresh app on Express %s", (major) => {
   const app = apps[major];
   const database = () => ({ DATABASE_URL: `file:${path.join(app, "data", "app.db")}` });
-  const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => sh("npx", ["--no-install", "passport-sshkey", ...args], { cwd: app, env: { ...database(), ...env } });
+  const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    sh("npx", ["--no-install", "passport-sshkey", ...args], { cwd: app, env: { ...database(), ...env } });
   const sign = async (spec: Record<string, unknown>) => (await sh(process.execPath, ["sign.mjs", JSON.stringify(spec)], { cwd: app })).stdout;
   const get = async (url: string, authorization?: string) => {
     const r = await fetch(url, { headers: authorization ? { authorization } : {} });
@@ -205,7 +250,12 @@ describe.each(["5", "4"] as const)("a fresh app on Express %s", (major) => {
   });
 
   it("type-checks the README's code and the package's types with strict NodeNext and skipLibCheck off", async () => {
-    expect(fs.readdirSync(app).filter((f) => f.endsWith(".ts")).sort()).toEqual(["client.ts", "crtauth.ts", "server.ts", "things.ts", "types-check.ts"]);
+    expect(
+      fs
+        .readdirSync(app)
+        .filter((f) => f.endsWith(".ts"))
+        .sort(),
+    ).toEqual(["client.ts", "crtauth.ts", "server.ts", "things.ts", "types-check.ts"]);
     await sh(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "."], { cwd: app });
     expect(fs.existsSync(path.join(app, "build", "server.js"))).toBe(true);
   });
@@ -257,7 +307,11 @@ describe.each(["5", "4"] as const)("a fresh app on Express %s", (major) => {
       // The README's SIGTERM handler closes the server and the strategy; the process then ends by itself.
       expect(await server.stop()).toBe(0);
     }
-    const listed = JSON.parse((await cli(["keys", "list", "alice", "--json"])).stdout) as { lastUsedAt: string | null; lastUsedScheme: string | null; comment: string }[];
+    const listed = JSON.parse((await cli(["keys", "list", "alice", "--json"])).stdout) as {
+      lastUsedAt: string | null;
+      lastUsedScheme: string | null;
+      comment: string;
+    }[];
     expect(listed.find((k) => k.comment === "laptop")).toMatchObject({ lastUsedAt: expect.any(String), lastUsedScheme: "jwt" });
   });
 
@@ -280,7 +334,7 @@ describe.each(["5", "4"] as const)("a fresh app on Express %s", (major) => {
       expect((await post("hello", { body: "hello", sshauth })).status).toBe(401);
       expect((await post("HELLO", { body: "hello", sshauth: { ...sshauth, bind: true } })).status).toBe(401);
       // Another application's magic is refused.
-      expect((await get(url, await sign({ scheme: "sshauth", url, username: "alice", key: keys.alice })).then((r) => r.status))).toBe(401);
+      expect(await get(url, await sign({ scheme: "sshauth", url, username: "alice", key: keys.alice })).then((r) => r.status)).toBe(401);
     } finally {
       await server.stop();
     }

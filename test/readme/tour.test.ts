@@ -44,7 +44,12 @@ function readmeCommands(readme: string, heading: string): TourCommand[] {
 
 /** `…` stands for anything; the rest is literal. */
 function matcher(expected: string): RegExp {
-  return new RegExp(`^${expected.split("…").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".+?")}$`);
+  return new RegExp(
+    `^${expected
+      .split("…")
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".+?")}$`,
+  );
 }
 
 function freePort(): Promise<number> {
@@ -135,7 +140,9 @@ describe("the README, run as a user would", () => {
 
   it("A 60-second tour, then The key console", async () => {
     // `npm start` builds, then runs `node dist/bin/passport-sshkey.js serve` (package.json): here the built CLI on a free port.
-    expect(JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).scripts.start).toMatch(/^(npm run build && )?node dist\/bin\/passport-sshkey\.js serve$/);
+    expect(JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).scripts.start).toMatch(
+      /^(npm run build && )?node dist\/bin\/passport-sshkey\.js serve$/,
+    );
     server = spawn(process.execPath, [cli, "serve"], { cwd: appDir, env });
     let banner = "";
     await new Promise<void>((resolve, reject) => {
@@ -146,7 +153,9 @@ describe("the README, run as a user would", () => {
       server!.stderr!.on("data", (d) => (banner += d));
       server!.once("exit", (code) => reject(new Error(`serve exited with ${code}: ${banner}`)));
     });
-    expect(banner).toContain(`listening on http://127.0.0.1:${port} (database: SQLite ${path.join(fs.realpathSync(appDir), "data/passport-sshkey.db")}, created)`);
+    expect(banner).toContain(
+      `listening on http://127.0.0.1:${port} (database: SQLite ${path.join(fs.realpathSync(appDir), "data/passport-sshkey.db")}, created)`,
+    );
 
     // The alias line is replaced by one naming this repository's dist/ ($PWD is the repository in the README).
     const commands = [...tour.slice(2), ...consoleSection].map((c) => ({ line: localise(c.line), expected: c.expected.map(localise) }));

@@ -80,11 +80,21 @@ describe.each(databaseKinds)("candidate keys per credential on %s", (kind) => {
     const good = await signSshauthToken({ signer, identity: "nine", includeFingerprint: true, timestamp: T });
     expect((await getJson(`${t.url}/whoami`, { authorization: `Bearer ${good}` })).status).toBe(200);
     // Signed by ed[4] but naming ed[3]'s fingerprint: ed[4] is nine's too, yet never tried.
-    const wrong = await signSshauthToken({ signer: { publicKey: signer.publicKey, sign: (data) => other.sign(data), close: () => other.close() }, identity: "nine", includeFingerprint: true, timestamp: T });
+    const wrong = await signSshauthToken({
+      signer: { publicKey: signer.publicKey, sign: (data) => other.sign(data), close: () => other.close() },
+      identity: "nine",
+      includeFingerprint: true,
+      timestamp: T,
+    });
     const r = await getJson(`${t.url}/whoami`, { authorization: `Bearer ${wrong}` });
     expect([r.status, r.body.error?.code, await lastEventCode(t.store)]).toEqual([401, "invalid_credentials", "bad_signature"]);
     // An unknown fingerprint does not fall back to the identity's keys.
-    const stranger = await signSshauthToken({ signer: await signerFor(freshKeyPair("ed25519").privateKey), identity: "nine", includeFingerprint: true, timestamp: T });
+    const stranger = await signSshauthToken({
+      signer: await signerFor(freshKeyPair("ed25519").privateKey),
+      identity: "nine",
+      includeFingerprint: true,
+      timestamp: T,
+    });
     expect((await getJson(`${t.url}/whoami`, { authorization: `Bearer ${stranger}` })).body.error?.code).toBe("invalid_credentials");
     expect(await lastEventCode(t.store)).toBe("unknown_key");
   });

@@ -142,7 +142,12 @@ describe.runIf(databaseKinds.includes("postgresql") && redisUp)("serve on Postgr
     const whoami = () => timed(() => getJson(`${serve.url}/whoami`, { authorization: jwtFor("bob", ed, { time: now() }) }));
     expect((await whoami()).result.status).toBe(200);
     proxy.stall();
-    const [first, second, health, ready] = await Promise.all([whoami(), whoami(), timed(() => getJson(`${serve.url}/healthz`)), timed(() => getJson(`${serve.url}/readyz`))]);
+    const [first, second, health, ready] = await Promise.all([
+      whoami(),
+      whoami(),
+      timed(() => getJson(`${serve.url}/healthz`)),
+      timed(() => getJson(`${serve.url}/readyz`)),
+    ]);
     for (const r of [first, second]) {
       expect(r.result.status).toBe(503);
       expect(r.ms).toBeLessThan(3500);

@@ -138,7 +138,17 @@ describe.runIf(databaseKinds.includes("postgresql"))("a flush of several batches
 
   it("writes every event exactly once after the retry", async () => {
     for (let i = 0; i < 600; i++) {
-      store.events.record({ at: new Date(), scheme: "jwt", outcome: "failure", errorCode: "unknown_key", userId: null, keyId: null, username: `row-${i}`, ip: null, userAgent: null });
+      store.events.record({
+        at: new Date(),
+        scheme: "jwt",
+        outcome: "failure",
+        errorCode: "unknown_key",
+        userId: null,
+        keyId: null,
+        username: `row-${i}`,
+        ip: null,
+        userAgent: null,
+      });
     }
     // The DELETE in the trigger rolls back with the failed transaction: make the flag stick.
     await expect(store.events.flush()).rejects.toThrow(/injected failure/);

@@ -36,6 +36,9 @@ export function ensureConsoleBuilt(): void {
     fs.statSync(path.join(root, "strategy/core/key-state.ts")).mtimeMs,
   );
   if (builtAt(index) <= sources) {
-    execFileSync(path.join(root, "node_modules/.bin/vite"), ["build", "--config", "admin-ui/vite.config.ts", "--logLevel", "warn"], { cwd: root, stdio: "inherit" });
+    execFileSync(path.join(root, "node_modules/.bin/vite"), ["build", "--config", "admin-ui/vite.config.ts", "--logLevel", "warn"], {
+      cwd: root,
+      stdio: "inherit",
+    });
   }
 }

@@ -14,10 +14,7 @@ export interface CliResult {
 }
 
 /** Runs the CLI from source, as `npx passport-sshkey …` would run the built one. */
-export function runCli(
-  args: string[],
-  options: { env?: Record<string, string | undefined>; input?: string; cwd?: string } = {},
-): Promise<CliResult> {
+export function runCli(args: string[], options: { env?: Record<string, string | undefined>; input?: string; cwd?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", tsx, bin, ...args], {
       cwd: options.cwd ?? root,

@@ -17,19 +17,24 @@ export function fixtureText(relative: string): string {
 
 const b64 = (value: unknown) => Buffer.from(typeof value === "string" ? value : JSON.stringify(value)).toString("base64url");
 
-export function forgeJwt(options: {
-  header: Record<string, unknown>;
-  claims: Record<string, unknown>;
-  sign: (input: Buffer) => Buffer;
-}): string {
+export function forgeJwt(options: { header: Record<string, unknown>; claims: Record<string, unknown>; sign: (input: Buffer) => Buffer }): string {
   const input = `${b64(options.header)}.${b64(options.claims)}`;
   return `${input}.${options.sign(Buffer.from(input)).toString("base64url")}`;
 }
 
 export const signWith = {
-  rsa: (key: KeyObject, hash = "sha512") => (input: Buffer) => crypto.sign(hash, input, key),
+  rsa:
+    (key: KeyObject, hash = "sha512") =>
+    (input: Buffer) =>
+      crypto.sign(hash, input, key),
   ed25519: (key: KeyObject) => (input: Buffer) => crypto.sign(null, input, key),
-  ecdsa: (key: KeyObject, hash = "sha256") => (input: Buffer) => crypto.sign(hash, input, { key, dsaEncoding: "ieee-p1363" }),
-  hmac: (secret: Buffer | string, hash = "sha256") => (input: Buffer) => crypto.createHmac(hash, secret).update(input).digest(),
+  ecdsa:
+    (key: KeyObject, hash = "sha256") =>
+    (input: Buffer) =>
+      crypto.sign(hash, input, { key, dsaEncoding: "ieee-p1363" }),
+  hmac:
+    (secret: Buffer | string, hash = "sha256") =>
+    (input: Buffer) =>
+      crypto.createHmac(hash, secret).update(input).digest(),
   none: () => () => Buffer.alloc(0),
 };

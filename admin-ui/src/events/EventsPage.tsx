@@ -45,10 +45,7 @@ export function EventsPage() {
 
   return (
     <main className="page" id="main">
-      <PageHead
-        title="Authentication log"
-        description="Every sign-in attempt by any scheme, successful or not, newest first."
-      >
+      <PageHead title="Authentication log" description="Every sign-in attempt by any scheme, successful or not, newest first.">
         <button type="button" className="button" onClick={list.reload}>
           Refresh
         </button>

@@ -65,14 +65,16 @@ export function AddKeysDialog(props: { username?: string | undefined; onClose: (
       parts.push((await file.text()).trim());
     }
     setText((current) => [current.trim(), ...parts].filter(Boolean).join("\n"));
-    setFileNote(
-      `${plural(parts.length, "file")} read${skipped.length ? `; skipped ${skipped.join(", ")}` : ""}. Files are read in your browser.`,
-    );
+    setFileNote(`${plural(parts.length, "file")} read${skipped.length ? `; skipped ${skipped.join(", ")}` : ""}. Files are read in your browser.`);
   }
 
   const good = preview.state === "ready" ? preview.keys.filter((k) => k.ok) : [];
   const bad = preview.state === "ready" ? preview.keys.filter((k) => !k.ok) : [];
-  const { busy: saving, error: saveError, run: save } = useAction(async () => {
+  const {
+    busy: saving,
+    error: saveError,
+    run: save,
+  } = useAction(async () => {
     const { keys } = await addKeys({
       text,
       comment: name.trim() || undefined,
@@ -203,9 +205,8 @@ function PreviewView(props: { preview: Preview; onClear: () => void }) {
       <div className="callout danger" role="alert" data-testid="private-key-warning">
         <p className="callout-title">This is a private key. It was not sent anywhere.</p>
         <p>
-          A private key is the secret half of your key pair: whoever has it can sign in as you. Never paste it into a website,
-          this one included. Paste the <strong>public</strong> key instead, the <code>.pub</code> file next to it, or print it
-          with <code>ssh-keygen -y -f ~/.ssh/id_ed25519</code>.
+          A private key is the secret half of your key pair: whoever has it can sign in as you. Never paste it into a website, this one included. Paste the{" "}
+          <strong>public</strong> key instead, the <code>.pub</code> file next to it, or print it with <code>ssh-keygen -y -f ~/.ssh/id_ed25519</code>.
         </p>
         <button type="button" className="button small" onClick={props.onClear}>
           Clear the text
@@ -214,7 +215,12 @@ function PreviewView(props: { preview: Preview; onClear: () => void }) {
     );
   }
   if (p.state === "too-large") return <p className="form-error">The text is larger than 60,000 characters; add fewer keys at a time.</p>;
-  if (p.state === "error") return <p className="form-error" role="alert">The preview failed: {describeError(p.error)}</p>;
+  if (p.state === "error")
+    return (
+      <p className="form-error" role="alert">
+        The preview failed: {describeError(p.error)}
+      </p>
+    );
   if (p.state === "checking") {
     return (
       <p className="muted small" role="status">

@@ -45,8 +45,8 @@ export function KeyDetailPage(props: { id: string }) {
             <div className="detail-title">
               <InlineComment keyData={key} onSaved={setKey} heading />
               <div className="sub">
-                <StatusBadge keyData={key} now={now} /> <span className="type-pill">{keyTypeLabel(key.type)}</span> {key.bits} bits ·
-                owned by <strong>{key.username}</strong>
+                <StatusBadge keyData={key} now={now} /> <span className="type-pill">{keyTypeLabel(key.type)}</span> {key.bits} bits · owned by{" "}
+                <strong>{key.username}</strong>
               </div>
             </div>
             <div className="actions">
@@ -110,7 +110,11 @@ export function KeyDetailPage(props: { id: string }) {
                       <RelativeTime at={key.lastUsedAt} /> <span className="muted small">({formatExact(key.lastUsedAt)})</span>
                       <div>
                         {key.lastUsedScheme ? <span className="scheme-pill">{schemeLabel(key.lastUsedScheme)}</span> : null}{" "}
-                        {key.lastUsedIp ? <>from <code>{key.lastUsedIp}</code></> : null}
+                        {key.lastUsedIp ? (
+                          <>
+                            from <code>{key.lastUsedIp}</code>
+                          </>
+                        ) : null}
                       </div>
                     </>
                   ) : (
@@ -135,7 +139,10 @@ export function KeyDetailPage(props: { id: string }) {
               <h2>Public key (OpenSSH)</h2>
               <CopyButton text={key.openssh + (key.comment ? ` ${key.comment}` : "")} label="Copy public key" />
             </div>
-            <pre className="openssh mono">{key.openssh}{key.comment ? ` ${key.comment}` : ""}</pre>
+            <pre className="openssh mono">
+              {key.openssh}
+              {key.comment ? ` ${key.comment}` : ""}
+            </pre>
           </section>
 
           <section className="card">
@@ -162,9 +169,7 @@ export function KeyDetailPage(props: { id: string }) {
               }}
             />
           ) : null}
-          {modal === "delete" ? (
-            <DeleteDialog keyData={key} onClose={() => setModal(null)} onDeleted={() => navigate(back, { replace: true })} />
-          ) : null}
+          {modal === "delete" ? <DeleteDialog keyData={key} onClose={() => setModal(null)} onDeleted={() => navigate(back, { replace: true })} /> : null}
         </>
       )}
     </main>
@@ -192,7 +197,15 @@ function ExpiryEditor(props: { keyData: Key; onSaved: (key: Key) => void }) {
   };
   return (
     <div className="expiry">
-      <div>{k.expiresAt ? <><RelativeTime at={k.expiresAt} /> <span className="muted small">({formatExact(k.expiresAt)})</span></> : <span className="muted">Never</span>}</div>
+      <div>
+        {k.expiresAt ? (
+          <>
+            <RelativeTime at={k.expiresAt} /> <span className="muted small">({formatExact(k.expiresAt)})</span>
+          </>
+        ) : (
+          <span className="muted">Never</span>
+        )}
+      </div>
       {k.status !== "revoked" ? (
         <form
           className="inline-edit"

@@ -202,14 +202,7 @@ export function KeysPage() {
   );
 }
 
-function KeyRow(props: {
-  keyData: Key;
-  now: number;
-  showOwner: boolean;
-  onSaved: (key: Key) => void;
-  onRevoke: () => void;
-  onDelete: () => void;
-}) {
+function KeyRow(props: { keyData: Key; now: number; showOwner: boolean; onSaved: (key: Key) => void; onRevoke: () => void; onDelete: () => void }) {
   const k = props.keyData;
   const lastUsedExtra = [k.lastUsedIp ? `from ${k.lastUsedIp}` : null, k.lastUsedScheme ? `via ${schemeLabel(k.lastUsedScheme)}` : null].filter(
     (x): x is string => Boolean(x),

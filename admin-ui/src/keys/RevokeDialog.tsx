@@ -20,8 +20,8 @@ export function RevokeDialog(props: { keyData: Key; onClose: () => void; onRevok
       >
         <KeySummary keyData={props.keyData} />
         <p className="warning-text">
-          Every request signed with this key is refused from now on, by every scheme. Revoking cannot be undone; the key stays listed
-          so its history remains auditable.
+          Every request signed with this key is refused from now on, by every scheme. Revoking cannot be undone; the key stays listed so its history remains
+          auditable.
         </p>
         <label className="field">
           <span className="label">Reason (optional, kept with the key)</span>

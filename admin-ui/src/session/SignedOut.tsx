@@ -28,14 +28,14 @@ export function SignedOut(props: { reason?: string | null }) {
             {props.reason}
           </p>
         ) : null}
-        <p className="lead">
-          There are no passwords here. You sign in with a one-time link that lasts five minutes, obtained in one of two ways:
-        </p>
+        <p className="lead">There are no passwords here. You sign in with a one-time link that lasts five minutes, obtained in one of two ways:</p>
         <section className="signin-way">
           <h2>
             <span className="step">1</span> With a key you already registered
           </h2>
-          <p>Prove you hold the key (from your ssh-agent, or <code>--key ~/.ssh/id_ed25519</code>) and open the link it prints:</p>
+          <p>
+            Prove you hold the key (from your ssh-agent, or <code>--key ~/.ssh/id_ed25519</code>) and open the link it prints:
+          </p>
           <Command text={`passport-sshkey login ${consoleUrl} --user YOUR_NAME --agent`} />
         </section>
         <section className="signin-way">
@@ -46,8 +46,8 @@ export function SignedOut(props: { reason?: string | null }) {
           <Command text={`passport-sshkey console-link YOUR_NAME --base-url ${window.location.origin}`} />
         </section>
         <p className="muted small">
-          The session lives in an HttpOnly cookie and ends after 30 minutes of inactivity or 12 hours at most. Nothing is stored in
-          this browser's local storage.
+          The session lives in an HttpOnly cookie and ends after 30 minutes of inactivity or 12 hours at most. Nothing is stored in this browser's local
+          storage.
         </p>
       </div>
     </main>

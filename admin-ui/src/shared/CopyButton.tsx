@@ -33,7 +33,12 @@ export function CopyButton(props: { text: string; label: string; className?: str
       className={`icon-button copy ${props.className ?? ""}`}
       aria-label={props.label}
       title={props.label}
-      onClick={() => copyText(props.text).then(() => setState("copied"), () => setState("failed"))}
+      onClick={() =>
+        copyText(props.text).then(
+          () => setState("copied"),
+          () => setState("failed"),
+        )
+      }
     >
       {state === "copied" ? (
         <svg viewBox="0 0 16 16" aria-hidden="true" className="icon ok">

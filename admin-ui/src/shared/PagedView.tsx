@@ -40,4 +40,3 @@ export function PagedView<T>(props: {
     </>
   );
 }
-

@@ -28,7 +28,8 @@ export function StatusBadge(props: {
   const k = props.keyData;
   let title = labels[status];
   if (status === "revoked" && k.revokedAt) title = `Revoked ${formatExact(k.revokedAt)}${k.revokedReason ? `\nReason: ${k.revokedReason}` : ""}`;
-  else if (k.expiresAt && status !== "active") title = `${status === "expired" ? "Expired" : "Expires"} ${formatRelative(k.expiresAt, props.now)} (${formatExact(k.expiresAt)})`;
+  else if (k.expiresAt && status !== "active")
+    title = `${status === "expired" ? "Expired" : "Expires"} ${formatRelative(k.expiresAt, props.now)} (${formatExact(k.expiresAt)})`;
   const badge = (
     <span className={`badge status-${status}`} title={title}>
       {labels[status]}

@@ -1,9 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 
-export type Load<T> =
-  | { state: "loading"; data?: T | undefined }
-  | { state: "ready"; data: T }
-  | { state: "error"; error: unknown; data?: T | undefined };
+export type Load<T> = { state: "loading"; data?: T | undefined } | { state: "ready"; data: T } | { state: "error"; error: unknown; data?: T | undefined };
 
 /** Runs `load` whenever `deps` change (aborting the previous run); `reload()` runs it again. */
 export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: unknown[]): [Load<T>, () => void, (update: (data: T) => T) => void] {
@@ -27,7 +24,7 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: unkn
   }, [...deps, tick]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   const update = useCallback((fn: (data: T) => T) => {
-    setResult((previous) => (previous.data === undefined ? previous : { ...previous, data: fn(previous.data) } as Load<T>));
+    setResult((previous) => (previous.data === undefined ? previous : ({ ...previous, data: fn(previous.data) } as Load<T>)));
   }, []);
   return [result, reload, update];
 }

@@ -26,8 +26,7 @@ const texts: Record<UserChange, { title: string; body: string; action: string; d
 
 export function ConfirmUserDialog(props: { user: User; change: UserChange; onClose: () => void; onDone: (user: User) => void }) {
   const t = texts[props.change];
-  const patch =
-    props.change === "disable" ? { disabled: true } : props.change === "enable" ? { disabled: false } : { isAdmin: props.change === "promote" };
+  const patch = props.change === "disable" ? { disabled: true } : props.change === "enable" ? { disabled: false } : { isAdmin: props.change === "promote" };
   const { busy, error, run } = useAction(async () => props.onDone((await updateUser(props.user.username, patch)).user));
   return (
     <Dialog title={t.title} onClose={props.onClose} busy={busy}>

@@ -32,10 +32,7 @@ export function UsersPage() {
 
   return (
     <main className="page" id="main">
-      <PageHead
-        title="Users"
-        description="Who may sign in with SSH keys. Disabling a user refuses all their keys at once."
-      >
+      <PageHead title="Users" description="Who may sign in with SSH keys. Disabling a user refuses all their keys at once.">
         <button type="button" className="button primary" onClick={() => setModal({ kind: "create" })}>
           <PlusIcon /> New user
         </button>
@@ -104,7 +101,12 @@ export function UsersPage() {
                   </td>
                   <td className="cell-actions">
                     <div className="actions">
-                      <button type="button" className="button small" onClick={() => setModal({ kind: "add-key", user })} aria-label={`Add keys for ${user.username}`}>
+                      <button
+                        type="button"
+                        className="button small"
+                        onClick={() => setModal({ kind: "add-key", user })}
+                        aria-label={`Add keys for ${user.username}`}
+                      >
                         Add key
                       </button>
                       <button

@@ -7,7 +7,6 @@ import { decodeCursor, encodeCursor } from "../cursors.js";
 import { parse } from "../parse-input.js";
 import { authEventJson } from "../responses.js";
 
-
 /** Admin only: the authentication log, newest first, filtered by user, key, scheme, outcome and time range. */
 export function registerEventRoutes(router: Router, ctx: () => AdminContext): void {
   router.get("/api/events", async (req, res) => {

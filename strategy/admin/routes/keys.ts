@@ -12,8 +12,7 @@ import { AdminError } from "../errors.js";
 import { parse } from "../parse-input.js";
 import { keyEventJson, keyJson, previewEntryJson } from "../responses.js";
 
-const privateKeyMessage =
-  "this is a private key: it was not stored. Paste the .pub file (ssh-keygen -y -f KEY prints it) and keep the private key secret";
+const privateKeyMessage = "this is a private key: it was not stored. Paste the .pub file (ssh-keygen -y -f KEY prints it) and keep the private key secret";
 
 /**
  * Who holds a key is an administrator's business: anyone else learns only that the key

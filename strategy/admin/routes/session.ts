@@ -106,9 +106,11 @@ export function registerSignInRoutes(router: Router, options: SessionRouteOption
     const jwtAudience = consoleUrl(req, options.publicUrl);
     const user = await new Promise<StoredUser | false>((resolve, reject) => {
       const routeOptions: passport.AuthenticateOptions & { jwtAudience: string } = { session: false, jwtAudience };
-      authenticator.authenticate(strategy.name, routeOptions, (error: unknown, result: StoredUser | false) =>
-        error ? reject(error) : resolve(result),
-      )(req, res, reject);
+      authenticator.authenticate(strategy.name, routeOptions, (error: unknown, result: StoredUser | false) => (error ? reject(error) : resolve(result)))(
+        req,
+        res,
+        reject,
+      );
     });
     if (!user) {
       options.limiter.failed(username);
@@ -127,7 +129,6 @@ export function registerSignInRoutes(router: Router, options: SessionRouteOption
       username: user.username,
     } satisfies z.input<typeof SignInLinkResponse>);
   });
-
 }
 
 /** /me and logout: registered after the session check. */

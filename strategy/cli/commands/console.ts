@@ -36,7 +36,9 @@ export function registerConsoleCommands(program: Command): void {
   addSignerOptions(
     program
       .command("login [console-url]")
-      .description("prove possession of a key (JWT scheme) to a console and print a one-time sign-in link (default console: http://HOST:PORT/admin as serve listens)"),
+      .description(
+        "prove possession of a key (JWT scheme) to a console and print a one-time sign-in link (default console: http://HOST:PORT/admin as serve listens)",
+      ),
   ).action(async (url: string | undefined, opts: SignerOptions) => {
     const root = rootOf(url ?? defaultServerUrl(), "the console URL");
     const choice = await signersFor(opts, "jwt");

@@ -38,7 +38,9 @@ export function registerServeCommand(program: Command): void {
         activity: {
           // At most once a second while the database refuses writes and the event queue is full.
           onDrop: (dropped) =>
-            process.stderr.write(`passport-sshkey: event queue full while the database refuses writes: dropped ${dropped.failures} failure and ${dropped.successes} success events so far\n`),
+            process.stderr.write(
+              `passport-sshkey: event queue full while the database refuses writes: dropped ${dropped.failures} failure and ${dropped.successes} success events so far\n`,
+            ),
         },
       });
       // crtauth: CRTAUTH_SECRET (+ CRTAUTH_PREVIOUS_SECRET) if set, else one generated on first

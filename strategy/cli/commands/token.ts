@@ -8,18 +8,16 @@ export function registerTokenCommands(program: Command): void {
   const token = program.command("token").description("print an Authorization header value");
   // jwt and sshauth: nothing tells which key the server wants, so the first agent key that
   // fits signs (or --fingerprint's), and stderr says which one it was.
-  addSignerOptions(token.command("jwt").description("an asymmetric-jwt-auth JWT (Authorization: JWT …)")).action(
-    async (opts: SignerOptions) => {
-      const choice = await signersFor(opts, "jwt");
-      const signer = choice.signers[0]!;
-      try {
-        process.stdout.write(`${await createJwtAuthorization({ signer, username: opts.user })}\n`);
-      } finally {
-        choice.close();
-      }
-      announceSigner(choice, signer);
-    },
-  );
+  addSignerOptions(token.command("jwt").description("an asymmetric-jwt-auth JWT (Authorization: JWT …)")).action(async (opts: SignerOptions) => {
+    const choice = await signersFor(opts, "jwt");
+    const signer = choice.signers[0]!;
+    try {
+      process.stdout.write(`${await createJwtAuthorization({ signer, username: opts.user })}\n`);
+    } finally {
+      choice.close();
+    }
+    announceSigner(choice, signer);
+  });
   addSignerOptions(token.command("crtauth").description("a Spotify crtauth token from the server's /_auth (Authorization: chap:…)"))
     .requiredOption("--url <base>", "the server to log in to (its origin's /_auth answers the handshake)")
     .action(async (opts: SignerOptions & { url: string }) => {
@@ -70,12 +68,11 @@ export function registerTokenCommands(program: Command): void {
       const signer = choice.signers[0]!;
       try {
         const sshauth = { bind: Boolean(opts.bind), magic: opts.magic, includeFingerprint: !opts.identityOnly };
-        const header = await authorizationFor(
-          { scheme: "sshauth", signer, username: opts.user, sshauth },
-          { url, method: opts.method, body: opts.data },
-        ).catch((error: unknown) => {
-          throw error instanceof TypeError ? new CliError(error.message) : error;
-        });
+        const header = await authorizationFor({ scheme: "sshauth", signer, username: opts.user, sshauth }, { url, method: opts.method, body: opts.data }).catch(
+          (error: unknown) => {
+            throw error instanceof TypeError ? new CliError(error.message) : error;
+          },
+        );
         process.stdout.write(`${header}\n`);
       } finally {
         choice.close();

@@ -44,10 +44,7 @@ export const authorizedKeys: KeyFormat = {
   parse(text) {
     const { length, names } = optionsLength(text);
     if (names.includes("cert-authority")) {
-      throw new KeyFormatError(
-        "unsupported_type",
-        "This line marks a certificate authority (cert-authority), not a login key; add a user's own public key.",
-      );
+      throw new KeyFormatError("unsupported_type", "This line marks a certificate authority (cert-authority), not a login key; add a user's own public key.");
     }
     const rest = text.slice(length).trim();
     if (!startsWithKeyType(rest)) throw malformed("No key type follows the authorized_keys options.");

@@ -19,13 +19,7 @@ export function sniffFormat(text: string): KeyFormat {
     throw new KeyFormatError("unsupported_type", "X.509 certificates are not accepted; paste an SSH public key.");
   }
   if (label !== undefined) {
-    throw new KeyFormatError(
-      "malformed_key",
-      `A "${label}" block is not a public key; expected an OpenSSH key line, PUBLIC KEY or RSA PUBLIC KEY.`,
-    );
+    throw new KeyFormatError("malformed_key", `A "${label}" block is not a public key; expected an OpenSSH key line, PUBLIC KEY or RSA PUBLIC KEY.`);
   }
-  throw new KeyFormatError(
-    "malformed_key",
-    "This is not a recognised public key. Paste a line like \"ssh-ed25519 AAAA… comment\" from your .pub file.",
-  );
+  throw new KeyFormatError("malformed_key", 'This is not a recognised public key. Paste a line like "ssh-ed25519 AAAA… comment" from your .pub file.');
 }

@@ -36,11 +36,7 @@ export interface CreatedResponse {
  * challenge back. Like Python's single-key signer it signs even when the challenge's
  * fingerprint names another key; the server then refuses.
  */
-export async function createResponse(
-  challengeText: string,
-  signer: Signer,
-  opts: CreateResponseOptions,
-): Promise<CreatedResponse> {
+export async function createResponse(challengeText: string, signer: Signer, opts: CreateResponseOptions): Promise<CreatedResponse> {
   if (signer.publicKey.type !== "ssh-rsa") throw new TypeError("crtauth can only sign with an RSA key");
   const bytes = decodeBase64Url(challengeText);
 

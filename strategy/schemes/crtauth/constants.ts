@@ -49,4 +49,3 @@ export const LIMITS = {
   /** Bytes of a challenge echoed inside a response. */
   challenge: 1024,
 } as const;
-

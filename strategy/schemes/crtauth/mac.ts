@@ -30,12 +30,7 @@ export function hmac(algorithm: "sha256" | "sha1", secret: Buffer, data: Uint8Ar
 }
 
 /** Does `mac` match the HMAC of `data` under any of the secrets? Constant-time per secret. */
-export function macMatchesAny(
-  algorithm: "sha256" | "sha1",
-  secrets: readonly Buffer[],
-  data: Uint8Array,
-  mac: Buffer,
-): boolean {
+export function macMatchesAny(algorithm: "sha256" | "sha1", secrets: readonly Buffer[], data: Uint8Array, mac: Buffer): boolean {
   let matched = false;
   for (const secret of secrets) {
     const expected = hmac(algorithm, secret, data);

@@ -14,14 +14,7 @@
  * by challenge.ts / response.ts / token.ts. Every decoder throws AuthError only.
  */
 import { AuthError } from "../../errors.js";
-import {
-  FINGERPRINT_LENGTH,
-  HMAC_LENGTH,
-  LIMITS,
-  MAGIC,
-  PROTOCOL_VERSION,
-  UNIQUE_DATA_LENGTH,
-} from "./constants.js";
+import { FINGERPRINT_LENGTH, HMAC_LENGTH, LIMITS, MAGIC, PROTOCOL_VERSION, UNIQUE_DATA_LENGTH } from "./constants.js";
 import { MsgpackReader, MsgpackWriter } from "./msgpack.js";
 import { checkUsername } from "./names.js";
 
@@ -89,14 +82,7 @@ export function decodeRequest(bytes: Buffer): { version: number; username: strin
 export function encodeChallengeBody(c: ChallengeFields): Buffer {
   if (c.uniqueData.length !== UNIQUE_DATA_LENGTH) throw new RangeError("uniqueData must be 20 bytes");
   if (c.fingerprint.length !== FINGERPRINT_LENGTH) throw new RangeError("fingerprint must be 6 bytes");
-  return header("challenge")
-    .bin(c.uniqueData)
-    .uint(c.validFrom)
-    .uint(c.validTo)
-    .bin(c.fingerprint)
-    .str(c.serverName)
-    .str(c.username)
-    .toBuffer();
+  return header("challenge").bin(c.uniqueData).uint(c.validFrom).uint(c.validTo).bin(c.fingerprint).str(c.serverName).str(c.username).toBuffer();
 }
 
 export function appendMac(body: Buffer, mac: Buffer): Buffer {
@@ -184,11 +170,9 @@ function readHeader(r: MsgpackReader, kind: Kind, opts: { newerAllowed?: boolean
   const ok = version === PROTOCOL_VERSION || (opts.newerAllowed === true && version > PROTOCOL_VERSION);
   if (!ok) {
     const legacy = first === 0x76 || first === 0x72;
-    throw new AuthError(
-      "unsupported_version",
-      legacy ? "crtauth version 0 message where version 1 was expected" : `unsupported crtauth version ${version}`,
-      { detail: { version: legacy ? 0 : version, message: kind } },
-    );
+    throw new AuthError("unsupported_version", legacy ? "crtauth version 0 message where version 1 was expected" : `unsupported crtauth version ${version}`, {
+      detail: { version: legacy ? 0 : version, message: kind },
+    });
   }
   const magic = r.uint("magic");
   if (magic !== MAGIC[kind]) {

@@ -31,9 +31,7 @@ export function checkUsername(username: string): string {
  */
 export function assertServerName(serverName: string): string {
   if (typeof serverName !== "string" || !SERVER_NAME.test(serverName) || serverName.length > MAX_SERVER_NAME_LENGTH) {
-    throw new TypeError(
-      "crtauth serverName must be 1..255 letters, digits, '.' or '-' (the host name clients connect to)",
-    );
+    throw new TypeError("crtauth serverName must be 1..255 letters, digits, '.' or '-' (the host name clients connect to)");
   }
   return serverName;
 }

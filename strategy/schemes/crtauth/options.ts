@@ -62,6 +62,6 @@ export function resolveCrtauthSecrets(options: CrtauthOptions, env: NodeJS.Proce
   const current = present(options.secret) ?? present(env.CRTAUTH_SECRET);
   if (current === undefined) return null;
   const fromOptions = options.secret !== undefined;
-  const previous = fromOptions ? present(options.previousSecret) : present(options.previousSecret) ?? present(env.CRTAUTH_PREVIOUS_SECRET);
+  const previous = fromOptions ? present(options.previousSecret) : (present(options.previousSecret) ?? present(env.CRTAUTH_PREVIOUS_SECRET));
   return previous === undefined ? [current] : [current, previous];
 }

@@ -47,7 +47,10 @@ export interface CrtauthRouterOptions extends CrtauthOptions {
 
 const routerOptionsSchema = z.strictObject({
   ...crtauthOptionsShape,
-  store: z.custom<CrtauthRouterOptions["store"]>((value) => typeof value === "object" || typeof value === "function", "must be a store, a promise of one or a function returning one"),
+  store: z.custom<CrtauthRouterOptions["store"]>(
+    (value) => typeof value === "object" || typeof value === "function",
+    "must be a store, a promise of one or a function returning one",
+  ),
   now: z.custom<() => number>((value) => typeof value === "function", "must be a function").optional(),
   exposeErrorCodes: z.boolean().optional(),
   failureThrottle: failureThrottleOptionSchema.optional(),

@@ -16,8 +16,7 @@ export function verifyRsaSha1(key: ParsedPublicKey, data: Uint8Array, signature:
   if (bits === undefined) return false;
   const size = Math.ceil(bits / 8);
   if (signature.length === 0 || signature.length > size) return false;
-  const padded =
-    signature.length === size ? signature : Buffer.concat([Buffer.alloc(size - signature.length), signature]);
+  const padded = signature.length === size ? signature : Buffer.concat([Buffer.alloc(size - signature.length), signature]);
   // Not wrapped in try/catch: with a full-length signature and an RSA key, verify only
   // throws on an environment fault (e.g. an OpenSSL policy that forbids SHA-1), which
   // is an infrastructure error, not a bad credential.

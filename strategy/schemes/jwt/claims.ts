@@ -41,12 +41,7 @@ export function checkAudience(aud: unknown, audience: readonly string[] | undefi
  * seconds allowed; registered claims enforced when present as PyJWT does (expired
  * `exp`, future `nbf` or `iat`, a non-numeric `iat`, `aud` as checkAudience).
  */
-export function checkClaims(
-  claims: Readonly<Record<string, unknown>>,
-  nowMs: number,
-  toleranceSeconds: number,
-  audience?: readonly string[],
-): CheckedClaims {
+export function checkClaims(claims: Readonly<Record<string, unknown>>, nowMs: number, toleranceSeconds: number, audience?: readonly string[]): CheckedClaims {
   const { username, time, nonce } = claims;
   const now = nowMs / 1000;
   if (time === undefined || time === null) throw new AuthError("missing_claim", "the JWT has no time claim");

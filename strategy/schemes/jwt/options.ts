@@ -26,7 +26,10 @@ const audience = z.union([z.string().min(1), z.array(z.string().min(1)).min(1).r
 export const jwtOptionsSchema = z.strictObject({
   clockToleranceSeconds: seconds.optional(),
   toleranceSeconds: seconds.optional(),
-  authMethod: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "must be an HTTP scheme word").optional(),
+  authMethod: z
+    .string()
+    .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "must be an HTTP scheme word")
+    .optional(),
   replayProtection: z.boolean().optional(),
   audience: audience.optional(),
   realm: z.string().optional(),

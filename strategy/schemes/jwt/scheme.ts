@@ -41,7 +41,11 @@ export function createJwtScheme(options: JwtSchemeOptions = {}): Codec<DecodedJw
     hints(decoded: DecodedJwt): CredentialHints {
       // An empty kid names no key: like upstream, the claimed user's keys are tried.
       const kid = decoded.jwt.untrustedKid || null;
-      return { untrustedUsername: decoded.jwt.untrustedUsername, untrustedKid: kid, keyTypes: decoded.algorithm ? keyTypesOf.get(decoded.algorithm.name)! : noKeyTypes };
+      return {
+        untrustedUsername: decoded.jwt.untrustedUsername,
+        untrustedKid: kid,
+        keyTypes: decoded.algorithm ? keyTypesOf.get(decoded.algorithm.name)! : noKeyTypes,
+      };
     },
     prepare(decoded: DecodedJwt): void {
       if (!decoded.algorithm) throw new AuthError("alg_not_allowed", `JWT algorithm ${JSON.stringify(decoded.jwt.alg.slice(0, 20))} is not accepted`);

@@ -10,12 +10,7 @@ import type { UnverifiedJwt } from "./decode.js";
 export function verifyJwsSignature(jwt: UnverifiedJwt, key: KeyObject, algorithm: JwsAlgorithm): boolean {
   if (algorithm.signatureLength !== undefined && jwt.signature.length !== algorithm.signatureLength) return false;
   try {
-    return crypto.verify(
-      algorithm.hash,
-      jwt.signingInput,
-      algorithm.ecdsa ? { key, dsaEncoding: "ieee-p1363" } : key,
-      jwt.signature,
-    );
+    return crypto.verify(algorithm.hash, jwt.signingInput, algorithm.ecdsa ? { key, dsaEncoding: "ieee-p1363" } : key, jwt.signature);
   } catch {
     // A key/alg pairing the policy should have excluded; never a pass.
     return false;

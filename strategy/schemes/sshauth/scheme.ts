@@ -120,13 +120,21 @@ export function createSshauthScheme(options: SshauthSchemeOptions = {}): Codec<D
       let other: readonly SshauthAction[];
       try {
         other = bound ? noActions : await boundActions(settings, ctx);
-        await verifyWith(decoded.token, candidates.map((c) => c.key.parsed), other, ctx.nowMs);
+        await verifyWith(
+          decoded.token,
+          candidates.map((c) => c.key.parsed),
+          other,
+          ctx.nowMs,
+        );
       } catch {
         return refusal;
       }
       return bound
         ? new AuthError("binding_required", "this sshauth token is not bound to the request, and this server requires request binding (sign with --bind)")
-        : new AuthError("binding_not_enabled", "this sshauth token is bound to the request, but this server does not enable request binding (sign without --bind, or turn bindRequests on)");
+        : new AuthError(
+            "binding_not_enabled",
+            "this sshauth token is bound to the request, but this server does not enable request binding (sign without --bind, or turn bindRequests on)",
+          );
     },
     replay(_decoded: DecodedSshauth, proof: Proof): ReplayClaim | null {
       if (!settings.replayProtection) return null;

@@ -46,17 +46,8 @@ export function signingBlob(fields: TokenV1Fields, actions: readonly SshauthActi
 }
 
 /** The 52 bytes that are actually signed (what an ssh-agent sign request would carry). */
-export function signedMessage(
-  fields: TokenV1Fields,
-  actions: readonly SshauthAction[] = [],
-  magic: string | Uint8Array = DEFAULT_MAGIC,
-): Buffer {
+export function signedMessage(fields: TokenV1Fields, actions: readonly SshauthAction[] = [], magic: string | Uint8Array = DEFAULT_MAGIC): Buffer {
   const magic8 = normalizeMagic(magic);
-  const digest = createHash("sha256")
-    .update(SUPER_PREFIX)
-    .update(magic8)
-    .update(signingBlob(fields, actions))
-    .update(SUPER_SUFFIX)
-    .digest();
+  const digest = createHash("sha256").update(SUPER_PREFIX).update(magic8).update(signingBlob(fields, actions)).update(SUPER_SUFFIX).digest();
   return Buffer.concat([SUPER_PREFIX, magic8, digest, SUPER_SUFFIX]);
 }

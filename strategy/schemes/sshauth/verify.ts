@@ -21,9 +21,7 @@ export interface SshauthKeyHints {
   algorithm: SshauthAlgorithm;
 }
 
-export type SshauthCandidateSource<C> =
-  | readonly C[]
-  | ((hints: SshauthKeyHints) => readonly C[] | Promise<readonly C[]>);
+export type SshauthCandidateSource<C> = readonly C[] | ((hints: SshauthKeyHints) => readonly C[] | Promise<readonly C[]>);
 
 export interface SshauthVerifyOptions<C> {
   /** Keys to try, in order, or a lookup called once (after the token's structure checks). */
@@ -101,10 +99,7 @@ export async function verifySshauthToken<C>(
   token: string | UnverifiedSshauthToken,
   options: SshauthVerifyOptions<C> & { keyOf: (candidate: C) => SshauthPublicKey },
 ): Promise<SshauthVerified<C>>;
-export async function verifySshauthToken<C>(
-  token: string | UnverifiedSshauthToken,
-  options: SshauthVerifyOptions<C>,
-): Promise<SshauthVerified<C>> {
+export async function verifySshauthToken<C>(token: string | UnverifiedSshauthToken, options: SshauthVerifyOptions<C>): Promise<SshauthVerified<C>> {
   const magic = normalizeMagic(options.magic ?? DEFAULT_MAGIC);
   const actions = options.actions ?? [];
   const maxSkew = options.maxSkewSeconds ?? 60;

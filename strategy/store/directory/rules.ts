@@ -76,10 +76,7 @@ export function alreadyRegistered(existing: { fingerprintSha256: string; userId:
 /** Refuses adding `adding` keys to a user who holds `held`. */
 export function checkKeyCount(held: number, adding: number, maxKeysPerUser: number): void {
   if (held + adding > maxKeysPerUser) {
-    throw new DirectoryError(
-      "too_many_keys",
-      `a user may hold at most ${maxKeysPerUser} keys (this one holds ${held}); delete unused or revoked keys first`,
-    );
+    throw new DirectoryError("too_many_keys", `a user may hold at most ${maxKeysPerUser} keys (this one holds ${held}); delete unused or revoked keys first`);
   }
 }
 

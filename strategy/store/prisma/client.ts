@@ -50,17 +50,11 @@ export async function connectDatabase(url?: string, timeouts: ConnectionTimeouts
   const location = locateDatabase(url);
   let prisma: Prisma;
   if (location.provider === "postgresql") {
-    const [{ PrismaClient }, { PrismaPg }] = await Promise.all([
-      import("./generated/postgresql/client.js"),
-      import("@prisma/adapter-pg"),
-    ]);
+    const [{ PrismaClient }, { PrismaPg }] = await Promise.all([import("./generated/postgresql/client.js"), import("@prisma/adapter-pg")]);
     prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: location.url, ...postgresPoolTimeouts(timeouts) }) }) as unknown as Prisma;
   } else {
     ensureDatabaseDirectory(location);
-    const [{ PrismaClient }, { PrismaBetterSqlite3 }] = await Promise.all([
-      import("./generated/sqlite/client.js"),
-      import("@prisma/adapter-better-sqlite3"),
-    ]);
+    const [{ PrismaClient }, { PrismaBetterSqlite3 }] = await Promise.all([import("./generated/sqlite/client.js"), import("@prisma/adapter-better-sqlite3")]);
     // better-sqlite3 waits for a lock synchronously, holding the whole event loop: keep it short.
     prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: location.url, timeout: timeouts.sqliteBusyTimeoutMs ?? 100 }) });
   }

@@ -149,7 +149,10 @@ async function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
 export async function openPrismaStore(given: PrismaStoreOptions = {}): Promise<PrismaStore> {
   const options = parseOptions(prismaStoreOptionsSchema, given, "openPrismaStore") as PrismaStoreOptions;
   const directoryOptions = {
-    keyPolicy: { rsaMaxBits: options.keyPolicy?.rsaMaxBits ?? integerSetting("RSA_MAX_BITS", { default: defaultRsaMaxBits, min: 2048, what: "an RSA size in bits, 2048 to 16384" }) },
+    keyPolicy: {
+      rsaMaxBits:
+        options.keyPolicy?.rsaMaxBits ?? integerSetting("RSA_MAX_BITS", { default: defaultRsaMaxBits, min: 2048, what: "an RSA size in bits, 2048 to 16384" }),
+    },
     maxKeysPerUser: options.maxKeysPerUser ?? integerSetting("MAX_KEYS_PER_USER", { default: defaultMaxKeysPerUser, min: 1, what: "a positive integer" }),
   };
   PrismaDirectory.checkOptions(directoryOptions);
@@ -170,7 +173,9 @@ export async function openPrismaStore(given: PrismaStoreOptions = {}): Promise<P
   } catch (error) {
     // "unable to open database file" alone does not say which: name it, in one line.
     if (location.file && storeFaultOf(error)) {
-      throw new StoreUnavailableError(`cannot open the SQLite database ${location.file}: ${error instanceof Error ? error.message : String(error)}`, 1, { cause: error });
+      throw new StoreUnavailableError(`cannot open the SQLite database ${location.file}: ${error instanceof Error ? error.message : String(error)}`, 1, {
+        cause: error,
+      });
     }
     throw error;
   }
@@ -207,7 +212,11 @@ export async function openPrismaStore(given: PrismaStoreOptions = {}): Promise<P
       await settleWithin(database.close(), closeTimeoutMs);
       if (failure !== null) {
         const { queuedEvents } = events.stats();
-        throw new StoreUnavailableError(`${queuedEvents} buffered events could not be written: ${failure instanceof Error ? failure.message : String(failure)}`, 1, { cause: failure });
+        throw new StoreUnavailableError(
+          `${queuedEvents} buffered events could not be written: ${failure instanceof Error ? failure.message : String(failure)}`,
+          1,
+          { cause: failure },
+        );
       }
     },
   };

@@ -16,7 +16,10 @@ export function redisChangeWakeups(url: string, onMessage: () => void) {
   publisher.on("error", () => {});
   // Missed messages while reconnecting are covered by re-reading the generation.
   subscriber.on("ready", () => onMessage());
-  void subscriber.connect().then(() => subscriber.subscribe(changesChannel), () => {});
+  void subscriber.connect().then(
+    () => subscriber.subscribe(changesChannel),
+    () => {},
+  );
   return {
     async publish(): Promise<void> {
       await publisher.publish(changesChannel, "1").catch(() => {});

@@ -32,12 +32,8 @@ export function sqliteActivityWriter(db: Database.Database): ActivityWriter {
       }
     }
   });
-  const use = db.prepare(
-    `UPDATE "PublicKey" SET "lastUsedAt" = ?, "lastUsedIp" = ?, "lastUsedScheme" = ?, "useCount" = "useCount" + ? WHERE "id" = ?`,
-  );
-  const prune = db.prepare<[string, number]>(
-    `DELETE FROM "AuthEvent" WHERE "id" IN (SELECT "id" FROM "AuthEvent" WHERE "at" < ? ORDER BY "at" LIMIT ?)`,
-  );
+  const use = db.prepare(`UPDATE "PublicKey" SET "lastUsedAt" = ?, "lastUsedIp" = ?, "lastUsedScheme" = ?, "useCount" = "useCount" + ? WHERE "id" = ?`);
+  const prune = db.prepare<[string, number]>(`DELETE FROM "AuthEvent" WHERE "id" IN (SELECT "id" FROM "AuthEvent" WHERE "at" < ? ORDER BY "at" LIMIT ?)`);
   return {
     insertEvents: async (events) => insertAll(events),
     pruneEvents: async (before, limit) => prune.run(sqliteTime(before), limit).changes,
@@ -82,10 +78,10 @@ export function postgresActivityWriter(pool: pg.Pool): ActivityWriter {
   };
   return {
     async pruneEvents(before, limit) {
-      const result = await pool.query(
-        `DELETE FROM "AuthEvent" WHERE "id" IN (SELECT "id" FROM "AuthEvent" WHERE "at" < $1 ORDER BY "at" LIMIT $2)`,
-        [before.toISOString(), limit],
-      );
+      const result = await pool.query(`DELETE FROM "AuthEvent" WHERE "id" IN (SELECT "id" FROM "AuthEvent" WHERE "at" < $1 ORDER BY "at" LIMIT $2)`, [
+        before.toISOString(),
+        limit,
+      ]);
       return result.rowCount ?? 0;
     },
     async insertEvents(events) {
@@ -96,10 +92,18 @@ export function postgresActivityWriter(pool: pg.Pool): ActivityWriter {
         // Unlink only the events whose user or key is gone.
         const existing = async (table: string, ids: (string | null)[]) =>
           new Set(
-            (await pool.query<{ id: string }>(`SELECT "id" FROM "${table}" WHERE "id" = ANY($1)`, [[...new Set(ids.filter((id) => id !== null))]])).rows.map((r) => r.id),
+            (await pool.query<{ id: string }>(`SELECT "id" FROM "${table}" WHERE "id" = ANY($1)`, [[...new Set(ids.filter((id) => id !== null))]])).rows.map(
+              (r) => r.id,
+            ),
           );
-        const users = await existing("User", events.map((e) => e.userId));
-        const keys = await existing("PublicKey", events.map((e) => e.keyId));
+        const users = await existing(
+          "User",
+          events.map((e) => e.userId),
+        );
+        const keys = await existing(
+          "PublicKey",
+          events.map((e) => e.keyId),
+        );
         await insertAll(events, (e) =>
           (e.userId === null || users.has(e.userId)) && (e.keyId === null || keys.has(e.keyId))
             ? e
@@ -108,10 +112,13 @@ export function postgresActivityWriter(pool: pg.Pool): ActivityWriter {
       }
     },
     async recordKeyUse(keyId: string, u: KeyUse) {
-      await pool.query(
-        `UPDATE "PublicKey" SET "lastUsedAt" = $1, "lastUsedIp" = $2, "lastUsedScheme" = $3, "useCount" = "useCount" + $4 WHERE "id" = $5`,
-        [u.at.toISOString(), u.ip, u.scheme, u.count, keyId],
-      );
+      await pool.query(`UPDATE "PublicKey" SET "lastUsedAt" = $1, "lastUsedIp" = $2, "lastUsedScheme" = $3, "useCount" = "useCount" + $4 WHERE "id" = $5`, [
+        u.at.toISOString(),
+        u.ip,
+        u.scheme,
+        u.count,
+        keyId,
+      ]);
     },
   };
 }

@@ -5,7 +5,11 @@ import pg from "pg";
  * every NOTIFY; reconnects after a drop. Polling stays the safety net, so a lost
  * connection delays invalidation by one poll interval at most.
  */
-export function listenForChanges(url: string, onNotify: () => void, timeouts: { connectionTimeoutMillis?: number; keepAlive?: boolean } = {}): { close(): Promise<void> } {
+export function listenForChanges(
+  url: string,
+  onNotify: () => void,
+  timeouts: { connectionTimeoutMillis?: number; keepAlive?: boolean } = {},
+): { close(): Promise<void> } {
   let client: pg.Client | null = null;
   let closed = false;
   let retry: NodeJS.Timeout | null = null;

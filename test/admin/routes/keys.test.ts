@@ -38,6 +38,9 @@ describe.each(databaseKinds)("adding a key that is already stored, on %s", (kind
     const r = await root.call("POST", "/keys", { text: bobsKey, username: "alice" });
     expect([r.status, r.body.error.code]).toEqual([409, "key_exists"]);
     expect(r.body.error.message).toMatch(/^key SHA256:\S+ is already registered to bob$/);
-    await expect(server.store.directory.addKey("alice", bobsKey)).rejects.toMatchObject({ code: "conflict", message: expect.stringMatching(/registered to bob$/) });
+    await expect(server.store.directory.addKey("alice", bobsKey)).rejects.toMatchObject({
+      code: "conflict",
+      message: expect.stringMatching(/registered to bob$/),
+    });
   });
 });

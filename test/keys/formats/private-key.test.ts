@@ -81,6 +81,9 @@ describe("private keys as the comment field of the admin API and the directory",
   it("the directory (and so the CLI) refuses one too", async () => {
     const secret = hiddenPrivateKeys["RSA PKCS#1 body"]!;
     await expect(server.store.directory.addKey("alice", newKeyLine(), { comment: secret })).rejects.toBeInstanceOf(DirectoryError);
-    await expect(server.store.directory.addKey("alice", `${newKeyLine()} ${secret}`)).rejects.toMatchObject({ code: "invalid", message: expect.stringMatching(/PRIVATE key/) });
+    await expect(server.store.directory.addKey("alice", `${newKeyLine()} ${secret}`)).rejects.toMatchObject({
+      code: "invalid",
+      message: expect.stringMatching(/PRIVATE key/),
+    });
   });
 });

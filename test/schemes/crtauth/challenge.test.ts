@@ -6,7 +6,10 @@ import { decodeChallenge } from "../../../strategy/schemes/crtauth/messages.js";
 import { expectAuthError, hex, upstreamKey, vectors } from "./helpers.js";
 
 const C = vectors.v1.challenge;
-const at = (unixSeconds: number, ms = 0) => () => unixSeconds * 1000 + ms;
+const at =
+  (unixSeconds: number, ms = 0) =>
+  () =>
+    unixSeconds * 1000 + ms;
 
 describe("createChallenge", () => {
   it("reproduces the §12 v1 challenge byte for byte from its fields and secret", () => {
@@ -39,12 +42,17 @@ describe("createChallenge", () => {
     expect(made.text).toBe(made.bytes.toString("base64url"));
     expect(made.bytes.toString("hex")).toBe(
       "0163" +
-        "c414" + C.uniqueDataHex +
-        "ce515d88ae" + "ce515d88c4" +
+        "c414" +
+        C.uniqueDataHex +
+        "ce515d88ae" +
+        "ce515d88c4" +
         "c406db65a2d4f910" +
-        "b2" + Buffer.from("server.example.com").toString("hex") +
-        "a8" + Buffer.from("username").toString("hex") +
-        "c420" + createHmacHex("secret", made.bytes.subarray(0, made.bytes.length - 34)),
+        "b2" +
+        Buffer.from("server.example.com").toString("hex") +
+        "a8" +
+        Buffer.from("username").toString("hex") +
+        "c420" +
+        createHmacHex("secret", made.bytes.subarray(0, made.bytes.length - 34)),
     );
   });
 
@@ -127,9 +135,7 @@ describe("createChallenge", () => {
   it("refuses empty secrets and bad random sources (TypeError/RangeError)", () => {
     expect(() => createChallenge({ username: "u", serverName: "h", secret: "" })).toThrow(TypeError);
     expect(() => createChallenge({ username: "u", serverName: "h", secret: [] })).toThrow(TypeError);
-    expect(() => createChallenge({ username: "u", serverName: "h", secret: "s", random: () => Buffer.alloc(19) })).toThrow(
-      RangeError,
-    );
+    expect(() => createChallenge({ username: "u", serverName: "h", secret: "s", random: () => Buffer.alloc(19) })).toThrow(RangeError);
   });
 });
 

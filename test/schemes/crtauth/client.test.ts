@@ -6,14 +6,7 @@ import { decodeResponse } from "../../../strategy/schemes/crtauth/messages.js";
 import { parseRequest } from "../../../strategy/schemes/crtauth/request.js";
 import { verifyResponse } from "../../../strategy/schemes/crtauth/response.js";
 import { createToken, verifyToken } from "../../../strategy/schemes/crtauth/token.js";
-import {
-  b64,
-  expectAuthError,
-  expectAuthErrorAsync,
-  generatedKey,
-  upstreamKey,
-  vectors,
-} from "./helpers.js";
+import { b64, expectAuthError, expectAuthErrorAsync, generatedKey, upstreamKey, vectors } from "./helpers.js";
 
 const at = (s: number) => () => s * 1000;
 
@@ -52,10 +45,7 @@ describe("createResponse", () => {
     const key = generatedKey();
     let signed = false;
     const spy = { ...key.signer, sign: async () => ((signed = true), Buffer.alloc(0)) };
-    await expectAuthErrorAsync(
-      () => createResponse(vectors.v1.challenge.text, spy, { expectedServerName: "evil.example.com" }),
-      "wrong_server",
-    );
+    await expectAuthErrorAsync(() => createResponse(vectors.v1.challenge.text, spy, { expectedServerName: "evil.example.com" }), "wrong_server");
     expect(signed).toBe(false);
   });
 
@@ -74,9 +64,7 @@ describe("createResponse", () => {
   it("refuses a non-RSA signer (TypeError)", async () => {
     const key = generatedKey();
     const signer = { ...key.signer, publicKey: { ...key.parsed, type: "ssh-ed25519" as const } };
-    await expect(createResponse(vectors.v1.challenge.text, signer, { expectedServerName: "server.example.com" })).rejects.toThrow(
-      TypeError,
-    );
+    await expect(createResponse(vectors.v1.challenge.text, signer, { expectedServerName: "server.example.com" })).rejects.toThrow(TypeError);
   });
 });
 
@@ -102,7 +90,9 @@ describe("full handshake: request → challenge → response → token → verif
       },
     });
     expect(verified.replayId).toBe(
-      createHash("sha256").update(version === 1 ? challenge.bytes : b64(challenge.text).subarray(28)).digest("hex"),
+      createHash("sha256")
+        .update(version === 1 ? challenge.bytes : b64(challenge.text).subarray(28))
+        .digest("hex"),
     );
     const token = createToken({ username: verified.username, secret, now: at(T + 3) });
     expect(verifyToken(token.text, { secret: ["next", "current"], now: at(T + 50) })).toMatchObject({ username: "alice" });
@@ -113,9 +103,6 @@ describe("full handshake: request → challenge → response → token → verif
     const challenge = createChallenge({ username: "mallory", serverName: "h", secret: "s", key: null, now: at(1e9) });
     const response = await createResponse(challenge.text, key.signer, { expectedServerName: "h" });
     expect(response.fingerprintMatches).toBe(false);
-    await expectAuthErrorAsync(
-      () => verifyResponse(response.text, { secret: "s", serverName: "h", now: at(1e9), lookupKey: () => null }),
-      "unknown_key",
-    );
+    await expectAuthErrorAsync(() => verifyResponse(response.text, { secret: "s", serverName: "h", now: at(1e9), lookupKey: () => null }), "unknown_key");
   });
 });

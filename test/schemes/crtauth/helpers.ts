@@ -55,11 +55,7 @@ function mpint(unsigned: Buffer): Buffer {
 /** A ParsedPublicKey for an RSA KeyObject, enough for the crtauth core (test stand-in for keys/). */
 export function parsedRsaKey(publicKey: KeyObject, comment = ""): ParsedPublicKey {
   const jwk = publicKey.export({ format: "jwk" });
-  const blob = Buffer.concat([
-    sshString(Buffer.from("ssh-rsa")),
-    mpint(Buffer.from(jwk.e!, "base64url")),
-    mpint(Buffer.from(jwk.n!, "base64url")),
-  ]);
+  const blob = Buffer.concat([sshString(Buffer.from("ssh-rsa")), mpint(Buffer.from(jwk.e!, "base64url")), mpint(Buffer.from(jwk.n!, "base64url"))]);
   const sha256 = createHash("sha256").update(blob).digest("base64").replace(/=+$/, "");
   const md5 = createHash("md5").update(blob).digest("hex").match(/../g)!.join(":");
   const spki = publicKey.export({ format: "pem", type: "spki" }).toString();

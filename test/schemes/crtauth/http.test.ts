@@ -233,7 +233,11 @@ describe.each(databaseKinds)("crtauth over HTTP on %s", (kind) => {
   it("gives users without a usable RSA key (none, only Ed25519, only a revoked one, disabled) challenges like a real user's", async () => {
     const ask = async (u: string) => {
       const r = await raw(t.url, { headers: { "X-CHAP": `request:${createRequest(u)}` } });
-      return { status: r.status, headers: Object.keys(r.headers).sort(), challenge: decodeChallenge(Buffer.from(String(r.headers["x-chap"]).slice(10), "base64url")) };
+      return {
+        status: r.status,
+        headers: Object.keys(r.headers).sort(),
+        challenge: decodeChallenge(Buffer.from(String(r.headers["x-chap"]).slice(10), "base64url")),
+      };
     };
     // Five-letter names throughout, so the challenges have the same length as alice's.
     await t.store.directory.addUser("rosie");
@@ -248,7 +252,12 @@ describe.each(databaseKinds)("crtauth over HTTP on %s", (kind) => {
     execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", path.join(tmp.dir, "edgar")], { stdio: "ignore" });
     await t.store.directory.addKey("edgar", readFileSync(path.join(tmp.dir, "edgar.pub"), "utf8"));
     const real = await ask("alice");
-    for (const [name, pub] of [["ghost", null], ["edgar", null], ["rosie", rosie.pub], ["dinah", dinah.pub]] as const) {
+    for (const [name, pub] of [
+      ["ghost", null],
+      ["edgar", null],
+      ["rosie", rosie.pub],
+      ["dinah", dinah.pub],
+    ] as const) {
       const [first, again] = [await ask(name), await ask(name)];
       expect([name, first.status, first.headers]).toEqual([name, real.status, real.headers]);
       expect(first.challenge.fingerprint).toHaveLength(6);

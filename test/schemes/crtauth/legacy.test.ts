@@ -22,9 +22,7 @@ describe("v0 vectors decode and re-encode byte for byte", () => {
     expect(createHmac("sha1", V.token.secret).update(v.payload).digest().equals(v.digest)).toBe(true);
     const t = decodeLegacyToken(v.payload);
     expect(t).toEqual({ validFrom: V.token.validFrom, validTo: V.token.validTo, username: V.token.username });
-    expect(encodeVerifiablePayload({ digest: v.digest, payload: encodeLegacyToken(t) }).toString("base64url")).toBe(
-      V.token.text,
-    );
+    expect(encodeVerifiablePayload({ digest: v.digest, payload: encodeLegacyToken(t) }).toString("base64url")).toBe(V.token.text);
   });
 
   it("legacy challenge", () => {
@@ -40,9 +38,7 @@ describe("v0 vectors decode and re-encode byte for byte", () => {
       serverName: V.challenge.serverName,
       username: V.challenge.username,
     });
-    expect(encodeVerifiablePayload({ digest: v.digest, payload: encodeLegacyChallenge(c) }).toString("base64url")).toBe(
-      V.challenge.text,
-    );
+    expect(encodeVerifiablePayload({ digest: v.digest, payload: encodeLegacyChallenge(c) }).toString("base64url")).toBe(V.challenge.text);
   });
 
   it("legacy response (upstream protocol_test.py)", () => {

@@ -91,8 +91,7 @@ describe("MsgpackReader", () => {
     ["str", "81a161a162", "map"],
   ])("%s: rejects %s (%s)", (kind, input, _why) => {
     const r = new MsgpackReader(hex(input));
-    const read = () =>
-      kind === "uint" ? r.uint("f") : kind === "bin" ? r.bin("f", { max: 2 }) : r.str("f", 4);
+    const read = () => (kind === "uint" ? r.uint("f") : kind === "bin" ? r.bin("f", { max: 2 }) : r.str("f", 4));
     expectAuthError(read, "malformed_token");
   });
 

@@ -7,21 +7,15 @@ import { decodeLegacyResponse } from "../../../strategy/schemes/crtauth/legacy.j
 import { verifyRsaSha1 } from "../../../strategy/schemes/crtauth/rsa.js";
 import { decodeResponse, encodeResponse } from "../../../strategy/schemes/crtauth/messages.js";
 import { verifyResponse, type VerifyResponseOptions } from "../../../strategy/schemes/crtauth/response.js";
-import {
-  b64,
-  expectAuthErrorAsync,
-  fixedRandom,
-  generatedKey,
-  parsedRsaKey,
-  pythonKeyFileSigner,
-  upstreamKey,
-  vectors,
-} from "./helpers.js";
+import { b64, expectAuthErrorAsync, fixedRandom, generatedKey, parsedRsaKey, pythonKeyFileSigner, upstreamKey, vectors } from "./helpers.js";
 import { fixtureKeyPair } from "../../support/fixture-keys.js";
 
 const SERVER = "api.example.com";
 const T0 = 1_700_000_000; // unix seconds when challenges are made
-const at = (s: number, ms = 0) => () => s * 1000 + ms;
+const at =
+  (s: number, ms = 0) =>
+  () =>
+    s * 1000 + ms;
 
 function keyLookup(...keys: ParsedPublicKey[]): VerifyResponseOptions["lookupKey"] {
   return ({ fingerprint }) => keys.find((k) => k.crtauthFingerprint === fingerprint) ?? null;
@@ -138,17 +132,13 @@ describe("verifyResponse: full handshake with a generated key", () => {
   it("refuses a signature by another key", async () => {
     const { challenge } = await handshake();
     const other = fixtureKeyPair("rsa2048-a").privateKey;
-    const text = encodeResponse({ challenge: challenge.bytes, signature: sign("sha1", challenge.bytes, other) }).toString(
-      "base64url",
-    );
+    const text = encodeResponse({ challenge: challenge.bytes, signature: sign("sha1", challenge.bytes, other) }).toString("base64url");
     await expectAuthErrorAsync(() => verifyResponse(text, base()), "bad_signature");
   });
 
   it("refuses a SHA-256 signature (crtauth is SHA-1 only)", async () => {
     const { challenge, key } = await handshake();
-    const text = encodeResponse({ challenge: challenge.bytes, signature: sign("sha256", challenge.bytes, key.privateKey) }).toString(
-      "base64url",
-    );
+    const text = encodeResponse({ challenge: challenge.bytes, signature: sign("sha256", challenge.bytes, key.privateKey) }).toString("base64url");
     await expectAuthErrorAsync(() => verifyResponse(text, base()), "bad_signature");
   });
 
@@ -180,10 +170,7 @@ describe("verifyResponse: full handshake with a generated key", () => {
     const ok = await verifyResponse(response.text, base({ allowLegacy: true }));
     expect(ok).toMatchObject({ username: "alice", version: 0 });
     await expectAuthErrorAsync(() => verifyResponse(response.text, base({ allowLegacy: true, secret: "x" })), "bad_signature");
-    await expectAuthErrorAsync(
-      () => verifyResponse(response.text, base({ allowLegacy: true, serverName: "other" })),
-      "wrong_server",
-    );
+    await expectAuthErrorAsync(() => verifyResponse(response.text, base({ allowLegacy: true, serverName: "other" })), "wrong_server");
   });
 
   it("documents upstream's old v0 vector: its signature covers the 'v' wrapper, not the payload", () => {
@@ -235,9 +222,7 @@ describe("verifyResponse: Python's short signatures", () => {
     const { privateKey, publicKey } = fixtureKeyPair("rsa4096");
     const parsed = parsedRsaKey(publicKey);
     const challenge = createChallenge({ username: "big", serverName: SERVER, secret: "s3cret", key: parsed, now: at(T0) });
-    const text = encodeResponse({ challenge: challenge.bytes, signature: sign("sha1", challenge.bytes, privateKey) }).toString(
-      "base64url",
-    );
+    const text = encodeResponse({ challenge: challenge.bytes, signature: sign("sha1", challenge.bytes, privateKey) }).toString("base64url");
     expect(b64(text).subarray(-515, -512).toString("hex")).toBe("c50200");
     expect((await verifyResponse(text, base({ lookupKey: () => parsed }))).username).toBe("big");
   });

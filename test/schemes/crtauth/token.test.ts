@@ -7,7 +7,10 @@ import { expectAuthError, vectors } from "./helpers.js";
 
 const V = vectors.v1.token;
 const L = vectors.v0.token;
-const at = (s: number, ms = 0) => () => s * 1000 + ms;
+const at =
+  (s: number, ms = 0) =>
+  () =>
+    s * 1000 + ms;
 const T0 = 1_700_000_000;
 
 /** A v1 token with arbitrary times, MACed with `secret`. */

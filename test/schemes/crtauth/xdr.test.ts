@@ -4,12 +4,7 @@ import { expectAuthError, hex } from "./helpers.js";
 
 describe("XdrWriter", () => {
   it("writes uint, fixed opaque and opaque with zero padding (xdrlib layout)", () => {
-    const out = new XdrWriter()
-      .fixedOpaque(Buffer.from("t"), 1)
-      .uint(0x515d88ae)
-      .opaque(Buffer.from("noa"))
-      .opaque(Buffer.from("test"))
-      .toBuffer();
+    const out = new XdrWriter().fixedOpaque(Buffer.from("t"), 1).uint(0x515d88ae).opaque(Buffer.from("noa")).opaque(Buffer.from("test")).toBuffer();
     expect(out.toString("hex")).toBe("74000000" + "515d88ae" + "000000036e6f6100" + "0000000474657374");
   });
 

@@ -48,7 +48,18 @@ describe.each(databaseKinds)("JWT audience on %s", (kind) => {
     expect(await outcome(bound, { aud: "https://api.example.com" })).toBe(200);
     expect(await outcome(bound, { aud: "urn:api" })).toBe(200);
     expect(await outcome(bound, { aud: ["https://other.example", "urn:api"] })).toBe(200);
-    for (const aud of [undefined, "", [], null, "https://other.example", "HTTPS://API.EXAMPLE.COM", ["https://other.example"], 7, [7, "urn:api"], { aud: "urn:api" }]) {
+    for (const aud of [
+      undefined,
+      "",
+      [],
+      null,
+      "https://other.example",
+      "HTTPS://API.EXAMPLE.COM",
+      ["https://other.example"],
+      7,
+      [7, "urn:api"],
+      { aud: "urn:api" },
+    ]) {
       expect(await outcome(bound, aud === undefined ? {} : { aud }), JSON.stringify(aud)).toBe("401 invalid_audience");
     }
   });

@@ -38,15 +38,35 @@ describe.each(databaseKinds)("hostile JWTs on %s", (kind) => {
   const cases: [string, () => string, number, string][] = [
     ["alg none with no signature", () => `JWT ${forgeJwt({ header: { alg: "none" }, claims: fresh(), sign: signWith.none() })}`, 401, "alg_not_allowed"],
     ["alg None (case games)", () => `JWT ${forgeJwt({ header: { alg: "None" }, claims: fresh(), sign: signWith.none() })}`, 401, "alg_not_allowed"],
-    ["HS256 keyed with the stored public key (algorithm confusion)", () => `JWT ${forgeJwt({ header: { alg: "HS256", kid: rsaKid }, claims: fresh(), sign: signWith.hmac(rsaPublicPem) })}`, 401, "alg_not_allowed"],
-    ["HS512 keyed with the OpenSSH public key line", () => `JWT ${forgeJwt({ header: { alg: "HS512" }, claims: fresh(), sign: signWith.hmac(fixtureText("ajwt/rsa2048.pub"), "sha512") })}`, 401, "alg_not_allowed"],
-    ["EdDSA against a user whose only key is RSA", () => `JWT ${forgeJwt({ header: { alg: "EdDSA" }, claims: fresh(), sign: signWith.ed25519(ed) })}`, 401, "unknown_key"],
+    [
+      "HS256 keyed with the stored public key (algorithm confusion)",
+      () => `JWT ${forgeJwt({ header: { alg: "HS256", kid: rsaKid }, claims: fresh(), sign: signWith.hmac(rsaPublicPem) })}`,
+      401,
+      "alg_not_allowed",
+    ],
+    [
+      "HS512 keyed with the OpenSSH public key line",
+      () => `JWT ${forgeJwt({ header: { alg: "HS512" }, claims: fresh(), sign: signWith.hmac(fixtureText("ajwt/rsa2048.pub"), "sha512") })}`,
+      401,
+      "alg_not_allowed",
+    ],
+    [
+      "EdDSA against a user whose only key is RSA",
+      () => `JWT ${forgeJwt({ header: { alg: "EdDSA" }, claims: fresh(), sign: signWith.ed25519(ed) })}`,
+      401,
+      "unknown_key",
+    ],
     ["ES256 against an RSA key", () => `JWT ${forgeJwt({ header: { alg: "ES256" }, claims: fresh(), sign: () => Buffer.alloc(64) })}`, 401, "unknown_key"],
     ["an alg of __proto__", () => `JWT ${forgeJwt({ header: { alg: "__proto__" }, claims: fresh(), sign: signWith.rsa(rsa) })}`, 401, "alg_not_allowed"],
     ["an alg that is not a string", () => `JWT ${forgeJwt({ header: { alg: ["RS512"] }, claims: fresh(), sign: signWith.rsa(rsa) })}`, 400, "malformed_token"],
     ["a critical header extension", () => rs512(fresh(), { crit: ["exp"] }), 400, "malformed_token"],
     ["a kid that is an object", () => rs512(fresh(), { kid: { $ne: null } }), 400, "malformed_token"],
-    ["a token signed by another key", () => `JWT ${forgeJwt({ header: { alg: "RS512" }, claims: fresh(), sign: signWith.rsa(freshKeyPair("rsa", { modulusLength: 2048 }).privateKey) })}`, 401, "bad_signature"],
+    [
+      "a token signed by another key",
+      () => `JWT ${forgeJwt({ header: { alg: "RS512" }, claims: fresh(), sign: signWith.rsa(freshKeyPair("rsa", { modulusLength: 2048 }).privateKey) })}`,
+      401,
+      "bad_signature",
+    ],
     ["no username", () => rs512({ time: T, nonce: "x1" }), 401, "missing_claim"],
     ["an empty username", () => rs512(fresh({ username: "" })), 401, "invalid_claim"],
     ["a numeric username", () => rs512(fresh({ username: 42 })), 401, "invalid_claim"],
@@ -68,13 +88,42 @@ describe.each(databaseKinds)("hostile JWTs on %s", (kind) => {
     ["a null iat", () => rs512(fresh({ iat: null })), 401, "invalid_claim"],
     ["an exp in the past", () => rs512(fresh({ exp: T - 1 })), 401, "token_expired"],
     ["an nbf in the future", () => rs512(fresh({ nbf: T + 5 })), 401, "clock_skew"],
-    ["a payload that is an array", () => `JWT ${forgeJwt({ header: { alg: "RS512" }, claims: [1, 2] as never, sign: signWith.rsa(rsa) })}`, 400, "malformed_token"],
-    ["a payload that is not JSON", () => `JWT ${Buffer.from('{"alg":"RS512"}').toString("base64url")}.${Buffer.from("{nope").toString("base64url")}.AAAA`, 400, "malformed_token"],
+    [
+      "a payload that is an array",
+      () => `JWT ${forgeJwt({ header: { alg: "RS512" }, claims: [1, 2] as never, sign: signWith.rsa(rsa) })}`,
+      400,
+      "malformed_token",
+    ],
+    [
+      "a payload that is not JSON",
+      () => `JWT ${Buffer.from('{"alg":"RS512"}').toString("base64url")}.${Buffer.from("{nope").toString("base64url")}.AAAA`,
+      400,
+      "malformed_token",
+    ],
     ["a header that is not base64url", () => "JWT ab$c.def.ghi", 400, "malformed_header"],
     ["padding in a segment", () => "JWT eyJhIjoxfQ==.eyJhIjoxfQ.AA", 400, "malformed_header"],
-    ["a signature in standard base64 (+ and /)", () => { const t = rs512(fresh()); return t.replace(/[^.]+$/, (sig) => sig.replace(/-/g, "+").replace(/_/g, "/")).replace(/[^.]+$/, (sig) => (/[+/]/.test(sig) ? sig : `${sig.slice(0, -1)}+`)); }, 400, "malformed_token"],
+    [
+      "a signature in standard base64 (+ and /)",
+      () => {
+        const t = rs512(fresh());
+        return t
+          .replace(/[^.]+$/, (sig) => sig.replace(/-/g, "+").replace(/_/g, "/"))
+          .replace(/[^.]+$/, (sig) => (/[+/]/.test(sig) ? sig : `${sig.slice(0, -1)}+`));
+      },
+      400,
+      "malformed_token",
+    ],
     // 256 signature bytes end in a 2-character group whose last character has 4 unused bits: flip one.
-    ["a signature whose last character carries stray bits", () => { const t = rs512(fresh()); const abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"; return t.slice(0, -1) + abc[abc.indexOf(t.at(-1)!) ^ 1]; }, 400, "malformed_token"],
+    [
+      "a signature whose last character carries stray bits",
+      () => {
+        const t = rs512(fresh());
+        const abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        return t.slice(0, -1) + abc[abc.indexOf(t.at(-1)!) ^ 1];
+      },
+      400,
+      "malformed_token",
+    ],
     ["four segments", () => "JWT a.b.c.d", 400, "malformed_token"],
     ["one segment", () => "JWT abc", 400, "malformed_token"],
     ["empty segments", () => "JWT ..", 400, "malformed_token"],
@@ -84,7 +133,12 @@ describe.each(databaseKinds)("hostile JWTs on %s", (kind) => {
     ["a scheme word alone", () => "JWT", 400, "malformed_header"],
     ["an unknown scheme", () => "Basic YWxpY2U6c2VjcmV0", 401, "unsupported_scheme"],
     ["a Bearer JWT (asymmetric-jwt-auth's word is JWT)", () => `Bearer ${rs512(fresh()).slice(4)}`, 401, "unsupported_scheme"],
-    ["deeply nested JSON", () => `JWT ${Buffer.from('{"alg":"RS512"}').toString("base64url")}.${Buffer.from("[".repeat(3000) + "]".repeat(3000)).toString("base64url")}.AAAA`, 400, "malformed_token"],
+    [
+      "deeply nested JSON",
+      () => `JWT ${Buffer.from('{"alg":"RS512"}').toString("base64url")}.${Buffer.from("[".repeat(3000) + "]".repeat(3000)).toString("base64url")}.AAAA`,
+      400,
+      "malformed_token",
+    ],
   ];
   for (const [name, make, status, code] of cases) {
     it(`refuses ${name}: ${status} ${publicCode(code)}${concealedCodes.has(code) ? ` (${code} in the event log)` : ""}`, async () => {

@@ -138,7 +138,12 @@ describe.each(databaseKinds)("altered golden tokens on %s", (kind) => {
     ["alg none", `${scheme} ${reencode(h, (o) => (o.alg = "none"))}.${p}.`, 401, "alg_not_allowed"],
     ["alg RS256 over an RS512 signature", `${scheme} ${reencode(h, (o) => (o.alg = "RS256"))}.${p}.${s}`, 401, "bad_signature"],
     ["alg PS512, which upstream refuses too", `${scheme} ${reencode(h, (o) => (o.alg = "PS512"))}.${p}.${s}`, 401, "alg_not_allowed"],
-    ["an unknown kid (only the named key is tried, and there is none)", `${scheme} ${reencode(h, (o) => (o.kid = "0".repeat(64)))}.${p}.${s}`, 401, "unknown_key"],
+    [
+      "an unknown kid (only the named key is tried, and there is none)",
+      `${scheme} ${reencode(h, (o) => (o.kid = "0".repeat(64)))}.${p}.${s}`,
+      401,
+      "unknown_key",
+    ],
     ["the signature dropped", `${scheme} ${h}.${p}`, 400, "malformed_token"],
     ["the token truncated mid-payload", `${scheme} ${h}.${p.slice(0, 10)}`, 400, "malformed_token"],
     ["the signature truncated", `${scheme} ${h}.${p}.${s.slice(0, 40)}`, 401, "bad_signature"],

@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AuthError } from "../../../strategy/errors.js";
 import { decodeBase64UrlStrict } from "../../../strategy/schemes/sshauth/base64.js";
-import {
-  decodeSshauthToken,
-  encodeSshauthToken,
-  MAX_TOKEN_LENGTH,
-  tokenParts,
-} from "../../../strategy/schemes/sshauth/token-codec.js";
+import { decodeSshauthToken, encodeSshauthToken, MAX_TOKEN_LENGTH, tokenParts } from "../../../strategy/schemes/sshauth/token-codec.js";
 import { verifySshauthToken } from "../../../strategy/schemes/sshauth/verify.js";
 import { publicKeyFile, VECTORS } from "./fixtures.js";
 
@@ -131,7 +126,9 @@ describe("token decoder is total", () => {
       expect((err as AuthError).detail).toMatchObject({ reason: "too long" });
     }
     // A token exactly at the limit is decoded normally (trailing bytes are ignored).
-    const padded = Buffer.concat([raw, Buffer.alloc(MAX_TOKEN_LENGTH)]).toString("base64url").slice(0, MAX_TOKEN_LENGTH);
+    const padded = Buffer.concat([raw, Buffer.alloc(MAX_TOKEN_LENGTH)])
+      .toString("base64url")
+      .slice(0, MAX_TOKEN_LENGTH);
     expect(padded.length).toBe(MAX_TOKEN_LENGTH);
     expect(decodeOutcome(padded)).toBe("ok");
   });
@@ -196,8 +193,7 @@ describe("token decoder is total", () => {
 
   it("decodes upstream's recorded sample tokens (token.rs, fake ECDSA signature)", () => {
     const fakeSig =
-      "00000000a0356b299692f96fecb021e627b7f48cf75492fa533eb7ff6d4ea39c1ed1defa00000000" +
-      "72deb47df4280a193dd0b6677744e45cb6473759cd5f8293c0cd03d81e59f7b4ff";
+      "00000000a0356b299692f96fecb021e627b7f48cf75492fa533eb7ff6d4ea39c1ed1defa00000000" + "72deb47df4280a193dd0b6677744e45cb6473759cd5f8293c0cd03d81e59f7b4ff";
     const samples = [
       {
         token: "AAAAgMDg6AYASQAAAACgNWsplpL5b-ywIeYnt_SM91SS-lM-t_9tTqOcHtHe-gAAAABy3rR99CgKGT3Qtmd3RORctkc3Wc1fgpPAzQPYHln3tP8",
@@ -206,8 +202,7 @@ describe("token decoder is total", () => {
         timestamp: 1830297600n,
       },
       {
-        token:
-          "AAEADGFib3V0LXR3ZWx2ZQCAwODoBgBJAAAAAKA1aymWkvlv7LAh5ie39Iz3VJL6Uz63_21Oo5we0d76AAAAAHLetH30KAoZPdC2Z3dE5Fy2RzdZzV-Ck8DNA9geWfe0_w",
+        token: "AAEADGFib3V0LXR3ZWx2ZQCAwODoBgBJAAAAAKA1aymWkvlv7LAh5ie39Iz3VJL6Uz63_21Oo5we0d76AAAAAHLetH30KAoZPdC2Z3dE5Fy2RzdZzV-Ck8DNA9geWfe0_w",
         identity: "about-twelve",
         fingerprint: null,
         timestamp: 1830297600n,

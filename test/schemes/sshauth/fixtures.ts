@@ -69,7 +69,9 @@ function publicKeyFromLine(line: string): ParsedPublicKey {
     comment: key.comment ?? "",
     fingerprintSha256: "SHA256:" + createHash("sha256").update(blob).digest("base64").replace(/=+$/, ""),
     fingerprintMd5: md5.match(/../g)!.join(":"),
-    kid: createHash("sha256").update(createPublicKey(spkiPem).export({ type: "spki", format: "pem" })).digest("hex"),
+    kid: createHash("sha256")
+      .update(createPublicKey(spkiPem).export({ type: "spki", format: "pem" }))
+      .digest("hex"),
     crtauthFingerprint: null,
     blob,
     keyObject: createPublicKey(spkiPem),

@@ -32,23 +32,20 @@ function rawRequest(
   return new Promise((resolve, reject) => {
     const headers = { ...options.headers };
     if (options.body !== undefined) headers["content-length"] = String(Buffer.byteLength(options.body));
-    const req = http.request(
-      { host: url.hostname, port: url.port, method: options.method ?? "GET", path: options.path ?? "/whoami", headers },
-      (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (d) => (text += d));
-        res.on("end", () => {
-          let body: any = text;
-          try {
-            body = JSON.parse(text);
-          } catch {
-            /* not JSON */
-          }
-          resolve({ status: res.statusCode ?? 0, body, headers: res.headers });
-        });
-      },
-    );
+    const req = http.request({ host: url.hostname, port: url.port, method: options.method ?? "GET", path: options.path ?? "/whoami", headers }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (d) => (text += d));
+      res.on("end", () => {
+        let body: any = text;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          /* not JSON */
+        }
+        resolve({ status: res.statusCode ?? 0, body, headers: res.headers });
+      });
+    });
     req.on("error", reject);
     req.end(options.body);
   });
@@ -112,7 +109,11 @@ describe.each(databaseKinds)("sshauth golden vectors over HTTP on %s", (kind) =>
     it("refuses a vector signed with another magic or with actions the server does not expect", async () => {
       for (const v of VECTORS.filter((x) => x.magic_prefix !== "byo.e.m." || x.actions.length > 0)) {
         // alice_01 (the custom-magic vector) has no keys here: nothing to try.
-        expect([v.id, ...(await code(v.token))]).toEqual([v.id, 401, v.identity === "alice_01" ? "invalid_credentials/unknown_key" : "invalid_credentials/bad_signature"]);
+        expect([v.id, ...(await code(v.token))]).toEqual([
+          v.id,
+          401,
+          v.identity === "alice_01" ? "invalid_credentials/unknown_key" : "invalid_credentials/bad_signature",
+        ]);
       }
     });
 
@@ -182,7 +183,11 @@ describe.each(databaseKinds)("sshauth keys and request binding on %s", (kind) =>
     );
 
   it("a bound token (Ed25519 and ECDSA P-256, with or without the fingerprint) is accepted once; its replay is refused", async () => {
-    for (const [signer, includeFingerprint] of [[ed, true], [p256, true], [ed, false]] as const) {
+    for (const [signer, includeFingerprint] of [
+      [ed, true],
+      [p256, true],
+      [ed, false],
+    ] as const) {
       const authorization = await bound(signer, {}, { includeFingerprint });
       const first = await getJson(`${t.url}/whoami`, { authorization });
       expect(first.status).toBe(200);
@@ -194,7 +199,11 @@ describe.each(databaseKinds)("sshauth keys and request binding on %s", (kind) =>
   });
 
   it("sshkeyFetch binds when asked", async () => {
-    const r = await sshkeyFetch(`${t.url}/whoami?via=fetch`, {}, { scheme: "sshauth", signer: p256, username: "alice", now, sshauth: { bind: true, magic: "myapp-v1" } });
+    const r = await sshkeyFetch(
+      `${t.url}/whoami?via=fetch`,
+      {},
+      { scheme: "sshauth", signer: p256, username: "alice", now, sshauth: { bind: true, magic: "myapp-v1" } },
+    );
     expect(r.status).toBe(200);
     expect(await r.json()).toMatchObject({ scheme: "sshauth", username: "alice" });
   });
@@ -360,12 +369,18 @@ describe.each(databaseKinds)("hostile sshauth Authorization headers on %s", (kin
       if (i === 0) await t.store.directory.addKey(username, fixtureText("keys/sshauth/ecdsa256.pub"));
     }
     t.clock.now = (T + 1) * 1000;
-    const authorization = await authorizationFor({ scheme: "sshauth", signer, username: "bob.smith", now: () => t.clock.now }, { url: new URL("/whoami", t.url), method: "GET" });
+    const authorization = await authorizationFor(
+      { scheme: "sshauth", signer, username: "bob.smith", now: () => t.clock.now },
+      { url: new URL("/whoami", t.url), method: "GET" },
+    );
     const r = await getJson(`${t.url}/whoami`, { authorization });
     expect([r.status, r.body.username]).toEqual([200, "bob.smith"]);
     // Without a fingerprint nothing would name the key: a clear error, before anything is sent.
     await expect(
-      authorizationFor({ scheme: "sshauth", signer, username: "bob@example.com", sshauth: { includeFingerprint: false } }, { url: new URL("/whoami", t.url), method: "GET" }),
+      authorizationFor(
+        { scheme: "sshauth", signer, username: "bob@example.com", sshauth: { includeFingerprint: false } },
+        { url: new URL("/whoami", t.url), method: "GET" },
+      ),
     ).rejects.toThrow(/cannot be an sshauth identity/);
     signer.close();
     t.clock.now = T * 1000;

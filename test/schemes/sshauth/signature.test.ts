@@ -1,10 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { p256PublicPoint, signP256Deterministic } from "./rfc6979.js";
-import {
-  ecdsaP256MpintsToP1363,
-  ecdsaP256P1363ToMpints,
-  isEd25519SignatureData,
-} from "../../../strategy/schemes/sshauth/signature.js";
+import { ecdsaP256MpintsToP1363, ecdsaP256P1363ToMpints, isEd25519SignatureData } from "../../../strategy/schemes/sshauth/signature.js";
 import { VECTORS } from "./fixtures.js";
 
 const mp = (hex: string) => {
@@ -73,8 +69,7 @@ describe("RFC 6979 P-256 / SHA-256", () => {
   });
   it('RFC A.2.5 "sample" (high-S kept, as p256 does)', () => {
     expect(signP256Deterministic(x, Buffer.from("sample")).toString("hex").toUpperCase()).toBe(
-      "EFD48B2AACB6A8FD1140DD9CD45E81D69D2C877B56AAF991C34D0EA84EAF3716" +
-        "F7CB1C942D657C41D436C7A1B6E29F65F3E900DBB9AFF4064DC4AB2F843ACDA8",
+      "EFD48B2AACB6A8FD1140DD9CD45E81D69D2C877B56AAF991C34D0EA84EAF3716" + "F7CB1C942D657C41D436C7A1B6E29F65F3E900DBB9AFF4064DC4AB2F843ACDA8",
     );
   });
   it("refuses out-of-range scalars", () => {

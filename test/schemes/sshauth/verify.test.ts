@@ -32,8 +32,7 @@ describe("verifySshauthToken behaviour", () => {
 
   it("honours maxSkewSeconds, inclusive, both directions", async () => {
     const token = await signSshauthToken({ signer: ed, identity: "alice", timestamp: T });
-    const at = (now: number, maxSkewSeconds: number) =>
-      code(verifySshauthToken(token, { candidates: [ed.publicKey], now, maxSkewSeconds }));
+    const at = (now: number, maxSkewSeconds: number) => code(verifySshauthToken(token, { candidates: [ed.publicKey], now, maxSkewSeconds }));
     expect(await at(T + 5, 5)).toBe("verified");
     expect(await at(T - 5, 5)).toBe("verified");
     expect(await at(T + 6, 5)).toBe("clock_skew");
@@ -83,8 +82,7 @@ describe("verifySshauthToken behaviour", () => {
   });
 
   it("upstream's fake-signature sample is malformed_token (empty mpint)", async () => {
-    const sample =
-      "AAAAgMDg6AYASQAAAACgNWsplpL5b-ywIeYnt_SM91SS-lM-t_9tTqOcHtHe-gAAAABy3rR99CgKGT3Qtmd3RORctkc3Wc1fgpPAzQPYHln3tP8";
+    const sample = "AAAAgMDg6AYASQAAAACgNWsplpL5b-ywIeYnt_SM91SS-lM-t_9tTqOcHtHe-gAAAABy3rR99CgKGT3Qtmd3RORctkc3Wc1fgpPAzQPYHln3tP8";
     expect(await code(verifySshauthToken(sample, { candidates: [ec.publicKey], now: 1830297600 }))).toBe("malformed_token");
   });
 
@@ -171,9 +169,7 @@ describe("verifySshauthToken behaviour", () => {
     await expect(verifySshauthToken(token, { candidates: [key], now: Date.now() })).rejects.toThrow(/UNIX seconds/);
     await expect(verifySshauthToken(token, { candidates: [key], now: Number.NaN })).rejects.toThrow(TypeError);
     await expect(verifySshauthToken(token, { candidates: [key], maxSkewSeconds: -1 })).rejects.toThrow(TypeError);
-    await expect(
-      verifySshauthToken(token, { candidates: [key], actions: [["a"]] as unknown as [string, string][] }),
-    ).rejects.toThrow(TypeError);
+    await expect(verifySshauthToken(token, { candidates: [key], actions: [["a"]] as unknown as [string, string][] })).rejects.toThrow(TypeError);
   });
 
   it("uses the wall clock by default", async () => {
@@ -231,9 +227,7 @@ describe("request binding through actions", () => {
       expect(await check({ ...request, body: '{"a":2}' })).toBe("bad_signature");
       expect(await check({ ...request, body: "" })).toBe("bad_signature");
       // Same request, default magic: refused.
-      expect(
-        await code(verifySshauthToken(token, { candidates: [signer.publicKey], actions: bindingActions(request), now: T })),
-      ).toBe("bad_signature");
+      expect(await code(verifySshauthToken(token, { candidates: [signer.publicKey], actions: bindingActions(request), now: T }))).toBe("bad_signature");
     });
   }
 });
