@@ -1,4 +1,28 @@
 /**
+ * The one error family. Everything the library throws because of its input or the state it
+ * found (a refused credential, key text, console request or directory change, a client that
+ * cannot sign) is an SshKeyError: a stable `code` callers may switch on, a human message, and
+ * typed `detail`. Programmer mistakes (bad options) are TypeErrors; infrastructure faults are
+ * plain Errors.
+ */
+export class SshKeyError<Code extends string = string, Detail = Readonly<Record<string, unknown>>> extends Error {
+  override readonly name: string = "SshKeyError";
+  readonly detail: Detail | undefined;
+  constructor(
+    readonly code: Code,
+    message: string,
+    options?: { cause?: unknown; detail?: Detail | undefined },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.detail = options?.detail;
+  }
+}
+
+export function isSshKeyError(value: unknown): value is SshKeyError {
+  return value instanceof SshKeyError;
+}
+
+/**
  * Every way an authentication can fail, with a stable code callers may switch on.
  * Codes never change meaning; new ones may be added. The HTTP mapping lives in
  * http/error-response.ts and nowhere else.
@@ -59,17 +83,8 @@ export interface AuthErrorDetail {
 }
 
 /** An authentication failure caused by the request. Infrastructure faults are plain Errors. */
-export class AuthError extends Error {
+export class AuthError extends SshKeyError<AuthErrorCode, AuthErrorDetail> {
   override readonly name = "AuthError";
-  readonly detail: AuthErrorDetail | undefined;
-  constructor(
-    readonly code: AuthErrorCode,
-    message: string,
-    options?: { cause?: unknown; detail?: AuthErrorDetail | undefined },
-  ) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.detail = options?.detail;
-  }
 }
 
 export function isAuthError(value: unknown): value is AuthError {

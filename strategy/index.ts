@@ -2,7 +2,7 @@
 import "./passport-options.js";
 export { SshKeyStrategy } from "./strategy.js";
 export type { SshKeyStrategyOptions, SshKeyAuthInfo, StrategyStore, VerifyCallback, VerifyDone } from "./strategy.js";
-export { AuthError, authErrorCodes, isAuthError } from "./errors.js";
+export { AuthError, authErrorCodes, isAuthError, isSshKeyError, SshKeyError } from "./errors.js";
 export type { AuthErrorCode, AuthErrorDetail } from "./errors.js";
 export { statusForCode } from "./http/error-response.js";
 export { sshkeyErrorHandler } from "./http/error-handler.js";

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, Response } from "express";
 import { ZodError } from "zod";
 import { adminErrors, isAdminErrorCode, type AdminErrorCode, type AdminErrorDetail } from "../contract/errors.js";
-import type { AuthErrorCode } from "../errors.js";
+import { SshKeyError, type AuthErrorCode } from "../errors.js";
 import { answerStoreFault } from "../http/error-handler.js";
 import { statusForCode } from "../http/error-response.js";
 import { DirectoryError } from "../store/index.js";
@@ -26,18 +26,12 @@ export function adminStatusOf(code: AdminAnswerCode): number {
 }
 
 /** A refusal by code; the status comes from the table, the handler answers `{"error":{code,message,…detail}}`. */
-export class AdminError<Code extends AdminAnswerCode = AdminAnswerCode> extends Error {
+export class AdminError<Code extends AdminAnswerCode = AdminAnswerCode> extends SshKeyError<Code, AdminErrorDetail<Code>> {
   override readonly name = "AdminError";
   readonly status: number;
-  readonly detail: AdminErrorDetail<Code> | undefined;
-  constructor(
-    readonly code: Code,
-    message: string,
-    ...[detail]: DetailArgs<Code>
-  ) {
-    super(message);
+  constructor(code: Code, message: string, ...[detail]: DetailArgs<Code>) {
+    super(code, message, { detail: detail as AdminErrorDetail<Code> | undefined });
     this.status = adminStatusOf(code);
-    this.detail = detail as AdminErrorDetail<Code> | undefined;
   }
 }
 

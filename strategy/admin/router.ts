@@ -3,6 +3,8 @@ import path from "node:path";
 import express, { type Request, type Response, type Router } from "express";
 import { adminErrors } from "../contract/errors.js";
 import { errorBody } from "../http/error-response.js";
+import { parseOptions } from "../options/parse-options.js";
+import { adminRouterOptionsSchema } from "./options.js";
 import { packageRoot } from "../store/index.js";
 import type { JwtSchemeOptions } from "../schemes/jwt/scheme.js";
 import { SshKeyStrategy } from "../strategy.js";
@@ -53,8 +55,6 @@ export interface AdminRouterOptions {
   /** The built console (default `<package>/admin-ui/dist`); `false` serves the API only. */
   uiDir?: string | false | undefined;
 }
-
-const optionNames = new Set(["store", "resolveUser", "now", "session", "linkTtlMs", "rateLimit", "bodyLimit", "publicUrl", "jwt", "log", "uiDir"]);
 
 /** The built React console, from `npm run build:ui`. */
 export function defaultUiDir(): string {
@@ -124,10 +124,7 @@ function withBase(html: string, href: string): string {
  * for one-time sign-in links. Mount it at /admin: `app.use("/admin", createAdminRouter({ store }))`.
  */
 export function createAdminRouter(options: AdminRouterOptions): Router {
-  if (!options || typeof options !== "object" || !options.store) throw new TypeError("createAdminRouter: options.store is required");
-  for (const key of Object.keys(options)) {
-    if (!optionNames.has(key)) throw new TypeError(`createAdminRouter: unknown option ${JSON.stringify(key)}`);
-  }
+  parseOptions(adminRouterOptionsSchema, options, "createAdminRouter");
   const now = options.now ?? Date.now;
   const log = options.log ?? ((error: unknown) => console.error(error));
   const limiter = new SignInLimiter(options.rateLimit, now);

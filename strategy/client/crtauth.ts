@@ -5,6 +5,7 @@ import { createRequest, createResponse } from "../schemes/crtauth/client.js";
 import { decodeLegacyChallenge, decodeVerifiablePayload } from "../schemes/crtauth/legacy.js";
 import { decodeChallenge, decodeToken } from "../schemes/crtauth/messages.js";
 import type { Signer } from "./signer.js";
+import { SshKeyError } from "../errors.js";
 
 export type CrtauthLoginErrorCode =
   /** The server answered the handshake with an error status (403: unknown user, bad signature…). */
@@ -15,14 +16,14 @@ export type CrtauthLoginErrorCode =
   | "wrong_server";
 
 /** The crtauth handshake failed; `status` is the HTTP status when the server answered one. */
-export class CrtauthLoginError extends Error {
+export class CrtauthLoginError extends SshKeyError<CrtauthLoginErrorCode> {
   override readonly name = "CrtauthLoginError";
   constructor(
-    readonly code: CrtauthLoginErrorCode,
+    code: CrtauthLoginErrorCode,
     message: string,
     readonly status?: number,
   ) {
-    super(message);
+    super(code, message);
   }
 }
 

@@ -1,3 +1,4 @@
+import { SshKeyError } from "../errors.js";
 /**
  * Errors raised on the client side (loading a key, talking to ssh-agent). Each carries a
  * stable `code` callers may switch on. Messages and `detail` never contain private key
@@ -38,14 +39,10 @@ export type AgentErrorCode = (typeof agentErrorCodes)[number];
 export type ClientErrorCode = ClientKeyErrorCode | AgentErrorCode;
 
 /** Base class of every client-side error; `code` says what went wrong. */
-export class ClientError extends Error {
+export class ClientError extends SshKeyError<ClientErrorCode, Record<string, unknown>> {
   override readonly name: string = "ClientError";
-  constructor(
-    readonly code: ClientErrorCode,
-    message: string,
-    readonly detail?: Record<string, unknown>,
-  ) {
-    super(message);
+  constructor(code: ClientErrorCode, message: string, detail?: Record<string, unknown>) {
+    super(code, message, { detail });
   }
 }
 

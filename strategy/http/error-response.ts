@@ -1,4 +1,6 @@
 import type { AuthErrorCode } from "../errors.js";
+import type { z } from "zod";
+import type { ErrorBodyJson } from "../contract/errors.js";
 
 /** The one table from failure code to HTTP status. Everything not listed is 401. */
 const badRequestCodes: ReadonlySet<AuthErrorCode> = new Set<AuthErrorCode>(["malformed_header", "malformed_token"]);
@@ -43,9 +45,8 @@ export function challengeErrorFor(code: AuthErrorCode): "invalid_request" | "inv
   return badRequestCodes.has(code) || code === "credentials_too_large" ? "invalid_request" : "invalid_token";
 }
 
-export interface ErrorBody {
-  error: { code: string; message: string };
-}
+/** The one error body, as the contract describes it for the console and every other client. */
+export type ErrorBody = z.input<typeof ErrorBodyJson>;
 
 export function errorBody(code: string, message: string): ErrorBody {
   return { error: { code, message } };

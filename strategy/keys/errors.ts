@@ -1,3 +1,5 @@
+import { SshKeyError } from "../errors.js";
+
 /**
  * Why a piece of text was refused as a public key. Codes are stable: a UI or API
  * may switch on them; new ones may be added, existing ones never change meaning.
@@ -30,22 +32,16 @@ export interface KeyFormatErrorOptions {
  * Input that is not an acceptable public key. Messages are written for the person
  * who pasted the key and never quote the input, except a validated key type name.
  */
-export class KeyFormatError extends Error {
+export class KeyFormatError extends SshKeyError<KeyProblemCode, Readonly<Record<string, string | number>>> {
   override readonly name = "KeyFormatError";
   readonly format: KeyFormatName | undefined;
-  readonly detail: Readonly<Record<string, string | number>> | undefined;
 
-  constructor(
-    readonly code: KeyProblemCode,
-    message: string,
-    options: KeyFormatErrorOptions = {},
-  ) {
+  constructor(code: KeyProblemCode, message: string, options: KeyFormatErrorOptions = {}) {
     // A private key's text must not travel in an error (logs, API responses), so
     // nothing that could carry it is kept, whatever the caller passed.
     const secret = code === "private_key";
-    super(message, !secret && options.cause !== undefined ? { cause: options.cause } : undefined);
+    super(code, message, secret ? undefined : { cause: options.cause, detail: options.detail });
     this.format = options.format;
-    this.detail = secret ? undefined : options.detail;
   }
 
   /** The same error, tagged with the format that was being read when it happened. */

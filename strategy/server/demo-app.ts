@@ -7,6 +7,9 @@ import type { SshKeyAuthInfo, SshKeyStrategy } from "../strategy.js";
 import { adminStoreOf, createAdminRouter, type AdminRouterOptions } from "../admin/router.js";
 import type { SshKeyStore, StoredUser, Readiness as StoreReadiness } from "../store/index.js";
 import { parseTrustProxy, type TrustProxy } from "./trust-proxy.js";
+import { z } from "zod";
+import { delegatedObject, functionOption } from "../options/common-schemas.js";
+import { parseOptions } from "../options/parse-options.js";
 
 type Readiness = Pick<StoreReadiness, "ready" | "reason"> & Partial<StoreReadiness>;
 
@@ -21,6 +24,18 @@ export interface DemoAppOptions {
   trustProxy?: TrustProxy | undefined;
 }
 
+// The nested crtauth and admin objects are checked, at every depth, by the routers they configure.
+const demoAppOptionsSchema = z.strictObject({
+  strategy: z.custom<SshKeyStrategy>(
+    (value) => typeof value === "object" && value !== null && typeof (value as SshKeyStrategy).authenticate === "function",
+    "must be an SshKeyStrategy",
+  ),
+  log: functionOption.optional(),
+  crtauth: delegatedObject.optional(),
+  admin: z.union([z.literal(false), delegatedObject]).optional(),
+  trustProxy: z.union([z.boolean(), z.number().int().min(0), z.string()]).optional(),
+});
+
 /** The store's own readiness check when it has one (SshKeyStore adapters do); otherwise opening it is enough. */
 async function readinessOf(strategy: SshKeyStrategy): Promise<Readiness> {
   const store = (await strategy.store()) as Partial<Pick<SshKeyStore, "ready">>;
@@ -30,14 +45,15 @@ async function readinessOf(strategy: SshKeyStrategy): Promise<Readiness> {
 
 /** The demo server: `/whoami` (any method) behind SshKeyStrategy, `/healthz` (liveness), `/readyz` (database), JSON errors everywhere. */
 export function createDemoApp(options: DemoAppOptions): Express {
+  parseOptions(demoAppOptionsSchema, options, "createDemoApp");
   const authenticator = new passport.Passport();
   authenticator.use(options.strategy.name, options.strategy);
   const app = express();
   app.set("trust proxy", options.trustProxy ?? parseTrustProxy(process.env.TRUST_PROXY));
   app.disable("x-powered-by");
   // No authenticator.initialize(): passport ≥ 0.6 sets up req.login & co. in authenticate()
-  // itself, and initialize() on every request (authenticated or not) cost ~10% of the
-  // /whoami throughput in `npm run bench`.
+  // itself, and initialize() on every request (authenticated or not) is work on every route
+  // for nothing (npm run bench shows it).
   if (options.crtauth) {
     const strategy = options.strategy;
     app.use(createCrtauthRouter({ ...options.crtauth, store: options.crtauth.store ?? (() => strategy.store()) }));

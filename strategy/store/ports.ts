@@ -1,3 +1,4 @@
+import { SshKeyError } from "../errors.js";
 import type { KeyPolicyOptions } from "../keys/policy.js";
 import type { ParsedPublicKey } from "../keys/types.js";
 import type { Readiness } from "./readiness.js";
@@ -125,15 +126,15 @@ export interface KeyRecord {
 export type DirectoryErrorCode = "not_found" | "conflict" | "invalid" | "too_many_keys" | "confusable";
 
 /** A management operation refused because of its input or the current state. */
-export class DirectoryError extends Error {
+export class DirectoryError extends SshKeyError<DirectoryErrorCode> {
   override readonly name = "DirectoryError";
   constructor(
-    readonly code: DirectoryErrorCode,
+    code: DirectoryErrorCode,
     message: string,
     /** For a key already stored: whose it is (for administrators only; see the admin key routes). */
     readonly holder?: { userId: string; username: string },
   ) {
-    super(message);
+    super(code, message);
   }
 }
 
@@ -213,24 +214,23 @@ export interface KeyDirectory {
   removeKeyById(id: string): Promise<KeyRecord>;
 }
 
-/** A console session with its user; the id is the SHA-256 of the cookie value. */
-export interface ConsoleSessionRecord {
+/** A console session as stored; the id is the SHA-256 of the cookie value. */
+interface ConsoleSessionFields {
   id: string;
   userId: string;
   csrfToken: string;
   createdAt: Date;
   lastSeenAt: Date;
   expiresAt: Date;
+}
+
+/** A console session with its user. */
+export interface ConsoleSessionRecord extends ConsoleSessionFields {
   user: UserRecord;
 }
 
-export interface NewConsoleSession {
-  id: string;
-  userId: string;
-  csrfToken: string;
-  createdAt: Date;
-  lastSeenAt: Date;
-  expiresAt: Date;
+/** A session to start, with where it was started from. */
+export interface NewConsoleSession extends ConsoleSessionFields {
   ip: string | null;
   userAgent: string | null;
 }

@@ -1,10 +1,8 @@
 import { randomUUID } from "node:crypto";
-import type { KeyPolicyOptions } from "../../keys/policy.js";
 import type { ParsedPublicKey } from "../../keys/types.js";
 import {
   alreadyRegistered,
   checkComment,
-  checkDirectoryOptions,
   checkKeyCount,
   checkNewKeys,
   checkNewUsername,
@@ -14,14 +12,12 @@ import {
   newestFirst,
   newKeyFields,
   normalisedFingerprint,
-  parseOneKey,
   toUserRecord,
   type DirectoryOptions,
 } from "../directory/rules.js";
 import { keyStatus } from "../../core/key-state.js";
 import {
   DirectoryError,
-  type ChangeListener,
   type KeyDirectory,
   type KeyPageQuery,
   type KeyRecord,
@@ -32,28 +28,15 @@ import {
   type UserRecord,
 } from "../ports.js";
 import type { KeyRow, MemoryTables, UserRow } from "./tables.js";
+import { DirectoryBase } from "../directory/directory-base.js";
 
 /** KeyDirectory over MemoryTables: the same rules and answers as the Prisma adapter. */
-export class MemoryDirectory implements KeyDirectory {
-  private readonly listeners: ChangeListener[] = [];
-  readonly keyPolicy: Readonly<KeyPolicyOptions>;
-  readonly maxKeysPerUser: number;
-
+export class MemoryDirectory extends DirectoryBase implements KeyDirectory {
   constructor(
     private readonly tables: MemoryTables,
     options: DirectoryOptions = {},
   ) {
-    const checked = checkDirectoryOptions(options);
-    this.keyPolicy = Object.freeze({ rsaMaxBits: checked.rsaMaxBits });
-    this.maxKeysPerUser = checked.maxKeysPerUser;
-  }
-
-  onChange(listener: ChangeListener): void {
-    this.listeners.push(listener);
-  }
-
-  private changed(kind: "key" | "user", id: string): void {
-    for (const listener of this.listeners) listener({ kind, id });
+    super(options);
   }
 
   private date(): Date {
@@ -123,15 +106,6 @@ export class MemoryDirectory implements KeyDirectory {
 
   private keysOf(userId: string): KeyRow[] {
     return [...this.tables.keys.values()].filter((k) => k.userId === userId);
-  }
-
-  async addKey(username: string, text: string, options: NewKeyOptions = {}): Promise<KeyRecord> {
-    const user = this.userRow(username);
-    return this.insertKey(user.id, parseOneKey(text, this.keyPolicy), options);
-  }
-
-  async insertKey(userId: string, key: ParsedPublicKey, options: NewKeyOptions): Promise<KeyRecord> {
-    return (await this.insertKeys(userId, [key], options))[0]!;
   }
 
   async insertKeys(userId: string, keys: ParsedPublicKey[], options: NewKeyOptions = {}): Promise<KeyRecord[]> {

@@ -1,4 +1,3 @@
-import type { KeyPolicyOptions } from "../../keys/index.js";
 import type { ParsedPublicKey } from "../../keys/types.js";
 import {
   alreadyRegistered,
@@ -12,12 +11,10 @@ import {
   newestFirst,
   newKeyFields,
   normalisedFingerprint,
-  parseOneKey,
   type DirectoryOptions,
 } from "../directory/rules.js";
 import {
   DirectoryError,
-  type ChangeListener,
   type KeyDirectory,
   type KeyPageQuery,
   type KeyRecord,
@@ -28,6 +25,7 @@ import {
   type UserRecord,
 } from "../ports.js";
 import type { Prisma } from "./client.js";
+import { DirectoryBase } from "../directory/directory-base.js";
 import type { Provider } from "./database-url.js";
 
 // Kept here as well: admin/errors.ts imported it from this file before the ports existed.
@@ -36,33 +34,19 @@ export { DirectoryError } from "../ports.js";
 const userColumns = { id: true, username: true, isAdmin: true, disabled: true, createdAt: true } as const;
 
 /** The write side of users and keys over Prisma, shared by the CLI and the admin API. */
-export class PrismaDirectory implements KeyDirectory {
-  private readonly listeners: ChangeListener[] = [];
-  readonly keyPolicy: Readonly<KeyPolicyOptions>;
-  readonly maxKeysPerUser: number;
-
+export class PrismaDirectory extends DirectoryBase implements KeyDirectory {
   constructor(
     private readonly prisma: Prisma,
     options: DirectoryOptions = {},
     /** PostgreSQL compares text case-sensitively unless asked; SQLite's LIKE already ignores ASCII case. */
     private readonly provider: Provider = "sqlite",
   ) {
-    const checked = PrismaDirectory.checkOptions(options);
-    this.keyPolicy = Object.freeze({ rsaMaxBits: checked.rsaMaxBits });
-    this.maxKeysPerUser = checked.maxKeysPerUser;
+    super(options);
   }
 
   /** The options with defaults applied; throws TypeError for a bad value (before any database work). */
   static checkOptions(options: DirectoryOptions): { rsaMaxBits: number; maxKeysPerUser: number } {
     return checkDirectoryOptions(options);
-  }
-
-  onChange(listener: ChangeListener): void {
-    this.listeners.push(listener);
-  }
-
-  private changed(kind: "key" | "user", id: string): void {
-    for (const listener of this.listeners) listener({ kind, id });
   }
 
   private get insensitive(): { mode?: "insensitive" } {
@@ -136,15 +120,6 @@ export class PrismaDirectory implements KeyDirectory {
     await this.prisma.user.delete({ where: { id: user.id } });
     this.changed("user", user.id);
     return { user, keyCount };
-  }
-
-  async addKey(username: string, text: string, options: NewKeyOptions = {}): Promise<KeyRecord> {
-    const user = await this.findUser(username);
-    return this.insertKey(user.id, parseOneKey(text, this.keyPolicy), options);
-  }
-
-  async insertKey(userId: string, key: ParsedPublicKey, options: NewKeyOptions): Promise<KeyRecord> {
-    return (await this.insertKeys(userId, [key], options))[0]!;
   }
 
   async insertKeys(userId: string, keys: ParsedPublicKey[], options: NewKeyOptions = {}): Promise<KeyRecord[]> {

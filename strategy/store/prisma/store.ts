@@ -53,7 +53,7 @@ const redisCommandTimeoutMs = 2000;
 /**
  * The replay insert and the change feed run on driver connections of their own:
  * they are on every request (or every 250 ms), where Prisma's per-query overhead
- * (~0.3 ms) would cost more than the statement itself.
+ * (query compiler and adapter) would cost more than the statement itself.
  */
 async function openHotPath(database: PrismaDatabase, options: PrismaStoreOptions): Promise<HotPath> {
   const pollMs = options.changePollMs ?? 250;

@@ -4,7 +4,7 @@ import type { ReplayStore } from "../ports.js";
 /**
  * The replay guard on PostgreSQL through a pg pool of its own: one INSERT … ON CONFLICT
  * DO NOTHING round trip, atomic across every instance on the database. Prisma's raw
- * query path adds ~0.3 ms of client-side work per call on this hot path.
+ * query path adds client-side work per call that outweighs the statement on this hot path.
  */
 export class PostgresReplayStore implements ReplayStore {
   private lastPrune = 0;

@@ -11,8 +11,8 @@ interface PendingConsume {
 
 /**
  * The replay guard on SQLite, on a better-sqlite3 connection of its own. Through Prisma
- * the same INSERT costs ~0.3 ms (query compiler + adapter); directly it is ~0.04 ms, and
- * it is the one database write on every JWT and sshauth request. The primary key makes
+ * the same INSERT costs several times more (query compiler + adapter), and it is the one
+ * database write on every JWT and sshauth request. The primary key makes
  * acceptance atomic across connections and processes (SQLite serialises writers).
  *
  * Group commit: every consume() made in one turn of the event loop (under load, all the

@@ -1,0 +1,26 @@
+import { z } from "zod";
+import { functionOption, positiveInteger, positiveNumber, storeOption } from "../options/common-schemas.js";
+import { jwtOptionsSchema } from "../schemes/jwt/options.js";
+
+const bucket = { capacity: positiveNumber.optional(), refillPerMinute: positiveNumber.optional() };
+
+/** createAdminRouter's options, every depth: an unknown or misspelt key is refused by name. */
+export const adminRouterOptionsSchema = z.strictObject({
+  store: storeOption,
+  resolveUser: functionOption.optional(),
+  now: functionOption.optional(),
+  session: z
+    .strictObject({
+      idleMs: positiveInteger.optional(),
+      absoluteMs: positiveInteger.optional(),
+      touchEveryMs: z.number().int().min(0).optional(),
+    })
+    .optional(),
+  linkTtlMs: positiveInteger.optional(),
+  rateLimit: z.strictObject({ ...bucket, perUsername: z.strictObject(bucket).optional() }).optional(),
+  bodyLimit: z.union([positiveInteger, z.string().min(1)]).optional(),
+  publicUrl: z.string().optional(),
+  jwt: jwtOptionsSchema.omit({ replayProtection: true, audience: true }).optional(),
+  log: functionOption.optional(),
+  uiDir: z.union([z.string().min(1), z.literal(false)]).optional(),
+});
