@@ -1,6 +1,6 @@
 import type { Request } from "express";
 import { Strategy } from "passport-strategy";
-import type { AnyCodec, RouteOptions, SchemeName, Verified } from "./core/codec.js";
+import type { AnyCodec, RouteOptions, Verified } from "./core/codec.js";
 import { verifyCredential, type PipelineDeps } from "./core/pipeline.js";
 import { AuthError, isAuthError, type AuthErrorCode } from "./errors.js";
 import { parseAuthorization } from "./http/authorization.js";
@@ -9,7 +9,7 @@ import { fromExpressRequest } from "./http/express-request.js";
 import { rememberFailure } from "./http/failure.js";
 import { parseStrategyOptions } from "./options/strategy-options.js";
 import { FailureThrottle, type FailureThrottleOptions } from "./schemes/failure-throttle.js";
-import { builtInSchemes, createBuiltInScheme, type BuiltInSchemeOptions } from "./schemes/registry.js";
+import { createBuiltInScheme, schemeNames, type BuiltInSchemeOptions, type SchemeName } from "./schemes/registry.js";
 import { openDefaultStore } from "./store/default-store.js";
 import type { EventSink, KeyStore, ReplayStore, StoredUser } from "./store/ports.js";
 
@@ -115,7 +115,7 @@ export class SshKeyStrategy extends Strategy {
     this.name = options.name ?? "sshkey";
     this.exposeErrorCodes = options.exposeErrorCodes ?? false;
     this.now = options.now ?? Date.now;
-    const names = options.schemes ?? (Object.keys(builtInSchemes) as SchemeName[]);
+    const names = options.schemes ?? schemeNames;
     this.schemes = names.map((s) => (typeof s === "string" ? createBuiltInScheme(s, options) : s));
     if (this.schemes.length === 0) throw new TypeError("SshKeyStrategy: at least one scheme must be enabled");
     this.holder = { pending: null, opened: null, deps: null, ownsStore: !options.store, closing: null };

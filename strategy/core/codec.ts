@@ -2,9 +2,6 @@ import type { AuthError } from "../errors.js";
 import type { KeyCandidate, StoredKey } from "../store/ports.js";
 import type { RequestView } from "./request-view.js";
 
-/** The built-in wire formats, as the `schemes` option names them. */
-export type SchemeName = "jwt" | "crtauth" | "sshauth";
-
 /** What a credential says about its signer before anything is verified. None of it is trusted. */
 export interface CredentialHints {
   /** The user the credential claims; also the failure throttle's and the event log's name for it. */

@@ -1,10 +1,7 @@
 import { z } from "zod";
-import type { AnyCodec, SchemeName } from "../core/codec.js";
-import { crtauthSchemeOptionsSchema } from "../schemes/crtauth/options.js";
+import type { AnyCodec } from "../core/codec.js";
 import { failureThrottleOptionSchema } from "../schemes/failure-throttle.js";
-import { jwtOptionsSchema } from "../schemes/jwt/options.js";
-import { builtInSchemes } from "../schemes/registry.js";
-import { sshauthOptionsSchema } from "../schemes/sshauth/options.js";
+import { schemeNames, schemeOptionShape } from "../schemes/registry.js";
 import type { SshKeyStrategyOptions, StrategyStore } from "../strategy.js";
 import { parseOptions } from "./parse-options.js";
 
@@ -13,8 +10,6 @@ function isCodec(value: unknown): value is AnyCodec {
   const c = value as Partial<AnyCodec>;
   return typeof c.name === "string" && typeof c.claims === "function" && typeof c.decode === "function" && typeof c.verifySignature === "function";
 }
-
-const schemeNames = Object.keys(builtInSchemes) as [SchemeName, ...SchemeName[]];
 
 const strategyOptionsSchema = z.strictObject({
   store: z
@@ -30,9 +25,7 @@ const strategyOptionsSchema = z.strictObject({
   failureThrottle: failureThrottleOptionSchema.optional(),
   realm: z.string().optional(),
   clockToleranceSeconds: z.number().min(0).optional(),
-  jwt: jwtOptionsSchema.optional(),
-  crtauth: crtauthSchemeOptionsSchema.optional(),
-  sshauth: sshauthOptionsSchema.optional(),
+  ...schemeOptionShape,
 });
 
 /**

@@ -1,33 +1,70 @@
-import type { AnyCodec, SchemeName } from "../core/codec.js";
+import type { z } from "zod";
+import type { AnyCodec } from "../core/codec.js";
+import { crtauthSchemeOptionsSchema } from "./crtauth/options.js";
 import { createCrtauthScheme, type CrtauthSchemeOptions } from "./crtauth/scheme.js";
-import { createJwtScheme, type JwtSchemeOptions } from "./jwt/scheme.js";
+import { jwtOptionsSchema, type JwtSchemeOptions } from "./jwt/options.js";
+import { createJwtScheme } from "./jwt/scheme.js";
+import { sshauthOptionsSchema } from "./sshauth/options.js";
 import { createSshauthScheme, type SshauthSchemeOptions } from "./sshauth/scheme.js";
 
-/** Per-scheme settings a strategy passes down; each built-in scheme reads its own part. */
-export interface BuiltInSchemeOptions {
+/** Settings every built-in scheme may read, beside its own options object. */
+export interface SharedSchemeOptions {
   realm?: string | undefined;
   /**
    * The JWT clock tolerance in seconds when `jwt.clockToleranceSeconds` is not set (default 20).
    * sshauth's window is `sshauth.clockToleranceSeconds` (default 60).
    */
   clockToleranceSeconds?: number | undefined;
-  jwt?: JwtSchemeOptions | undefined;
-  /** Secrets (default CRTAUTH_SECRET / CRTAUTH_PREVIOUS_SECRET); the same object configures createCrtauthRouter. */
-  crtauth?: CrtauthSchemeOptions | undefined;
-  sshauth?: SshauthSchemeOptions | undefined;
 }
 
-/** The built-in wire formats. Adding one touches its folder and one line here. */
-export const builtInSchemes: Record<SchemeName, (options: BuiltInSchemeOptions) => AnyCodec> = {
-  jwt: (o) =>
-    createJwtScheme({ realm: o.realm, ...o.jwt, clockToleranceSeconds: o.jwt?.clockToleranceSeconds ?? o.jwt?.toleranceSeconds ?? o.clockToleranceSeconds }),
-  crtauth: (o) => createCrtauthScheme({ realm: o.realm, ...o.crtauth }),
-  sshauth: (o) => createSshauthScheme({ realm: o.realm, ...o.sshauth }),
-};
+/** A built-in wire format: the schema of its options (SshKeyStrategy's key of the same name) and its codec factory. */
+interface SchemeEntry<Own> {
+  readonly options: z.ZodType;
+  create(own: Own | undefined, shared: SharedSchemeOptions): AnyCodec;
+}
+
+function scheme<Own>(options: z.ZodType, create: (own: Own | undefined, shared: SharedSchemeOptions) => AnyCodec): SchemeEntry<Own> {
+  return { options, create };
+}
+
+/**
+ * The built-in wire formats, by the name the `schemes` option and the options key use. Adding
+ * one is its folder under schemes/ and one line here: the scheme names, the strategy's options
+ * type and its option schema all derive from this table.
+ */
+export const builtInSchemes = {
+  jwt: scheme<JwtSchemeOptions>(jwtOptionsSchema, (own, shared) =>
+    createJwtScheme({
+      realm: shared.realm,
+      ...own,
+      clockToleranceSeconds: own?.clockToleranceSeconds ?? own?.toleranceSeconds ?? shared.clockToleranceSeconds,
+    }),
+  ),
+  /** Secrets (default CRTAUTH_SECRET / CRTAUTH_PREVIOUS_SECRET); the same object configures createCrtauthRouter. */
+  crtauth: scheme<CrtauthSchemeOptions>(crtauthSchemeOptionsSchema, (own, shared) => createCrtauthScheme({ realm: shared.realm, ...own })),
+  sshauth: scheme<SshauthSchemeOptions>(sshauthOptionsSchema, (own, shared) => createSshauthScheme({ realm: shared.realm, ...own })),
+} as const;
+
+/** The built-in wire formats, as the `schemes` option names them. */
+export type SchemeName = keyof typeof builtInSchemes;
+
+type OwnOptions<Entry> = Entry extends SchemeEntry<infer Own> ? Own : never;
+
+/** Per-scheme settings a strategy passes down: the shared ones, and each scheme's own object under its name. */
+export type BuiltInSchemeOptions = SharedSchemeOptions & { [Name in SchemeName]?: OwnOptions<(typeof builtInSchemes)[Name]> | undefined };
+
+export const schemeNames = Object.keys(builtInSchemes) as [SchemeName, ...SchemeName[]];
+
+/** Each built-in scheme's options schema, under its name, for the strategy's option schema. */
+export const schemeOptionShape = Object.fromEntries(schemeNames.map((name) => [name, builtInSchemes[name].options.optional()])) as Record<
+  SchemeName,
+  z.ZodOptional<z.ZodType>
+>;
 
 export function createBuiltInScheme(name: SchemeName, options: BuiltInSchemeOptions): AnyCodec {
   if (!Object.hasOwn(builtInSchemes, name)) {
-    throw new TypeError(`unknown scheme ${JSON.stringify(name)}; available: ${Object.keys(builtInSchemes).join(", ")}`);
+    throw new TypeError(`unknown scheme ${JSON.stringify(name)}; available: ${schemeNames.join(", ")}`);
   }
-  return builtInSchemes[name](options);
+  const entry: SchemeEntry<unknown> = builtInSchemes[name];
+  return entry.create(options[name], options);
 }
