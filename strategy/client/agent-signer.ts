@@ -5,6 +5,8 @@ import { AgentConnection, type AgentConnectionOptions } from "./agent-protocol.j
 import { AgentError } from "./errors.js";
 import { ecdsaParameters, fixedLength, rsaModulusBytes, verifyNormalised, type ClientRsaHash, type ClientSigner } from "./signature.js";
 import { SshReader } from "../keys/wire.js";
+import { parseOptions } from "../options/parse-options.js";
+import { agentOptionsSchema, agentSignerOptionsSchema } from "./options.js";
 
 export interface AgentOptions {
   /** The agent's unix socket; default `process.env.SSH_AUTH_SOCK`. */
@@ -26,6 +28,7 @@ export interface AgentSignerOptions extends AgentOptions {
  * are left out.
  */
 export async function listAgentKeys(options: AgentOptions = {}): Promise<ParsedPublicKey[]> {
+  parseOptions(agentOptionsSchema, options, "listAgentKeys");
   const conn = new AgentConnection(connectionOptions(options));
   try {
     return await usableIdentities(conn);
@@ -42,6 +45,7 @@ export async function listAgentKeys(options: AgentOptions = {}): Promise<ParsedP
  * `agent_refused`, `agent_protocol_error`, `agent_timeout`, `agent_unavailable`.
  */
 export async function agentSigner(options: AgentSignerOptions = {}): Promise<ClientSigner> {
+  parseOptions(agentSignerOptionsSchema, options, "agentSigner");
   let wanted: ParsedPublicKey | null = null;
   if (options.publicKey !== undefined) {
     wanted = typeof options.publicKey === "string" ? parsePublicKey(options.publicKey) : options.publicKey;
@@ -81,6 +85,7 @@ export interface AgentKeyring {
 
 /** Opens the agent and lists its usable keys (agent order). Throws AgentError `agent_unavailable`. */
 export async function openAgentKeyring(options: AgentOptions = {}): Promise<AgentKeyring> {
+  parseOptions(agentOptionsSchema, options, "openAgentKeyring");
   const conn = new AgentConnection(connectionOptions(options));
   try {
     const keys = await usableIdentities(conn);

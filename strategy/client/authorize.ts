@@ -4,6 +4,8 @@ import { isValidSshauthIdentity } from "../schemes/sshauth/token-codec.js";
 import { crtauthTokens } from "./crtauth.js";
 import { createJwtAuthorization } from "./jwt.js";
 import type { Signer } from "./signer.js";
+import { parseOptions } from "../options/parse-options.js";
+import { authorizeOptionsSchema } from "./options.js";
 
 export type ClientScheme = "jwt" | "sshauth" | "crtauth";
 
@@ -31,6 +33,7 @@ export interface AuthorizeOptions {
 
 /** The Authorization header value for one request, in the chosen scheme. */
 export async function authorizationFor(options: AuthorizeOptions, request: RequestToSign): Promise<string> {
+  parseOptions(authorizeOptionsSchema, options, "authorizationFor");
   switch (options.scheme) {
     case "jwt":
       return createJwtAuthorization({ signer: options.signer, username: options.username, now: options.now, audience: options.jwt?.audience });

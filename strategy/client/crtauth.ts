@@ -6,6 +6,8 @@ import { decodeLegacyChallenge, decodeVerifiablePayload } from "../schemes/crtau
 import { decodeChallenge, decodeToken } from "../schemes/crtauth/messages.js";
 import type { Signer } from "./signer.js";
 import { SshKeyError } from "../errors.js";
+import { parseOptions } from "../options/parse-options.js";
+import { crtauthLoginOptionsSchema } from "./options.js";
 
 export type CrtauthLoginErrorCode =
   /** The server answered the handshake with an error status (403: unknown user, bad signature…). */
@@ -46,6 +48,7 @@ export interface CrtauthLoginOptions {
  * await fetch(url, { headers: { authorization: `chap:${token}` } });
  */
 export async function crtauthLogin(baseUrl: string | URL, options: CrtauthLoginOptions): Promise<string> {
+  parseOptions(crtauthLoginOptionsSchema, options, "crtauthLogin");
   if (!crtauthKeyTypes.has(options.signer.publicKey.type)) throw new TypeError("crtauth can only sign with an RSA key");
   return (await handshake(baseUrl, options, () => options.signer)).token;
 }
@@ -157,7 +160,8 @@ export class CrtauthTokenCache {
     const cached = this.tokens.get(key);
     if (cached && !options.fresh && now() < cached.refreshAt) return cached.token;
     const receivedAt = now();
-    const token = await crtauthLogin(url.origin, options);
+    const { username, signer, serverName, fetch } = options;
+    const token = await crtauthLogin(url.origin, { username, signer, serverName, fetch });
     const lifetime = crtauthTokenLifetimeMs(token) ?? DEFAULT_LIFETIME_MS;
     this.tokens.set(key, { token, refreshAt: receivedAt + lifetime - Math.min(RENEW_MARGIN_MS, lifetime / 2) });
     return token;

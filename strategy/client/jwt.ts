@@ -3,6 +3,8 @@ import { jwsAlgorithmsFor, type JwsAlgorithm, type JwsAlgorithmName } from "../k
 import type { Signer } from "./signer.js";
 import { pythonJsonDumps } from "./python-json.js";
 import { signerSupportsRsaHash, type ClientRsaHash, type ClientSigner } from "./signature.js";
+import { parseOptions } from "../options/parse-options.js";
+import { createJwtOptionsSchema } from "./options.js";
 
 /** JWS algorithms the asymmetric-jwt-auth format allows (ES* is this project's extension). */
 export type JwtAlgorithm = JwsAlgorithmName;
@@ -35,18 +37,12 @@ export interface CreateJwtOptions {
  * both compact JSON with non-ASCII escaped as `\uXXXX`.
  */
 export async function createJwtToken(options: CreateJwtOptions): Promise<string> {
+  parseOptions(createJwtOptionsSchema, options, "createJwtToken");
   const { signer, username } = options;
-  if (!signer || typeof signer.sign !== "function" || !signer.publicKey) {
-    throw new TypeError("createJwtToken: signer is required");
-  }
-  if (typeof username !== "string" || username === "") {
-    throw new TypeError("createJwtToken: username must be a non-empty string");
-  }
   const nowMs = (options.now ?? Date.now)();
   if (!Number.isFinite(nowMs)) throw new TypeError("createJwtToken: now() must return milliseconds");
   const time = Math.floor(nowMs / 1000);
   const nonce = options.nonce ?? crypto.randomBytes(8).toString("base64url");
-  if (typeof nonce !== "string" || nonce === "") throw new TypeError("createJwtToken: nonce must be a non-empty string");
 
   const key = signer.publicKey;
   const { name: alg, hash, keyType } = chooseAlgorithm(key.type, options.algorithm);
@@ -58,9 +54,6 @@ export async function createJwtToken(options: CreateJwtOptions): Promise<string>
   // PyJWT sorts header keys: alg, kid, typ.
   const header = pythonJsonDumps({ alg, kid: key.kid, typ: "JWT" });
   const { audience } = options;
-  if (audience !== undefined && (typeof audience !== "string" || audience === "")) {
-    throw new TypeError("createJwtToken: audience must be a non-empty string");
-  }
   const claims = pythonJsonDumps(audience === undefined ? { username, time, nonce } : { username, time, nonce, aud: audience });
   const signingInput = `${b64url(header)}.${b64url(claims)}`;
   // Signer forms are already JOSE's: RSA PKCS#1 bytes, Ed25519 64 bytes, ECDSA r‖s.

@@ -8,6 +8,8 @@ import { ClientKeyError, errorTag } from "./errors.js";
 import { expandHome } from "./home-path.js";
 import { ecdsaParameters, type ClientRsaHash, type ClientSigner } from "./signature.js";
 import { SshReader } from "../keys/wire.js";
+import { parseOptions } from "../options/parse-options.js";
+import { loadKeyFileOptionsSchema } from "./options.js";
 
 export interface LoadKeyFileOptions {
   /** Passphrase of an encrypted key. An empty string is a passphrase, not "none". */
@@ -30,6 +32,7 @@ export type KeyFileSource = string | { text: string | Buffer };
  * `passphrase_required`, `bad_passphrase`.
  */
 export async function loadKeyFileSigner(source: KeyFileSource, options: LoadKeyFileOptions = {}): Promise<ClientSigner> {
+  parseOptions(loadKeyFileOptionsSchema, options, "loadKeyFileSigner");
   let text: string;
   let origin: Record<string, unknown> = {};
   if (typeof source === "string") {
@@ -48,9 +51,6 @@ export async function loadKeyFileSigner(source: KeyFileSource, options: LoadKeyF
     throw new TypeError("loadKeyFileSigner: source must be a path or { text }");
   }
   const passphrase = options.passphrase;
-  if (passphrase !== undefined && typeof passphrase !== "string" && !Buffer.isBuffer(passphrase)) {
-    throw new TypeError("loadKeyFileSigner: options.passphrase must be a string or Buffer");
-  }
 
   const { keyObject, comment } = decodePrivateKey(text, passphrase, origin);
   checkKeyType(keyObject, origin);

@@ -5,6 +5,8 @@ import type { SshKeyType } from "../../keys/types.js";
 import { signedMessage, type SshauthAction } from "./signed-message.js";
 import { ecdsaP256P1363ToMpints, ED25519_SIGNATURE_LENGTH } from "./signature.js";
 import { encodeSshauthToken, isValidSshauthIdentity, type SshauthAlgorithm, type TokenV1Fields } from "./token-codec.js";
+import { parseOptions } from "../../options/parse-options.js";
+import { sshauthSignOptionsSchema } from "../../client/options.js";
 
 export interface SshauthSignOptions {
   /** Holds an Ed25519 or ECDSA P-256 key (key file or ssh-agent). */
@@ -27,6 +29,7 @@ export interface SshauthSignOptions {
  * identity, unsupported key type, no lookup hint) throws TypeError.
  */
 export async function signSshauthToken(options: SshauthSignOptions): Promise<string> {
+  parseOptions(sshauthSignOptionsSchema, options, "signSshauthToken");
   const { signer } = options;
   const algorithm = signer.publicKey.type;
   if (!isSshauthAlgorithm(algorithm)) {
