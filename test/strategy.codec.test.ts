@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuthError, type Codec, type CodecContext, type ReplayClaim } from "../strategy/index.js";
 import { lastEventCode } from "./support/events.js";
 import { freshKeyPair } from "./support/fresh-keys.js";
-import { getJson, startTestServer, type TestServer } from "./support/server.js";
+import { getJson, startTestServer, type MemoryTestServer } from "./support/server.js";
 import { jwtFor, spkiPem } from "./support/tokens.js";
 
 interface ToyCredential {
@@ -44,14 +44,14 @@ const toyCodec: Codec<ToyCredential, true> = {
 const T = 1_900_000_000;
 
 describe("a custom codec through the public schemes option", () => {
-  let t: TestServer;
+  let t: MemoryTestServer;
   const key = freshKeyPair("ed25519").privateKey;
   const other = freshKeyPair("ed25519").privateKey;
   const toy = (signer: crypto.KeyObject, time = T) =>
     `Toy alice.${time}.${crypto.sign(null, message({ username: "alice", time }), signer).toString("base64url")}`;
 
   beforeAll(async () => {
-    t = await startTestServer("sqlite", { startAt: T * 1000, schemes: ["jwt", toyCodec] });
+    t = await startTestServer("memory", { startAt: T * 1000, schemes: ["jwt", toyCodec] });
     await t.store.directory.addUser("alice");
     await t.store.directory.addKey("alice", spkiPem(key));
   });

@@ -6,7 +6,7 @@ import passport from "passport";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SshKeyStrategy, type StrategyStore } from "../strategy/strategy.js";
 import { createDemoApp } from "../strategy/server/demo-app.js";
-import { openPrismaStore } from "../strategy/store/prisma/store.js";
+import { createMemoryStore, type SshKeyStore } from "../strategy/store/index.js";
 import { getJson } from "./support/server.js";
 import { jwtFor, spkiPem } from "./support/tokens.js";
 import { freshKeyPair } from "./support/fresh-keys.js";
@@ -42,8 +42,7 @@ describe("infrastructure faults", () => {
 
   it("turns a failing replay store into error() rather than accepting", async () => {
     const k = freshKeyPair("ed25519").privateKey;
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pssk-"));
-    const store = await openPrismaStore({ url: `file:${dir}/db.sqlite` });
+    const store = createMemoryStore();
     await store.directory.addUser("alice");
     await store.directory.addKey("alice", spkiPem(k));
     const broken: StrategyStore = { ...store, replay: { consume: () => Promise.reject(new Error("disk full")) } };
@@ -58,10 +57,10 @@ describe("infrastructure faults", () => {
 describe("the verify callback and options", () => {
   const k = freshKeyPair("ed25519").privateKey;
   let dir: string;
-  let store: Awaited<ReturnType<typeof openPrismaStore>>;
+  let store: SshKeyStore;
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "pssk-"));
-    store = await openPrismaStore({ url: `file:${dir}/db.sqlite` });
+    store = createMemoryStore();
     await store.directory.addUser("alice");
     await store.directory.addKey("alice", spkiPem(k));
   });

@@ -8,6 +8,7 @@ import passport from "passport";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SshKeyStrategy, type StrategyStore } from "../strategy/strategy.js";
 import { openPrismaStore } from "../strategy/store/prisma/store.js";
+import { createMemoryStore } from "../strategy/store/index.js";
 import pg from "pg";
 import { createTestDatabase, databaseKinds, postgresAdminUrl } from "./support/databases.js";
 import { freshKeyPair } from "./support/fresh-keys.js";
@@ -219,8 +220,7 @@ describe("a store passed as an option", () => {
 
 describe("per-request state", () => {
   it("passport's per-request copy of the strategy gets nothing but passport's own actions, and the strategy is untouched", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pssk-audit-"));
-    const store = await openPrismaStore({ url: `file:${dir}/db.sqlite` });
+    const store = createMemoryStore();
     const key = freshKeyPair("ed25519").privateKey;
     await store.directory.addUser("alice");
     await store.directory.addKey("alice", spkiPem(key));
@@ -256,7 +256,6 @@ describe("per-request state", () => {
       await server.close();
       await strategy.close();
       await store.close();
-      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

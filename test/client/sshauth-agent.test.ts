@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agentSigner, authorizationFor, loadKeyFileSigner, sshkeyFetch } from "../../strategy/client/index.js";
 import { runCli, startServe } from "../support/cli.js";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/databases.js";
-import { getJson, startTestServer, type TestServer } from "../support/server.js";
+import { getJson, startTestServer, type MemoryTestServer } from "../support/server.js";
 import { keygenFingerprint, makeTmpDir, readText, sshKeygen, startAgent, type RunningAgent } from "./helpers.js";
 
 const tmp = makeTmpDir("client-sshauth-");
@@ -26,8 +26,8 @@ afterAll(async () => {
   tmp.cleanup();
 });
 
-describe.each(databaseKinds)("sshauth with ssh-agent keys on %s", (kind) => {
-  let t: TestServer;
+describe.each(["memory"] as const)("sshauth with ssh-agent keys on %s", (kind) => {
+  let t: MemoryTestServer;
   beforeAll(async () => {
     t = await startTestServer(kind);
     await t.store.directory.addUser("alice");
@@ -78,6 +78,7 @@ describe.each(databaseKinds)("sshauth with ssh-agent keys on %s", (kind) => {
   });
 });
 
+// On each database: the CLI and `serve` are separate processes that share only the database.
 describe.each(databaseKinds)("passport-sshkey CLI with sshauth on %s", (kind) => {
   let db: TestDatabase;
   let env: Record<string, string>;

@@ -1,5 +1,5 @@
 // The verification pipeline on its own, with no HTTP framework: a plain request view, the
-// SQLite store's KeyStore and ReplayStore, and an event sink that keeps what it is given.
+// memory store's KeyStore and ReplayStore, and an event sink that keeps what it is given.
 import type { KeyObject } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Codec } from "../../strategy/core/codec.js";
@@ -10,8 +10,7 @@ import { parsePublicKey } from "../../strategy/keys/index.js";
 import { FailureThrottle } from "../../strategy/schemes/failure-throttle.js";
 import { createJwtScheme } from "../../strategy/schemes/jwt/scheme.js";
 import type { AuthEventRecord, KeyStore } from "../../strategy/store/ports.js";
-import { openPrismaStore, type PrismaStore } from "../../strategy/store/prisma/store.js";
-import { createTestDatabase, type TestDatabase } from "../support/databases.js";
+import { createMemoryStore, type SshKeyStore } from "../../strategy/store/index.js";
 import { freshKeyPair } from "../support/fresh-keys.js";
 import { jwtFor, spkiPem } from "../support/tokens.js";
 
@@ -44,16 +43,14 @@ function counting(keys: KeyStore): KeyStore & { lookups: number } {
 const credentialOf = (header: string) => header.slice("JWT ".length);
 
 describe("verifyCredential", () => {
-  let database: TestDatabase;
-  let store: PrismaStore;
+  let store: SshKeyStore;
   const clock = { now: T * 1000 };
   const alice = { old: freshKeyPair("ed25519").privateKey, current: freshKeyPair("ed25519").privateKey };
   const stranger = freshKeyPair("ed25519").privateKey;
   const jwt = createJwtScheme();
 
   beforeAll(async () => {
-    database = await createTestDatabase("sqlite");
-    store = await openPrismaStore({ url: database.url, now: () => clock.now });
+    store = createMemoryStore({ now: () => clock.now });
     await store.directory.addUser("alice");
     await store.directory.addKey("alice", spkiPem(alice.old), { comment: "old" });
     clock.now += 1000;
@@ -62,7 +59,6 @@ describe("verifyCredential", () => {
   });
   afterAll(async () => {
     await store?.close();
-    await database?.drop();
   });
 
   function deps(overrides: Partial<PipelineDeps> = {}): PipelineDeps & { recorded: AuthEventRecord[] } {

@@ -129,6 +129,8 @@ function signedVariants(): (Mutant & { refused: boolean })[] {
   return cases.map(([label, value, refused]) => ({ label, value, refused }));
 }
 
+// Stays on the databases: the hostile values go into their event log, and the last cases
+// check that no batch was poisoned by one (PostgreSQL stores no NUL, for one).
 describe.each(databaseKinds)("hostile JWTs on %s", (kind) => {
   let t: TestServer;
   let verdicts: Verdicts;

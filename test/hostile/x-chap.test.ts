@@ -110,6 +110,8 @@ function handMadeResponses(challenge: Buffer, signature: Buffer): Mutant[] {
   return out;
 }
 
+// Stays on the databases: the hostile values go into their event log, and the last cases
+// check that no batch was poisoned by one (PostgreSQL stores no NUL, for one).
 describe.each(databaseKinds)("hostile X-CHAP messages on %s", (kind) => {
   let c: CrtauthServer;
   let verdicts: Verdicts;

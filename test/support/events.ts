@@ -1,4 +1,32 @@
+import type { AuthEventRecord, SshKeyStore } from "../../strategy/store/index.js";
 import type { PrismaStore } from "../../strategy/store/prisma/store.js";
+
+const recorded = new WeakMap<SshKeyStore, AuthEventRecord[]>();
+
+/** The store with its event sink also noting each event in order, so `lastEventCode` reads a store without a database. */
+export function recordingEvents(store: SshKeyStore): SshKeyStore {
+  const events: AuthEventRecord[] = [];
+  const sink = store.events;
+  const wrapped: SshKeyStore = {
+    ...store,
+    events: {
+      record(event) {
+        events.push(event);
+        sink.record(event);
+      },
+      flush: () => sink.flush(),
+    },
+  };
+  recorded.set(wrapped, events);
+  return wrapped;
+}
+
+/** Every event recorded on a store made by `recordingEvents`, oldest first. */
+export function recordedEvents(store: SshKeyStore): AuthEventRecord[] {
+  const events = recorded.get(store);
+  if (!events) throw new Error("not a store made by recordingEvents");
+  return events;
+}
 
 /** Refusals decided before a signature verified: strangers only ever see `invalid_credentials` for them. */
 export const concealedCodes: ReadonlySet<string> = new Set(["unknown_key", "bad_signature"]);
@@ -9,8 +37,9 @@ export function publicCode(code: string): string {
 }
 
 /** The error code of the newest authentication event (the precise one, whatever the client was told). */
-export async function lastEventCode(store: PrismaStore): Promise<string | null> {
+export async function lastEventCode(store: SshKeyStore | PrismaStore): Promise<string | null> {
   await store.events.flush();
+  if (!("database" in store)) return recordedEvents(store).at(-1)?.errorCode ?? null;
   const row = await store.database.prisma.authEvent.findFirst({ orderBy: { id: "desc" } });
   return row?.errorCode ?? null;
 }

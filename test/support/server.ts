@@ -2,28 +2,40 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { createDemoApp } from "../../strategy/server/demo-app.js";
 import { SshKeyStrategy, type SshKeyStrategyOptions } from "../../strategy/strategy.js";
+import { createMemoryStore, type SshKeyStore } from "../../strategy/store/index.js";
 import { openPrismaStore, type PrismaStore } from "../../strategy/store/prisma/store.js";
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from "./databases.js";
+import { recordingEvents } from "./events.js";
 
-export interface TestServer {
+export interface TestServer<Store extends SshKeyStore = PrismaStore> {
   url: string;
-  store: PrismaStore;
-  database: TestDatabase;
+  store: Store;
+  /** The database under the store; absent on memory. */
+  database: Store extends PrismaStore ? TestDatabase : undefined;
   strategy: SshKeyStrategy;
   /** Current fake time in ms; tests move it. */
   clock: { now: number };
   close(): Promise<void>;
 }
 
-/** A migrated database of `kind`, the demo app on it, listening on a loopback port. */
-export async function startTestServer(
-  kind: DatabaseKind,
-  options: Omit<SshKeyStrategyOptions, "store" | "now"> & { startAt?: number } = {},
-): Promise<TestServer> {
+/** A test server on the memory store (`startTestServer("memory")`). */
+export type MemoryTestServer = TestServer<SshKeyStore>;
+
+export type TestServerOptions = Omit<SshKeyStrategyOptions, "store" | "now"> & { startAt?: number };
+
+/**
+ * A migrated database of `kind`, the demo app on it, listening on a loopback port; with
+ * "memory", the in-memory store instead (no database), for tests whose subject is not the store.
+ */
+export async function startTestServer(kind: "memory", options?: TestServerOptions): Promise<TestServer<SshKeyStore>>;
+export async function startTestServer(kind: DatabaseKind, options?: TestServerOptions): Promise<TestServer>;
+export async function startTestServer(kind: DatabaseKind | "memory", options: TestServerOptions = {}): Promise<TestServer<SshKeyStore>> {
   const { startAt, ...strategyOptions } = options;
   const clock = { now: startAt ?? Date.now() };
-  const database = await createTestDatabase(kind);
-  const store = await openPrismaStore({ url: database.url, now: () => clock.now, activity: { flushEveryMs: 20 } });
+  const database = kind === "memory" ? undefined : await createTestDatabase(kind);
+  const store: SshKeyStore = database
+    ? await openPrismaStore({ url: database.url, now: () => clock.now, activity: { flushEveryMs: 20 } })
+    : recordingEvents(createMemoryStore({ now: () => clock.now }));
   const strategy = new SshKeyStrategy({ ...strategyOptions, store, now: () => clock.now });
   const server: Server = await new Promise((resolve) => {
     // With a `crtauth` option (a fixed secret), the crtauth handshake is mounted at /_auth too, on the test clock.
@@ -34,14 +46,14 @@ export async function startTestServer(
   return {
     url: `http://127.0.0.1:${port}`,
     store,
-    database,
+    database: database as undefined,
     strategy,
     clock,
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await store.close();
-      await database.drop();
+      await database?.drop();
     },
   };
 }

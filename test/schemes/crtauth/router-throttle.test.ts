@@ -10,10 +10,9 @@ import { createRequest, createResponse } from "../../../strategy/schemes/crtauth
 import { decodeChallenge } from "../../../strategy/schemes/crtauth/messages.js";
 import { createDemoApp } from "../../../strategy/server/demo-app.js";
 import { SshKeyStrategy } from "../../../strategy/strategy.js";
-import { openPrismaStore, type PrismaStore } from "../../../strategy/store/prisma/store.js";
-import { createTestDatabase, databaseKinds, type TestDatabase } from "../../support/databases.js";
+import { createMemoryStore, type SshKeyStore } from "../../../strategy/store/index.js";
 import { fixtureKeyPair } from "../../support/fixture-keys.js";
-import { lastEventCode } from "../../support/events.js";
+import { lastEventCode, recordingEvents } from "../../support/events.js";
 import { spkiPem } from "../../support/tokens.js";
 
 const SECRET = "crtauth-throttle-secret";
@@ -39,9 +38,8 @@ async function respond(url: string, username: string, signer: Signer) {
 
 const pkcs8 = (key: KeyObject) => ({ text: String(key.export({ type: "pkcs8", format: "pem" })) });
 
-describe.each(databaseKinds)("crtauth /_auth failure throttle on %s", (kind) => {
-  let database: TestDatabase;
-  let store: PrismaStore;
+describe("crtauth /_auth failure throttle on memory", () => {
+  let store: SshKeyStore;
   let server: http.Server;
   let url: string;
   const clock = { now: Date.UTC(2031, 0, 1) };
@@ -49,8 +47,7 @@ describe.each(databaseKinds)("crtauth /_auth failure throttle on %s", (kind) => 
   const stranger = fixtureKeyPair("rsa2048-b").privateKey;
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    store = await openPrismaStore({ url: database.url, now: () => clock.now });
+    store = recordingEvents(createMemoryStore({ now: () => clock.now }));
     await store.directory.addUser("alice");
     await store.directory.addKey("alice", spkiPem(alice));
     const now = () => clock.now;
@@ -65,7 +62,6 @@ describe.each(databaseKinds)("crtauth /_auth failure throttle on %s", (kind) => 
     server?.closeAllConnections();
     await new Promise((resolve) => server?.close(resolve));
     await store?.close();
-    await database?.drop();
   });
 
   it("3 responses with a bad signature, then too_many_failures with Retry-After, even for the right key; refills with time", async () => {

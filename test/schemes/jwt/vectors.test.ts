@@ -1,9 +1,8 @@
 // Golden tokens made by the upstream asymmetric-jwt-auth client, verified through the
-// demo server on every database, and altered copies of them refused with the right code.
+// demo server on the memory store, and altered copies of them refused with the right code.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { databaseKinds } from "../../support/databases.js";
 import { fixtureText, vectors } from "../../support/forge-jwt.js";
-import { getJson, startTestServer, type TestServer } from "../../support/server.js";
+import { getJson, startTestServer, type MemoryTestServer } from "../../support/server.js";
 import { concealedCodes, lastEventCode, publicCode } from "../../support/events.js";
 
 interface AjwtVector {
@@ -19,7 +18,7 @@ const ajwt: AjwtVector[] = vectors.ajwt;
 const keyFile = (p: string) => fixtureText(p.replace(/^keys\//, ""));
 
 /** Registers each vector's user and key. Keys are unique across users, so one key serves one owner per server. */
-async function seed(t: TestServer, served: AjwtVector[], publicKeyIndex = 0) {
+async function seed(t: MemoryTestServer, served: AjwtVector[], publicKeyIndex = 0) {
   for (const v of served) {
     await t.store.directory.addUser(v.username).catch(() => {});
     const file = v.public_keys[Math.min(publicKeyIndex, v.public_keys.length - 1)]!;
@@ -29,8 +28,8 @@ async function seed(t: TestServer, served: AjwtVector[], publicKeyIndex = 0) {
 const aliceVectors = ajwt.filter((v) => v.username === "alice");
 const unicodeVector = ajwt.find((v) => v.username !== "alice")!;
 
-describe.each(databaseKinds)("asymmetric-jwt-auth golden vectors on %s", (kind) => {
-  let t: TestServer;
+describe.each(["memory"] as const)("asymmetric-jwt-auth golden vectors on %s", (kind) => {
+  let t: MemoryTestServer;
   beforeAll(async () => {
     t = await startTestServer(kind, { startAt: 1_700_000_000_000 });
     await seed(t, aliceVectors);
@@ -56,8 +55,8 @@ describe.each(databaseKinds)("asymmetric-jwt-auth golden vectors on %s", (kind) 
   });
 });
 
-describe.each(databaseKinds)("asymmetric-jwt-auth clock window on %s (replay protection off)", (kind) => {
-  let t: TestServer;
+describe.each(["memory"] as const)("asymmetric-jwt-auth clock window on %s (replay protection off)", (kind) => {
+  let t: MemoryTestServer;
   beforeAll(async () => {
     t = await startTestServer(kind, { jwt: { replayProtection: false } });
     // PEM-registered keys must behave exactly like OpenSSH-registered ones.
@@ -93,8 +92,8 @@ describe.each(databaseKinds)("asymmetric-jwt-auth clock window on %s (replay pro
   });
 });
 
-describe.each(databaseKinds)("a non-ASCII username on %s", (kind) => {
-  let t: TestServer;
+describe.each(["memory"] as const)("a non-ASCII username on %s", (kind) => {
+  let t: MemoryTestServer;
   beforeAll(async () => {
     t = await startTestServer(kind, { startAt: unicodeVector.time * 1000 });
     await seed(t, [unicodeVector]);
@@ -108,8 +107,8 @@ describe.each(databaseKinds)("a non-ASCII username on %s", (kind) => {
   });
 });
 
-describe.each(databaseKinds)("altered golden tokens on %s", (kind) => {
-  let t: TestServer;
+describe.each(["memory"] as const)("altered golden tokens on %s", (kind) => {
+  let t: MemoryTestServer;
   beforeAll(async () => {
     t = await startTestServer(kind, { startAt: 1_700_000_000_000, jwt: { replayProtection: false } });
     await seed(t, aliceVectors);
