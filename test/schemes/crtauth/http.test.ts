@@ -19,7 +19,7 @@ import { SshKeyStrategy } from "../../../strategy/strategy.js";
 import { databaseKinds } from "../../support/databases.js";
 import { writeFixtureKeyFile, type FixtureKeyName } from "../../support/fixture-keys.js";
 import { getJson, startTestServer, type TestServer } from "../../support/server.js";
-import { makeTmpDir, startAgent, type RunningAgent } from "../../client/helpers.js";
+import { makeTmpDir, startAgent, type RunningAgent } from "../../support/ssh-keygen.js";
 import { concealedCodes, lastEventCode, publicCode } from "../../support/events.js";
 
 const SECRET = "crtauth-test-secret";
