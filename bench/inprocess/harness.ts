@@ -13,7 +13,7 @@ import {
 } from "../../strategy/index.js";
 import type { MemoryStore } from "./memory-store.js";
 
-export function fakeRequest(authorization: string): Request {
+function fakeRequest(authorization: string): Request {
   const headers: Record<string, string> = { authorization, "user-agent": "bench", host: "127.0.0.1" };
   return {
     headers,

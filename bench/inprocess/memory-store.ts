@@ -12,7 +12,7 @@ import type {
   StrategyStore,
 } from "../../strategy/index.js";
 
-export class MemoryKeyStore implements KeyStore {
+class MemoryKeyStore implements KeyStore {
   private readonly byKid = new Map<string, KeyCandidate>();
   private readonly byFingerprint = new Map<string, KeyCandidate>();
   private readonly byUsername = new Map<string, { user: StoredUser; keys: StoredKey[] }>();
@@ -57,7 +57,7 @@ export class MemoryKeyStore implements KeyStore {
 }
 
 /** Set-if-absent in a Map; `reset` lets a token pool be replayed for the next pass. */
-export class MemoryReplayStore implements ReplayStore {
+class MemoryReplayStore implements ReplayStore {
   private readonly seen = new Map<string, number>();
 
   async consume(scope: string, value: string, expiresAt: Date): Promise<boolean> {
@@ -73,7 +73,7 @@ export class MemoryReplayStore implements ReplayStore {
 }
 
 /** Counts events; the Prisma recorder batches them off the request path, so this is the request-path cost. */
-export class CountingEventSink implements EventSink {
+class CountingEventSink implements EventSink {
   count = 0;
   record(_event: AuthEventRecord): void {
     this.count++;

@@ -7,7 +7,7 @@
 import os from "node:os";
 import { Worker } from "node:worker_threads";
 
-export type JwtAlg = "RS256" | "RS512" | "EdDSA" | "ES256";
+type JwtAlg = "RS256" | "RS512" | "EdDSA" | "ES256";
 
 export interface JwtSignerSpec {
   privatePem: string;

@@ -9,7 +9,7 @@ export function isMutating(req: Request): boolean {
 }
 
 /** Equal strings, compared in constant time (over SHA-256 digests, so lengths may differ). */
-export function constantTimeEqual(a: string, b: string): boolean {
+function constantTimeEqual(a: string, b: string): boolean {
   const x = crypto.createHash("sha256").update(a).digest();
   const y = crypto.createHash("sha256").update(b).digest();
   return crypto.timingSafeEqual(x, y) && a.length === b.length;

@@ -6,8 +6,6 @@ import { answerStoreFault } from "../http/error-handler.js";
 import { statusForCode } from "../http/error-response.js";
 import { DirectoryError } from "../store/index.js";
 
-export type { AdminErrorCode } from "../contract/errors.js";
-
 /** A code the admin API answers with: its own, or the strategy's for a refused console sign-in. */
 export type AdminAnswerCode = AdminErrorCode | AuthErrorCode;
 

@@ -3,7 +3,7 @@ import type { Request, Response } from "express";
 import type { ConsoleSessionRecord, SessionStore, UserRecord } from "../store/ports.js";
 import { AdminError } from "./errors.js";
 
-export const sessionCookieName = "sshkey_console";
+const sessionCookieName = "sshkey_console";
 
 export interface SessionTimeouts {
   /** Sliding idle timeout (default 30 minutes). */
@@ -14,7 +14,7 @@ export interface SessionTimeouts {
   touchEveryMs?: number;
 }
 
-export type SessionUser = UserRecord;
+type SessionUser = UserRecord;
 
 export interface ActiveSession {
   id: string;
@@ -26,7 +26,7 @@ export interface ActiveSession {
   idleExpiresAt: Date;
 }
 
-export function sha256Hex(text: string): string {
+function sha256Hex(text: string): string {
   return crypto.createHash("sha256").update(text).digest("hex");
 }
 
@@ -35,7 +35,7 @@ function randomToken(): string {
 }
 
 /** Reads one cookie from the Cookie header without a parser dependency. */
-export function readCookie(req: Request, name: string): string | undefined {
+function readCookie(req: Request, name: string): string | undefined {
   const header = req.headers.cookie;
   if (!header || header.length > 8192) return undefined;
   for (const part of header.split(";")) {

@@ -9,7 +9,7 @@ import { registerUserCommands } from "./commands/users.js";
 import { databaseFileMissing, describeDatabase, environmentVariables, loadDotEnv, packageVersion } from "./environment.js";
 import { CliError } from "./errors.js";
 
-export function buildProgram(): Command {
+function buildProgram(): Command {
   const program = new Command("passport-sshkey")
     .description("SSH-key authentication for HTTP services: demo server, key management and a signing client")
     .version(packageVersion(), "-V, --version", "print the version")

@@ -15,7 +15,7 @@ const storableTime = z.number().int().min(earliestStorable).max(latestStorable);
 
 const isoDate = z.iso.datetime({ offset: true }).or(z.iso.date());
 /** An ISO date or date-time, as a Date, within years 0001–9999 UTC. */
-export const dateInput = isoDate
+const dateInput = isoDate
   .transform((value) => new Date(value))
   .refine((date) => storableTime.safeParse(date.getTime()).success, { message: "the date must fall within the years 0001–9999 (UTC)" });
 
@@ -111,7 +111,6 @@ export const userCursor = z.strictObject({ u: username });
 export type KeyListQuery = z.input<typeof keyListQuery>;
 export type KeyAddBody = z.input<typeof keyAddBody>;
 export type KeyPatchBody = z.input<typeof keyPatchBody>;
-export type KeyRevokeBody = z.input<typeof keyRevokeBody>;
 export type UserListQuery = z.input<typeof userListQuery>;
 export type UserCreateBody = z.input<typeof userCreateBody>;
 export type UserPatchBody = z.input<typeof userPatchBody>;

@@ -9,7 +9,7 @@ import { keyStatuses } from "../core/key-state.js";
 const instant = z.union([z.iso.datetime(), z.date().transform((date) => date.toISOString())]);
 
 /** Why the codec refuses a key (a paste entry, or a stored key that can no longer sign in). */
-export const KeyProblemJson = z.strictObject({ code: z.string(), message: z.string() });
+const KeyProblemJson = z.strictObject({ code: z.string(), message: z.string() });
 
 /** A stored key: public material and metadata only. */
 export const KeyJson = z.strictObject({
@@ -116,12 +116,10 @@ export const MeResponse = z.strictObject({
 export const SignInLinkResponse = z.strictObject({ link: z.string(), expiresAt: instant, username: z.string() });
 export const LogoutResponse = z.strictObject({ ok: z.literal(true) });
 
-export type KeyProblem = z.output<typeof KeyProblemJson>;
 export type Key = z.output<typeof KeyJson>;
 export type PreviewEntry = z.output<typeof PreviewEntryJson>;
 export type KeyEvent = z.output<typeof KeyEventJson>;
 export type AuthEvent = z.output<typeof AuthEventJson>;
-export type EventOutcome = (typeof eventOutcomes)[number];
 export type User = z.output<typeof UserJson>;
 export type UserWithKeyCount = z.output<typeof UserWithKeyCountJson>;
 export type Me = z.output<typeof MeResponse>;

@@ -42,8 +42,6 @@ export const keyStateRefusals = {
   user_disabled: { code: "user_disabled", message: "the account is disabled" },
 } as const satisfies Record<Exclude<KeyState, "active">, { code: string; message: string }>;
 
-export type KeyStateRefusalCode = (typeof keyStateRefusals)[keyof typeof keyStateRefusals]["code"];
-
 /** How people read each state (CLI STATUS column, console badge). */
 export const keyStateLabels: Record<KeyState, string> = {
   active: "active",

@@ -28,7 +28,7 @@ export function statusForCode(code: AuthErrorCode, alwaysUnauthorized = false): 
  */
 const concealedCodes: ReadonlySet<AuthErrorCode> = new Set<AuthErrorCode>(["unknown_key", "bad_signature"]);
 
-export const invalidCredentialsMessage = "the credentials were not accepted";
+const invalidCredentialsMessage = "the credentials were not accepted";
 
 /**
  * What a client is told about a refusal: the precise code and message, except for the

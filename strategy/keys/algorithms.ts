@@ -5,7 +5,7 @@
  */
 import type { EcCurve, SshKeyType } from "./types.js";
 
-export type KeyFamily = "rsa" | "ed25519" | "ecdsa";
+type KeyFamily = "rsa" | "ed25519" | "ecdsa";
 
 export type EcdsaHash = "sha256" | "sha384" | "sha512";
 

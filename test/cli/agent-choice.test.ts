@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, startServe } from "../support/cli.js";
 import { createTestDatabase, type TestDatabase } from "../support/databases.js";
 import { writeFixtureKeyFile } from "../support/fixture-keys.js";
-import { keygenFingerprint, makeTmpDir, sshKeygen, startAgent, type RunningAgent } from "../client/helpers.js";
+import { keygenFingerprint, makeTmpDir, sshKeygen, startAgent, type RunningAgent } from "../support/ssh-keygen.js";
 
 const tmp = makeTmpDir("cli-agent-choice-");
 let agent: RunningAgent;

@@ -12,17 +12,8 @@ import {
   type AgentErrorCode,
 } from "../../strategy/client/index.js";
 import { writeFixtureKeyFile } from "../support/fixture-keys.js";
-import {
-  keygenFingerprint,
-  makeTmpDir,
-  nodePublicKeyFromPub,
-  readText,
-  sshKeygen,
-  splitJws,
-  startAgent,
-  verifySignerForm,
-  type RunningAgent,
-} from "./helpers.js";
+import { keygenFingerprint, makeTmpDir, nodePublicKeyFromPub, sshKeygen, startAgent, type RunningAgent } from "../support/ssh-keygen.js";
+import { readText, splitJws, verifySignerForm } from "./helpers.js";
 
 const tmp = makeTmpDir("client-agent-");
 let agent: RunningAgent;

@@ -8,7 +8,7 @@ import { connectDatabase } from "../../strategy/store/prisma/client.js";
 import { runCli, startServe } from "../support/cli.js";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/databases.js";
 import { writeFixtureKeyFile } from "../support/fixture-keys.js";
-import { makeTmpDir, startAgent, type RunningAgent } from "./helpers.js";
+import { makeTmpDir, startAgent, type RunningAgent } from "../support/ssh-keygen.js";
 
 describe.each(databaseKinds)("crtauth through the CLI on %s", (kind) => {
   let db: TestDatabase;

@@ -4,7 +4,8 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClientKeyError, loadKeyFileSigner, type ClientKeyErrorCode } from "../../strategy/client/index.js";
-import { PASSPHRASE, keygenFingerprint, makeTmpDir, nodePublicKeyFromPub, readText, resave, sshKeygen, verifySignerForm, type KeyKind } from "./helpers.js";
+import { keygenFingerprint, makeTmpDir, nodePublicKeyFromPub, resave, sshKeygen, type KeyKind } from "../support/ssh-keygen.js";
+import { PASSPHRASE, readText, verifySignerForm } from "./helpers.js";
 import { fixtureKeyPair } from "../support/fixture-keys.js";
 import { freshKeyPair } from "../support/fresh-keys.js";
 

@@ -4,6 +4,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { expect, type Page } from "@playwright/test";
+import { keygenFingerprint, sshKeygen } from "../support/ssh-keygen.js";
 
 export const root = path.resolve(import.meta.dirname, "../..");
 export const baseUrl = process.env.E2E_BASE_URL!;
@@ -48,12 +49,8 @@ export interface SshKey {
 
 /** A fresh key pair from ssh-keygen, e.g. ("ed25519") or ("ecdsa", 256) or ("rsa", 1024). */
 export function keygen(type: string, comment: string, bits?: number): SshKey {
-  const file = path.join(tmp, `${comment}-${crypto.randomBytes(4).toString("hex")}`);
-  const args = ["-q", "-t", type, "-N", "", "-C", comment, "-f", file, ...(bits ? ["-b", String(bits)] : [])];
-  const r = spawnSync("ssh-keygen", args, { encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`ssh-keygen ${args.join(" ")}: ${r.stderr}`);
-  const fp = spawnSync("ssh-keygen", ["-l", "-E", "sha256", "-f", `${file}.pub`], { encoding: "utf8" });
-  return { path: file, pubPath: `${file}.pub`, pub: fs.readFileSync(`${file}.pub`, "utf8").trim(), fingerprint: fp.stdout.split(" ")[1]! };
+  const file = sshKeygen(tmp, `${comment}-${crypto.randomBytes(4).toString("hex")}`, ["-t", type, ...(bits ? ["-b", String(bits)] : [])], comment);
+  return { path: file, pubPath: `${file}.pub`, pub: fs.readFileSync(`${file}.pub`, "utf8").trim(), fingerprint: keygenFingerprint(`${file}.pub`) };
 }
 
 export function addUser(username: string, admin = false): void {

@@ -3,6 +3,7 @@
 // inputs carry) and one verdict per response, collected so a failing run names every input.
 import net from "node:net";
 import { expect } from "vitest";
+import type { TestServer } from "../support/server.js";
 
 /** mulberry32: tiny, fast, and the same sequence for the same seed on every machine. */
 export function seededRandom(seed: number): () => number {
@@ -282,7 +283,7 @@ export class Verdicts {
  * reach the event log within a few seconds? One event the database cannot hold would fail
  * every batch after it, with no 5xx to show for it.
  */
-export async function eventLogStillWrites(
+async function eventLogStillWrites(
   prisma: { authEvent: { findFirst(args: object): Promise<{ username: string | null } | null> } },
   userAgent: string,
 ): Promise<string | null> {
@@ -293,4 +294,17 @@ export async function eventLogStillWrites(
     if (Date.now() > deadline) return null;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** After the hostile inputs: an honest request to /whoami (`authorization`, User-Agent `marker`) is accepted as alice and its event reaches the log. */
+export async function expectHonestRequestLogged(t: Pick<TestServer, "url" | "store">, authorization: string, marker: string): Promise<void> {
+  const r = await rawRequest(t.url, {
+    path: "/whoami",
+    headers: [
+      ["Authorization", authorization],
+      ["User-Agent", marker],
+    ],
+  });
+  expect(r.status).toBe(200);
+  expect(await eventLogStillWrites(t.store.database.prisma, marker)).toBe("alice");
 }

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parsePublicKey } from "../../strategy/keys/index.js";
 import { formatSha256Fingerprint } from "../../strategy/keys/fingerprint.js";
-import { KeyDir } from "./support/keygen.js";
+import { KeyDir } from "../support/ssh-keygen.js";
 
 const keys = new KeyDir();
 afterAll(() => keys.cleanup());

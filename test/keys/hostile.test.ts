@@ -2,7 +2,7 @@ import { randomBytes, type KeyObject } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KeyFormatError, parseKeyPaste, parsePublicKey, type KeyProblemCode } from "../../strategy/keys/index.js";
 import { sshMpint, sshString } from "../../strategy/keys/wire.js";
-import { KeyDir } from "./support/keygen.js";
+import { KeyDir } from "../support/ssh-keygen.js";
 import { freshKeyPair } from "../support/fresh-keys.js";
 
 const keys = new KeyDir();

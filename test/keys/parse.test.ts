@@ -9,7 +9,7 @@ import {
   serializePublicKey,
   type ParsedPublicKey,
 } from "../../strategy/keys/index.js";
-import { KeyDir } from "./support/keygen.js";
+import { KeyDir } from "../support/ssh-keygen.js";
 import { fixtureKeyPair } from "../support/fixture-keys.js";
 import { freshKeyPair } from "../support/fresh-keys.js";
 

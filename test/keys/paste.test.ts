@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseKeyPaste, type KeyPasteEntry } from "../../strategy/keys/index.js";
-import { KeyDir } from "./support/keygen.js";
+import { KeyDir } from "../support/ssh-keygen.js";
 
 const keys = new KeyDir();
 afterAll(() => keys.cleanup());

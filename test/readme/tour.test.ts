@@ -11,7 +11,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { keygenFingerprint, sshKeygen, startAgent, type RunningAgent } from "../client/helpers.js";
+import { keygenFingerprint, sshKeygen, startAgent, type RunningAgent } from "../support/ssh-keygen.js";
 import { ensureLibraryBuilt } from "../support/build.js";
 import { root } from "../support/cli.js";
 

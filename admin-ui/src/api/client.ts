@@ -3,7 +3,7 @@
 import { basePath } from "../shared/base-path";
 import type { AdminErrorCode } from "./contract";
 
-export const apiBase = `${basePath}/api`;
+const apiBase = `${basePath}/api`;
 
 /** A refusal from the API (or the network), with the API's stable error code. */
 export class ApiError extends Error {

@@ -9,19 +9,14 @@ const exact = new Intl.DateTimeFormat(undefined, {
   second: "2-digit",
   timeZoneName: "short",
 });
-const dateOnly = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric" });
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
 
-export const dayMs = 86_400_000;
+const dayMs = 86_400_000;
 /** A key is "expiring soon" when it has at most this long left. */
 export const expiringSoonMs = 14 * dayMs;
 
 export function formatExact(iso: string | Date): string {
   return exact.format(new Date(iso));
-}
-
-export function formatDate(iso: string | Date): string {
-  return dateOnly.format(new Date(iso));
 }
 
 const units: [Intl.RelativeTimeFormatUnit, number][] = [
@@ -58,7 +53,7 @@ export function keyTypeLabel(type: string): string {
   return type;
 }
 
-export const schemeLabels: Record<string, string> = { jwt: "JWT", sshauth: "sshauth", crtauth: "crtauth" };
+const schemeLabels: Record<string, string> = { jwt: "JWT", sshauth: "sshauth", crtauth: "crtauth" };
 
 export function schemeLabel(scheme: string | null | undefined): string {
   if (!scheme) return "";

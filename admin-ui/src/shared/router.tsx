@@ -27,7 +27,7 @@ export function useLocation(): Location {
   return { path, query: url.searchParams };
 }
 
-export function href(path: string): string {
+function href(path: string): string {
   return `${basePath}${path}`;
 }
 
@@ -40,7 +40,7 @@ export function navigate(path: string, options: { replace?: boolean } = {}): voi
 }
 
 /** Plain left clicks on internal links navigate without reloading; others (new tab…) behave normally. */
-export function linkClick(path: string) {
+function linkClick(path: string) {
   return (event: React.MouseEvent<HTMLAnchorElement>) => {
     if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     event.preventDefault();

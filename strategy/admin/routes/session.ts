@@ -23,7 +23,7 @@ export interface SessionRouteOptions {
 }
 
 /** 429 with Retry-After when the IP, or the username the attempt claims, is over its limit. */
-export function limit(limiter: SignInLimiter, req: Request, res: Response, username: string | null = null): void {
+function limit(limiter: SignInLimiter, req: Request, res: Response, username: string | null = null): void {
   const wait = limiter.admit(req.ip ?? "unknown", username);
   if (wait > 0) {
     res.set("Retry-After", String(wait));
@@ -54,7 +54,7 @@ function claimedUsername(req: Request): string | null {
  * server listens on) — never from the Host header, which the client writes: a link built
  * from it would send a victim's secret to whatever host an attacker put there.
  */
-export function consoleUrl(req: Request, publicUrl: string | undefined): string {
+function consoleUrl(req: Request, publicUrl: string | undefined): string {
   if (publicUrl) return normalizedConsoleUrl(publicUrl);
   const socket = req.socket as Request["socket"] & { encrypted?: boolean };
   const address = (socket.localAddress ?? "127.0.0.1").replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, "");
@@ -63,7 +63,7 @@ export function consoleUrl(req: Request, publicUrl: string | undefined): string 
 }
 
 /** One spelling per URL (lower-case scheme and host, default port dropped, no trailing slash), as the CLI's login sends it. */
-export function normalizedConsoleUrl(url: string): string {
+function normalizedConsoleUrl(url: string): string {
   const parsed = new URL(url);
   parsed.search = "";
   parsed.hash = "";

@@ -3,7 +3,7 @@ import type { KeyFormatName } from "../errors.js";
 import type { ParsedPublicKey } from "../types.js";
 
 /** What a format yields before policy: an SSH wire blob or a node:crypto key. */
-export type DecodedKey = { blob: Buffer; comment: string } | { keyObject: KeyObject; comment: string };
+type DecodedKey = { blob: Buffer; comment: string } | { keyObject: KeyObject; comment: string };
 
 /** One text encoding of a public key. `text` is one block, trimmed, lines joined with "\n". */
 export interface KeyFormat {

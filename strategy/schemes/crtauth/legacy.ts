@@ -17,7 +17,7 @@ import { FINGERPRINT_LENGTH, LEGACY_DIGEST_LENGTH, LIMITS, UNIQUE_DATA_LENGTH } 
 import type { ChallengeFields, TokenFields } from "./messages.js";
 import { XdrReader, XdrWriter } from "./xdr.js";
 
-export const LEGACY_MAGIC = {
+const LEGACY_MAGIC = {
   verifiable: 0x76, // v
   challenge: 0x63, // c
   response: 0x72, // r

@@ -11,7 +11,7 @@ import { verifyRsaSha1 } from "./rsa.js";
 import { checkWindow } from "./window.js";
 
 /** What the server put in its own (MAC-checked) challenge: safe to look keys up by. */
-export interface KeyHint {
+interface KeyHint {
   username: string;
   /** Lowercase hex of the 6 fingerprint bytes (compare with ParsedPublicKey.crtauthFingerprint). */
   fingerprint: string;

@@ -20,7 +20,7 @@ function pythonFalsy(value: unknown): boolean {
  * configured audience a token must carry no (or a falsy) `aud`; with one, `aud` must be a
  * string or a list of strings sharing at least one value with it.
  */
-export function checkAudience(aud: unknown, audience: readonly string[] | undefined): void {
+function checkAudience(aud: unknown, audience: readonly string[] | undefined): void {
   if (audience === undefined) {
     if (aud === undefined || pythonFalsy(aud)) return;
     throw new AuthError("invalid_audience", "the JWT has an aud claim, and this server expects none");

@@ -1,7 +1,7 @@
 import { AuthError } from "../../errors.js";
 
 /** Longest JWS accepted; real tokens are under 1 KiB (RSA-4096: ~900 bytes). */
-export const maxJwtLength = 8 * 1024;
+const maxJwtLength = 8 * 1024;
 
 /**
  * A structurally valid JWS whose signature has not been checked. Everything read from

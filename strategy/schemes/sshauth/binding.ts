@@ -48,8 +48,6 @@ export interface BindingRequest {
   body?: Uint8Array | string | null | undefined;
 }
 
-export const EMPTY_BODY_SHA256 = "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU";
-
 export function bodySha256(body: Uint8Array | string | null | undefined): string {
   const hash = createHash("sha256");
   if (typeof body === "string") hash.update(body, "utf8");

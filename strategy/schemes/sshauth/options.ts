@@ -34,7 +34,7 @@ export interface SshauthSchemeOptions {
 }
 
 /** Default cap on a body the strategy reads itself for request binding. */
-export const DEFAULT_MAX_BINDING_BODY_BYTES = 1024 * 1024;
+const DEFAULT_MAX_BINDING_BODY_BYTES = 1024 * 1024;
 
 const wholeSeconds = z.number().int().min(0);
 

@@ -21,7 +21,6 @@ export type SshauthAction = readonly [key: string, value: string];
 export const DEFAULT_MAGIC = "byo.e.m.";
 const SUPER_PREFIX = Buffer.from("oxauth", "latin1");
 const SUPER_SUFFIX = Buffer.from("htuaxo", "latin1");
-export const SIGNED_MESSAGE_LENGTH = 52;
 
 /**
  * The 8-byte per-application prefix. A string is taken as UTF-8 and must encode to

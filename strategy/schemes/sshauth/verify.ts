@@ -21,7 +21,7 @@ export interface SshauthKeyHints {
   algorithm: SshauthAlgorithm;
 }
 
-export type SshauthCandidateSource<C> = readonly C[] | ((hints: SshauthKeyHints) => readonly C[] | Promise<readonly C[]>);
+type SshauthCandidateSource<C> = readonly C[] | ((hints: SshauthKeyHints) => readonly C[] | Promise<readonly C[]>);
 
 export interface SshauthVerifyOptions<C> {
   /** Keys to try, in order, or a lookup called once (after the token's structure checks). */

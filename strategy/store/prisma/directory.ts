@@ -28,9 +28,6 @@ import type { Prisma } from "./client.js";
 import { DirectoryBase } from "../directory/directory-base.js";
 import type { Provider } from "./database-url.js";
 
-// Kept here as well: admin/errors.ts imported it from this file before the ports existed.
-export { DirectoryError } from "../ports.js";
-
 const userColumns = { id: true, username: true, isAdmin: true, disabled: true, createdAt: true } as const;
 
 /** The write side of users and keys over Prisma, shared by the CLI and the admin API. */
@@ -268,7 +265,7 @@ export class PrismaDirectory extends DirectoryBase implements KeyDirectory {
 /** A PublicKey row as Prisma returns it with `include: { user: true }`. */
 type KeyRowWithUser = Omit<KeyRecord, "username"> & { user: { username: string }; crtauthFingerprint?: string | null };
 
-export function toKeyRecord(row: KeyRowWithUser): KeyRecord {
+function toKeyRecord(row: KeyRowWithUser): KeyRecord {
   const { user, crtauthFingerprint: _ignored, ...rest } = row;
   return { ...rest, username: user.username };
 }

@@ -15,7 +15,6 @@ import { storeFaultOf, StoreUnavailableError } from "../unavailable.js";
 import { ParsedKeyCache } from "../parsed-key-cache.js";
 import { parseOptions } from "../../options/parse-options.js";
 
-export type { Readiness } from "../readiness.js";
 import { postgresActivityWriter, sqliteActivityWriter } from "../sql/activity-writers.js";
 import { locateDatabase } from "./database-url.js";
 import { connectDatabase, postgresPoolTimeouts, type Database as PrismaDatabase } from "./client.js";

@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 
-export const changesChannel = "passport-sshkey:changes";
+const changesChannel = "passport-sshkey:changes";
 
 /**
  * Redis pub/sub as a fast path for change notices between instances: publishers send

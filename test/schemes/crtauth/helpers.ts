@@ -27,6 +27,26 @@ export function expectAuthError(fn: () => unknown, code: AuthErrorCode): AuthErr
   return thrown as AuthError;
 }
 
+/** Runs `decode` on `bytes` with each byte replaced by each of `values`: it may refuse, but only with AuthError. */
+export function expectOnlyAuthErrorsPerByte(bytes: Buffer, values: readonly number[], decode: (bytes: Buffer) => unknown): void {
+  for (let i = 0; i < bytes.length; i++) {
+    for (const x of values) {
+      const copy = Buffer.from(bytes);
+      copy[i] = x;
+      expectOnlyAuthError(() => decode(copy));
+    }
+  }
+}
+
+/** Runs `fn`; a throw other than AuthError fails the test. */
+export function expectOnlyAuthError(fn: () => unknown): void {
+  try {
+    fn();
+  } catch (err) {
+    if (!(err instanceof AuthError)) throw err;
+  }
+}
+
 export async function expectAuthErrorAsync(fn: () => Promise<unknown>, code: AuthErrorCode): Promise<AuthError> {
   let thrown: unknown;
   try {

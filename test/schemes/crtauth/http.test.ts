@@ -18,7 +18,7 @@ import { createDemoApp } from "../../../strategy/server/demo-app.js";
 import { SshKeyStrategy } from "../../../strategy/strategy.js";
 import { writeFixtureKeyFile, type FixtureKeyName } from "../../support/fixture-keys.js";
 import { getJson, startTestServer, type MemoryTestServer } from "../../support/server.js";
-import { makeTmpDir, startAgent, type RunningAgent } from "../../client/helpers.js";
+import { makeTmpDir, startAgent, type RunningAgent } from "../../support/ssh-keygen.js";
 import { concealedCodes, lastEventCode, publicCode, recordedEvents } from "../../support/events.js";
 
 const SECRET = "crtauth-test-secret";

@@ -14,7 +14,7 @@ import { freshKeyPair } from "../../support/fresh-keys.js";
 
 export const FIXTURES = path.resolve(import.meta.dirname, "../../fixtures");
 
-export interface SshauthVector {
+interface SshauthVector {
   id: string;
   private_key: string;
   public_key: string;
@@ -35,7 +35,7 @@ export interface SshauthVector {
   max_skew_seconds: number;
 }
 
-export interface SshauthEdgeCase {
+interface SshauthEdgeCase {
   id: string;
   token: string;
   verify_with: string;

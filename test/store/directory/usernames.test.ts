@@ -5,16 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DirectoryError } from "../../../strategy/store/index.js";
 import { databaseKinds } from "../../support/databases.js";
 import { signIn, startAdminServer, type AdminServer } from "../../admin/support.js";
+import { refusalOf } from "../../support/refusal.js";
 
-async function refusal(promise: Promise<unknown>): Promise<DirectoryError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof DirectoryError) return error;
-    throw error;
-  }
-  throw new Error("the username was accepted");
-}
+const refusal = (promise: Promise<unknown>) => refusalOf(promise, DirectoryError);
 
 describe.each(databaseKinds)("username rules on %s", (kind) => {
   let server: AdminServer;

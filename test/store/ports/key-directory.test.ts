@@ -2,16 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DirectoryError, type SshKeyStore } from "../../../strategy/store/index.js";
 import { newKeyLine } from "../../admin/support.js";
 import { adapterNames, openAdapter, type OpenedStore } from "./adapters.js";
+import { refusalOf } from "../../support/refusal.js";
 
-async function refusal(promise: Promise<unknown>): Promise<DirectoryError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof DirectoryError) return error;
-    throw error;
-  }
-  throw new Error("not refused");
-}
+const refusal = (promise: Promise<unknown>) => refusalOf(promise, DirectoryError);
 
 describe.each(adapterNames)("KeyDirectory on %s", (name) => {
   let opened: OpenedStore;

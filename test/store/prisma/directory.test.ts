@@ -8,18 +8,9 @@ import { newKeyLine, signIn, startAdminServer, type AdminServer } from "../../ad
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../../support/databases.js";
 import { fixtureKeyPair } from "../../support/fixture-keys.js";
 import { freshKeyPair } from "../../support/fresh-keys.js";
+import { refusalOf } from "../../support/refusal.js";
 
 const ed25519Keys = (count: number) => Array.from({ length: count }, () => publicKeyFromKeyObject(freshKeyPair("ed25519").publicKey));
-
-async function refusalOf(promise: Promise<unknown>): Promise<DirectoryError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof DirectoryError) return error;
-    throw error;
-  }
-  throw new Error("not refused");
-}
 
 describe.each(databaseKinds)("key limit per user on %s", (kind) => {
   let database: TestDatabase;
@@ -42,12 +33,12 @@ describe.each(databaseKinds)("key limit per user on %s", (kind) => {
     const second = await store.directory.addKey("alice", newKeyLine("two"));
     await store.directory.revokeKeyById(second.id, "lost");
     // A paste of two when one slot is left: all or nothing.
-    const error = await refusalOf(store.directory.insertKeys(alice.id, ed25519Keys(2)));
+    const error = await refusalOf(store.directory.insertKeys(alice.id, ed25519Keys(2)), DirectoryError);
     expect(error.code).toBe("too_many_keys");
     expect(error.message).toMatch(/at most 3 keys/);
     expect(await store.database.prisma.publicKey.count({ where: { userId: alice.id } })).toBe(2);
     await store.directory.addKey("alice", newKeyLine("three"));
-    expect((await refusalOf(store.directory.addKey("alice", newKeyLine("four")))).code).toBe("too_many_keys");
+    expect((await refusalOf(store.directory.addKey("alice", newKeyLine("four")), DirectoryError)).code).toBe("too_many_keys");
     // Another user's room is separate; deleting a key makes room again.
     await store.directory.addKey("bob", newKeyLine("bob's"));
     await store.directory.removeKeyById(second.id);
@@ -57,13 +48,13 @@ describe.each(databaseKinds)("key limit per user on %s", (kind) => {
 
   it("the store's keyPolicy reaches the directory: a 3072-bit RSA key is refused when rsaMaxBits is 2048", async () => {
     const big = publicKeyFromKeyObject(fixtureKeyPair("rsa3072").publicKey);
-    const error = await refusalOf(store.directory.addKey("bob", big.openssh));
+    const error = await refusalOf(store.directory.addKey("bob", big.openssh), DirectoryError);
     expect(error.code).toBe("invalid");
     expect(error.message).toMatch(/at most 2048/);
     await store.directory.addKey("bob", publicKeyFromKeyObject(fixtureKeyPair("rsa2048-a").publicKey).openssh);
     // A key parsed elsewhere, handed over as a ParsedPublicKey, meets the policy too.
     const bob = await store.directory.findUser("bob");
-    expect((await refusalOf(store.directory.insertKeys(bob.id, [big]))).message).toMatch(/at most 2048/);
+    expect((await refusalOf(store.directory.insertKeys(bob.id, [big]), DirectoryError)).message).toMatch(/at most 2048/);
   });
 
   it("bad limits are configuration errors, thrown before the database is opened", async () => {
