@@ -8,7 +8,7 @@ import { sshauthOptionsSchema } from "./sshauth/options.js";
 import { createSshauthScheme, type SshauthSchemeOptions } from "./sshauth/scheme.js";
 
 /** Settings every built-in scheme may read, beside its own options object. */
-export interface SharedSchemeOptions {
+interface SharedSchemeOptions {
   realm?: string | undefined;
   /**
    * The JWT clock tolerance in seconds when `jwt.clockToleranceSeconds` is not set (default 20).
@@ -32,7 +32,7 @@ function scheme<Own>(options: z.ZodType, create: (own: Own | undefined, shared: 
  * one is its folder under schemes/ and one line here: the scheme names, the strategy's options
  * type and its option schema all derive from this table.
  */
-export const builtInSchemes = {
+const builtInSchemes = {
   jwt: scheme<JwtSchemeOptions>(jwtOptionsSchema, (own, shared) =>
     createJwtScheme({
       realm: shared.realm,

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agentSigner, authorizationFor, loadKeyFileSigner, sshkeyFetch } from "../../strategy/client/index.js";
 import { runCli, startServe } from "../support/cli.js";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/databases.js";
-import { getJson, startTestServer, type MemoryTestServer, type TestServer } from "../support/server.js";
+import { getJson, startTestServer, type MemoryTestServer } from "../support/server.js";
 import { keygenFingerprint, makeTmpDir, sshKeygen, startAgent, type RunningAgent } from "../support/ssh-keygen.js";
 import { readText } from "./helpers.js";
 
