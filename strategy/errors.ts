@@ -56,6 +56,11 @@ export const authErrorCodes = [
   "binding_not_enabled",
   "binding_required",
   "wrong_server",
+  // SSHSIG: the blob was signed for another namespace, or with a hash other than sha256/sha512.
+  "namespace_mismatch",
+  "unsupported_hash",
+  // A body a parser already turned into an object: its exact bytes cannot be hashed.
+  "body_unavailable",
   // Too many failed signature checks for this username lately (Retry-After says when to retry).
   "too_many_failures",
   // The verify callback refused the user.

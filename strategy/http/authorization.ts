@@ -36,7 +36,8 @@ export function parseAuthorization(header: string | string[] | undefined): Parse
   if (!schemeWord.test(word)) return { kind: "malformed", reason: "the scheme word has invalid characters" };
   word = word.toLowerCase();
   if (credential === "") return { kind: "malformed", reason: "the credential is empty", word };
-  if (!token68.test(credential)) {
+  // SSHSIG carries RFC 9110 auth-params (name="value", …); its codec parses them itself.
+  if (word !== "sshsig" && !token68.test(credential)) {
     return { kind: "malformed", reason: "the credential must be one token without spaces", word };
   }
   return { kind: "credential", word, credential };

@@ -115,6 +115,9 @@ export const sshauthKeyTypes: ReadonlySet<SshKeyType> = new Set<SshKeyType>(["ss
 /** Spotify crtauth: RSA only (PKCS#1 v1.5 signatures over SHA-1, as upstream). */
 export const crtauthKeyTypes: ReadonlySet<SshKeyType> = new Set<SshKeyType>(["ssh-rsa"]);
 
+/** SSHSIG over HTTP: plain keys of every type (certificates and sk-* keys are not accepted yet). */
+export const sshsigKeyTypes: ReadonlySet<SshKeyType> = new Set<SshKeyType>(sshKeyTypes.keys());
+
 /** Key types each wire format can sign with. */
 export const schemeKeyTypes: Readonly<Record<"jwt" | "sshauth" | "crtauth", ReadonlySet<SshKeyType>>> = Object.freeze({
   jwt: new Set(Object.values(jwsAlgorithms).map((algorithm) => algorithm.keyType)),

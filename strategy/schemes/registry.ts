@@ -6,6 +6,8 @@ import { jwtOptionsSchema, type JwtSchemeOptions } from "./jwt/options.js";
 import { createJwtScheme } from "./jwt/scheme.js";
 import { sshauthOptionsSchema } from "./sshauth/options.js";
 import { createSshauthScheme, type SshauthSchemeOptions } from "./sshauth/scheme.js";
+import { sshsigOptionsSchema } from "./sshsig/options.js";
+import { createSshsigScheme, type SshsigSchemeOptions } from "./sshsig/scheme.js";
 
 /** Settings every built-in scheme may read, beside its own options object. */
 interface SharedSchemeOptions {
@@ -43,6 +45,7 @@ const builtInSchemes = {
   /** Secrets (default CRTAUTH_SECRET / CRTAUTH_PREVIOUS_SECRET); the same object configures createCrtauthRouter. */
   crtauth: scheme<CrtauthSchemeOptions>(crtauthSchemeOptionsSchema, (own, shared) => createCrtauthScheme({ realm: shared.realm, ...own })),
   sshauth: scheme<SshauthSchemeOptions>(sshauthOptionsSchema, (own, shared) => createSshauthScheme({ realm: shared.realm, ...own })),
+  sshsig: scheme<SshsigSchemeOptions>(sshsigOptionsSchema, (own, shared) => createSshsigScheme({ realm: shared.realm, ...own })),
 } as const;
 
 /** The built-in wire formats, as the `schemes` option names them. */

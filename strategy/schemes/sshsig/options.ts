@@ -1,0 +1,51 @@
+import { z } from "zod";
+import { parseOptions } from "../../options/parse-options.js";
+
+export interface SshsigSchemeOptions {
+  /** The namespace clients sign with (`ssh-keygen -Y sign -n …`; default "http@passport-sshkey"). */
+  namespace?: string | undefined;
+  /** Accepted |now − time| in whole seconds, inclusive (default 60). */
+  clockToleranceSeconds?: number | undefined;
+  /** The same as `clockToleranceSeconds`, the spec's name; `clockToleranceSeconds` wins when both are set. */
+  maxSkewSeconds?: number | undefined;
+  /** Accept each (username, time, nonce) once (default true). */
+  replayProtection?: boolean | undefined;
+  /** Host to compare instead of the Host header, behind a proxy that rewrites Host. */
+  bindingHost?: string | undefined;
+  /** Largest body the strategy reads itself when no body parser ran (default 1 MiB). */
+  maxBodyBytes?: number | undefined;
+  realm?: string | undefined;
+}
+
+const wholeSeconds = z.number().int().min(0);
+
+export const sshsigOptionsSchema = z.strictObject({
+  namespace: z.string().min(1).optional(),
+  clockToleranceSeconds: wholeSeconds.optional(),
+  maxSkewSeconds: wholeSeconds.optional(),
+  replayProtection: z.boolean().optional(),
+  bindingHost: z.string().optional(),
+  maxBodyBytes: z.number().int().min(0).optional(),
+  realm: z.string().optional(),
+});
+
+export interface SshsigSettings {
+  readonly namespace: string;
+  readonly maxSkewSeconds: number;
+  readonly replayProtection: boolean;
+  readonly bindingHost: string | undefined;
+  readonly maxBodyBytes: number;
+  readonly realm: string;
+}
+
+export function sshsigSettings(options: SshsigSchemeOptions | undefined): SshsigSettings {
+  const o = parseOptions(sshsigOptionsSchema, options, "sshsig scheme");
+  return {
+    namespace: o.namespace ?? "http@passport-sshkey",
+    maxSkewSeconds: o.clockToleranceSeconds ?? o.maxSkewSeconds ?? 60,
+    replayProtection: o.replayProtection ?? true,
+    bindingHost: o.bindingHost,
+    maxBodyBytes: o.maxBodyBytes ?? 1024 * 1024,
+    realm: o.realm ?? "passport-sshkey",
+  };
+}

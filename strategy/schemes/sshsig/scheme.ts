@@ -1,0 +1,113 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { Codec, CodecContext, CredentialHints, ReplayClaim } from "../../core/codec.js";
+import { AuthError, isAuthError } from "../../errors.js";
+import { isSshKeyType, sshsigKeyTypes } from "../../keys/algorithms.js";
+import { fingerprintSha256 } from "../../keys/fingerprint.js";
+import type { SshKeyType } from "../../keys/types.js";
+import type { StoredKey } from "../../store/ports.js";
+import { decoyKey } from "../decoy-keys.js";
+import { replayKey } from "../replay-key.js";
+import { decodeSshsigBlob, sshsigSignedData, type SshsigBlob, type SshsigHash } from "./blob.js";
+import { parseSshsigHeader, type SshsigParams } from "./header.js";
+import { sshsigMessage } from "./message.js";
+import { sshsigSettings, type SshsigSchemeOptions } from "./options.js";
+import { prepareSignature, signatureVerifies, type PreparedSignature } from "./verify.js";
+
+export type { SshsigSchemeOptions } from "./options.js";
+
+interface DecodedSshsig {
+  readonly params: SshsigParams;
+  readonly blob: SshsigBlob;
+  readonly keyType: SshKeyType;
+  readonly signature: PreparedSignature;
+  /** The data the key signed, rebuilt from the request by prepare. */
+  signedData: Buffer;
+}
+
+const noKeyTypes: ReadonlySet<string> = new Set();
+
+/**
+ * SSHSIG over HTTP (`Authorization: SSHSIG username=…, time=…, nonce=…, signature=…`): a
+ * request signed by `ssh-keygen -Y sign`. The blob names its key; the key must be one of
+ * the claimed user's. Certificates and sk-* keys are refused as unknown key types.
+ */
+export function createSshsigScheme(options: SshsigSchemeOptions = {}): Codec<DecodedSshsig, true> {
+  const settings = sshsigSettings(options);
+  return {
+    name: "sshsig",
+    challenge: `SSHSIG realm="${settings.realm}", namespace="${settings.namespace}"`,
+    claims: (word) => word === "sshsig",
+    decode(credential: string): DecodedSshsig {
+      const params = parseSshsigHeader(credential);
+      const blob = decodeSshsigBlob(Buffer.from(params.signature, "base64"));
+      if (blob.namespace !== settings.namespace) {
+        throw new AuthError("namespace_mismatch", `the SSHSIG signature is for namespace ${JSON.stringify(blob.namespace)}, this server's is ${JSON.stringify(settings.namespace)}`);
+      }
+      if (blob.hashAlgorithm !== "sha256" && blob.hashAlgorithm !== "sha512") {
+        throw new AuthError("unsupported_hash", `SSHSIG hash algorithm ${JSON.stringify(blob.hashAlgorithm)} is not accepted (sha256 or sha512)`);
+      }
+      if (!isSshKeyType(blob.keyType) || !sshsigKeyTypes.has(blob.keyType)) {
+        throw new AuthError("unknown_key", `SSHSIG key type ${JSON.stringify(blob.keyType)} is not accepted`);
+      }
+      return { params, blob, keyType: blob.keyType, signature: prepareSignature(blob), signedData: Buffer.alloc(0) };
+    },
+    hints(decoded: DecodedSshsig): CredentialHints {
+      return {
+        untrustedUsername: decoded.params.username,
+        untrustedFingerprint: fingerprintSha256(decoded.blob.publicKey),
+        keyTypes: decoded.keyType ? new Set([decoded.keyType]) : noKeyTypes,
+      };
+    },
+    async prepare(decoded: DecodedSshsig, ctx: CodecContext): Promise<void> {
+      let body: Buffer | string;
+      try {
+        body = await ctx.request.body(settings.maxBodyBytes);
+      } catch (error) {
+        if (isAuthError(error) && error.code === "binding_mismatch") throw new AuthError("body_unavailable", error.message.replace("bound", "verified"));
+        throw error;
+      }
+      const { username, time, nonce } = decoded.params;
+      const message = sshsigMessage({
+        username,
+        time,
+        nonce,
+        method: ctx.request.method,
+        host: settings.bindingHost ?? ctx.request.host,
+        target: ctx.request.target,
+        body,
+      });
+      decoded.signedData = sshsigSignedData(settings.namespace, decoded.blob.hashAlgorithm as SshsigHash, message);
+    },
+    verifySignature(decoded: DecodedSshsig, key: StoredKey): true | null {
+      const blob = key.parsed.blob;
+      if (blob.length !== decoded.blob.publicKey.length || !timingSafeEqual(blob, decoded.blob.publicKey)) return null;
+      return signatureVerifies(decoded.signedData, key.parsed.keyObject, decoded.signature) ? true : null;
+    },
+    noKey(decoded: DecodedSshsig): AuthError {
+      signatureVerifies(decoded.signedData, decoyKey(decoded.keyType), decoded.signature);
+      return new AuthError("unknown_key", "no key of the user's matches the SSHSIG signature's key");
+    },
+    badSignature(decoded: DecodedSshsig, candidates): AuthError {
+      return new AuthError("bad_signature", "SSHSIG signature could not be verified", { detail: { keyType: decoded.keyType, keysTried: candidates.length } });
+    },
+    afterSignature(decoded: DecodedSshsig, _proof, _signer, ctx: CodecContext): void {
+      const now = Math.floor(ctx.nowMs / 1000);
+      const skew = Math.abs(now - decoded.params.time);
+      if (skew > settings.maxSkewSeconds) {
+        throw new AuthError("clock_skew", `SSHSIG time is ${skew} seconds from the server's time ${now} (at most ${settings.maxSkewSeconds})`, {
+          detail: { serverTime: now, skewSeconds: skew, maxSkewSeconds: settings.maxSkewSeconds },
+        });
+      }
+    },
+    replay(decoded: DecodedSshsig): ReplayClaim | null {
+      if (!settings.replayProtection) return null;
+      const { username, time, nonce } = decoded.params;
+      return {
+        scope: "sshsig",
+        id: replayKey(time, createHash("sha256").update(`${username}\n${time}\n${nonce}`).digest("hex")),
+        expiresAt: new Date((time + settings.maxSkewSeconds + 1) * 1000),
+        message: "this SSHSIG (same username, time and nonce) was already used",
+      };
+    },
+  };
+}
