@@ -81,7 +81,7 @@ export function parseSshsigHeader(credential: string): SshsigParams {
     values.set(name as ParamName, value);
     skipWs();
     if (i >= n) break;
-    if (credential[i] !== ",") throw malformed("expected \",\" between parameters");
+    if (credential[i] !== ",") throw malformed('expected "," between parameters');
     i++;
     skipWs();
   }

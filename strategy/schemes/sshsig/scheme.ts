@@ -41,7 +41,10 @@ export function createSshsigScheme(options: SshsigSchemeOptions = {}): Codec<Dec
       const params = parseSshsigHeader(credential);
       const blob = decodeSshsigBlob(Buffer.from(params.signature, "base64"));
       if (blob.namespace !== settings.namespace) {
-        throw new AuthError("namespace_mismatch", `the SSHSIG signature is for namespace ${JSON.stringify(blob.namespace)}, this server's is ${JSON.stringify(settings.namespace)}`);
+        throw new AuthError(
+          "namespace_mismatch",
+          `the SSHSIG signature is for namespace ${JSON.stringify(blob.namespace)}, this server's is ${JSON.stringify(settings.namespace)}`,
+        );
       }
       if (blob.hashAlgorithm !== "sha256" && blob.hashAlgorithm !== "sha512") {
         throw new AuthError("unsupported_hash", `SSHSIG hash algorithm ${JSON.stringify(blob.hashAlgorithm)} is not accepted (sha256 or sha512)`);
