@@ -24,8 +24,6 @@ interface DecodedSshsig {
   signedData: Buffer;
 }
 
-const noKeyTypes: ReadonlySet<string> = new Set();
-
 /**
  * SSHSIG over HTTP (`Authorization: SSHSIG username=…, time=…, nonce=…, signature=…`): a
  * request signed by `ssh-keygen -Y sign`. The blob names its key; the key must be one of
@@ -58,7 +56,7 @@ export function createSshsigScheme(options: SshsigSchemeOptions = {}): Codec<Dec
       return {
         untrustedUsername: decoded.params.username,
         untrustedFingerprint: fingerprintSha256(decoded.blob.publicKey),
-        keyTypes: decoded.keyType ? new Set([decoded.keyType]) : noKeyTypes,
+        keyTypes: new Set([decoded.keyType]),
       };
     },
     async prepare(decoded: DecodedSshsig, ctx: CodecContext): Promise<void> {
