@@ -32,6 +32,12 @@ function sign(keys: KeyDir, key: string, host: string, s: Signed): string {
   return `SSHSIG username="${s.username}", time="${s.time}", nonce="${s.nonce}", signature="${sig}"`;
 }
 
+interface Reply {
+  error: { code: string; message: string };
+  username?: string;
+  scheme?: string;
+}
+
 const nonce = () => randomBytes(12).toString("hex");
 
 describe("SSHSIG over HTTP (ssh-keygen -Y sign)", () => {
@@ -63,7 +69,7 @@ describe("SSHSIG over HTTP (ssh-keygen -Y sign)", () => {
   const now = () => Math.floor(t.clock.now / 1000);
   const get = async (authorization: string, init: RequestInit = {}) => {
     const r = await fetch(`${t.url}/whoami`, { ...init, headers: { authorization, ...(init.headers as Record<string, string>) } });
-    return { status: r.status, body: await r.json() };
+    return { status: r.status, body: (await r.json()) as Reply };
   };
 
   for (const [name] of kinds) {
