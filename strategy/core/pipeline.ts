@@ -100,16 +100,7 @@ export async function verifyCredential(
   } catch (error) {
     if (!isAuthError(error)) throw error;
     if (error.code === "bad_signature" && username !== null) throttle?.recordFailure(username, nowMs);
-    deps.events.record(
-      authEventFrom(request, deps.now(), {
-        scheme: codec.name,
-        outcome: "failure",
-        errorCode: error.code,
-        userId: error.detail?.userId ?? null,
-        username,
-        keyId: error.detail?.keyId ?? null,
-      }),
-    );
+    recordRefusal(deps.events, request, deps.now(), codec.name, error, username);
     return error;
   }
 
@@ -129,9 +120,9 @@ export async function verifyCredential(
 }
 
 /**
- * The event for a refusal decided before a credential reached the pipeline (a handshake
- * message without a credential, a challenge that could not be issued): the same record
- * the pipeline writes, so the log has one shape.
+ * The event for a refusal: the pipeline's own, and those decided before a credential reached
+ * it (a handshake message without a credential, a challenge that could not be issued), so
+ * the log has one shape.
  */
 export function recordRefusal(events: EventSink, request: RequestView, nowMs: number, scheme: string, error: AuthError, username: string | null): void {
   events.record(
