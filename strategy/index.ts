@@ -11,7 +11,7 @@ export type { AuthFailure } from "./http/failure.js";
 export { parseAuthorization } from "./http/authorization.js";
 export { verifyCredential } from "./core/pipeline.js";
 export type { Admit, PipelineDeps } from "./core/pipeline.js";
-export type { AnyCodec, Codec, CodecContext, CredentialHints, ReplayClaim, RouteOptions, Verified } from "./core/codec.js";
+export type { AnyCodec, Codec, CodecContext, CredentialHints, CredentialSyntax, ReplayClaim, RouteOptions, Verified } from "./core/codec.js";
 export type { SchemeName } from "./schemes/registry.js";
 /** @deprecated The old name of a wire format's interface: it is a Codec now. */
 export type { AnyCodec as AuthScheme } from "./core/codec.js";

@@ -187,17 +187,20 @@ export class SshKeyStrategy extends Strategy {
     this.fail(this.challengeFor(scheme, code, message), status);
   }
 
+  /** The first enabled codec that handles this scheme word and credential. */
+  private claimant(word: string, credential: string): AnyCodec | undefined {
+    return this.schemes.find((s) => s.claims(word, credential));
+  }
+
   /** The passport adapter over the pipeline: header → codec → verifyCredential → success or fail. */
   private async run(req: Request, routeOptions: RouteOptions): Promise<void> {
-    const header = parseAuthorization(req.headers.authorization);
+    const header = parseAuthorization(req.headers.authorization, (word, credential) => this.claimant(word, credential)?.credentialSyntax ?? "token68");
     if (header.kind === "none") {
       return this.refuse(req, null, new AuthError("missing_credentials", "this request needs an Authorization header signed with an SSH key"));
     }
     if (header.kind === "too_large") return this.refuse(req, null, new AuthError("credentials_too_large", "the Authorization header is too large"));
     const scheme =
-      header.kind === "credential"
-        ? this.schemes.find((s) => s.claims(header.word, header.credential))
-        : this.schemes.find((s) => header.word !== undefined && s.claims(header.word, ""));
+      header.kind === "credential" ? this.claimant(header.word, header.credential) : header.word === undefined ? undefined : this.claimant(header.word, "");
     if (header.kind === "malformed") {
       return this.refuse(req, scheme ?? null, new AuthError("malformed_header", `malformed Authorization header: ${header.reason}`));
     }

@@ -76,4 +76,35 @@ describe("a custom codec through the public schemes option", () => {
     expect([old.status, old.body.error.code]).toEqual([401, "clock_skew"]);
     expect(bad.headers.get("www-authenticate")).toMatch(/^Toy realm="test", error="invalid_token"/);
   });
+
+  it("declares its credential syntax: a token68 codec gets no auth-param list, an auth-params one gets it as sent", async () => {
+    const strict = await getJson(`${t.url}/whoami`, { authorization: 'Toy user="alice", sig="x"' });
+    expect([strict.status, strict.body.error.code]).toEqual([400, "malformed_header"]);
+    expect(strict.headers.get("www-authenticate")).toBeNull();
+
+    const seen: string[] = [];
+    const params: Codec<ToyCredential, true> = {
+      ...toyCodec,
+      name: "params",
+      claims: (word) => word === "params",
+      credentialSyntax: "auth-params",
+      decode(credential: string): ToyCredential {
+        seen.push(credential);
+        const fields = Object.fromEntries([...credential.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+        return toyCodec.decode(`${fields.username}.${fields.time}.${fields.signature}`, undefined as never) as ToyCredential;
+      },
+    };
+    const p = await startTestServer("memory", { startAt: T * 1000, schemes: [params] });
+    try {
+      await p.store.directory.addUser("alice");
+      await p.store.directory.addKey("alice", spkiPem(key));
+      const signature = crypto.sign(null, message({ username: "alice", time: T }), key).toString("base64url");
+      const header = `Params username="alice", time="${T}", signature="${signature}"`;
+      const r = await getJson(`${p.url}/whoami`, { authorization: header });
+      expect([r.status, r.body.scheme]).toEqual([200, "params"]);
+      expect(seen).toEqual([header.slice("Params ".length)]);
+    } finally {
+      await p.close();
+    }
+  });
 });

@@ -38,6 +38,12 @@ export interface CodecContext {
   readonly nowMs: number;
 }
 
+/**
+ * How the credential after the scheme word is written (RFC 9110 §11.4): one token68 (JWS,
+ * base64, crtauth), or an auth-param list (`name="value", …`) the codec parses itself.
+ */
+export type CredentialSyntax = "token68" | "auth-params";
+
 /** A one-time id the replay store must accept exactly once. */
 export interface ReplayClaim {
   readonly scope: string;
@@ -66,6 +72,8 @@ export interface Codec<U = unknown, P = unknown> {
   readonly name: string;
   /** Does this codec handle `Authorization: <word> <credential>`? `word` is lower-cased. */
   claims(word: string, credential: string): boolean;
+  /** How its credential is written (default "token68": anything else is a malformed header before decode). */
+  readonly credentialSyntax?: CredentialSyntax | undefined;
   /** The WWW-Authenticate challenge for a failure, without error attributes. */
   readonly challenge: string;
   /** Failures are always 401 for this codec (crtauth clients only retry on 401). */

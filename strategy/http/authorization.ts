@@ -1,3 +1,5 @@
+import type { CredentialSyntax } from "../core/codec.js";
+
 /** Longest Authorization header value considered at all; larger ones are refused unread. */
 export const maxAuthorizationLength = 16 * 1024;
 
@@ -9,12 +11,24 @@ const schemeWord = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 // Base64, base64url, JWS and crtauth credentials all fit token68 (RFC 9110 §11.2).
 const token68 = /^[A-Za-z0-9\-._~+/]+=*$/;
 
+/** Every credential is one token68 unless the caller says otherwise. */
+const token68Only = (): CredentialSyntax => "token68";
+
 /**
  * Splits an Authorization header into a lower-cased scheme word and its credential.
  * Total: never throws, whatever the input. crtauth clients send `chap:<token>` with a
  * colon and no space, so that one form is recognised too.
+ *
+ * `syntaxOf` says how the credential of a scheme is written (RFC 9110 §11.4). By default
+ * every credential must be one token68, so a caller that passes nothing gets the strict
+ * form and an auth-param list (`SSHSIG username="…", …`) is `malformed`. The strategy passes
+ * the `credentialSyntax` of the codec that claims the word; an "auth-params" credential is
+ * returned as sent (trimmed), for that codec to parse.
  */
-export function parseAuthorization(header: string | string[] | undefined): ParsedAuthorization {
+export function parseAuthorization(
+  header: string | string[] | undefined,
+  syntaxOf: (word: string, credential: string) => CredentialSyntax = token68Only,
+): ParsedAuthorization {
   if (Array.isArray(header)) header = header[0];
   if (typeof header !== "string") return { kind: "none" };
   if (header.length > maxAuthorizationLength) return { kind: "too_large" };
@@ -36,8 +50,7 @@ export function parseAuthorization(header: string | string[] | undefined): Parse
   if (!schemeWord.test(word)) return { kind: "malformed", reason: "the scheme word has invalid characters" };
   word = word.toLowerCase();
   if (credential === "") return { kind: "malformed", reason: "the credential is empty", word };
-  // SSHSIG carries RFC 9110 auth-params (name="value", …); its codec parses them itself.
-  if (word !== "sshsig" && !token68.test(credential)) {
+  if (syntaxOf(word, credential) === "token68" && !token68.test(credential)) {
     return { kind: "malformed", reason: "the credential must be one token without spaces", word };
   }
   return { kind: "credential", word, credential };

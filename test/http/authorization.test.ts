@@ -47,4 +47,14 @@ describe("parseAuthorization", () => {
     for (const input of inputs) expect(() => parseAuthorization(input as string)).not.toThrow();
     expect(parseAuthorization(["JWT a.b.c", "x"])).toEqual({ kind: "credential", word: "jwt", credential: "a.b.c" });
   });
+
+  it("asks syntaxOf how a scheme's credential is written: token68 by default, an auth-param list only when declared", () => {
+    const header = 'SSHSIG username="alice", time="1"';
+    expect(parseAuthorization(header)).toMatchObject({ kind: "malformed", word: "sshsig" });
+    const asked: string[] = [];
+    const syntaxOf = (word: string) => (asked.push(word), word === "sshsig" ? ("auth-params" as const) : ("token68" as const));
+    expect(parseAuthorization(header, syntaxOf)).toEqual({ kind: "credential", word: "sshsig", credential: 'username="alice", time="1"' });
+    expect(parseAuthorization('JWT a="b"', syntaxOf).kind).toBe("malformed");
+    expect(asked).toEqual(["sshsig", "jwt"]);
+  });
 });

@@ -35,6 +35,7 @@ export function createSshsigScheme(options: SshsigSchemeOptions = {}): Codec<Dec
     name: "sshsig",
     challenge: `SSHSIG realm="${settings.realm}", namespace="${settings.namespace}"`,
     claims: (word) => word === "sshsig",
+    credentialSyntax: "auth-params",
     decode(credential: string): DecodedSshsig {
       const params = parseSshsigHeader(credential);
       const blob = decodeSshsigBlob(Buffer.from(params.signature, "base64"));
