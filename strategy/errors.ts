@@ -61,6 +61,8 @@ export const authErrorCodes = [
   "unsupported_hash",
   // A body a parser already turned into an object: its exact bytes cannot be hashed.
   "body_unavailable",
+  // A body larger than the strategy reads to hash it.
+  "body_too_large",
   // Too many failed signature checks for this username lately (Retry-After says when to retry).
   "too_many_failures",
   // The verify callback refused the user.

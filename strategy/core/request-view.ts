@@ -1,3 +1,6 @@
+/** Why a body's exact bytes are not available: a parser turned it into something else, it is over the cap, or the stream failed. */
+export type BodyFault = "parsed" | "too_large" | "unreadable";
+
 /**
  * What the verification pipeline knows of an HTTP request. An adapter (the passport strategy,
  * a Fastify hook, a fetch handler) builds one per request; nothing below it sees the
@@ -16,7 +19,8 @@ export interface RequestView {
   readonly userAgent: string | null;
   /**
    * The raw body bytes, read at most once and at most `maxBytes`. Refuses with AuthError
-   * `binding_mismatch` when the exact bytes are no longer available (a parser consumed them).
+   * `binding_mismatch` when the exact bytes are not available, its `detail.body` (a BodyFault)
+   * saying why, so a codec can name the fault in its own terms.
    */
   body(maxBytes: number): Promise<Buffer | string>;
   /**

@@ -3,10 +3,11 @@ import type { z } from "zod";
 import type { ErrorBodyJson } from "../contract/errors.js";
 
 /** The one table from failure code to HTTP status. Everything not listed is 401. */
-const badRequestCodes: ReadonlySet<AuthErrorCode> = new Set<AuthErrorCode>(["malformed_header", "malformed_token"]);
+const badRequestCodes: ReadonlySet<AuthErrorCode> = new Set<AuthErrorCode>(["malformed_header", "malformed_token", "body_unavailable"]);
 
 const statusOverrides: Partial<Record<AuthErrorCode, number>> = {
   credentials_too_large: 413,
+  body_too_large: 413,
   too_many_failures: 429,
 };
 
@@ -42,7 +43,7 @@ export function publicRefusal(code: AuthErrorCode, message: string, exposeErrorC
 
 /** RFC 6750-style `error=` attribute for a challenge. */
 export function challengeErrorFor(code: AuthErrorCode): "invalid_request" | "invalid_token" {
-  return badRequestCodes.has(code) || code === "credentials_too_large" ? "invalid_request" : "invalid_token";
+  return badRequestCodes.has(code) || statusOverrides[code] === 413 ? "invalid_request" : "invalid_token";
 }
 
 /** The one error body, as the contract describes it for the console and every other client. */

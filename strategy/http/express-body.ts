@@ -1,4 +1,5 @@
 import type { Request } from "express";
+import type { BodyFault } from "../core/request-view.js";
 import { AuthError } from "../errors.js";
 
 /** Does the request carry a body on the wire (RFC 9112 §6.3, as type-is' hasBody)? */
@@ -8,8 +9,8 @@ function hasBody(req: Request): boolean {
   return length !== undefined && length !== "0";
 }
 
-function unbindable(reason: string): AuthError {
-  return new AuthError("binding_mismatch", `this request cannot be bound: ${reason}`);
+function unbindable(fault: BodyFault, reason: string): AuthError {
+  return new AuthError("binding_mismatch", `this request cannot be bound: ${reason}`, { detail: { body: fault } });
 }
 
 /**
@@ -18,6 +19,8 @@ function unbindable(reason: string): AuthError {
  *   - no body on the wire                → empty body;
  *   - `req.body` is a Buffer             → those bytes (express.raw(), the exact form);
  *   - `req.body` is a string             → its UTF-8 bytes (express.text(); exact for UTF-8 bodies);
+ *   - `req.rawBody` is a Buffer          → those bytes: the wire bytes a parser's `verify` hook
+ *     kept (`express.json({ verify: (req, _res, buf) => { req.rawBody = buf } })`);
  *   - a body parser ran and left anything else (express.json(), urlencoded…): the wire
  *     bytes are gone and re-serialising would be a guess → refused (`binding_mismatch`);
  *   - no parser ran and the stream is unread → read here, at most `maxBytes`, and left in
@@ -27,10 +30,13 @@ function unbindable(reason: string): AuthError {
 export async function readExpressBody(req: Request, maxBytes: number): Promise<Buffer | string> {
   const body: unknown = req.body;
   if (Buffer.isBuffer(body) || typeof body === "string") return body;
+  const kept: unknown = (req as Request & { rawBody?: unknown }).rawBody;
+  if (Buffer.isBuffer(kept)) return kept;
   if (!hasBody(req)) return Buffer.alloc(0);
   const parsed = (req as Request & { _body?: unknown })._body === true;
   if (parsed || req.readableEnded || req.readableDidRead) {
     throw unbindable(
+      "parsed",
       "its body was consumed or parsed before authentication; mount express.raw() (or express.text()) for this route so the exact bytes stay available",
     );
   }
@@ -49,7 +55,7 @@ export async function readExpressBody(req: Request, maxBytes: number): Promise<B
       if (size > maxBytes) {
         cleanup();
         req.resume(); // drain and discard the rest, so the refusal can still be answered
-        reject(unbindable(`the body is larger than ${maxBytes} bytes`));
+        reject(unbindable("too_large", `the body is larger than ${maxBytes} bytes`));
         return;
       }
       chunks.push(bytes);
@@ -60,7 +66,7 @@ export async function readExpressBody(req: Request, maxBytes: number): Promise<B
     };
     const onError = () => {
       cleanup();
-      reject(unbindable("the body could not be read"));
+      reject(unbindable("unreadable", "the body could not be read"));
     };
     req.on("data", onData);
     req.once("end", onEnd);

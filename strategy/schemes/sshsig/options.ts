@@ -1,3 +1,4 @@
+import type { Request } from "express";
 import { z } from "zod";
 import { parseOptions } from "../../options/parse-options.js";
 
@@ -12,6 +13,12 @@ export interface SshsigSchemeOptions {
   replayProtection?: boolean | undefined;
   /** Host to compare instead of the Host header, behind a proxy that rewrites Host. */
   bindingHost?: string | undefined;
+  /**
+   * The target (path and query) the client signed, behind a proxy that rewrites the path,
+   * computed from the framework's request like sshauth's `actions` (default: the target as
+   * received). Behind a proxy that strips `/api`: `(req) => "/api" + req.originalUrl`.
+   */
+  bindingTarget?: ((req: Request) => string | Promise<string>) | undefined;
   /** Largest body the strategy reads itself when no body parser ran (default 1 MiB). */
   maxBodyBytes?: number | undefined;
   realm?: string | undefined;
@@ -25,6 +32,7 @@ export const sshsigOptionsSchema = z.strictObject({
   maxSkewSeconds: wholeSeconds.optional(),
   replayProtection: z.boolean().optional(),
   bindingHost: z.string().optional(),
+  bindingTarget: z.custom<NonNullable<SshsigSchemeOptions["bindingTarget"]>>((value) => typeof value === "function", "must be a function").optional(),
   maxBodyBytes: z.number().int().min(0).optional(),
   realm: z.string().optional(),
 });
@@ -34,6 +42,7 @@ export interface SshsigSettings {
   readonly maxSkewSeconds: number;
   readonly replayProtection: boolean;
   readonly bindingHost: string | undefined;
+  readonly bindingTarget: SshsigSchemeOptions["bindingTarget"];
   readonly maxBodyBytes: number;
   readonly realm: string;
 }
@@ -45,6 +54,7 @@ export function sshsigSettings(options: SshsigSchemeOptions | undefined): Sshsig
     maxSkewSeconds: o.clockToleranceSeconds ?? o.maxSkewSeconds ?? 60,
     replayProtection: o.replayProtection ?? true,
     bindingHost: o.bindingHost,
+    bindingTarget: o.bindingTarget,
     maxBodyBytes: o.maxBodyBytes ?? 1024 * 1024,
     realm: o.realm ?? "passport-sshkey",
   };

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
+import type { Request } from "express";
 import type { Codec, CodecContext, CredentialHints, ReplayClaim } from "../../core/codec.js";
 import { AuthError, isAuthError } from "../../errors.js";
 import { isSshKeyType, sshsigKeyTypes } from "../../keys/algorithms.js";
@@ -22,6 +23,28 @@ interface DecodedSshsig {
   readonly signature: PreparedSignature;
   /** The data the key signed, rebuilt from the request by prepare. */
   signedData: Buffer;
+}
+
+/** The request body's fault (core/request-view.ts BodyFault) in SSHSIG's terms. */
+function bodyRefusal(error: AuthError, maxBytes: number): AuthError {
+  if (error.detail?.body === "too_large") {
+    return new AuthError("body_too_large", `the request body is larger than the ${maxBytes} bytes SSHSIG verifies (sshsig.maxBodyBytes)`);
+  }
+  if (error.detail?.body === "parsed") {
+    return new AuthError(
+      "body_unavailable",
+      "the request body was parsed before authentication, so its exact bytes cannot be verified: mount the strategy before the body parser, " +
+        "or keep the bytes (express.raw(), express.text(), or express.json({ verify: (req, res, buf) => { req.rawBody = buf } }))",
+    );
+  }
+  return error.detail?.body === "unreadable" ? new AuthError("body_unavailable", "the request body could not be read") : error;
+}
+
+/** The application's `bindingTarget`; what it returns is application code, so a non-string is a programming error. */
+async function boundTarget(bindingTarget: (req: Request) => string | Promise<string>, req: Request): Promise<string> {
+  const target: unknown = await bindingTarget(req);
+  if (typeof target !== "string") throw new TypeError("sshsig scheme: bindingTarget must return a string");
+  return target;
 }
 
 /**
@@ -61,13 +84,9 @@ export function createSshsigScheme(options: SshsigSchemeOptions = {}): Codec<Dec
       };
     },
     async prepare(decoded: DecodedSshsig, ctx: CodecContext): Promise<void> {
-      let body: Buffer | string;
-      try {
-        body = await ctx.request.body(settings.maxBodyBytes);
-      } catch (error) {
-        if (isAuthError(error) && error.code === "binding_mismatch") throw new AuthError("body_unavailable", error.message.replace("bound", "verified"));
-        throw error;
-      }
+      const body = await ctx.request.body(settings.maxBodyBytes).catch((error: unknown) => {
+        throw isAuthError(error) ? bodyRefusal(error, settings.maxBodyBytes) : error;
+      });
       const { username, time, nonce } = decoded.params;
       const message = sshsigMessage({
         username,
@@ -75,7 +94,7 @@ export function createSshsigScheme(options: SshsigSchemeOptions = {}): Codec<Dec
         nonce,
         method: ctx.request.method,
         host: settings.bindingHost ?? ctx.request.host,
-        target: ctx.request.target,
+        target: settings.bindingTarget ? await boundTarget(settings.bindingTarget, ctx.request.source as Request) : ctx.request.target,
         body,
       });
       decoded.signedData = sshsigSignedData(settings.namespace, decoded.blob.hashAlgorithm as SshsigHash, message);
