@@ -37,7 +37,7 @@ function fieldsOf(b64: string): Blob {
   return { magic: blob.subarray(0, 6), version: blob.readUInt32BE(6), publicKey: next(), namespace: next(), reserved: next(), hash: next(), signature: next() };
 }
 
-const assemble = (f: Blob, trailing = Buffer.alloc(0)) =>
+const assemble = (f: Blob, trailing: Buffer = Buffer.alloc(0)) =>
   Buffer.concat([f.magic, sshUint32(f.version), ...[f.publicKey, f.namespace, f.reserved, f.hash, f.signature].map((v) => sshString(v)), trailing]);
 
 /** The inner signature's bytes after its algorithm name. */
@@ -334,7 +334,7 @@ describe("what strangers learn from SSHSIG refusals (default, exposeErrorCodes o
   });
 
   const signed = (key: string, parts: Partial<SshsigParts> = {}) => {
-    const p = { username: "alice", time: T, host, nonce: sshsigNonce(), ...parts };
+    const p = { username: "alice", time: T, host, ...parts, nonce: sshsigNonce() };
     return sshsigAuthorization(p, sshKeygenSign(keys.path(key), sshsigMessageOf(p)));
   };
 
