@@ -132,6 +132,8 @@ export interface RawRequest {
   /** Sent as UTF-8 bytes, exactly; no validation, so NUL, CR and LF reach the server. */
   headers?: Array<[string, string]>;
   body?: string | Buffer | undefined;
+  /** The Host header (default: the base URL's), e.g. the one public name instances behind a load balancer all see. */
+  host?: string | undefined;
 }
 
 function dechunk(body: Buffer): Buffer {
@@ -152,7 +154,7 @@ function dechunk(body: Buffer): Buffer {
 export function rawRequest(base: string, request: RawRequest): Promise<RawResponse> {
   const url = new URL(base);
   const body = request.body === undefined ? undefined : Buffer.isBuffer(request.body) ? request.body : Buffer.from(request.body, "utf8");
-  const lines = [`${request.method ?? "GET"} ${request.path} HTTP/1.1`, `Host: ${url.host}`, "Connection: close"];
+  const lines = [`${request.method ?? "GET"} ${request.path} HTTP/1.1`, `Host: ${request.host ?? url.host}`, "Connection: close"];
   for (const [name, value] of request.headers ?? []) lines.push(`${name}: ${value}`);
   if (body) lines.push(`Content-Length: ${body.length}`);
   const head = Buffer.from(`${lines.join("\r\n")}\r\n\r\n`, "utf8");

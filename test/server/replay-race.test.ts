@@ -1,6 +1,7 @@
 // Replay races on every deployment: one `serve` on SQLite, two on one SQLite file, two on
 // PostgreSQL, two on PostgreSQL + Redis. Each round fires 100 identical credentials at once,
-// spread over the instances: a JWT, an sshauth token, and a crtauth response. Exactly one is
+// spread over the instances: a JWT, an sshauth token, an SSHSIG request signed by ssh-keygen,
+// and a crtauth response. Exactly one is
 // accepted and the other 99 are refused as `replayed`, every round; and the event log ends
 // with exactly that many successes and replays (nothing lost, nothing doubled).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +16,8 @@ import { createTestDatabase, databaseKinds, type DatabaseKind, type TestDatabase
 import { fixtureText } from "../support/forge-jwt.js";
 import { freshKeyPair } from "../support/fresh-keys.js";
 import { redisUp, redisUrl } from "../support/redis.js";
+import { KeyDir } from "../support/ssh-keygen.js";
+import { signedSshsig } from "../support/sshsig.js";
 import { jwtFor, spkiPem } from "../support/tokens.js";
 
 const copies = 100;
@@ -48,6 +51,7 @@ describe.each(deployments)("replay race on $name", ({ kind, processes, redis }) 
   let ed: Signer;
   let rsa: Signer;
   const now = () => Math.floor(Date.now() / 1000);
+  const keys = new KeyDir();
 
   beforeAll(async () => {
     db = await createTestDatabase(kind);
@@ -55,6 +59,7 @@ describe.each(deployments)("replay race on $name", ({ kind, processes, redis }) 
     await admin.directory.addUser("alice");
     await admin.directory.addKey("alice", spkiPem(edKey));
     await admin.directory.addKey("alice", fixtureText("ajwt/rsa2048.pub"));
+    await admin.directory.addKey("alice", keys.sshKeygen("sshsig", "ed25519"));
     await admin.close();
     ed = await loadKeyFileSigner({ text: edKey.export({ type: "pkcs8", format: "pem" }) as string });
     rsa = await loadKeyFileSigner({ text: fixtureText("ajwt/rsa2048.pem") });
@@ -65,6 +70,7 @@ describe.each(deployments)("replay race on $name", ({ kind, processes, redis }) 
   afterAll(async () => {
     await Promise.all(instances.map((i) => i.stop()));
     await db?.drop();
+    keys.cleanup();
   });
 
   it(`accepts one of ${copies} identical JWTs and refuses the rest as replayed, ${rounds} rounds`, async () => {
@@ -85,6 +91,16 @@ describe.each(deployments)("replay race on $name", ({ kind, processes, redis }) 
     }
   });
 
+  it(`accepts one of ${copies} identical SSHSIG requests and refuses the rest as replayed, ${rounds} rounds`, async () => {
+    // The instances sit behind one public name, so every copy carries the same signed Host.
+    const host = "api.example.test";
+    for (let round = 0; round < rounds; round++) {
+      const authorization = signedSshsig(keys.path("sshsig"), { username: "alice", time: now(), host, target: "/whoami" });
+      const tally = await race(urls, { path: "/whoami", host, headers: [["Authorization", authorization]] }, httpOutcome);
+      expect({ round, tally }).toEqual({ round, tally: { accepted: 1, "401 replayed": copies - 1 } });
+    }
+  });
+
   it(`gives a token for one of ${copies} identical crtauth responses and refuses the rest as replayed, ${rounds} rounds`, async () => {
     for (let round = 0; round < rounds; round++) {
       const asked = await rawRequest(urls[round % urls.length]!, { path: "/_auth", headers: [["X-CHAP", `request:${createRequest("alice")}`]] });
@@ -95,15 +111,15 @@ describe.each(deployments)("replay race on $name", ({ kind, processes, redis }) 
     }
   });
 
-  it("logs exactly one success and 99 replays per race, across the instances", async () => {
+  it("logs exactly one success and 99 replays per JWT, sshauth and SSHSIG race, across the instances", async () => {
     const store = await openPrismaStore({ url: db.url });
     try {
       const count = () =>
         Promise.all([
-          store.database.prisma.authEvent.count({ where: { scheme: { in: ["jwt", "sshauth"] }, outcome: "success" } }),
-          store.database.prisma.authEvent.count({ where: { scheme: { in: ["jwt", "sshauth"] }, errorCode: "replayed" } }),
+          store.database.prisma.authEvent.count({ where: { scheme: { in: ["jwt", "sshauth", "sshsig"] }, outcome: "success" } }),
+          store.database.prisma.authEvent.count({ where: { scheme: { in: ["jwt", "sshauth", "sshsig"] }, errorCode: "replayed" } }),
         ]);
-      const expected = [2 * rounds, 2 * rounds * (copies - 1)];
+      const expected = [3 * rounds, 3 * rounds * (copies - 1)];
       const deadline = Date.now() + 5000;
       let seen = await count();
       while (Date.now() < deadline && (seen[0] < expected[0]! || seen[1] < expected[1]!)) {
