@@ -86,6 +86,7 @@ export async function runHttp(
     for (const [id, label] of [
       ["sshkey-crtauth", "(e) SshKeyStrategy crtauth token, SQLite"],
       ["sshkey-sshauth-ed25519", "(f) SshKeyStrategy sshauth Ed25519, replay on, SQLite"],
+      ["sshkey-sshsig-ed25519", "(h) SshKeyStrategy SSHSIG Ed25519, replay on, SQLite"],
     ] as const) {
       if (!targets.some((t) => t.id === id)) rows.push({ id, label, available: false, note: "TODO: not available in this build" });
     }
@@ -101,6 +102,7 @@ export async function runHttp(
       { id: "floor-vs-hello", label: "passport floor (g) / no auth: the most any passport strategy can reach", ratio: ratio("passport-floor", "hello") },
       { id: "crtauth-vs-floor", label: "sshkey crtauth token / passport floor (g)", ratio: ratio("sshkey-crtauth", "passport-floor") },
       { id: "jwt-vs-floor", label: "sshkey JWT RS256 / passport floor (g)", ratio: ratio("sshkey-jwt-rs256", "passport-floor") },
+      { id: "sshsig-vs-jwt", label: "sshkey SSHSIG Ed25519 (h) / sshkey JWT RS256 (b)", ratio: ratio("sshkey-sshsig-ed25519", "sshkey-jwt-rs256") },
     ];
     return { rows, comparisons, notes };
   } finally {

@@ -10,6 +10,7 @@ import { mintCrtauthToken } from "../lib/crtauth-token.js";
 import { assertSameLayout, type JwtSignPool } from "../lib/jwt-sign-pool.js";
 import { generateBenchKey, signerFor, type BenchKey } from "../lib/keys.js";
 import { SshauthTokenSource, type SshauthIdentity } from "../lib/sshauth-tokens.js";
+import { sshsigHeaders } from "../lib/sshsig-headers.js";
 
 export interface Target {
   id: string;
@@ -140,6 +141,25 @@ export async function startTargets(ctx: TargetContext, log: (line: string) => vo
     });
   } else {
     notes.push("sshauth: not available in this build (TODO row).");
+  }
+  if (ctx.schemes.includes("sshsig")) {
+    factories.push(async () => {
+      const key = generateBenchKey("ed25519", "sshsig");
+      const server = await start("bench/http/servers/sshkey.ts", [], {
+        BENCH_DATABASE_URL: await sqliteDatabase(ctx.tmpDir, "sshsig", [{ username: "alice", key }]),
+      });
+      const request = { method: "GET", host: new URL(server.url).host, target: "/whoami" };
+      return {
+        id: "sshkey-sshsig-ed25519",
+        label: "(h) SshKeyStrategy SSHSIG Ed25519, replay on, SQLite",
+        ...server,
+        maxAmount: () => ctx.maxTokensPerRound,
+        // One nonce per request, signed just before the round (well inside the ±60 s window).
+        prepare: async (count) => fromPool(sshsigHeaders(key, "alice", count, request)),
+      };
+    });
+  } else {
+    notes.push("SSHSIG: not available in this build (TODO row).");
   }
   factories.push(async () => ({
     id: "passport-floor",

@@ -10,12 +10,13 @@ import { verifyJwsSignature } from "../../strategy/schemes/jwt/verify-signature.
 import { mintCrtauthToken } from "../lib/crtauth-token.js";
 import { capturingSigner, generateBenchKey, signerFor, type BenchKeyType, type CapturedSignature } from "../lib/keys.js";
 import { SshauthTokenSource, sshauthTimestampsPerKey } from "../lib/sshauth-tokens.js";
-import { authenticateOnce, credentialOf, verifyOnce } from "./harness.js";
+import { sshsigHeaders } from "../lib/sshsig-headers.js";
+import { authenticateOnce, credentialOf, fakeRequestTarget, verifyOnce } from "./harness.js";
 import { createMemoryStore, type MemoryStore } from "./memory-store.js";
 
 export interface CaseSpec {
   id: string;
-  scheme: "jwt" | "crtauth" | "sshauth";
+  scheme: "jwt" | "crtauth" | "sshauth" | "sshsig";
   label: string;
   raw: string;
   poolSize: (cfg: { rsaPool: number; pool: number }) => number;
@@ -37,6 +38,8 @@ export const caseSpecs: CaseSpec[] = [
   { id: "crtauth-token", scheme: "crtauth", label: "crtauth token (HMAC-SHA256)", raw: "createHmac sha256 + timingSafeEqual", poolSize: () => 1 },
   { id: "sshauth-ed25519", scheme: "sshauth", label: "sshauth Ed25519", raw: "crypto.verify, Ed25519 KeyObject", poolSize: (c) => c.pool },
   { id: "sshauth-p256", scheme: "sshauth", label: "sshauth ECDSA P-256", raw: "crypto.verify sha256 P1363, P-256 KeyObject", poolSize: (c) => c.pool },
+  { id: "sshsig-ed25519", scheme: "sshsig", label: "SSHSIG Ed25519", raw: "crypto.verify, Ed25519 KeyObject", poolSize: (c) => c.pool },
+  { id: "sshsig-p256", scheme: "sshsig", label: "SSHSIG ECDSA P-256", raw: "crypto.verify sha256 P1363, P-256 KeyObject", poolSize: (c) => c.pool },
 ];
 
 const crtauthSecret = "bench-crtauth-secret-0123456789abcdef";
@@ -67,7 +70,7 @@ function poolRunner(
   captured: CapturedSignature[],
   rawCheck: (c: CapturedSignature) => boolean,
 ): PreparedCase {
-  const credentials = headers.map(credentialOf);
+  const credentials = headers.map((h) => credentialOf(h, scheme));
   let cursor = 0;
   let rawCursor = 0;
   const take = () => {
@@ -125,7 +128,7 @@ export async function prepareCase(spec: CaseSpec, schemes: readonly string[], po
     );
     const runner = poolRunner(store, strategy, schemeOf(strategy, "jwt"), headers, captured, rawVerifier(type, hash));
     // What the anchors' "minimal JWS verifier" does, with our policy: no store, no replay, no strategy.
-    const credentials = headers.map(credentialOf);
+    const credentials = headers.map((h) => credentialOf(h));
     let jwsCursor = 0;
     const jws = () => {
       const jwt = decodeJwt(credentials[jwsCursor]!);
@@ -154,6 +157,16 @@ export async function prepareCase(spec: CaseSpec, schemes: readonly string[], po
       verify: () => verifyOnce(scheme, store, header, credential),
       authenticate: () => authenticateOnce(strategy, header),
     };
+  }
+
+  if (spec.scheme === "sshsig") {
+    const type: BenchKeyType = spec.id === "sshsig-p256" ? "p256" : "ed25519";
+    const key = generateBenchKey(type);
+    store.keys.addKey("alice", key.parsed);
+    const captured: CapturedSignature[] = [];
+    // Signed over exactly the request the harness fakes; one nonce each, so replay protection stays on.
+    const headers = sshsigHeaders(key, "alice", size, fakeRequestTarget, captured);
+    return poolRunner(store, strategy, schemeOf(strategy, "sshsig"), headers, captured, rawVerifier(type, type === "p256" ? "sha256" : null));
   }
 
   const type: BenchKeyType = spec.id === "sshauth-p256" ? "p256" : "ed25519";

@@ -13,13 +13,16 @@ import {
 } from "../../strategy/index.js";
 import type { MemoryStore } from "./memory-store.js";
 
+/** The one request every in-process credential is verified on (SSHSIG signs its method, host and target). */
+export const fakeRequestTarget = { method: "GET", host: "127.0.0.1", target: "/whoami" } as const;
+
 function fakeRequest(authorization: string): Request {
-  const headers: Record<string, string> = { authorization, "user-agent": "bench", host: "127.0.0.1" };
+  const headers: Record<string, string> = { authorization, "user-agent": "bench", host: fakeRequestTarget.host };
   return {
     headers,
-    method: "GET",
-    url: "/whoami",
-    originalUrl: "/whoami",
+    method: fakeRequestTarget.method,
+    url: fakeRequestTarget.target,
+    originalUrl: fakeRequestTarget.target,
     ip: "127.0.0.1",
     get: (name: string) => headers[name.toLowerCase()],
   } as unknown as Request;
@@ -57,8 +60,9 @@ export async function verifyOnce(scheme: AnyCodec, store: MemoryStore, authoriza
 
 const discardEvents = { record: () => {}, flush: () => Promise.resolve() };
 
-export function credentialOf(authorization: string): string {
-  const parsed = parseAuthorization(authorization);
+/** The credential of `authorization`, in the syntax `scheme` declares (as the strategy splits it). */
+export function credentialOf(authorization: string, scheme?: AnyCodec): string {
+  const parsed = parseAuthorization(authorization, () => scheme?.credentialSyntax ?? "token68");
   if (parsed.kind !== "credential") throw new Error(`bench built a bad Authorization header: ${parsed.kind}`);
   return parsed.credential;
 }
