@@ -353,4 +353,22 @@ describe("what strangers learn from SSHSIG refusals (default, exposeErrorCodes o
   it("keeps the precise code once the signature verified (the caller holds the key)", async () => {
     expectNamed(await send(t.url, signed("ed", { time: T - 120 })), 401, "clock_skew");
   });
+
+  it("throttles failed signatures per username: 429 too_many_failures with Retry-After, before any signature work", async () => {
+    const throttled = await startTestServer("memory", { startAt: T * 1000, failureThrottle: { maxFailures: 2, windowMs: 60_000 } });
+    try {
+      await throttled.store.directory.addUser("alice");
+      await throttled.store.directory.addKey("alice", keys.read("ed.pub"));
+      const wrongPath = () => {
+        const p = { username: "alice", time: T, host: new URL(throttled.url).host, nonce: sshsigNonce(), target: "/elsewhere" };
+        return sshsigAuthorization(p, sshKeygenSign(keys.path("ed"), sshsigMessageOf(p)));
+      };
+      for (let i = 0; i < 2; i++) expectNamed(await send(throttled.url, wrongPath()), 401, "invalid_credentials");
+      const r = await fetch(`${throttled.url}/whoami`, { headers: { authorization: wrongPath() } });
+      expect([r.status, ((await r.json()) as { error: { code: string } }).error.code]).toEqual([429, "too_many_failures"]);
+      expect(Number(r.headers.get("retry-after"))).toBeGreaterThan(0);
+    } finally {
+      await throttled.close();
+    }
+  });
 });
