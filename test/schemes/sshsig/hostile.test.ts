@@ -266,9 +266,7 @@ describe("hostile SSHSIG requests from real signatures", () => {
     ["message", messageCases],
     ["header", headerCases],
   ];
-  it("has at least 60 cases", () => {
-    expect(all.reduce((n, [, cases]) => n + cases().length, 0)).toBeGreaterThanOrEqual(60);
-  });
+  let sent = 0;
   for (const [level, cases] of all) {
     it(`answers every ${level}-level case with its status and code, never 500`, async () => {
       const seen: Array<[string, number, string | null]> = [];
@@ -280,8 +278,10 @@ describe("hostile SSHSIG requests from real signatures", () => {
         if (r.status === status && r.code === code) expectNamed(r, status, code);
       }
       expect(seen).toEqual(expected);
+      sent += seen.length;
     }, 60_000);
   }
+  it("sent at least 60 cases", () => expect(sent).toBeGreaterThanOrEqual(60));
 
   it("names each refusal after the signature verified: revoked, expired, disabled, skew, replay", async () => {
     const as = (key: string, username: string, parts: Partial<SshsigParts> = {}) => {
