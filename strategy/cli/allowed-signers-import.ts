@@ -51,17 +51,27 @@ function usernameFor(principal: string, map: PrincipalMap): string {
   return map === "local-part" && at > 0 ? principal.slice(0, at) : principal;
 }
 
-/** Usernames that more than one distinct principal maps to: importing either would merge two people. */
+/**
+ * Usernames that principals from different lines map to (alice@a.example and alice@b.example
+ * under local-part): importing either would merge two people. Principals named on one line
+ * are one signer, so they may share a username.
+ */
 function ambiguousUsernames(entries: readonly AllowedSignersEntry[], map: PrincipalMap): Map<string, string[]> {
-  const sources = new Map<string, Set<string>>();
+  const groups = new Map<string, Set<string>[]>();
   for (const entry of entries) {
     if (!entry.ok) continue;
+    const onLine = new Map<string, Set<string>>();
     for (const principal of entry.principals) {
       const username = usernameFor(principal, map);
-      sources.set(username, (sources.get(username) ?? new Set()).add(principal));
+      onLine.set(username, (onLine.get(username) ?? new Set()).add(principal));
+    }
+    for (const [username, group] of onLine) {
+      const known = groups.get(username) ?? [];
+      const [joined, apart] = [known.filter((g) => [...g].some((p) => group.has(p))), known.filter((g) => ![...g].some((p) => group.has(p)))];
+      groups.set(username, [...apart, new Set([...group, ...joined.flatMap((g) => [...g])])]);
     }
   }
-  return new Map([...sources].filter(([, set]) => set.size > 1).map(([username, set]) => [username, [...set]]));
+  return new Map([...groups].filter(([, sets]) => sets.length > 1).map(([username, sets]) => [username, sets.flatMap((g) => [...g])]));
 }
 
 class Importer {
@@ -96,6 +106,9 @@ class Importer {
     if (problem) return say("skipped", `not a valid username (${problem.message})`);
     const owner = this.owners.get(key.fingerprintSha256);
     if (owner === username) return say("present", `${key.fingerprintSha256} already present`);
+    if (owner !== undefined && entry.principals.some((p) => usernameFor(p, this.settings.principalMap) === owner)) {
+      return say("skipped", `${key.fingerprintSha256} belongs to ${shown(owner)}, named on the same line; a key belongs to one user`);
+    }
     if (owner !== undefined) return say("refused", `${key.fingerprintSha256} belongs to user ${shown(owner)}; a key belongs to one user`);
     const verb = this.settings.dryRun ? "would import" : "imported";
     let user = this.users.get(username) ?? null;

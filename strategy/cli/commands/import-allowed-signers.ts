@@ -56,9 +56,15 @@ export function registerImportAllowedSigners(keys: Command): void {
     .option("--dry-run", "print what would be imported, change nothing")
     .option("--comment <text>", "a name for every imported key (default: the comment on its line)")
     .addOption(
-      new Option("--principal-map <how>", "username for a principal: as-is (alice@example.com), local-part (alice)").choices(["as-is", "local-part"]).default("as-is"),
+      new Option("--principal-map <how>", "username for a principal: as-is (alice@example.com), local-part (alice)")
+        .choices(["as-is", "local-part"])
+        .default("as-is"),
     )
-    .option("--namespace <name>", "the SSHSIG namespace the server verifies; lines whose namespaces= exclude it are skipped", sshsigSettings(undefined).namespace)
+    .option(
+      "--namespace <name>",
+      "the SSHSIG namespace the server verifies; lines whose namespaces= exclude it are skipped",
+      sshsigSettings(undefined).namespace,
+    )
     .option("--ignore-namespaces", "import lines even when their namespaces= exclude the server's namespace")
     .action(async (file: string, flags: ImportFlags) => {
       const text = readSignersFile(file);
@@ -73,8 +79,9 @@ export function registerImportAllowedSigners(keys: Command): void {
           now: new Date(),
         }),
       );
-      for (const note of report.notes) process.stdout.write(`${note}\n`);
-      process.stdout.write(`${summary(report, flags.dryRun ?? false)}\n`);
+      const printed = [...report.notes, summary(report, flags.dryRun ?? false)].join("\n");
+      // The CLI exits right after the command, which would cut a long report short on a pipe.
+      await new Promise<void>((resolve) => process.stdout.write(`${printed}\n`, () => resolve()));
       if (report.signerLines === 0) throw new CliError(`no allowed_signers line could be read in ${file}`);
     });
 }

@@ -91,7 +91,7 @@ function parseOptions(text: string): { options: Options; rest: string } {
       if (lower === "namespaces") options.namespaces = value;
       else options[lower === "valid-after" ? "validAfter" : "validBefore"] = parseTime(value, lower);
     } else {
-      throw new LineError(`unknown option ${name}`);
+      throw new LineError(`"${name}" is neither a key type nor an allowed_signers option`);
     }
     if (i >= text.length || text[i] === " " || text[i] === "\t") break;
     if (text[i] !== ",") throw new LineError(`the options are malformed after ${name}`);

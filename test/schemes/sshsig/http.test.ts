@@ -1,36 +1,11 @@
 // SSHSIG over HTTP through the demo app on the memory store, signed by the real `ssh-keygen -Y sign`.
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type MemoryTestServer } from "../../support/server.js";
 import { KeyDir } from "../../support/ssh-keygen.js";
-
-const NS = "http@passport-sshkey";
-
-interface Signed {
-  username: string;
-  time: number;
-  nonce: string;
-  method?: string;
-  path?: string;
-  body?: string;
-  namespace?: string;
-}
-
-function sign(keys: KeyDir, key: string, host: string, s: Signed): string {
-  const digest = createHash("sha256")
-    .update(s.body ?? "")
-    .digest("base64");
-  const message = ["SSHSIG-HTTP-1", s.username, String(s.time), s.nonce, s.method ?? "GET", host, s.path ?? "/whoami", digest].join("\n");
-  const armored = execFileSync("ssh-keygen", ["-Y", "sign", "-n", s.namespace ?? NS, "-f", keys.path(key)], {
-    input: message,
-    encoding: "utf8",
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  const sig = armored.trim().split("\n").slice(1, -1).join("");
-  return `SSHSIG username="${s.username}", time="${s.time}", nonce="${s.nonce}", signature="${sig}"`;
-}
+import { sshsigAuthorization as sign } from "../../support/sshsig-sign.js";
 
 interface Reply {
   error: { code: string; message: string };
