@@ -74,6 +74,9 @@ function ambiguousUsernames(entries: readonly AllowedSignersEntry[], map: Princi
   return new Map([...groups].filter(([, sets]) => sets.length > 1).map(([username, sets]) => [username, sets.flatMap((g) => [...g])]));
 }
 
+/** Leads each note, so a long report can be scanned (or grepped) by outcome. */
+const outcomeLabels: Record<Outcome, string> = { imported: "", present: "", skipped: "skipped: ", refused: "refused: ", broken: "unreadable: " };
+
 class Importer {
   readonly report: ImportReport = { notes: [], counts: { imported: 0, present: 0, skipped: 0, refused: 0, broken: 0 }, signerLines: 0 };
   private readonly users = new Map<string, { id: string } | null>();
@@ -93,7 +96,7 @@ class Importer {
 
   note(line: number, who: string | null, outcome: Outcome, text: string): void {
     this.report.counts[outcome]++;
-    this.report.notes.push(`line ${line}${who === null ? "" : ` (${shown(who)})`}: ${text}`);
+    this.report.notes.push(`line ${line}${who === null ? "" : ` (${shown(who)})`}: ${outcomeLabels[outcome]}${text}`);
   }
 
   async principal(entry: AllowedSigner, key: ParsedPublicKey, principal: string): Promise<void> {
@@ -133,7 +136,7 @@ class Importer {
   }
 
   async entry(entry: AllowedSignersEntry): Promise<void> {
-    if (!entry.ok) return this.note(entry.line, null, "broken", `not an allowed_signers line: ${entry.message}`);
+    if (!entry.ok) return this.note(entry.line, null, "broken", entry.message);
     this.report.signerLines++;
     const all = entry.principals.join(",");
     // A CA key signs certificates; storing it as a login key would let its holder in as these principals.

@@ -104,7 +104,7 @@ describe.each(databaseKinds)("keys import-allowed-signers on %s", (kind) => {
     const r = await importFile();
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^line 6 \(bob\): imported SHA256:\S+ \(ssh-ed25519\)$/m);
-    expect(r.stdout).toContain("line 5 (alice@example.com): no user alice@example.com (--create-users creates missing users)\n");
+    expect(r.stdout).toContain("line 5 (alice@example.com): skipped: no user alice@example.com (--create-users creates missing users)\n");
     expect((await storedKeys()).map((k) => k.username)).toEqual(["bob"]);
   });
 
@@ -114,26 +114,28 @@ describe.each(databaseKinds)("keys import-allowed-signers on %s", (kind) => {
     const out = r.stdout;
     expect(out).toMatch(/^line 5 \(alice@example\.com\): imported SHA256:\S+ \(ssh-ed25519\), user created$/m);
     expect(out).toMatch(
-      /^line 5 \(alice@users\.noreply\.example\.com\): SHA256:\S+ belongs to alice@example\.com, named on the same line; a key belongs to one user$/m,
+      /^line 5 \(alice@users\.noreply\.example\.com\): skipped: SHA256:\S+ belongs to alice@example\.com, named on the same line; a key belongs to one user$/m,
     );
     expect(out).toMatch(/^line 6 \(bob\): SHA256:\S+ already present$/m);
     expect(out).toMatch(/^line 7 \(carol@example\.com\): imported SHA256:\S+ \(ecdsa-sha2-nistp256\), user created$/m);
-    expect(out).toContain('line 8 (dave@example.com): namespaces="git" does not include http@passport-sshkey; --ignore-namespaces imports it anyway\n');
+    expect(out).toContain(
+      'line 8 (dave@example.com): skipped: namespaces="git" does not include http@passport-sshkey; --ignore-namespaces imports it anyway\n',
+    );
     expect(out).toMatch(/^line 9 \(erin@example\.com\): imported SHA256:\S+ \(ssh-ed25519\), expires 2099-12-31T00:00:00Z, user created$/m);
-    expect(out).toContain("line 10 (frank@example.com): not valid until 2098-12-31T15:00:00Z (valid-after)\n");
-    expect(out).toContain("line 11 (grace@example.com): expired on 2020-01-01T00:00:00Z (valid-before)\n");
+    expect(out).toContain("line 10 (frank@example.com): skipped: not valid until 2098-12-31T15:00:00Z (valid-after)\n");
+    expect(out).toContain("line 11 (grace@example.com): skipped: expired on 2020-01-01T00:00:00Z (valid-before)\n");
     expect(out).toMatch(/^line 12 \(heidi@example\.com\): imported SHA256:\S+ \(ssh-ed25519\), expires 2099-01-01T03:00:00Z, user created$/m);
-    expect(out).toContain("line 15 (*@example.com): cert-authority line: trusting a certificate authority is not supported yet\n");
-    expect(out).toContain("line 16 (*.bot@example.com): a pattern, not one person: wildcard principals are not imported\n");
-    expect(out).toContain("line 17 (Ivan Petrov): not a valid username (usernames are 1–64 letters, digits or . _ @ + ' -)\n");
-    expect(out).toMatch(/^line 18 \(judy@example\.com\): SHA256:\S+ belongs to user alice@example\.com; a key belongs to one user$/m);
-    expect(out).toMatch(/^line 19 \(mallory@example\.com\): .*1024.*$/m);
-    expect(out).toMatch(/^line 20 \(oscar@example\.com\): .*DSA.*$/m);
-    expect(out).toMatch(/^line 21 \(peggy@example\.com\): .*(small|weak|order).*$/im);
-    expect(out).toMatch(/^line 22 \(trent@example\.com\): .*sk-ssh-ed25519@openssh\.com.*$/m);
-    expect(out).toContain('line 24: not an allowed_signers line: valid-before="2099" is not a time as YYYYMMDD[HHMM[SS]][Z]\n');
-    expect(out).toContain("line 25: not an allowed_signers line: the namespaces value has no closing quote\n");
-    expect(out).toContain('line 26: not an allowed_signers line: "line" is neither a key type nor an allowed_signers option\n');
+    expect(out).toContain("line 15 (*@example.com): skipped: cert-authority line: trusting a certificate authority is not supported yet\n");
+    expect(out).toContain("line 16 (*.bot@example.com): skipped: a pattern, not one person: wildcard principals are not imported\n");
+    expect(out).toContain("line 17 (Ivan Petrov): skipped: not a valid username (usernames are 1–64 letters, digits or . _ @ + ' -)\n");
+    expect(out).toMatch(/^line 18 \(judy@example\.com\): refused: SHA256:\S+ belongs to user alice@example\.com; a key belongs to one user$/m);
+    expect(out).toMatch(/^line 19 \(mallory@example\.com\): refused: .*1024.*$/m);
+    expect(out).toMatch(/^line 20 \(oscar@example\.com\): refused: .*DSA.*$/m);
+    expect(out).toMatch(/^line 21 \(peggy@example\.com\): refused: .*(small|weak|order).*$/im);
+    expect(out).toMatch(/^line 22 \(trent@example\.com\): refused: .*sk-ssh-ed25519@openssh\.com.*$/m);
+    expect(out).toContain('line 24: unreadable: valid-before="2099" is not a time as YYYYMMDD[HHMM[SS]][Z]\n');
+    expect(out).toContain("line 25: unreadable: the namespaces value has no closing quote\n");
+    expect(out).toContain('line 26: unreadable: "line" is neither a key type nor an allowed_signers option\n');
     expect(out.trim().split("\n").at(-1)).toBe("4 imported, 1 already present, 7 skipped, 5 refused, 3 unreadable lines");
 
     const stored = await storedKeys();
@@ -209,7 +211,9 @@ describe("keys import-allowed-signers input it cannot use", () => {
     ].join("\n");
     const r = await importText("mapped", text, "--create-users", "--principal-map", "local-part");
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain("line 1 (alice@one.example): alice@one.example and alice@two.example would all be user alice; add these keys with keys add\n");
+    expect(r.stdout).toContain(
+      "line 1 (alice@one.example): skipped: alice@one.example and alice@two.example would all be user alice; add these keys with keys add\n",
+    );
     expect(r.stdout).toMatch(/^line 3 \(zoe@example\.com\): imported SHA256:\S+ \(ssh-ed25519\), user created$/m);
     expect(r.stdout).toMatch(/^line 3 \(zoe@users\.example\): SHA256:\S+ already present$/m);
     const bad = await runCli(["keys", "import-allowed-signers", keys.path("mapped"), "--principal-map", "domain"], { env });
@@ -237,11 +241,11 @@ describe("keys import-allowed-signers input it cannot use", () => {
     expect(Date.now() - started).toBeLessThan(20_000);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/is not valid UTF-8/);
-    expect(r.stdout).toContain('line 1 ("nul\\u0000user"): not a valid username');
-    expect(r.stdout).toContain("line 2: not an allowed_signers line: the quoted principals have no closing quote\n");
-    expect(r.stdout).toContain("line 3: not an allowed_signers line: the line is longer than 16 KiB\n");
+    expect(r.stdout).toContain('line 1 ("nul\\u0000user"): skipped: not a valid username');
+    expect(r.stdout).toContain("line 2: unreadable: the quoted principals have no closing quote\n");
+    expect(r.stdout).toContain("line 3: unreadable: the line is longer than 16 KiB\n");
     expect(r.stdout).toMatch(/^line 4 \(kate\): imported SHA256:\S+ \(ssh-ed25519\), user created$/m);
-    expect(r.stdout).toMatch(/^line 5: not an allowed_signers line: /m);
+    expect(r.stdout).toMatch(/^line 5: unreadable: /m);
     expect(r.stdout).toMatch(/^1 imported, 0 already present, \d+ skipped, \d+ refused, \d+ unreadable lines$/m);
   }, 60_000);
 });

@@ -78,7 +78,7 @@ function parseOptions(text: string): { options: Options; rest: string } {
   let i = 0;
   for (;;) {
     const name = /^[A-Za-z0-9_-]{1,32}/.exec(text.slice(i, i + 33))?.[0];
-    if (!name) throw new LineError("the principals are not followed by a key or valid options");
+    if (!name) throw new LineError(i === 0 ? "the principals are not followed by a key or valid options" : "an option is missing after a comma");
     const lower = name.toLowerCase();
     i += name.length;
     if (lower === "cert-authority" && text[i] !== "=") {
