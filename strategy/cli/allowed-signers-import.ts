@@ -28,10 +28,13 @@ export interface ImportReport {
   signerLines: number;
 }
 
-/** Untrusted text shown on a terminal: control characters escaped, length capped. */
+/**
+ * Untrusted text shown on a terminal, length capped: anything but letters, digits, punctuation,
+ * symbols and spaces (control characters, bidi overrides, other whitespace) is shown as \u{…}.
+ */
 function shown(text: string): string {
   const short = text.length > 64 ? `${text.slice(0, 61)}...` : text;
-  return /^[\p{L}\p{N}\p{P}\p{S} ]*$/u.test(short) && !short.includes('"') ? short : JSON.stringify(short);
+  return short.replace(/[^\p{L}\p{N}\p{P}\p{S} ]/gu, (char) => `\\u{${char.codePointAt(0)!.toString(16)}}`);
 }
 
 const instant = (date: Date) => date.toISOString().replace(".000Z", "Z");
