@@ -5,6 +5,7 @@ import { keyStateLabels, keyStatus, type KeyStateInput, type KeyStatus } from ".
 import { CliError } from "../errors.js";
 import { printJson, printTable } from "../output.js";
 import { withStore } from "../store.js";
+import { registerImportAllowedSigners } from "./import-allowed-signers.js";
 
 function readKeyText(file: string): string {
   try {
@@ -79,6 +80,7 @@ export function registerKeyCommands(program: Command): void {
       }
       process.stdout.write(`revoked ${key.fingerprintSha256} of ${key.username}\n`);
     });
+  registerImportAllowedSigners(keys);
   keys
     .command("remove <fingerprint>")
     .description("delete a key")
