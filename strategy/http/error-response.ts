@@ -45,6 +45,11 @@ export function challengeErrorFor(code: AuthErrorCode): "invalid_request" | "inv
   return badRequestCodes.has(code) || code === "credentials_too_large" ? "invalid_request" : "invalid_token";
 }
 
+/** A codec's challenge with the refusal's RFC 6750-style error attributes, for WWW-Authenticate. */
+export function challengeWithError(challenge: string, code: AuthErrorCode, message: string): string {
+  return `${challenge}, error="${challengeErrorFor(code)}", error_description="${message.replace(/["\\]/g, "")}"`;
+}
+
 /** The one error body, as the contract describes it for the console and every other client. */
 export type ErrorBody = z.input<typeof ErrorBodyJson>;
 
