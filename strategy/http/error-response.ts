@@ -41,7 +41,7 @@ export function publicRefusal(code: AuthErrorCode, message: string, exposeErrorC
 }
 
 /** RFC 6750-style `error=` attribute for a challenge. */
-export function challengeErrorFor(code: AuthErrorCode): "invalid_request" | "invalid_token" {
+function challengeErrorFor(code: AuthErrorCode): "invalid_request" | "invalid_token" {
   return badRequestCodes.has(code) || code === "credentials_too_large" ? "invalid_request" : "invalid_token";
 }
 

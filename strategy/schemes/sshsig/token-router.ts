@@ -52,7 +52,10 @@ export function createSshsigTokenRouter(options: SshsigTokenRouterOptions): Rout
     const { code, message } = publicRefusal(error.code, error.message, strategy.exposeErrorCodes);
     const retryAfter = error.detail?.retryAfterSeconds;
     if (typeof retryAfter === "number") res.set("Retry-After", String(retryAfter));
-    res.status(statusForCode(code)).set("WWW-Authenticate", challengeWithError(sshsig.challenge, code, message)).json(errorBody(code, message));
+    res
+      .status(statusForCode(code))
+      .set("WWW-Authenticate", challengeWithError(sshsig.challenge, code, message))
+      .json(errorBody(code, message));
   };
 
   const exchange = async (req: Request, res: Response): Promise<void> => {
@@ -71,7 +74,10 @@ export function createSshsigTokenRouter(options: SshsigTokenRouterOptions): Rout
     exchange(req, res).catch(next);
   });
   router.all(TOKEN_PATH, (_req, res) => {
-    res.status(405).set("Allow", "POST").json(errorBody("method_not_allowed", `${TOKEN_PATH} takes POST only`));
+    res
+      .status(405)
+      .set("Allow", "POST")
+      .json(errorBody("method_not_allowed", `${TOKEN_PATH} takes POST only`));
   });
   return router;
 }

@@ -9,7 +9,7 @@ import { decodeSshsigToken, encodeSshsigToken, sshsigTokenKeys, type SshsigToken
 import { sshsigTokenOptionsSchema, type SshsigTokenSchemeOptions } from "./token-options.js";
 
 /** The scheme word clients send: `Authorization: SSHSIG-Token <token>`. */
-export const SSHSIG_TOKEN_TYPE = "SSHSIG-Token";
+const SSHSIG_TOKEN_TYPE = "SSHSIG-Token";
 
 /** What `POST /_sshsig/token` answers. */
 export interface IssuedSshsigToken {
