@@ -11,6 +11,7 @@ import { parsePublicKey } from "../../../strategy/keys/index.js";
 import { createToken } from "../../../strategy/schemes/crtauth/token.js";
 import { sshsigMessage } from "../../../strategy/schemes/sshsig/message.js";
 import { encodeSshsigToken, sshsigTokenKeys } from "../../../strategy/schemes/sshsig/token.js";
+import { createSshsigTokenRouter } from "../../../strategy/schemes/sshsig/token-router.js";
 import { createDemoApp } from "../../../strategy/server/demo-app.js";
 import { SshKeyStrategy } from "../../../strategy/strategy.js";
 import { createMemoryStore } from "../../../strategy/store/index.js";
@@ -320,6 +321,38 @@ describe("hostile SSHSIG tokens", () => {
   it("answers a token with a space or comma 400", async () => {
     expect((await call(`${t.url}/whoami`, { headers: { authorization: `SSHSIG-Token ${good} x` } })).status).toBe(400);
     expect((await call(`${t.url}/whoami`, { headers: { authorization: "SSHSIG-Token a,b" } })).status).toBe(400);
+  });
+});
+
+describe("createSshsigTokenRouter and the sshsigToken options", () => {
+  it("refuses a lifetime out of 1..3600 whole seconds, and a strategy without sshsig", () => {
+    for (const lifetimeSeconds of [0, 3601, 1.5, Number.NaN]) {
+      expect(() => new SshKeyStrategy({ store: createMemoryStore(), sshsigToken: { lifetimeSeconds } })).toThrow(/sshsigToken\.lifetimeSeconds/);
+    }
+    expect(() => new SshKeyStrategy({ store: createMemoryStore(), sshsigToken: { lifetime: 60 } as never })).toThrow(/unknown option "sshsigToken\.lifetime"/);
+    const jwtOnly = new SshKeyStrategy({ store: createMemoryStore(), crtauth: { secret: SECRET }, schemes: ["jwt", "sshsigToken"] });
+    expect(() => createSshsigTokenRouter({ strategy: jwtOnly })).toThrow(/enable the "sshsig" scheme/);
+    expect(() => createSshsigTokenRouter({ strategy: {} as never })).toThrow(/must be an SshKeyStrategy/);
+  });
+
+  it("issues tokens for the configured lifetime, refused one second past it", async () => {
+    const t = await startTestServer("memory", { crtauth: { secret: SECRET }, sshsigToken: { lifetimeSeconds: 30 } });
+    const keys = new KeyDir();
+    try {
+      await t.store.directory.addUser("alice");
+      await t.store.directory.addKey("alice", keys.sshKeygen("alice", "ed25519"));
+      const header = sshsigHeader(keys, "alice", new URL(t.url).host, Math.floor(t.clock.now / 1000));
+      const issued = await call(`${t.url}${TOKEN_PATH}`, { method: "POST", headers: { authorization: header } });
+      expect(issued.body.expiresIn).toBe(30);
+      const use = () => call(`${t.url}/whoami`, { headers: { authorization: `SSHSIG-Token ${issued.body.token}` } });
+      t.clock.now = Date.parse(issued.body.expiresAt) - 1;
+      expect((await use()).status).toBe(200);
+      t.clock.now += 1;
+      expect((await use()).body.error.code).toBe("token_expired");
+    } finally {
+      await t.close();
+      keys.cleanup();
+    }
   });
 });
 
