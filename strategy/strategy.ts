@@ -4,7 +4,7 @@ import type { AnyCodec, RouteOptions, Verified } from "./core/codec.js";
 import { verifyCredential, type PipelineDeps } from "./core/pipeline.js";
 import { AuthError, isAuthError, type AuthErrorCode } from "./errors.js";
 import { parseAuthorization } from "./http/authorization.js";
-import { challengeErrorFor, publicRefusal, statusForCode } from "./http/error-response.js";
+import { challengeWithError, publicRefusal, statusForCode } from "./http/error-response.js";
 import { fromExpressRequest } from "./http/express-request.js";
 import { rememberFailure } from "./http/failure.js";
 import { parseStrategyOptions } from "./options/strategy-options.js";
@@ -100,7 +100,8 @@ export class SshKeyStrategy extends Strategy {
   private readonly holder: StoreHolder;
   private readonly now: () => number;
   private readonly verifyCallback: VerifyCallback | undefined;
-  private readonly exposeErrorCodes: boolean;
+  /** Development only: precise codes instead of `invalid_credentials` (see the option). */
+  readonly exposeErrorCodes: boolean;
   private readonly throttle: FailureThrottle | null;
 
   constructor(verify?: VerifyCallback);
@@ -168,13 +169,23 @@ export class SshKeyStrategy extends Strategy {
     return holder.closing;
   }
 
+  /**
+   * The pipeline's ports on this strategy's store, with its clock and failure throttle: for a
+   * router that verifies with this strategy's codecs (createSshsigTokenRouter), so a credential
+   * is checked, throttled and logged the same there as on any protected route.
+   */
+  async pipelineDeps(): Promise<PipelineDeps> {
+    const deps = this.holder.deps ?? (await this.store(), this.holder.deps);
+    if (!deps) throw closedError();
+    return deps;
+  }
+
   override authenticate(req: Request, routeOptions?: RouteOptions): void {
     this.run(req, routeOptions ?? {}).catch((error: unknown) => this.error(error instanceof Error ? error : new Error(String(error))));
   }
 
   private challengeFor(scheme: AnyCodec | null, code: AuthErrorCode, message: string): string {
-    const attributes = `error="${challengeErrorFor(code)}", error_description="${message.replace(/["\\]/g, "")}"`;
-    if (scheme) return `${scheme.challenge}, ${attributes}`;
+    if (scheme) return challengeWithError(scheme.challenge, code, message);
     return this.schemes.map((s) => s.challenge).join(", ");
   }
 
@@ -212,8 +223,7 @@ export class SshKeyStrategy extends Strategy {
       );
     }
 
-    const deps = this.holder.deps ?? (await this.store(), this.holder.deps);
-    if (!deps) throw closedError();
+    const deps = this.holder.deps ?? (await this.pipelineDeps());
     const view = fromExpressRequest(req);
     if (this.verifyCallback) return this.runWithCallback(req, scheme, header.credential, view, deps, routeOptions);
     const result = await verifyCredential(scheme, header.credential, view, deps, routeOptions);

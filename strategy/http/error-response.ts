@@ -42,8 +42,13 @@ export function publicRefusal(code: AuthErrorCode, message: string, exposeErrorC
 }
 
 /** RFC 6750-style `error=` attribute for a challenge. */
-export function challengeErrorFor(code: AuthErrorCode): "invalid_request" | "invalid_token" {
+function challengeErrorFor(code: AuthErrorCode): "invalid_request" | "invalid_token" {
   return badRequestCodes.has(code) || statusOverrides[code] === 413 ? "invalid_request" : "invalid_token";
+}
+
+/** A codec's challenge with the refusal's RFC 6750-style error attributes, for WWW-Authenticate. */
+export function challengeWithError(challenge: string, code: AuthErrorCode, message: string): string {
+  return `${challenge}, error="${challengeErrorFor(code)}", error_description="${message.replace(/["\\]/g, "")}"`;
 }
 
 /** The one error body, as the contract describes it for the console and every other client. */

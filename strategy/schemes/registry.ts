@@ -8,6 +8,9 @@ import { sshauthOptionsSchema } from "./sshauth/options.js";
 import { createSshauthScheme, type SshauthSchemeOptions } from "./sshauth/scheme.js";
 import { sshsigOptionsSchema } from "./sshsig/options.js";
 import { createSshsigScheme, type SshsigSchemeOptions } from "./sshsig/scheme.js";
+import { sshsigTokenOptionsSchema, type SshsigTokenSchemeOptions } from "./sshsig/token-options.js";
+import { createSshsigTokenScheme } from "./sshsig/token-scheme.js";
+import { resolveCrtauthSecrets } from "./crtauth/options.js";
 
 /** Settings every built-in scheme may read, beside its own options object. */
 interface SharedSchemeOptions {
@@ -17,6 +20,8 @@ interface SharedSchemeOptions {
    * sshauth's window is `sshauth.clockToleranceSeconds` (default 60).
    */
   clockToleranceSeconds?: number | undefined;
+  /** The crtauth secrets also key SSHSIG tokens (under a label of their own). */
+  crtauth?: CrtauthSchemeOptions | undefined;
 }
 
 /** A built-in wire format: the schema of its options (SshKeyStrategy's key of the same name) and its codec factory. */
@@ -46,6 +51,10 @@ const builtInSchemes = {
   crtauth: scheme<CrtauthSchemeOptions>(crtauthSchemeOptionsSchema, (own, shared) => createCrtauthScheme({ realm: shared.realm, ...own })),
   sshauth: scheme<SshauthSchemeOptions>(sshauthOptionsSchema, (own, shared) => createSshauthScheme({ realm: shared.realm, ...own })),
   sshsig: scheme<SshsigSchemeOptions>(sshsigOptionsSchema, (own, shared) => createSshsigScheme({ realm: shared.realm, ...own })),
+  /** Bearer tokens from `POST /_sshsig/token` (createSshsigTokenRouter), keyed by the crtauth secret (default CRTAUTH_SECRET). */
+  sshsigToken: scheme<SshsigTokenSchemeOptions>(sshsigTokenOptionsSchema, (own, shared) =>
+    createSshsigTokenScheme({ realm: shared.realm, ...own }, resolveCrtauthSecrets(shared.crtauth ?? {})),
+  ),
 } as const;
 
 /** The built-in wire formats, as the `schemes` option names them. */

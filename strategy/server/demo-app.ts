@@ -3,6 +3,7 @@ import passport from "passport";
 import { errorBody } from "../http/error-response.js";
 import { sshkeyErrorHandler } from "../http/error-handler.js";
 import { createCrtauthRouter, type CrtauthRouterOptions } from "../schemes/crtauth/router.js";
+import { createSshsigTokenRouter, issuesSshsigTokens } from "../schemes/sshsig/token-router.js";
 import type { SshKeyAuthInfo, SshKeyStrategy } from "../strategy.js";
 import { adminStoreOf, createAdminRouter, type AdminRouterOptions } from "../admin/router.js";
 import type { SshKeyStore, StoredUser, Readiness as StoreReadiness } from "../store/index.js";
@@ -18,6 +19,11 @@ export interface DemoAppOptions {
   log?: ((error: unknown) => void) | undefined;
   /** Mount the crtauth handshake at `/_auth` (store defaults to the strategy's). */
   crtauth?: (Omit<CrtauthRouterOptions, "store"> & Partial<Pick<CrtauthRouterOptions, "store">>) | undefined;
+  /**
+   * Mount `POST /_sshsig/token` (createSshsigTokenRouter); default: when the strategy can mint
+   * SSHSIG tokens (its sshsig and sshsigToken schemes are on and a crtauth secret is set).
+   */
+  sshsigToken?: boolean | undefined;
   /** The key-management console API at `/admin` (store defaults to the strategy's store, which needs the management ports); `false` leaves it out. */
   admin?: false | (Omit<AdminRouterOptions, "store"> & Partial<Pick<AdminRouterOptions, "store">>);
   /** Express "trust proxy" (default: TRUST_PROXY, parsed by parseTrustProxy). */
@@ -32,6 +38,7 @@ const demoAppOptionsSchema = z.strictObject({
   ),
   log: functionOption.optional(),
   crtauth: delegatedObject.optional(),
+  sshsigToken: z.boolean().optional(),
   admin: z.union([z.literal(false), delegatedObject]).optional(),
   trustProxy: z.union([z.boolean(), z.number().int().min(0), z.string()]).optional(),
 });
@@ -58,6 +65,8 @@ export function createDemoApp(options: DemoAppOptions): Express {
     const strategy = options.strategy;
     app.use(createCrtauthRouter({ ...options.crtauth, store: options.crtauth.store ?? (() => strategy.store()) }));
   }
+
+  if (options.sshsigToken ?? issuesSshsigTokens(options.strategy)) app.use(createSshsigTokenRouter({ strategy: options.strategy }));
 
   if (options.admin !== false) {
     const strategy = options.strategy;

@@ -8,6 +8,7 @@ import { createTestDatabase, databaseKinds, type TestDatabase } from "../support
 import { seedUser } from "../support/seed.js";
 import { redisUp, redisUrl } from "../support/redis.js";
 import { getJson } from "../support/server.js";
+import { msUntilRefused } from "../support/until-refused.js";
 import { jwtFor, spkiPem } from "../support/tokens.js";
 import { freshKeyPair } from "../support/fresh-keys.js";
 
@@ -50,17 +51,8 @@ describe.each(deployments)("two instances on $name", ({ kind, redis }) => {
     await admin.directory.revokeKey(stored!.fingerprintSha256, "multi-instance test");
     const revokedAt = Date.now();
     await admin.close();
-    const refusedAfter = async (url: string) => {
-      for (;;) {
-        const r = await getJson(`${url}/whoami`, { authorization: jwtFor("alice", key, { time: now() }) });
-        if (r.status === 401) {
-          expect(r.body.error.code).toBe("key_revoked");
-          return Date.now() - revokedAt;
-        }
-        if (Date.now() - revokedAt > 5000) return Infinity;
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    };
+    const refusedAfter = (url: string) =>
+      msUntilRefused(() => getJson(`${url}/whoami`, { authorization: jwtFor("alice", key, { time: now() }) }), revokedAt, "key_revoked");
     const [ms1, ms2] = await Promise.all([refusedAfter(a.url), refusedAfter(b.url)]);
     expect(Math.max(ms1, ms2)).toBeLessThan(1000);
   });

@@ -1,6 +1,7 @@
 import type { Codec, CodecContext, CredentialHints, ReplayClaim } from "../../core/codec.js";
 import { AuthError } from "../../errors.js";
 import { parseOptions } from "../../options/parse-options.js";
+import { refuseIfIssuedBeforeAccountChange } from "../account-change.js";
 import type { KeyCandidate } from "../../store/ports.js";
 import { CLOCK_FUDGE_S } from "./constants.js";
 import { crtauthKeyTypes } from "../../keys/algorithms.js";
@@ -47,13 +48,7 @@ export function createCrtauthScheme(options: CrtauthSchemeOptions = {}): Codec<V
     noKey: () => new AuthError("unknown_key", "the user of this crtauth token no longer exists or holds no RSA key"),
     badSignature: () => new AuthError("bad_signature", "crtauth token was not issued with this server's secret"),
     afterSignature(token: VerifiedToken, _proof: true, signer: KeyCandidate): void {
-      // A bearer token must not outlive a disable: once the account changed (disabled, then
-      // re-enabled), tokens minted before are refused, in whole seconds as tokens count time.
-      const issuedAtS = token.validFrom + CLOCK_FUDGE_S;
-      const changedAt = signer.user.changedAt;
-      if (changedAt && issuedAtS < Math.floor(changedAt.getTime() / 1000)) {
-        throw new AuthError("token_expired", "this crtauth token was issued before the account last changed", { detail: { userId: signer.user.id } });
-      }
+      refuseIfIssuedBeforeAccountChange(token.validFrom + CLOCK_FUDGE_S, signer, "crtauth token");
     },
     replay: (): ReplayClaim | null => null,
   };
