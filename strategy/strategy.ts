@@ -3,7 +3,7 @@ import { Strategy } from "passport-strategy";
 import type { AnyCodec, RouteOptions, Verified } from "./core/codec.js";
 import { verifyCredential, type PipelineDeps } from "./core/pipeline.js";
 import { AuthError, isAuthError, type AuthErrorCode } from "./errors.js";
-import { parseAuthorization } from "./http/authorization.js";
+import { parseAuthorization, syntaxOfCodecs } from "./http/authorization.js";
 import { challengeWithError, publicRefusal, statusForCode } from "./http/error-response.js";
 import { fromExpressRequest } from "./http/express-request.js";
 import { rememberFailure } from "./http/failure.js";
@@ -205,7 +205,7 @@ export class SshKeyStrategy extends Strategy {
 
   /** The passport adapter over the pipeline: header → codec → verifyCredential → success or fail. */
   private async run(req: Request, routeOptions: RouteOptions): Promise<void> {
-    const header = parseAuthorization(req.headers.authorization, (word, credential) => this.claimant(word, credential)?.credentialSyntax ?? "token68");
+    const header = parseAuthorization(req.headers.authorization, syntaxOfCodecs(this.schemes));
     if (header.kind === "none") {
       return this.refuse(req, null, new AuthError("missing_credentials", "this request needs an Authorization header signed with an SSH key"));
     }

@@ -1,4 +1,4 @@
-import type { CredentialSyntax } from "../core/codec.js";
+import type { AnyCodec, CredentialSyntax } from "../core/codec.js";
 
 /** Longest Authorization header value considered at all; larger ones are refused unread. */
 export const maxAuthorizationLength = 16 * 1024;
@@ -13,6 +13,11 @@ const token68 = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 /** Every credential is one token68 unless the caller says otherwise. */
 const token68Only = (): CredentialSyntax => "token68";
+
+/** The syntax of whichever of `codecs` claims the word (token68 when none does), for parseAuthorization. */
+export function syntaxOfCodecs(codecs: readonly AnyCodec[]): (word: string, credential: string) => CredentialSyntax {
+  return (word, credential) => codecs.find((codec) => codec.claims(word, credential))?.credentialSyntax ?? "token68";
+}
 
 /**
  * Splits an Authorization header into a lower-cased scheme word and its credential.

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { AnyCodec } from "../../core/codec.js";
 import { verifyCredential } from "../../core/pipeline.js";
 import { AuthError, isAuthError } from "../../errors.js";
-import { parseAuthorization, type ParsedAuthorization } from "../../http/authorization.js";
+import { parseAuthorization, syntaxOfCodecs, type ParsedAuthorization } from "../../http/authorization.js";
 import { challengeWithError, errorBody, publicRefusal, statusForCode } from "../../http/error-response.js";
 import { fromExpressRequest } from "../../http/express-request.js";
 import { parseOptions } from "../../options/parse-options.js";
@@ -60,7 +60,7 @@ export function createSshsigTokenRouter(options: SshsigTokenRouterOptions): Rout
 
   const exchange = async (req: Request, res: Response): Promise<void> => {
     res.set("Cache-Control", "no-store");
-    const header = parseAuthorization(req.headers.authorization);
+    const header = parseAuthorization(req.headers.authorization, syntaxOfCodecs([sshsig]));
     const credential = sshsigCredential(header, sshsig);
     if (isAuthError(credential)) return refuse(res, credential);
     const deps = await strategy.pipelineDeps();
