@@ -29,9 +29,9 @@ export async function readCertificate(source: CertificateSource): Promise<OpenSs
   } catch (err) {
     throw new ClientKeyError("key_unreadable", `cannot read certificate ${String(source)} (${errorTag(err)})`, { ...origin, error: errorTag(err) });
   }
-  const blob = certificateBlob(text, origin);
+  const { line, blob } = certificateLine(text, origin);
   try {
-    return { blob, subjectKey: sshpk.parseCertificate(blob, "openssh").subjectKey.toBuffer("rfc4253") };
+    return { blob, subjectKey: sshpk.parseCertificate(line, "openssh").subjectKey.toBuffer("rfc4253") };
   } catch (err) {
     throw new ClientKeyError("invalid_key", "malformed OpenSSH certificate", { ...origin, error: errorTag(err) });
   }
@@ -68,8 +68,8 @@ export async function withCertificate(signer: Signer, certificate: CertificateSo
   return certify(signer, await readCertificate(certificate));
 }
 
-/** `<type>-cert-v01@openssh.com <base64> [comment]` → the certificate's wire blob, its type checked. */
-function certificateBlob(text: string, origin: Record<string, unknown>): Buffer {
+/** `<type>-cert-v01@openssh.com <base64> [comment]` → that line without the comment and the wire blob, its type checked. */
+function certificateLine(text: string, origin: Record<string, unknown>): { line: string; blob: Buffer } {
   const [type = "", base64 = ""] = text.trim().split(/\s+/);
   if (!CERT_TYPE.test(type)) throw new ClientKeyError("invalid_key", "not an OpenSSH certificate (a *-cert-v01@openssh.com line, as ssh-keygen -s writes)", origin);
   const blob = Buffer.from(base64, "base64");
@@ -80,5 +80,5 @@ function certificateBlob(text: string, origin: Record<string, unknown>): Buffer 
     named = "";
   }
   if (named !== type) throw new ClientKeyError("invalid_key", "malformed OpenSSH certificate", origin);
-  return blob;
+  return { line: `${type} ${base64}`, blob };
 }
