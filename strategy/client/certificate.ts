@@ -71,7 +71,8 @@ export async function withCertificate(signer: Signer, certificate: CertificateSo
 /** `<type>-cert-v01@openssh.com <base64> [comment]` → that line without the comment and the wire blob, its type checked. */
 function certificateLine(text: string, origin: Record<string, unknown>): { line: string; blob: Buffer } {
   const [type = "", base64 = ""] = text.trim().split(/\s+/);
-  if (!CERT_TYPE.test(type)) throw new ClientKeyError("invalid_key", "not an OpenSSH certificate (a *-cert-v01@openssh.com line, as ssh-keygen -s writes)", origin);
+  if (!CERT_TYPE.test(type))
+    throw new ClientKeyError("invalid_key", "not an OpenSSH certificate (a *-cert-v01@openssh.com line, as ssh-keygen -s writes)", origin);
   const blob = Buffer.from(base64, "base64");
   let named: string;
   try {

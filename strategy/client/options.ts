@@ -57,7 +57,10 @@ export const sshsigAuthorizationOptionsSchema = z.strictObject({
   host: nonEmpty.optional(),
   namespace: nonEmpty.optional(),
   now: functionOption.optional(),
-  nonce: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, "must be 16–64 characters of [A-Za-z0-9_-]").optional(),
+  nonce: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,64}$/, "must be 16–64 characters of [A-Za-z0-9_-]")
+    .optional(),
 });
 
 export const crtauthLoginOptionsSchema = z.strictObject({

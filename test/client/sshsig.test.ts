@@ -1,7 +1,7 @@
 // The SSHSIG client (sshsigAuthorization, authorizationFor/sshkeyFetch with scheme "sshsig")
 // against the demo app, signed by key files and by a real ssh-agent holding several keys; the
 // headers it makes are also checked by the real `ssh-keygen -Y verify`, certificates included.
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
@@ -20,7 +20,7 @@ import {
 import { decodeSshsigBlob } from "../../strategy/schemes/sshsig/blob.js";
 import { writeFixtureKeyFile } from "../support/fixture-keys.js";
 import { startTestServer, type MemoryTestServer } from "../support/server.js";
-import { keygenFingerprint, makeTmpDir, sshKeygen, startAgent, type KeyKind, type RunningAgent } from "../support/ssh-keygen.js";
+import { keygenFingerprint, makeTmpDir, sshKeygen, startAgent, sshKeygenVerify, type KeyKind, type RunningAgent } from "../support/ssh-keygen.js";
 import { readText } from "./helpers.js";
 
 const NS = "http@passport-sshkey";
@@ -80,16 +80,8 @@ function message(header: string, method: string, target: string, body = ""): str
 }
 
 /** `ssh-keygen -Y verify` of the header's signature over `signed`, for principal alice. */
-function sshKeygenVerify(header: string, signed: string, allowedSigner: string): { status: number | null; out: string } {
-  const base64 = signatureOf(header).toString("base64");
-  const armored = `-----BEGIN SSH SIGNATURE-----\n${base64.replace(/.{1,70}/g, "$&\n")}-----END SSH SIGNATURE-----\n`;
-  const sigFile = path.join(tmp.dir, "request.sig");
-  const allowed = path.join(tmp.dir, "allowed_signers");
-  writeFileSync(sigFile, armored);
-  writeFileSync(allowed, `alice ${allowedSigner}\n`);
-  const r = spawnSync("ssh-keygen", ["-Y", "verify", "-f", allowed, "-I", "alice", "-n", NS, "-s", sigFile], { input: signed, encoding: "utf8" });
-  return { status: r.status, out: `${r.stdout}${r.stderr}` };
-}
+const verify = (header: string, signed: string, allowedSigner: string) =>
+  sshKeygenVerify(tmp.dir, { signature: signatureOf(header).toString("base64"), message: signed, principal: "alice", allowedSigner, namespace: NS });
 
 describe("sshsigAuthorization with key files", () => {
   for (const kind of kinds.filter((k) => k !== "ed25519")) {
@@ -122,10 +114,10 @@ describe("sshsigAuthorization with key files", () => {
     const header = await sshsigAuthorization({ signer, username: "bob", url: `${t.url}/whoami?x=1&y=%20`, now: later(), nonce: NONCE });
     expect(header).toContain(`nonce="${NONCE}"`);
     expect((await whoami(header, {}, "/whoami?x=1&y=%20")).status).toBe(200);
-    const r = sshKeygenVerify(header, message(header, "GET", "/whoami?x=1&y=%20"), readText(`${file.ed25519}.pub`).trim());
+    const r = verify(header, message(header, "GET", "/whoami?x=1&y=%20"), readText(`${file.ed25519}.pub`).trim());
     expect(r.status, r.out).toBe(0);
     expect(r.out).toMatch(/Good "http@passport-sshkey" signature for alice/);
-    expect(sshKeygenVerify(header, message(header, "GET", "/whoami?x=2"), readText(`${file.ed25519}.pub`).trim()).status).not.toBe(0);
+    expect(verify(header, message(header, "GET", "/whoami?x=2"), readText(`${file.ed25519}.pub`).trim()).status).not.toBe(0);
   });
 
   it("namespace and Host are the caller's to set; bad options are TypeErrors naming them", async () => {
@@ -203,7 +195,7 @@ describe("certificates", () => {
         const blob = decodeSshsigBlob(signatureOf(header));
         expect(blob.keyType).toBe("ssh-ed25519-cert-v01@openssh.com");
         expect(blob.publicKey.equals(certBlob)).toBe(true);
-        const r = sshKeygenVerify(header, message(header, "POST", "/whoami", "x"), caLine);
+        const r = verify(header, message(header, "POST", "/whoami", "x"), caLine);
         expect(r.status, r.out).toBe(0);
         expect(r.out).toMatch(/Good "http@passport-sshkey" signature for alice with ED25519-CERT/);
       }
@@ -227,7 +219,10 @@ describe("agent refusals", () => {
     const hostKey = sshKeygen(tmp.dir, "hostkey", "ed25519");
     const knownHosts = path.join(tmp.dir, "known_hosts");
     writeFileSync(knownHosts, `somehost ${readText(`${hostKey}.pub`).split(" ").slice(0, 2).join(" ")}\n`);
-    execFileSync("ssh-add", ["-q", "-H", knownHosts, "-h", "somehost", constrained], { env: { ...process.env, SSH_AUTH_SOCK: agent.socketPath }, stdio: "ignore" });
+    execFileSync("ssh-add", ["-q", "-H", knownHosts, "-h", "somehost", constrained], {
+      env: { ...process.env, SSH_AUTH_SOCK: agent.socketPath },
+      stdio: "ignore",
+    });
     const fingerprint = keygenFingerprint(`${constrained}.pub`);
     const signer = await agentSigner({ socketPath: agent.socketPath, fingerprint });
     try {

@@ -30,7 +30,8 @@ export function registerRequestCommand(program: Command): void {
       const schemes: ClientScheme[] = ["jwt", "sshauth", "crtauth", "sshsig"];
       if (!schemes.includes(opts.scheme as ClientScheme)) throw new CliError(`unknown scheme ${opts.scheme}; available: ${schemes.join(", ")}`);
       if (opts.scheme !== "sshauth" && (opts.bind || opts.magic !== undefined)) throw new CliError("--bind and --magic are sshauth options");
-      if (opts.scheme !== "sshsig" && (opts.namespace !== undefined || opts.cert !== undefined)) throw new CliError("--namespace and --cert are sshsig options");
+      if (opts.scheme !== "sshsig" && (opts.namespace !== undefined || opts.cert !== undefined))
+        throw new CliError("--namespace and --cert are sshsig options");
       let target: URL;
       try {
         target = new URL(url);

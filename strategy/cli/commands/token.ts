@@ -95,11 +95,16 @@ export function registerTokenCommands(program: Command): void {
       const choice = opts.cert === undefined ? keys : await certifiedSigners(keys, opts.cert);
       const signer = choice.signers[0]!;
       try {
-        const header = await sshsigAuthorization({ signer, username: opts.user, url: opts.url, method: opts.method, body: opts.data, namespace: opts.namespace }).catch(
-          (error: unknown) => {
-            throw error instanceof TypeError ? new CliError(error.message) : error;
-          },
-        );
+        const header = await sshsigAuthorization({
+          signer,
+          username: opts.user,
+          url: opts.url,
+          method: opts.method,
+          body: opts.data,
+          namespace: opts.namespace,
+        }).catch((error: unknown) => {
+          throw error instanceof TypeError ? new CliError(error.message) : error;
+        });
         process.stdout.write(`${header}\n`);
       } finally {
         choice.close();
