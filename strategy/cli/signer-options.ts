@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { keyFitsScheme } from "../client/agent-key-choice.js";
 import { agentSigner, openAgentKeyring } from "../client/agent-signer.js";
+import { AgentError } from "../client/errors.js";
 import { certify, readCertificate } from "../client/certificate.js";
 import { loadKeyFileSigner } from "../client/key-file-signer.js";
 import type { ClientScheme } from "../client/authorize.js";
@@ -75,6 +76,13 @@ export function announceSigner(choice: SignerChoice, signer: Signer): void {
 /** One line on stderr for a key the server refused before the next one is tried. */
 export function announceRefusal(signer: Signer, code: string): void {
   process.stderr.write(`${signer.publicKey.fingerprintSha256} (${signer.publicKey.type}) refused (${code}); trying the next agent key\n`);
+}
+
+/** An agent that will not sign with one key (SSH_AGENT_FAILURE): say why on stderr and try the next, as ssh does. */
+export function passOverAgentRefusal(_signer: Signer, error: unknown): boolean {
+  if (!(error instanceof AgentError) || error.code !== "agent_refused") return false;
+  process.stderr.write(`${error.message}; trying the next agent key\n`);
+  return true;
 }
 
 /** Adds --cert, for the commands that can sign as an OpenSSH certificate (sshsig). */

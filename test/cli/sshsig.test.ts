@@ -3,7 +3,7 @@
 // real `ssh-keygen -Y verify`), and the one-line explanation of an agent's refusal.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { decodeSshsigBlob } from "../../strategy/schemes/sshsig/blob.js";
@@ -122,6 +122,28 @@ describe("request --scheme sshsig", () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(new RegExp(`^passport-sshkey: ssh-agent refused to sign with ${fp.constrained.replace(/[+/]/g, "\\$&")} \\(ssh-ed25519\\)`));
     expect(lines[0]).toContain("destination constraint (ssh-add -h)");
+  });
+
+  it("--agent moves on past a key the agent will not sign with, saying why, as ssh does", async () => {
+    const dir = path.join(tmp.dir, "second-agent");
+    mkdirSync(dir);
+    const second = await startAgent(dir);
+    try {
+      execFileSync("ssh-add", ["-q", "-H", path.join(tmp.dir, "known_hosts"), "-h", "somehost", file.constrained], {
+        env: { ...process.env, SSH_AUTH_SOCK: second.socketPath },
+        stdio: "ignore",
+      });
+      second.add(file.rsa);
+      const r = await runCli(["request", `${t.url}/whoami`, "--scheme", "sshsig", "--user", "alice", "--agent"], { env: { SSH_AUTH_SOCK: second.socketPath } });
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ fingerprint: fp.rsa });
+      const lines = r.stderr.split("\n").filter(Boolean);
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toMatch(new RegExp(`^ssh-agent refused to sign with ${fp.constrained.replace(/[+/]/g, "\\$&")} .*; trying the next agent key$`));
+      expect(lines[1]).toBe(signedWith("rsa", "ssh-rsa"));
+    } finally {
+      await second.stop();
+    }
   });
 
   it("sshsig options are refused with other schemes", async () => {

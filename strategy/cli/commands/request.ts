@@ -2,7 +2,16 @@ import type { Command } from "commander";
 import { CrtauthLoginError, crtauthLoginWithKeys, sshkeyFetch, tryKeysInTurn, type ClientScheme } from "../../client/index.js";
 import type { Signer } from "../../client/signer.js";
 import { CliError } from "../errors.js";
-import { addCertOption, addSignerOptions, announceRefusal, announceSigner, certifiedSigners, signersFor, type SignerOptions } from "../signer-options.js";
+import {
+  addCertOption,
+  addSignerOptions,
+  announceRefusal,
+  announceSigner,
+  certifiedSigners,
+  passOverAgentRefusal,
+  signersFor,
+  type SignerOptions,
+} from "../signer-options.js";
 
 interface RequestOptions extends SignerOptions {
   scheme: string;
@@ -62,7 +71,7 @@ export function registerRequestCommand(program: Command): void {
           ({ result: response, signer } = await tryKeysInTurn(
             choice.signers,
             (candidate) => sshkeyFetch(target, init, { ...authorize, scheme, signer: candidate }),
-            { response: (r) => r, onRefused: announceRefusal },
+            { response: (r) => r, onRefused: announceRefusal, passOver: passOverAgentRefusal },
           ));
         }
       } catch (error) {
