@@ -1,6 +1,8 @@
 import type { Command } from "commander";
 import { keyFitsScheme } from "../client/agent-key-choice.js";
 import { agentSigner, openAgentKeyring } from "../client/agent-signer.js";
+import { AgentError } from "../client/errors.js";
+import { certify, readCertificate } from "../client/certificate.js";
 import { loadKeyFileSigner } from "../client/key-file-signer.js";
 import type { ClientScheme } from "../client/authorize.js";
 import type { Signer } from "../client/signer.js";
@@ -34,6 +36,7 @@ const fitting: Record<ClientScheme, string> = {
   jwt: "RSA, Ed25519 or ECDSA",
   sshauth: "Ed25519 or ECDSA P-256",
   crtauth: "RSA",
+  sshsig: "RSA, Ed25519 or ECDSA",
 };
 
 /**
@@ -73,4 +76,31 @@ export function announceSigner(choice: SignerChoice, signer: Signer): void {
 /** One line on stderr for a key the server refused before the next one is tried. */
 export function announceRefusal(signer: Signer, code: string): void {
   process.stderr.write(`${signer.publicKey.fingerprintSha256} (${signer.publicKey.type}) refused (${code}); trying the next agent key\n`);
+}
+
+/** An agent that will not sign with one key (SSH_AGENT_FAILURE): say why on stderr and try the next, as ssh does. */
+export function passOverAgentRefusal(_signer: Signer, error: unknown): boolean {
+  if (!(error instanceof AgentError) || error.code !== "agent_refused") return false;
+  process.stderr.write(`${error.message}; trying the next agent key\n`);
+  return true;
+}
+
+/** Adds --cert, for the commands that can sign as an OpenSSH certificate (sshsig). */
+export function addCertOption(command: Command): Command {
+  return command.option("--cert <file>", "sshsig: sign as this OpenSSH certificate of the key (id_ed25519-cert.pub); never picked up on its own");
+}
+
+/**
+ * The signers that can sign as the certificate in `file`: the key file's (it must be the
+ * certified key) or the one agent key it certifies.
+ */
+export async function certifiedSigners(choice: SignerChoice, file: string): Promise<SignerChoice> {
+  const certificate = await readCertificate(file);
+  const fitting = choice.signers.filter((signer) => signer.publicKey.blob.equals(certificate.subjectKey));
+  if (fitting.length === 0) {
+    choice.close();
+    const held = choice.signers.map((s) => s.publicKey.fingerprintSha256).join(", ");
+    throw new CliError(`the certificate ${file} is for another key than ${choice.fromAgent ? `the ssh-agent's (${held})` : held}`);
+  }
+  return { ...choice, signers: fitting.map((signer) => certify(signer, certificate)) };
 }

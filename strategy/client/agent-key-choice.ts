@@ -45,18 +45,27 @@ export interface KeyAttemptResult<T> {
  * Tries `attempt` with each signer in order, as ssh offers keys: it moves on while the
  * server refuses the key itself (`nextKeyCodes`), and stops at the first other answer.
  * `response` maps an attempt's result to the HTTP response to judge; `onRefused` hears of
- * each key passed over. The last attempt's result is returned whatever it is.
+ * each key passed over. `passOver` may move on past an attempt that threw (an agent that
+ * would not sign with that key, as ssh moves on). The last attempt's result is returned
+ * whatever it is, and its error thrown.
  */
 export async function tryKeysInTurn<T>(
   signers: readonly Signer[],
   attempt: (signer: Signer) => Promise<T>,
-  options: { response: (result: T) => Response; onRefused?: (signer: Signer, code: string) => void },
+  options: { response: (result: T) => Response; onRefused?: (signer: Signer, code: string) => void; passOver?: (signer: Signer, error: unknown) => boolean },
 ): Promise<KeyAttemptResult<T>> {
   if (signers.length === 0) throw new TypeError("tryKeysInTurn: no signer to try");
   for (let i = 0; ; i++) {
     const signer = signers[i]!;
-    const result = await attempt(signer);
-    if (i === signers.length - 1) return { result, signer };
+    const last = i === signers.length - 1;
+    let result: T;
+    try {
+      result = await attempt(signer);
+    } catch (error) {
+      if (!last && options.passOver?.(signer, error)) continue;
+      throw error;
+    }
+    if (last) return { result, signer };
     const response = options.response(result);
     const code = await refusalCode(response);
     if (code === null || !nextKeyCodes.has(code)) return { result, signer };

@@ -155,7 +155,9 @@ class AgentSigner implements ClientSigner {
       ({ agentFlag: flags, algorithm: expected } = sshRsaSignatures[rsaHash]);
     }
 
-    const sig = await this.conn.sign(key.blob, data, flags);
+    const sig = await this.conn.sign(key.blob, data, flags).catch((err: unknown) => {
+      throw err instanceof AgentError && err.code === "agent_refused" ? refusedWith(key) : err;
+    });
     if (sig.algorithm !== expected) {
       // e.g. an old agent that ignores the SHA-2 flags and answers ssh-rsa.
       throw new AgentError("agent_protocol_error", `ssh-agent signed with ${sig.algorithm}, expected ${expected}`, {
@@ -179,6 +181,20 @@ class AgentSigner implements ClientSigner {
   close(): void {
     if (this.ownsConnection) this.conn.close();
   }
+}
+
+/**
+ * SSH_AGENT_FAILURE carries no reason, so the message names the key and what makes OpenSSH's
+ * agent refuse a key it lists: destination constraints (it then signs only ssh's own
+ * user-authentication requests on a bound connection), a confirmation that was denied or timed
+ * out, a lock.
+ */
+function refusedWith(key: ParsedPublicKey): AgentError {
+  return new AgentError(
+    "agent_refused",
+    `ssh-agent refused to sign with ${key.fingerprintSha256} (${key.type}) and gives no reason: likely the key was added with a destination constraint (ssh-add -h), which the agent keeps for ssh logins only (add it again without -h), or it needs a confirmation (ssh-add -c) that was denied or timed out, or the agent is locked (ssh-add -X unlocks it)`,
+    { fingerprint: key.fingerprintSha256, keyType: key.type },
+  );
 }
 
 /** SSH signature blob → the Signer form (see signer.ts). */

@@ -3,11 +3,12 @@ import { signSshauthToken } from "../schemes/sshauth/sign.js";
 import { isValidSshauthIdentity } from "../schemes/sshauth/token-codec.js";
 import { crtauthTokens } from "./crtauth.js";
 import { createJwtAuthorization } from "./jwt.js";
+import { sshsigAuthorization } from "./sshsig.js";
 import type { Signer } from "./signer.js";
 import { parseOptions } from "../options/parse-options.js";
 import { authorizeOptionsSchema } from "./options.js";
 
-export type ClientScheme = "jwt" | "sshauth" | "crtauth";
+export type ClientScheme = "jwt" | "sshauth" | "crtauth" | "sshsig";
 
 /** The request a credential is made for (schemes that bind the request need all of it). */
 export interface RequestToSign {
@@ -29,6 +30,8 @@ export interface AuthorizeOptions {
   sshauth?: { bind?: boolean | undefined; magic?: string | undefined; includeFingerprint?: boolean | undefined } | undefined;
   /** jwt: the `aud` claim, for a server that checks it (`jwt: { audience }`); omit it for upstream servers. */
   jwt?: { audience?: string | undefined } | undefined;
+  /** sshsig: the server's `namespace` (default "http@passport-sshkey"), the Host it sees when a proxy rewrites it. */
+  sshsig?: { namespace?: string | undefined; host?: string | undefined } | undefined;
 }
 
 /** The Authorization header value for one request, in the chosen scheme. */
@@ -66,6 +69,8 @@ export async function authorizationFor(options: AuthorizeOptions, request: Reque
       });
       return `Bearer ${token}`;
     }
+    case "sshsig":
+      return sshsigAuthorization({ ...options.sshsig, signer: options.signer, username: options.username, now: options.now, ...request });
     case "crtauth":
       // Handshake against the request's origin; the token is cached per (origin, user, key).
       return `chap:${await crtauthTokens.get(request.url, { username: options.username, signer: options.signer, now: options.now })}`;

@@ -26,6 +26,8 @@ export {
   type CrtauthLoginErrorCode,
   type CrtauthLoginOptions,
 } from "./crtauth.js";
+export { sshsigAuthorization, type SshsigAuthorizationOptions } from "./sshsig.js";
+export { withCertificate, type CertificateSource } from "./certificate.js";
 export { authorizationFor, sshkeyFetch, type AuthorizeOptions, type ClientScheme, type RequestToSign } from "./authorize.js";
 export { signSshauthToken, type SshauthSignOptions } from "../schemes/sshauth/sign.js";
 export { bindingActions, BINDING_VERSION, type BindingRequest } from "../schemes/sshauth/binding.js";

@@ -38,12 +38,29 @@ export const createJwtOptionsSchema = z.strictObject({
 });
 
 export const authorizeOptionsSchema = z.strictObject({
-  scheme: z.enum(["jwt", "sshauth", "crtauth"]),
+  scheme: z.enum(["jwt", "sshauth", "crtauth", "sshsig"]),
   signer,
   username: nonEmpty,
   now: functionOption.optional(),
   sshauth: z.strictObject({ bind: z.boolean().optional(), magic: z.string().optional(), includeFingerprint: z.boolean().optional() }).optional(),
   jwt: z.strictObject({ audience: nonEmpty.optional() }).optional(),
+  sshsig: z.strictObject({ namespace: nonEmpty.optional(), host: nonEmpty.optional() }).optional(),
+});
+
+export const sshsigAuthorizationOptionsSchema = z.strictObject({
+  signer,
+  // The header parser's limits: a value the server would refuse as malformed is a TypeError here.
+  username: nonEmpty.max(256).regex(/^[^\u0000-\u001f\u007f]+$/, "must not contain control characters"),
+  url: z.union([nonEmpty, z.instanceof(URL)]),
+  method: nonEmpty.optional(),
+  body: z.union([z.string(), z.instanceof(Buffer)]).optional(),
+  host: nonEmpty.optional(),
+  namespace: nonEmpty.optional(),
+  now: functionOption.optional(),
+  nonce: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,64}$/, "must be 16–64 characters of [A-Za-z0-9_-]")
+    .optional(),
 });
 
 export const crtauthLoginOptionsSchema = z.strictObject({

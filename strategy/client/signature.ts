@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
-import { sshKeyType, type EcdsaHash } from "../keys/algorithms.js";
+import { sshKeyType, sshRsaSignatures, type EcdsaHash } from "../keys/algorithms.js";
+import { sshMpint, sshString } from "../keys/wire.js";
 import type { ParsedPublicKey } from "../keys/types.js";
 import type { RsaHash, Signer } from "./signer.js";
 
@@ -60,4 +61,15 @@ export function verifyNormalised(key: ParsedPublicKey, data: Buffer, signature: 
   } catch {
     return false;
   }
+}
+
+/**
+ * A signature in the Signer form → the SSH signature blob (string algorithm, string data) that
+ * `ssh-keygen` and the server read: RSA names its hash (`rsa-sha2-512`), ECDSA is mpint r, mpint s.
+ */
+export function sshSignatureBlob(key: ParsedPublicKey, signature: Buffer, rsaHash: RsaHash): Buffer {
+  if (key.type === "ssh-rsa") return Buffer.concat([sshString(sshRsaSignatures[rsaHash].algorithm), sshString(signature)]);
+  if (key.type === "ssh-ed25519") return Buffer.concat([sshString(key.type), sshString(signature)]);
+  const half = ecdsaParameters(key).scalarBytes;
+  return Buffer.concat([sshString(key.type), sshString(Buffer.concat([sshMpint(signature.subarray(0, half)), sshMpint(signature.subarray(half))]))]);
 }

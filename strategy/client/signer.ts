@@ -13,6 +13,8 @@ export type RsaHash = SshRsaHash;
  */
 export interface Signer {
   readonly publicKey: ParsedPublicKey;
+  /** An OpenSSH certificate of `publicKey` (its wire blob): SSHSIG names it instead of the key. */
+  readonly certificate?: Buffer | undefined;
   /** `rsaHash` is ignored for non-RSA keys; defaults to sha256. */
   sign(data: Buffer, options?: { rsaHash?: RsaHash }): Promise<Buffer>;
   /** Release resources (agent socket); idempotent. */

@@ -119,10 +119,11 @@ export const crtauthKeyTypes: ReadonlySet<SshKeyType> = new Set<SshKeyType>(["ss
 export const sshsigKeyTypes: ReadonlySet<SshKeyType> = new Set<SshKeyType>(sshKeyTypes.keys());
 
 /** Key types each wire format can sign with. */
-export const schemeKeyTypes: Readonly<Record<"jwt" | "sshauth" | "crtauth", ReadonlySet<SshKeyType>>> = Object.freeze({
+export const schemeKeyTypes: Readonly<Record<"jwt" | "sshauth" | "crtauth" | "sshsig", ReadonlySet<SshKeyType>>> = Object.freeze({
   jwt: new Set(Object.values(jwsAlgorithms).map((algorithm) => algorithm.keyType)),
   sshauth: sshauthKeyTypes,
   crtauth: crtauthKeyTypes,
+  sshsig: sshsigKeyTypes,
 });
 
 // ——— RSA signature names on the SSH wire ———

@@ -12,6 +12,7 @@ import {
   schemeKeyTypes,
   sshauthKeyTypes,
   sshKeyTypes,
+  sshsigKeyTypes,
   sshRsaSignatures,
 } from "../../strategy/keys/algorithms.js";
 import { keyTypeRules } from "../../strategy/keys/policy.js";
@@ -135,9 +136,10 @@ describe("which scheme signs with which key type", () => {
     for (const type of sshKeyTypes.keys()) {
       expect(keyFitsScheme({ type }, "sshauth")).toBe(sshauthKeyTypes.has(type));
       expect(keyFitsScheme({ type }, "crtauth")).toBe(crtauthKeyTypes.has(type));
+      expect(keyFitsScheme({ type }, "sshsig")).toBe(sshsigKeyTypes.has(type));
     }
     expect(keyFitsScheme({ type: "ssh-rsa" }, "toString" as never)).toBe(false);
-    expect(Object.keys(schemeKeyTypes)).toEqual(["jwt", "sshauth", "crtauth"]);
+    expect(Object.keys(schemeKeyTypes)).toEqual(["jwt", "sshauth", "crtauth", "sshsig"]);
   });
 
   it("sshauth signs and verifies with exactly its key types", async () => {

@@ -148,6 +148,8 @@ async function startAgent(name: string, keyFile: string): Promise<Agent> {
   return { socket, stop: () => void child.kill() };
 }
 
+const sshsigSection = "SSHSIG (ssh-keygen + curl)";
+
 const keys = {
   alice: path.join(home, ".ssh", "id_ed25519"),
   aliceRsa: path.join(home, ".ssh", "id_rsa"),
@@ -187,7 +189,7 @@ beforeAll(async () => {
 
   // The README's code, as it is today, becomes the apps' source files.
   for (const app of Object.values(apps)) {
-    for (const section of ["Library usage", "sshauth bearer tokens", "crtauth"]) {
+    for (const section of ["Library usage", "sshauth bearer tokens", "crtauth", sshsigSection]) {
       for (const [name, code] of typescriptFiles(readmeBlocks(readme, section))) fs.writeFileSync(path.join(app, name), code);
     }
   }
@@ -255,7 +257,7 @@ describe.each(["5", "4"] as const)("a fresh app on Express %s", (major) => {
         .readdirSync(app)
         .filter((f) => f.endsWith(".ts"))
         .sort(),
-    ).toEqual(["client.ts", "crtauth.ts", "server.ts", "things.ts", "types-check.ts"]);
+    ).toEqual(["client.ts", "crtauth.ts", "server.ts", "sshsig-client.ts", "things.ts", "types-check.ts"]);
     await sh(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "."], { cwd: app });
     expect(fs.existsSync(path.join(app, "build", "server.js"))).toBe(true);
   });
@@ -357,6 +359,35 @@ describe.each(["5", "4"] as const)("a fresh app on Express %s", (major) => {
       const signed = await sign({ scheme: "crtauth", url: `${server.url}/whoami`, username: "alice", key: keys.aliceRsa });
       expect((await get(`${server.url}/whoami`, signed)).status).toBe(200);
       expect((await get(`${server.url}/whoami`, "chap:bm90IGEgdG9rZW4")).status).toBe(401);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("SSHSIG: the README's shell client, CLI lines and library client, against the README's /whoami app", async () => {
+    const server = await startApp(app, "crtauth.js", { ...database(), CRTAUTH_SECRET: "consumer-test-secret-0123456789abcdef" });
+    try {
+      // The README signs its own address (the host line of the message too): the same lines, pointed here.
+      const here = (text: string) => text.replaceAll(readmeOrigin, server.url).replaceAll(readmeOrigin.replace("http://", ""), new URL(server.url).host);
+      const [shellClient, cliLines, ...rest] = readmeBlocks(readme, sshsigSection).filter((b) => b.lang === "sh");
+      expect(rest).toEqual([]);
+      const shell = await sh("bash", ["-c", here(shellClient!.code)], { cwd: app });
+      expect(JSON.parse(shell.stdout).user.username).toBe("alice");
+
+      const lines = shellCommands([cliLines!]).map(here);
+      expect(lines).toHaveLength(3);
+      for (const line of lines) {
+        const r = await sh("bash", ["-c", line], { cwd: app, env: { ...database(), SSH_AUTH_SOCK: agents.ed25519.socket } });
+        expect(JSON.parse(r.stdout).user.username, line).toBe("alice");
+        if (line.includes("--agent")) expect(r.stderr).toMatch(/signed with SHA256:\S+ \(ssh-ed25519\)/);
+      }
+
+      const clientSource = fs.readFileSync(path.join(app, "build", "sshsig-client.js"), "utf8");
+      expect(clientSource).toContain(readmeOrigin);
+      fs.writeFileSync(path.join(app, "build", "sshsig-client-here.js"), here(clientSource));
+      const library = await sh(process.execPath, [path.join("build", "sshsig-client-here.js")], { cwd: app });
+      expect(library.stdout).toMatch(/^200 /);
+      expect(library.stdout).toContain("username: 'alice'");
     } finally {
       await server.stop();
     }

@@ -1,8 +1,8 @@
 // Real keys and agents from OpenSSH's own tools (ssh-keygen, ssh-agent, ssh-add), in private
 // temp dirs. One module for every test that checks the library against what OpenSSH produces.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -128,4 +128,24 @@ export async function startAgent(dir: string): Promise<RunningAgent> {
       }
     },
   };
+}
+
+/**
+ * `ssh-keygen -Y verify` of an SSHSIG blob (the header's `signature`, base64) over `message`,
+ * with one allowed_signers line `<principal> <allowedSigner>` written in `dir`.
+ */
+export function sshKeygenVerify(
+  dir: string,
+  v: { signature: string; message: string; principal: string; allowedSigner: string; namespace: string },
+): { status: number | null; out: string } {
+  const armored = `-----BEGIN SSH SIGNATURE-----\n${v.signature.replace(/.{1,70}/g, "$&\n")}-----END SSH SIGNATURE-----\n`;
+  const sigFile = path.join(dir, "request.sig");
+  const allowed = path.join(dir, "allowed_signers");
+  writeFileSync(sigFile, armored);
+  writeFileSync(allowed, `${v.principal} ${v.allowedSigner}\n`);
+  const r = spawnSync("ssh-keygen", ["-Y", "verify", "-f", allowed, "-I", v.principal, "-n", v.namespace, "-s", sigFile], {
+    input: v.message,
+    encoding: "utf8",
+  });
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }

@@ -2,7 +2,16 @@ import type { Command } from "commander";
 import { CrtauthLoginError, crtauthLoginWithKeys, sshkeyFetch, tryKeysInTurn, type ClientScheme } from "../../client/index.js";
 import type { Signer } from "../../client/signer.js";
 import { CliError } from "../errors.js";
-import { addSignerOptions, announceRefusal, announceSigner, signersFor, type SignerOptions } from "../signer-options.js";
+import {
+  addCertOption,
+  addSignerOptions,
+  announceRefusal,
+  announceSigner,
+  certifiedSigners,
+  passOverAgentRefusal,
+  signersFor,
+  type SignerOptions,
+} from "../signer-options.js";
 
 interface RequestOptions extends SignerOptions {
   scheme: string;
@@ -12,21 +21,26 @@ interface RequestOptions extends SignerOptions {
   include?: boolean;
   bind?: boolean;
   magic?: string;
+  namespace?: string;
+  cert?: string;
 }
 
 export function registerRequestCommand(program: Command): void {
-  addSignerOptions(program.command("request <url>").description("make an authenticated HTTP request and print the response"))
-    .option("--scheme <scheme>", "jwt, sshauth or crtauth", "jwt")
+  addCertOption(addSignerOptions(program.command("request <url>").description("make an authenticated HTTP request and print the response")))
+    .option("--scheme <scheme>", "jwt, sshauth, crtauth or sshsig", "jwt")
     .option("--bind", "sshauth: bind the token to this request (method, path, host, body)")
     .option("--magic <prefix>", "sshauth: 8-byte application prefix the server expects (default byo.e.m.)")
+    .option("--namespace <ns>", "sshsig: the server's namespace (default http@passport-sshkey)")
     .option("-X, --method <method>", "HTTP method", "GET")
     .option("-d, --data <body>", "request body")
     .option("-H, --header <header...>", "extra request header(s), 'Name: value'")
     .option("-i, --include", "print the status line and response headers")
     .action(async (url: string, opts: RequestOptions) => {
-      const schemes: ClientScheme[] = ["jwt", "sshauth", "crtauth"];
+      const schemes: ClientScheme[] = ["jwt", "sshauth", "crtauth", "sshsig"];
       if (!schemes.includes(opts.scheme as ClientScheme)) throw new CliError(`unknown scheme ${opts.scheme}; available: ${schemes.join(", ")}`);
       if (opts.scheme !== "sshauth" && (opts.bind || opts.magic !== undefined)) throw new CliError("--bind and --magic are sshauth options");
+      if (opts.scheme !== "sshsig" && (opts.namespace !== undefined || opts.cert !== undefined))
+        throw new CliError("--namespace and --cert are sshsig options");
       let target: URL;
       try {
         target = new URL(url);
@@ -40,9 +54,10 @@ export function registerRequestCommand(program: Command): void {
         headers.set(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
       }
       const scheme = opts.scheme as ClientScheme;
-      const choice = await signersFor(opts, scheme);
+      const keys = await signersFor(opts, scheme);
+      const choice = opts.cert === undefined ? keys : await certifiedSigners(keys, opts.cert);
       const init = { method: opts.method, headers, body: opts.data ?? null };
-      const authorize = { username: opts.user, sshauth: { bind: Boolean(opts.bind), magic: opts.magic } };
+      const authorize = { username: opts.user, sshauth: { bind: Boolean(opts.bind), magic: opts.magic }, sshsig: { namespace: opts.namespace } };
       let response: Response;
       let signer: Signer;
       try {
@@ -56,7 +71,7 @@ export function registerRequestCommand(program: Command): void {
           ({ result: response, signer } = await tryKeysInTurn(
             choice.signers,
             (candidate) => sshkeyFetch(target, init, { ...authorize, scheme, signer: candidate }),
-            { response: (r) => r, onRefused: announceRefusal },
+            { response: (r) => r, onRefused: announceRefusal, passOver: passOverAgentRefusal },
           ));
         }
       } catch (error) {

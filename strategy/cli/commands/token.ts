@@ -1,8 +1,8 @@
 import type { Command } from "commander";
-import { authorizationFor, createJwtAuthorization, crtauthLoginWithKeys, CrtauthLoginError } from "../../client/index.js";
+import { authorizationFor, createJwtAuthorization, crtauthLoginWithKeys, CrtauthLoginError, sshsigAuthorization } from "../../client/index.js";
 import { crtauthKeyTypes } from "../../keys/algorithms.js";
 import { CliError } from "../errors.js";
-import { addSignerOptions, announceSigner, signersFor, type SignerOptions } from "../signer-options.js";
+import { addCertOption, addSignerOptions, announceSigner, certifiedSigners, signersFor, type SignerOptions } from "../signer-options.js";
 
 export function registerTokenCommands(program: Command): void {
   const token = program.command("token").description("print an Authorization header value");
@@ -79,6 +79,46 @@ export function registerTokenCommands(program: Command): void {
       }
       announceSigner(choice, signer);
     });
+  // Signed for one request, like `ssh-keygen -Y sign` over the SSHSIG-HTTP-1 message.
+  addCertOption(addSignerOptions(token.command("sshsig").description("an SSHSIG header for one request (Authorization: SSHSIG …)")))
+    .requiredOption("--url <url>", "the request URL (its host and path+query are signed)")
+    .option("-X, --method <method>", "the request method", "GET")
+    .option("-d, --data <body>", "the request body")
+    .option("--namespace <ns>", "the server's namespace (default http@passport-sshkey)")
+    .action(async (opts: SshsigTokenOptions) => {
+      try {
+        new URL(opts.url);
+      } catch {
+        throw new CliError(`not a URL: ${opts.url}`);
+      }
+      const keys = await signersFor(opts, "sshsig");
+      const choice = opts.cert === undefined ? keys : await certifiedSigners(keys, opts.cert);
+      const signer = choice.signers[0]!;
+      try {
+        const header = await sshsigAuthorization({
+          signer,
+          username: opts.user,
+          url: opts.url,
+          method: opts.method,
+          body: opts.data,
+          namespace: opts.namespace,
+        }).catch((error: unknown) => {
+          throw error instanceof TypeError ? new CliError(error.message) : error;
+        });
+        process.stdout.write(`${header}\n`);
+      } finally {
+        choice.close();
+      }
+      announceSigner(choice, signer);
+    });
+}
+
+interface SshsigTokenOptions extends SignerOptions {
+  url: string;
+  method: string;
+  data?: string;
+  namespace?: string;
+  cert?: string;
 }
 
 interface SshauthTokenOptions extends SignerOptions {

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import { AuthError } from "../../errors.js";
-import { SshReader, sshString, type SshWireFault } from "../../keys/wire.js";
+import { SshReader, sshString, sshUint32, type SshWireFault } from "../../keys/wire.js";
 
 const MAGIC = Buffer.from("SSHSIG", "latin1");
+const VERSION = 1;
 const MAX_FIELD_BYTES = 8 * 1024;
 
 export type SshsigHash = "sha256" | "sha512";
@@ -30,7 +31,7 @@ export function decodeSshsigBlob(bytes: Buffer): SshsigBlob {
   const reader = new SshReader(bytes, malformed);
   if (!reader.raw(Math.min(MAGIC.length, reader.remaining)).equals(MAGIC)) throw malformed("bad magic");
   const version = reader.uint32();
-  if (version !== 1) throw new AuthError("unsupported_version", `SSHSIG version ${version} is not supported (only 1)`);
+  if (version !== VERSION) throw new AuthError("unsupported_version", `SSHSIG version ${version} is not supported (only ${VERSION})`);
   const publicKey = reader.string();
   const namespace = reader.string();
   reader.string(); // reserved
@@ -51,4 +52,9 @@ export function decodeSshsigBlob(bytes: Buffer): SshsigBlob {
 export function sshsigSignedData(namespace: string, hash: SshsigHash, message: Buffer | string): Buffer {
   const digest = createHash(hash).update(message).digest();
   return Buffer.concat([MAGIC, sshString(namespace), sshString(""), sshString(hash), sshString(digest)]);
+}
+
+/** The blob `ssh-keygen -Y sign` armors: the layout the decoder reads, an empty reserved field. */
+export function encodeSshsigBlob(b: { publicKey: Buffer; namespace: string; hash: SshsigHash; signature: Buffer }): Buffer {
+  return Buffer.concat([MAGIC, sshUint32(VERSION), sshString(b.publicKey), sshString(b.namespace), sshString(""), sshString(b.hash), sshString(b.signature)]);
 }

@@ -96,3 +96,9 @@ export function parseSshsigHeader(credential: string): SshsigParams {
   if (signature === "" || !base64Form.test(signature)) throw malformed("signature must be padded base64");
   return { username, time: Number(time), nonce, signature };
 }
+
+/** The header value the parser above reads back: every param quoted, `"` and `\` escaped. */
+export function formatSshsigHeader(p: SshsigParams): string {
+  const quoted = (value: string) => `"${value.replace(/["\\]/g, "\\$&")}"`;
+  return `SSHSIG username=${quoted(p.username)}, time="${p.time}", nonce="${p.nonce}", signature="${p.signature}"`;
+}
