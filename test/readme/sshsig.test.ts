@@ -46,7 +46,7 @@ describe("README: SSHSIG with ssh-keygen and curl", () => {
     keys.cleanup();
   });
 
-  it("has one sh block", () => expect(blocks).toHaveLength(1));
+  it("shows the pure-shell client first, before the CLI and token blocks", () => expect(blocks[0]?.code.startsWith("KEY=~/.ssh/id_ed25519 URL=")).toBe(true));
 
   // Asynchronous: the server runs in this process, so a synchronous curl would wait for it forever.
   it.each(kinds)("authenticates alice with a %s key by the README's commands", async (kind) => {
