@@ -63,6 +63,13 @@ export class SshReader {
     return value;
   }
 
+  uint64(): bigint {
+    if (this.remaining < 8) throw this.fail("truncated");
+    const value = this.buf.readBigUInt64BE(this.offset);
+    this.offset += 8;
+    return value;
+  }
+
   /** `length` bytes with no length prefix (a view, not a copy). */
   raw(length: number): Buffer {
     if (!Number.isSafeInteger(length) || length < 0) throw new RangeError(`SshReader.raw: not a byte count: ${length}`);
@@ -117,6 +124,12 @@ export class SshReader {
 export function sshUint32(value: number): Buffer {
   const out = Buffer.alloc(4);
   out.writeUInt32BE(value >>> 0);
+  return out;
+}
+
+export function sshUint64(value: bigint): Buffer {
+  const out = Buffer.alloc(8);
+  out.writeBigUInt64BE(value);
   return out;
 }
 
