@@ -50,7 +50,7 @@ export function certifiedKeyType(name: string): string | null {
 }
 
 /** Does this key-type name (from untrusted input) name an OpenSSH certificate? */
-export function isCertificateType(name: string): boolean {
+function isCertificateType(name: string): boolean {
   return certifiedKeyType(name) !== null;
 }
 

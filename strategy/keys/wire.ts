@@ -127,12 +127,6 @@ export function sshUint32(value: number): Buffer {
   return out;
 }
 
-export function sshUint64(value: bigint): Buffer {
-  const out = Buffer.alloc(8);
-  out.writeBigUInt64BE(value);
-  return out;
-}
-
 /** A length-prefixed string; text is written as UTF-8. */
 export function sshString(value: Uint8Array | string): Buffer {
   const body = typeof value === "string" ? Buffer.from(value, "utf8") : value;
