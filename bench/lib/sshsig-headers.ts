@@ -3,8 +3,9 @@
 // request cannot keep up with a benchmark. Each carries its own nonce, so replay protection
 // stays on and every request is new.
 import crypto from "node:crypto";
-import { sshMpint, sshString, sshUint32 } from "../../strategy/keys/wire.js";
-import { sshsigSignedData } from "../../strategy/schemes/sshsig/blob.js";
+import { sshSignatureBlob } from "../../strategy/client/signature.js";
+import { encodeSshsigBlob, sshsigSignedData } from "../../strategy/schemes/sshsig/blob.js";
+import { formatSshsigHeader } from "../../strategy/schemes/sshsig/header.js";
 import { sshsigMessage } from "../../strategy/schemes/sshsig/message.js";
 import type { BenchKey } from "./keys.js";
 import type { CapturedSignature } from "./keys.js";
@@ -18,18 +19,12 @@ export interface SshsigTarget {
   target: string;
 }
 
-/** The SSH signature blob (name, then the signature in SSH's form) of one node:crypto signature. */
+/** One node:crypto signature over `data`, and its SSH signature blob (the client's encoder). */
 function sshSignature(key: BenchKey, data: Buffer): { blob: Buffer; raw: Buffer } {
-  if (key.type === "ed25519") {
-    const raw = crypto.sign(null, data, key.privateKey);
-    return { blob: Buffer.concat([sshString("ssh-ed25519"), sshString(raw)]), raw };
-  }
-  if (key.type === "p256") {
-    const raw = crypto.sign("sha256", data, { key: key.privateKey, dsaEncoding: "ieee-p1363" });
-    const rs = Buffer.concat([sshMpint(raw.subarray(0, 32)), sshMpint(raw.subarray(32))]);
-    return { blob: Buffer.concat([sshString("ecdsa-sha2-nistp256"), sshString(rs)]), raw };
-  }
-  throw new Error(`sshsig bench: no ${key.type} signer`);
+  if (key.type !== "ed25519" && key.type !== "p256") throw new Error(`sshsig bench: no ${key.type} signer`);
+  const raw =
+    key.type === "ed25519" ? crypto.sign(null, data, key.privateKey) : crypto.sign("sha256", data, { key: key.privateKey, dsaEncoding: "ieee-p1363" });
+  return { blob: sshSignatureBlob(key.parsed, raw, "sha512"), raw };
 }
 
 /**
@@ -44,15 +39,7 @@ export function sshsigHeaders(key: BenchKey, username: string, count: number, re
     const data = sshsigSignedData(NAMESPACE, "sha512", message);
     const signature = sshSignature(key, data);
     captured?.push({ data, signature: signature.raw, key: key.publicKey });
-    const blob = Buffer.concat([
-      Buffer.from("SSHSIG"),
-      sshUint32(1),
-      sshString(key.parsed.blob),
-      sshString(NAMESPACE),
-      sshString(""),
-      sshString("sha512"),
-      sshString(signature.blob),
-    ]);
-    return `SSHSIG username="${username}", time="${time}", nonce="${nonce}", signature="${blob.toString("base64")}"`;
+    const blob = encodeSshsigBlob({ publicKey: key.parsed.blob, namespace: NAMESPACE, hash: "sha512", signature: signature.blob });
+    return formatSshsigHeader({ username, time, nonce, signature: blob.toString("base64") });
   });
 }
