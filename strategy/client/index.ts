@@ -32,3 +32,4 @@ export { authorizationFor, sshkeyFetch, type AuthorizeOptions, type ClientScheme
 export { signSshauthToken, type SshauthSignOptions } from "../schemes/sshauth/sign.js";
 export { bindingActions, BINDING_VERSION, type BindingRequest } from "../schemes/sshauth/binding.js";
 export type { SshauthAction } from "../schemes/sshauth/signed-message.js";
+export { sshsigSession, SshsigSessionError, type SshsigSession, type SshsigSessionOptions } from "./sshsig-session.js";

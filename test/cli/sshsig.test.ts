@@ -42,7 +42,7 @@ beforeAll(async () => {
   });
   env = { SSH_AUTH_SOCK: agent.socketPath };
 
-  t = await startTestServer("memory", { exposeErrorCodes: true });
+  t = await startTestServer("memory", { exposeErrorCodes: true, crtauth: { secret: "cli-sshsig-session-secret" } });
   await t.store.directory.addUser("alice");
   for (const name of ["rsa", "constrained"] as const) await t.store.directory.addKey("alice", readText(`${file[name]}.pub`));
   await t.store.directory.addUser("bob");
@@ -154,6 +154,32 @@ describe("request --scheme sshsig", () => {
 });
 
 describe("token sshsig", () => {
+  it("--session: one signature at /_sshsig/token, the agent's keys tried in turn, a token good for many requests", async () => {
+    const r = await runCli(["token", "sshsig", "--session", "--url", t.url, "--user", "alice", "--agent"], { env });
+    expect(r.code, r.stderr).toBe(0);
+    const header = r.stdout.trim();
+    expect(header).toMatch(/^SSHSIG-Token [A-Za-z0-9_-]+$/);
+    const lines = r.stderr.split("\n").filter(Boolean);
+    expect(lines.filter((line) => line.includes("refused (unknown_key); trying the next agent key"))).toHaveLength(3);
+    expect(lines).toContain(signedWith("rsa", "ssh-rsa"));
+    expect(lines.find((line) => line.startsWith("token valid until "))).toBeDefined();
+    for (let i = 0; i < 3; i++) {
+      const reply = await fetch(`${t.url}/whoami`, { headers: { authorization: header } });
+      expect(reply.status).toBe(200);
+      expect(await reply.json()).toMatchObject({ username: "alice", scheme: "sshsig-token", fingerprint: fp.rsa });
+    }
+  });
+
+  it("--session: a refused exchange exits 1 with the server's code, and -X/-d are refused", async () => {
+    const refused = await runCli(["token", "sshsig", "--session", "--url", t.url, "--user", "nobody", "--key", file.rsa], { env });
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe("");
+    expect(refused.stderr).toMatch(/POST \/_sshsig\/token refused: HTTP 401: unknown_key/);
+    const misuse = await runCli(["token", "sshsig", "--session", "--url", t.url, "-X", "POST", "--user", "alice", "--key", file.rsa], { env });
+    expect(misuse.code).toBe(1);
+    expect(misuse.stderr).toContain("no -X or -d");
+  });
+
   it("prints a header the server accepts for that request; --namespace is signed", async () => {
     const url = `${t.url}/whoami`;
     const r = await runCli(["token", "sshsig", "--url", url, "-X", "PUT", "-d", "payload", "--user", "alice", "--agent", "--fingerprint", fp.rsa], { env });

@@ -257,7 +257,7 @@ describe.each(["5", "4"] as const)("a fresh app on Express %s", (major) => {
         .readdirSync(app)
         .filter((f) => f.endsWith(".ts"))
         .sort(),
-    ).toEqual(["client.ts", "crtauth.ts", "server.ts", "sshsig-client.ts", "things.ts", "types-check.ts"]);
+    ).toEqual(["client.ts", "crtauth.ts", "server.ts", "sshsig-client.ts", "sshsig-session.ts", "sshsig-token.ts", "things.ts", "types-check.ts"]);
     await sh(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "."], { cwd: app });
     expect(fs.existsSync(path.join(app, "build", "server.js"))).toBe(true);
   });

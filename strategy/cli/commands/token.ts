@@ -1,8 +1,25 @@
 import type { Command } from "commander";
-import { authorizationFor, createJwtAuthorization, crtauthLoginWithKeys, CrtauthLoginError, sshsigAuthorization } from "../../client/index.js";
+import {
+  authorizationFor,
+  createJwtAuthorization,
+  crtauthLoginWithKeys,
+  CrtauthLoginError,
+  sshsigAuthorization,
+  sshsigSession,
+  SshsigSessionError,
+} from "../../client/index.js";
 import { crtauthKeyTypes } from "../../keys/algorithms.js";
 import { CliError } from "../errors.js";
-import { addCertOption, addSignerOptions, announceSigner, certifiedSigners, signersFor, type SignerOptions } from "../signer-options.js";
+import {
+  addCertOption,
+  addSignerOptions,
+  announceRefusal,
+  announceSigner,
+  certifiedSigners,
+  passOverAgentRefusal,
+  signersFor,
+  type SignerOptions,
+} from "../signer-options.js";
 
 export function registerTokenCommands(program: Command): void {
   const token = program.command("token").description("print an Authorization header value");
@@ -79,32 +96,47 @@ export function registerTokenCommands(program: Command): void {
       }
       announceSigner(choice, signer);
     });
-  // Signed for one request, like `ssh-keygen -Y sign` over the SSHSIG-HTTP-1 message.
-  addCertOption(addSignerOptions(token.command("sshsig").description("an SSHSIG header for one request (Authorization: SSHSIG …)")))
-    .requiredOption("--url <url>", "the request URL (its host and path+query are signed)")
+  // Signed for one request, like `ssh-keygen -Y sign` over the SSHSIG-HTTP-1 message; with
+  // --session, one signature (one touch of a security key) buys a bearer token for many.
+  addCertOption(addSignerOptions(token.command("sshsig").description("an SSHSIG header for one request (Authorization: SSHSIG …), or --session's token")))
+    .requiredOption("--url <url>", "the request URL (its host and path+query are signed); with --session, the server")
     .option("-X, --method <method>", "the request method", "GET")
     .option("-d, --data <body>", "the request body")
     .option("--namespace <ns>", "the server's namespace (default http@passport-sshkey)")
+    .option("--session", "exchange one signed request at the server's /_sshsig/token for a short-lived token (Authorization: SSHSIG-Token …)")
     .action(async (opts: SshsigTokenOptions) => {
       try {
         new URL(opts.url);
       } catch {
         throw new CliError(`not a URL: ${opts.url}`);
       }
+      if (opts.session && (opts.data !== undefined || opts.method !== "GET")) throw new CliError("--session signs the token exchange itself: no -X or -d");
       const keys = await signersFor(opts, "sshsig");
       const choice = opts.cert === undefined ? keys : await certifiedSigners(keys, opts.cert);
-      const signer = choice.signers[0]!;
+      let signer = choice.signers[0]!;
+      const signing = { username: opts.user, namespace: opts.namespace };
       try {
-        const header = await sshsigAuthorization({
-          signer,
-          username: opts.user,
-          url: opts.url,
-          method: opts.method,
-          body: opts.data,
-          namespace: opts.namespace,
-        }).catch((error: unknown) => {
-          throw error instanceof TypeError ? new CliError(error.message) : error;
-        });
+        let header: string;
+        if (opts.session) {
+          const session = await sshsigSession({
+            ...signing,
+            url: opts.url,
+            signers: choice.signers,
+            onRefused: announceRefusal,
+            passOver: passOverAgentRefusal,
+          }).catch((error: unknown) => {
+            if (error instanceof SshsigSessionError) throw new CliError(error.message);
+            if (error instanceof TypeError && "cause" in error)
+              throw new CliError(`request failed: ${(error.cause as Error | undefined)?.message ?? error.message}`);
+            throw error;
+          });
+          ({ signer, authorization: header } = session);
+          process.stderr.write(`token valid until ${session.expiresAt.toISOString()}\n`);
+        } else {
+          header = await sshsigAuthorization({ ...signing, signer, url: opts.url, method: opts.method, body: opts.data }).catch((error: unknown) => {
+            throw error instanceof TypeError ? new CliError(error.message) : error;
+          });
+        }
         process.stdout.write(`${header}\n`);
       } finally {
         choice.close();
@@ -115,6 +147,7 @@ export function registerTokenCommands(program: Command): void {
 
 interface SshsigTokenOptions extends SignerOptions {
   url: string;
+  session?: boolean;
   method: string;
   data?: string;
   namespace?: string;

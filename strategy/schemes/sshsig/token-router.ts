@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from "express";
 import { z } from "zod";
+import { SSHSIG_TOKEN_PATH } from "../../contract/sshsig-token.js";
 import type { AnyCodec } from "../../core/codec.js";
 import { verifyCredential } from "../../core/pipeline.js";
 import { AuthError, isAuthError } from "../../errors.js";
@@ -25,8 +26,6 @@ const routerOptionsSchema = z.strictObject({
     "must be an SshKeyStrategy",
   ),
 });
-
-const TOKEN_PATH = "/_sshsig/token";
 
 /**
  * Express router answering `POST /_sshsig/token` (mount it at the app's root): one request
@@ -70,14 +69,14 @@ export function createSshsigTokenRouter(options: SshsigTokenRouterOptions): Rout
   };
 
   const router = Router();
-  router.post(TOKEN_PATH, (req, res, next) => {
+  router.post(SSHSIG_TOKEN_PATH, (req, res, next) => {
     exchange(req, res).catch(next);
   });
-  router.all(TOKEN_PATH, (_req, res) => {
+  router.all(SSHSIG_TOKEN_PATH, (_req, res) => {
     res
       .status(405)
       .set("Allow", "POST")
-      .json(errorBody("method_not_allowed", `${TOKEN_PATH} takes POST only`));
+      .json(errorBody("method_not_allowed", `${SSHSIG_TOKEN_PATH} takes POST only`));
   });
   return router;
 }
@@ -100,7 +99,7 @@ export function issuesSshsigTokens(strategy: SshKeyStrategy): boolean {
 function sshsigCredential(header: ParsedAuthorization, sshsig: AnyCodec): string | AuthError {
   switch (header.kind) {
     case "none":
-      return new AuthError("missing_credentials", `POST ${TOKEN_PATH} needs an Authorization: SSHSIG header`);
+      return new AuthError("missing_credentials", `POST ${SSHSIG_TOKEN_PATH} needs an Authorization: SSHSIG header`);
     case "too_large":
       return new AuthError("credentials_too_large", "the Authorization header is too large");
     case "malformed":

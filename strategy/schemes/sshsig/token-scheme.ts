@@ -1,3 +1,5 @@
+import type { z } from "zod";
+import { SSHSIG_TOKEN_TYPE, type SshsigTokenJson } from "../../contract/sshsig-token.js";
 import type { AnyCodec, Codec, CodecContext, CredentialHints, ReplayClaim, Verified } from "../../core/codec.js";
 import { AuthError } from "../../errors.js";
 import { sshsigKeyTypes } from "../../keys/algorithms.js";
@@ -8,18 +10,8 @@ import type { CrtauthSecret } from "../crtauth/mac.js";
 import { decodeSshsigToken, encodeSshsigToken, sshsigTokenKeys, type SshsigTokenFields } from "./token.js";
 import { sshsigTokenOptionsSchema, type SshsigTokenSchemeOptions } from "./token-options.js";
 
-/** The scheme word clients send: `Authorization: SSHSIG-Token <token>`. */
-const SSHSIG_TOKEN_TYPE = "SSHSIG-Token";
-
 /** What `POST /_sshsig/token` answers. */
-export interface IssuedSshsigToken {
-  token: string;
-  tokenType: typeof SSHSIG_TOKEN_TYPE;
-  /** ISO 8601. */
-  expiresAt: string;
-  /** Seconds from now. */
-  expiresIn: number;
-}
+export type IssuedSshsigToken = z.input<typeof SshsigTokenJson>;
 
 export type SshsigTokenIssuer = (verified: Verified, nowMs: number) => IssuedSshsigToken;
 
