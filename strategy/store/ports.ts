@@ -15,6 +15,8 @@ export interface StoredUser {
    * stays dead once the user is re-enabled. Absent for stores that do not track it.
    */
   changedAt?: Date;
+  /** Security-key signatures of this user must carry the user-verified (PIN) flag. Absent: no. */
+  requireUserVerification?: boolean | undefined;
 }
 
 /** A stored key with its state. `parsed` is derived from `openssh` and cached. */
@@ -26,6 +28,10 @@ export interface StoredKey {
   expiresAt: Date | null;
   revokedAt: Date | null;
   parsed: ParsedPublicKey;
+  /** Security keys: signatures must carry the user-presence flag (false: stored `no-touch-required`). Absent: true. */
+  touchRequired?: boolean | undefined;
+  /** Security keys: signatures must carry the user-verified flag (stored `verify-required`). Absent: false. */
+  verifyRequired?: boolean | undefined;
 }
 
 /** A key together with its owner: what the verifiers try signatures against. */
@@ -44,6 +50,14 @@ export interface KeyStore {
   findByFingerprint(fingerprintSha256: string): Promise<KeyCandidate | null>;
   /** Keys of the user with that exact username; `null` if there is no such user. */
   findByUsername(username: string): Promise<{ user: StoredUser; keys: StoredKey[] } | null>;
+  /**
+   * Keeps a security key's signature counter (WebAuthn §6.1.1): stores `counter` when it is
+   * greater than the stored one (or none is stored) and answers true; a counter of 0 with none
+   * or 0 stored is a key without a counter, also true. Anything else did not advance: false,
+   * and the stored value stays. Atomic across processes (one conditional update), so the
+   * stored counter is the largest ever accepted.
+   */
+  advanceSignCounter(keyId: string, counter: number): Promise<boolean>;
 }
 
 /**
@@ -54,7 +68,8 @@ export interface ReplayStore {
   consume(scope: string, value: string, expiresAt: Date): Promise<boolean>;
 }
 
-export type Outcome = "success" | "failure";
+/** "alarm": not an attempt's outcome but a warning about one (a security key's counter went backwards). */
+export type Outcome = "success" | "failure" | "alarm";
 
 export interface AuthEventRecord {
   at: Date;
