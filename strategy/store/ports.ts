@@ -108,7 +108,16 @@ export interface UserRecord {
   username: string;
   isAdmin: boolean;
   disabled: boolean;
+  /** Security-key signatures must carry the user-verified (PIN) flag. */
+  requireUserVerification: boolean;
   createdAt: Date;
+}
+
+/** What an administrator may change about a user. */
+export interface UserFlags {
+  isAdmin?: boolean | undefined;
+  disabled?: boolean | undefined;
+  requireUserVerification?: boolean | undefined;
 }
 
 /** A user with how many keys they hold: one row of the users listing. */
@@ -136,6 +145,12 @@ export interface KeyRecord {
   useCount: number;
   revokedAt: Date | null;
   revokedReason: string | null;
+  /** Security keys: stored without `no-touch-required` (always true for plain keys). */
+  touchRequired: boolean;
+  /** Security keys: stored with `verify-required`. */
+  verifyRequired: boolean;
+  /** Security keys: the largest signature counter accepted; null before the first, or for plain keys. */
+  signCounter: number | null;
 }
 
 export type DirectoryErrorCode = "not_found" | "conflict" | "invalid" | "too_many_keys" | "confusable";
@@ -205,7 +220,7 @@ export interface KeyDirectory {
   lookupUser(username: string): Promise<UserRecord | null>;
   listUsers(): Promise<UserRecord[]>;
   pageUsers(query: UserPageQuery): Promise<Page<UserListing>>;
-  setUserFlags(username: string, flags: { isAdmin?: boolean | undefined; disabled?: boolean | undefined }): Promise<UserRecord>;
+  setUserFlags(username: string, flags: UserFlags): Promise<UserRecord>;
   /** Deletes a user with their keys and console sessions; their log events stay, without the link. */
   removeUser(username: string): Promise<{ user: UserRecord; keyCount: number }>;
 
