@@ -32,6 +32,8 @@ export interface SoftwareFidoKey {
   readonly blob: Buffer;
   /** The OpenSSH public key line, `type base64 comment`. */
   readonly publicLine: string;
+  /** The plain private key inside, for tests that try it where security keys are refused. */
+  readonly privateKey: KeyObject;
   /**
    * The SSHSIG blob (base64, no armor) over `message`, proved by `ssh-keygen -Y verify` first.
    * OpenSSH 9.2's `-Y verify` checks the signature whatever its flags say (its allowed_signers
@@ -117,6 +119,7 @@ export function softwareFidoKey(kind: SoftwareFidoKind, application = "ssh:", co
     application,
     blob,
     publicLine: `${type} ${blob.toString("base64")} ${comment}`,
+    privateKey,
     signUnchecked,
     sign(message, options) {
       const signature = signUnchecked(message, options);
