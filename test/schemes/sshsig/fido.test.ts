@@ -8,7 +8,10 @@ import { authorizationFor } from "../../../strategy/client/index.js";
 import { parsePublicKey, publicKeyFromKeyObject } from "../../../strategy/keys/index.js";
 import { sshString, sshUint32 } from "../../../strategy/keys/wire.js";
 import type { AuthEventEntry } from "../../../strategy/store/index.js";
-import { databaseKinds } from "../../support/databases.js";
+import { openPrismaStore } from "../../../strategy/store/prisma/store.js";
+import { rawRequest } from "../../hostile/support.js";
+import { startServe } from "../../support/cli.js";
+import { createTestDatabase, databaseKinds, type TestDatabase } from "../../support/databases.js";
 import { lastEventCode } from "../../support/events.js";
 import { startTestServer, type MemoryTestServer, type TestServerOptions } from "../../support/server.js";
 import { softwareFidoKey, userPresent, userVerified, type FidoSignOptions, type SoftwareFidoKey } from "../../support/software-fido.js";
@@ -28,14 +31,23 @@ async function server(kind: "memory" | (typeof databaseKinds)[number], options: 
   return kind === "memory" ? startTestServer("memory", merged) : ((await startTestServer(kind, merged)) as unknown as MemoryTestServer);
 }
 
+const header = (username: string, time: number, nonce: string, signature: string) =>
+  `SSHSIG username="${username}", time="${time}", nonce="${nonce}", signature="${signature}"`;
+
+/** The SSHSIG-HTTP-1 message of GET /whoami on `host`, written out as the spec gives it. */
+const message = (host: string, username: string, time: number, nonce: string) =>
+  ["SSHSIG-HTTP-1", username, String(time), nonce, "GET", host, "/whoami", crypto.createHash("sha256").update("").digest("base64")].join("\n");
+
+/** GET /whoami on a connection of its own (many at once never meet a keep-alive connection the server is closing). */
+async function get(url: string, authorization: string): Promise<Reply> {
+  const r = await rawRequest(url, { path: "/whoami", headers: [["Authorization", authorization]] });
+  return { status: r.status, body: r.json as Reply["body"], challenge: r.headers["www-authenticate"] ?? null };
+}
+
 /** A client of one test server: enrols security keys and signs requests with them. */
 function clientOf(t: MemoryTestServer) {
   const host = new URL(t.url).host;
   let users = 0;
-  const message = (username: string, time: number, nonce: string) =>
-    ["SSHSIG-HTTP-1", username, String(time), nonce, "GET", host, "/whoami", crypto.createHash("sha256").update("").digest("base64")].join("\n");
-  const header = (username: string, time: number, nonce: string, signature: string) =>
-    `SSHSIG username="${username}", time="${time}", nonce="${nonce}", signature="${signature}"`;
   return {
     /** A new user holding one new security key, added as `options` + its .pub line. */
     async enrol(kind: (typeof kinds)[number], options = "", application = "ssh:") {
@@ -49,19 +61,16 @@ function clientOf(t: MemoryTestServer) {
     authorization(username: string, fido: SoftwareFidoKey, options: Omit<FidoSignOptions, "namespace"> = {}) {
       const time = Math.floor(t.clock.now / 1000);
       const nonce = randomBytes(12).toString("hex");
-      return header(username, time, nonce, fido.sign(message(username, time, nonce), { namespace: NS, ...options }));
+      return header(username, time, nonce, fido.sign(message(host, username, time, nonce), { namespace: NS, ...options }));
     },
     /** The same, with the signature blob rewritten by `tamper` (not proved: it is meant to be refused). */
     tampered(username: string, fido: SoftwareFidoKey, tamper: (blob: Buffer) => Buffer) {
       const time = Math.floor(t.clock.now / 1000);
       const nonce = randomBytes(12).toString("hex");
-      const blob = Buffer.from(fido.signUnchecked(message(username, time, nonce), { namespace: NS }), "base64");
+      const blob = Buffer.from(fido.signUnchecked(message(host, username, time, nonce), { namespace: NS }), "base64");
       return header(username, time, nonce, tamper(blob).toString("base64"));
     },
-    async get(authorization: string): Promise<Reply> {
-      const r = await fetch(`${t.url}/whoami`, { headers: { authorization } });
-      return { status: r.status, body: (await r.json()) as Reply["body"], challenge: r.headers.get("www-authenticate") };
-    },
+    get: (authorization: string) => get(t.url, authorization),
     async events(keyId: string): Promise<AuthEventEntry[]> {
       await t.store.events.flush();
       return (await t.store.eventLog.page({ keyId, limit: 100 })).items.reverse();
@@ -267,4 +276,51 @@ describe.each(["memory", ...databaseKinds] as const)("the deployment's security-
     ]);
     expect((await c.get(c.authorization(username, fido, { flags, counter: 21 }))).status).toBe(200);
   });
+});
+
+describe.each(databaseKinds)("two serve processes on one %s database", (kind) => {
+  let db: TestDatabase;
+  let instances: Awaited<ReturnType<typeof startServe>>[];
+  const fido = softwareFidoKey("ecdsa");
+  let keyId: string;
+  beforeAll(async () => {
+    db = await createTestDatabase(kind);
+    const store = await openPrismaStore({ url: db.url });
+    await store.directory.addUser("carol");
+    keyId = (await store.directory.addKey("carol", fido.publicLine)).id;
+    await store.close();
+    instances = await Promise.all([startServe({ DATABASE_URL: db.url }), startServe({ DATABASE_URL: db.url })]);
+  }, 90_000);
+  afterAll(async () => {
+    await Promise.all(instances.map((i) => i.stop()));
+    await db.drop();
+  });
+
+  it("keep the largest counter of sign-ins racing on both", async () => {
+    const counters = [...Array(40).keys()].map((i) => i + 1).sort(() => Math.random() - 0.5);
+    const requests = counters.map((counter, i) => {
+      const url = instances[i % 2]!.url;
+      const time = Math.floor(Date.now() / 1000);
+      const nonce = randomBytes(12).toString("hex");
+      const signature = fido.sign(message(new URL(url).host, "carol", time, nonce), { namespace: NS, counter });
+      return () => get(url, header("carol", time, nonce, signature));
+    });
+    const replies = await Promise.all(requests.map((send) => send()));
+    expect(replies.map((r) => r.status)).toEqual(Array(40).fill(200));
+    const store = await openPrismaStore({ url: db.url });
+    try {
+      expect((await store.directory.findKeyById(keyId)).signCounter).toBe(40);
+      // Every accepted counter was larger than every one stored before it: the alarms are exactly the others.
+      // The instances write their events in batches: wait for all 40.
+      let events: AuthEventEntry[] = [];
+      for (const deadline = Date.now() + 15_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
+        events = (await store.eventLog.page({ keyId, limit: 200 })).items;
+        if (events.filter((e) => e.outcome === "success").length === 40) break;
+      }
+      expect(events.filter((e) => e.outcome === "success")).toHaveLength(40);
+      expect(events.filter((e) => e.outcome === "alarm").length).toBeGreaterThan(0);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
 });
