@@ -64,7 +64,11 @@ export function previewEntryJson(entry: ReturnType<typeof parseKeyPaste>[number]
     kid: k.kid,
     comment: k.comment,
     openssh: k.openssh,
-    securityKey: k.securityKey && { application: k.securityKey.application, touchRequired: k.securityKey.touchRequired, verifyRequired: k.securityKey.verifyRequired },
+    securityKey: k.securityKey && {
+      application: k.securityKey.application,
+      touchRequired: k.securityKey.touchRequired,
+      verifyRequired: k.securityKey.verifyRequired,
+    },
   };
 }
 

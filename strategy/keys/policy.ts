@@ -72,9 +72,13 @@ export function refuseType(name: string): never {
     });
   }
   if (name.startsWith("sk-")) {
-    throw new KeyFormatError("unsupported_type", `The security-key (FIDO) type ${shown} is not supported; use sk-ssh-ed25519@openssh.com or sk-ecdsa-sha2-nistp256@openssh.com.`, {
-      detail: { type: name },
-    });
+    throw new KeyFormatError(
+      "unsupported_type",
+      `The security-key (FIDO) type ${shown} is not supported; use sk-ssh-ed25519@openssh.com or sk-ecdsa-sha2-nistp256@openssh.com.`,
+      {
+        detail: { type: name },
+      },
+    );
   }
   if (name.startsWith("ecdsa-sha2-")) {
     throw new KeyFormatError("unsupported_curve", `The ECDSA curve of ${shown} is not supported; use nistp256, nistp384 or nistp521.`, {

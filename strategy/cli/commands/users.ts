@@ -24,7 +24,12 @@ export function registerUserCommands(program: Command): void {
       { requireUserVerification: true },
       "must verify (PIN) on security keys",
     ],
-    ["waive-verification", "let the user's security keys sign without the PIN again (keys stored verify-required still need it)", { requireUserVerification: false }, "no longer required to verify on security keys"],
+    [
+      "waive-verification",
+      "let the user's security keys sign without the PIN again (keys stored verify-required still need it)",
+      { requireUserVerification: false },
+      "no longer required to verify on security keys",
+    ],
   ];
   for (const [command, description, flags, done] of flagChanges) {
     users
@@ -51,7 +56,13 @@ export function registerUserCommands(program: Command): void {
       if (opts.json) return printJson(list);
       printTable([
         ["USERNAME", "ADMIN", "DISABLED", "VERIFY", "CREATED"],
-        ...list.map((u) => [u.username, u.isAdmin ? "yes" : "no", u.disabled ? "yes" : "no", u.requireUserVerification ? "yes" : "no", u.createdAt.toISOString()]),
+        ...list.map((u) => [
+          u.username,
+          u.isAdmin ? "yes" : "no",
+          u.disabled ? "yes" : "no",
+          u.requireUserVerification ? "yes" : "no",
+          u.createdAt.toISOString(),
+        ]),
       ]);
     });
 }

@@ -84,8 +84,7 @@ export function createSshsigScheme(options: SshsigSchemeOptions = {}): Codec<Dec
       });
       const signedData = sshsigSignedData(settings.namespace, decoded.blob.hashAlgorithm as SshsigHash, message);
       const fido = decoded.signature.fido;
-      decoded.signedData =
-        fido === null ? signedData : fidoSignedData(fidoApplication(decoded.blob.publicKey, sshKeyType(decoded.keyType)), fido, signedData);
+      decoded.signedData = fido === null ? signedData : fidoSignedData(fidoApplication(decoded.blob.publicKey, sshKeyType(decoded.keyType)), fido, signedData);
     },
     verifySignature(decoded: DecodedSshsig, key: StoredKey): SshsigProof | null {
       const blob = key.parsed.blob;
