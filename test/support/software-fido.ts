@@ -10,6 +10,9 @@ import { sshsigSignedData, type SshsigHash } from "../../strategy/schemes/sshsig
 import { sshMpint, sshString, sshUint32 } from "../../strategy/keys/wire.js";
 import { makeTmpDir } from "./ssh-keygen.js";
 
+/** The server's default SSHSIG namespace. */
+export const sshsigNamespace = "http@passport-sshkey";
+
 export const userPresent = 0x01;
 export const userVerified = 0x04;
 
@@ -128,4 +131,28 @@ export function softwareFidoKey(kind: SoftwareFidoKind, application = "ssh:", co
     },
   };
   return key;
+}
+
+/** How a request for `GET /whoami` is signed: by whom, for which host, with what authenticator answer. */
+export interface FidoRequest extends Partial<FidoSignOptions> {
+  username: string;
+  host: string;
+  /** Unix seconds (default now). */
+  time?: number | undefined;
+}
+
+/**
+ * `Authorization: SSHSIG …` for `GET /whoami` (empty body) signed by `key`: the SSHSIG-HTTP-1
+ * message written out as the spec gives it, and `tamper` to rewrite the blob (not proved then:
+ * such a signature is meant to be refused).
+ */
+export function fidoAuthorization(key: SoftwareFidoKey, request: FidoRequest, tamper?: (blob: Buffer) => Buffer): string {
+  const { username, host, time = Math.floor(Date.now() / 1000), namespace = sshsigNamespace, ...sign } = request;
+  const nonce = crypto.randomBytes(12).toString("hex");
+  const digest = crypto.createHash("sha256").update("").digest("base64");
+  const message = ["SSHSIG-HTTP-1", username, String(time), nonce, "GET", host, "/whoami", digest].join("\n");
+  const signature = tamper
+    ? tamper(Buffer.from(key.signUnchecked(message, { namespace, ...sign }), "base64")).toString("base64")
+    : key.sign(message, { namespace, ...sign });
+  return `SSHSIG username="${username}", time="${time}", nonce="${nonce}", signature="${signature}"`;
 }

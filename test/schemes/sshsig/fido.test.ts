@@ -2,7 +2,7 @@
 // database: user presence and verification, the signature counter and its alarm, hostile
 // signatures, and the other schemes refusing sk keys. Every signature the software
 // authenticator makes is first accepted by the real `ssh-keygen -Y verify`.
-import crypto, { randomBytes } from "node:crypto";
+import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authorizationFor } from "../../../strategy/client/index.js";
 import { parsePublicKey, publicKeyFromKeyObject } from "../../../strategy/keys/index.js";
@@ -14,10 +14,9 @@ import { startServe } from "../../support/cli.js";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../../support/databases.js";
 import { lastEventCode } from "../../support/events.js";
 import { startTestServer, type MemoryTestServer, type TestServerOptions } from "../../support/server.js";
-import { softwareFidoKey, userPresent, userVerified, type FidoSignOptions, type SoftwareFidoKey } from "../../support/software-fido.js";
+import { fidoAuthorization, softwareFidoKey, userPresent, userVerified, type FidoSignOptions, type SoftwareFidoKey } from "../../support/software-fido.js";
 import { jwtFor } from "../../support/tokens.js";
 
-const NS = "http@passport-sshkey";
 const kinds = ["ed25519", "ecdsa"] as const;
 
 interface Reply {
@@ -30,13 +29,6 @@ async function server(kind: "memory" | (typeof databaseKinds)[number], options: 
   const merged = { exposeErrorCodes: true, ...options };
   return kind === "memory" ? startTestServer("memory", merged) : ((await startTestServer(kind, merged)) as unknown as MemoryTestServer);
 }
-
-const header = (username: string, time: number, nonce: string, signature: string) =>
-  `SSHSIG username="${username}", time="${time}", nonce="${nonce}", signature="${signature}"`;
-
-/** The SSHSIG-HTTP-1 message of GET /whoami on `host`, written out as the spec gives it. */
-const message = (host: string, username: string, time: number, nonce: string) =>
-  ["SSHSIG-HTTP-1", username, String(time), nonce, "GET", host, "/whoami", crypto.createHash("sha256").update("").digest("base64")].join("\n");
 
 /** GET /whoami on a connection of its own (many at once never meet a keep-alive connection the server is closing). */
 async function get(url: string, authorization: string): Promise<Reply> {
@@ -58,18 +50,11 @@ function clientOf(t: MemoryTestServer) {
       return { username, fido, keyId: record.id };
     },
     /** The Authorization header for GET /whoami signed by `fido` (proved by ssh-keygen first). */
-    authorization(username: string, fido: SoftwareFidoKey, options: Omit<FidoSignOptions, "namespace"> = {}) {
-      const time = Math.floor(t.clock.now / 1000);
-      const nonce = randomBytes(12).toString("hex");
-      return header(username, time, nonce, fido.sign(message(host, username, time, nonce), { namespace: NS, ...options }));
-    },
+    authorization: (username: string, fido: SoftwareFidoKey, options: Omit<FidoSignOptions, "namespace"> = {}) =>
+      fidoAuthorization(fido, { username, host, time: Math.floor(t.clock.now / 1000), ...options }),
     /** The same, with the signature blob rewritten by `tamper` (not proved: it is meant to be refused). */
-    tampered(username: string, fido: SoftwareFidoKey, tamper: (blob: Buffer) => Buffer) {
-      const time = Math.floor(t.clock.now / 1000);
-      const nonce = randomBytes(12).toString("hex");
-      const blob = Buffer.from(fido.signUnchecked(message(host, username, time, nonce), { namespace: NS }), "base64");
-      return header(username, time, nonce, tamper(blob).toString("base64"));
-    },
+    tampered: (username: string, fido: SoftwareFidoKey, tamper: (blob: Buffer) => Buffer) =>
+      fidoAuthorization(fido, { username, host, time: Math.floor(t.clock.now / 1000) }, tamper),
     get: (authorization: string) => get(t.url, authorization),
     async events(keyId: string): Promise<AuthEventEntry[]> {
       await t.store.events.flush();
@@ -300,10 +285,8 @@ describe.each(databaseKinds)("two serve processes on one %s database", (kind) =>
     const counters = [...Array(40).keys()].map((i) => i + 1).sort(() => Math.random() - 0.5);
     const requests = counters.map((counter, i) => {
       const url = instances[i % 2]!.url;
-      const time = Math.floor(Date.now() / 1000);
-      const nonce = randomBytes(12).toString("hex");
-      const signature = fido.sign(message(new URL(url).host, "carol", time, nonce), { namespace: NS, counter });
-      return () => get(url, header("carol", time, nonce, signature));
+      const authorization = fidoAuthorization(fido, { username: "carol", host: new URL(url).host, counter });
+      return () => get(url, authorization);
     });
     const replies = await Promise.all(requests.map((send) => send()));
     expect(replies.map((r) => r.status)).toEqual(Array(40).fill(200));
