@@ -11,7 +11,7 @@ import { sshMpint, sshString, sshUint32 } from "../../strategy/keys/wire.js";
 import { makeTmpDir } from "./ssh-keygen.js";
 
 /** The server's default SSHSIG namespace. */
-export const sshsigNamespace = "http@passport-sshkey";
+const sshsigNamespace = "http@passport-sshkey";
 
 export const userPresent = 0x01;
 export const userVerified = 0x04;
