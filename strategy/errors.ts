@@ -59,6 +59,11 @@ export const authErrorCodes = [
   // SSHSIG: the blob was signed for another namespace, or with a hash other than sha256/sha512.
   "namespace_mismatch",
   "unsupported_hash",
+  // A security key's signature without the user-presence (touch) or user-verified (PIN) flag
+  // its key or policy requires, or whose signature counter went backwards (a cloned key?).
+  "user_presence_required",
+  "user_verification_required",
+  "sign_counter_regressed",
   // A body a parser already turned into an object: its exact bytes cannot be hashed.
   "body_unavailable",
   // A body larger than the strategy reads to hash it.

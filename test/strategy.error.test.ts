@@ -26,6 +26,7 @@ describe("infrastructure faults", () => {
         findByKid: () => Promise.reject(new Error("connection reset")),
         findByFingerprint: () => Promise.reject(new Error("connection reset")),
         findByUsername: () => Promise.reject(new Error("connection reset")),
+        advanceSignCounter: () => Promise.reject(new Error("connection reset")),
       },
       replay: { consume: () => Promise.resolve(true) },
       events: { record: () => {}, flush: () => Promise.resolve() },

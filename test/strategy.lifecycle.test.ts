@@ -190,7 +190,7 @@ describe("a store passed as an option", () => {
     let flushes = 0;
     let pending: string[] = [];
     const store: StrategyStore = {
-      keys: { findByKid: async () => null, findByFingerprint: async () => null, findByUsername: async () => null },
+      keys: { findByKid: async () => null, findByFingerprint: async () => null, findByUsername: async () => null, advanceSignCounter: async () => true },
       replay: { consume: async () => true },
       events: {
         record: (event) => void pending.push(event.outcome),

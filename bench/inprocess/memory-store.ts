@@ -54,6 +54,11 @@ class MemoryKeyStore implements KeyStore {
   async findByUsername(username: string): Promise<{ user: StoredUser; keys: StoredKey[] } | null> {
     return this.byUsername.get(username) ?? null;
   }
+
+  // The benchmarks sign with plain keys only: no counter to keep.
+  async advanceSignCounter(): Promise<boolean> {
+    return true;
+  }
 }
 
 /** Set-if-absent in a Map; `reset` lets a token pool be replayed for the next pass. */

@@ -3,7 +3,8 @@
 import type { z } from "zod";
 import type { AuthEventJson, KeyEventJson, KeyJson, PreviewEntryJson, UserJson, UserWithKeyCountJson } from "../contract/responses.js";
 import { keyStatus } from "../core/key-state.js";
-import { storedKeyProblem, type KeyPolicyOptions, type parseKeyPaste } from "../keys/index.js";
+import { parsePublicKey, storedKeyProblem, type KeyPolicyOptions, type parseKeyPaste } from "../keys/index.js";
+import { isSshKeyType, sshKeyType } from "../keys/algorithms.js";
 import type { AuthEventEntry, KeyRecord, Outcome, UserRecord } from "../store/ports.js";
 
 /**
@@ -32,7 +33,21 @@ export function keyJson(key: KeyRecord, nowMs: number, policy: KeyPolicyOptions 
     revokedReason: key.revokedReason,
     status: keyStatus(key, nowMs),
     problem: storedKeyProblem(key.openssh, policy),
+    securityKey: securityKeyJson(key),
   };
+}
+
+/** A stored security key's facts; its application is in its key text, the rest in its row. */
+function securityKeyJson(key: KeyRecord): z.input<typeof KeyJson>["securityKey"] {
+  if (!isSshKeyType(key.type) || !sshKeyType(key.type).securityKey) return null;
+  let application: string;
+  try {
+    application = parsePublicKey(key.openssh).securityKey?.application ?? "";
+  } catch {
+    // Refused today: `problem` says why; the row's flags are still worth showing.
+    application = "";
+  }
+  return { application, touchRequired: key.touchRequired, verifyRequired: key.verifyRequired, signCounter: key.signCounter };
 }
 
 /** One entry of a parsed paste, without the parser's internals. */
@@ -49,20 +64,32 @@ export function previewEntryJson(entry: ReturnType<typeof parseKeyPaste>[number]
     kid: k.kid,
     comment: k.comment,
     openssh: k.openssh,
+    securityKey: k.securityKey && {
+      application: k.securityKey.application,
+      touchRequired: k.securityKey.touchRequired,
+      verifyRequired: k.securityKey.verifyRequired,
+    },
   };
 }
 
 export function userJson(user: UserRecord): z.input<typeof UserJson> {
-  return { id: user.id, username: user.username, isAdmin: user.isAdmin, disabled: user.disabled, createdAt: user.createdAt };
+  return {
+    id: user.id,
+    username: user.username,
+    isAdmin: user.isAdmin,
+    disabled: user.disabled,
+    requireUserVerification: user.requireUserVerification,
+    createdAt: user.createdAt,
+  };
 }
 
 export function userWithKeyCountJson(user: UserRecord, keyCount: number): z.input<typeof UserWithKeyCountJson> {
   return { ...userJson(user), keyCount };
 }
 
-/** Only these two are ever written. */
+/** Only these three are ever written. */
 function outcomeOf(outcome: string): Outcome {
-  return outcome === "success" ? "success" : "failure";
+  return outcome === "success" || outcome === "alarm" ? outcome : "failure";
 }
 
 export function keyEventJson(event: Pick<AuthEventEntry, "id" | "at" | "scheme" | "outcome" | "errorCode" | "ip" | "userAgent">): z.input<typeof KeyEventJson> {

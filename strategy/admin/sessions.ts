@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import type { Request, Response } from "express";
 import type { ConsoleSessionRecord, SessionStore, UserRecord } from "../store/ports.js";
+import { toUserRecord } from "../store/directory/rules.js";
 import { AdminError } from "./errors.js";
 
 const sessionCookieName = "sshkey_console";
@@ -92,7 +93,7 @@ export class SessionManager {
     const { user } = row;
     return {
       id: row.id,
-      user: { id: user.id, username: user.username, isAdmin: user.isAdmin, disabled: user.disabled, createdAt: user.createdAt },
+      user: toUserRecord(user),
       csrfToken: row.csrfToken,
       createdAt: row.createdAt,
       lastSeenAt: row.lastSeenAt,

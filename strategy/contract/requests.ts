@@ -76,8 +76,10 @@ export const userListQuery = z.object({ q: search, cursor, limit });
 export const userCreateBody = z.strictObject({ username, isAdmin: z.boolean().optional() });
 
 export const userPatchBody = z
-  .strictObject({ isAdmin: z.boolean().optional(), disabled: z.boolean().optional() })
-  .refine((b) => b.isAdmin !== undefined || b.disabled !== undefined, { message: "give isAdmin and/or disabled" });
+  .strictObject({ isAdmin: z.boolean().optional(), disabled: z.boolean().optional(), requireUserVerification: z.boolean().optional() })
+  .refine((b) => b.isAdmin !== undefined || b.disabled !== undefined || b.requireUserVerification !== undefined, {
+    message: "give isAdmin, disabled and/or requireUserVerification",
+  });
 
 export const usernameParam = z.object({ username });
 

@@ -11,6 +11,17 @@ const instant = z.union([z.iso.datetime(), z.date().transform((date) => date.toI
 /** Why the codec refuses a key (a paste entry, or a stored key that can no longer sign in). */
 const KeyProblemJson = z.strictObject({ code: z.string(), message: z.string() });
 
+/** What a security key (sk-*) adds: the FIDO application, what its signatures must carry, its counter. */
+const SecurityKeyJson = z.strictObject({
+  application: z.string(),
+  /** Every signature needs a touch (false: added with no-touch-required). */
+  touchRequired: z.boolean(),
+  /** Every signature needs the PIN or a biometric (added with verify-required). */
+  verifyRequired: z.boolean(),
+  /** The largest signature counter accepted so far; null before the first sign-in. */
+  signCounter: z.number().int().nullable(),
+});
+
 /** A stored key: public material and metadata only. */
 export const KeyJson = z.strictObject({
   id: z.string(),
@@ -34,6 +45,8 @@ export const KeyJson = z.strictObject({
   status: z.enum(keyStatuses),
   /** Set when the server refuses this stored key at sign-in (e.g. a weak Ed25519 point). */
   problem: KeyProblemJson.nullable(),
+  /** Null for plain keys. */
+  securityKey: SecurityKeyJson.nullable(),
 });
 
 /** One key of a paste, as POST /api/keys/preview (and a refused POST /api/keys) reports it. */
@@ -48,11 +61,13 @@ export const PreviewEntryJson = z.discriminatedUnion("ok", [
     kid: z.string(),
     comment: z.string(),
     openssh: z.string(),
+    securityKey: SecurityKeyJson.omit({ signCounter: true }).nullable(),
   }),
   z.strictObject({ ok: z.literal(false), line: z.number().int(), problem: KeyProblemJson }),
 ]);
 
-export const eventOutcomes = ["success", "failure"] as const;
+/** "alarm": a warning beside an attempt's own event (a security key's signature counter went backwards). */
+export const eventOutcomes = ["success", "failure", "alarm"] as const;
 
 /** One sign-in attempt with a key, as the key's page lists it. */
 export const KeyEventJson = z.strictObject({
@@ -80,6 +95,8 @@ export const UserJson = z.strictObject({
   username: z.string(),
   isAdmin: z.boolean(),
   disabled: z.boolean(),
+  /** Security-key signatures must carry the user-verified (PIN) flag. */
+  requireUserVerification: z.boolean(),
   createdAt: instant,
 });
 

@@ -53,6 +53,16 @@ export interface ReplayClaim {
   readonly message: string;
 }
 
+/**
+ * A security key's signature counter, reported by a proof (`{ signCounter }`) for the
+ * pipeline to keep per key through the KeyStore port (codecs never touch a store).
+ */
+export interface SignCounterClaim {
+  readonly value: number;
+  /** A counter that did not advance is always an alarm event; "refuse" also refuses the credential. */
+  readonly onRegression: "alarm" | "refuse";
+}
+
 /** A credential that verified: the key that signed it, its owner and the wire format. */
 export interface Verified extends KeyCandidate {
   scheme: string;

@@ -5,6 +5,7 @@ import { authEventFrom } from "./auth-event.js";
 import { findCandidates, rankCandidates } from "./candidates.js";
 import type { AnyCodec, CodecContext, RouteOptions, Verified } from "./codec.js";
 import { keyState, keyStateRefusals } from "./key-state.js";
+import { keepSignCounter } from "./sign-counter.js";
 import type { RequestView } from "./request-view.js";
 
 /** The ports the pipeline reads and writes, and its clock. */
@@ -32,7 +33,8 @@ const noRouteOptions: RouteOptions = Object.freeze({});
  *   looked up or signature checked) → the codec's preparation → candidate keys by the
  *   untrusted hints, one ranking (rankCandidates) → signature, each candidate in turn (decoy
  *   work when there is none) → key state (core/key-state.ts, one refusal table) → the codec's
- *   after-signature checks → replay → admit → exactly one auth event.
+ *   after-signature checks → replay → the signature counter a proof reports (core/sign-counter.ts)
+ *   → admit → exactly one auth event (and an "alarm" beside it for a counter that went backwards).
  *
  * Key state comes before the after-signature checks so that a key that may not be used is
  * refused as such whatever its credential's time says, as the schemes always answered.
@@ -96,6 +98,7 @@ export async function verifyCredential(
     if (claim !== null && !(await deps.replay.consume(claim.scope, claim.id, claim.expiresAt))) {
       throw new AuthError("replayed", claim.message);
     }
+    await keepSignCounter(proof, signer, deps, request, codec.name);
     verified = { key: signer.key, user: signer.user, scheme: codec.name };
   } catch (error) {
     if (!isAuthError(error)) throw error;

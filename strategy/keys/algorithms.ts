@@ -30,6 +30,13 @@ export interface SshKeyTypeInfo {
    * hash) and Ed25519 (which hashes internally).
    */
   ecdsa: { hash: EcdsaHash; scalarBytes: number } | null;
+  /**
+   * A FIDO security-key type (PROTOCOL.u2f): its blob adds `string application` after the
+   * plain key's fields, and its signatures add `byte flags, uint32 counter`.
+   */
+  securityKey: boolean;
+  /** The plain key type node:crypto verifies with: the type itself, or the key inside an sk-* key. */
+  plainType: SshKeyType;
 }
 
 function ecdsa(curve: EcCurve, nodeCurve: string, jwkCurve: string, bits: number, bytes: number, hash: EcdsaHash): SshKeyTypeInfo {
@@ -43,19 +50,55 @@ function ecdsa(curve: EcCurve, nodeCurve: string, jwkCurve: string, bits: number
     pointBytes: bytes,
     bits,
     ecdsa: { hash, scalarBytes: bytes },
+    securityKey: false,
+    plainType: `ecdsa-sha2-${curve}`,
   };
 }
 
+/** The sk-* type wrapping a plain one (OpenSSH names them differently for each curve). */
+function securityKey(type: SshKeyType, plain: SshKeyTypeInfo): SshKeyTypeInfo {
+  return { ...plain, type, label: `${plain.label} security key`, securityKey: true, plainType: plain.type };
+}
+
+const ed25519: SshKeyTypeInfo = {
+  type: "ssh-ed25519",
+  label: "Ed25519",
+  family: "ed25519",
+  curve: null,
+  nodeCurve: null,
+  jwkCurve: "Ed25519",
+  pointBytes: 32,
+  bits: 256,
+  ecdsa: null,
+  securityKey: false,
+  plainType: "ssh-ed25519",
+};
+const nistp256 = ecdsa("nistp256", "prime256v1", "P-256", 256, 32, "sha256");
+
 /** Every key type this project parses, in the order error messages list them. */
 export const sshKeyTypes: ReadonlyMap<SshKeyType, SshKeyTypeInfo> = new Map<SshKeyType, SshKeyTypeInfo>([
-  ["ssh-rsa", { type: "ssh-rsa", label: "RSA", family: "rsa", curve: null, nodeCurve: null, jwkCurve: null, pointBytes: null, bits: null, ecdsa: null }],
   [
-    "ssh-ed25519",
-    { type: "ssh-ed25519", label: "Ed25519", family: "ed25519", curve: null, nodeCurve: null, jwkCurve: "Ed25519", pointBytes: 32, bits: 256, ecdsa: null },
+    "ssh-rsa",
+    {
+      type: "ssh-rsa",
+      label: "RSA",
+      family: "rsa",
+      curve: null,
+      nodeCurve: null,
+      jwkCurve: null,
+      pointBytes: null,
+      bits: null,
+      ecdsa: null,
+      securityKey: false,
+      plainType: "ssh-rsa",
+    },
   ],
-  ["ecdsa-sha2-nistp256", ecdsa("nistp256", "prime256v1", "P-256", 256, 32, "sha256")],
+  ["ssh-ed25519", ed25519],
+  ["ecdsa-sha2-nistp256", nistp256],
   ["ecdsa-sha2-nistp384", ecdsa("nistp384", "secp384r1", "P-384", 384, 48, "sha384")],
   ["ecdsa-sha2-nistp521", ecdsa("nistp521", "secp521r1", "P-521", 521, 66, "sha512")],
+  ["sk-ssh-ed25519@openssh.com", securityKey("sk-ssh-ed25519@openssh.com", ed25519)],
+  ["sk-ecdsa-sha2-nistp256@openssh.com", securityKey("sk-ecdsa-sha2-nistp256@openssh.com", nistp256)],
 ]);
 
 /** Is `name` one of the key types in the table? */
@@ -115,7 +158,7 @@ export const sshauthKeyTypes: ReadonlySet<SshKeyType> = new Set<SshKeyType>(["ss
 /** Spotify crtauth: RSA only (PKCS#1 v1.5 signatures over SHA-1, as upstream). */
 export const crtauthKeyTypes: ReadonlySet<SshKeyType> = new Set<SshKeyType>(["ssh-rsa"]);
 
-/** SSHSIG over HTTP: plain keys of every type (certificates and sk-* keys are not accepted yet). */
+/** SSHSIG over HTTP: every key type, security keys included (certificates are not accepted yet). */
 export const sshsigKeyTypes: ReadonlySet<SshKeyType> = new Set<SshKeyType>(sshKeyTypes.keys());
 
 /** Key types each wire format can sign with. */

@@ -13,6 +13,8 @@ export interface KeyMaterial {
   curve: EcCurve | null;
   blob: Buffer;
   keyObject: KeyObject;
+  /** The FIDO application of an sk-* key; null for plain keys. */
+  application: string | null;
 }
 
 function malformed(message: string, cause?: unknown): KeyFormatError {
@@ -59,14 +61,21 @@ function rsaMaterial(rule: KeyTypeRule, n: Buffer, e: Buffer, policy: KeyPolicyO
   checkRsaBits(bits, policy);
   checkRsaModulus(n);
   const key = keyObject ?? importJwk({ kty: "RSA", n: n.toString("base64url"), e: e.toString("base64url") }, "RSA key");
-  return { type: rule.type, bits, curve: null, keyObject: key, blob: Buffer.concat([sshString(rule.type), sshMpint(e), sshMpint(n)]) };
+  return {
+    type: rule.type,
+    bits,
+    curve: null,
+    keyObject: key,
+    blob: Buffer.concat([sshString(rule.type), sshMpint(e), sshMpint(n)]),
+    application: null,
+  };
 }
 
 function ed25519Material(rule: KeyTypeRule, x: Buffer, keyObject?: KeyObject): KeyMaterial {
   if (x.length !== rule.pointBytes) throw malformed("The Ed25519 public key has the wrong length.");
   checkEd25519Point(x);
   const key = keyObject ?? importJwk({ kty: "OKP", crv: "Ed25519", x: x.toString("base64url") }, "Ed25519 key");
-  return { type: rule.type, bits: 256, curve: null, keyObject: key, blob: Buffer.concat([sshString(rule.type), sshString(x)]) };
+  return { type: rule.type, bits: 256, curve: null, keyObject: key, blob: Buffer.concat([sshString(rule.type), sshString(x)]), application: null };
 }
 
 function ecdsaMaterial(rule: KeyTypeRule, point: Buffer, keyObject?: KeyObject): KeyMaterial {
@@ -85,7 +94,31 @@ function ecdsaMaterial(rule: KeyTypeRule, point: Buffer, keyObject?: KeyObject):
       "ECDSA key (the point is not on the curve)",
     );
   const blob = Buffer.concat([sshString(rule.type), sshString(rule.curve ?? ""), sshString(point)]);
-  return { type: rule.type, bits: rule.bits ?? 0, curve: rule.curve, keyObject: key, blob };
+  return { type: rule.type, bits: rule.bits ?? 0, curve: rule.curve, keyObject: key, blob, application: null };
+}
+
+/** OpenSSH caps it as well (ssh-sk.c refuses longer ones at enrolment); it is shown in the console. */
+const maxApplicationBytes = 256;
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** The `string application` that ends an sk-* blob (PROTOCOL.u2f): UTF-8 text, shown to administrators. */
+function readApplication(reader: SshReader): string {
+  const raw = reader.string();
+  if (raw.length === 0) throw malformed("The security key's application is empty.");
+  if (raw.length > maxApplicationBytes) throw malformed(`The security key's application is longer than ${maxApplicationBytes} bytes.`);
+  let text: string;
+  try {
+    text = strictUtf8.decode(raw);
+  } catch (cause) {
+    throw malformed("The security key's application is not UTF-8 text.", cause);
+  }
+  if (/[\u0000-\u001f\u007f]/.test(text)) throw malformed("The security key's application contains a control character.");
+  return text;
+}
+
+/** Adds the application to a plain key's material, making it the sk-* key's. */
+function withApplication(material: KeyMaterial, application: string): KeyMaterial {
+  return { ...material, blob: Buffer.concat([material.blob, sshString(application)]), application };
 }
 
 /** Decodes an RFC 4253 public key blob, applying the key policy. */
@@ -100,14 +133,18 @@ export function materialFromBlob(blob: Buffer, policy: KeyPolicyOptions = {}): K
     material = rsaMaterial(rule, n, e, policy);
   } else if (rule.family === "ed25519") {
     const x = reader.string();
+    const application = rule.securityKey ? readApplication(reader) : null;
     reader.end();
     material = ed25519Material(rule, x);
+    if (application !== null) material = withApplication(material, application);
   } else {
     const curve = reader.string().toString("latin1");
     if (curve !== rule.curve) throw malformed(`The curve named inside the key disagrees with its type ${describeTypeName(rule.type)}.`);
     const point = reader.string();
+    const application = rule.securityKey ? readApplication(reader) : null;
     reader.end();
     material = ecdsaMaterial(rule, point);
+    if (application !== null) material = withApplication(material, application);
   }
   // Decoding is strict (minimal mpints, no trailing bytes), so re-encoding must reproduce the input.
   if (!material.blob.equals(blob)) throw malformed("The key data is not canonically encoded.");

@@ -27,7 +27,7 @@ function parseBlock(text: string, policy: KeyPolicyOptions): ParsedPublicKey {
   try {
     const decoded = format.parse(text);
     const material = "blob" in decoded ? materialFromBlob(decoded.blob, policy) : materialFromKeyObject(decoded.keyObject, policy);
-    return assemble(material, decoded.comment);
+    return assemble(material, decoded.comment, "blob" in decoded ? decoded.options : undefined);
   } catch (error) {
     if (error instanceof KeyFormatError && error.format === undefined) throw error.withFormat(format.name);
     throw error;

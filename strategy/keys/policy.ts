@@ -72,9 +72,13 @@ export function refuseType(name: string): never {
     });
   }
   if (name.startsWith("sk-")) {
-    throw new KeyFormatError("unsupported_type", `Security-key (FIDO) keys (${shown}) are not supported; use an Ed25519, ECDSA or RSA key.`, {
-      detail: { type: name },
-    });
+    throw new KeyFormatError(
+      "unsupported_type",
+      `The security-key (FIDO) type ${shown} is not supported; use sk-ssh-ed25519@openssh.com or sk-ecdsa-sha2-nistp256@openssh.com.`,
+      {
+        detail: { type: name },
+      },
+    );
   }
   if (name.startsWith("ecdsa-sha2-")) {
     throw new KeyFormatError("unsupported_curve", `The ECDSA curve of ${shown} is not supported; use nistp256, nistp384 or nistp521.`, {
@@ -89,7 +93,8 @@ export function refuseType(name: string): never {
 /** Rule for a node:crypto EC curve name. */
 export function ruleForNodeCurve(nodeCurve: string | undefined): KeyTypeRule {
   for (const rule of keyTypeRules.values()) {
-    if (rule.nodeCurve !== null && rule.nodeCurve === nodeCurve) return rule;
+    // node:crypto keys are always plain: the sk-* row of the same curve is never meant.
+    if (!rule.securityKey && rule.nodeCurve !== null && rule.nodeCurve === nodeCurve) return rule;
   }
   throw new KeyFormatError(
     "unsupported_curve",

@@ -2,9 +2,30 @@ import type { KeyObject } from "node:crypto";
 import type { KeyProblemCode } from "./errors.js";
 
 /** SSH key type names this project accepts (policy.ts says which are allowed to be stored). */
-export type SshKeyType = "ssh-rsa" | "ssh-ed25519" | "ecdsa-sha2-nistp256" | "ecdsa-sha2-nistp384" | "ecdsa-sha2-nistp521";
+export type SshKeyType =
+  | "ssh-rsa"
+  | "ssh-ed25519"
+  | "ecdsa-sha2-nistp256"
+  | "ecdsa-sha2-nistp384"
+  | "ecdsa-sha2-nistp521"
+  | "sk-ssh-ed25519@openssh.com"
+  | "sk-ecdsa-sha2-nistp256@openssh.com";
 
 export type EcCurve = "nistp256" | "nistp384" | "nistp521";
+
+/**
+ * What a FIDO security-key (sk-*) key adds to a plain one. The two flags come from the
+ * authorized_keys options the key was given with (`no-touch-required`, `verify-required`);
+ * a bare key line gets the strict defaults.
+ */
+export interface SecurityKeyFacts {
+  /** The FIDO application the key was made for: "ssh:" unless ssh-keygen was given another (a web origin). */
+  application: string;
+  /** Signatures must carry the user-presence (touch) flag: true unless `no-touch-required`. */
+  touchRequired: boolean;
+  /** Signatures must carry the user-verified (PIN) flag: `verify-required`. */
+  verifyRequired: boolean;
+}
 
 /** A public key parsed and checked against policy, with every identifier derived from it. */
 export interface ParsedPublicKey {
@@ -26,8 +47,10 @@ export interface ParsedPublicKey {
   crtauthFingerprint: string | null;
   /** The SSH wire blob (RFC 4253 public key encoding). */
   blob: Buffer;
-  /** node:crypto key, ready for crypto.verify. */
+  /** node:crypto key, ready for crypto.verify (for an sk-* key: its plain Ed25519 or P-256 key). */
   keyObject: KeyObject;
+  /** Set for sk-* keys only. */
+  securityKey: SecurityKeyFacts | null;
 }
 
 /** One key found in a paste: parsed, or the reason it was refused, with the line it starts on (1-based). */

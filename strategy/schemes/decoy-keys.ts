@@ -11,7 +11,8 @@ import type { SshKeyType } from "../keys/types.js";
 const decoys = new Map<SshKeyType, KeyObject>();
 
 function makeDecoy(type: SshKeyType): KeyObject {
-  if (type === "ssh-rsa") {
+  const info = sshKeyType(type);
+  if (info.family === "rsa") {
     // A random odd 2048-bit modulus verifies at an RSA-2048 key's cost without the time a
     // key-pair generation takes on the request path (verification never checks primality).
     const n = crypto.randomBytes(256);
@@ -19,8 +20,9 @@ function makeDecoy(type: SshKeyType): KeyObject {
     n[255]! |= 1;
     return crypto.createPublicKey({ key: { kty: "RSA", n: n.toString("base64url"), e: "AQAB" }, format: "jwk" });
   }
-  if (type === "ssh-ed25519") return crypto.generateKeyPairSync("ed25519").publicKey;
-  return crypto.generateKeyPairSync("ec", { namedCurve: sshKeyType(type).nodeCurve! }).publicKey;
+  // A security key verifies with its plain key, so its decoy is one of those.
+  if (info.family === "ed25519") return crypto.generateKeyPairSync("ed25519").publicKey;
+  return crypto.generateKeyPairSync("ec", { namedCurve: info.nodeCurve! }).publicKey;
 }
 
 export function decoyKey(type: SshKeyType): KeyObject {

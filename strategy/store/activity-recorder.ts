@@ -104,8 +104,10 @@ export class ActivityRecorder implements EventSink {
 
   record(event: AuthEventRecord): void {
     const queued = { seq: this.sequence++, event };
-    if (event.outcome === "success") this.successes.push(queued);
-    else this.failures.push(queued);
+    // An alarm (a security key's counter went backwards) is rare and only ever follows a
+    // verified signature: it is kept as long as the sign-ins, not dropped with the failures.
+    if (event.outcome === "failure") this.failures.push(queued);
+    else this.successes.push(queued);
     if (this.queued > (this.options.maxQueuedEvents ?? 10_000)) this.dropOne();
     if (event.outcome === "success" && event.keyId) {
       // Updated in place: a hot key is seen on most requests.

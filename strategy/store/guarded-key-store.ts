@@ -24,4 +24,9 @@ export class GuardedKeyStore implements KeyStore {
     this.assertAvailable();
     return this.inner.findByUsername(username);
   }
+
+  async advanceSignCounter(keyId: string, counter: number): Promise<boolean> {
+    this.assertAvailable();
+    return this.inner.advanceSignCounter(keyId, counter);
+  }
 }

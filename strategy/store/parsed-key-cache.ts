@@ -7,12 +7,19 @@ export interface UserRow {
   username: string;
   isAdmin: boolean;
   disabled: boolean;
+  requireUserVerification?: boolean;
   createdAt?: Date;
   updatedAt?: Date;
 }
 
 export function toStoredUser(row: UserRow): StoredUser {
-  const user: StoredUser = { id: row.id, username: row.username, isAdmin: row.isAdmin, disabled: row.disabled };
+  const user: StoredUser = {
+    id: row.id,
+    username: row.username,
+    isAdmin: row.isAdmin,
+    disabled: row.disabled,
+    requireUserVerification: row.requireUserVerification ?? false,
+  };
   // Both stamps are written at creation; only a later update (more than the second they can
   // differ by) is a change crtauth must honour.
   if (row.createdAt && row.updatedAt && row.updatedAt.getTime() - row.createdAt.getTime() >= 1000) user.changedAt = row.updatedAt;

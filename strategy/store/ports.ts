@@ -15,6 +15,8 @@ export interface StoredUser {
    * stays dead once the user is re-enabled. Absent for stores that do not track it.
    */
   changedAt?: Date;
+  /** Security-key signatures of this user must carry the user-verified (PIN) flag. Absent: no. */
+  requireUserVerification?: boolean | undefined;
 }
 
 /** A stored key with its state. `parsed` is derived from `openssh` and cached. */
@@ -26,6 +28,10 @@ export interface StoredKey {
   expiresAt: Date | null;
   revokedAt: Date | null;
   parsed: ParsedPublicKey;
+  /** Security keys: signatures must carry the user-presence flag (false: stored `no-touch-required`). Absent: true. */
+  touchRequired?: boolean | undefined;
+  /** Security keys: signatures must carry the user-verified flag (stored `verify-required`). Absent: false. */
+  verifyRequired?: boolean | undefined;
 }
 
 /** A key together with its owner: what the verifiers try signatures against. */
@@ -44,6 +50,14 @@ export interface KeyStore {
   findByFingerprint(fingerprintSha256: string): Promise<KeyCandidate | null>;
   /** Keys of the user with that exact username; `null` if there is no such user. */
   findByUsername(username: string): Promise<{ user: StoredUser; keys: StoredKey[] } | null>;
+  /**
+   * Keeps a security key's signature counter (WebAuthn §6.1.1): stores `counter` when it is
+   * greater than the stored one (or none is stored) and answers true; a counter of 0 with none
+   * or 0 stored is a key without a counter, also true. Anything else did not advance: false,
+   * and the stored value stays. Atomic across processes (one conditional update), so the
+   * stored counter is the largest ever accepted.
+   */
+  advanceSignCounter(keyId: string, counter: number): Promise<boolean>;
 }
 
 /**
@@ -54,7 +68,8 @@ export interface ReplayStore {
   consume(scope: string, value: string, expiresAt: Date): Promise<boolean>;
 }
 
-export type Outcome = "success" | "failure";
+/** "alarm": not an attempt's outcome but a warning about one (a security key's counter went backwards). */
+export type Outcome = "success" | "failure" | "alarm";
 
 export interface AuthEventRecord {
   at: Date;
@@ -93,7 +108,16 @@ export interface UserRecord {
   username: string;
   isAdmin: boolean;
   disabled: boolean;
+  /** Security-key signatures must carry the user-verified (PIN) flag. */
+  requireUserVerification: boolean;
   createdAt: Date;
+}
+
+/** What an administrator may change about a user. */
+export interface UserFlags {
+  isAdmin?: boolean | undefined;
+  disabled?: boolean | undefined;
+  requireUserVerification?: boolean | undefined;
 }
 
 /** A user with how many keys they hold: one row of the users listing. */
@@ -121,6 +145,12 @@ export interface KeyRecord {
   useCount: number;
   revokedAt: Date | null;
   revokedReason: string | null;
+  /** Security keys: stored without `no-touch-required` (always true for plain keys). */
+  touchRequired: boolean;
+  /** Security keys: stored with `verify-required`. */
+  verifyRequired: boolean;
+  /** Security keys: the largest signature counter accepted; null before the first, or for plain keys. */
+  signCounter: number | null;
 }
 
 export type DirectoryErrorCode = "not_found" | "conflict" | "invalid" | "too_many_keys" | "confusable";
@@ -190,7 +220,7 @@ export interface KeyDirectory {
   lookupUser(username: string): Promise<UserRecord | null>;
   listUsers(): Promise<UserRecord[]>;
   pageUsers(query: UserPageQuery): Promise<Page<UserListing>>;
-  setUserFlags(username: string, flags: { isAdmin?: boolean | undefined; disabled?: boolean | undefined }): Promise<UserRecord>;
+  setUserFlags(username: string, flags: UserFlags): Promise<UserRecord>;
   /** Deletes a user with their keys and console sessions; their log events stay, without the link. */
   removeUser(username: string): Promise<{ user: UserRecord; keyCount: number }>;
 

@@ -46,6 +46,7 @@ describe("findCandidates", () => {
     findByKid: async (kid) => (calls.push(`kid:${kid.slice(0, 4)}`), { key: stored[0]!, user: alice }),
     findByFingerprint: async () => (calls.push("fingerprint"), { key: stored[1]!, user: alice }),
     findByUsername: async (username) => (calls.push(`user:${username}`), username === "alice" ? { user: alice, keys: stored } : null),
+    advanceSignCounter: async () => true,
   };
 
   it("looks a named key up alone, and keeps it only for the claimed user and an accepted type", async () => {

@@ -36,6 +36,7 @@ function counting(keys: KeyStore): KeyStore & { lookups: number } {
     findByKid: (kid: string) => (counted.lookups++, keys.findByKid(kid)),
     findByFingerprint: (fp: string) => (counted.lookups++, keys.findByFingerprint(fp)),
     findByUsername: (name: string) => (counted.lookups++, keys.findByUsername(name)),
+    advanceSignCounter: (id: string, counter: number) => keys.advanceSignCounter(id, counter),
   };
   return counted;
 }

@@ -1,6 +1,10 @@
 // Administrators: users (create, add a key for, make admin, disable) and the authentication log.
 import { expect, test } from "@playwright/test";
-import { addKey, addUser, cli, keygen, keyRow, shot, signIn, unique, whoami } from "./support.js";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fidoAuthorization, softwareFidoKey } from "../support/software-fido.js";
+import { addKey, addUser, baseUrl, cli, cliOk, keygen, keyRow, shot, signIn, unique, whoami } from "./support.js";
 
 test("an admin creates a user, adds a key for them, disables them, and their request is refused", async ({ page }) => {
   const admin = unique("root");
@@ -109,4 +113,42 @@ test("the auth log shows successes and failures, filtered by user, outcome and k
   await page.getByRole("button", { name: "Clear" }).click();
   await expect(page).toHaveURL(/\/admin\/events$/);
   await expect(rows.first()).toBeVisible();
+});
+
+test("a security key whose signature counter went backwards shows an Alarm in the auth log", async ({ page }) => {
+  const admin = unique("warden");
+  addUser(admin, true);
+  const dave = unique("dave");
+  addUser(dave);
+  const fido = softwareFidoKey("ecdsa", "ssh:", "dave-yubikey");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pssk-e2e-fido-"));
+  fs.writeFileSync(path.join(dir, "id_ecdsa_sk.pub"), `${fido.publicLine}\n`);
+  cliOk("keys", "add", dave, path.join(dir, "id_ecdsa_sk.pub"));
+  fs.rmSync(dir, { recursive: true, force: true });
+  const host = new URL(baseUrl).host;
+  for (const counter of [5, 3]) {
+    const r = await fetch(`${baseUrl}/whoami`, { headers: { authorization: fidoAuthorization(fido, { username: dave, host, counter }) } });
+    expect(r.status).toBe(200);
+  }
+
+  await signIn(page, admin);
+  await page.getByRole("link", { name: "Auth log" }).click();
+  await page.getByLabel("User").fill(dave);
+  await page.getByRole("button", { name: "Apply filters" }).click();
+  const rows = page.locator(".events-table tbody tr");
+  await expect(async () => {
+    await page.getByRole("button", { name: "Refresh" }).click();
+    await expect(rows).toHaveCount(3, { timeout: 1000 });
+  }).toPass({ timeout: 15_000 });
+  const alarm = page.locator('.events-table tbody tr[data-outcome="alarm"]');
+  await expect(alarm).toHaveCount(1);
+  await expect(alarm.locator(".badge.outcome-alarm")).toHaveText("⚠ Alarm");
+  await expect(alarm).toContainText("sign_counter_regressed");
+  await expect(rows.filter({ hasText: "Success" })).toHaveCount(2);
+  await shot(page, "auth-log-alarm");
+
+  await page.getByLabel("Outcome").selectOption("alarm");
+  await page.getByRole("button", { name: "Apply filters" }).click();
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText("dave-yubikey");
 });

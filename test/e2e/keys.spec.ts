@@ -3,6 +3,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { softwareFidoKey } from "../support/software-fido.js";
 import { addKey, addUser, baseUrl, cli, cliOk, keygen, keyRow, root, screenshots, shot, signIn, unique, whoami } from "./support.js";
 
 test("signed out: the console explains both ways to get a sign-in link", async ({ page }) => {
@@ -64,6 +65,30 @@ test("sign in with a console-link, add Ed25519 + ECDSA keys by paste with live p
   await expect(dialog.getByRole("alert")).toContainText("already registered");
   await dialog.getByRole("button", { name: "Cancel" }).click();
   await expect(dialog).toBeHidden();
+});
+
+test("a security key (sk-*) pasted with verify-required shows its badge and what it needs: touch and PIN", async ({ page }) => {
+  const user = unique("sara");
+  addUser(user);
+  const fido = softwareFidoKey("ed25519", "ssh:", "sara-yubikey");
+  await signIn(page, user);
+  await page.getByRole("button", { name: "Add keys" }).first().click();
+  const dialog = page.getByRole("dialog", { name: "Add SSH keys" });
+  await dialog.getByLabel("Public keys").fill(`verify-required ${fido.publicLine}\n`);
+  await expect(dialog.getByText("1 key ready to add")).toBeVisible();
+  await expect(dialog.locator(".preview-item.ok .security-key-badge")).toHaveText("Security key");
+  await dialog.getByRole("button", { name: "Add key" }).click();
+  await expect(dialog).toBeHidden();
+
+  const row = keyRow(page, "sara-yubikey");
+  await expect(row).toContainText("Ed25519 security key");
+  await expect(row.locator(".security-key-badge")).toHaveText("Security key");
+  await expect(row.locator('[data-needs="touch"]')).toHaveText("touch");
+  await expect(row.locator('[data-needs="PIN"]')).toHaveText("PIN");
+  await shot(page, "security-key-badge");
+  await row.getByRole("link", { name: "sara-yubikey" }).click();
+  await expect(page.getByTestId("security-key")).toContainText("Application ssh:");
+  await expect(page.getByTestId("security-key")).toContainText("No signature counter seen yet.");
 });
 
 test("a long key list loads 50 at a time, the rest with Load more", async ({ page }) => {

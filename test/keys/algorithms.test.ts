@@ -43,6 +43,9 @@ beforeAll(async () => {
 
 const signerFor = (type: SshKeyType) => signers.get(type)!;
 
+/** The rows node:crypto can make a key of: security keys live in hardware. */
+const plainKeyTypes = () => [...sshKeyTypes].filter(([, info]) => !info.securityKey);
+
 describe("the key-type table", () => {
   it("is what the policy stores: every type, nothing else", () => {
     expect([...keyTypeRules.keys()]).toEqual([...sshKeyTypes.keys()]);
@@ -56,11 +59,23 @@ describe("the key-type table", () => {
       "ecdsa-sha2-nistp256": "ECDSA P-256",
       "ecdsa-sha2-nistp384": "ECDSA P-384",
       "ecdsa-sha2-nistp521": "ECDSA P-521",
+      "sk-ssh-ed25519@openssh.com": "Ed25519 security key",
+      "sk-ecdsa-sha2-nistp256@openssh.com": "ECDSA P-256 security key",
     });
   });
 
-  it("describes the keys node:crypto makes for each type", () => {
+  it("a security key's row is its plain key's, flagged, naming that plain type", () => {
     for (const [type, info] of sshKeyTypes) {
+      const plain = sshKeyTypes.get(info.plainType)!;
+      expect(plain.securityKey, type).toBe(false);
+      expect(info.securityKey, type).toBe(type.startsWith("sk-"));
+      if (info.securityKey) expect({ ...info, type: plain.type, label: plain.label, securityKey: false }).toEqual(plain);
+      else expect(info.plainType).toBe(type);
+    }
+  });
+
+  it("describes the keys node:crypto makes for each type", () => {
+    for (const [type, info] of plainKeyTypes()) {
       const signer = signerFor(type);
       expect(signer.publicKey.type).toBe(type);
       expect(signer.publicKey.curve).toBe(info.curve);
@@ -69,7 +84,11 @@ describe("the key-type table", () => {
   });
 
   it("ECDSA rows pair each curve with its RFC 5656 hash, and node's r‖s has twice the scalar length", async () => {
-    const ecdsa = Object.fromEntries([...sshKeyTypes].filter(([, info]) => info.ecdsa).map(([type, info]) => [type, info.ecdsa]));
+    const ecdsa = Object.fromEntries(
+      plainKeyTypes()
+        .filter(([, info]) => info.ecdsa)
+        .map(([type, info]) => [type, info.ecdsa]),
+    );
     expect(ecdsa).toEqual({
       "ecdsa-sha2-nistp256": { hash: "sha256", scalarBytes: 32 },
       "ecdsa-sha2-nistp384": { hash: "sha384", scalarBytes: 48 },
@@ -108,7 +127,7 @@ describe("JWS rows: what the client signs, the verifier accepts", () => {
   }
 
   it("a client sends each key type's first row by default and refuses another type's alg", async () => {
-    for (const type of sshKeyTypes.keys()) {
+    for (const [type] of plainKeyTypes()) {
       const [first] = jwsAlgorithmsFor(type);
       const signer = signerFor(type);
       expect(decodeJwt(await createJwtToken({ signer, username: "alice" })).alg).toBe(first!.name);
@@ -125,10 +144,10 @@ describe("JWS rows: what the client signs, the verifier accepts", () => {
 });
 
 describe("which scheme signs with which key type", () => {
-  it("JWT has an algorithm for every key type", () => {
-    for (const type of sshKeyTypes.keys()) {
-      expect(jwsAlgorithmsFor(type).length).toBeGreaterThan(0);
-      expect(keyFitsScheme({ type }, "jwt")).toBe(true);
+  it("JWT has an algorithm for every plain key type, none for security keys", () => {
+    for (const [type, info] of sshKeyTypes) {
+      expect(jwsAlgorithmsFor(type).length > 0, type).toBe(!info.securityKey);
+      expect(keyFitsScheme({ type }, "jwt"), type).toBe(!info.securityKey);
     }
   });
 
@@ -143,7 +162,7 @@ describe("which scheme signs with which key type", () => {
   });
 
   it("sshauth signs and verifies with exactly its key types", async () => {
-    for (const type of sshKeyTypes.keys()) {
+    for (const [type] of plainKeyTypes()) {
       const signer = signerFor(type);
       const sign = signSshauthToken({ signer, identity: "alice", timestamp: 1_700_000_000 });
       if (!sshauthKeyTypes.has(type)) {

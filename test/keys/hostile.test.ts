@@ -116,18 +116,29 @@ const cases: Array<[string, () => string, KeyProblemCode]> = [
     () => line("ssh-ed25519-cert-v01@openssh.com", blob(sshString("ssh-ed25519-cert-v01@openssh.com"), sshString(randomBytes(32)), sshString(edPoint))),
     "unsupported_type",
   ],
+  // Security keys: sk-* types are accepted (test/keys/sk-keys.test.ts), these never.
   [
-    "sk-ssh-ed25519",
-    () => line("sk-ssh-ed25519@openssh.com", blob(sshString("sk-ssh-ed25519@openssh.com"), sshString(edPoint), sshString("ssh:"))),
-    "unsupported_type",
+    "sk-ssh-ed25519 without application",
+    () => line("sk-ssh-ed25519@openssh.com", blob(sshString("sk-ssh-ed25519@openssh.com"), sshString(edPoint))),
+    "malformed_key",
   ],
   [
-    "sk-ecdsa",
+    "sk-ecdsa with a non-UTF-8 application",
     () =>
       line(
         "sk-ecdsa-sha2-nistp256@openssh.com",
-        blob(sshString("sk-ecdsa-sha2-nistp256@openssh.com"), sshString("nistp256"), sshString(ecPoint), sshString("ssh:")),
+        blob(sshString("sk-ecdsa-sha2-nistp256@openssh.com"), sshString("nistp256"), sshString(ecPoint), sshString(Buffer.from([0x73, 0xff]))),
       ),
+    "malformed_key",
+  ],
+  [
+    "sk-ssh-ed25519 certificate",
+    () => line("sk-ssh-ed25519-cert-v01@openssh.com", blob(sshString("sk-ssh-ed25519-cert-v01@openssh.com"), sshString(randomBytes(32)))),
+    "unsupported_type",
+  ],
+  [
+    "sk-* type that does not exist",
+    () => line("sk-ssh-ed448@openssh.com", blob(sshString("sk-ssh-ed448@openssh.com"), sshString(randomBytes(57)))),
     "unsupported_type",
   ],
   ["ssh-ed448", () => line("ssh-ed448", blob(sshString("ssh-ed448"), sshString(randomBytes(57)))), "unsupported_type"],

@@ -68,11 +68,11 @@ describe("the event buffer while the database refuses writes (SQLite locked by a
     await db.drop();
   });
 
-  const event = (outcome: "success" | "failure", username: string) => ({
+  const event = (outcome: "success" | "failure" | "alarm", username: string) => ({
     at: new Date(),
     scheme: "jwt",
     outcome,
-    errorCode: outcome === "failure" ? "unknown_key" : null,
+    errorCode: outcome === "failure" ? "unknown_key" : outcome === "alarm" ? "sign_counter_regressed" : null,
     userId: null,
     keyId: null,
     username,
@@ -109,6 +109,23 @@ describe("the event buffer while the database refuses writes (SQLite locked by a
     const kept = rows.filter((r) => r.outcome === "failure").map((r) => Number(r.username!.slice("junk-".length)));
     expect(Math.min(...kept)).toBe(5000 - 900);
     expect(recorder.stats()).toMatchObject({ queuedEvents: 0, failedWrites: 0 });
+  });
+
+  it("keeps an alarm (a security key's counter went backwards) while failures after it are dropped", async () => {
+    const holder = new Database(db.url.slice("file:".length));
+    holder.exec("BEGIN IMMEDIATE");
+    const recorder = store.events as ActivityRecorder;
+    try {
+      recorder.record(event("alarm", "cloned-key"));
+      for (let i = 0; i < 1500; i++) recorder.record(event("failure", `flood-${i}`));
+      expect(recorder.stats().queuedEvents).toBe(1000);
+    } finally {
+      holder.exec("ROLLBACK");
+      holder.close();
+    }
+    await recorder.flush();
+    const alarms = await store.database.prisma.authEvent.findMany({ where: { outcome: "alarm" } });
+    expect(alarms.map((r) => [r.username, r.errorCode])).toEqual([["cloned-key", "sign_counter_regressed"]]);
   });
 });
 

@@ -82,6 +82,7 @@ export function EventsPage() {
             <option value="">Any</option>
             <option value="success">Success</option>
             <option value="failure">Failure</option>
+            <option value="alarm">Alarm</option>
           </select>
         </label>
         <label className="field">

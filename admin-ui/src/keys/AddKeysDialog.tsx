@@ -7,6 +7,7 @@ import { Dialog } from "../shared/Dialog";
 import { DialogActions } from "../shared/DialogActions";
 import { Fingerprint } from "../shared/Fingerprint";
 import { endOfDayIso, keyTypeLabel, plural, toDateInput } from "../shared/format";
+import { SecurityKeyBadge } from "../shared/SecurityKeyBadge";
 import { FormError, describeError } from "../shared/states";
 import { useAction } from "../shared/useAction";
 import { containsPrivateKey } from "./privateKey";
@@ -247,7 +248,8 @@ function PreviewView(props: { preview: Preview; onClear: () => void }) {
               </span>
               <div>
                 <div>
-                  <strong>{keyTypeLabel(entry.type)}</strong> <span className="muted">· {entry.bits} bits</span>
+                  <strong>{keyTypeLabel(entry.type)}</strong> <span className="muted">· {entry.bits} bits</span>{" "}
+                  <SecurityKeyBadge securityKey={entry.securityKey} />
                   {entry.comment ? <span className="muted"> · {entry.comment}</span> : null}
                   <span className="muted small"> · line {entry.line}</span>
                 </div>

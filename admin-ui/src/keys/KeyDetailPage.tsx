@@ -10,6 +10,7 @@ import { endOfDayIso, formatExact, keyTypeLabel, schemeLabel, toDateInput } from
 import { RelativeTime } from "../shared/RelativeTime";
 import { Link, navigate, useTitle } from "../shared/router";
 import { Empty, ErrorBox, FormError, Loading } from "../shared/states";
+import { SecurityKeyBadge } from "../shared/SecurityKeyBadge";
 import { StatusBadge } from "../shared/StatusBadge";
 import { useLoad } from "../shared/useLoad";
 import { useNow } from "../shared/useNow";
@@ -45,8 +46,8 @@ export function KeyDetailPage(props: { id: string }) {
             <div className="detail-title">
               <InlineComment keyData={key} onSaved={setKey} heading />
               <div className="sub">
-                <StatusBadge keyData={key} now={now} /> <span className="type-pill">{keyTypeLabel(key.type)}</span> {key.bits} bits · owned by{" "}
-                <strong>{key.username}</strong>
+                <StatusBadge keyData={key} now={now} /> <span className="type-pill">{keyTypeLabel(key.type)}</span> {key.bits} bits{" "}
+                <SecurityKeyBadge securityKey={key.securityKey} /> · owned by <strong>{key.username}</strong>
               </div>
             </div>
             <div className="actions">
@@ -90,6 +91,19 @@ export function KeyDetailPage(props: { id: string }) {
                 <dd>
                   <code>{key.type}</code> · {key.bits} bits
                 </dd>
+                {key.securityKey ? (
+                  <>
+                    <dt>Security key</dt>
+                    <dd data-testid="security-key">
+                      Application <code>{key.securityKey.application}</code>
+                      <div className="muted small">
+                        {key.securityKey.touchRequired ? "Every sign-in needs a touch" : "Signs without a touch (no-touch-required)"}
+                        {key.securityKey.verifyRequired ? " and the PIN (verify-required)" : ""}.{" "}
+                        {key.securityKey.signCounter === null ? "No signature counter seen yet." : `Signature counter: ${key.securityKey.signCounter}.`}
+                      </div>
+                    </dd>
+                  </>
+                ) : null}
                 <dt>Key id</dt>
                 <dd>
                   <code>{key.id}</code>

@@ -11,6 +11,7 @@ import { PagedView } from "../shared/PagedView";
 import { PageHead } from "../shared/PageHead";
 import { SearchToolbar } from "../shared/SearchToolbar";
 import { Empty } from "../shared/states";
+import { SecurityKeyBadge } from "../shared/SecurityKeyBadge";
 import { StatusBadge } from "../shared/StatusBadge";
 import { useNow } from "../shared/useNow";
 import { Flash, useFlash } from "../shared/flash";
@@ -212,7 +213,7 @@ function KeyRow(props: { keyData: Key; now: number; showOwner: boolean; onSaved:
       <td data-label="Key" className="cell-key">
         <InlineComment keyData={k} onSaved={props.onSaved} detailPath={`/keys/${encodeURIComponent(k.id)}`} />
         <div className="sub">
-          <span className="type-pill">{keyTypeLabel(k.type)}</span> {k.bits} bits
+          <span className="type-pill">{keyTypeLabel(k.type)}</span> {k.bits} bits <SecurityKeyBadge securityKey={k.securityKey} />
           {props.showOwner ? (
             <>
               {" · "}

@@ -3,6 +3,10 @@ import type { KeyEvent } from "../api/contract";
 import { formatExact, schemeLabel } from "./format";
 import { RelativeTime } from "./RelativeTime";
 
+const outcomeLabels: Record<KeyEvent["outcome"], string> = { success: "Success", failure: "Failure", alarm: "⚠ Alarm" };
+const alarmTitle =
+  "Not a sign-in of its own: a warning about the one next to it (e.g. a security key's signature counter went backwards: the key may have been cloned)";
+
 /** A column the log adds to the key page's table (who, with which key), placed after Outcome. */
 export interface EventColumn<E> {
   header: string;
@@ -50,7 +54,9 @@ export function EventsTable<E extends KeyEvent>(props: {
               )}
             </td>
             <td data-label="Outcome">
-              <span className={`badge outcome-${e.outcome}`}>{e.outcome === "success" ? "Success" : "Failure"}</span>
+              <span className={`badge outcome-${e.outcome}`} title={e.outcome === "alarm" ? alarmTitle : undefined}>
+                {outcomeLabels[e.outcome]}
+              </span>
               {e.errorCode ? <code className="error-code">{e.errorCode}</code> : null}
             </td>
             {columns.map((c) => (

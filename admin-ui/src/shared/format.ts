@@ -1,4 +1,5 @@
 // Formatting shared by every view: dates, relative times, sizes.
+import { isSshKeyType, sshKeyType } from "../../../strategy/keys/algorithms.js";
 
 const exact = new Intl.DateTimeFormat(undefined, {
   year: "numeric",
@@ -45,10 +46,7 @@ export function plural(count: number, one: string, many = `${one}s`): string {
 
 /** The short key type shown in tables: "ED25519", "ECDSA P-256", "RSA". */
 export function keyTypeLabel(type: string): string {
-  if (type === "ssh-ed25519") return "Ed25519";
-  const ec = /^ecdsa-sha2-nistp(\d+)$/.exec(type);
-  if (ec) return `ECDSA P-${ec[1]}`;
-  if (type === "ssh-rsa") return "RSA";
+  if (isSshKeyType(type)) return sshKeyType(type).label;
   if (type === "ssh-dss") return "DSA";
   return type;
 }

@@ -35,8 +35,10 @@ function optionsLength(line: string): { length: number; names: string[] } {
 }
 
 /**
- * An authorized_keys line. Options are checked for syntax and then dropped: they
- * restrict sshd sessions and mean nothing to HTTP authentication.
+ * An authorized_keys line. Options are checked for syntax; `no-touch-required` and
+ * `verify-required` are kept (they say what a security key's signatures must carry, as sshd
+ * reads them), the rest dropped: they restrict sshd sessions and mean nothing to HTTP
+ * authentication.
  */
 export const authorizedKeys: KeyFormat = {
   name: "authorized_keys",
@@ -48,7 +50,9 @@ export const authorizedKeys: KeyFormat = {
     }
     const rest = text.slice(length).trim();
     if (!startsWithKeyType(rest)) throw malformed("No key type follows the authorized_keys options.");
-    return opensshLine.parse(rest);
+    const decoded = opensshLine.parse(rest);
+    if (!("blob" in decoded)) return decoded;
+    return { ...decoded, options: { noTouchRequired: names.includes("no-touch-required"), verifyRequired: names.includes("verify-required") } };
   },
   serialize: (key) => opensshLine.serialize(key),
 };

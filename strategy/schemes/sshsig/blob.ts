@@ -20,6 +20,8 @@ export interface SshsigBlob {
   readonly signatureType: string;
   /** The signature bytes after the algorithm name. */
   readonly signatureData: Buffer;
+  /** What follows them: nothing, or a security key's `byte flags, uint32 counter` (PROTOCOL.u2f). */
+  readonly signatureTrailer: Buffer;
 }
 
 function malformed(fault: SshWireFault | string): AuthError {
@@ -44,8 +46,8 @@ export function decodeSshsigBlob(bytes: Buffer): SshsigBlob {
   const sig = new SshReader(signature, malformed);
   const signatureType = sig.name();
   const signatureData = sig.string();
-  sig.end();
-  return { publicKey, keyType, namespace: namespace.toString("utf8"), hashAlgorithm, signatureType, signatureData };
+  const signatureTrailer = sig.raw(sig.remaining);
+  return { publicKey, keyType, namespace: namespace.toString("utf8"), hashAlgorithm, signatureType, signatureData, signatureTrailer };
 }
 
 /** What the key signed: "SSHSIG", namespace, empty reserved, hash name, H(message). */

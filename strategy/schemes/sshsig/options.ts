@@ -1,6 +1,7 @@
 import type { Request } from "express";
 import { z } from "zod";
 import { parseOptions } from "../../options/parse-options.js";
+import type { FidoPolicy } from "./security-key.js";
 
 export interface SshsigSchemeOptions {
   /** The namespace clients sign with (`ssh-keygen -Y sign -n …`; default "http@passport-sshkey"). */
@@ -22,6 +23,10 @@ export interface SshsigSchemeOptions {
   /** Largest body the strategy reads itself when no body parser ran (default 1 MiB). */
   maxBodyBytes?: number | undefined;
   realm?: string | undefined;
+  /** Security keys: every signature must carry the user-verified (PIN) flag, whatever the key's options (default false). */
+  requireUserVerification?: boolean | undefined;
+  /** Security keys: a signature counter that did not advance is an alarm event ("alarm", the default) or also a refusal ("refuse"). */
+  signCounterRegression?: "alarm" | "refuse" | undefined;
 }
 
 const wholeSeconds = z.number().int().min(0);
@@ -35,6 +40,8 @@ export const sshsigOptionsSchema = z.strictObject({
   bindingTarget: z.custom<NonNullable<SshsigSchemeOptions["bindingTarget"]>>((value) => typeof value === "function", "must be a function").optional(),
   maxBodyBytes: z.number().int().min(0).optional(),
   realm: z.string().optional(),
+  requireUserVerification: z.boolean().optional(),
+  signCounterRegression: z.enum(["alarm", "refuse"]).optional(),
 });
 
 export interface SshsigSettings {
@@ -45,6 +52,7 @@ export interface SshsigSettings {
   readonly bindingTarget: SshsigSchemeOptions["bindingTarget"];
   readonly maxBodyBytes: number;
   readonly realm: string;
+  readonly fido: FidoPolicy;
 }
 
 export function sshsigSettings(options: SshsigSchemeOptions | undefined): SshsigSettings {
@@ -57,5 +65,6 @@ export function sshsigSettings(options: SshsigSchemeOptions | undefined): Sshsig
     bindingTarget: o.bindingTarget,
     maxBodyBytes: o.maxBodyBytes ?? 1024 * 1024,
     realm: o.realm ?? "passport-sshkey",
+    fido: { requireUserVerification: o.requireUserVerification ?? false, signCounterRegression: o.signCounterRegression ?? "alarm" },
   };
 }

@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Request } from "express";
-import type { Codec, CodecContext, CredentialHints, ReplayClaim } from "../../core/codec.js";
+import type { Codec, CodecContext, CredentialHints, ReplayClaim, SignCounterClaim } from "../../core/codec.js";
 import { AuthError, isAuthError } from "../../errors.js";
-import { isSshKeyType, sshsigKeyTypes } from "../../keys/algorithms.js";
+import { isSshKeyType, sshKeyType, sshsigKeyTypes } from "../../keys/algorithms.js";
 import { fingerprintSha256 } from "../../keys/fingerprint.js";
 import type { SshKeyType } from "../../keys/types.js";
 import type { StoredKey } from "../../store/ports.js";
@@ -12,6 +12,7 @@ import { decodeSshsigBlob, sshsigSignedData, type SshsigBlob, type SshsigHash } 
 import { parseSshsigHeader, type SshsigParams } from "./header.js";
 import { sshsigMessage } from "./message.js";
 import { sshsigSettings, type SshsigSchemeOptions } from "./options.js";
+import { checkFidoFlags, fidoApplication, fidoSignedData, signCounterClaim } from "./security-key.js";
 import { prepareSignature, signatureVerifies, type PreparedSignature } from "./verify.js";
 
 export type { SshsigSchemeOptions } from "./options.js";
@@ -47,12 +48,16 @@ async function boundTarget(bindingTarget: (req: Request) => string | Promise<str
   return target;
 }
 
+/** What a verified SSHSIG proves beyond the key: a security key's signature counter. */
+type SshsigProof = true | { readonly signCounter: SignCounterClaim };
+
 /**
  * SSHSIG over HTTP (`Authorization: SSHSIG username=…, time=…, nonce=…, signature=…`): a
  * request signed by `ssh-keygen -Y sign`. The blob names its key; the key must be one of
- * the claimed user's. Certificates and sk-* keys are refused as unknown key types.
+ * the claimed user's. Security keys (sk-*, from "ssh:" or a web origin) sign as their
+ * authenticator does (security-key.ts); certificates are refused as unknown key types.
  */
-export function createSshsigScheme(options: SshsigSchemeOptions = {}): Codec<DecodedSshsig, true> {
+export function createSshsigScheme(options: SshsigSchemeOptions = {}): Codec<DecodedSshsig, SshsigProof> {
   const settings = sshsigSettings(options);
   return {
     name: "sshsig",
@@ -97,12 +102,16 @@ export function createSshsigScheme(options: SshsigSchemeOptions = {}): Codec<Dec
         target: settings.bindingTarget ? await boundTarget(settings.bindingTarget, ctx.request.source as Request) : ctx.request.target,
         body,
       });
-      decoded.signedData = sshsigSignedData(settings.namespace, decoded.blob.hashAlgorithm as SshsigHash, message);
+      const signedData = sshsigSignedData(settings.namespace, decoded.blob.hashAlgorithm as SshsigHash, message);
+      const fido = decoded.signature.fido;
+      decoded.signedData = fido === null ? signedData : fidoSignedData(fidoApplication(decoded.blob.publicKey, sshKeyType(decoded.keyType)), fido, signedData);
     },
-    verifySignature(decoded: DecodedSshsig, key: StoredKey): true | null {
+    verifySignature(decoded: DecodedSshsig, key: StoredKey): SshsigProof | null {
       const blob = key.parsed.blob;
       if (blob.length !== decoded.blob.publicKey.length || !timingSafeEqual(blob, decoded.blob.publicKey)) return null;
-      return signatureVerifies(decoded.signedData, key.parsed.keyObject, decoded.signature) ? true : null;
+      if (!signatureVerifies(decoded.signedData, key.parsed.keyObject, decoded.signature)) return null;
+      const fido = decoded.signature.fido;
+      return fido === null ? true : { signCounter: signCounterClaim(fido, settings.fido) };
     },
     noKey(decoded: DecodedSshsig): AuthError {
       signatureVerifies(decoded.signedData, decoyKey(decoded.keyType), decoded.signature);
@@ -111,7 +120,8 @@ export function createSshsigScheme(options: SshsigSchemeOptions = {}): Codec<Dec
     badSignature(decoded: DecodedSshsig, candidates): AuthError {
       return new AuthError("bad_signature", "SSHSIG signature could not be verified", { detail: { keyType: decoded.keyType, keysTried: candidates.length } });
     },
-    afterSignature(decoded: DecodedSshsig, _proof, _signer, ctx: CodecContext): void {
+    afterSignature(decoded: DecodedSshsig, _proof, signer, ctx: CodecContext): void {
+      if (decoded.signature.fido !== null) checkFidoFlags(decoded.signature.fido, signer.key, signer.user, settings.fido);
       const now = Math.floor(ctx.nowMs / 1000);
       const skew = Math.abs(now - decoded.params.time);
       if (skew > settings.maxSkewSeconds) {

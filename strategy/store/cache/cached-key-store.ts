@@ -113,6 +113,12 @@ export class CachedKeyStore implements KeyStore {
     return this.cached(this.byUsername, "u", username, () => this.inner.findByUsername(username));
   }
 
+  /** A write: always the database's own conditional update, never an answer from the cache. */
+  advanceSignCounter(keyId: string, counter: number): Promise<boolean> {
+    this.assertAvailable();
+    return this.inner.advanceSignCounter(keyId, counter);
+  }
+
   private async cached<T>(map: LruMap<Entry<T>>, kind: string, key: string, load: () => Promise<T | null>): Promise<T | null> {
     this.assertAvailable();
     const now = this.now();

@@ -99,6 +99,8 @@ export function newKeyFields(key: ParsedPublicKey, options: { comment?: string |
     crtauthFingerprint: key.crtauthFingerprint,
     comment: (options.comment || key.comment).slice(0, maxCommentLength),
     expiresAt: options.expiresAt ?? null,
+    touchRequired: key.securityKey?.touchRequired ?? true,
+    verifyRequired: key.securityKey?.verifyRequired ?? false,
   };
 }
 
@@ -116,5 +118,17 @@ export function newestFirst(a: { createdAt: Date; id: string }, b: { createdAt: 
 
 /** The management fields of a user row (a row may carry more, e.g. updatedAt), copied. */
 export function toUserRecord(row: UserRecord): UserRecord {
-  return { id: row.id, username: row.username, isAdmin: row.isAdmin, disabled: row.disabled, createdAt: row.createdAt };
+  return {
+    id: row.id,
+    username: row.username,
+    isAdmin: row.isAdmin,
+    disabled: row.disabled,
+    requireUserVerification: row.requireUserVerification,
+    createdAt: row.createdAt,
+  };
+}
+
+/** WebAuthn §6.1.1, for the adapters' advanceSignCounter: what a counter of `next` does to the stored one. */
+export function signCounterAdvances(stored: number | null, next: number): boolean {
+  return next === 0 ? (stored ?? 0) === 0 : stored === null || next > stored;
 }

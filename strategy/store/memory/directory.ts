@@ -23,6 +23,7 @@ import {
   type KeyRecord,
   type NewKeyOptions,
   type Page,
+  type UserFlags,
   type UserListing,
   type UserPageQuery,
   type UserRecord,
@@ -49,7 +50,15 @@ export class MemoryDirectory extends DirectoryBase implements KeyDirectory {
       [...this.tables.users.values()].map((u) => u.username),
     );
     const at = this.date();
-    const row: UserRow = { id: randomUUID(), username, isAdmin: options.isAdmin ?? false, disabled: false, createdAt: at, updatedAt: at };
+    const row: UserRow = {
+      id: randomUUID(),
+      username,
+      isAdmin: options.isAdmin ?? false,
+      disabled: false,
+      requireUserVerification: false,
+      createdAt: at,
+      updatedAt: at,
+    };
     this.tables.users.set(row.id, row);
     this.changed("user", row.id);
     return toUserRecord(row);
@@ -87,10 +96,11 @@ export class MemoryDirectory extends DirectoryBase implements KeyDirectory {
     return { items, more: rows.length > query.limit };
   }
 
-  async setUserFlags(username: string, flags: { isAdmin?: boolean | undefined; disabled?: boolean | undefined }): Promise<UserRecord> {
+  async setUserFlags(username: string, flags: UserFlags): Promise<UserRecord> {
     const row = this.userRow(username);
     if (flags.isAdmin !== undefined) row.isAdmin = flags.isAdmin;
     if (flags.disabled !== undefined) row.disabled = flags.disabled;
+    if (flags.requireUserVerification !== undefined) row.requireUserVerification = flags.requireUserVerification;
     row.updatedAt = this.date();
     this.changed("user", row.id);
     return toUserRecord(row);
@@ -129,6 +139,7 @@ export class MemoryDirectory extends DirectoryBase implements KeyDirectory {
       useCount: 0,
       revokedAt: null,
       revokedReason: null,
+      signCounter: null,
     }));
     for (const row of rows) this.tables.keys.set(row.id, row);
     for (const row of rows) this.changed("key", row.id);

@@ -1,6 +1,6 @@
 import type { KeyCandidate, KeyStore, StoredKey, StoredUser } from "../ports.js";
 import { ParsedKeyCache, toStoredUser } from "../parsed-key-cache.js";
-import { newestFirst } from "../directory/rules.js";
+import { newestFirst, signCounterAdvances } from "../directory/rules.js";
 import type { KeyRow, MemoryTables } from "./tables.js";
 
 /** KeyStore over MemoryTables: keys in every state, a user's newest first, as the Prisma one answers. */
@@ -13,8 +13,8 @@ export class MemoryKeyStore implements KeyStore {
   private storedKey(row: KeyRow): StoredKey | null {
     const parsed = this.parsed.get(row.openssh);
     if (!parsed) return null;
-    const { id, userId, comment, createdAt, expiresAt, revokedAt } = row;
-    return { id, userId, comment, createdAt, expiresAt, revokedAt, parsed };
+    const { id, userId, comment, createdAt, expiresAt, revokedAt, touchRequired, verifyRequired } = row;
+    return { id, userId, comment, createdAt, expiresAt, revokedAt, parsed, touchRequired, verifyRequired };
   }
 
   private user(userId: string): StoredUser {
@@ -43,5 +43,13 @@ export class MemoryKeyStore implements KeyStore {
       .map((k) => this.storedKey(k))
       .filter((k): k is StoredKey => k !== null);
     return { user: toStoredUser(user), keys };
+  }
+
+  async advanceSignCounter(keyId: string, counter: number): Promise<boolean> {
+    const row = this.tables.keys.get(keyId);
+    if (!row) return false;
+    const advanced = signCounterAdvances(row.signCounter, counter);
+    if (advanced) row.signCounter = counter;
+    return advanced;
   }
 }

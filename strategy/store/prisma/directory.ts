@@ -20,6 +20,7 @@ import {
   type KeyRecord,
   type NewKeyOptions,
   type Page,
+  type UserFlags,
   type UserListing,
   type UserPageQuery,
   type UserRecord,
@@ -28,7 +29,7 @@ import type { Prisma } from "./client.js";
 import { DirectoryBase } from "../directory/directory-base.js";
 import type { Provider } from "./database-url.js";
 
-const userColumns = { id: true, username: true, isAdmin: true, disabled: true, createdAt: true } as const;
+const userColumns = { id: true, username: true, isAdmin: true, disabled: true, requireUserVerification: true, createdAt: true } as const;
 
 /** The write side of users and keys over Prisma, shared by the CLI and the admin API. */
 export class PrismaDirectory extends DirectoryBase implements KeyDirectory {
@@ -101,11 +102,12 @@ export class PrismaDirectory extends DirectoryBase implements KeyDirectory {
     return { items, more: rows.length > query.limit };
   }
 
-  async setUserFlags(username: string, flags: { isAdmin?: boolean | undefined; disabled?: boolean | undefined }): Promise<UserRecord> {
+  async setUserFlags(username: string, flags: UserFlags): Promise<UserRecord> {
     const user = await this.findUser(username);
-    const data: { isAdmin?: boolean; disabled?: boolean } = {};
+    const data: { isAdmin?: boolean; disabled?: boolean; requireUserVerification?: boolean } = {};
     if (flags.isAdmin !== undefined) data.isAdmin = flags.isAdmin;
     if (flags.disabled !== undefined) data.disabled = flags.disabled;
+    if (flags.requireUserVerification !== undefined) data.requireUserVerification = flags.requireUserVerification;
     const updated = await this.prisma.user.update({ where: { id: user.id }, data, select: userColumns });
     this.changed("user", user.id);
     return updated;
@@ -263,9 +265,14 @@ export class PrismaDirectory extends DirectoryBase implements KeyDirectory {
 }
 
 /** A PublicKey row as Prisma returns it with `include: { user: true }`. */
-type KeyRowWithUser = Omit<KeyRecord, "username"> & { user: { username: string }; crtauthFingerprint?: string | null };
+type KeyRowWithUser = Omit<KeyRecord, "username" | "signCounter"> & {
+  user: { username: string };
+  crtauthFingerprint?: string | null;
+  signCounter: bigint | null;
+};
 
 function toKeyRecord(row: KeyRowWithUser): KeyRecord {
-  const { user, crtauthFingerprint: _ignored, ...rest } = row;
-  return { ...rest, username: user.username };
+  const { user, crtauthFingerprint: _ignored, signCounter, ...rest } = row;
+  // A uint32 always fits a number.
+  return { ...rest, signCounter: signCounter === null ? null : Number(signCounter), username: user.username };
 }

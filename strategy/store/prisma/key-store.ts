@@ -10,6 +10,8 @@ interface KeyRow {
   createdAt: Date;
   expiresAt: Date | null;
   revokedAt: Date | null;
+  touchRequired: boolean;
+  verifyRequired: boolean;
 }
 
 /** KeyStore over Prisma: one indexed query per lookup. */
@@ -31,6 +33,8 @@ export class PrismaKeyStore implements KeyStore {
       expiresAt: row.expiresAt,
       revokedAt: row.revokedAt,
       parsed,
+      touchRequired: row.touchRequired,
+      verifyRequired: row.verifyRequired,
     };
   }
 
@@ -58,5 +62,14 @@ export class PrismaKeyStore implements KeyStore {
     if (!row) return null;
     const keys = row.keys.map((k) => this.toStoredKey(k)).filter((k): k is StoredKey => k !== null);
     return { user: toStoredUser(row), keys };
+  }
+
+  async advanceSignCounter(keyId: string, counter: number): Promise<boolean> {
+    // One conditional UPDATE: of racing processes each writes only over a smaller counter, so
+    // the row ends at the largest, and a counter that is not larger changes nothing (rule: signCounterAdvances).
+    const next = BigInt(counter);
+    const older = counter === 0 ? [{ signCounter: null }, { signCounter: 0n }] : [{ signCounter: null }, { signCounter: { lt: next } }];
+    const result = await this.prisma.publicKey.updateMany({ where: { id: keyId, OR: older }, data: { signCounter: next } });
+    return result.count === 1;
   }
 }

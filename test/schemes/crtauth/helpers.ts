@@ -91,6 +91,7 @@ export function parsedRsaKey(publicKey: KeyObject, comment = ""): ParsedPublicKe
     crtauthFingerprint: createHash("sha1").update(blob).digest().subarray(0, 6).toString("hex"),
     blob,
     keyObject: publicKey,
+    securityKey: null,
   };
 }
 

@@ -75,6 +75,7 @@ function publicKeyFromLine(line: string): ParsedPublicKey {
     crtauthFingerprint: null,
     blob,
     keyObject: createPublicKey(spkiPem),
+    securityKey: null,
   };
 }
 
