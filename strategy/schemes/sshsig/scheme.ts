@@ -13,7 +13,8 @@ import { parseSshsigHeader, type SshsigParams } from "./header.js";
 import { sshsigMessage } from "./message.js";
 import { sshsigSettings, type SshsigSchemeOptions } from "./options.js";
 import { checkFidoFlags, fidoApplication, fidoSignedData, signCounterClaim } from "./security-key.js";
-import { prepareSignature, signatureVerifies, type PreparedSignature } from "./verify.js";
+import { sshSignatureVerifies as signatureVerifies } from "../../keys/ssh-signature.js";
+import { prepareSignature, type PreparedSignature } from "./verify.js";
 
 export type { SshsigSchemeOptions } from "./options.js";
 
