@@ -93,7 +93,7 @@ describe.each(databaseKinds)("keys import-allowed-signers on %s", (kind) => {
     const r = await importFile("--dry-run", "--create-users");
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^line 5 \(alice@example\.com\): would import SHA256:\S+ \(ssh-ed25519\), would create the user$/m);
-    expect(r.stdout.trim().split("\n").at(-1)).toBe("dry run, nothing changed: 5 to import, 0 already present, 7 skipped, 5 refused, 3 unreadable lines");
+    expect(r.stdout.trim().split("\n").at(-1)).toBe("dry run, nothing changed: 6 to import, 0 already present, 7 skipped, 4 refused, 3 unreadable lines");
     expect(await storedKeys()).toEqual([]);
     expect(JSON.parse((await runCli(["users", "list", "--json"], { env })).stdout)).toEqual([]);
   });
@@ -131,14 +131,21 @@ describe.each(databaseKinds)("keys import-allowed-signers on %s", (kind) => {
     expect(out).toMatch(/^line 19 \(mallory@example\.com\): refused: .*1024.*$/m);
     expect(out).toMatch(/^line 20 \(oscar@example\.com\): refused: .*DSA.*$/m);
     expect(out).toMatch(/^line 21 \(peggy@example\.com\): refused: .*(small|weak|order).*$/im);
-    expect(out).toMatch(/^line 22 \(trent@example\.com\): refused: .*sk-ssh-ed25519@openssh\.com.*$/m);
+    expect(out).toMatch(/^line 22 \(trent@example\.com\): imported SHA256:\S+ \(sk-ssh-ed25519@openssh\.com\), user created$/m);
     expect(out).toContain('line 24: unreadable: valid-before="2099" is not a time as YYYYMMDD[HHMM[SS]][Z]\n');
     expect(out).toContain("line 25: unreadable: the namespaces value has no closing quote\n");
     expect(out).toContain('line 26: unreadable: "line" is neither a key type nor an allowed_signers option\n');
-    expect(out.trim().split("\n").at(-1)).toBe("4 imported, 1 already present, 7 skipped, 5 refused, 3 unreadable lines");
+    expect(out.trim().split("\n").at(-1)).toBe("5 imported, 1 already present, 7 skipped, 4 refused, 3 unreadable lines");
 
     const stored = await storedKeys();
-    expect(stored.map((k) => k.username).sort()).toEqual(["alice@example.com", "bob", "carol@example.com", "erin@example.com", "heidi@example.com"]);
+    expect(stored.map((k) => k.username).sort()).toEqual([
+      "alice@example.com",
+      "bob",
+      "carol@example.com",
+      "erin@example.com",
+      "heidi@example.com",
+      "trent@example.com",
+    ]);
     expect(stored.find((k) => k.username === "erin@example.com")).toMatchObject({ expiresAt: "2099-12-31T00:00:00.000Z", comment: "git signer" });
     expect(stored.find((k) => k.username === "bob")?.comment).toBe("bob@test");
   });
@@ -147,7 +154,7 @@ describe.each(databaseKinds)("keys import-allowed-signers on %s", (kind) => {
     const before = await storedKeys();
     const r = await importFile("--create-users");
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout.trim().split("\n").at(-1)).toBe("0 imported, 5 already present, 7 skipped, 5 refused, 3 unreadable lines");
+    expect(r.stdout.trim().split("\n").at(-1)).toBe("0 imported, 6 already present, 7 skipped, 4 refused, 3 unreadable lines");
     expect(await storedKeys()).toEqual(before);
   });
 
