@@ -102,10 +102,14 @@ export interface RunningAgent {
   stop(): Promise<void>;
 }
 
-/** Start a private ssh-agent in the foreground (-D) on a socket in `dir`. */
-export async function startAgent(dir: string): Promise<RunningAgent> {
+/**
+ * Start a private ssh-agent in the foreground (-D) on a socket in `dir`. With `skProvider`
+ * it may load that security-key provider (-P), and `add` passes it to ssh-add (-S).
+ */
+export async function startAgent(dir: string, options: { skProvider?: string } = {}): Promise<RunningAgent> {
   const socketPath = path.join(dir, "agent.sock");
-  const child: ChildProcess = spawn("ssh-agent", ["-D", "-a", socketPath], { stdio: "ignore" });
+  const allow = options.skProvider === undefined ? [] : ["-P", options.skProvider];
+  const child: ChildProcess = spawn("ssh-agent", ["-D", "-a", socketPath, ...allow], { stdio: "ignore" });
   const deadline = Date.now() + 10_000;
   while (!existsSync(socketPath)) {
     if (child.exitCode !== null) throw new Error(`ssh-agent exited with ${child.exitCode}`);
@@ -115,7 +119,8 @@ export async function startAgent(dir: string): Promise<RunningAgent> {
   return {
     socketPath,
     add(keyPath: string) {
-      execFileSync("ssh-add", ["-q", keyPath], {
+      const provider = options.skProvider === undefined ? [] : ["-S", options.skProvider];
+      execFileSync("ssh-add", ["-q", ...provider, keyPath], {
         env: { ...process.env, SSH_AUTH_SOCK: socketPath },
         stdio: "ignore",
       });
