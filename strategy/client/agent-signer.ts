@@ -191,9 +191,13 @@ class AgentSigner implements ClientSigner {
  */
 function securityKeySignature(key: ParsedPublicKey, data: Buffer, sig: { algorithm: string; encoded: Buffer }): Buffer {
   if (sig.algorithm !== key.type) {
-    throw new AgentError("agent_protocol_error", `ssh-agent signed with ${sig.algorithm}, expected ${key.type}`, { algorithm: sig.algorithm, expected: key.type });
+    throw new AgentError("agent_protocol_error", `ssh-agent signed with ${sig.algorithm}, expected ${key.type}`, {
+      algorithm: sig.algorithm,
+      expected: key.type,
+    });
   }
-  if (!securityKeySignatureVerifies(key, data, sig.encoded)) throw new AgentError("agent_protocol_error", "the ssh-agent's security-key signature does not verify");
+  if (!securityKeySignatureVerifies(key, data, sig.encoded))
+    throw new AgentError("agent_protocol_error", "the ssh-agent's security-key signature does not verify");
   return sig.encoded;
 }
 

@@ -25,7 +25,9 @@ function build(): SkSoftProvider {
   const partial = path.join(dir, `sk-soft.${process.pid}.so`);
   const cc = spawnSync("cc", ["-shared", "-fPIC", "-O2", "-Wall", "-o", partial, source, "-lcrypto"], { encoding: "utf8" });
   if (cc.error || cc.status !== 0) {
-    const why = cc.error ? `no C compiler (cc: ${cc.error.message})` : `cc failed (libcrypto headers missing? apt-get install gcc libc6-dev libssl-dev): ${cc.stderr.trim()}`;
+    const why = cc.error
+      ? `no C compiler (cc: ${cc.error.message})`
+      : `cc failed (libcrypto headers missing? apt-get install gcc libc6-dev libssl-dev): ${cc.stderr.trim()}`;
     return { missing: `the software FIDO provider could not be built: ${why}` };
   }
   renameSync(partial, library);

@@ -104,12 +104,14 @@ export interface RunningAgent {
 
 /**
  * Start a private ssh-agent in the foreground (-D) on a socket in `dir`. With `skProvider`
- * it may load that security-key provider (-P), and `add` passes it to ssh-add (-S).
+ * it may load that security-key provider (-P), and `add` passes it to ssh-add (-S); `env`
+ * is added to the agent's environment.
  */
-export async function startAgent(dir: string, options: { skProvider?: string } = {}): Promise<RunningAgent> {
-  const socketPath = path.join(dir, "agent.sock");
+export async function startAgent(dir: string, options: { skProvider?: string; socketName?: string; env?: Record<string, string> } = {}): Promise<RunningAgent> {
+  const socketPath = path.join(dir, options.socketName ?? "agent.sock");
   const allow = options.skProvider === undefined ? [] : ["-P", options.skProvider];
-  const child: ChildProcess = spawn("ssh-agent", ["-D", "-a", socketPath, ...allow], { stdio: "ignore" });
+  // The agent's ssh-sk-helper loads the provider with the agent's environment.
+  const child: ChildProcess = spawn("ssh-agent", ["-D", "-a", socketPath, ...allow], { stdio: "ignore", env: { ...process.env, ...options.env } });
   const deadline = Date.now() + 10_000;
   while (!existsSync(socketPath)) {
     if (child.exitCode !== null) throw new Error(`ssh-agent exited with ${child.exitCode}`);

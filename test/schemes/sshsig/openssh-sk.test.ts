@@ -8,7 +8,7 @@ import { chmodSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ClientKeyError, loadKeyFileSigner } from "../../../strategy/client/index.js";
+import { AgentError, agentSigner, ClientKeyError, loadKeyFileSigner } from "../../../strategy/client/index.js";
 import { parsePublicKey } from "../../../strategy/keys/index.js";
 import { readmeBlocks } from "../../package/readme-blocks.js";
 import { root, runCli } from "../../support/cli.js";
@@ -58,7 +58,7 @@ describe.skipIf(!provider.path)(`real OpenSSH with security keys${provider.missi
   /** The README client run by bash; `env` is the authenticator's (SK_SOFT_*) and ssh-keygen's. */
   async function signIn(name: string, username: string, env: Record<string, string> = {}): Promise<{ status: number; body: Reply }> {
     t.clock.now = Date.now();
-    const script = `${client(keys.path(name), `${t.url}/whoami`, username).replace('curl -H', "curl -s -w '\\n%{http_code}' -H")}`;
+    const script = `${client(keys.path(name), `${t.url}/whoami`, username).replace("curl -H", "curl -s -w '\\n%{http_code}' -H")}`;
     const { stdout } = await promisify(execFile)("bash", ["-c", script], {
       encoding: "utf8",
       env: { ...process.env, SSH_AUTH_SOCK: "", SSH_SK_PROVIDER: sk, SK_SOFT_COUNTER_FILE: counterFile, ...env },
@@ -178,6 +178,28 @@ describe.skipIf(!provider.path)(`real OpenSSH with security keys${provider.missi
       expect([r.code, r.stdout]).toEqual([22, expect.stringContaining("unknown_key")]);
       expect(r.stderr).not.toContain(skFingerprint);
       expect(r.stderr).toContain(`signed with ${keygenFingerprint(keys.path("plain.pub"))} (ssh-ed25519)`);
+    });
+
+    it("an agent whose security key is not touched in time: the refusal says so, and --agent moves on to the next key", async () => {
+      const untouched = await startAgent(keys.dir, { skProvider: sk, socketName: "untouched.sock", env: { SK_SOFT_REFUSE: "1" } });
+      try {
+        untouched.add(keys.path("agent_sk"));
+        const signer = await agentSigner({ socketPath: untouched.socketPath });
+        const refusal = await signer.sign(Buffer.from("data")).catch((e: unknown) => e);
+        signer.close();
+        expect(refusal).toBeInstanceOf(AgentError);
+        expect(refusal).toMatchObject({ code: "agent_refused", message: expect.stringMatching(/not touched in time.*PIN.*OpenSSH 8\.9/) });
+        untouched.add(keys.path("plain"));
+        t.clock.now = Date.now();
+        const r = await runCli(["request", `${t.url}/whoami`, "--scheme", "sshsig", "--user", "agent-user", "--agent"], {
+          env: { SSH_AUTH_SOCK: untouched.socketPath },
+        });
+        expect(r.stderr).toContain(`refused to sign with ${skFingerprint}`);
+        expect(r.stderr).toContain("trying the next agent key");
+        expect(r.code).toBe(22);
+      } finally {
+        await untouched.stop();
+      }
     });
 
     it("a key file of a security key is refused, pointing to ssh-agent and ssh-keygen", async () => {
