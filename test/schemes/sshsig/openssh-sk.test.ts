@@ -8,7 +8,7 @@ import { chmodSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AgentError, agentSigner, ClientKeyError, loadKeyFileSigner } from "../../../strategy/client/index.js";
+import { AgentError, agentSigner, authorizationFor, ClientKeyError, loadKeyFileSigner } from "../../../strategy/client/index.js";
 import { parsePublicKey } from "../../../strategy/keys/index.js";
 import { readmeBlocks } from "../../package/readme-blocks.js";
 import { root, runCli } from "../../support/cli.js";
@@ -206,6 +206,22 @@ describe.skipIf(!provider.path)(`real OpenSSH with security keys${provider.missi
       const refusal = await loadKeyFileSigner(keys.path("agent_sk")).catch((e: unknown) => e);
       expect(refusal).toBeInstanceOf(ClientKeyError);
       expect(refusal).toMatchObject({ code: "unsupported_key", message: expect.stringMatching(/security key.*ssh-agent.*ssh-keygen -Y sign/) });
+      const cli = await runCli(["request", `${t.url}/whoami`, "--scheme", "sshsig", "--user", "agent-user", "--key", keys.path("agent_sk")]);
+      expect(cli.code).toBe(1);
+      expect(cli.stderr).toMatch(/security key.*--agent/);
+    });
+
+    it("the library signs no other scheme with the agent's security key", async () => {
+      const signer = await agentSigner({ socketPath: agent.socketPath, fingerprint: skFingerprint });
+      try {
+        for (const scheme of ["jwt", "sshauth", "crtauth"] as const) {
+          await expect(authorizationFor({ scheme, signer, username: "agent-user" }, { url: new URL(`${t.url}/whoami`), method: "GET" })).rejects.toThrow(
+            /only sshsig can/,
+          );
+        }
+      } finally {
+        signer.close();
+      }
     });
   });
 });
