@@ -19,16 +19,15 @@ import { KeyDir, keygenFingerprint, startAgent, type RunningAgent } from "../../
 const provider = skSoftProvider();
 const [readmeClient] = readmeBlocks(path.join(root, "README.md"), "SSHSIG (ssh-keygen + curl)").filter((b) => b.lang === "sh");
 
-/** The README's first SSHSIG block with KEY, URL and USER set here; everything else verbatim. */
-function client(key: string, url: string, user: string): string {
-  const script = readmeClient!.code
-    .replace("KEY=~/.ssh/id_ed25519 ", `KEY=${key} `)
-    .replace("URL=http://127.0.0.1:3000/whoami ", `URL=${url} `)
-    .replace("USER=alice\n", `USER=${user}\n`);
-  if (!script.includes(`KEY=${key} `) || !script.includes(`URL=${url} `) || !script.includes(`USER=${user}\n`))
-    throw new Error("README SSHSIG block: KEY=… URL=… USER=… line changed");
+/** The README's first SSHSIG block with KEY and URL set here; everything else verbatim (it signs in as alice). */
+function client(key: string, url: string): string {
+  const script = readmeClient!.code.replace("KEY=~/.ssh/id_ed25519 ", `KEY=${key} `).replace("URL=http://127.0.0.1:3000/whoami ", `URL=${url} `);
+  if (!script.includes(`KEY=${key} `) || !script.includes(`URL=${url} `)) throw new Error("README SSHSIG block: KEY=… URL=… line changed");
   return script;
 }
+
+/** Defined before the block, so its curl also prints the HTTP status on a last line. */
+const curlWithStatus = "curl() { command curl -s -w '\\n%{http_code}' \"$@\"; }\n";
 
 interface Reply {
   username?: string;
@@ -49,17 +48,15 @@ describe.skipIf(!provider.path)(`real OpenSSH with security keys${provider.missi
     return keys.path(name);
   }
 
-  /** A new user holding the key `name`, stored as `options` + its .pub line. */
-  async function user(username: string, name: string, options = ""): Promise<string> {
-    await t.store.directory.addUser(username);
-    return (await t.store.directory.addKey(username, `${options ? `${options} ` : ""}${keys.read(`${name}.pub`)}`)).id;
+  /** Adds the key `name` to alice (the README's user), as `options` + its .pub line. */
+  async function addKey(name: string, options = ""): Promise<string> {
+    return (await t.store.directory.addKey("alice", `${options ? `${options} ` : ""}${keys.read(`${name}.pub`)}`)).id;
   }
 
   /** The README client run by bash; `env` is the authenticator's (SK_SOFT_*) and ssh-keygen's. */
-  async function signIn(name: string, username: string, env: Record<string, string> = {}): Promise<{ status: number; body: Reply }> {
+  async function signIn(name: string, env: Record<string, string> = {}): Promise<{ status: number; body: Reply }> {
     t.clock.now = Date.now();
-    const script = `${client(keys.path(name), `${t.url}/whoami`, username).replace("curl -H", "curl -s -w '\\n%{http_code}' -H")}`;
-    const { stdout } = await promisify(execFile)("bash", ["-c", script], {
+    const { stdout } = await promisify(execFile)("bash", ["-c", curlWithStatus + client(keys.path(name), `${t.url}/whoami`)], {
       encoding: "utf8",
       env: { ...process.env, SSH_AUTH_SOCK: "", SSH_SK_PROVIDER: sk, SK_SOFT_COUNTER_FILE: counterFile, ...env },
     });
@@ -75,6 +72,7 @@ describe.skipIf(!provider.path)(`real OpenSSH with security keys${provider.missi
     enrol("agent_sk", "ecdsa-sk");
     keys.sshKeygen("plain", "ed25519");
     t = await startTestServer("memory", { exposeErrorCodes: true, crtauth: { secret: "openssh-sk-session-secret" } });
+    await t.store.directory.addUser("alice");
     agent = await startAgent(keys.dir, { skProvider: sk });
     agent.add(keys.path("plain"));
     agent.add(keys.path("agent_sk"));
@@ -96,31 +94,30 @@ describe.skipIf(!provider.path)(`real OpenSSH with security keys${provider.missi
   });
 
   it.each(["ed25519_sk", "ecdsa_sk"])("the README's shell client signs in with the %s key (ssh-keygen -Y sign, SSH_SK_PROVIDER)", async (name) => {
-    const username = `readme-${name.replace("_", "-")}`;
-    const keyId = await user(username, name);
+    const keyId = await addKey(name);
     writeFileSync(counterFile, "41\n");
-    const r = await signIn(name, username);
-    expect([r.status, r.body]).toMatchObject([200, { username, scheme: "sshsig" }]);
+    const r = await signIn(name);
+    expect([r.status, r.body]).toMatchObject([200, { username: "alice", scheme: "sshsig" }]);
     expect((await t.store.directory.findKeyById(keyId)).signCounter).toBe(42);
   });
 
   it("a no-touch-required key signs without user presence: accepted when stored no-touch-required, else 401 user_presence_required", async () => {
-    await user("relaxed", "notouch_sk", "no-touch-required");
-    expect(await signIn("notouch_sk", "relaxed")).toMatchObject({ status: 200, body: { username: "relaxed" } });
+    await addKey("notouch_sk", "no-touch-required");
+    expect(await signIn("notouch_sk")).toMatchObject({ status: 200, body: { username: "alice" } });
     enrol("notouch2_sk", "ed25519-sk", ["no-touch-required"]);
-    await user("strict", "notouch2_sk");
-    expect(await signIn("notouch2_sk", "strict")).toMatchObject({ status: 401, body: { error: { code: "user_presence_required" } } });
+    await addKey("notouch2_sk");
+    expect(await signIn("notouch2_sk")).toMatchObject({ status: 401, body: { error: { code: "user_presence_required" } } });
   });
 
   it("a verify-required key: ssh-keygen asks for the PIN and the signature carries user verification; without it, 401", async () => {
-    await user("pin", "pin_sk", "verify-required");
+    await addKey("pin_sk", "verify-required");
     const askpass = keys.path("askpass");
     writeFileSync(askpass, "#!/bin/sh\necho 123456\n");
     chmodSync(askpass, 0o700);
     const pinEnv = { SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: "force" };
-    expect(await signIn("pin_sk", "pin", pinEnv)).toMatchObject({ status: 200, body: { username: "pin" } });
+    expect(await signIn("pin_sk", pinEnv)).toMatchObject({ status: 200, body: { username: "alice" } });
     // The authenticator answers touched but not verified (what a key without a PIN set does).
-    expect(await signIn("pin_sk", "pin", { ...pinEnv, SK_SOFT_FLAGS: "0x01" })).toMatchObject({
+    expect(await signIn("pin_sk", { ...pinEnv, SK_SOFT_FLAGS: "0x01" })).toMatchObject({
       status: 401,
       body: { error: { code: "user_verification_required" } },
     });
@@ -128,11 +125,11 @@ describe.skipIf(!provider.path)(`real OpenSSH with security keys${provider.missi
 
   it("a counter that goes backwards (a cloned key) signs in with an alarm event", async () => {
     enrol("counted_sk", "ed25519-sk");
-    const keyId = await user("counted", "counted_sk");
+    const keyId = await addKey("counted_sk");
     writeFileSync(counterFile, "100\n");
-    expect((await signIn("counted_sk", "counted")).status).toBe(200);
+    expect((await signIn("counted_sk")).status).toBe(200);
     writeFileSync(counterFile, "5\n");
-    expect((await signIn("counted_sk", "counted")).status).toBe(200);
+    expect((await signIn("counted_sk")).status).toBe(200);
     expect((await t.store.directory.findKeyById(keyId)).signCounter).toBe(101);
     await t.store.events.flush();
     const events = (await t.store.eventLog.page({ keyId, limit: 10 })).items.reverse();
@@ -146,7 +143,8 @@ describe.skipIf(!provider.path)(`real OpenSSH with security keys${provider.missi
   describe("through ssh-agent (ssh-add -S): the client signs SSHSIG with the security key", () => {
     let skFingerprint: string;
     beforeAll(async () => {
-      await user("agent-user", "agent_sk");
+      await t.store.directory.addUser("agent-user");
+      await t.store.directory.addKey("agent-user", keys.read("agent_sk.pub"));
       skFingerprint = keygenFingerprint(keys.path("agent_sk.pub"));
     });
     const env = () => ({ SSH_AUTH_SOCK: agent.socketPath });
