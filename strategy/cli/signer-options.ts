@@ -36,7 +36,7 @@ const fitting: Record<ClientScheme, string> = {
   jwt: "RSA, Ed25519 or ECDSA",
   sshauth: "Ed25519 or ECDSA P-256",
   crtauth: "RSA",
-  sshsig: "RSA, Ed25519 or ECDSA",
+  sshsig: "RSA, Ed25519, ECDSA or security-key (sk-*)",
 };
 
 /**

@@ -73,8 +73,11 @@ export class AgentConnection {
     });
   }
 
-  /** Returns the raw SSH signature (string algorithm, string blob). */
-  async sign(keyBlob: Buffer, data: Buffer, flags: number): Promise<{ algorithm: string; blob: Buffer }> {
+  /**
+   * The SSH signature (string algorithm, string blob) split in two, and whole in `encoded`
+   * with whatever follows the blob (a security key's flags and counter).
+   */
+  async sign(keyBlob: Buffer, data: Buffer, flags: number): Promise<{ algorithm: string; blob: Buffer; encoded: Buffer }> {
     const msg = Buffer.concat([Buffer.from([SSH_AGENTC_SIGN_REQUEST]), sshString(keyBlob), sshString(data), sshUint32(flags)]);
     const answer = await this.request(msg);
     return parse(() => {
@@ -84,10 +87,11 @@ export class AgentConnection {
         throw new AgentError("agent_refused", "the agent refused to sign (key removed, confirmation denied, or agent locked)");
       }
       if (type !== SSH_AGENT_SIGN_RESPONSE) throw unexpected(type, "sign request");
-      const sig = new SshReader(r.string());
+      const encoded = Buffer.from(r.string());
+      const sig = new SshReader(encoded);
       const algorithm = sig.text();
       const blob = Buffer.from(sig.string());
-      return { algorithm, blob };
+      return { algorithm, blob, encoded };
     });
   }
 

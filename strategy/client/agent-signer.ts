@@ -1,10 +1,11 @@
 import { parsePublicKey, parsePublicKeyBlob } from "../keys/index.js";
 import type { ParsedPublicKey } from "../keys/types.js";
-import { sshRsaSignatures, type SshRsaHash } from "../keys/algorithms.js";
+import { sshKeyType, sshRsaSignatures, type SshRsaHash } from "../keys/algorithms.js";
 import { AgentConnection, type AgentConnectionOptions } from "./agent-protocol.js";
 import { AgentError } from "./errors.js";
 import { ecdsaParameters, fixedLength, rsaModulusBytes, verifyNormalised, type ClientRsaHash, type ClientSigner } from "./signature.js";
 import { SshReader } from "../keys/wire.js";
+import { securityKeySignatureVerifies } from "./security-key-signature.js";
 import { parseOptions } from "../options/parse-options.js";
 import { agentOptionsSchema, agentSignerOptionsSchema } from "./options.js";
 
@@ -23,9 +24,9 @@ export interface AgentSignerOptions extends AgentOptions {
 }
 
 /**
- * The keys the agent holds that we can sign with (RSA, Ed25519, ECDSA P-256/384/521), in
- * the agent's order. Certificates, DSA, security-key (sk-*) keys and keys refused by policy
- * are left out.
+ * The keys the agent holds that we can sign with (RSA, Ed25519, ECDSA P-256/384/521, and the
+ * security keys sk-ssh-ed25519 and sk-ecdsa-sha2-nistp256, which only SSHSIG signs with), in
+ * the agent's order. Certificates, DSA and keys refused by policy are left out.
  */
 export async function listAgentKeys(options: AgentOptions = {}): Promise<ParsedPublicKey[]> {
   parseOptions(agentOptionsSchema, options, "listAgentKeys");
@@ -158,6 +159,7 @@ class AgentSigner implements ClientSigner {
     const sig = await this.conn.sign(key.blob, data, flags).catch((err: unknown) => {
       throw err instanceof AgentError && err.code === "agent_refused" ? refusedWith(key) : err;
     });
+    if (sshKeyType(key.type).securityKey) return securityKeySignature(key, data, sig);
     if (sig.algorithm !== expected) {
       // e.g. an old agent that ignores the SHA-2 flags and answers ssh-rsa.
       throw new AgentError("agent_protocol_error", `ssh-agent signed with ${sig.algorithm}, expected ${expected}`, {
@@ -184,15 +186,34 @@ class AgentSigner implements ClientSigner {
 }
 
 /**
+ * A security key's signature is not over `data` but over the authenticator's assertion, and
+ * its flags and counter follow it: the agent's answer goes on the wire whole (see signer.ts).
+ */
+function securityKeySignature(key: ParsedPublicKey, data: Buffer, sig: { algorithm: string; encoded: Buffer }): Buffer {
+  if (sig.algorithm !== key.type) {
+    throw new AgentError("agent_protocol_error", `ssh-agent signed with ${sig.algorithm}, expected ${key.type}`, {
+      algorithm: sig.algorithm,
+      expected: key.type,
+    });
+  }
+  if (!securityKeySignatureVerifies(key, data, sig.encoded))
+    throw new AgentError("agent_protocol_error", "the ssh-agent's security-key signature does not verify");
+  return sig.encoded;
+}
+
+/**
  * SSH_AGENT_FAILURE carries no reason, so the message names the key and what makes OpenSSH's
  * agent refuse a key it lists: destination constraints (it then signs only ssh's own
  * user-authentication requests on a bound connection), a confirmation that was denied or timed
- * out, a lock.
+ * out, a lock; for a security key also the touch it waits for, or a PIN it cannot ask for.
  */
 function refusedWith(key: ParsedPublicKey): AgentError {
+  const securityKey = sshKeyType(key.type).securityKey
+    ? ", or the security key was not touched in time, is not plugged in, or needs a PIN (a verify-required key: the agent asks for it from OpenSSH 8.9 on, through ssh-askpass)"
+    : "";
   return new AgentError(
     "agent_refused",
-    `ssh-agent refused to sign with ${key.fingerprintSha256} (${key.type}) and gives no reason: likely the key was added with a destination constraint (ssh-add -h), which the agent keeps for ssh logins only (add it again without -h), or it needs a confirmation (ssh-add -c) that was denied or timed out, or the agent is locked (ssh-add -X unlocks it)`,
+    `ssh-agent refused to sign with ${key.fingerprintSha256} (${key.type}) and gives no reason: likely the key was added with a destination constraint (ssh-add -h), which the agent keeps for ssh logins only (add it again without -h), or it needs a confirmation (ssh-add -c) that was denied or timed out, or the agent is locked (ssh-add -X unlocks it)${securityKey}`,
     { fingerprint: key.fingerprintSha256, keyType: key.type },
   );
 }

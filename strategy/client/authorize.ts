@@ -1,3 +1,4 @@
+import { sshKeyType } from "../keys/algorithms.js";
 import { bindingActions } from "../schemes/sshauth/binding.js";
 import { signSshauthToken } from "../schemes/sshauth/sign.js";
 import { isValidSshauthIdentity } from "../schemes/sshauth/token-codec.js";
@@ -37,6 +38,9 @@ export interface AuthorizeOptions {
 /** The Authorization header value for one request, in the chosen scheme. */
 export async function authorizationFor(options: AuthorizeOptions, request: RequestToSign): Promise<string> {
   parseOptions(authorizeOptionsSchema, options, "authorizationFor");
+  if (options.scheme !== "sshsig" && sshKeyType(options.signer.publicKey.type).securityKey) {
+    throw new TypeError(`${options.scheme} cannot sign with the security key ${options.signer.publicKey.fingerprintSha256}: only sshsig can`);
+  }
   switch (options.scheme) {
     case "jwt":
       return createJwtAuthorization({ signer: options.signer, username: options.username, now: options.now, audience: options.jwt?.audience });

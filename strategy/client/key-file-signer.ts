@@ -1,7 +1,7 @@
 import crypto, { type KeyObject } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import sshpk from "sshpk";
-import { isSshKeyType } from "../keys/algorithms.js";
+import { isSshKeyType, sshKeyType } from "../keys/algorithms.js";
 import { publicKeyFromKeyObject } from "../keys/index.js";
 import type { ParsedPublicKey } from "../keys/types.js";
 import { ClientKeyError, errorTag } from "./errors.js";
@@ -116,6 +116,14 @@ function decodeOpenSsh(text: string, passphrase: string | Buffer | undefined, or
       ...origin,
       keyType,
     });
+  }
+  if (sshKeyType(keyType).securityKey) {
+    // The file holds only a key handle: signing needs the authenticator, through OpenSSH's provider.
+    throw new ClientKeyError(
+      "unsupported_key",
+      `${keyType} is a security key: its file holds only a handle for the authenticator, so this client cannot sign with it; add it to ssh-agent (ssh-add) and sign with --agent, or sign with ssh-keygen -Y sign (the README's SSHSIG shell client)`,
+      { ...origin, keyType },
+    );
   }
   if (!SUPPORTED_OPENSSH_CIPHERS.has(cipher)) {
     throw new ClientKeyError(

@@ -66,8 +66,10 @@ export function verifyNormalised(key: ParsedPublicKey, data: Buffer, signature: 
 /**
  * A signature in the Signer form → the SSH signature blob (string algorithm, string data) that
  * `ssh-keygen` and the server read: RSA names its hash (`rsa-sha2-512`), ECDSA is mpint r, mpint s.
+ * A security key's signature already is that blob, its flags and counter after it.
  */
 export function sshSignatureBlob(key: ParsedPublicKey, signature: Buffer, rsaHash: RsaHash): Buffer {
+  if (sshKeyType(key.type).securityKey) return signature;
   if (key.type === "ssh-rsa") return Buffer.concat([sshString(sshRsaSignatures[rsaHash].algorithm), sshString(signature)]);
   if (key.type === "ssh-ed25519") return Buffer.concat([sshString(key.type), sshString(signature)]);
   const half = ecdsaParameters(key).scalarBytes;

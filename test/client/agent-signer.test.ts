@@ -14,6 +14,9 @@ import {
 import { writeFixtureKeyFile } from "../support/fixture-keys.js";
 import { keygenFingerprint, makeTmpDir, nodePublicKeyFromPub, sshKeygen, startAgent, type RunningAgent } from "../support/ssh-keygen.js";
 import { readText, splitJws, verifySignerForm } from "./helpers.js";
+import { SshReader, sshString } from "../../strategy/keys/wire.js";
+import { fidoSignedData } from "../../strategy/schemes/sshsig/security-key.js";
+import { softwareFidoKey, type SoftwareFidoKey } from "../support/software-fido.js";
 
 const tmp = makeTmpDir("client-agent-");
 let agent: RunningAgent;
@@ -210,6 +213,39 @@ describe("agent errors", () => {
     }
   });
 
+  it("a security key: the agent's whole signature (flags, counter) passes through once it verifies; a tampered one does not", async () => {
+    const fido = softwareFidoKey("ed25519");
+    const identities = Buffer.concat([Buffer.from([12]), u32(1), sshString(fido.blob), sshString("sk@test")]);
+    const answers: [string, (data: Buffer) => Buffer, AgentErrorCode | null][] = [
+      ["as signed", (data) => fidoSignature(fido, data, 0x05, 9), null],
+      ["counter changed", (data) => Buffer.concat([fidoSignature(fido, data, 0x05, 9).subarray(0, -4), u32(10)]), "agent_protocol_error"],
+      ["flags and counter missing", (data) => fidoSignature(fido, data, 0x01, 1).subarray(0, -5), "agent_protocol_error"],
+      [
+        "plain type",
+        (data) => Buffer.concat([sshString("ssh-ed25519"), fidoSignature(fido, data, 1, 1).subarray(4 + fido.type.length)]),
+        "agent_protocol_error",
+      ],
+    ];
+    for (const [name, signature, code] of answers) {
+      const fake = await fakeAgent(tmp.dir, (type, msg) => {
+        if (type === 11) return identities;
+        const request = new SshReader(msg.subarray(1));
+        request.string();
+        return Buffer.concat([Buffer.from([14]), sshString(signature(Buffer.from(request.string())))]);
+      });
+      try {
+        const signer = await agentSigner({ socketPath: fake.socketPath });
+        expect(signer.publicKey.type, name).toBe("sk-ssh-ed25519@openssh.com");
+        const data = Buffer.from("SSHSIG signed data");
+        if (code === null) expect(await signer.sign(data), name).toEqual(fidoSignature(fido, data, 0x05, 9));
+        else await expectCode(signer.sign(data), code);
+        signer.close();
+      } finally {
+        await fake.close();
+      }
+    }
+  });
+
   it("a removed key: the agent answers failure", async () => {
     const dir = makeTmpDir("client-agent-rm-");
     const a = await startAgent(dir.dir);
@@ -233,8 +269,14 @@ function u32(n: number): Buffer {
   return b;
 }
 
-/** A fake agent answering each request with `answer(type)` (null: stay silent). */
-async function fakeAgent(dir: string, answer: (type: number) => Buffer | null): Promise<{ socketPath: string; close: () => Promise<void> }> {
+/** What ssh-agent answers for a security key: `string type, string signature, byte flags, uint32 counter` (PROTOCOL.u2f). */
+function fidoSignature(fido: SoftwareFidoKey, data: Buffer, flags: number, counter: number): Buffer {
+  const signed = fidoSignedData(Buffer.from(fido.application), { flags, counter }, data);
+  return Buffer.concat([sshString(fido.type), sshString(crypto.sign(null, signed, fido.privateKey)), Buffer.of(flags), u32(counter)]);
+}
+
+/** A fake agent answering each request with `answer(type, message)` (null: stay silent). */
+async function fakeAgent(dir: string, answer: (type: number, message: Buffer) => Buffer | null): Promise<{ socketPath: string; close: () => Promise<void> }> {
   const socketPath = path.join(dir, `fake-${crypto.randomBytes(4).toString("hex")}.sock`);
   const sockets = new Set<net.Socket>();
   const server = net.createServer((s) => {
@@ -245,7 +287,7 @@ async function fakeAgent(dir: string, answer: (type: number) => Buffer | null): 
       while (buf.length >= 4 && buf.length >= 4 + buf.readUInt32BE(0)) {
         const msg = buf.subarray(4, 4 + buf.readUInt32BE(0));
         buf = buf.subarray(4 + msg.length);
-        const out = answer(msg[0]!);
+        const out = answer(msg[0]!, msg);
         if (out) s.write(Buffer.concat([u32(out.length), out]));
       }
     });

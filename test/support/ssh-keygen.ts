@@ -102,10 +102,16 @@ export interface RunningAgent {
   stop(): Promise<void>;
 }
 
-/** Start a private ssh-agent in the foreground (-D) on a socket in `dir`. */
-export async function startAgent(dir: string): Promise<RunningAgent> {
-  const socketPath = path.join(dir, "agent.sock");
-  const child: ChildProcess = spawn("ssh-agent", ["-D", "-a", socketPath], { stdio: "ignore" });
+/**
+ * Start a private ssh-agent in the foreground (-D) on a socket in `dir`. With `skProvider`
+ * it may load that security-key provider (-P), and `add` passes it to ssh-add (-S); `env`
+ * is added to the agent's environment.
+ */
+export async function startAgent(dir: string, options: { skProvider?: string; socketName?: string; env?: Record<string, string> } = {}): Promise<RunningAgent> {
+  const socketPath = path.join(dir, options.socketName ?? "agent.sock");
+  const allow = options.skProvider === undefined ? [] : ["-P", options.skProvider];
+  // The agent's ssh-sk-helper loads the provider with the agent's environment.
+  const child: ChildProcess = spawn("ssh-agent", ["-D", "-a", socketPath, ...allow], { stdio: "ignore", env: { ...process.env, ...options.env } });
   const deadline = Date.now() + 10_000;
   while (!existsSync(socketPath)) {
     if (child.exitCode !== null) throw new Error(`ssh-agent exited with ${child.exitCode}`);
@@ -115,7 +121,8 @@ export async function startAgent(dir: string): Promise<RunningAgent> {
   return {
     socketPath,
     add(keyPath: string) {
-      execFileSync("ssh-add", ["-q", keyPath], {
+      const provider = options.skProvider === undefined ? [] : ["-S", options.skProvider];
+      execFileSync("ssh-add", ["-q", ...provider, keyPath], {
         env: { ...process.env, SSH_AUTH_SOCK: socketPath },
         stdio: "ignore",
       });
