@@ -32,6 +32,64 @@ export interface StoredKey {
   touchRequired?: boolean | undefined;
   /** Security keys: signatures must carry the user-verified flag (stored `verify-required`). Absent: false. */
   verifyRequired?: boolean | undefined;
+  /**
+   * Set when the key is the certified key of an OpenSSH certificate rather than a stored row:
+   * the CA that must have signed it and whether the certificate is revoked (read by the pipeline).
+   */
+  certifiedBy?: { authority: TrustedAuthority; revoked: boolean } | undefined;
+}
+
+/** How a certificate names the user it signs in: a principal, its key id, or an extension's value. */
+export type PrincipalMap = "username" | "key-id" | `extension:${string}`;
+
+/** A trusted certificate authority as the authentication path reads it (removed CAs are not found). */
+export interface TrustedAuthority {
+  id: string;
+  name: string;
+  principalMap: PrincipalMap;
+  revokedAt: Date | null;
+  parsed: ParsedPublicKey;
+}
+
+/** A certificate authority as management sees it. */
+export interface CertificateAuthorityRecord {
+  id: string;
+  name: string;
+  type: string;
+  openssh: string;
+  fingerprintSha256: string;
+  principalMap: PrincipalMap;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+/** What one revocation matches: exactly one of the three is set. */
+export type CertificateRevocationMatch = { serial: bigint } | { keyId: string } | { keyFingerprint: string };
+
+/** What the authentication path asks about a certificate it is verifying. */
+export interface CertificateIdentity {
+  serial: bigint;
+  keyId: string;
+  /** "SHA256:…" of the certified key. */
+  keyFingerprint: string;
+}
+
+/**
+ * Trusted OpenSSH certificate authorities and their revocations. Read from the store on every
+ * certificate login (never cached), so removal and revocation hold on the next request everywhere.
+ * Management writes throw DirectoryError ("not_found", "conflict").
+ */
+export interface CertificateAuthorityStore {
+  findByFingerprint(fingerprintSha256: string): Promise<TrustedAuthority | null>;
+  isRevoked(caId: string, certificate: CertificateIdentity): Promise<boolean>;
+  markUsed(caId: string, at: Date): Promise<void>;
+  add(name: string, key: ParsedPublicKey, principalMap: PrincipalMap): Promise<CertificateAuthorityRecord>;
+  list(): Promise<CertificateAuthorityRecord[]>;
+  remove(name: string): Promise<CertificateAuthorityRecord>;
+  /** Revokes the whole CA; an already revoked CA is returned unchanged. */
+  revokeAll(name: string): Promise<CertificateAuthorityRecord>;
+  revokeCertificates(name: string, match: CertificateRevocationMatch, reason?: string | undefined): Promise<void>;
 }
 
 /** A key together with its owner: what the verifiers try signatures against. */
@@ -336,6 +394,7 @@ export interface SshKeyStore {
   settings: SettingsStore;
   eventLog: EventLog;
   changes: ChangeFeed;
+  authorities: CertificateAuthorityStore;
   /** Whether the store answers and takes writes now: what /readyz reports. */
   ready(): Promise<Readiness>;
   /** Flushes buffered activity and disconnects. */

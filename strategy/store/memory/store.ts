@@ -3,6 +3,7 @@ import type { KeyPolicyOptions } from "../../keys/policy.js";
 import { parseOptions } from "../../options/parse-options.js";
 import { ParsedKeyCache } from "../parsed-key-cache.js";
 import type { ChangeFeed, ReplayStore, SettingsStore, SshKeyStore } from "../ports.js";
+import { MemoryAuthorities } from "./authorities.js";
 import { MemoryDirectory } from "./directory.js";
 import { MemoryEventLog, MemoryEventSink } from "./event-log.js";
 import { MemoryKeyStore } from "./key-store.js";
@@ -90,6 +91,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SshKeyStore
     settings: new MemorySettingsStore(tables.settings),
     eventLog: new MemoryEventLog(tables),
     changes,
+    authorities: new MemoryAuthorities(now, new ParsedKeyCache(undefined, directory.keyPolicy)),
     ready: async () => ({ ready: true, events: { queuedEvents: 0, dropped: { failures: 0, successes: 0 }, failedWrites: 0 } }),
     close: () => changes.close(),
   };

@@ -21,6 +21,7 @@ import { connectDatabase, postgresPoolTimeouts, type Database as PrismaDatabase 
 import { defaultRsaMaxBits } from "../../keys/policy.js";
 import { integerSetting } from "../../integer-setting.js";
 import { defaultMaxKeysPerUser } from "../directory/rules.js";
+import { PrismaAuthorities } from "./authorities.js";
 import { PrismaDirectory } from "./directory.js";
 import { PrismaEventLog } from "./event-log.js";
 import { PrismaKeyStore } from "./key-store.js";
@@ -197,6 +198,7 @@ export async function openPrismaStore(given: PrismaStoreOptions = {}): Promise<P
     settings: new PrismaSettingsStore(prisma),
     eventLog: new PrismaEventLog(prisma),
     changes: hot.changes,
+    authorities: new PrismaAuthorities(prisma, new ParsedKeyCache(undefined, directory.keyPolicy)),
     ready: () => checkReadiness({ assertFresh: () => hot.changes.assertFresh(), probeWrite: hot.probeWrite, events, timeoutMs: hot.changes.pollTimeoutMs * 2 }),
     async close() {
       cache?.close();
