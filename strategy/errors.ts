@@ -64,6 +64,14 @@ export const authErrorCodes = [
   "user_presence_required",
   "user_verification_required",
   "sign_counter_regressed",
+  // OpenSSH user certificates (SSHSIG): verified by a trusted CA but not usable for this login.
+  "certificate_revoked",
+  "certificate_not_user",
+  "certificate_expired",
+  "certificate_not_yet_valid",
+  "certificate_principal_mismatch",
+  "certificate_source_address",
+  "certificate_option_unsupported",
   // A body a parser already turned into an object: its exact bytes cannot be hashed.
   "body_unavailable",
   // A body larger than the strategy reads to hash it.

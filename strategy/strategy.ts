@@ -11,13 +11,15 @@ import { parseStrategyOptions } from "./options/strategy-options.js";
 import { FailureThrottle, type FailureThrottleOptions } from "./schemes/failure-throttle.js";
 import { createBuiltInScheme, schemeNames, type BuiltInSchemeOptions, type SchemeName } from "./schemes/registry.js";
 import { openDefaultStore } from "./store/default-store.js";
-import type { EventSink, KeyStore, ReplayStore, StoredUser } from "./store/ports.js";
+import type { CertificateAuthorityStore, EventSink, KeyStore, ReplayStore, StoredUser } from "./store/ports.js";
 
 /** What the strategy reads keys from and writes outcomes to. */
 export interface StrategyStore {
   keys: KeyStore;
   replay: ReplayStore;
   events: EventSink;
+  /** Trusted OpenSSH certificate authorities (SSHSIG certificates); without it certificates are refused as unknown keys. */
+  authorities?: CertificateAuthorityStore | undefined;
 }
 
 /** The store the strategy opens itself when given none, which it also closes. */
@@ -126,7 +128,14 @@ export class SshKeyStrategy extends Strategy {
 
   private opened(store: StrategyStore): StrategyStore {
     this.holder.opened = store;
-    this.holder.deps = { keys: store.keys, replay: store.replay, events: store.events, now: this.now, throttle: this.throttle };
+    this.holder.deps = {
+      keys: store.keys,
+      replay: store.replay,
+      events: store.events,
+      authorities: store.authorities,
+      now: this.now,
+      throttle: this.throttle,
+    };
     return store;
   }
 

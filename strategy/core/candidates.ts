@@ -1,5 +1,8 @@
-import type { KeyCandidate, KeyStore } from "../store/ports.js";
-import type { CredentialHints } from "./codec.js";
+import { isKeyFormatError } from "../keys/errors.js";
+import { parsePublicKeyBlob } from "../keys/parse.js";
+import type { ParsedPublicKey } from "../keys/types.js";
+import type { CertificateAuthorityStore, KeyCandidate, KeyStore } from "../store/ports.js";
+import type { CredentialHints, UntrustedCertificate } from "./codec.js";
 import { keyState } from "./key-state.js";
 
 /**
@@ -19,9 +22,12 @@ const kidShape = /^[0-9a-f]{64}$/;
  * the credential claims: falling back to the user's other keys would let junk credentials
  * cost one check per key the user holds. Otherwise the claimed user's keys.
  */
-export async function findCandidates(keys: KeyStore, hints: CredentialHints): Promise<KeyCandidate[]> {
+export async function findCandidates(keys: KeyStore, hints: CredentialHints, authorities?: CertificateAuthorityStore): Promise<KeyCandidate[]> {
   const username = hints.untrustedUsername;
   const types = hints.keyTypes;
+  if (hints.untrustedCertificate !== undefined) {
+    return authorities && username !== null ? certifiedCandidates(keys, authorities, hints.untrustedCertificate, username, types) : [];
+  }
   let named: KeyCandidate | null;
   if (hints.untrustedKid !== undefined && hints.untrustedKid !== null) {
     if (!kidShape.test(hints.untrustedKid)) return [];
@@ -38,6 +44,50 @@ export async function findCandidates(keys: KeyStore, hints: CredentialHints): Pr
   }
   if (!named || (username !== null && named.user.username !== username) || !types.has(named.key.parsed.type)) return [];
   return [named];
+}
+
+function certifiedKey(blob: Buffer): ParsedPublicKey | null {
+  try {
+    return parsePublicKeyBlob(blob);
+  } catch (error) {
+    if (isKeyFormatError(error)) return null;
+    throw error;
+  }
+}
+
+/**
+ * The one candidate for a certificate: its certified key (no stored row: the id names the CA
+ * and serial) for the claimed user, with the CA the codec must check its signature against
+ * and whether it is revoked, both read from the store now so a change holds on the next request.
+ * An unknown CA, user or key the policy refuses is no candidate.
+ */
+async function certifiedCandidates(
+  keys: KeyStore,
+  authorities: CertificateAuthorityStore,
+  cert: UntrustedCertificate,
+  username: string,
+  types: ReadonlySet<string>,
+): Promise<KeyCandidate[]> {
+  const authority = await authorities.findByFingerprint(cert.caFingerprint);
+  if (!authority) return [];
+  const parsed = certifiedKey(cert.keyBlob);
+  if (!parsed || !types.has(parsed.type)) return [];
+  const owner = await keys.findByUsername(username);
+  if (!owner) return [];
+  const revoked =
+    authority.revokedAt !== null ||
+    (await authorities.isRevoked(authority.id, { serial: cert.serial, keyId: cert.keyId, keyFingerprint: parsed.fingerprintSha256 }));
+  const key = {
+    id: `cert:${authority.id}:${cert.serial}`,
+    userId: owner.user.id,
+    comment: cert.keyId,
+    createdAt: new Date(0),
+    expiresAt: null,
+    revokedAt: null,
+    parsed,
+    certifiedBy: { authority, revoked },
+  };
+  return [{ key, user: owner.user }];
 }
 
 /**

@@ -2,6 +2,15 @@ import type { AuthError } from "../errors.js";
 import type { KeyCandidate, StoredKey } from "../store/ports.js";
 import type { RequestView } from "./request-view.js";
 
+/** What the candidate finder needs of a certificate: where to find its CA and revocations, and the key it certifies. */
+export interface UntrustedCertificate {
+  readonly caFingerprint: string;
+  readonly serial: bigint;
+  readonly keyId: string;
+  /** The certified key's plain SSH blob. */
+  readonly keyBlob: Buffer;
+}
+
 /** What a credential says about its signer before anything is verified. None of it is trusted. */
 export interface CredentialHints {
   /** The user the credential claims; also the failure throttle's and the event log's name for it. */
@@ -10,6 +19,11 @@ export interface CredentialHints {
   readonly untrustedKid?: string | null | undefined;
   /** "SHA256:…" of the key: look the key up by it alone (kept only if it belongs to the claimed user, when one is claimed). */
   readonly untrustedFingerprint?: string | null | undefined;
+  /**
+   * An OpenSSH certificate the credential was signed under: the candidate is its certified key,
+   * trusted only through the CA with this fingerprint, for the claimed user (never a stored key).
+   */
+  readonly untrustedCertificate?: UntrustedCertificate | undefined;
   /** Ranked before the claimed user's other keys (crtauth: the key its challenge named). */
   readonly preferredKey?: ((key: StoredKey) => boolean) | undefined;
   /** Only keys of these types can verify the credential; no other stored key is a candidate. */

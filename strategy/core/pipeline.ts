@@ -1,6 +1,6 @@
 import { AuthError, isAuthError } from "../errors.js";
 import type { FailureThrottle } from "../schemes/failure-throttle.js";
-import type { EventSink, KeyCandidate, KeyStore, ReplayStore } from "../store/ports.js";
+import type { CertificateAuthorityStore, EventSink, KeyCandidate, KeyStore, ReplayStore } from "../store/ports.js";
 import { authEventFrom } from "./auth-event.js";
 import { findCandidates, rankCandidates } from "./candidates.js";
 import type { AnyCodec, CodecContext, RouteOptions, Verified } from "./codec.js";
@@ -13,6 +13,8 @@ export interface PipelineDeps {
   readonly keys: KeyStore;
   readonly replay: ReplayStore;
   readonly events: EventSink;
+  /** Trusted certificate authorities; without it no certificate signs in. */
+  readonly authorities?: CertificateAuthorityStore | undefined;
   now(): number;
   /** Per-username bound on failed signature checks, or null for none. */
   readonly throttle: FailureThrottle | null;
@@ -70,7 +72,7 @@ export async function verifyCredential(
       const prepared = codec.prepare(unverified, ctx);
       if (prepared instanceof Promise) await prepared;
     }
-    const candidates = rankCandidates(await findCandidates(deps.keys, hints), nowMs, hints.preferredKey);
+    const candidates = rankCandidates(await findCandidates(deps.keys, hints, deps.authorities), nowMs, hints.preferredKey);
     if (candidates.length === 0) {
       const refusal = codec.noKey(unverified);
       throw refusal instanceof Promise ? await refusal : refusal;

@@ -23,6 +23,8 @@ export async function keepSignCounter(
   scheme: string,
 ): Promise<void> {
   const claim = claimOf(proof);
+  // A certified key has no row to keep a counter in: its certificate's lifetime bounds a clone instead.
+  if (signer.key.certifiedBy !== undefined) return;
   if (claim === null || (await deps.keys.advanceSignCounter(signer.key.id, claim.value))) return;
   deps.events.record(
     authEventFrom(request, deps.now(), {

@@ -3,6 +3,8 @@ import type { Request } from "express";
 import type { Codec, CodecContext, CredentialHints, ReplayClaim, SignCounterClaim } from "../../core/codec.js";
 import { AuthError, isAuthError } from "../../errors.js";
 import { isSshKeyType, sshKeyType, sshsigKeyTypes } from "../../keys/algorithms.js";
+import { certificateSignatureVerifies, certifiedKeyType, decodeCertificate, type OpenSshCertificate } from "../../keys/certificate.js";
+import { isKeyFormatError } from "../../keys/errors.js";
 import { fingerprintSha256 } from "../../keys/fingerprint.js";
 import type { SshKeyType } from "../../keys/types.js";
 import type { StoredKey } from "../../store/ports.js";
@@ -15,12 +17,16 @@ import { sshsigSettings, type SshsigSchemeOptions } from "./options.js";
 import { checkFidoFlags, fidoApplication, fidoSignedData, signCounterClaim } from "./security-key.js";
 import { sshSignatureVerifies as signatureVerifies } from "../../keys/ssh-signature.js";
 import { prepareSignature, type PreparedSignature } from "./verify.js";
+import { certifiedKeyFlags, checkCertificate } from "./certificate-checks.js";
 
 export type { SshsigSchemeOptions } from "./options.js";
 
 interface DecodedSshsig {
   readonly params: SshsigParams;
+  /** For a certificate, its certified key stands in for `publickey` (what signed the request). */
   readonly blob: SshsigBlob;
+  /** The certificate `publickey` held, decoded but unverified; null for a plain key. */
+  readonly certificate: OpenSshCertificate | null;
   readonly keyType: SshKeyType;
   readonly signature: PreparedSignature;
   /** The data the key signed, rebuilt from the request by prepare. */
@@ -49,14 +55,32 @@ async function boundTarget(bindingTarget: (req: Request) => string | Promise<str
   return target;
 }
 
+/**
+ * A `publickey` that is an OpenSSH certificate: decoded, and the blob rewritten to its
+ * certified key, so the request signature is checked exactly as a plain key's.
+ */
+function withCertificate(blob: SshsigBlob): { blob: SshsigBlob; certificate: OpenSshCertificate | null } {
+  const plainType = certifiedKeyType(blob.keyType);
+  if (plainType === null) return { blob, certificate: null };
+  let certificate: OpenSshCertificate;
+  try {
+    certificate = decodeCertificate(blob.publicKey);
+  } catch (error) {
+    if (!isKeyFormatError(error)) throw error;
+    throw new AuthError("malformed_token", `invalid SSHSIG certificate: ${error.message}`);
+  }
+  return { blob: { ...blob, publicKey: certificate.keyBlob, keyType: plainType }, certificate };
+}
+
 /** What a verified SSHSIG proves beyond the key: a security key's signature counter. */
 type SshsigProof = true | { readonly signCounter: SignCounterClaim };
 
 /**
  * SSHSIG over HTTP (`Authorization: SSHSIG username=…, time=…, nonce=…, signature=…`): a
  * request signed by `ssh-keygen -Y sign`. The blob names its key; the key must be one of
- * the claimed user's. Security keys (sk-*, from "ssh:" or a web origin) sign as their
- * authenticator does (security-key.ts); certificates are refused as unknown key types.
+ * the claimed user's, or the certified key of an OpenSSH user certificate signed by a
+ * trusted CA (certificate-checks.ts). Security keys (sk-*, from "ssh:" or a web origin) sign
+ * as their authenticator does (security-key.ts).
  */
 export function createSshsigScheme(options: SshsigSchemeOptions = {}): Codec<DecodedSshsig, SshsigProof> {
   const settings = sshsigSettings(options);
@@ -67,7 +91,7 @@ export function createSshsigScheme(options: SshsigSchemeOptions = {}): Codec<Dec
     credentialSyntax: "auth-params",
     decode(credential: string): DecodedSshsig {
       const params = parseSshsigHeader(credential);
-      const blob = decodeSshsigBlob(Buffer.from(params.signature, "base64"));
+      const { blob, certificate } = withCertificate(decodeSshsigBlob(Buffer.from(params.signature, "base64")));
       if (blob.namespace !== settings.namespace) {
         throw new AuthError(
           "namespace_mismatch",
@@ -80,9 +104,17 @@ export function createSshsigScheme(options: SshsigSchemeOptions = {}): Codec<Dec
       if (!isSshKeyType(blob.keyType) || !sshsigKeyTypes.has(blob.keyType)) {
         throw new AuthError("unknown_key", `SSHSIG key type ${JSON.stringify(blob.keyType)} is not accepted`);
       }
-      return { params, blob, keyType: blob.keyType, signature: prepareSignature(blob), signedData: Buffer.alloc(0) };
+      return { params, blob, certificate, keyType: blob.keyType, signature: prepareSignature(blob), signedData: Buffer.alloc(0) };
     },
     hints(decoded: DecodedSshsig): CredentialHints {
+      const cert = decoded.certificate;
+      if (cert !== null) {
+        return {
+          untrustedUsername: decoded.params.username,
+          untrustedCertificate: { caFingerprint: fingerprintSha256(cert.signatureKey), serial: cert.serial, keyId: cert.keyId, keyBlob: cert.keyBlob },
+          keyTypes: new Set([decoded.keyType]),
+        };
+      }
       return {
         untrustedUsername: decoded.params.username,
         untrustedFingerprint: fingerprintSha256(decoded.blob.publicKey),
@@ -110,6 +142,14 @@ export function createSshsigScheme(options: SshsigSchemeOptions = {}): Codec<Dec
     verifySignature(decoded: DecodedSshsig, key: StoredKey): SshsigProof | null {
       const blob = key.parsed.blob;
       if (blob.length !== decoded.blob.publicKey.length || !timingSafeEqual(blob, decoded.blob.publicKey)) return null;
+      // A certified key is trusted only through its CA's signature, checked with the CA key we store.
+      if ((key.certifiedBy === undefined) !== (decoded.certificate === null)) return null;
+      if (key.certifiedBy !== undefined && decoded.certificate !== null) {
+        const check = certificateSignatureVerifies(decoded.certificate, key.certifiedBy.authority.parsed);
+        if (check === "sha1")
+          throw new AuthError("alg_not_allowed", "the certificate's CA signed it with ssh-rsa (SHA-1); sign with rsa-sha2-256 or rsa-sha2-512");
+        if (check !== "valid") return null;
+      }
       if (!signatureVerifies(decoded.signedData, key.parsed.keyObject, decoded.signature)) return null;
       const fido = decoded.signature.fido;
       return fido === null ? true : { signCounter: signCounterClaim(fido, settings.fido) };
@@ -122,8 +162,12 @@ export function createSshsigScheme(options: SshsigSchemeOptions = {}): Codec<Dec
       return new AuthError("bad_signature", "SSHSIG signature could not be verified", { detail: { keyType: decoded.keyType, keysTried: candidates.length } });
     },
     afterSignature(decoded: DecodedSshsig, _proof, signer, ctx: CodecContext): void {
-      if (decoded.signature.fido !== null) checkFidoFlags(decoded.signature.fido, signer.key, signer.user, settings.fido);
       const now = Math.floor(ctx.nowMs / 1000);
+      const cert = decoded.certificate;
+      if (cert !== null)
+        checkCertificate(cert, signer, { nowSeconds: now, toleranceSeconds: settings.maxSkewSeconds, clientAddress: ctx.request.clientAddress });
+      const flagged = cert === null ? signer.key : certifiedKeyFlags(cert, signer.key);
+      if (decoded.signature.fido !== null) checkFidoFlags(decoded.signature.fido, flagged, signer.user, settings.fido);
       const skew = Math.abs(now - decoded.params.time);
       if (skew > settings.maxSkewSeconds) {
         throw new AuthError("clock_skew", `SSHSIG time is ${skew} seconds from the server's time ${now} (at most ${settings.maxSkewSeconds})`, {

@@ -1,0 +1,87 @@
+import { BlockList, isIP } from "node:net";
+import { AuthError } from "../../errors.js";
+import { userCertificate, type OpenSshCertificate } from "../../keys/certificate.js";
+import type { KeyCandidate, PrincipalMap, StoredKey } from "../../store/ports.js";
+
+/** Critical options this server understands; any other one refuses the certificate (PROTOCOL.certkeys). */
+const understoodOptions: ReadonlySet<string> = new Set(["source-address", "verify-required"]);
+
+function refusal(code: ConstructorParameters<typeof AuthError>[0], message: string, signer: KeyCandidate): AuthError {
+  return new AuthError(code, message, { detail: { userId: signer.user.id } });
+}
+
+/** An IPv4 client seen through an IPv6 socket ("::ffff:192.0.2.1") is matched as IPv4, as OpenSSH does. */
+function plainAddress(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  return mapped ? mapped[1]! : address;
+}
+
+/** Whether `address` is in the `source-address` list (comma-separated addresses and CIDR blocks); null when the list is malformed. */
+function sourceAddressAllows(list: string, address: string | null): boolean | null {
+  const allowed = new BlockList();
+  for (const entry of list.split(",")) {
+    const [base, prefix, extra] = entry.split("/");
+    const family = isIP(base ?? "");
+    if (family === 0 || extra !== undefined) return null;
+    const type = family === 4 ? "ipv4" : "ipv6";
+    if (prefix === undefined) {
+      allowed.addAddress(base!, type);
+      continue;
+    }
+    const bits = /^\d{1,3}$/.test(prefix) ? Number(prefix) : -1;
+    if (bits < 0 || bits > (family === 4 ? 32 : 128)) return null;
+    allowed.addSubnet(base!, bits, type);
+  }
+  if (address === null) return false;
+  const plain = plainAddress(address);
+  const family = isIP(plain);
+  return family !== 0 && allowed.check(plain, family === 4 ? "ipv4" : "ipv6");
+}
+
+/** Whether the certificate names `username` the way the CA's mapping reads it. */
+function namesUser(cert: OpenSshCertificate, map: PrincipalMap, username: string): boolean {
+  if (map === "username") return cert.principals.includes(username);
+  if (map === "key-id") return cert.keyId === username;
+  return cert.extensions.get(map.slice("extension:".length)) === username;
+}
+
+/**
+ * What a certificate whose CA signature and request signature verified must still satisfy
+ * to sign in `signer.user` at `nowSeconds` from `clientAddress`: not revoked, a user
+ * certificate, inside its validity window (± `toleranceSeconds`), only critical options we
+ * enforce, and a principal the CA's mapping reads as the username.
+ */
+export function checkCertificate(
+  cert: OpenSshCertificate,
+  signer: KeyCandidate,
+  at: { nowSeconds: number; toleranceSeconds: number; clientAddress: string | null },
+): void {
+  const certifiedBy = signer.key.certifiedBy!;
+  if (certifiedBy.revoked) throw refusal("certificate_revoked", `the certificate or its CA ${certifiedBy.authority.name} has been revoked`, signer);
+  if (cert.type !== userCertificate) throw refusal("certificate_not_user", `the certificate is of type ${cert.type}, not a user certificate`, signer);
+  const now = BigInt(at.nowSeconds);
+  const tolerance = BigInt(at.toleranceSeconds);
+  if (now + tolerance < cert.validAfter) throw refusal("certificate_not_yet_valid", `the certificate is valid from ${cert.validAfter} (unix time)`, signer);
+  if (now - tolerance >= cert.validBefore) throw refusal("certificate_expired", `the certificate expired at ${cert.validBefore} (unix time)`, signer);
+  for (const [name, value] of cert.criticalOptions) {
+    if (!understoodOptions.has(name))
+      throw refusal("certificate_option_unsupported", `the certificate's critical option ${JSON.stringify(name)} is not supported`, signer);
+    if (name === "source-address") {
+      const allowed = sourceAddressAllows(value, at.clientAddress);
+      if (allowed === null) throw refusal("certificate_source_address", "the certificate's source-address is malformed", signer);
+      if (!allowed) throw refusal("certificate_source_address", "the certificate's source-address does not include the client's address", signer);
+    }
+  }
+  if (!namesUser(cert, certifiedBy.authority.principalMap, signer.user.username)) {
+    throw refusal(
+      "certificate_principal_mismatch",
+      `the certificate does not name ${signer.user.username} (CA ${certifiedBy.authority.name} maps ${certifiedBy.authority.principalMap})`,
+      signer,
+    );
+  }
+}
+
+/** The flag rules for a certified security key: its certificate's `no-touch-required` extension and `verify-required` option. */
+export function certifiedKeyFlags(cert: OpenSshCertificate, key: StoredKey): StoredKey {
+  return { ...key, touchRequired: !cert.extensions.has("no-touch-required"), verifyRequired: cert.criticalOptions.has("verify-required") };
+}
