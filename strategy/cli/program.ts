@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { DirectoryError } from "../store/index.js";
+import { registerCaCommands } from "./commands/ca.js";
 import { registerConsoleCommands } from "./commands/console.js";
 import { registerKeyCommands } from "./commands/keys.js";
 import { registerRequestCommand } from "./commands/request.js";
@@ -18,6 +19,7 @@ function buildProgram(): Command {
   registerServeCommand(program);
   registerUserCommands(program);
   registerKeyCommands(program);
+  registerCaCommands(program);
   registerTokenCommands(program);
   registerRequestCommand(program);
   registerConsoleCommands(program);

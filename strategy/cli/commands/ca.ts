@@ -1,0 +1,94 @@
+import fs from "node:fs";
+import type { Command } from "commander";
+import { expandHome } from "../../client/home-path.js";
+import { isKeyFormatError } from "../../keys/errors.js";
+import { parsePublicKey } from "../../keys/parse.js";
+import { principalMapOf } from "../../store/authorities/rules.js";
+import type { CertificateRevocationMatch } from "../../store/ports.js";
+import { CliError } from "../errors.js";
+import { printJson, printTable } from "../output.js";
+import { withStore } from "../store.js";
+
+function readPublicKey(file: string, policy: Parameters<typeof parsePublicKey>[1]) {
+  let text: string;
+  try {
+    text = fs.readFileSync(file === "-" ? 0 : expandHome(file), "utf8");
+  } catch (error) {
+    throw new CliError(`cannot read ${file === "-" ? "standard input" : file}: ${(error as NodeJS.ErrnoException).code ?? "error"}`);
+  }
+  try {
+    return parsePublicKey(text, policy);
+  } catch (error) {
+    if (isKeyFormatError(error)) throw new CliError(`${file}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** A decimal uint64, as `ssh-keygen -L` prints serials. */
+function serialOf(text: string): bigint {
+  if (!/^\d{1,20}$/.test(text) || BigInt(text) > 0xffffffffffffffffn) throw new CliError(`--serial must be a number from 0 to 2^64-1 (got ${text})`);
+  return BigInt(text);
+}
+
+interface RevokeOptions {
+  serial?: string;
+  keyId?: string;
+  key?: string;
+  all?: boolean;
+  reason?: string;
+}
+
+export function registerCaCommands(program: Command): void {
+  const ca = program.command("ca").description("manage trusted OpenSSH certificate authorities (user certificates over SSHSIG)");
+  ca.command("add <file>")
+    .description("trust the CA public key in file (may be - for standard input) to sign user certificates")
+    .option("--name <name>", "what to call the CA (default: the key's comment, else its fingerprint)")
+    .option("--principal-map <map>", "how a certificate names its user: username (a principal), key-id, or extension:NAME", "username")
+    .action(async (file: string, opts: { name?: string; principalMap: string }) => {
+      const map = principalMapOf(opts.principalMap);
+      const added = await withStore((s) => {
+        const key = readPublicKey(file, s.directory.keyPolicy);
+        return s.authorities.add(opts.name ?? (key.comment || key.fingerprintSha256), key, map);
+      });
+      process.stdout.write(`trusted CA ${added.name} ${added.fingerprintSha256} (principals: ${added.principalMap})\n`);
+    });
+  ca.command("list")
+    .description("list trusted CAs")
+    .option("--json", "print JSON")
+    .action(async (opts: { json?: boolean }) => {
+      const list = await withStore((s) => s.authorities.list());
+      if (opts.json) return printJson(list);
+      printTable([
+        ["NAME", "TYPE", "FINGERPRINT", "PRINCIPALS", "STATUS", "LAST USED"],
+        ...list.map((c) => [c.name, c.type, c.fingerprintSha256, c.principalMap, c.revokedAt ? "revoked" : "active", c.lastUsedAt?.toISOString() ?? "never"]),
+      ]);
+    });
+  ca.command("remove <name>")
+    .description("stop trusting a CA and forget its revocations")
+    .action(async (name: string) => {
+      const removed = await withStore((s) => s.authorities.remove(name));
+      process.stdout.write(`removed CA ${removed.name}\n`);
+    });
+  ca.command("revoke <name>")
+    .description("refuse certificates of a CA: by serial, by key id, by certified key, or all of them")
+    .option("--serial <n>", "the certificate with this serial")
+    .option("--key-id <id>", "certificates with this key id (ssh-keygen -I)")
+    .option("--key <file>", "certificates of this public key")
+    .option("--all", "every certificate of the CA")
+    .option("--reason <text>", "why")
+    .action(async (name: string, opts: RevokeOptions) => {
+      const chosen = [opts.serial, opts.keyId, opts.key, opts.all].filter((o) => o !== undefined);
+      if (chosen.length !== 1) throw new CliError("give exactly one of --serial, --key-id, --key, --all");
+      await withStore(async (s) => {
+        if (opts.all) return void (await s.authorities.revokeAll(name));
+        const match: CertificateRevocationMatch =
+          opts.serial !== undefined
+            ? { serial: serialOf(opts.serial) }
+            : opts.keyId !== undefined
+              ? { keyId: opts.keyId }
+              : { keyFingerprint: readPublicKey(opts.key!, s.directory.keyPolicy).fingerprintSha256 };
+        await s.authorities.revokeCertificates(name, match, opts.reason);
+      });
+      process.stdout.write(opts.all ? `revoked CA ${name}\n` : `revoked certificates of CA ${name}\n`);
+    });
+}

@@ -1,0 +1,90 @@
+// `passport-sshkey ca …` as an administrator runs it: separate processes on one database,
+// checked through the store the server reads.
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parsePublicKey } from "../../strategy/keys/parse.js";
+import { openPrismaStore } from "../../strategy/store/prisma/store.js";
+import { runCli } from "../support/cli.js";
+import { createTestDatabase, type TestDatabase } from "../support/databases.js";
+
+describe("ca commands on sqlite", () => {
+  let db: TestDatabase;
+  let env: Record<string, string>;
+  let dir: string;
+  const keygen = (name: string, args: string[]) => {
+    execFileSync("ssh-keygen", ["-q", "-N", "", "-C", `${name}-comment`, "-f", path.join(dir, name), ...args]);
+    return path.join(dir, `${name}.pub`);
+  };
+  beforeAll(async () => {
+    db = await createTestDatabase("sqlite");
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "pssk-ca-"));
+    env = { DATABASE_URL: db.url, HOME: dir };
+  });
+  afterAll(async () => {
+    await db.drop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const caRows = async () =>
+    JSON.parse((await runCli(["ca", "list", "--json"], { env })).stdout) as { name: string; principalMap: string; revokedAt: string | null }[];
+
+  it("adds a CA with a principal map, lists it, refuses a duplicate and a bad map", async () => {
+    const pub = keygen("corp-ca", ["-t", "ed25519"]);
+    const added = await runCli(["ca", "add", pub, "--name", "corp", "--principal-map", "extension:login@github.com"], { env });
+    expect(added).toMatchObject({
+      code: 0,
+      stdout: `trusted CA corp ${parsePublicKey(fs.readFileSync(pub, "utf8")).fingerprintSha256} (principals: extension:login@github.com)\n`,
+    });
+    expect(await caRows()).toMatchObject([{ name: "corp", principalMap: "extension:login@github.com", revokedAt: null }]);
+    expect((await runCli(["ca", "add", pub, "--name", "again"], { env })).code).toBe(1);
+    const badMap = await runCli(["ca", "add", keygen("other-ca", ["-t", "ed25519"]), "--principal-map", "email"], { env });
+    expect([badMap.code, badMap.stderr]).toEqual([1, 'passport-sshkey: principal map "email" is not username, key-id or extension:NAME\n']);
+    // Without --name, the key's comment names it.
+    expect((await runCli(["ca", "add", path.join(dir, "other-ca.pub")], { env })).stdout).toMatch(/^trusted CA other-ca-comment SHA256:/);
+  });
+
+  it("refuses a CA key the key policy refuses (RSA under 2048 bits)", async () => {
+    const weak = await runCli(["ca", "add", keygen("weak-ca", ["-t", "rsa", "-b", "1024"])], { env });
+    expect(weak.code).toBe(1);
+    expect(weak.stderr).toMatch(/2048/);
+    expect((await caRows()).map((c) => c.name)).not.toContain("weak-ca-comment");
+  });
+
+  it("revokes by serial, key id, key and all; removes a CA", async () => {
+    const userPub = keygen("user", ["-t", "ed25519"]);
+    const fingerprint = parsePublicKey(fs.readFileSync(userPub, "utf8")).fingerprintSha256;
+    for (const args of [
+      ["--serial", "18446744073709551615"],
+      ["--key-id", "alice@laptop"],
+      ["--key", userPub],
+    ]) {
+      expect(await runCli(["ca", "revoke", "corp", ...args, "--reason", "lost"], { env })).toMatchObject({
+        code: 0,
+        stdout: "revoked certificates of CA corp\n",
+      });
+    }
+    expect((await runCli(["ca", "revoke", "corp", "--serial", "18446744073709551616"], { env })).code).toBe(1);
+    expect((await runCli(["ca", "revoke", "corp", "--serial", "1", "--all"], { env })).stderr).toBe(
+      "passport-sshkey: give exactly one of --serial, --key-id, --key, --all\n",
+    );
+    const store = await openPrismaStore({ url: db.url, migrate: false });
+    try {
+      const corp = (await store.authorities.list()).find((c) => c.name === "corp")!;
+      const other = { serial: 5n, keyId: "bob", keyFingerprint: "SHA256:x" };
+      expect(await store.authorities.isRevoked(corp.id, other)).toBe(false);
+      expect(await store.authorities.isRevoked(corp.id, { ...other, serial: 18446744073709551615n })).toBe(true);
+      expect(await store.authorities.isRevoked(corp.id, { ...other, keyId: "alice@laptop" })).toBe(true);
+      expect(await store.authorities.isRevoked(corp.id, { ...other, keyFingerprint: fingerprint })).toBe(true);
+    } finally {
+      await store.close();
+    }
+    expect(await runCli(["ca", "revoke", "corp", "--all"], { env })).toMatchObject({ code: 0, stdout: "revoked CA corp\n" });
+    expect((await caRows()).find((c) => c.name === "corp")?.revokedAt).toEqual(expect.any(String));
+    expect(await runCli(["ca", "remove", "corp"], { env })).toMatchObject({ code: 0, stdout: "removed CA corp\n" });
+    expect((await caRows()).map((c) => c.name)).toEqual(["other-ca-comment"]);
+    expect(await runCli(["ca", "remove", "corp"], { env })).toMatchObject({ code: 1, stderr: "passport-sshkey: no certificate authority corp\n" });
+  });
+});
