@@ -85,7 +85,7 @@ async function certifiedCandidates(
     expiresAt: null,
     revokedAt: null,
     parsed,
-    certifiedBy: { authority, revoked },
+    certifiedBy: { authority, revoked, serial: cert.serial, keyId: cert.keyId },
   };
   return [{ key, user: owner.user }];
 }

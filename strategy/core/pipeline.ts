@@ -93,7 +93,8 @@ export async function verifyCredential(
     const state = keyState(signer.key, signer.user.disabled, nowMs);
     if (state !== "active") {
       const refusal = keyStateRefusals[state];
-      throw new AuthError(refusal.code, refusal.message, { detail: { userId: signer.user.id, keyId: signer.key.id } });
+      const keyId = signer.key.certifiedBy === undefined ? signer.key.id : undefined;
+      throw new AuthError(refusal.code, refusal.message, { detail: { userId: signer.user.id, keyId } });
     }
     codec.afterSignature?.(unverified, proof, signer, ctx);
     const claim = codec.replay(unverified, proof);
@@ -112,15 +113,23 @@ export async function verifyCredential(
   const admitted = admit ? admit(verified) : null;
   const refusal = admitted instanceof Promise ? await admitted : admitted;
   deps.events.record(
-    authEventFrom(request, deps.now(), {
-      scheme: verified.scheme,
-      outcome: refusal ? "failure" : "success",
-      errorCode: refusal ? refusal.code : null,
-      userId: verified.user.id,
-      username: verified.user.username,
-      keyId: verified.key.id,
-    }),
+    authEventFrom(
+      request,
+      deps.now(),
+      {
+        scheme: verified.scheme,
+        outcome: refusal ? "failure" : "success",
+        errorCode: refusal ? refusal.code : null,
+        userId: verified.user.id,
+        username: verified.user.username,
+        keyId: verified.key.id,
+      },
+      verified.key,
+    ),
   );
+  const certifiedBy = verified.key.certifiedBy;
+  // Not awaited: when a CA was last used is for the console, not worth a request's latency or its failure.
+  if (!refusal && certifiedBy !== undefined) void deps.authorities?.markUsed(certifiedBy.authority.id, new Date(deps.now())).catch(() => {});
   return refusal ?? verified;
 }
 

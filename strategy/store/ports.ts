@@ -34,9 +34,9 @@ export interface StoredKey {
   verifyRequired?: boolean | undefined;
   /**
    * Set when the key is the certified key of an OpenSSH certificate rather than a stored row:
-   * the CA that must have signed it and whether the certificate is revoked (read by the pipeline).
+   * the CA that must have signed it, whether the certificate is revoked, and its serial and key id.
    */
-  certifiedBy?: { authority: TrustedAuthority; revoked: boolean } | undefined;
+  certifiedBy?: { authority: TrustedAuthority; revoked: boolean; serial: bigint; keyId: string } | undefined;
 }
 
 /** How a certificate names the user it signs in: a principal, its key id, or an extension's value. */
@@ -139,6 +139,11 @@ export interface AuthEventRecord {
   keyId: string | null;
   ip: string | null;
   userAgent: string | null;
+  /** Certificate logins: the CA's id, the certificate's serial (decimal) and key id, and the principal that named the user. */
+  caId?: string | null | undefined;
+  certSerial?: string | null | undefined;
+  certKeyId?: string | null | undefined;
+  certPrincipal?: string | null | undefined;
 }
 
 /** Where authentication outcomes go. Writes may be batched; `flush` waits for them. */

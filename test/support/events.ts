@@ -36,10 +36,14 @@ export function publicCode(code: string): string {
   return concealedCodes.has(code) ? "invalid_credentials" : code;
 }
 
+/** The newest authentication event, once the sink has written it. */
+export async function lastEvent(store: SshKeyStore | PrismaStore): Promise<(Omit<AuthEventRecord, "outcome"> & { outcome: string }) | null> {
+  await store.events.flush();
+  if (!("database" in store)) return recordedEvents(store).at(-1) ?? null;
+  return store.database.prisma.authEvent.findFirst({ orderBy: { id: "desc" } });
+}
+
 /** The error code of the newest authentication event (the precise one, whatever the client was told). */
 export async function lastEventCode(store: SshKeyStore | PrismaStore): Promise<string | null> {
-  await store.events.flush();
-  if (!("database" in store)) return recordedEvents(store).at(-1)?.errorCode ?? null;
-  const row = await store.database.prisma.authEvent.findFirst({ orderBy: { id: "desc" } });
-  return row?.errorCode ?? null;
+  return (await lastEvent(store))?.errorCode ?? null;
 }

@@ -9,10 +9,25 @@ import type { AuthEventRecord } from "../ports.js";
 import { storeFaultOf } from "../unavailable.js";
 import { sqliteTime } from "./sqlite-time.js";
 
-const columns = `"at", "userId", "username", "keyId", "scheme", "outcome", "errorCode", "ip", "userAgent"`;
+const columns = `"at", "userId", "username", "keyId", "scheme", "outcome", "errorCode", "ip", "userAgent", "caId", "certSerial", "certKeyId", "certPrincipal"`;
+const columnCount = 13;
 
 function row(e: AuthEventRecord, at: string | Date): unknown[] {
-  return [at, e.userId, e.username, e.keyId, e.scheme, e.outcome, e.errorCode, e.ip, e.userAgent];
+  return [
+    at,
+    e.userId,
+    e.username,
+    e.keyId,
+    e.scheme,
+    e.outcome,
+    e.errorCode,
+    e.ip,
+    e.userAgent,
+    e.caId ?? null,
+    e.certSerial ?? null,
+    e.certKeyId ?? null,
+    e.certPrincipal ?? null,
+  ];
 }
 
 /** A user or key deleted while its events waited in the buffer: keep the event, drop the link. */
@@ -21,7 +36,7 @@ function unlinked(e: AuthEventRecord): AuthEventRecord {
 }
 
 export function sqliteActivityWriter(db: Database.Database): ActivityWriter {
-  const insert = db.prepare(`INSERT INTO "AuthEvent" (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insert = db.prepare(`INSERT INTO "AuthEvent" (${columns}) VALUES (${Array.from({ length: columnCount }, () => "?").join(", ")})`);
   const insertAll = db.transaction((events: readonly AuthEventRecord[]) => {
     for (const e of events) {
       try {
@@ -52,7 +67,7 @@ export function postgresActivityWriter(pool: pg.Pool): ActivityWriter {
     const tuples = events.map((e, i) => {
       // ISO text: the column is UTC without a zone, as Prisma writes it.
       values.push(...row(e, e.at.toISOString()).map(withoutNul));
-      return `(${Array.from({ length: 9 }, (_, j) => `$${i * 9 + j + 1}`).join(", ")})`;
+      return `(${Array.from({ length: columnCount }, (_, j) => `$${i * columnCount + j + 1}`).join(", ")})`;
     });
     await client.query(`INSERT INTO "AuthEvent" (${columns}) VALUES ${tuples.join(", ")}`, values);
   };

@@ -4,7 +4,7 @@ import { copyFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parsePublicKey } from "../../../strategy/keys/parse.js";
 import { databaseKinds } from "../../support/databases.js";
-import { lastEventCode } from "../../support/events.js";
+import { lastEvent, lastEventCode } from "../../support/events.js";
 import { startTestServer, type MemoryTestServer } from "../../support/server.js";
 import { KeyDir } from "../../support/ssh-keygen.js";
 import { signedSshsig, sshKeygenSign, sshsigAuthorization, sshsigMessageOf, sshsigNonce } from "../../support/sshsig.js";
@@ -77,6 +77,23 @@ describe.each(["memory", ...databaseKinds] as const)("SSHSIG with OpenSSH certif
       expect(await t.store.directory.listKeys("alice")).toEqual([]);
     });
   }
+
+  it("logs a certificate login with the CA, serial, key id and principal, and marks the CA used", async () => {
+    t.clock.now += 1000;
+    const certPath = certify("ca-ed25519", ["-n", "alice", "-V", "+1h"]);
+    expect((await login(certPath)).status).toBe(200);
+    const ca = (await t.store.authorities.list()).find((c) => c.name === "ca-ed25519")!;
+    expect(await lastEvent(t.store)).toMatchObject({
+      outcome: "success",
+      username: "alice",
+      keyId: null,
+      caId: ca.id,
+      certSerial: String(serial),
+      certKeyId: `id-cert-${serial - 1}`,
+      certPrincipal: "alice",
+    });
+    await expect.poll(async () => (await t.store.authorities.list()).find((c) => c.name === "ca-ed25519")?.lastUsedAt).toEqual(new Date(t.clock.now));
+  });
 
   it("signs in an ECDSA certified key", async () => {
     expect((await login(certify("ca-ed25519", ["-n", "alice", "-V", "+1h"], "user-ecdsa"))).status).toBe(200);
