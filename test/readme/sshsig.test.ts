@@ -5,6 +5,7 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parsePublicKey } from "../../strategy/keys/parse.js";
 import { readmeBlocks } from "../package/readme-blocks.js";
 import { root } from "../support/cli.js";
 import { startTestServer, type MemoryTestServer } from "../support/server.js";
@@ -59,5 +60,36 @@ describe("README: SSHSIG with ssh-keygen and curl", () => {
     const script = `${client(keys.path("rsa"), `${t.url}/whoami`).split("\ncurl ")[0]}\nprintf %s "$sig"`;
     const { stdout } = await promisify(execFile)("bash", ["-c", script], { encoding: "utf8" });
     expect(signatureType(stdout)).toBe("rsa-sha2-512");
+  });
+});
+
+// The issue's "done when": `ssh-keygen -s ca -I id -n alice -V +1h key.pub`, then the shell client
+// with KEY at the certificate, on a server that trusts the CA and holds no key of alice's.
+describe("README: SSHSIG with an OpenSSH certificate", () => {
+  let t: MemoryTestServer;
+  const keys = new KeyDir();
+  beforeAll(async () => {
+    t = await startTestServer("memory");
+    await t.store.directory.addUser("alice");
+    sshKeygen(keys.dir, "ca", "ed25519");
+    sshKeygen(keys.dir, "key", "ed25519");
+    await t.store.authorities.add("corp", parsePublicKey(keys.read("ca.pub")), "username");
+    keys.run("ssh-keygen", ["-q", "-s", "ca", "-I", "id", "-n", "alice", "-V", "+1h", "key.pub"]);
+  }, 60_000);
+  afterAll(async () => {
+    await t.close();
+    keys.cleanup();
+  });
+
+  it("authenticates alice with KEY=key-cert.pub, no key uploaded", async () => {
+    t.clock.now = Date.now();
+    const { stdout } = await promisify(execFile)("bash", ["-c", client(keys.path("key-cert.pub"), `${t.url}/whoami`)], { encoding: "utf8" });
+    expect(JSON.parse(stdout)).toMatchObject({ username: "alice", scheme: "sshsig" });
+    expect(await t.store.directory.listKeys("alice")).toEqual([]);
+  });
+
+  it("is refused with KEY at the private key: ssh-keygen then signs as the plain key, which is not uploaded", async () => {
+    const { stdout } = await promisify(execFile)("bash", ["-c", client(keys.path("key"), `${t.url}/whoami`)], { encoding: "utf8" });
+    expect(JSON.parse(stdout)).toMatchObject({ error: { code: "invalid_credentials" } });
   });
 });
