@@ -123,6 +123,24 @@ describe.skipIf(!provider.path)(`real OpenSSH with security keys${provider.missi
     });
   });
 
+  it("a certified security key (no key uploaded): touch required unless the certificate has no-touch-required; verify-required asks for the PIN", async () => {
+    keys.sshKeygen("sk_ca", "ed25519");
+    await t.store.authorities.add("sk-ca", parsePublicKey(keys.read("sk_ca.pub")), "username");
+    /** A fresh security key and its certificate for alice; returns the -cert.pub name to sign with. */
+    const certified = (name: string, options: string[]) => {
+      enrol(name, "ed25519-sk");
+      keys.run("ssh-keygen", ["-q", "-s", "sk_ca", "-I", name, "-n", "alice", "-V", "+1h", ...options.flatMap((o) => ["-O", o]), `${name}.pub`]);
+      return `${name}-cert.pub`;
+    };
+    const touched = certified("cert_touch_sk", []);
+    expect(await signIn(touched)).toMatchObject({ status: 200, body: { username: "alice", scheme: "sshsig" } });
+    expect(await signIn(touched, { SK_SOFT_FLAGS: "0x00" })).toMatchObject({ status: 401, body: { error: { code: "user_presence_required" } } });
+    expect(await signIn(certified("cert_notouch_sk", ["no-touch-required"]), { SK_SOFT_FLAGS: "0x00" })).toMatchObject({ status: 200 });
+    const pin = certified("cert_pin_sk", ["verify-required"]);
+    expect(await signIn(pin, { SK_SOFT_FLAGS: "0x01" })).toMatchObject({ status: 401, body: { error: { code: "user_verification_required" } } });
+    expect(await signIn(pin, { SK_SOFT_FLAGS: "0x05" })).toMatchObject({ status: 200, body: { username: "alice" } });
+  });
+
   it("a counter that goes backwards (a cloned key) signs in with an alarm event", async () => {
     enrol("counted_sk", "ed25519-sk");
     const keyId = await addKey("counted_sk");
