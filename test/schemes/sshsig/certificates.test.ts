@@ -1,8 +1,13 @@
 // OpenSSH user certificates over SSHSIG, made by the real `ssh-keygen -s` and signed by the real
 // `ssh-keygen -Y sign -f KEY-cert.pub` (given the key itself, ssh-keygen signs as the plain key).
 import { copyFileSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parsePublicKey } from "../../../strategy/keys/parse.js";
+import { createDemoApp } from "../../../strategy/server/demo-app.js";
+import { SshKeyStrategy } from "../../../strategy/strategy.js";
+import { createMemoryStore } from "../../../strategy/store/index.js";
 import { databaseKinds } from "../../support/databases.js";
 import { lastEvent, lastEventCode } from "../../support/events.js";
 import { startTestServer, type MemoryTestServer } from "../../support/server.js";
@@ -194,5 +199,39 @@ describe.each(["memory", ...databaseKinds] as const)("SSHSIG with OpenSSH certif
   it("refuses a disabled user", async () => {
     await t.store.directory.setUserFlags("bob", { disabled: true });
     await refusedWith(certify("ca-ed25519", ["-n", "bob", "-V", "+1h"]), "user_disabled", "bob");
+  });
+});
+
+describe("SSHSIG certificates: source-address behind a trusted proxy", () => {
+  const keys = new KeyDir();
+  let server: http.Server;
+  let host: string;
+  beforeAll(async () => {
+    const store = createMemoryStore();
+    await store.directory.addUser("alice");
+    await store.authorities.add("corp", parsePublicKey(keys.sshKeygen("ca", "ed25519")), "username");
+    keys.sshKeygen("key", "ed25519");
+    keys.run("ssh-keygen", ["-q", "-s", "ca", "-I", "id", "-n", "alice", "-V", "+1h", "-O", "source-address=203.0.113.0/24", "key.pub"]);
+    const strategy = new SshKeyStrategy({ store, schemes: ["sshsig"], exposeErrorCodes: true });
+    server = http.createServer(createDemoApp({ strategy, log: () => {}, admin: false, trustProxy: "loopback" }));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }, 30_000);
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    keys.cleanup();
+  });
+
+  const login = async (headers: Record<string, string>) => {
+    const authorization = signedSshsig(keys.path("key-cert.pub"), { username: "alice", time: Math.floor(Date.now() / 1000), nonce: sshsigNonce(), host });
+    const r = await fetch(`http://${host}/whoami`, { headers: { authorization, ...headers } });
+    return { status: r.status, body: (await r.json()) as Reply };
+  };
+
+  it("matches the address the proxy forwarded, not the proxy's own", async () => {
+    expect(await login({ "x-forwarded-for": "203.0.113.7" })).toMatchObject({ status: 200, body: { username: "alice" } });
+    expect(await login({ "x-forwarded-for": "198.51.100.7" })).toMatchObject({ status: 401, body: { error: { code: "certificate_source_address" } } });
+    expect(await login({})).toMatchObject({ status: 401, body: { error: { code: "certificate_source_address" } } });
   });
 });
