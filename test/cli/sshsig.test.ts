@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { parsePublicKey } from "../../strategy/keys/parse.js";
 import { decodeSshsigBlob } from "../../strategy/schemes/sshsig/blob.js";
 import { readText } from "../client/helpers.js";
 import { runCli } from "../support/cli.js";
@@ -109,7 +110,7 @@ describe("request --scheme sshsig", () => {
 
   it("--agent --cert signs with the one agent key the certificate is for", async () => {
     const r = await runCli(["request", `${t.url}/whoami`, "--scheme", "sshsig", "--user", "bob", "--agent", "--cert", `${file.ed25519}-cert.pub`], { env });
-    // The server does not accept certificates yet; what matters here is which key signed.
+    // This server trusts no CA yet; what matters here is which key signed.
     expect(r.stderr).toContain(signedWith("ed25519", "ssh-ed25519"));
     expect(r.stderr).not.toContain(fp.stranger);
   });
@@ -220,5 +221,15 @@ describe("token sshsig", () => {
     const r = await runCli(["token", "sshsig", "--url", t.url, "--user", "alice", "--key", file.rsa, "--cert", `${file.ed25519}-cert.pub`], { env });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(`passport-sshkey: the certificate ${file.ed25519}-cert.pub is for another key than ${fp.rsa}\n`);
+  });
+
+  it("--cert signs alice in once the server trusts the CA (the certificate names alice)", async () => {
+    await t.store.authorities.add("cli-ca", parsePublicKey(readText(`${file.ca}.pub`)), "username");
+    const r = await runCli(
+      ["request", `${t.url}/whoami`, "--scheme", "sshsig", "--user", "alice", "--key", file.ed25519, "--cert", `${file.ed25519}-cert.pub`],
+      { env },
+    );
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ username: "alice", scheme: "sshsig" });
   });
 });
