@@ -146,6 +146,10 @@ describe.each(["memory", ...databaseKinds] as const)("SSHSIG with OpenSSH certif
     expect(await lastEventCode(t.store)).toBe("bad_signature");
   });
 
+  it("refuses a certificate an RSA CA signed with ssh-rsa (SHA-1)", async () => {
+    await refusedWith(certify("ca-rsa", ["-t", "ssh-rsa", "-n", "alice", "-V", "+1h"]), "alg_not_allowed");
+  });
+
   it("refuses a certificate of a CA it does not trust as an unknown key", async () => {
     await refusedWith(certify("ca-untrusted", ["-n", "alice", "-V", "+1h"]), "unknown_key");
   });
