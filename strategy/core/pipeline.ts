@@ -33,7 +33,8 @@ const noRouteOptions: RouteOptions = Object.freeze({});
  *
  *   decode (structure, MACs) → throttle check on the untrusted username (before any key is
  *   looked up or signature checked) → the codec's preparation → candidate keys by the
- *   untrusted hints, one ranking (rankCandidates) → signature, each candidate in turn (decoy
+ *   untrusted hints (for an OpenSSH certificate: its certified key, with the CA and revocations
+ *   read from the store), one ranking (rankCandidates) → signature, each candidate in turn (decoy
  *   work when there is none) → key state (core/key-state.ts, one refusal table) → the codec's
  *   after-signature checks → replay → the signature counter a proof reports (core/sign-counter.ts)
  *   → admit → exactly one auth event (and an "alarm" beside it for a counter that went backwards).

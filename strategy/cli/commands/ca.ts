@@ -1,6 +1,4 @@
-import fs from "node:fs";
 import type { Command } from "commander";
-import { expandHome } from "../../client/home-path.js";
 import { isKeyFormatError } from "../../keys/errors.js";
 import { parsePublicKey } from "../../keys/parse.js";
 import { principalMapOf } from "../../store/authorities/rules.js";
@@ -8,14 +6,10 @@ import type { CertificateRevocationMatch } from "../../store/ports.js";
 import { CliError } from "../errors.js";
 import { printJson, printTable } from "../output.js";
 import { withStore } from "../store.js";
+import { readKeyText } from "./keys.js";
 
 function readPublicKey(file: string, policy: Parameters<typeof parsePublicKey>[1]) {
-  let text: string;
-  try {
-    text = fs.readFileSync(file === "-" ? 0 : expandHome(file), "utf8");
-  } catch (error) {
-    throw new CliError(`cannot read ${file === "-" ? "standard input" : file}: ${(error as NodeJS.ErrnoException).code ?? "error"}`);
-  }
+  const text = readKeyText(file);
   try {
     return parsePublicKey(text, policy);
   } catch (error) {

@@ -7,7 +7,7 @@ import { printJson, printTable } from "../output.js";
 import { withStore } from "../store.js";
 import { registerImportAllowedSigners } from "./import-allowed-signers.js";
 
-function readKeyText(file: string): string {
+export function readKeyText(file: string): string {
   try {
     return fs.readFileSync(file === "-" ? 0 : expandHome(file), "utf8");
   } catch (error) {
