@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from "express";
 import { z } from "zod";
 import { SSHSIG_TOKEN_PATH } from "../../contract/sshsig-token.js";
-import type { AnyCodec } from "../../core/codec.js";
+import type { AnyCodec, Verified } from "../../core/codec.js";
 import { verifyCredential } from "../../core/pipeline.js";
 import { AuthError, isAuthError } from "../../errors.js";
 import { parseAuthorization, syntaxOfCodecs, type ParsedAuthorization } from "../../http/authorization.js";
@@ -26,6 +26,16 @@ const routerOptionsSchema = z.strictObject({
     "must be an SshKeyStrategy",
   ),
 });
+
+/**
+ * A token names a stored key and is checked against it on every use; a certified key has no
+ * row to check, so its login is refused here rather than answered with a token that never works.
+ */
+function tokenableKey(verified: Verified): AuthError | null {
+  return verified.key.certifiedBy === undefined
+    ? null
+    : new AuthError("rejected", `${SSHSIG_TOKEN_PATH} does not issue tokens for certificate logins yet: sign each request with the certificate`);
+}
 
 /**
  * Express router answering `POST /_sshsig/token` (mount it at the app's root): one request
@@ -63,7 +73,7 @@ export function createSshsigTokenRouter(options: SshsigTokenRouterOptions): Rout
     const credential = sshsigCredential(header, sshsig);
     if (isAuthError(credential)) return refuse(res, credential);
     const deps = await strategy.pipelineDeps();
-    const result = await verifyCredential(sshsig, credential, fromExpressRequest(req), deps);
+    const result = await verifyCredential(sshsig, credential, fromExpressRequest(req), deps, undefined, tokenableKey);
     if (isAuthError(result)) return refuse(res, result);
     res.status(200).json(issue(result, deps.now()));
   };

@@ -33,7 +33,10 @@ describe.each(["memory", ...databaseKinds] as const)("SSHSIG with OpenSSH certif
   let serial = 100;
 
   beforeAll(async () => {
-    t = kind === "memory" ? await startTestServer("memory", { exposeErrorCodes: true }) : await startTestServer(kind, { exposeErrorCodes: true });
+    t =
+      kind === "memory"
+        ? await startTestServer("memory", { exposeErrorCodes: true, crtauth: { secret: "certificates-test-secret" } })
+        : await startTestServer(kind, { exposeErrorCodes: true, crtauth: { secret: "certificates-test-secret" } });
     host = new URL(t.url).host;
     await t.store.directory.addUser("alice");
     await t.store.directory.addUser("bob");
@@ -98,6 +101,15 @@ describe.each(["memory", ...databaseKinds] as const)("SSHSIG with OpenSSH certif
       certPrincipal: "alice",
     });
     await expect.poll(async () => (await t.store.authorities.list()).find((c) => c.name === "ca-ed25519")?.lastUsedAt).toEqual(new Date(t.clock.now));
+  });
+
+  it("does not exchange a certificate login for an SSHSIG token (a token needs a stored key to check on every use)", async () => {
+    const certPath = certify("ca-ed25519", ["-n", "alice", "-V", "+1h"]);
+    const authorization = signedSshsig(certPath, { username: "alice", time: now(), nonce: sshsigNonce(), host, method: "POST", target: "/_sshsig/token" });
+    const r = await fetch(`${t.url}/_sshsig/token`, { method: "POST", headers: { authorization } });
+    expect(r.status).toBe(401);
+    expect(((await r.json()) as Reply).error?.code).toBe("rejected");
+    expect(await lastEventCode(t.store)).toBe("rejected");
   });
 
   it("signs in an ECDSA certified key", async () => {
