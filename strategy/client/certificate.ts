@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
-import sshpk from "sshpk";
-import { SshReader } from "../keys/wire.js";
+import { decodeCertificate } from "../keys/certificate.js";
 import { ClientKeyError, errorTag } from "./errors.js";
 import { expandHome } from "./home-path.js";
 import type { ClientSigner } from "./signature.js";
@@ -11,8 +10,6 @@ export type CertificateSource = string | { text: string | Buffer };
 interface Certified {
   readonly certificate: Buffer;
 }
-
-const CERT_TYPE = /^[a-z0-9.@-]+-cert-v01@openssh\.com$/;
 
 /** An OpenSSH certificate as read from its file: the wire blob, and the plain key it certifies. */
 export interface OpenSshCertificate {
@@ -29,12 +26,21 @@ export async function readCertificate(source: CertificateSource): Promise<OpenSs
   } catch (err) {
     throw new ClientKeyError("key_unreadable", `cannot read certificate ${String(source)} (${errorTag(err)})`, { ...origin, error: errorTag(err) });
   }
-  const { line, blob } = certificateLine(text, origin);
+  const [type = "", base64 = ""] = text.trim().split(/\s+/);
+  const blob = Buffer.from(base64, "base64");
+  // The server's own decoder (keys/certificate.ts): it reads sk-* certificates too, which sshpk cannot.
+  let subjectKey: Buffer;
   try {
-    return { blob, subjectKey: sshpk.parseCertificate(line, "openssh").subjectKey.toBuffer("rfc4253") };
+    const certificate = decodeCertificate(blob);
+    if (certificate.certType !== type) throw new TypeError("the line's type is not the certificate's");
+    subjectKey = certificate.keyBlob;
   } catch (err) {
-    throw new ClientKeyError("invalid_key", "malformed OpenSSH certificate", { ...origin, error: errorTag(err) });
+    throw new ClientKeyError("invalid_key", "not an OpenSSH certificate (a *-cert-v01@openssh.com line, as ssh-keygen -s writes)", {
+      ...origin,
+      error: errorTag(err),
+    });
   }
+  return { blob, subjectKey };
 }
 
 /** The signer carrying `certificate`, which must certify its key (else ClientKeyError `invalid_key`). */
@@ -66,20 +72,4 @@ export async function withCertificate(signer: ClientSigner, certificate: Certifi
 export async function withCertificate(signer: Signer, certificate: CertificateSource): Promise<Signer & Certified>;
 export async function withCertificate(signer: Signer, certificate: CertificateSource): Promise<Signer & Certified> {
   return certify(signer, await readCertificate(certificate));
-}
-
-/** `<type>-cert-v01@openssh.com <base64> [comment]` → that line without the comment and the wire blob, its type checked. */
-function certificateLine(text: string, origin: Record<string, unknown>): { line: string; blob: Buffer } {
-  const [type = "", base64 = ""] = text.trim().split(/\s+/);
-  if (!CERT_TYPE.test(type))
-    throw new ClientKeyError("invalid_key", "not an OpenSSH certificate (a *-cert-v01@openssh.com line, as ssh-keygen -s writes)", origin);
-  const blob = Buffer.from(base64, "base64");
-  let named: string;
-  try {
-    named = new SshReader(blob).name();
-  } catch {
-    named = "";
-  }
-  if (named !== type) throw new ClientKeyError("invalid_key", "malformed OpenSSH certificate", origin);
-  return { line: `${type} ${base64}`, blob };
 }

@@ -36,8 +36,9 @@ export class PrismaAuthorities implements CertificateAuthorityStore {
   }
 
   async isRevoked(caId: string, certificate: CertificateIdentity): Promise<boolean> {
-    if (!nameable(certificate.keyId)) return false;
-    return (await this.prisma.certificateRevocation.count({ where: { caId, OR: revocationQuery(certificate) } })) > 0;
+    // A key id no database can hold (decodeCertificate already refuses NUL) cannot be a revoked one: its serial and key still can.
+    const wanted = nameable(certificate.keyId) ? revocationQuery(certificate) : revocationQuery(certificate).filter((w) => !("keyId" in w));
+    return (await this.prisma.certificateRevocation.count({ where: { caId, OR: wanted } })) > 0;
   }
 
   async markUsed(caId: string, at: Date): Promise<void> {
