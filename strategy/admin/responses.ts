@@ -1,11 +1,11 @@
 // The admin API's answers, built from stored records and typed against the contract's response
 // schemas: a field renamed here or in strategy/contract fails the build.
 import type { z } from "zod";
-import type { AuthEventJson, KeyEventJson, KeyJson, PreviewEntryJson, UserJson, UserWithKeyCountJson } from "../contract/responses.js";
+import type { AuthEventJson, AuthorityJson, KeyEventJson, KeyJson, PreviewEntryJson, UserJson, UserWithKeyCountJson } from "../contract/responses.js";
 import { keyStatus } from "../core/key-state.js";
 import { parsePublicKey, storedKeyProblem, type KeyPolicyOptions, type parseKeyPaste } from "../keys/index.js";
 import { isSshKeyType, sshKeyType } from "../keys/algorithms.js";
-import type { AuthEventEntry, KeyRecord, Outcome, UserRecord } from "../store/ports.js";
+import type { AuthEventEntry, CertificateAuthorityRecord, KeyRecord, Outcome, UserRecord } from "../store/ports.js";
 
 /**
  * The JSON form of a key: public material and metadata only. `problem` is set when the
@@ -104,7 +104,18 @@ export function keyEventJson(event: Pick<AuthEventEntry, "id" | "at" | "scheme" 
   };
 }
 
-export function authEventJson(event: AuthEventEntry): z.input<typeof AuthEventJson> {
+/** `caNames`: the names of the CAs trusted now, by id (an event keeps a removed CA's id, without a name). */
+export function authEventJson(event: AuthEventEntry, caNames: ReadonlyMap<string, string>): z.input<typeof AuthEventJson> {
+  const certificate =
+    event.caId === null && event.certSerial === null && event.certKeyId === null
+      ? null
+      : {
+          caId: event.caId,
+          caName: event.caId === null ? null : (caNames.get(event.caId) ?? null),
+          serial: event.certSerial,
+          keyId: event.certKeyId,
+          principal: event.certPrincipal,
+        };
   return {
     ...keyEventJson(event),
     username: event.username,
@@ -112,5 +123,21 @@ export function authEventJson(event: AuthEventEntry): z.input<typeof AuthEventJs
     keyId: event.keyId,
     keyFingerprint: event.keyFingerprint,
     keyComment: event.keyComment,
+    certificate,
+  };
+}
+
+export function authorityJson(ca: CertificateAuthorityRecord, revocationCount: number): z.input<typeof AuthorityJson> {
+  return {
+    id: ca.id,
+    name: ca.name,
+    type: ca.type,
+    openssh: ca.openssh,
+    fingerprintSha256: ca.fingerprintSha256,
+    principalMap: ca.principalMap,
+    createdAt: ca.createdAt,
+    lastUsedAt: ca.lastUsedAt,
+    revokedAt: ca.revokedAt,
+    revocationCount,
   };
 }

@@ -12,6 +12,7 @@ import { baseOf, setBase, setSession, type AdminContext, type AdminStore } from 
 import { checkCsrf, checkOrigin, isMutating } from "./csrf.js";
 import { AdminError, adminErrorHandler } from "./errors.js";
 import { SignInLimiter, type RateLimitOptions } from "./rate-limit.js";
+import { registerAuthorityRoutes } from "./routes/authorities.js";
 import { registerEventRoutes } from "./routes/events.js";
 import { registerKeyRoutes } from "./routes/keys.js";
 import { registerSessionRoutes, registerSignInRoutes } from "./routes/session.js";
@@ -21,8 +22,8 @@ import { SessionManager, signInLinkTtlMs, type ActiveSession, type SessionTimeou
 /** The store behind a strategy, for mounting the console next to it: it must have the management ports. */
 export async function adminStoreOf(strategy: SshKeyStrategy): Promise<AdminStore> {
   const store = (await strategy.store()) as Partial<AdminStore>;
-  if (!store.directory || !store.sessions || !store.eventLog) {
-    throw new TypeError("the admin console needs a store with the directory, sessions and eventLog ports (openPrismaStore or createMemoryStore)");
+  if (!store.directory || !store.sessions || !store.eventLog || !store.authorities) {
+    throw new TypeError("the admin console needs a store with the directory, sessions, eventLog and authorities ports (openPrismaStore or createMemoryStore)");
   }
   return store as AdminStore;
 }
@@ -198,6 +199,7 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
   registerKeyRoutes(router, ctx);
   registerUserRoutes(router, ctx);
   registerEventRoutes(router, ctx);
+  registerAuthorityRoutes(router, ctx);
 
   router.use("/api", (_req, _res, next) => next(new AdminError("not_found", "no such API route")));
   if (options.uiDir !== false) serveUi(router, options.uiDir ?? defaultUiDir());

@@ -13,6 +13,7 @@ export const adminErrors = {
   invalid_cursor: 400,
   invalid_keys: 400,
   private_key: 400,
+  invalid_key: 400,
   body_too_large: 413,
   // Who is asking.
   unauthenticated: 401,
@@ -29,11 +30,13 @@ export const adminErrors = {
   link_invalid: 404,
   link_expired: 404,
   link_used: 404,
+  authority_not_found: 404,
   // The state it would change.
   conflict: 409,
   user_exists: 409,
   username_confusable: 409,
   key_exists: 409,
+  authority_exists: 409,
   too_many_keys: 409,
   already_revoked: 409,
   cannot_change_self: 409,

@@ -94,6 +94,51 @@ export const eventListQuery = z.object({
   limit,
 });
 
+/** A certificate serial as `ssh-keygen -L` prints it: decimal, 0 to 2^64-1 (also what the CLI's --serial takes). */
+export const certificateSerial = z
+  .string()
+  .regex(/^\d{1,20}$/, { message: "must be a decimal number" })
+  .refine((s) => BigInt(s) <= 0xffffffffffffffffn, { message: "must be at most 2^64-1" });
+
+/** How a certificate names its user (store/authorities/rules.ts principalMapOf reads the same three forms). */
+const principalMap = z.union([
+  z.literal("username"),
+  z.literal("key-id"),
+  z.string().regex(/^extension:[\x21-\x7e]{1,200}$/, "must be username, key-id or extension:NAME"),
+]);
+
+const authorityName = line(128)
+  .min(1)
+  .refine((s) => s.trim() !== "", { message: "must not be blank" });
+
+export const authorityNameParam = z.object({ name: authorityName });
+
+export const authorityAddBody = z.strictObject({
+  /** The CA's public key (a .pub line, RFC 4716 or PEM), as a key paste takes it. */
+  key: z.string().min(1).max(20_000),
+  name: authorityName,
+  principalMap: principalMap.default("username"),
+});
+
+/** Exactly one of serial, keyId, keyFingerprint or all. */
+export const authorityRevokeBody = z
+  .strictObject({
+    serial: certificateSerial.optional(),
+    keyId: line(1024).min(1).optional(),
+    keyFingerprint: z
+      .string()
+      .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, { message: "must be a SHA256:… fingerprint" })
+      .optional(),
+    all: z.literal(true).optional(),
+    reason: prose(500).optional(),
+  })
+  .refine((b) => [b.serial, b.keyId, b.keyFingerprint, b.all].filter((v) => v !== undefined).length === 1, {
+    message: "give exactly one of serial, keyId, keyFingerprint or all",
+  });
+
+/** A user's certificate logins: the signed-in user's own unless an admin names another. */
+export const certificateLoginQuery = z.object({ user: username.optional(), cursor, limit });
+
 // Pagination cursors: the sort key of the last row of a page, exactly as the routes give them
 // out. Each field is held to what such a row can contain (a storable time, a 32-bit
 // autoincrement id, a key id, a username), so a forged cursor is an invalid_cursor, not a query
@@ -117,3 +162,6 @@ export type UserListQuery = z.input<typeof userListQuery>;
 export type UserCreateBody = z.input<typeof userCreateBody>;
 export type UserPatchBody = z.input<typeof userPatchBody>;
 export type EventListQuery = z.input<typeof eventListQuery>;
+export type AuthorityAddBody = z.input<typeof authorityAddBody>;
+export type AuthorityRevokeBody = z.input<typeof authorityRevokeBody>;
+export type CertificateLoginQuery = z.input<typeof certificateLoginQuery>;

@@ -80,13 +80,44 @@ export const KeyEventJson = z.strictObject({
   userAgent: z.string().nullable(),
 });
 
-/** One entry of the authentication log: a key event plus who it claimed and which key it used. */
+/**
+ * The OpenSSH certificate an attempt was made with, as far as it was read: the CA (null when it
+ * was not trusted; its name null once removed), the serial (decimal), the key id, and the
+ * principal that named the user (null unless the mapping was checked).
+ */
+const EventCertificateJson = z.strictObject({
+  caId: z.string().nullable(),
+  caName: z.string().nullable(),
+  serial: z.string().nullable(),
+  keyId: z.string().nullable(),
+  principal: z.string().nullable(),
+});
+
+/** One entry of the authentication log: a key event plus who it claimed and which key (or certificate) it used. */
 export const AuthEventJson = KeyEventJson.extend({
   username: z.string().nullable(),
   userId: z.string().nullable(),
   keyId: z.string().nullable(),
   keyFingerprint: z.string().nullable(),
   keyComment: z.string().nullable(),
+  /** Null for an attempt with a plain key. */
+  certificate: EventCertificateJson.nullable(),
+});
+
+/** A trusted OpenSSH certificate authority. */
+export const AuthorityJson = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  type: z.string(),
+  openssh: z.string(),
+  fingerprintSha256: z.string(),
+  principalMap: z.string(),
+  createdAt: instant,
+  lastUsedAt: instant.nullable(),
+  /** The whole CA is revoked: none of its certificates signs in. */
+  revokedAt: instant.nullable(),
+  /** Revocations of some of its certificates (by serial, key id or certified key). */
+  revocationCount: z.number().int(),
 });
 
 /** The one user shape. */
@@ -119,6 +150,9 @@ export const KeysAddedResponse = z.strictObject({ keys: z.array(KeyJson) });
 export const KeyDetailResponse = z.strictObject({ key: KeyJson, events: z.array(KeyEventJson) });
 export const KeyResponse = z.strictObject({ key: KeyJson });
 export const KeyDeletedResponse = z.strictObject({ deleted: z.literal(true), id: z.string() });
+export const AuthorityListResponse = z.strictObject({ authorities: z.array(AuthorityJson) });
+export const AuthorityResponse = z.strictObject({ authority: AuthorityJson });
+export const AuthorityRemovedResponse = z.strictObject({ deleted: z.literal(true), name: z.string() });
 export const UserResponse = z.strictObject({ user: UserJson });
 export const UserCreatedResponse = z.strictObject({ user: UserWithKeyCountJson });
 
@@ -138,5 +172,6 @@ export type PreviewEntry = z.output<typeof PreviewEntryJson>;
 export type KeyEvent = z.output<typeof KeyEventJson>;
 export type AuthEvent = z.output<typeof AuthEventJson>;
 export type User = z.output<typeof UserJson>;
+export type Authority = z.output<typeof AuthorityJson>;
 export type UserWithKeyCount = z.output<typeof UserWithKeyCountJson>;
 export type Me = z.output<typeof MeResponse>;

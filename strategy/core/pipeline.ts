@@ -1,9 +1,9 @@
 import { AuthError, isAuthError } from "../errors.js";
 import type { FailureThrottle } from "../schemes/failure-throttle.js";
 import type { CertificateAuthorityStore, EventSink, KeyCandidate, KeyStore, ReplayStore } from "../store/ports.js";
-import { authEventFrom } from "./auth-event.js";
+import { attemptedCertificate, authEventFrom, certificateOf, type CertificateFields } from "./auth-event.js";
 import { findCandidates, rankCandidates } from "./candidates.js";
-import type { AnyCodec, CodecContext, RouteOptions, Verified } from "./codec.js";
+import type { AnyCodec, CodecContext, RouteOptions, UntrustedCertificate, Verified } from "./codec.js";
 import { keyState, keyStateRefusals } from "./key-state.js";
 import { keepSignCounter } from "./sign-counter.js";
 import type { RequestView } from "./request-view.js";
@@ -57,12 +57,17 @@ export async function verifyCredential(
   const ctx: CodecContext = { request, routeOptions, nowMs };
   const throttle = codec.throttled === false ? null : deps.throttle;
   let username: string | null = null;
+  // What a refusal's event records of a certificate: read as the steps below learn it.
+  let certificate: UntrustedCertificate | undefined;
+  let candidates: KeyCandidate[] = [];
+  let mappedPrincipal: string | null = null;
   let verified: Verified;
   try {
     const decoded = codec.decode(credential, ctx);
     const unverified: unknown = decoded instanceof Promise ? await decoded : decoded;
     const hints = codec.hints(unverified);
     username = hints.untrustedUsername;
+    certificate = hints.untrustedCertificate;
     if (username !== null && throttle !== null) {
       const retryAfterSeconds = throttle.retryAfterSeconds(username, nowMs);
       if (retryAfterSeconds !== null) {
@@ -73,7 +78,7 @@ export async function verifyCredential(
       const prepared = codec.prepare(unverified, ctx);
       if (prepared instanceof Promise) await prepared;
     }
-    const candidates = rankCandidates(await findCandidates(deps.keys, hints, deps.authorities), nowMs, hints.preferredKey);
+    candidates = rankCandidates(await findCandidates(deps.keys, hints, deps.authorities), nowMs, hints.preferredKey);
     if (candidates.length === 0) {
       const refusal = codec.noKey(unverified);
       throw refusal instanceof Promise ? await refusal : refusal;
@@ -98,6 +103,8 @@ export async function verifyCredential(
       throw new AuthError(refusal.code, refusal.message, { detail: { userId: signer.user.id, keyId } });
     }
     codec.afterSignature?.(unverified, proof, signer, ctx);
+    // The codec's checks passed: a certificate's CA mapping named this user.
+    if (signer.key.certifiedBy !== undefined) mappedPrincipal = signer.user.username;
     const claim = codec.replay(unverified, proof);
     if (claim !== null && !(await deps.replay.consume(claim.scope, claim.id, claim.expiresAt))) {
       throw new AuthError("replayed", claim.message);
@@ -107,7 +114,7 @@ export async function verifyCredential(
   } catch (error) {
     if (!isAuthError(error)) throw error;
     if (error.code === "bad_signature" && username !== null) throttle?.recordFailure(username, nowMs);
-    recordRefusal(deps.events, request, deps.now(), codec.name, error, username);
+    recordRefusal(deps.events, request, deps.now(), codec.name, error, username, attemptedCertificate(certificate, candidates, mappedPrincipal));
     return error;
   }
 
@@ -125,7 +132,7 @@ export async function verifyCredential(
         username: verified.user.username,
         keyId: verified.key.id,
       },
-      verified.key,
+      certificateOf(verified.key, verified.user.username),
     ),
   );
   const certifiedBy = verified.key.certifiedBy;
@@ -139,15 +146,28 @@ export async function verifyCredential(
  * it (a handshake message without a credential, a challenge that could not be issued), so
  * the log has one shape.
  */
-export function recordRefusal(events: EventSink, request: RequestView, nowMs: number, scheme: string, error: AuthError, username: string | null): void {
+export function recordRefusal(
+  events: EventSink,
+  request: RequestView,
+  nowMs: number,
+  scheme: string,
+  error: AuthError,
+  username: string | null,
+  certificate?: CertificateFields,
+): void {
   events.record(
-    authEventFrom(request, nowMs, {
-      scheme,
-      outcome: "failure",
-      errorCode: error.code,
-      userId: error.detail?.userId ?? null,
-      username,
-      keyId: error.detail?.keyId ?? null,
-    }),
+    authEventFrom(
+      request,
+      nowMs,
+      {
+        scheme,
+        outcome: "failure",
+        errorCode: error.code,
+        userId: error.detail?.userId ?? null,
+        username,
+        keyId: error.detail?.keyId ?? null,
+      },
+      certificate,
+    ),
   );
 }

@@ -90,6 +90,8 @@ export interface CertificateAuthorityStore {
   /** Revokes the whole CA; an already revoked CA is returned unchanged. */
   revokeAll(name: string): Promise<CertificateAuthorityRecord>;
   revokeCertificates(name: string, match: CertificateRevocationMatch, reason?: string | undefined): Promise<void>;
+  /** How many certificate revocations each CA holds, by CA id (CAs with none are absent). */
+  revocationCounts(): Promise<Map<string, number>>;
 }
 
 /** A key together with its owner: what the verifiers try signatures against. */
@@ -367,11 +369,20 @@ export interface AuthEventEntry {
   errorCode: string | null;
   ip: string | null;
   userAgent: string | null;
+  /** Attempts with an OpenSSH certificate (see AuthEventRecord); null otherwise. */
+  caId: string | null;
+  certSerial: string | null;
+  certKeyId: string | null;
+  certPrincipal: string | null;
 }
 
 export interface EventPageQuery {
   /** Events of this user, and failed attempts that only claimed the name. */
   username?: string | undefined;
+  /** Only events linked to this user (no attempt that merely claimed the name). */
+  userId?: string | undefined;
+  /** Only attempts made with an OpenSSH certificate (a serial or key id was read). */
+  certificates?: boolean | undefined;
   keyId?: string | undefined;
   scheme?: string | undefined;
   outcome?: string | undefined;

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { certificateSerial } from "../../contract/requests.js";
 import { isKeyFormatError } from "../../keys/errors.js";
 import { parsePublicKey } from "../../keys/parse.js";
 import { principalMapOf } from "../../store/authorities/rules.js";
@@ -20,7 +21,7 @@ function readPublicKey(file: string, policy: Parameters<typeof parsePublicKey>[1
 
 /** A decimal uint64, as `ssh-keygen -L` prints serials. */
 function serialOf(text: string): bigint {
-  if (!/^\d{1,20}$/.test(text) || BigInt(text) > 0xffffffffffffffffn) throw new CliError(`--serial must be a number from 0 to 2^64-1 (got ${text})`);
+  if (!certificateSerial.safeParse(text).success) throw new CliError(`--serial must be a number from 0 to 2^64-1 (got ${text})`);
   return BigInt(text);
 }
 

@@ -87,4 +87,10 @@ export class MemoryAuthorities implements CertificateAuthorityStore {
     const row = this.named(name);
     this.revocations.push({ caId: row.id, ...revocationColumns(match), reason: reason ?? null, createdAt: new Date(this.now()) });
   }
+
+  async revocationCounts(): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    for (const r of this.revocations) counts.set(r.caId, (counts.get(r.caId) ?? 0) + 1);
+    return counts;
+  }
 }

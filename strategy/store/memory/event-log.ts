@@ -27,6 +27,11 @@ function newestEventFirst(a: EventRow, b: EventRow): number {
   return b.at.getTime() - a.at.getTime() || b.id - a.id;
 }
 
+/** A certificate attempt records its serial or key id even when its CA was not trusted (see the Prisma log's filter). */
+function isCertificateAttempt(e: EventRow): boolean {
+  return (e.certSerial ?? null) !== null || (e.certKeyId ?? null) !== null;
+}
+
 export class MemoryEventLog implements EventLog {
   constructor(private readonly tables: MemoryTables) {}
 
@@ -34,6 +39,8 @@ export class MemoryEventLog implements EventLog {
     const user = query.username === undefined ? undefined : this.tables.userNamed(query.username);
     const matches = (e: EventRow) =>
       (query.username === undefined || (user !== undefined && e.userId === user.id) || (e.userId === null && e.username === query.username)) &&
+      (query.userId === undefined || e.userId === query.userId) &&
+      (query.certificates !== true || isCertificateAttempt(e)) &&
       (query.keyId === undefined || e.keyId === query.keyId) &&
       (query.scheme === undefined || e.scheme === query.scheme) &&
       (query.outcome === undefined || e.outcome === query.outcome) &&
@@ -43,7 +50,15 @@ export class MemoryEventLog implements EventLog {
     const rows = this.tables.events.filter(matches).sort(newestEventFirst);
     const items = rows.slice(0, query.limit).map((e) => {
       const key = e.keyId === null ? undefined : this.tables.keys.get(e.keyId);
-      return { ...e, keyFingerprint: key?.fingerprintSha256 ?? null, keyComment: key?.comment ?? null };
+      return {
+        ...e,
+        keyFingerprint: key?.fingerprintSha256 ?? null,
+        keyComment: key?.comment ?? null,
+        caId: e.caId ?? null,
+        certSerial: e.certSerial ?? null,
+        certKeyId: e.certKeyId ?? null,
+        certPrincipal: e.certPrincipal ?? null,
+      };
     });
     return { items, more: rows.length > query.limit };
   }

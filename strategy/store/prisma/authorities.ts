@@ -74,4 +74,9 @@ export class PrismaAuthorities implements CertificateAuthorityStore {
     const row = await this.named(name);
     await this.prisma.certificateRevocation.create({ data: { caId: row.id, ...revocationColumns(match), reason: reason ?? null } });
   }
+
+  async revocationCounts(): Promise<Map<string, number>> {
+    const groups = await this.prisma.certificateRevocation.groupBy({ by: ["caId"], _count: { _all: true } });
+    return new Map(groups.map((g) => [g.caId, g._count._all]));
+  }
 }

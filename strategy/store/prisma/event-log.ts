@@ -13,6 +13,9 @@ export class PrismaEventLog implements EventLog {
       const claimed = { username: query.username, userId: null };
       and.push(user ? { OR: [{ userId: user.id }, claimed] } : claimed);
     }
+    if (query.userId !== undefined) and.push({ userId: query.userId });
+    // A certificate attempt records its serial or key id even when its CA was not trusted.
+    if (query.certificates === true) and.push({ OR: [{ certSerial: { not: null } }, { certKeyId: { not: null } }] });
     if (query.keyId !== undefined) and.push({ keyId: query.keyId });
     if (query.scheme !== undefined) and.push({ scheme: query.scheme });
     if (query.outcome !== undefined) and.push({ outcome: query.outcome });

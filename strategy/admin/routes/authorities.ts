@@ -1,0 +1,104 @@
+import type { Router } from "express";
+import type { z } from "zod";
+import { authorityAddBody, authorityNameParam, authorityRevokeBody } from "../../contract/requests.js";
+import type { AuthorityListResponse, AuthorityRemovedResponse, AuthorityResponse } from "../../contract/responses.js";
+import { isKeyFormatError } from "../../keys/errors.js";
+import { looksLikePrivateKey } from "../../keys/formats/private-key.js";
+import { parsePublicKey } from "../../keys/parse.js";
+import type { ParsedPublicKey } from "../../keys/types.js";
+import { principalMapOf } from "../../store/authorities/rules.js";
+import { DirectoryError, type CertificateAuthorityRecord, type CertificateRevocationMatch } from "../../store/ports.js";
+import { requireAdmin, type AdminContext } from "../context.js";
+import { AdminError } from "../errors.js";
+import { parse } from "../parse-input.js";
+import { authorityJson } from "../responses.js";
+
+/** The store's not_found and conflict in this API's words; anything else as it came. */
+function authorityRefusal(error: unknown, name: string): unknown {
+  if (error instanceof DirectoryError && error.code === "not_found") return new AdminError("authority_not_found", `no certificate authority ${name}`);
+  if (error instanceof DirectoryError && error.code === "conflict") return new AdminError("authority_exists", error.message);
+  return error;
+}
+
+/**
+ * The CA key as the CLI's `ca add` reads it: the user-key policy (no DSA, no RSA under 2048
+ * bits, no degenerate points), and never a certificate or a private key.
+ */
+function caKey(text: string, policy: Parameters<typeof parsePublicKey>[1]): ParsedPublicKey {
+  if (looksLikePrivateKey(text)) throw new AdminError("private_key", "key: this is a private key: it was not stored. Paste the CA's .pub file");
+  try {
+    return parsePublicKey(text, policy);
+  } catch (error) {
+    if (isKeyFormatError(error)) throw new AdminError("invalid_key", `key: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Admin only: trusted OpenSSH certificate authorities (the CLI's `ca` commands), read and changed on the store the strategy reads per login. */
+export function registerAuthorityRoutes(router: Router, ctx: () => AdminContext): void {
+  async function withCounts(rows: CertificateAuthorityRecord[]) {
+    const counts = await ctx().store.authorities.revocationCounts();
+    return rows.map((ca) => authorityJson(ca, counts.get(ca.id) ?? 0));
+  }
+
+  async function named(name: string): Promise<CertificateAuthorityRecord> {
+    const found = (await ctx().store.authorities.list()).find((ca) => ca.name === name);
+    if (!found) throw new AdminError("authority_not_found", `no certificate authority ${name}`);
+    return found;
+  }
+
+  router.get("/api/authorities", async (req, res) => {
+    requireAdmin(req);
+    res.json({ authorities: await withCounts(await ctx().store.authorities.list()) } satisfies z.input<typeof AuthorityListResponse>);
+  });
+
+  router.post("/api/authorities", async (req, res) => {
+    requireAdmin(req);
+    const body = parse(authorityAddBody, req.body, "invalid_body");
+    const { store } = ctx();
+    const key = caKey(body.key, store.directory.keyPolicy);
+    let added: CertificateAuthorityRecord;
+    try {
+      added = await store.authorities.add(body.name, key, principalMapOf(body.principalMap));
+    } catch (error) {
+      throw authorityRefusal(error, body.name);
+    }
+    res.status(201).json({ authority: authorityJson(added, 0) } satisfies z.input<typeof AuthorityResponse>);
+  });
+
+  router.post("/api/authorities/:name/revoke", async (req, res) => {
+    requireAdmin(req);
+    const { name } = parse(authorityNameParam, req.params);
+    const body = parse(authorityRevokeBody, req.body ?? {}, "invalid_body");
+    const { authorities } = ctx().store;
+    try {
+      if (body.all) {
+        if ((await named(name)).revokedAt) throw new AdminError("already_revoked", `the certificate authority ${name} is already revoked`);
+        await authorities.revokeAll(name);
+      } else {
+        const match: CertificateRevocationMatch =
+          body.serial !== undefined
+            ? { serial: BigInt(body.serial) }
+            : body.keyId !== undefined
+              ? { keyId: body.keyId }
+              : { keyFingerprint: body.keyFingerprint! };
+        await authorities.revokeCertificates(name, match, body.reason);
+      }
+    } catch (error) {
+      throw authorityRefusal(error, name);
+    }
+    const [updated] = await withCounts([await named(name)]);
+    res.json({ authority: updated! } satisfies z.input<typeof AuthorityResponse>);
+  });
+
+  router.delete("/api/authorities/:name", async (req, res) => {
+    requireAdmin(req);
+    const { name } = parse(authorityNameParam, req.params);
+    try {
+      await ctx().store.authorities.remove(name);
+    } catch (error) {
+      throw authorityRefusal(error, name);
+    }
+    res.json({ deleted: true, name } satisfies z.input<typeof AuthorityRemovedResponse>);
+  });
+}
