@@ -3,6 +3,7 @@ import { ApiError, onSignedOut, setCsrfToken } from "./api/client";
 import { getMe } from "./api/getMe";
 import { logout } from "./api/logout";
 import type { Me } from "./api/contract";
+import { AuthoritiesPage } from "./authorities/AuthoritiesPage";
 import { EventsPage } from "./events/EventsPage";
 import { KeyDetailPage } from "./keys/KeyDetailPage";
 import { KeysPage } from "./keys/KeysPage";
@@ -108,6 +109,9 @@ function Shell() {
                 <Link to="/users" aria-current={path.startsWith("/users") ? "page" : undefined}>
                   Users
                 </Link>
+                <Link to="/authorities" aria-current={path.startsWith("/authorities") ? "page" : undefined}>
+                  Certificate authorities
+                </Link>
                 <Link to="/events" aria-current={path.startsWith("/events") ? "page" : undefined}>
                   Auth log
                 </Link>
@@ -140,11 +144,12 @@ function Routes(props: { path: string; isAdmin: boolean }) {
   if (path === "/" || path === "/keys" || path === "/keys/") return <KeysPage />;
   if (props.isAdmin && path.startsWith("/users")) return <UsersPage />;
   if (props.isAdmin && path.startsWith("/events")) return <EventsPage />;
+  if (props.isAdmin && path.startsWith("/authorities")) return <AuthoritiesPage />;
   return (
     <main className="page" id="main">
       <ErrorBox
         title="Page not found"
-        error={new Error(props.isAdmin || !/^\/(users|events)/.test(path) ? `There is no page at ${path}.` : "This page is for administrators.")}
+        error={new Error(props.isAdmin || !/^\/(users|events|authorities)/.test(path) ? `There is no page at ${path}.` : "This page is for administrators.")}
       />
       <p>
         <Link to="/">Back to your keys</Link>

@@ -1,5 +1,5 @@
 import { api, withQuery, type Query } from "./client";
-import type { AuthEvent, EventListQuery, Key, KeyListQuery, UserListQuery, UserWithKeyCount } from "./contract";
+import type { AuthEvent, CertificateLoginQuery, EventListQuery, Key, KeyListQuery, UserListQuery, UserWithKeyCount } from "./contract";
 
 /** One page of a list, whatever the list's own name for its items. */
 export interface Page<T> {
@@ -24,3 +24,4 @@ export type EventQuery = ListQuery<EventListQuery>;
 export const listKeys = pagedList<"keys", Key, KeyListQuery>("/keys", "keys");
 export const listUsers = pagedList<"users", UserWithKeyCount, UserListQuery>("/users", "users");
 export const listEvents = pagedList<"events", AuthEvent, EventListQuery>("/events", "events");
+export const listCertificateLogins = pagedList<"events", AuthEvent, CertificateLoginQuery>("/certificate-logins", "events");

@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
 import { listEvents, type EventQuery } from "../api/lists";
+import { CertificateLabel } from "../shared/CertificateLabel";
 import { EventsTable } from "../shared/EventsTable";
 import { isoToLocalDateTime, localDateTimeToIso } from "../shared/format";
 import { Link, navigate, useLocation, useTitle } from "../shared/router";
@@ -74,6 +75,7 @@ export function EventsPage() {
             <option value="jwt">JWT (asymmetric-jwt-auth)</option>
             <option value="sshauth">sshauth</option>
             <option value="crtauth">crtauth</option>
+            <option value="sshsig">SSHSIG</option>
           </select>
         </label>
         <label className="field">
@@ -153,7 +155,9 @@ export function EventsPage() {
             {
               header: "Key",
               cell: (e) =>
-                e.keyId ? (
+                e.certificate ? (
+                  <CertificateLabel certificate={e.certificate} />
+                ) : e.keyId ? (
                   <Link to={`/keys/${encodeURIComponent(e.keyId)}`} title={e.keyFingerprint ?? undefined}>
                     {e.keyComment || <code>{shortFingerprint(e.keyFingerprint)}</code>}
                   </Link>

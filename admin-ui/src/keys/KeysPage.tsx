@@ -17,6 +17,7 @@ import { useNow } from "../shared/useNow";
 import { Flash, useFlash } from "../shared/flash";
 import { usePagedList } from "../shared/usePagedList";
 import { AddKeysDialog } from "./AddKeysDialog";
+import { CertificateLogins } from "./CertificateLogins";
 import { DeleteDialog } from "./DeleteDialog";
 import { InlineComment } from "./InlineComment";
 import { RevokeDialog } from "./RevokeDialog";
@@ -165,6 +166,8 @@ export function KeysPage() {
           </tbody>
         </table>
       </PagedView>
+
+      {user ? <CertificateLogins username={user} mine={mine} /> : null}
 
       {modal?.kind === "add" ? (
         <AddKeysDialog
