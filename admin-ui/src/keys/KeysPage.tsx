@@ -13,6 +13,7 @@ import { SearchToolbar } from "../shared/SearchToolbar";
 import { Empty } from "../shared/states";
 import { SecurityKeyBadge } from "../shared/SecurityKeyBadge";
 import { StatusBadge } from "../shared/StatusBadge";
+import { TableHead } from "../shared/TableHead";
 import { useNow } from "../shared/useNow";
 import { Flash, useFlash } from "../shared/flash";
 import { usePagedList } from "../shared/usePagedList";
@@ -134,23 +135,7 @@ export function KeysPage() {
         }
       >
         <table className="keys-table responsive">
-          <caption className="sr-only">SSH keys</caption>
-          <thead>
-            <tr>
-              <th scope="col">Key</th>
-              <th scope="col">Fingerprint (SHA256)</th>
-              <th scope="col">Added</th>
-              <th scope="col">Last used</th>
-              <th scope="col" className="num">
-                Uses
-              </th>
-              <th scope="col">Expires</th>
-              <th scope="col">Status</th>
-              <th scope="col">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead caption="SSH keys" columns={["Key", "Fingerprint (SHA256)", "Added", "Last used", { label: "Uses", num: true }, "Expires", "Status"]} />
           <tbody>
             {list.items.map((key) => (
               <KeyRow

@@ -9,6 +9,7 @@ import { Link, navigate, useLocation, useTitle } from "../shared/router";
 import { PagedView } from "../shared/PagedView";
 import { PageHead } from "../shared/PageHead";
 import { SearchToolbar } from "../shared/SearchToolbar";
+import { TableHead } from "../shared/TableHead";
 import { Empty } from "../shared/states";
 import { Flash, useFlash } from "../shared/flash";
 import { usePagedList } from "../shared/usePagedList";
@@ -54,21 +55,7 @@ export function UsersPage() {
         empty={<Empty title={q ? `No user matches “${q}”` : "No users yet"} />}
       >
         <table className="responsive users-table">
-          <caption className="sr-only">Users</caption>
-          <thead>
-            <tr>
-              <th scope="col">User</th>
-              <th scope="col">Role</th>
-              <th scope="col">Status</th>
-              <th scope="col" className="num">
-                Keys
-              </th>
-              <th scope="col">Created</th>
-              <th scope="col">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead caption="Users" columns={["User", "Role", "Status", { label: "Keys", num: true }, "Created"]} />
           <tbody>
             {list.items.map((user) => {
               const self = user.username === me.user.username;
