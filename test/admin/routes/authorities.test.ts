@@ -265,3 +265,30 @@ describe.each(["memory", ...databaseKinds] as const)("certificate authorities in
     expect(success.certificate).toMatchObject({ caId: expect.any(String), caName: null, keyId: cert.keyId });
   });
 });
+
+describe("a refused certificate, with the strategy's default error exposure", () => {
+  let t: MemoryTestServer;
+  const keys = new KeyDir();
+  beforeAll(async () => {
+    t = await startTestServer("memory");
+    await t.store.directory.addUser("alice");
+    keys.sshKeygen("ca", "ed25519");
+    keys.sshKeygen("user", "ed25519");
+    keys.run("ssh-keygen", ["-q", "-s", "ca", "-I", "alice-secret-key-id", "-z", "987654", "-n", "alice", "-V", "+1h", "user.pub"]);
+  }, 30_000);
+  afterAll(async () => {
+    await t?.close();
+    keys.cleanup();
+  });
+
+  it("tells the client only that the credentials were not accepted; the log keeps the serial and key id", async () => {
+    const host = new URL(t.url).host;
+    const authorization = signedSshsig(keys.path("user-cert.pub"), { username: "alice", time: Math.floor(t.clock.now / 1000), host });
+    const r = await fetch(`${t.url}/whoami`, { headers: { authorization } });
+    const text = await r.text();
+    expect([r.status, JSON.parse(text).error.code]).toEqual([401, "invalid_credentials"]);
+    expect(text).not.toMatch(/alice-secret-key-id|987654/);
+    expect(r.headers.get("www-authenticate") ?? "").not.toMatch(/alice-secret-key-id|987654/);
+    expect(await lastEvent(t.store)).toMatchObject({ errorCode: "unknown_key", certSerial: "987654", certKeyId: "alice-secret-key-id", caId: null });
+  });
+});
