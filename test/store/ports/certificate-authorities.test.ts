@@ -56,6 +56,17 @@ describe.each(adapterNames)("CertificateAuthorityStore on %s", (name) => {
     expect((await refusalOf(store.authorities.revokeCertificates("nobody", { serial: 1n }), DirectoryError)).code).toBe("not_found");
   });
 
+  it("counts each CA's revocations, and forgets them with the CA", async () => {
+    const a = await store.authorities.add("count-a", caKey(), "username");
+    const b = await store.authorities.add("count-b", caKey(), "username");
+    await store.authorities.revokeCertificates("count-a", { serial: 1n });
+    await store.authorities.revokeCertificates("count-a", { keyId: "k" });
+    const counts = await store.authorities.revocationCounts();
+    expect([counts.get(a.id), counts.get(b.id)]).toEqual([2, undefined]);
+    await store.authorities.remove("count-a");
+    expect((await store.authorities.revocationCounts()).has(a.id)).toBe(false);
+  });
+
   it("revokes a whole CA once, marks its use, and removes it with its revocations", async () => {
     const key = caKey();
     const ca = await store.authorities.add("whole", key, "key-id");

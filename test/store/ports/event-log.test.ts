@@ -59,6 +59,24 @@ describe.each(adapterNames)("EventSink and EventLog on %s", (name) => {
     expect([...first.items, ...rest.items].map((e) => e.at.getTime() - t0)).toEqual([4000, 3000, 2000, 1000, 0]);
   });
 
+  it("keeps a certificate attempt's CA, serial, key id and principal, and lists a user's own certificate attempts", async () => {
+    const cert = { keyId: null, caId: "ca-1", certSerial: "18446744073709551615", certKeyId: "logged@laptop" };
+    store.events.record(event(10_000, { ...cert, certPrincipal: "logged" }));
+    // A certificate of a CA not trusted, only claiming the name: no CA, no user.
+    store.events.record(event(11_000, { ...cert, caId: null, certKeyId: "x", userId: null, outcome: "failure", errorCode: "unknown_key" }));
+    await store.events.flush();
+    const own = await store.eventLog.page({ userId: user.id, certificates: true, limit: 10 });
+    expect(own.items).toHaveLength(1);
+    expect(own.items[0]).toMatchObject({ ...cert, certPrincipal: "logged", keyFingerprint: null });
+    const all = await store.eventLog.page({ certificates: true, limit: 10 });
+    expect(all.items.map((e) => [e.caId, e.certKeyId, e.userId])).toEqual([
+      [null, "x", null],
+      ["ca-1", "logged@laptop", user.id],
+    ]);
+    const plain = await store.eventLog.page({ userId: user.id, to: new Date(t0 + 5000), limit: 10 });
+    expect(plain.items.map((e) => [e.caId, e.certSerial, e.certKeyId, e.certPrincipal])).toEqual(plain.items.map(() => [null, null, null, null]));
+  });
+
   it("records a successful key's use on the key", async () => {
     const used = await store.directory.findKeyById(key.id);
     expect(used.useCount).toBeGreaterThanOrEqual(1);
