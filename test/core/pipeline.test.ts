@@ -6,7 +6,7 @@ import type { Codec } from "../../strategy/core/codec.js";
 import { verifyCredential, type PipelineDeps } from "../../strategy/core/pipeline.js";
 import type { RequestView } from "../../strategy/core/request-view.js";
 import { AuthError, isAuthError } from "../../strategy/errors.js";
-import { parsePublicKey } from "../../strategy/keys/index.js";
+import { parsePublicKey, publicKeyFromKeyObject } from "../../strategy/keys/index.js";
 import { FailureThrottle } from "../../strategy/schemes/failure-throttle.js";
 import { createJwtScheme } from "../../strategy/schemes/jwt/scheme.js";
 import type { AuthEventRecord, KeyStore } from "../../strategy/store/ports.js";
@@ -172,5 +172,43 @@ describe("verifyCredential", () => {
     expect(((await verifyCredential(spy, "alice", view(), d)) as AuthError).code).toBe("bad_signature");
     expect(tried).toEqual(["current", "old"]);
     expect(d.recorded[0]).toMatchObject({ scheme: "spy", errorCode: "bad_signature" });
+  });
+
+  it("records what a refused certificate's hints and candidate said: serial, key id, the CA once trusted, the principal once mapped", async () => {
+    const ca = publicKeyFromKeyObject(freshKeyPair("ed25519").publicKey);
+    const authority = await store.authorities.add("pipeline-ca", ca, "username");
+    const certified = publicKeyFromKeyObject(freshKeyPair("ed25519").publicKey);
+    // A codec whose credential says where it fails: "signature", "after" (the codec's own checks) or "admit".
+    const certificateCodec = (caFingerprint: string): Codec<string, true> => ({
+      name: "certs",
+      challenge: "Certs",
+      claims: () => true,
+      decode: (credential) => credential,
+      hints: () => ({
+        untrustedUsername: "alice",
+        untrustedCertificate: { caFingerprint, serial: 77n, keyId: "alice@laptop", keyBlob: certified.blob },
+        keyTypes: new Set(["ssh-ed25519"]),
+      }),
+      verifySignature: (failAt, key) => (failAt !== "signature" && key.certifiedBy !== undefined ? true : null),
+      noKey: () => new AuthError("unknown_key", "no CA"),
+      badSignature: () => new AuthError("bad_signature", "no"),
+      afterSignature: (failAt) => {
+        if (failAt === "after") throw new AuthError("certificate_expired", "expired");
+      },
+      replay: () => null,
+    });
+    const attempt = async (failAt: string, caFingerprint = ca.fingerprintSha256) => {
+      const d = deps({ authorities: store.authorities });
+      const admit = () => (failAt === "admit" ? new AuthError("rejected", "not today") : null);
+      await verifyCredential(certificateCodec(caFingerprint), failAt, view(), d, {}, admit);
+      expect(d.recorded).toHaveLength(1);
+      return d.recorded[0];
+    };
+    const cert = { keyId: null, certSerial: "77", certKeyId: "alice@laptop" };
+    expect(await attempt("signature", "SHA256:untrusted")).toMatchObject({ errorCode: "unknown_key", ...cert, caId: null, certPrincipal: null });
+    expect(await attempt("signature")).toMatchObject({ errorCode: "bad_signature", ...cert, caId: authority.id, certPrincipal: null });
+    expect(await attempt("after")).toMatchObject({ errorCode: "certificate_expired", ...cert, caId: authority.id, certPrincipal: null });
+    expect(await attempt("admit")).toMatchObject({ errorCode: "rejected", ...cert, caId: authority.id, certPrincipal: "alice" });
+    expect(await attempt("none")).toMatchObject({ outcome: "success", ...cert, caId: authority.id, certPrincipal: "alice" });
   });
 });
