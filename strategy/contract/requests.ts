@@ -120,7 +120,7 @@ export const authorityAddBody = z.strictObject({
   principalMap: principalMap.default("username"),
 });
 
-/** Exactly one of serial, keyId, keyFingerprint or all. */
+/** Exactly one of serial, keyId, keyFingerprint or all; a reason only with the first three. */
 export const authorityRevokeBody = z
   .strictObject({
     serial: certificateSerial.optional(),
@@ -134,7 +134,9 @@ export const authorityRevokeBody = z
   })
   .refine((b) => [b.serial, b.keyId, b.keyFingerprint, b.all].filter((v) => v !== undefined).length === 1, {
     message: "give exactly one of serial, keyId, keyFingerprint or all",
-  });
+  })
+  // The store keeps a reason with each certificate revocation; a whole CA's revocation is a timestamp only.
+  .refine((b) => !(b.all && b.reason !== undefined), { message: "a whole CA's revocation keeps no reason", path: ["reason"] });
 
 /** A user's certificate logins: the signed-in user's own unless an admin names another. */
 export const certificateLoginQuery = z.object({ user: username.optional(), cursor, limit });

@@ -37,6 +37,7 @@ test("an admin adds a CA, a certificate signs in, the CA shows its last use, the
   await add.getByLabel("CA public key").fill(ca.pub);
   await add.getByRole("textbox", { name: /^Name/ }).fill(caName);
   await expect(add.getByLabel("Principal map")).toHaveValue("username");
+  await shot(page, "authority-add");
   await add.getByRole("button", { name: "Add CA" }).click();
   await expect(add).toBeHidden();
   await expect(page.getByRole("status").filter({ hasText: `Trusted ${caName}` })).toBeVisible();
@@ -88,6 +89,7 @@ test("an admin adds a CA, a certificate signs in, the CA shows its last use, the
   await expect(revoke.getByLabel("One certificate, by serial")).toBeChecked();
   await revoke.getByLabel("Serial", { exact: true }).fill(serial);
   await revoke.getByLabel("Reason (optional)").fill("laptop lost");
+  await shot(page, "authority-revoke");
   await revoke.getByRole("button", { name: "Revoke", exact: true }).click();
   await expect(revoke).toBeHidden();
   await expect(page.getByRole("status").filter({ hasText: `Revoked serial ${serial} of ${caName}` })).toBeVisible();

@@ -32,7 +32,7 @@ export function RevokeAuthorityDialog(props: { authority: Authority; onClose: ()
     const v = value.trim();
     const selector: AuthorityRevokeBody =
       by === "all" ? { all: true } : by === "serial" ? { serial: v } : by === "keyId" ? { keyId: v } : { keyFingerprint: v };
-    const body: AuthorityRevokeBody = reason.trim() ? { ...selector, reason: reason.trim() } : selector;
+    const body: AuthorityRevokeBody = reason.trim() && by !== "all" ? { ...selector, reason: reason.trim() } : selector;
     props.onRevoked((await revokeAuthority(props.authority.name, body)).authority, described(by, value.trim()));
   });
   return (
@@ -77,10 +77,12 @@ export function RevokeAuthorityDialog(props: { authority: Authority; onClose: ()
             No certificate of {props.authority.name} signs in from now on. This cannot be undone; to trust the CA again, remove it and add it anew.
           </p>
         )}
-        <label className="field">
-          <span className="label">Reason (optional)</span>
-          <textarea value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} rows={2} placeholder="e.g. laptop lost" />
-        </label>
+        {by !== "all" ? (
+          <label className="field">
+            <span className="label">Reason (optional)</span>
+            <textarea value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} rows={2} placeholder="e.g. laptop lost" />
+          </label>
+        ) : null}
         <FormError error={error} />
         <DialogActions
           onCancel={props.onClose}
