@@ -2,8 +2,7 @@ import { useState } from "react";
 import { addAuthority } from "../api/addAuthority";
 import type { Authority } from "../api/contract";
 import { Dialog } from "../shared/Dialog";
-import { DialogActions } from "../shared/DialogActions";
-import { FormError } from "../shared/states";
+import { DialogForm } from "../shared/DialogForm";
 import { useAction } from "../shared/useAction";
 
 type MapKind = "username" | "key-id" | "extension";
@@ -21,10 +20,16 @@ export function AddAuthorityDialog(props: { onClose: () => void; onAdded: (autho
   const { busy, error, run } = useAction(async () => props.onAdded((await addAuthority({ key: key.trim(), name: chosenName, principalMap })).authority));
   return (
     <Dialog title="Add a certificate authority" onClose={props.onClose} busy={busy} wide>
-      <form
-        onSubmit={(event) => {
-          event.preventDefault();
-          run();
+      <DialogForm
+        onSubmit={run}
+        error={error}
+        actions={{
+          onCancel: props.onClose,
+          busy,
+          tone: "primary",
+          label: "Add CA",
+          busyLabel: "Adding…",
+          disabled: !key.trim() || !chosenName || (mapKind === "extension" && !extension.trim()),
         }}
       >
         <label className="field">
@@ -72,16 +77,7 @@ export function AddAuthorityDialog(props: { onClose: () => void; onAdded: (autho
             </span>
           </label>
         ) : null}
-        <FormError error={error} />
-        <DialogActions
-          onCancel={props.onClose}
-          busy={busy}
-          tone="primary"
-          label="Add CA"
-          busyLabel="Adding…"
-          disabled={!key.trim() || !chosenName || (mapKind === "extension" && !extension.trim())}
-        />
-      </form>
+      </DialogForm>
     </Dialog>
   );
 }

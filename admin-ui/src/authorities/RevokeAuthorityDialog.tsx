@@ -2,8 +2,7 @@ import { useState } from "react";
 import type { Authority, AuthorityRevokeBody } from "../api/contract";
 import { revokeAuthority } from "../api/revokeAuthority";
 import { Dialog } from "../shared/Dialog";
-import { DialogActions } from "../shared/DialogActions";
-import { FormError } from "../shared/states";
+import { DialogForm } from "../shared/DialogForm";
 import { useAction } from "../shared/useAction";
 
 type By = "serial" | "keyId" | "keyFingerprint" | "all";
@@ -37,10 +36,16 @@ export function RevokeAuthorityDialog(props: { authority: Authority; onClose: ()
   });
   return (
     <Dialog title={`Revoke certificates of ${props.authority.name}`} onClose={props.onClose} busy={busy}>
-      <form
-        onSubmit={(event) => {
-          event.preventDefault();
-          run();
+      <DialogForm
+        onSubmit={run}
+        error={error}
+        actions={{
+          onCancel: props.onClose,
+          busy,
+          tone: "danger",
+          label: by === "all" ? "Revoke the CA" : "Revoke",
+          busyLabel: "Revoking…",
+          disabled: by !== "all" && !value.trim(),
         }}
       >
         <fieldset className="field choice-group">
@@ -83,16 +88,7 @@ export function RevokeAuthorityDialog(props: { authority: Authority; onClose: ()
             <textarea value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} rows={2} placeholder="e.g. laptop lost" />
           </label>
         ) : null}
-        <FormError error={error} />
-        <DialogActions
-          onCancel={props.onClose}
-          busy={busy}
-          tone="danger"
-          label={by === "all" ? "Revoke the CA" : "Revoke"}
-          busyLabel="Revoking…"
-          disabled={by !== "all" && !value.trim()}
-        />
-      </form>
+      </DialogForm>
     </Dialog>
   );
 }

@@ -2,8 +2,7 @@ import { useState } from "react";
 import { createUser } from "../api/createUser";
 import type { UserWithKeyCount } from "../api/contract";
 import { Dialog } from "../shared/Dialog";
-import { DialogActions } from "../shared/DialogActions";
-import { FormError } from "../shared/states";
+import { DialogForm } from "../shared/DialogForm";
 import { useAction } from "../shared/useAction";
 
 export function CreateUserDialog(props: { onClose: () => void; onCreated: (user: UserWithKeyCount) => void }) {
@@ -12,11 +11,10 @@ export function CreateUserDialog(props: { onClose: () => void; onCreated: (user:
   const { busy, error, run } = useAction(async () => props.onCreated((await createUser({ username: username.trim(), isAdmin })).user));
   return (
     <Dialog title="New user" onClose={props.onClose} busy={busy}>
-      <form
-        onSubmit={(event) => {
-          event.preventDefault();
-          run();
-        }}
+      <DialogForm
+        onSubmit={run}
+        error={error}
+        actions={{ onCancel: props.onClose, busy, tone: "primary", label: "Create user", busyLabel: "Creating…", disabled: !username.trim() }}
       >
         <label className="field">
           <span className="label">Username</span>
@@ -36,9 +34,7 @@ export function CreateUserDialog(props: { onClose: () => void; onCreated: (user:
           <input type="checkbox" checked={isAdmin} onChange={(e) => setIsAdmin(e.target.checked)} />
           <span>Administrator (can manage every user's keys and read the auth log)</span>
         </label>
-        <FormError error={error} />
-        <DialogActions onCancel={props.onClose} busy={busy} tone="primary" label="Create user" busyLabel="Creating…" disabled={!username.trim()} />
-      </form>
+      </DialogForm>
     </Dialog>
   );
 }
