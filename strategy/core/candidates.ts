@@ -1,4 +1,5 @@
 import { isKeyFormatError } from "../keys/errors.js";
+import { fingerprintSha1 } from "../keys/fingerprint.js";
 import { parsePublicKeyBlob } from "../keys/parse.js";
 import type { ParsedPublicKey } from "../keys/types.js";
 import type { CertificateAuthorityStore, KeyCandidate, KeyStore } from "../store/ports.js";
@@ -76,7 +77,12 @@ async function certifiedCandidates(
   if (!owner) return [];
   const revoked =
     authority.revokedAt !== null ||
-    (await authorities.isRevoked(authority.id, { serial: cert.serial, keyId: cert.keyId, keyFingerprint: parsed.fingerprintSha256 }));
+    (await authorities.isRevoked(authority.id, {
+      serial: cert.serial,
+      keyId: cert.keyId,
+      keyFingerprint: parsed.fingerprintSha256,
+      otherFingerprints: [fingerprintSha1(parsed.blob), authority.parsed.fingerprintSha256, fingerprintSha1(authority.parsed.blob)],
+    }));
   const key = {
     id: `cert:${authority.id}:${cert.serial}`,
     userId: owner.user.id,
