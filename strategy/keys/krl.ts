@@ -25,7 +25,7 @@ export interface Krl {
 }
 
 /** Revocations of certificates signed by one CA, or by every CA when `caKey` is null (an empty CA key). */
-export interface KrlCertificateSection {
+interface KrlCertificateSection {
   readonly caKey: Buffer | null;
   /** Inclusive ranges; a listed serial is a range of one, a bitmap its runs of set bits. */
   readonly serialRanges: readonly KrlSerialRange[];
