@@ -58,21 +58,19 @@ interface RevocationColumns {
 /**
  * The rows that revoke a certificate, as a Prisma filter (one indexed query): any row of its CA
  * or of every CA whose serial range holds its serial, or that names its key id or one of its
- * fingerprints. `keyIdStorable` false leaves out a key id no database can hold.
+ * fingerprints. Each branch names its own CA condition so each is an index seek (the serial
+ * ones on caId, serialFrom). `keyIdStorable` false leaves out a key id no database can hold.
  */
 export function revocationWhere(caId: string, certificate: CertificateIdentity, keyIdStorable = true) {
   const serial = serialText(certificate.serial);
-  const fingerprints = [certificate.keyFingerprint, ...(certificate.otherFingerprints ?? [])];
+  const inRange = { serialFrom: { lte: serial }, serialTo: { gte: serial } };
+  const ofCa = { OR: [{ caId }, { caId: null }] };
   return {
-    OR: [{ caId }, { caId: null }],
-    AND: [
-      {
-        OR: [
-          { serialFrom: { lte: serial }, serialTo: { gte: serial } },
-          ...(keyIdStorable ? [{ keyId: certificate.keyId }] : []),
-          { keyFingerprint: { in: fingerprints } },
-        ],
-      },
+    OR: [
+      { caId, ...inRange },
+      { caId: null, ...inRange },
+      ...(keyIdStorable ? [{ keyId: certificate.keyId, ...ofCa }] : []),
+      { keyFingerprint: { in: [certificate.keyFingerprint, ...(certificate.otherFingerprints ?? [])] }, ...ofCa },
     ],
   };
 }

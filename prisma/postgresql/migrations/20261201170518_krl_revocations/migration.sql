@@ -1,3 +1,6 @@
+-- DropIndex
+DROP INDEX "CertificateRevocation_caId_idx";
+
 -- AlterTable
 ALTER TABLE "CertificateRevocation" ADD COLUMN     "serialFrom" TEXT,
 ADD COLUMN     "serialTo" TEXT,
@@ -10,7 +13,7 @@ UPDATE "CertificateRevocation" SET "serialFrom" = lpad("serial", 20, '0'), "seri
 ALTER TABLE "CertificateRevocation" DROP COLUMN "serial";
 
 -- CreateIndex
-CREATE INDEX "CertificateRevocation_serialFrom_serialTo_idx" ON "CertificateRevocation"("serialFrom", "serialTo");
+CREATE INDEX "CertificateRevocation_caId_serialFrom_serialTo_idx" ON "CertificateRevocation"("caId", "serialFrom", "serialTo");
 
 -- CreateIndex
 CREATE INDEX "CertificateRevocation_keyId_idx" ON "CertificateRevocation"("keyId");

@@ -17,8 +17,7 @@ CREATE TABLE "new_CertificateRevocation" (
 INSERT INTO "new_CertificateRevocation" ("caId", "createdAt", "id", "keyFingerprint", "keyId", "reason", "serialFrom", "serialTo") SELECT "caId", "createdAt", "id", "keyFingerprint", "keyId", "reason", substr('00000000000000000000' || "serial", -20), substr('00000000000000000000' || "serial", -20) FROM "CertificateRevocation";
 DROP TABLE "CertificateRevocation";
 ALTER TABLE "new_CertificateRevocation" RENAME TO "CertificateRevocation";
-CREATE INDEX "CertificateRevocation_caId_idx" ON "CertificateRevocation"("caId");
-CREATE INDEX "CertificateRevocation_serialFrom_serialTo_idx" ON "CertificateRevocation"("serialFrom", "serialTo");
+CREATE INDEX "CertificateRevocation_caId_serialFrom_serialTo_idx" ON "CertificateRevocation"("caId", "serialFrom", "serialTo");
 CREATE INDEX "CertificateRevocation_keyId_idx" ON "CertificateRevocation"("keyId");
 CREATE INDEX "CertificateRevocation_keyFingerprint_idx" ON "CertificateRevocation"("keyFingerprint");
 CREATE INDEX "CertificateRevocation_source_idx" ON "CertificateRevocation"("source");
