@@ -9,8 +9,11 @@ import { CliError } from "./errors.js";
 /** Rows one import may write: far above any real KRL, low enough that a hostile one cannot fill the database. */
 const maxRevocations = 1_000_000;
 
+/** Longer key ids are refused: PostgreSQL cannot index them, and no issuer writes one. */
+const maxKeyIdBytes = 1024;
+
 export interface KrlImportReport {
-  /** One line per CA (or "every CA") with what applies to it, warnings and revoked stored keys. */
+  /** One line per CA (or "every CA") with what applies to it, warnings, revoked stored keys, then the total. */
   notes: string[];
   revocations: number;
 }
@@ -59,7 +62,11 @@ function certificateRevocations(krl: Krl, authorities: readonly CertificateAutho
     }
     const entry = byCa.get(caId) ?? { ranges: [], keyIds: new Set<string>() };
     entry.ranges.push(...section.serialRanges);
-    for (const keyId of section.keyIds) entry.keyIds.add(keyId);
+    for (const keyId of section.keyIds) {
+      if (Buffer.byteLength(keyId) > maxKeyIdBytes)
+        throw new CliError(`the KRL revokes a key id longer than ${maxKeyIdBytes} bytes; refusing the whole import`);
+      entry.keyIds.add(keyId);
+    }
     byCa.set(caId, entry);
   }
   const rows: ImportedRevocation[] = [];
@@ -104,5 +111,6 @@ export async function importKrl(store: SshKeyStore, krl: Krl, source: string): P
   if (rows.length > maxRevocations) throw new CliError(`the KRL holds ${rows.length} revocations; at most ${maxRevocations} are imported at once`);
   await store.authorities.replaceImportedRevocations(source, rows);
   await revokeStoredKeys(store, fingerprints, source, notes);
+  notes.push(`imported ${plural(rows.length, "revocation")} from ${source}, replacing its previous import`);
   return { notes, revocations: rows.length };
 }

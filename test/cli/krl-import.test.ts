@@ -100,6 +100,7 @@ describe.each(adapterNames)("ca import-krl against ssh-keygen -Q on %s", (name) 
         `warning: skipped the certificates of CA ${fingerprint("ca-c")}, which is not trusted here (1 serial range, 0 key ids)`,
         "keys, certified by any CA: 1 key, 1 SHA-1 fingerprint, 3 SHA-256 fingerprints",
         ...["k-sha1", "k-explicit", "k-hash", "k-sha256"].map((key) => `revoked stored key ${fingerprint(key)} of alice`),
+        "imported 42 revocations from corp.krl, replacing its previous import",
       ].sort(),
     );
     expect(report.revocations).toBe(32 + 1 + 2 + 2 + 5);
@@ -123,6 +124,12 @@ describe.each(adapterNames)("ca import-krl against ssh-keygen -Q on %s", (name) 
     // Both answers are interesting: some of each.
     expect(Object.values(ours).filter(Boolean).length).toBeGreaterThan(20);
     expect(Object.values(ours).filter((r) => !r).length).toBeGreaterThan(10);
+  });
+
+  it("refuses a KRL with a key id too long to index, keeping the previous import", async () => {
+    revoke([`id: ${"x".repeat(1025)}`], ["-s", "ca-a.pub"], "long-krl");
+    await expect(importFile("corp.krl", "long-krl")).rejects.toThrow("the KRL revokes a key id longer than 1024 bytes; refusing the whole import");
+    expect((await store.authorities.countRevocations()).get(null)).toBe(7);
   });
 
   it("replaces its previous import when the same source is imported again, and leaves other sources and ca revoke alone", async () => {

@@ -111,7 +111,7 @@ export function registerCaCommands(program: Command): void {
       const source = krlSourceName(opts.source ?? path.basename(file));
       const krl = readKrl(file);
       const report = await withStore((s) => importKrl(s, krl, source));
-      const printed = [...report.notes, `imported ${report.revocations} revocations from ${source}, replacing its previous import`].join("\n");
+      const printed = report.notes.join("\n");
       // The CLI exits right after the command, which would cut a long report short on a pipe.
       await new Promise<void>((resolve) => process.stdout.write(`${printed}\n`, () => resolve()));
     });
