@@ -101,19 +101,19 @@ function bitmapRanges(offset: bigint, bitmap: Buffer, out: KrlSerialRange[]): vo
   while (start < bitmap.length && bitmap[start] === 0) start++;
   const bytes = bitmap.subarray(start);
   if (bytes.length === 0) return;
-  const nbits = BigInt(bytes.length * 8 - Math.clz32(bytes[0]!) + 24);
-  if (offset + nbits - 1n > maxSerial) throw invalid(`${where} reaches past serial 2^64-1`);
-  let runStart: bigint | null = null;
-  for (let bit = 0n; bit < nbits; bit++) {
-    const byte = bytes[bytes.length - 1 - Number(bit >> 3n)]!;
-    const set = (byte >> Number(bit & 7n)) & 1;
-    if (set && runStart === null) runStart = bit;
-    if (!set && runStart !== null) {
-      out.push(checkedRange(offset + runStart, offset + bit - 1n, where));
-      runStart = null;
+  const nbits = bytes.length * 8 - Math.clz32(bytes[0]!) + 24;
+  if (offset + BigInt(nbits) - 1n > maxSerial) throw invalid(`${where} reaches past serial 2^64-1`);
+  const range = (first: number, last: number) => out.push(checkedRange(offset + BigInt(first), offset + BigInt(last), where));
+  let runStart = -1;
+  for (let bit = 0; bit < nbits; bit++) {
+    const set = (bytes[bytes.length - 1 - (bit >> 3)]! >> (bit & 7)) & 1;
+    if (set && runStart < 0) runStart = bit;
+    if (!set && runStart >= 0) {
+      range(runStart, bit - 1);
+      runStart = -1;
     }
   }
-  if (runStart !== null) out.push(checkedRange(offset + runStart, offset + nbits - 1n, where));
+  if (runStart >= 0) range(runStart, nbits - 1);
 }
 
 function readCertificates(data: Buffer): KrlCertificateSection {
