@@ -1,7 +1,8 @@
 import { isKeyFormatError } from "../keys/errors.js";
+import { fingerprintSha1, fingerprintSha256 } from "../keys/fingerprint.js";
 import { parsePublicKeyBlob } from "../keys/parse.js";
 import type { ParsedPublicKey } from "../keys/types.js";
-import type { CertificateAuthorityStore, KeyCandidate, KeyStore } from "../store/ports.js";
+import type { CertificateAuthorityStore, CertificateIdentity, KeyCandidate, KeyStore } from "../store/ports.js";
 import type { CredentialHints, UntrustedCertificate } from "./codec.js";
 import { keyState } from "./key-state.js";
 
@@ -56,6 +57,20 @@ function certifiedKey(blob: Buffer): ParsedPublicKey | null {
 }
 
 /**
+ * What a certificate is checked against: its serial, key id and certified key's SHA-256, and the
+ * other fingerprints a KRL's key sections may name: the certified key's SHA-1, and the CA key's
+ * own, as OpenSSH refuses a certificate whose CA key is itself revoked.
+ */
+export function certificateIdentity(serial: bigint, keyId: string, certifiedKeyBlob: Buffer, caKeyBlob: Buffer): CertificateIdentity {
+  return {
+    serial,
+    keyId,
+    keyFingerprint: fingerprintSha256(certifiedKeyBlob),
+    otherFingerprints: [fingerprintSha1(certifiedKeyBlob), fingerprintSha256(caKeyBlob), fingerprintSha1(caKeyBlob)],
+  };
+}
+
+/**
  * The one candidate for a certificate: its certified key (no stored row: the id names the CA
  * and serial) for the claimed user, with the CA the codec must check its signature against
  * and whether it is revoked, both read from the store now so a change holds on the next request.
@@ -76,7 +91,7 @@ async function certifiedCandidates(
   if (!owner) return [];
   const revoked =
     authority.revokedAt !== null ||
-    (await authorities.isRevoked(authority.id, { serial: cert.serial, keyId: cert.keyId, keyFingerprint: parsed.fingerprintSha256 }));
+    (await authorities.isRevoked(authority.id, certificateIdentity(cert.serial, cert.keyId, parsed.blob, authority.parsed.blob)));
   const key = {
     id: `cert:${authority.id}:${cert.serial}`,
     userId: owner.user.id,

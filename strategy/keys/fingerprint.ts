@@ -10,6 +10,11 @@ export function formatSha256Fingerprint(digest: Uint8Array): string {
   return "SHA256:" + Buffer.from(digest.buffer, digest.byteOffset, digest.byteLength).toString("base64").replace(/=+$/, "");
 }
 
+/** `SHA1:<base64, no padding>` of a wire blob, as `ssh-keygen -E sha1 -lf` prints it (KRLs may revoke keys by it). */
+export function fingerprintSha1(blob: Uint8Array): string {
+  return "SHA1:" + createHash("sha1").update(blob).digest("base64").replace(/=+$/, "");
+}
+
 /** Colon-separated lowercase hex, as `ssh-keygen -E md5 -lf` prints it after "MD5:". */
 export function fingerprintMd5(blob: Buffer): string {
   return createHash("md5")

@@ -64,8 +64,17 @@ export interface CertificateAuthorityRecord {
   revokedAt: Date | null;
 }
 
-/** What one revocation matches: exactly one of the three is set. */
-export type CertificateRevocationMatch = { serial: bigint } | { keyId: string } | { keyFingerprint: string };
+/**
+ * What one revocation matches: a serial, an inclusive serial range, a key id, or a key by its
+ * "SHA256:…" or "SHA1:…" fingerprint (base64, no padding, as `ssh-keygen -l` prints them).
+ */
+export type CertificateRevocationMatch = { serial: bigint } | { serialFrom: bigint; serialTo: bigint } | { keyId: string } | { keyFingerprint: string };
+
+/** A revocation read from a KRL: of one CA's certificates, or (caId null) of every CA's. */
+export interface ImportedRevocation {
+  caId: string | null;
+  match: CertificateRevocationMatch;
+}
 
 /** What the authentication path asks about a certificate it is verifying. */
 export interface CertificateIdentity {
@@ -73,6 +82,11 @@ export interface CertificateIdentity {
   keyId: string;
   /** "SHA256:…" of the certified key. */
   keyFingerprint: string;
+  /**
+   * More fingerprints a key revocation of any CA (a KRL's key sections) holds against: the certified
+   * key's "SHA1:…", and the CA key's own, as OpenSSH refuses a certificate whose CA key is revoked.
+   */
+  otherFingerprints?: readonly string[] | undefined;
 }
 
 /**
@@ -90,8 +104,13 @@ export interface CertificateAuthorityStore {
   /** Revokes the whole CA; an already revoked CA is returned unchanged. */
   revokeAll(name: string): Promise<CertificateAuthorityRecord>;
   revokeCertificates(name: string, match: CertificateRevocationMatch, reason?: string | undefined): Promise<void>;
-  /** How many certificate revocations each CA holds, by CA id (CAs with none are absent). */
-  revocationCounts(): Promise<Map<string, number>>;
+  /**
+   * Replaces every revocation an earlier import from `source` stored with these, all or none:
+   * a KRL is cumulative, so importing it again (from cron) is safe. CA ids must name trusted CAs.
+   */
+  replaceImportedRevocations(source: string, revocations: readonly ImportedRevocation[]): Promise<void>;
+  /** How many revocations each CA has (by CA id; revocations of every CA under null). */
+  countRevocations(): Promise<Map<string | null, number>>;
 }
 
 /** A key together with its owner: what the verifiers try signatures against. */

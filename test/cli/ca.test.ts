@@ -87,4 +87,69 @@ describe("ca commands on sqlite", () => {
     expect((await caRows()).map((c) => c.name)).toEqual(["other-ca-comment"]);
     expect(await runCli(["ca", "remove", "corp"], { env })).toMatchObject({ code: 1, stderr: "passport-sshkey: no certificate authority corp\n" });
   });
+
+  it("imports a KRL: says what applies, warns about CAs it does not trust, revokes stored keys it names, and refuses a broken file", async () => {
+    const ca = keygen("krl-ca", ["-t", "ed25519"]);
+    keygen("krl-untrusted", ["-t", "ed25519"]);
+    const lost = keygen("lost", ["-t", "ed25519"]);
+    expect((await runCli(["ca", "add", ca, "--name", "krl-ca"], { env })).code).toBe(0);
+    expect((await runCli(["users", "add", "alice"], { env })).code).toBe(0);
+    expect((await runCli(["keys", "add", "alice", lost], { env })).code).toBe(0);
+    const spec = path.join(dir, "spec");
+    const krl = path.join(dir, "revoked.krl");
+    fs.writeFileSync(spec, "serial: 1-5\nserial: 7\nid: gone\n");
+    execFileSync("ssh-keygen", ["-k", "-f", krl, "-s", ca, spec], { stdio: "ignore" });
+    fs.writeFileSync(spec, "serial: 1-18446744073709551615\n");
+    execFileSync("ssh-keygen", ["-k", "-u", "-f", krl, "-s", path.join(dir, "krl-untrusted.pub"), spec], { stdio: "ignore" });
+    fs.writeFileSync(spec, `key: ${fs.readFileSync(lost, "utf8")}`);
+    execFileSync("ssh-keygen", ["-k", "-u", "-f", krl, spec], { stdio: "ignore" });
+    const lostFingerprint = parsePublicKey(fs.readFileSync(lost, "utf8")).fingerprintSha256;
+    const untrusted = parsePublicKey(fs.readFileSync(path.join(dir, "krl-untrusted.pub"), "utf8")).fingerprintSha256;
+    const imported = await runCli(["ca", "import-krl", krl], { env });
+    expect(imported.stdout.split("\n").sort()).toEqual(
+      [
+        "",
+        "CA krl-ca: 2 serial ranges, 1 key id",
+        `warning: skipped the certificates of CA ${untrusted}, which is not trusted here (1 serial range, 0 key ids)`,
+        "keys, certified by any CA: 1 key, 0 SHA-1 fingerprints, 0 SHA-256 fingerprints",
+        `revoked stored key ${lostFingerprint} of alice`,
+        "imported 4 revocations from revoked.krl, replacing its previous import",
+      ].sort(),
+    );
+    expect(imported.code).toBe(0);
+    const keysJson = JSON.parse((await runCli(["keys", "list", "alice", "--json"], { env })).stdout) as {
+      revokedAt: string | null;
+      revokedReason: string | null;
+    }[];
+    expect(keysJson).toMatchObject([{ revokedAt: expect.any(String), revokedReason: "KRL revoked.krl" }]);
+    // Again from cron: the same rows, and nothing left to revoke.
+    expect((await runCli(["ca", "import-krl", krl, "--source", "revoked.krl"], { env })).stdout).toMatch(/imported 4 revocations from revoked.krl/);
+    const listed = JSON.parse((await runCli(["ca", "list", "--json"], { env })).stdout) as { name: string; revocations: number }[];
+    expect(listed.find((c) => c.name === "krl-ca")?.revocations).toBe(3);
+
+    fs.writeFileSync(path.join(dir, "broken.krl"), fs.readFileSync(krl).subarray(0, 60));
+    expect(await runCli(["ca", "import-krl", path.join(dir, "broken.krl")], { env })).toMatchObject({
+      code: 1,
+      stderr: `passport-sshkey: ${path.join(dir, "broken.krl")}: This is not a valid OpenSSH KRL: a section is truncated (a length field is larger than the data that follows).\n`,
+    });
+    expect((await runCli(["ca", "import-krl", spec], { env })).stderr).toMatch(/does not start with "SSHKRL"/);
+    expect((await runCli(["ca", "import-krl", krl, "--source", "bad\nname"], { env })).stderr).toMatch(/--source must be 1 to 128 printable ASCII/);
+    expect((await runCli(["ca", "import-krl", path.join(dir, "missing.krl")], { env })).stderr).toMatch(/cannot read .*missing.krl: ENOENT/);
+  });
+
+  it("revokes a serial range", async () => {
+    expect((await runCli(["ca", "add", keygen("range-ca", ["-t", "ed25519"]), "--name", "range"], { env })).code).toBe(0);
+    expect(await runCli(["ca", "revoke", "range", "--serial", "10-20"], { env })).toMatchObject({ code: 0, stdout: "revoked certificates of CA range\n" });
+    expect((await runCli(["ca", "revoke", "range", "--serial", "20-10"], { env })).stderr).toMatch(
+      /--serial must be a number from 0 to 2\^64-1 or a range A-B/,
+    );
+    const store = await openPrismaStore({ url: db.url, migrate: false });
+    try {
+      const range = (await store.authorities.list()).find((c) => c.name === "range")!;
+      const at = (serial: bigint) => store.authorities.isRevoked(range.id, { serial, keyId: "x", keyFingerprint: "SHA256:x" });
+      expect(await Promise.all([9n, 10n, 20n, 21n].map(at))).toEqual([false, true, true, false]);
+    } finally {
+      await store.close();
+    }
+  });
 });

@@ -37,7 +37,7 @@ function caKey(text: string, policy: Parameters<typeof parsePublicKey>[1]): Pars
 /** Admin only: trusted OpenSSH certificate authorities (the CLI's `ca` commands), read and changed on the store the strategy reads per login. */
 export function registerAuthorityRoutes(router: Router, ctx: () => AdminContext): void {
   async function withCounts(rows: CertificateAuthorityRecord[]) {
-    const counts = await ctx().store.authorities.revocationCounts();
+    const counts = await ctx().store.authorities.countRevocations();
     return rows.map((ca) => authorityJson(ca, counts.get(ca.id) ?? 0));
   }
 

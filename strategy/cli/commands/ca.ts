@@ -1,11 +1,14 @@
+import path from "node:path";
 import type { Command } from "commander";
-import { certificateSerial } from "../../contract/requests.js";
 import { isKeyFormatError } from "../../keys/errors.js";
+import { decodeKrl, maxKrlBytes } from "../../keys/krl.js";
 import { parsePublicKey } from "../../keys/parse.js";
 import { principalMapOf } from "../../store/authorities/rules.js";
 import type { CertificateRevocationMatch } from "../../store/ports.js";
 import { CliError } from "../errors.js";
+import { importKrl, krlSourceName } from "../krl-import.js";
 import { printJson, printTable } from "../output.js";
+import { readCappedFile } from "../read-capped-file.js";
 import { withStore } from "../store.js";
 import { readKeyText } from "./keys.js";
 
@@ -19,10 +22,25 @@ function readPublicKey(file: string, policy: Parameters<typeof parsePublicKey>[1
   }
 }
 
-/** A decimal uint64, as `ssh-keygen -L` prints serials. */
-function serialOf(text: string): bigint {
-  if (!certificateSerial.safeParse(text).success) throw new CliError(`--serial must be a number from 0 to 2^64-1 (got ${text})`);
-  return BigInt(text);
+/** A decimal uint64, as `ssh-keygen -L` prints serials, or an inclusive range A-B as a KRL spec writes one. */
+function serialsOf(text: string): CertificateRevocationMatch {
+  const parts = text.split("-");
+  const serials = parts.map((part) => (/^\d{1,20}$/.test(part) ? BigInt(part) : -1n));
+  const [from, to = from] = serials;
+  if (parts.length > 2 || from === undefined || to === undefined || serials.some((n) => n < 0n || n > 0xffffffffffffffffn) || from > to) {
+    throw new CliError(`--serial must be a number from 0 to 2^64-1 or a range A-B of them (got ${text})`);
+  }
+  return from === to ? { serial: from } : { serialFrom: from, serialTo: to };
+}
+
+function readKrl(file: string) {
+  const bytes = readCappedFile(file, maxKrlBytes, "a KRL");
+  try {
+    return decodeKrl(bytes);
+  } catch (error) {
+    if (isKeyFormatError(error)) throw new CliError(`${file}: ${error.message}`);
+    throw error;
+  }
 }
 
 interface RevokeOptions {
@@ -51,8 +69,8 @@ export function registerCaCommands(program: Command): void {
     .description("list trusted CAs")
     .option("--json", "print JSON")
     .action(async (opts: { json?: boolean }) => {
-      const list = await withStore((s) => s.authorities.list());
-      if (opts.json) return printJson(list);
+      const [list, counts] = await withStore(async (s) => [await s.authorities.list(), await s.authorities.countRevocations()] as const);
+      if (opts.json) return printJson(list.map((c) => ({ ...c, revocations: counts.get(c.id) ?? 0 })));
       printTable([
         ["NAME", "TYPE", "FINGERPRINT", "PRINCIPALS", "STATUS", "LAST USED"],
         ...list.map((c) => [c.name, c.type, c.fingerprintSha256, c.principalMap, c.revokedAt ? "revoked" : "active", c.lastUsedAt?.toISOString() ?? "never"]),
@@ -66,7 +84,7 @@ export function registerCaCommands(program: Command): void {
     });
   ca.command("revoke <name>")
     .description("refuse certificates of a CA: by serial, by key id, by certified key, or all of them")
-    .option("--serial <n>", "the certificate with this serial")
+    .option("--serial <n>", "the certificate with this serial, or those with serials in a range A-B")
     .option("--key-id <id>", "certificates with this key id (ssh-keygen -I)")
     .option("--key <file>", "certificates of this public key")
     .option("--all", "every certificate of the CA")
@@ -78,12 +96,23 @@ export function registerCaCommands(program: Command): void {
         if (opts.all) return void (await s.authorities.revokeAll(name));
         const match: CertificateRevocationMatch =
           opts.serial !== undefined
-            ? { serial: serialOf(opts.serial) }
+            ? serialsOf(opts.serial)
             : opts.keyId !== undefined
               ? { keyId: opts.keyId }
               : { keyFingerprint: readPublicKey(opts.key!, s.directory.keyPolicy).fingerprintSha256 };
         await s.authorities.revokeCertificates(name, match, opts.reason);
       });
       process.stdout.write(opts.all ? `revoked CA ${name}\n` : `revoked certificates of CA ${name}\n`);
+    });
+  ca.command("import-krl <file>")
+    .description("apply an OpenSSH key revocation list (ssh-keygen -k); importing the same source again replaces its previous import")
+    .option("--source <name>", "what the import is called, so the next one replaces it (default: the file's name)")
+    .action(async (file: string, opts: { source?: string }) => {
+      const source = krlSourceName(opts.source ?? path.basename(file));
+      const krl = readKrl(file);
+      const report = await withStore((s) => importKrl(s, krl, source));
+      const printed = report.notes.join("\n");
+      // The CLI exits right after the command, which would cut a long report short on a pipe.
+      await new Promise<void>((resolve) => process.stdout.write(`${printed}\n`, () => resolve()));
     });
 }

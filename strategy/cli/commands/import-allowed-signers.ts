@@ -1,29 +1,16 @@
-import fs from "node:fs";
 import { Option, type Command } from "commander";
-import { expandHome } from "../../client/home-path.js";
 import { parseAllowedSigners } from "../../keys/formats/allowed-signers.js";
 import { sshsigSettings } from "../../schemes/sshsig/options.js";
 import { importAllowedSigners, type ImportReport, type PrincipalMap } from "../allowed-signers-import.js";
 import { CliError } from "../errors.js";
+import { readCappedFile } from "../read-capped-file.js";
 import { withStore } from "../store.js";
 
 /** Far above any team's signers file, low enough that a wrong path (a disk image) fails at once. */
 const maxFileBytes = 8 * 1024 * 1024;
 
 function readSignersFile(file: string): string {
-  let bytes: Buffer;
-  try {
-    const fd = fs.openSync(expandHome(file), "r");
-    try {
-      if (fs.fstatSync(fd).size > maxFileBytes) throw new CliError(`${file} is larger than ${maxFileBytes / 1024 / 1024} MiB; not an allowed_signers file`);
-      bytes = fs.readFileSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch (error) {
-    if (error instanceof CliError) throw error;
-    throw new CliError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? "error"}`);
-  }
+  const bytes = readCappedFile(file, maxFileBytes, "an allowed_signers file");
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {

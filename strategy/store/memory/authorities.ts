@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ParsedPublicKey } from "../../keys/types.js";
-import { authorityColumns, revocationColumns, revocationQuery, trustedAuthority } from "../authorities/rules.js";
+import { authorityColumns, revocationColumns, revocationHolds, trustedAuthority } from "../authorities/rules.js";
 import type { ParsedKeyCache } from "../parsed-key-cache.js";
 import {
   DirectoryError,
@@ -8,15 +8,18 @@ import {
   type CertificateAuthorityStore,
   type CertificateIdentity,
   type CertificateRevocationMatch,
+  type ImportedRevocation,
   type PrincipalMap,
   type TrustedAuthority,
 } from "../ports.js";
 
 interface RevocationRow {
-  caId: string;
-  serial: string | null;
+  caId: string | null;
+  serialFrom: string | null;
+  serialTo: string | null;
   keyId: string | null;
   keyFingerprint: string | null;
+  source: string | null;
   reason: string | null;
   createdAt: Date;
 }
@@ -42,12 +45,7 @@ export class MemoryAuthorities implements CertificateAuthorityStore {
   }
 
   async isRevoked(caId: string, certificate: CertificateIdentity): Promise<boolean> {
-    const wanted = revocationQuery(certificate);
-    return this.revocations.some(
-      (r) =>
-        r.caId === caId &&
-        wanted.some((w) => ("serial" in w ? r.serial === w.serial : "keyId" in w ? r.keyId === w.keyId : r.keyFingerprint === w.keyFingerprint)),
-    );
+    return this.revocations.some((r) => revocationHolds(r, caId, certificate));
   }
 
   async markUsed(caId: string, at: Date): Promise<void> {
@@ -85,11 +83,21 @@ export class MemoryAuthorities implements CertificateAuthorityStore {
 
   async revokeCertificates(name: string, match: CertificateRevocationMatch, reason?: string): Promise<void> {
     const row = this.named(name);
-    this.revocations.push({ caId: row.id, ...revocationColumns(match), reason: reason ?? null, createdAt: new Date(this.now()) });
+    this.revocations.push({ caId: row.id, ...revocationColumns(match), source: null, reason: reason ?? null, createdAt: new Date(this.now()) });
   }
 
-  async revocationCounts(): Promise<Map<string, number>> {
-    const counts = new Map<string, number>();
+  async replaceImportedRevocations(source: string, revocations: readonly ImportedRevocation[]): Promise<void> {
+    const createdAt = new Date(this.now());
+    // Built in full before anything changes, so a refused row leaves the previous import in place.
+    const rows = revocations.map(({ caId, match }): RevocationRow => {
+      if (caId !== null && !this.rows.has(caId)) throw new DirectoryError("not_found", `no certificate authority with id ${caId}`);
+      return { caId, ...revocationColumns(match), source, reason: null, createdAt };
+    });
+    this.revocations = [...this.revocations.filter((r) => r.source !== source), ...rows];
+  }
+
+  async countRevocations(): Promise<Map<string | null, number>> {
+    const counts = new Map<string | null, number>();
     for (const r of this.revocations) counts.set(r.caId, (counts.get(r.caId) ?? 0) + 1);
     return counts;
   }

@@ -1,5 +1,5 @@
 import type { ParsedPublicKey } from "../../keys/types.js";
-import { authorityColumns, principalMapOf, revocationColumns, revocationQuery, trustedAuthority } from "../authorities/rules.js";
+import { authorityColumns, principalMapOf, revocationColumns, revocationWhere, trustedAuthority } from "../authorities/rules.js";
 import { nameable, type ParsedKeyCache } from "../parsed-key-cache.js";
 import {
   DirectoryError,
@@ -7,6 +7,7 @@ import {
   type CertificateAuthorityStore,
   type CertificateIdentity,
   type CertificateRevocationMatch,
+  type ImportedRevocation,
   type PrincipalMap,
   type TrustedAuthority,
 } from "../ports.js";
@@ -37,8 +38,7 @@ export class PrismaAuthorities implements CertificateAuthorityStore {
 
   async isRevoked(caId: string, certificate: CertificateIdentity): Promise<boolean> {
     // A key id no database can hold (decodeCertificate already refuses NUL) cannot be a revoked one: its serial and key still can.
-    const wanted = nameable(certificate.keyId) ? revocationQuery(certificate) : revocationQuery(certificate).filter((w) => !("keyId" in w));
-    return (await this.prisma.certificateRevocation.count({ where: { caId, OR: wanted } })) > 0;
+    return (await this.prisma.certificateRevocation.count({ where: revocationWhere(caId, certificate, nameable(certificate.keyId)) })) > 0;
   }
 
   async markUsed(caId: string, at: Date): Promise<void> {
@@ -75,7 +75,21 @@ export class PrismaAuthorities implements CertificateAuthorityStore {
     await this.prisma.certificateRevocation.create({ data: { caId: row.id, ...revocationColumns(match), reason: reason ?? null } });
   }
 
-  async revocationCounts(): Promise<Map<string, number>> {
+  async replaceImportedRevocations(source: string, revocations: readonly ImportedRevocation[]): Promise<void> {
+    const data = revocations.map(({ caId, match }) => ({ caId, ...revocationColumns(match), source }));
+    try {
+      await this.prisma.$transaction([
+        this.prisma.certificateRevocation.deleteMany({ where: { source } }),
+        this.prisma.certificateRevocation.createMany({ data }),
+      ]);
+    } catch (error) {
+      // A CA removed while the KRL was being read.
+      if ((error as { code?: unknown }).code === "P2003") throw new DirectoryError("not_found", "a certificate authority was removed during the import");
+      throw error;
+    }
+  }
+
+  async countRevocations(): Promise<Map<string | null, number>> {
     const groups = await this.prisma.certificateRevocation.groupBy({ by: ["caId"], _count: { _all: true } });
     return new Map(groups.map((g) => [g.caId, g._count._all]));
   }

@@ -61,10 +61,64 @@ describe.each(adapterNames)("CertificateAuthorityStore on %s", (name) => {
     const b = await store.authorities.add("count-b", caKey(), "username");
     await store.authorities.revokeCertificates("count-a", { serial: 1n });
     await store.authorities.revokeCertificates("count-a", { keyId: "k" });
-    const counts = await store.authorities.revocationCounts();
+    const counts = await store.authorities.countRevocations();
     expect([counts.get(a.id), counts.get(b.id)]).toEqual([2, undefined]);
     await store.authorities.remove("count-a");
-    expect((await store.authorities.revocationCounts()).has(a.id)).toBe(false);
+    expect((await store.authorities.countRevocations()).has(a.id)).toBe(false);
+  });
+
+  it("revokes serial ranges (text order is numeric order up to 2^64-1) and rows of every CA", async () => {
+    const a = await store.authorities.add("range-a", caKey(), "username");
+    const b = await store.authorities.add("range-b", caKey(), "username");
+    const at = (caId: string, serial: bigint) => store.authorities.isRevoked(caId, { ...certificate, keyId: "nobody", keyFingerprint: "SHA256:none", serial });
+    await store.authorities.revokeCertificates("range-a", { serialFrom: 9n, serialTo: 100n });
+    await store.authorities.revokeCertificates("range-a", { serialFrom: 18446744073709551614n, serialTo: 18446744073709551615n });
+    expect(await Promise.all([8n, 9n, 10n, 99n, 100n, 101n, 1000n, 18446744073709551613n, 18446744073709551615n].map((s) => at(a.id, s)))).toEqual([
+      false,
+      true,
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+      true,
+    ]);
+    expect(await at(b.id, 50n)).toBe(false);
+    expect((await refusalOf(store.authorities.revokeCertificates("range-a", { serialFrom: 5n, serialTo: 4n }), DirectoryError)).code).toBe("invalid");
+    await store.authorities.replaceImportedRevocations("krl", [
+      { caId: null, match: { serialFrom: 500n, serialTo: 600n } },
+      { caId: null, match: { keyId: "everywhere" } },
+      { caId: null, match: { keyFingerprint: "SHA1:certified-sha1" } },
+    ]);
+    expect([await at(a.id, 550n), await at(b.id, 500n), await at(b.id, 601n)]).toEqual([true, true, false]);
+    expect(await store.authorities.isRevoked(b.id, { ...certificate, serial: 1n, keyId: "everywhere" })).toBe(true);
+    const other = { serial: 1n, keyId: "x", keyFingerprint: "SHA256:x" };
+    expect(await store.authorities.isRevoked(b.id, { ...other, otherFingerprints: ["SHA1:certified-sha1"] })).toBe(true);
+    expect(await store.authorities.isRevoked(b.id, { ...other, otherFingerprints: ["SHA1:other"] })).toBe(false);
+  });
+
+  it("replaces the rows of one import source, all or none, and counts revocations per CA", async () => {
+    const ca = await store.authorities.add("imported", caKey(), "username");
+    const revoked = (serial: bigint) => store.authorities.isRevoked(ca.id, { ...certificate, keyId: "nobody", keyFingerprint: "SHA256:none", serial });
+    await store.authorities.replaceImportedRevocations("one", [
+      { caId: ca.id, match: { serial: 1n } },
+      { caId: ca.id, match: { keyId: "k" } },
+    ]);
+    await store.authorities.replaceImportedRevocations("two", [{ caId: ca.id, match: { serial: 2n } }]);
+    expect((await store.authorities.countRevocations()).get(ca.id)).toBe(3);
+    await store.authorities.replaceImportedRevocations("one", [{ caId: ca.id, match: { serial: 3n } }]);
+    expect(await Promise.all([1n, 2n, 3n].map(revoked))).toEqual([false, true, true]);
+    // A refused row (a CA that is not there, a reversed range) leaves the previous import in place.
+    await expect(store.authorities.replaceImportedRevocations("one", [{ caId: ca.id, match: { serialFrom: 9n, serialTo: 1n } }])).rejects.toThrow(
+      DirectoryError,
+    );
+    await expect(
+      store.authorities.replaceImportedRevocations("one", [{ caId: "00000000-0000-4000-8000-000000000000", match: { serial: 4n } }]),
+    ).rejects.toThrow(DirectoryError);
+    expect(await revoked(3n)).toBe(true);
+    await store.authorities.replaceImportedRevocations("one", []);
+    expect((await store.authorities.countRevocations()).get(ca.id)).toBe(1);
   });
 
   it("revokes a whole CA once, marks its use, and removes it with its revocations", async () => {

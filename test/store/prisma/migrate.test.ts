@@ -81,6 +81,38 @@ describe.each(databaseKinds)("migrations on %s", (kind) => {
     expect(await catalog(migrated)).toEqual(await catalog(fromSchema));
   }, 60_000);
 
+  it("carry revoked serials over as ranges of one (krl_revocations)", async () => {
+    const db = await createTestDatabase(kind);
+    dbs.push(db);
+    const migrations = readMigrations(kind);
+    const krl = migrations.findIndex((m) => m.name.endsWith("_krl_revocations"));
+    for (const m of migrations.slice(0, krl)) await execute(db, m.sql);
+    await execute(
+      db,
+      `INSERT INTO "CertificateAuthority" ("id", "name", "type", "openssh", "fingerprintSha256") VALUES ('ca', 'corp', 'ssh-ed25519', 'x', 'SHA256:x');
+       INSERT INTO "CertificateRevocation" ("id", "caId", "serial") VALUES ('a', 'ca', '7'), ('b', 'ca', '18446744073709551615');
+       INSERT INTO "CertificateRevocation" ("id", "caId", "keyId") VALUES ('c', 'ca', 'alice');`,
+    );
+    await execute(db, migrations[krl]!.sql);
+    const sql = `SELECT "id", "serialFrom", "serialTo", "keyId" FROM "CertificateRevocation" ORDER BY "id"`;
+    let rows: unknown[];
+    if (db.kind === "sqlite") {
+      const conn = new Database(db.url.slice("file:".length), { readonly: true });
+      rows = conn.prepare(sql).all();
+      conn.close();
+    } else {
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      rows = (await client.query(sql)).rows;
+      await client.end();
+    }
+    expect(rows).toEqual([
+      { id: "a", serialFrom: "00000000000000000007", serialTo: "00000000000000000007", keyId: null },
+      { id: "b", serialFrom: "18446744073709551615", serialTo: "18446744073709551615", keyId: null },
+      { id: "c", serialFrom: null, serialTo: null, keyId: "alice" },
+    ]);
+  });
+
   it("refuse to start over a migration that failed earlier", async () => {
     const db = await createTestDatabase(kind);
     dbs.push(db);
