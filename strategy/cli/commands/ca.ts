@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { Command } from "commander";
+import { certificateSerial } from "../../contract/requests.js";
 import { isKeyFormatError } from "../../keys/errors.js";
 import { decodeKrl, maxKrlBytes } from "../../keys/krl.js";
 import { parsePublicKey } from "../../keys/parse.js";
@@ -25,9 +26,10 @@ function readPublicKey(file: string, policy: Parameters<typeof parsePublicKey>[1
 /** A decimal uint64, as `ssh-keygen -L` prints serials, or an inclusive range A-B as a KRL spec writes one. */
 function serialsOf(text: string): CertificateRevocationMatch {
   const parts = text.split("-");
-  const serials = parts.map((part) => (/^\d{1,20}$/.test(part) ? BigInt(part) : -1n));
+  // The same rule as the admin API's serial, for each end of a range.
+  const serials = parts.map((part) => (certificateSerial.safeParse(part).success ? BigInt(part) : -1n));
   const [from, to = from] = serials;
-  if (parts.length > 2 || from === undefined || to === undefined || serials.some((n) => n < 0n || n > 0xffffffffffffffffn) || from > to) {
+  if (parts.length > 2 || from === undefined || to === undefined || serials.some((n) => n < 0n) || from > to) {
     throw new CliError(`--serial must be a number from 0 to 2^64-1 or a range A-B of them (got ${text})`);
   }
   return from === to ? { serial: from } : { serialFrom: from, serialTo: to };
