@@ -39,7 +39,10 @@ const wholeSeconds = z.number().int().min(0);
 const componentName = z.string().regex(/^@?[!#$%&'*+.^_`|~0-9a-z-]+$/, "must be a lower-case component name");
 
 export const rfc9421OptionsSchema = z.strictObject({
-  label: z.string().regex(/^[a-z*][a-z0-9_.*-]*$/, "must be a structured-field key (lower case)").optional(),
+  label: z
+    .string()
+    .regex(/^[a-z*][a-z0-9_.*-]*$/, "must be a structured-field key (lower case)")
+    .optional(),
   requiredComponents: z.array(z.array(componentName).min(1)).min(1).optional(),
   maxAgeSeconds: wholeSeconds.optional(),
   clockToleranceSeconds: wholeSeconds.optional(),

@@ -69,7 +69,8 @@ function acceptableSignatures(view: RequestView, settings: Rfc9421Settings): Pen
     const input = inputs.get(label);
     const signature = signatures.get(label);
     try {
-      if (!input) throw new AuthError("label_not_found", `this server verifies the signature labelled ${label}, and the request has none`, { detail: { label } });
+      if (!input)
+        throw new AuthError("label_not_found", `this server verifies the signature labelled ${label}, and the request has none`, { detail: { label } });
       if (!signature) throw new AuthError("signature_missing", `Signature-Input ${label} has no Signature member`, { detail: { label } });
       accepted.push({ ...acceptSignature(input, signature, requirements), base: "" });
     } catch (error) {
@@ -141,7 +142,10 @@ export function createRfc9421Scheme(options: Rfc9421SchemeOptions = {}): Codec<D
         if (signature.keyid !== key.parsed.fingerprintSha256 || !httpSignatureVerifies(key.parsed, signature.base, signature.signature)) continue;
         // Checked only once the key's own algorithm verified, so a wrong alg never tells a stranger what the key is.
         if (signature.algKeyType !== null && signature.algKeyType !== key.parsed.type) {
-          throw new AuthError("alg_mismatch", `Signature-Input ${signature.label}: alg ${signature.alg} is not the algorithm of the ${key.parsed.type} key that signed`);
+          throw new AuthError(
+            "alg_mismatch",
+            `Signature-Input ${signature.label}: alg ${signature.alg} is not the algorithm of the ${key.parsed.type} key that signed`,
+          );
         }
         return signature;
       }
