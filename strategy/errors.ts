@@ -72,6 +72,33 @@ export const authErrorCodes = [
   "certificate_principal_mismatch",
   "certificate_source_address",
   "certificate_option_unsupported",
+  // RFC 9421 HTTP Message Signatures. The fields themselves: not RFC 8941 dictionaries of the
+  // right shape, a label in one of Signature-Input / Signature but not the other, more
+  // signatures than are tried, none under the label the server asks for.
+  "signature_input_malformed",
+  "signature_malformed",
+  "signature_missing",
+  "signature_input_missing",
+  "too_many_signatures",
+  "label_not_found",
+  // What a signature covers: a component this server cannot derive, one the request does not
+  // have, or one the server requires that the signature leaves out.
+  "component_unknown",
+  "component_missing",
+  "component_not_covered",
+  // Its parameters: one not registered, no created or nonce, a keyid that is not an SSH
+  // SHA256 fingerprint, an alg other than the signing key's.
+  "param_unknown",
+  "created_missing",
+  "nonce_missing",
+  "keyid_malformed",
+  "alg_mismatch",
+  // The body's Content-Digest (RFC 9530): absent though there is a body, not a dictionary of
+  // byte sequences, no sha-256 or sha-512 in it, or not the digest of this body.
+  "digest_missing",
+  "digest_malformed",
+  "digest_unsupported",
+  "digest_mismatch",
   // A body a parser already turned into an object: its exact bytes cannot be hashed.
   "body_unavailable",
   // A body larger than the strategy reads to hash it.

@@ -3,7 +3,23 @@ import type { z } from "zod";
 import type { ErrorBodyJson } from "../contract/errors.js";
 
 /** The one table from failure code to HTTP status. Everything not listed is 401. */
-const badRequestCodes: ReadonlySet<AuthErrorCode> = new Set<AuthErrorCode>(["malformed_header", "malformed_token", "body_unavailable"]);
+const badRequestCodes: ReadonlySet<AuthErrorCode> = new Set<AuthErrorCode>([
+  "malformed_header",
+  "malformed_token",
+  "body_unavailable",
+  // RFC 9421: a request whose signature fields cannot be read as such. A signature that can be
+  // read but does not meet the server's requirements is a 401 with Accept-Signature.
+  "signature_input_malformed",
+  "signature_malformed",
+  "signature_missing",
+  "signature_input_missing",
+  "too_many_signatures",
+  "component_unknown",
+  "component_missing",
+  "param_unknown",
+  "keyid_malformed",
+  "digest_malformed",
+]);
 
 const statusOverrides: Partial<Record<AuthErrorCode, number>> = {
   credentials_too_large: 413,

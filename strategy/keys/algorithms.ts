@@ -37,9 +37,25 @@ export interface SshKeyTypeInfo {
   securityKey: boolean;
   /** The plain key type node:crypto verifies with: the type itself, or the key inside an sk-* key. */
   plainType: SshKeyType;
+  /**
+   * The RFC 9421 (HTTP Message Signatures) `alg` this key type signs with, or null: P-521 has
+   * no registered algorithm, and a security key's signature is not a plain one.
+   */
+  httpSignatureAlg: HttpSignatureAlgName | null;
 }
 
-function ecdsa(curve: EcCurve, nodeCurve: string, jwkCurve: string, bits: number, bytes: number, hash: EcdsaHash): SshKeyTypeInfo {
+/** The RFC 9421 §6.2 algorithms an SSH key can produce (RSA through the agent's rsa-sha2-256 flag). */
+type HttpSignatureAlgName = "ed25519" | "ecdsa-p256-sha256" | "ecdsa-p384-sha384" | "rsa-v1_5-sha256";
+
+function ecdsa(
+  curve: EcCurve,
+  nodeCurve: string,
+  jwkCurve: string,
+  bits: number,
+  bytes: number,
+  hash: EcdsaHash,
+  httpSignatureAlg: HttpSignatureAlgName | null,
+): SshKeyTypeInfo {
   return {
     type: `ecdsa-sha2-${curve}`,
     label: `ECDSA ${jwkCurve}`,
@@ -52,12 +68,13 @@ function ecdsa(curve: EcCurve, nodeCurve: string, jwkCurve: string, bits: number
     ecdsa: { hash, scalarBytes: bytes },
     securityKey: false,
     plainType: `ecdsa-sha2-${curve}`,
+    httpSignatureAlg,
   };
 }
 
 /** The sk-* type wrapping a plain one (OpenSSH names them differently for each curve). */
 function securityKey(type: SshKeyType, plain: SshKeyTypeInfo): SshKeyTypeInfo {
-  return { ...plain, type, label: `${plain.label} security key`, securityKey: true, plainType: plain.type };
+  return { ...plain, type, label: `${plain.label} security key`, securityKey: true, plainType: plain.type, httpSignatureAlg: null };
 }
 
 const ed25519: SshKeyTypeInfo = {
@@ -72,8 +89,9 @@ const ed25519: SshKeyTypeInfo = {
   ecdsa: null,
   securityKey: false,
   plainType: "ssh-ed25519",
+  httpSignatureAlg: "ed25519",
 };
-const nistp256 = ecdsa("nistp256", "prime256v1", "P-256", 256, 32, "sha256");
+const nistp256 = ecdsa("nistp256", "prime256v1", "P-256", 256, 32, "sha256", "ecdsa-p256-sha256");
 
 /** Every key type this project parses, in the order error messages list them. */
 export const sshKeyTypes: ReadonlyMap<SshKeyType, SshKeyTypeInfo> = new Map<SshKeyType, SshKeyTypeInfo>([
@@ -91,12 +109,13 @@ export const sshKeyTypes: ReadonlyMap<SshKeyType, SshKeyTypeInfo> = new Map<SshK
       ecdsa: null,
       securityKey: false,
       plainType: "ssh-rsa",
+      httpSignatureAlg: "rsa-v1_5-sha256",
     },
   ],
   ["ssh-ed25519", ed25519],
   ["ecdsa-sha2-nistp256", nistp256],
-  ["ecdsa-sha2-nistp384", ecdsa("nistp384", "secp384r1", "P-384", 384, 48, "sha384")],
-  ["ecdsa-sha2-nistp521", ecdsa("nistp521", "secp521r1", "P-521", 521, 66, "sha512")],
+  ["ecdsa-sha2-nistp384", ecdsa("nistp384", "secp384r1", "P-384", 384, 48, "sha384", "ecdsa-p384-sha384")],
+  ["ecdsa-sha2-nistp521", ecdsa("nistp521", "secp521r1", "P-521", 521, 66, "sha512", null)],
   ["sk-ssh-ed25519@openssh.com", securityKey("sk-ssh-ed25519@openssh.com", ed25519)],
   ["sk-ecdsa-sha2-nistp256@openssh.com", securityKey("sk-ecdsa-sha2-nistp256@openssh.com", nistp256)],
 ]);
@@ -161,12 +180,24 @@ export const crtauthKeyTypes: ReadonlySet<SshKeyType> = new Set<SshKeyType>(["ss
 /** SSHSIG over HTTP: every key type, security keys included (certificates are not accepted yet). */
 export const sshsigKeyTypes: ReadonlySet<SshKeyType> = new Set<SshKeyType>(sshKeyTypes.keys());
 
+/** RFC 9421: the key types with a registered HTTP signature algorithm (the table's httpSignatureAlg column). */
+export const httpSignatureKeyTypes: ReadonlySet<SshKeyType> = new Set<SshKeyType>(
+  [...sshKeyTypes.values()].filter((info) => info.httpSignatureAlg !== null).map((info) => info.type),
+);
+
+/** The key type an RFC 9421 `alg` signs with, or null for an algorithm no SSH key produces (hmac-*, rsa-pss-*, unknown). */
+export function keyTypeOfHttpSignatureAlg(alg: string): SshKeyType | null {
+  for (const info of sshKeyTypes.values()) if (info.httpSignatureAlg === alg) return info.type;
+  return null;
+}
+
 /** Key types each wire format can sign with. */
-export const schemeKeyTypes: Readonly<Record<"jwt" | "sshauth" | "crtauth" | "sshsig", ReadonlySet<SshKeyType>>> = Object.freeze({
+export const schemeKeyTypes: Readonly<Record<"jwt" | "sshauth" | "crtauth" | "sshsig" | "rfc9421", ReadonlySet<SshKeyType>>> = Object.freeze({
   jwt: new Set(Object.values(jwsAlgorithms).map((algorithm) => algorithm.keyType)),
   sshauth: sshauthKeyTypes,
   crtauth: crtauthKeyTypes,
   sshsig: sshsigKeyTypes,
+  rfc9421: httpSignatureKeyTypes,
 });
 
 // ——— RSA signature names on the SSH wire ———

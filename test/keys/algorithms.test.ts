@@ -69,7 +69,9 @@ describe("the key-type table", () => {
       const plain = sshKeyTypes.get(info.plainType)!;
       expect(plain.securityKey, type).toBe(false);
       expect(info.securityKey, type).toBe(type.startsWith("sk-"));
-      if (info.securityKey) expect({ ...info, type: plain.type, label: plain.label, securityKey: false }).toEqual(plain);
+      // Only a plain key's signature is an RFC 9421 one: a security key's adds flags and a counter.
+      if (info.securityKey)
+        expect({ ...info, type: plain.type, label: plain.label, securityKey: false, httpSignatureAlg: plain.httpSignatureAlg }).toEqual(plain);
       else expect(info.plainType).toBe(type);
     }
   });
@@ -156,9 +158,10 @@ describe("which scheme signs with which key type", () => {
       expect(keyFitsScheme({ type }, "sshauth")).toBe(sshauthKeyTypes.has(type));
       expect(keyFitsScheme({ type }, "crtauth")).toBe(crtauthKeyTypes.has(type));
       expect(keyFitsScheme({ type }, "sshsig")).toBe(sshsigKeyTypes.has(type));
+      expect(schemeKeyTypes.rfc9421.has(type)).toBe(sshKeyTypes.get(type)!.httpSignatureAlg !== null);
     }
     expect(keyFitsScheme({ type: "ssh-rsa" }, "toString" as never)).toBe(false);
-    expect(Object.keys(schemeKeyTypes)).toEqual(["jwt", "sshauth", "crtauth", "sshsig"]);
+    expect(Object.keys(schemeKeyTypes)).toEqual(["jwt", "sshauth", "crtauth", "sshsig", "rfc9421"]);
   });
 
   it("sshauth signs and verifies with exactly its key types", async () => {
