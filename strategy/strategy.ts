@@ -2,6 +2,7 @@ import type { Request } from "express";
 import { Strategy } from "passport-strategy";
 import type { AnyCodec, RouteOptions, Verified } from "./core/codec.js";
 import { verifyCredential, type PipelineDeps } from "./core/pipeline.js";
+import type { RequestView } from "./core/request-view.js";
 import { AuthError, isAuthError, type AuthErrorCode } from "./errors.js";
 import { parseAuthorization, syntaxOfCodecs } from "./http/authorization.js";
 import { challengeWithError, publicRefusal, statusForCode } from "./http/error-response.js";
@@ -203,6 +204,11 @@ export class SshKeyStrategy extends Strategy {
     const status = statusForCode(code, scheme?.alwaysUnauthorized);
     const retryAfter = error.detail?.retryAfterSeconds;
     if (typeof retryAfter === "number") req.res?.setHeader("Retry-After", String(retryAfter));
+    if (status === 401) {
+      for (const challenged of scheme ? [scheme] : this.schemes) {
+        for (const [name, value] of Object.entries(challenged.challengeHeaders ?? {})) req.res?.setHeader(name, value);
+      }
+    }
     rememberFailure(req, { code, message, status });
     this.fail(this.challengeFor(scheme, code, message), status);
   }
@@ -216,6 +222,9 @@ export class SshKeyStrategy extends Strategy {
   private async run(req: Request, routeOptions: RouteOptions): Promise<void> {
     const header = parseAuthorization(req.headers.authorization, syntaxOfCodecs(this.schemes));
     if (header.kind === "none") {
+      const view = fromExpressRequest(req);
+      const byHeaders = this.schemes.find((s) => s.claimsRequest?.(view) === true);
+      if (byHeaders) return this.verify(req, byHeaders, "", view, routeOptions);
       return this.refuse(req, null, new AuthError("missing_credentials", "this request needs an Authorization header signed with an SSH key"));
     }
     if (header.kind === "too_large") return this.refuse(req, null, new AuthError("credentials_too_large", "the Authorization header is too large"));
@@ -232,10 +241,13 @@ export class SshKeyStrategy extends Strategy {
       );
     }
 
+    return this.verify(req, scheme, header.credential, fromExpressRequest(req), routeOptions);
+  }
+
+  private async verify(req: Request, scheme: AnyCodec, credential: string, view: RequestView, routeOptions: RouteOptions): Promise<void> {
     const deps = this.holder.deps ?? (await this.pipelineDeps());
-    const view = fromExpressRequest(req);
-    if (this.verifyCallback) return this.runWithCallback(req, scheme, header.credential, view, deps, routeOptions);
-    const result = await verifyCredential(scheme, header.credential, view, deps, routeOptions);
+    if (this.verifyCallback) return this.runWithCallback(req, scheme, credential, view, deps, routeOptions);
+    const result = await verifyCredential(scheme, credential, view, deps, routeOptions);
     if (isAuthError(result)) return this.refuse(req, scheme, result);
     this.success(result.user, infoOf(result));
   }
@@ -245,7 +257,7 @@ export class SshKeyStrategy extends Strategy {
     req: Request,
     scheme: AnyCodec,
     credential: string,
-    view: ReturnType<typeof fromExpressRequest>,
+    view: RequestView,
     deps: PipelineDeps,
     routeOptions: RouteOptions,
   ): Promise<void> {

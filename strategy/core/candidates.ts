@@ -32,6 +32,13 @@ export async function findCandidates(keys: KeyStore, hints: CredentialHints, aut
   if (hints.untrustedKid !== undefined && hints.untrustedKid !== null) {
     if (!kidShape.test(hints.untrustedKid)) return [];
     named = await keys.findByKid(hints.untrustedKid);
+  } else if (hints.untrustedFingerprints !== undefined) {
+    const found: KeyCandidate[] = [];
+    for (const fingerprint of new Set(hints.untrustedFingerprints)) {
+      const candidate = await keys.findByFingerprint(fingerprint);
+      if (candidate && (username === null || candidate.user.username === username) && types.has(candidate.key.parsed.type)) found.push(candidate);
+    }
+    return found;
   } else if (hints.untrustedFingerprint !== undefined && hints.untrustedFingerprint !== null) {
     named = await keys.findByFingerprint(hints.untrustedFingerprint);
   } else {

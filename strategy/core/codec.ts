@@ -20,6 +20,11 @@ export interface CredentialHints {
   /** "SHA256:…" of the key: look the key up by it alone (kept only if it belongs to the claimed user, when one is claimed). */
   readonly untrustedFingerprint?: string | null | undefined;
   /**
+   * Several "SHA256:…" fingerprints, each looked up alone, for a request carrying several
+   * signatures (RFC 9421); the codec bounds how many.
+   */
+  readonly untrustedFingerprints?: readonly string[] | undefined;
+  /**
    * An OpenSSH certificate the credential was signed under: the candidate is its certified key,
    * trusted only through the CA with this fingerprint, for the claimed user (never a stored key).
    */
@@ -96,6 +101,17 @@ export interface Codec<U = unknown, P = unknown> {
   readonly name: string;
   /** Does this codec handle `Authorization: <word> <credential>`? `word` is lower-cased. */
   claims(word: string, credential: string): boolean;
+  /**
+   * Does this codec handle a request that has no Authorization header, by the other headers
+   * it carries (RFC 9421: Signature-Input / Signature)? Its credential is then read from
+   * `ctx.request` in decode, which gets "".
+   */
+  claimsRequest?(request: RequestView): boolean;
+  /**
+   * Response headers sent with every 401 this codec's challenge is part of, beside
+   * WWW-Authenticate (RFC 9421: Accept-Signature, saying what a signature must cover).
+   */
+  readonly challengeHeaders?: Readonly<Record<string, string>> | undefined;
   /** How its credential is written (default "token68": anything else is a malformed header before decode). */
   readonly credentialSyntax?: CredentialSyntax | undefined;
   /** The WWW-Authenticate challenge for a failure, without error attributes. */

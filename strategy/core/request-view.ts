@@ -12,6 +12,11 @@ export interface RequestView {
   readonly target: string;
   /** The Host header (or HTTP/2 :authority), or "" when absent. */
   readonly host: string;
+  /**
+   * "http" or "https" as the adapter resolved it (Express: `req.protocol`, which reads
+   * X-Forwarded-Proto only under `trust proxy`); absent when the adapter cannot tell.
+   */
+  readonly scheme?: string | undefined;
   /** A header by lower-case name; the first value when it was sent more than once. */
   header(name: string): string | undefined;
   /** The client's address as the adapter resolved it (trust proxy applied), or null. */

@@ -24,6 +24,10 @@ class ExpressRequestView implements RequestView {
     return typeof authority === "string" ? authority : "";
   }
 
+  get scheme(): string {
+    return this.source.protocol;
+  }
+
   header(name: string): string | undefined {
     const value = this.source.headers[name];
     return Array.isArray(value) ? value[0] : value;

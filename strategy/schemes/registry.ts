@@ -11,6 +11,8 @@ import { createSshsigScheme, type SshsigSchemeOptions } from "./sshsig/scheme.js
 import { sshsigTokenOptionsSchema, type SshsigTokenSchemeOptions } from "./sshsig/token-options.js";
 import { createSshsigTokenScheme } from "./sshsig/token-scheme.js";
 import { resolveCrtauthSecrets } from "./crtauth/options.js";
+import { rfc9421OptionsSchema } from "./rfc9421/options.js";
+import { createRfc9421Scheme, type Rfc9421SchemeOptions } from "./rfc9421/scheme.js";
 
 /** Settings every built-in scheme may read, beside its own options object. */
 interface SharedSchemeOptions {
@@ -55,6 +57,8 @@ const builtInSchemes = {
   sshsigToken: scheme<SshsigTokenSchemeOptions>(sshsigTokenOptionsSchema, (own, shared) =>
     createSshsigTokenScheme({ realm: shared.realm, ...own }, resolveCrtauthSecrets(shared.crtauth ?? {})),
   ),
+  /** RFC 9421 HTTP Message Signatures (Signature-Input + Signature), keyid = the key's SHA256 fingerprint. */
+  rfc9421: scheme<Rfc9421SchemeOptions>(rfc9421OptionsSchema, (own, shared) => createRfc9421Scheme({ realm: shared.realm, ...own })),
 } as const;
 
 /** The built-in wire formats, as the `schemes` option names them. */

@@ -8,6 +8,7 @@ import { isKeyFormatError } from "../../keys/errors.js";
 import { fingerprintSha256 } from "../../keys/fingerprint.js";
 import type { SshKeyType } from "../../keys/types.js";
 import type { StoredKey } from "../../store/ports.js";
+import { bodyRefusal } from "../body-refusal.js";
 import { decoyKey } from "../decoy-keys.js";
 import { replayKey } from "../replay-key.js";
 import { decodeSshsigBlob, sshsigSignedData, type SshsigBlob, type SshsigHash } from "./blob.js";
@@ -31,21 +32,6 @@ interface DecodedSshsig {
   readonly signature: PreparedSignature;
   /** The data the key signed, rebuilt from the request by prepare. */
   signedData: Buffer;
-}
-
-/** The request body's fault (core/request-view.ts BodyFault) in SSHSIG's terms. */
-function bodyRefusal(error: AuthError, maxBytes: number): AuthError {
-  if (error.detail?.body === "too_large") {
-    return new AuthError("body_too_large", `the request body is larger than the ${maxBytes} bytes SSHSIG verifies (sshsig.maxBodyBytes)`);
-  }
-  if (error.detail?.body === "parsed") {
-    return new AuthError(
-      "body_unavailable",
-      "the request body was parsed before authentication, so its exact bytes cannot be verified: mount the strategy before the body parser, " +
-        "or keep the bytes (express.raw(), express.text(), or express.json({ verify: (req, res, buf) => { req.rawBody = buf } }))",
-    );
-  }
-  return error.detail?.body === "unreadable" ? new AuthError("body_unavailable", "the request body could not be read") : error;
 }
 
 /** The application's `bindingTarget`; what it returns is application code, so a non-string is a programming error. */
@@ -123,7 +109,7 @@ export function createSshsigScheme(options: SshsigSchemeOptions = {}): Codec<Dec
     },
     async prepare(decoded: DecodedSshsig, ctx: CodecContext): Promise<void> {
       const body = await ctx.request.body(settings.maxBodyBytes).catch((error: unknown) => {
-        throw isAuthError(error) ? bodyRefusal(error, settings.maxBodyBytes) : error;
+        throw isAuthError(error) ? bodyRefusal(error, settings.maxBodyBytes, "SSHSIG", "sshsig.maxBodyBytes") : error;
       });
       const { username, time, nonce } = decoded.params;
       const message = sshsigMessage({
