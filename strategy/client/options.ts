@@ -37,7 +37,7 @@ export const createJwtOptionsSchema = z.strictObject({
   audience: nonEmpty.optional(),
 });
 
-export const rfc9421SigningOptionsSchema = z.strictObject({
+const rfc9421SigningOptionsSchema = z.strictObject({
   label: z
     .string()
     .regex(/^[a-z*][a-z0-9_.*-]{0,63}$/, "must be a structured-field key (lower case letters, digits, _ - . *), at most 64 characters")

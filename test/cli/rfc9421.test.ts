@@ -162,12 +162,14 @@ describe("token rfc9421", () => {
     expect(r.stderr).toBe(`${signedWith("stranger", "ssh-ed25519")}\n`);
   });
 
-  it("has no --user, and needs --url", async () => {
+  it("has no --user, and needs --url, a URL", async () => {
     const user = await runCli(["token", "rfc9421", "--url", `${server.url}/whoami`, "--user", "alice", "--key", file.ed25519], { env });
     expect(user.code).not.toBe(0);
     expect(user.stderr).toContain("unknown option '--user'");
     const url = await runCli(["token", "rfc9421", "--key", file.ed25519], { env });
     expect(url.code).not.toBe(0);
     expect(url.stderr).toContain("required option '--url <url>'");
+    const notUrl = await runCli(["token", "rfc9421", "--url", "example.com/whoami", "--key", file.ed25519], { env });
+    expect(notUrl).toMatchObject({ code: 1, stderr: "passport-sshkey: not a URL: example.com/whoami\n" });
   });
 });

@@ -9,7 +9,7 @@ import { keygenFingerprint, nodePublicKeyFromPub } from "./ssh-keygen.js";
 const { httpbis } = createRequire(import.meta.url)("http-message-signatures") as typeof import("http-message-signatures");
 
 /** The registered RFC 9421 algorithm (§6.2) of each key type an SSH key signs with. */
-export const httpSignatureAlgOfType: Readonly<Record<string, string>> = {
+const httpSignatureAlgOfType: Readonly<Record<string, string>> = {
   "ssh-ed25519": "ed25519",
   "ecdsa-sha2-nistp256": "ecdsa-p256-sha256",
   "ecdsa-sha2-nistp384": "ecdsa-p384-sha384",

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { CrtauthLoginError, crtauthLoginWithKeys, sshkeyFetch, tryKeysInTurn, type ClientScheme } from "../../client/index.js";
 import type { Signer } from "../../client/signer.js";
-import { CliError } from "../errors.js";
+import { CliError, urlArgument } from "../errors.js";
 import {
   addCertOption,
   addSignerOptions,
@@ -47,12 +47,7 @@ export function registerRequestCommand(program: Command): void {
       if (opts.scheme !== "sshauth" && (opts.bind || opts.magic !== undefined)) throw new CliError("--bind and --magic are sshauth options");
       if (opts.scheme !== "sshsig" && (opts.namespace !== undefined || opts.cert !== undefined))
         throw new CliError("--namespace and --cert are sshsig options");
-      let target: URL;
-      try {
-        target = new URL(url);
-      } catch {
-        throw new CliError(`not a URL: ${url}`);
-      }
+      const target = urlArgument(url);
       const headers = new Headers();
       for (const line of opts.header ?? []) {
         const colon = line.indexOf(":");

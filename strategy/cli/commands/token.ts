@@ -10,7 +10,7 @@ import {
   SshsigSessionError,
 } from "../../client/index.js";
 import { crtauthKeyTypes } from "../../keys/algorithms.js";
-import { CliError } from "../errors.js";
+import { CliError, urlArgument } from "../errors.js";
 import {
   addCertOption,
   addSignerOptions,
@@ -39,12 +39,7 @@ export function registerTokenCommands(program: Command): void {
   addSignerOptions(token.command("crtauth").description("a Spotify crtauth token from the server's /_auth (Authorization: chap:…)"))
     .requiredOption("--url <base>", "the server to log in to (its origin's /_auth answers the handshake)")
     .action(async (opts: SignerOptions & { url: string }) => {
-      let base: URL;
-      try {
-        base = new URL(opts.url);
-      } catch {
-        throw new CliError(`not a URL: ${opts.url}`);
-      }
+      const base = urlArgument(opts.url);
       const choice = await signersFor(opts, "crtauth");
       try {
         const type = choice.signers[0]!.publicKey.type;
@@ -74,11 +69,7 @@ export function registerTokenCommands(program: Command): void {
       let url = new URL("http://unbound.invalid/");
       if (opts.bind) {
         if (!opts.url) throw new CliError("--bind needs --url (and --method/--data when not a bodiless GET)");
-        try {
-          url = new URL(opts.url);
-        } catch {
-          throw new CliError(`not a URL: ${opts.url}`);
-        }
+        url = urlArgument(opts.url);
       } else if (opts.url !== undefined || opts.data !== undefined) {
         throw new CliError("--url and --data only matter with --bind");
       }
@@ -106,11 +97,7 @@ export function registerTokenCommands(program: Command): void {
     .option("--namespace <ns>", "the server's namespace (default http@passport-sshkey)")
     .option("--session", "exchange one signed request at the server's /_sshsig/token for a short-lived token (Authorization: SSHSIG-Token …)")
     .action(async (opts: SshsigTokenOptions) => {
-      try {
-        new URL(opts.url);
-      } catch {
-        throw new CliError(`not a URL: ${opts.url}`);
-      }
+      urlArgument(opts.url);
       if (opts.session && (opts.data !== undefined || opts.method !== "GET")) throw new CliError("--session signs the token exchange itself: no -X or -d");
       const keys = await signersFor(opts, "sshsig");
       const choice = opts.cert === undefined ? keys : await certifiedSigners(keys, opts.cert);
@@ -155,11 +142,7 @@ export function registerTokenCommands(program: Command): void {
     .option("-d, --data <body>", "the request body (its Content-Digest is signed)")
     .option("--label <label>", "the signature's label (default sig1)")
     .action(async (opts: Rfc9421TokenOptions) => {
-      try {
-        new URL(opts.url);
-      } catch {
-        throw new CliError(`not a URL: ${opts.url}`);
-      }
+      urlArgument(opts.url);
       const choice = await signersFor(opts, "rfc9421");
       const signer = choice.signers[0]!;
       try {
