@@ -83,6 +83,29 @@ describe("rfc9421Headers, verified by http-message-signatures", () => {
     });
   });
 
+  // The agent answers mpint r, mpint s: a value below 2^(8·(n−1)) is shorter than the curve's
+  // n bytes and must be left-padded. About one signature in 128 has such an r or s; of 1024, all but surely some do.
+  it.each(["ecdsa256", "ecdsa384"] as const)("%s through the agent: r and s shorter than the curve are padded to fixed length", async (kind) => {
+    const signer = await agentSigner({ socketPath: agent.socketPath, fingerprint: fingerprint[kind] });
+    const half = kind === "ecdsa256" ? 32 : 48;
+    let short = 0;
+    try {
+      for (let i = 0; i < 1024; i++) {
+        const url = `http://127.0.0.1:3000/n/${i}`;
+        const headers = await rfc9421Headers({ signer, method: "GET", url });
+        const signature = Buffer.from(/^sig1=:([^:]+):$/.exec(headers.signature)![1]!, "base64");
+        expect(signature).toHaveLength(2 * half);
+        if (signature[0] === 0 || signature[half] === 0) {
+          short++;
+          expect(await thirdPartyVerifies(`${file[kind]}.pub`, { method: "GET", url, headers: { ...headers } })).toBe(true);
+        }
+      }
+    } finally {
+      signer.close();
+    }
+    expect(short).toBeGreaterThan(0);
+  });
+
   it("signs with each agent key of one keyring connection in turn (RSA through rsa-sha2-256)", async () => {
     const keyring = await openAgentKeyring({ socketPath: agent.socketPath });
     try {
