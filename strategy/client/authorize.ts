@@ -96,12 +96,14 @@ export async function authorizationFor(options: AuthorizeOptions, request: Reque
 
 /**
  * The headers that authenticate one request in the chosen scheme: `authorization`, or for
- * rfc9421 `signature-input`, `signature` and (with a body) `content-digest`.
+ * rfc9421 `signature-input`, `signature` and (with a body) `content-digest`. `headers` are the
+ * request's others, which rfc9421 `components` may cover.
  */
 export async function requestHeadersFor(options: AuthorizeOptions, request: RequestToSign, headers?: Headers): Promise<Record<string, string>> {
   if (options.scheme !== "rfc9421") return { authorization: await authorizationFor(options, request) };
   parseOptions(authorizeOptionsSchema, options, "requestHeadersFor");
   const nowMs = (options.now ?? Date.now)();
+  // Spread into a plain record: the interface has no index signature.
   return {
     ...(await rfc9421Headers({
       ...options.rfc9421,
@@ -116,7 +118,8 @@ export async function requestHeadersFor(options: AuthorizeOptions, request: Requ
 }
 
 /**
- * fetch() with an SSH-signed Authorization header made fresh for each call.
+ * fetch() with an SSH-signed Authorization header made fresh for each call (rfc9421: the
+ * Signature-Input, Signature and Content-Digest headers).
  *
  * @example
  * const signer = await agentSigner();
