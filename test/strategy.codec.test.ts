@@ -107,4 +107,38 @@ describe("a custom codec through the public schemes option", () => {
       await p.close();
     }
   });
+
+  it("may carry its credential in headers of its own: claimsRequest when there is no Authorization, and challengeHeaders on its 401s", async () => {
+    const headerCodec: Codec<ToyCredential, true> = {
+      ...toyCodec,
+      name: "header-toy",
+      challenge: 'HeaderToy realm="test"',
+      challengeHeaders: { "X-Toy-Wants": "username.time.signature" },
+      claims: () => false,
+      claimsRequest: (request) => request.header("x-toy") !== undefined,
+      decode: (credential: string, ctx: CodecContext) => {
+        expect(credential).toBe("");
+        return toyCodec.decode(ctx.request.header("x-toy")!, ctx) as ToyCredential;
+      },
+    };
+    const h = await startTestServer("memory", { startAt: T * 1000, schemes: ["jwt", headerCodec] });
+    try {
+      await h.store.directory.addUser("alice");
+      await h.store.directory.addKey("alice", spkiPem(key));
+      const r = await getJson(`${h.url}/whoami`, { "x-toy": toy(key).slice("Toy ".length) });
+      expect([r.status, r.body.scheme]).toEqual([200, "header-toy"]);
+      const bad = await getJson(`${h.url}/whoami`, { "x-toy": "junk" });
+      expect([bad.status, bad.body.error.code, bad.headers.get("x-toy-wants")]).toEqual([400, "malformed_token", null]);
+      const refused = await getJson(`${h.url}/whoami`, { "x-toy": toy(other, T + 1).slice("Toy ".length) });
+      expect([refused.status, refused.headers.get("x-toy-wants")]).toEqual([401, "username.time.signature"]);
+      // Nothing at all: still missing_credentials, every scheme's challenge, and its headers.
+      const none = await getJson(`${h.url}/whoami`);
+      expect([none.status, none.body.error.code, none.headers.get("x-toy-wants")]).toEqual([401, "missing_credentials", "username.time.signature"]);
+      // An Authorization header is still read first: the codec's headers beside it are not looked at.
+      const both = await getJson(`${h.url}/whoami`, { authorization: "Bogus x", "x-toy": toy(key, T + 2).slice("Toy ".length) });
+      expect([both.status, both.body.error.code]).toEqual([401, "unsupported_scheme"]);
+    } finally {
+      await h.close();
+    }
+  });
 });

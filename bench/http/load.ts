@@ -1,5 +1,5 @@
-// One autocannon run against a loopback server, each request with its own Authorization
-// value (single-use tokens). Counts, timing and response times come from autocannon's
+// One autocannon run against a loopback server, each request with its own credential headers
+// (single-use tokens in Authorization, or RFC 9421's Signature-Input and Signature). Counts, timing and response times come from autocannon's
 // per-response events: its result is only emitted on its 1 s tick (so a fixed `amount`
 // would otherwise be timed in whole seconds) and its latency histogram keeps whole ms.
 import autocannon from "autocannon";
@@ -10,8 +10,8 @@ export interface LoadRun {
   connections: number;
   /** Exactly this many requests (tokens are single-use, so runs are sized by count). */
   amount: number;
-  /** Authorization value for request i, or null for none. */
-  authorization: ((i: number) => string) | null;
+  /** The credential headers of request i, or null for none. */
+  headers: ((i: number) => Readonly<Record<string, string>>) | null;
 }
 
 export interface LoadResult {
@@ -26,12 +26,12 @@ export interface LoadResult {
 
 export function runLoad(run: LoadRun): Promise<LoadResult> {
   let next = 0;
-  const auth = run.authorization;
-  const request = auth
+  const credential = run.headers;
+  const request = credential
     ? {
         method: "GET",
         path: "/whoami",
-        setupRequest: (req: { headers?: Record<string, string> }) => ({ ...req, headers: { ...req.headers, authorization: auth(next++) } }),
+        setupRequest: (req: { headers?: Record<string, string> }) => ({ ...req, headers: { ...req.headers, ...credential(next++) } }),
       }
     : { method: "GET", path: "/whoami" };
   const latencies = new Float64Array(run.amount);

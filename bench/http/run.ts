@@ -14,8 +14,8 @@ const pairedOrder = ["passport-jwt-pem", "sshkey-jwt-rs256", "passport-jwt-keyob
 const measureOrder = (id: string) => (pairedOrder.includes(id) ? pairedOrder.indexOf(id) : pairedOrder.length);
 
 async function loadOnce(target: Target, amount: number, connections: number): Promise<LoadResult> {
-  const authorization = await target.prepare(amount + SLACK);
-  return onClientCpu(() => runLoad({ url: target.url, connections, amount, authorization }));
+  const headers = await target.prepare(amount + SLACK);
+  return onClientCpu(() => runLoad({ url: target.url, connections, amount, headers }));
 }
 
 export async function runHttp(
@@ -87,6 +87,7 @@ export async function runHttp(
       ["sshkey-crtauth", "(e) SshKeyStrategy crtauth token, SQLite"],
       ["sshkey-sshauth-ed25519", "(f) SshKeyStrategy sshauth Ed25519, replay on, SQLite"],
       ["sshkey-sshsig-ed25519", "(h) SshKeyStrategy SSHSIG Ed25519, replay on, SQLite"],
+      ["sshkey-rfc9421-ed25519", "(i) SshKeyStrategy RFC 9421 Ed25519, replay on, SQLite"],
     ] as const) {
       if (!targets.some((t) => t.id === id)) rows.push({ id, label, available: false, note: "TODO: not available in this build" });
     }
@@ -103,6 +104,11 @@ export async function runHttp(
       { id: "crtauth-vs-floor", label: "sshkey crtauth token / passport floor (g)", ratio: ratio("sshkey-crtauth", "passport-floor") },
       { id: "jwt-vs-floor", label: "sshkey JWT RS256 / passport floor (g)", ratio: ratio("sshkey-jwt-rs256", "passport-floor") },
       { id: "sshsig-vs-jwt", label: "sshkey SSHSIG Ed25519 (h) / sshkey JWT RS256 (b)", ratio: ratio("sshkey-sshsig-ed25519", "sshkey-jwt-rs256") },
+      {
+        id: "rfc9421-vs-sshsig",
+        label: "sshkey RFC 9421 Ed25519 (i) / sshkey SSHSIG Ed25519 (h)",
+        ratio: ratio("sshkey-rfc9421-ed25519", "sshkey-sshsig-ed25519"),
+      },
     ];
     return { rows, comparisons, notes };
   } finally {

@@ -1,4 +1,4 @@
-// The servers compared over HTTP and how each one gets its Authorization values.
+// The servers compared over HTTP and how each one gets its credential headers.
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -10,6 +10,7 @@ import { mintCrtauthToken } from "../lib/crtauth-token.js";
 import { assertSameLayout, type JwtSignPool } from "../lib/jwt-sign-pool.js";
 import { generateBenchKey, signerFor, type BenchKey } from "../lib/keys.js";
 import { SshauthTokenSource, type SshauthIdentity } from "../lib/sshauth-tokens.js";
+import { rfc9421Headers } from "../lib/rfc9421-headers.js";
 import { sshsigHeaders } from "../lib/sshsig-headers.js";
 
 export interface Target {
@@ -19,8 +20,8 @@ export interface Target {
   url: string;
   /** Most requests one round may send now (single-use tokens have to be made first). */
   maxAmount(): number;
-  /** Authorization values for the next `count` requests (null: none sent). */
-  prepare(count: number): Promise<((i: number) => string) | null>;
+  /** Credential headers for the next `count` requests (null: none sent). */
+  prepare(count: number): Promise<((i: number) => Readonly<Record<string, string>>) | null>;
 }
 
 export interface TargetContext {
@@ -53,8 +54,9 @@ async function sqliteDatabase(dir: string, name: string, users: { username: stri
   return url;
 }
 
-function fromPool(tokens: string[]): (i: number) => string {
-  return (i) => tokens[i % tokens.length]!;
+/** Authorization values, one per request. */
+function fromPool(tokens: string[]): (i: number) => Readonly<Record<string, string>> {
+  return (i) => ({ authorization: tokens[i % tokens.length]! });
 }
 
 /** passport-jwt tokens: RS256, sub/iat/exp, reusable for an hour (passport-jwt has no replay guard). */
@@ -118,8 +120,8 @@ export async function startTargets(ctx: TargetContext, log: (line: string) => vo
       maxAmount: () => Infinity,
       // A crtauth token is a bearer token good until it expires; the handshake is not on this path.
       prepare: async () => {
-        const header = `chap:${mintCrtauthToken("alice", ctx.crtauthSecret).text}`;
-        return () => header;
+        const headers = { authorization: `chap:${mintCrtauthToken("alice", ctx.crtauthSecret).text}` };
+        return () => headers;
       },
     }));
   } else {
@@ -160,6 +162,28 @@ export async function startTargets(ctx: TargetContext, log: (line: string) => vo
     });
   } else {
     notes.push("SSHSIG: not available in this build (TODO row).");
+  }
+  if (ctx.schemes.includes("rfc9421")) {
+    factories.push(async () => {
+      const key = generateBenchKey("ed25519", "rfc9421");
+      const server = await start("bench/http/servers/sshkey.ts", [], {
+        BENCH_DATABASE_URL: await sqliteDatabase(ctx.tmpDir, "rfc9421", [{ username: "alice", key }]),
+      });
+      const target = `${server.url}/whoami`;
+      return {
+        id: "sshkey-rfc9421-ed25519",
+        label: "(i) SshKeyStrategy RFC 9421 Ed25519, replay on, SQLite",
+        ...server,
+        maxAmount: () => ctx.maxTokensPerRound,
+        // One nonce per request, signed just before the round (well inside the 60 s window).
+        prepare: async (count) => {
+          const pool = rfc9421Headers(key, count, { method: "GET", targetUri: target });
+          return (i) => pool[i % pool.length]!;
+        },
+      };
+    });
+  } else {
+    notes.push("RFC 9421: not available in this build (TODO row).");
   }
   factories.push(async () => ({
     id: "passport-floor",

@@ -10,13 +10,14 @@ import { verifyJwsSignature } from "../../strategy/schemes/jwt/verify-signature.
 import { mintCrtauthToken } from "../lib/crtauth-token.js";
 import { capturingSigner, generateBenchKey, signerFor, type BenchKeyType, type CapturedSignature } from "../lib/keys.js";
 import { SshauthTokenSource, sshauthTimestampsPerKey } from "../lib/sshauth-tokens.js";
+import { rfc9421Headers } from "../lib/rfc9421-headers.js";
 import { sshsigHeaders } from "../lib/sshsig-headers.js";
-import { authenticateOnce, credentialOf, fakeRequestTarget, verifyOnce } from "./harness.js";
+import { authenticateOnce, credentialOf, fakeRequestTarget, verifyOnce, type BenchCredential } from "./harness.js";
 import { createMemoryStore, type MemoryStore } from "./memory-store.js";
 
 export interface CaseSpec {
   id: string;
-  scheme: "jwt" | "crtauth" | "sshauth" | "sshsig";
+  scheme: "jwt" | "crtauth" | "sshauth" | "sshsig" | "rfc9421";
   label: string;
   raw: string;
   poolSize: (cfg: { rsaPool: number; pool: number }) => number;
@@ -40,6 +41,8 @@ export const caseSpecs: CaseSpec[] = [
   { id: "sshauth-p256", scheme: "sshauth", label: "sshauth ECDSA P-256", raw: "crypto.verify sha256 P1363, P-256 KeyObject", poolSize: (c) => c.pool },
   { id: "sshsig-ed25519", scheme: "sshsig", label: "SSHSIG Ed25519", raw: "crypto.verify, Ed25519 KeyObject", poolSize: (c) => c.pool },
   { id: "sshsig-p256", scheme: "sshsig", label: "SSHSIG ECDSA P-256", raw: "crypto.verify sha256 P1363, P-256 KeyObject", poolSize: (c) => c.pool },
+  { id: "rfc9421-ed25519", scheme: "rfc9421", label: "RFC 9421 Ed25519", raw: "crypto.verify, Ed25519 KeyObject", poolSize: (c) => c.pool },
+  { id: "rfc9421-p256", scheme: "rfc9421", label: "RFC 9421 ECDSA P-256", raw: "crypto.verify sha256 P1363, P-256 KeyObject", poolSize: (c) => c.pool },
 ];
 
 const crtauthSecret = "bench-crtauth-secret-0123456789abcdef";
@@ -66,7 +69,7 @@ function poolRunner(
   store: MemoryStore,
   strategy: SshKeyStrategy,
   scheme: AuthScheme,
-  headers: string[],
+  headers: BenchCredential[],
   captured: CapturedSignature[],
   rawCheck: (c: CapturedSignature) => boolean,
 ): PreparedCase {
@@ -167,6 +170,21 @@ export async function prepareCase(spec: CaseSpec, schemes: readonly string[], po
     // Signed over exactly the request the harness fakes; one nonce each, so replay protection stays on.
     const headers = sshsigHeaders(key, "alice", size, fakeRequestTarget, captured);
     return poolRunner(store, strategy, schemeOf(strategy, "sshsig"), headers, captured, rawVerifier(type, type === "p256" ? "sha256" : null));
+  }
+
+  if (spec.scheme === "rfc9421") {
+    const type: BenchKeyType = spec.id === "rfc9421-p256" ? "p256" : "ed25519";
+    const key = generateBenchKey(type);
+    store.keys.addKey("alice", key.parsed);
+    const captured: CapturedSignature[] = [];
+    // Signed for the harness's fake request, which has no TLS: http://<host><target>.
+    const headers = rfc9421Headers(
+      key,
+      size,
+      { method: fakeRequestTarget.method, targetUri: `http://${fakeRequestTarget.host}${fakeRequestTarget.target}` },
+      captured,
+    );
+    return poolRunner(store, strategy, schemeOf(strategy, "rfc9421"), headers, captured, rawVerifier(type, type === "p256" ? "sha256" : null));
   }
 
   const type: BenchKeyType = spec.id === "sshauth-p256" ? "p256" : "ed25519";

@@ -16,8 +16,12 @@ import type { MemoryStore } from "./memory-store.js";
 /** The one request every in-process credential is verified on (SSHSIG signs its method, host and target). */
 export const fakeRequestTarget = { method: "GET", host: "127.0.0.1", target: "/whoami" } as const;
 
-function fakeRequest(authorization: string): Request {
-  const headers: Record<string, string> = { authorization, "user-agent": "bench", host: fakeRequestTarget.host };
+/** What carries a credential: an Authorization value, or headers of its own (RFC 9421's Signature-Input and Signature). */
+export type BenchCredential = string | Readonly<Record<string, string>>;
+
+function fakeRequest(credential: BenchCredential): Request {
+  const carried = typeof credential === "string" ? { authorization: credential } : credential;
+  const headers: Record<string, string> = { ...carried, "user-agent": "bench", host: fakeRequestTarget.host };
   return {
     headers,
     method: fakeRequestTarget.method,
@@ -37,8 +41,8 @@ type PassportActions = {
 };
 
 /** One `strategy.authenticate(req)` as passport runs it (a per-request object with the action hooks). */
-export function authenticateOnce(strategy: SshKeyStrategy, authorization: string): Promise<void> {
-  const req = fakeRequest(authorization);
+export function authenticateOnce(strategy: SshKeyStrategy, credential: BenchCredential): Promise<void> {
+  const req = fakeRequest(credential);
   return new Promise<void>((resolve, reject) => {
     const s = Object.create(strategy) as PassportActions & { authenticate(req: Request, options?: Record<string, unknown>): void };
     s.success = () => resolve();
@@ -51,17 +55,18 @@ export function authenticateOnce(strategy: SshKeyStrategy, authorization: string
 }
 
 /** The pipeline over one codec alone: header already split, no passport hooks; events go nowhere. */
-export async function verifyOnce(scheme: AnyCodec, store: MemoryStore, authorization: string, credential: string): Promise<unknown> {
+export async function verifyOnce(scheme: AnyCodec, store: MemoryStore, carried: BenchCredential, credential: string): Promise<unknown> {
   const deps: PipelineDeps = { keys: store.keys, replay: store.replay, events: discardEvents, now: Date.now, throttle: null };
-  const result = await verifyCredential(scheme, credential, fromExpressRequest(fakeRequest(authorization)), deps);
+  const result = await verifyCredential(scheme, credential, fromExpressRequest(fakeRequest(carried)), deps);
   if (isAuthError(result)) throw result;
   return result;
 }
 
 const discardEvents = { record: () => {}, flush: () => Promise.resolve() };
 
-/** The credential of `authorization`, in the syntax `scheme` declares (as the strategy splits it). */
-export function credentialOf(authorization: string, scheme?: AnyCodec): string {
+/** The credential of `authorization`, in the syntax `scheme` declares (as the strategy splits it); "" for one carried in headers of its own. */
+export function credentialOf(authorization: BenchCredential, scheme?: AnyCodec): string {
+  if (typeof authorization !== "string") return "";
   const parsed = parseAuthorization(authorization, () => scheme?.credentialSyntax ?? "token68");
   if (parsed.kind !== "credential") throw new Error(`bench built a bad Authorization header: ${parsed.kind}`);
   return parsed.credential;

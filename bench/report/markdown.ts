@@ -91,7 +91,7 @@ export function renderMarkdown(r: BenchResults, chart = "latest.svg"): string {
   out.push("## HTTP end to end (loopback, autocannon)");
   out.push("");
   out.push(
-    `Each server is its own child process; autocannon runs in the parent (${String(r.settings.connections)} connections, pipelining 1, ${String(r.settings.roundSeconds)} s per round after a warm-up, rounds interleaved across servers, each compared pair measured back to back). Every sshkey JWT/sshauth/SSHSIG request carries a fresh single-use credential signed before its round.`,
+    `Each server is its own child process; autocannon runs in the parent (${String(r.settings.connections)} connections, pipelining 1, ${String(r.settings.roundSeconds)} s per round after a warm-up, rounds interleaved across servers, each compared pair measured back to back). Every sshkey JWT/sshauth/SSHSIG/RFC 9421 request carries a fresh single-use credential signed before its round.`,
   );
   out.push("");
   out.push(

@@ -31,7 +31,7 @@ async function load(server: SizeServer, pool: JwtSignPool, users: readonly RealU
     amount + SLACK,
     Math.floor(Date.now() / 1000),
   );
-  return onClientCpu(() => runLoad({ url: server.url, connections, amount, authorization: (i) => tokens[i % tokens.length]! }));
+  return onClientCpu(() => runLoad({ url: server.url, connections, amount, headers: (i) => ({ authorization: tokens[i % tokens.length]! }) }));
 }
 
 async function measureDatabase(

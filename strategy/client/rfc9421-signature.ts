@@ -1,7 +1,9 @@
-import { sshKeyType, type HttpSignatureAlgName } from "../keys/algorithms.js";
+import { sshKeyType, type SshKeyTypeInfo } from "../keys/algorithms.js";
 import type { ParsedPublicKey } from "../keys/types.js";
 import { ecdsaParameters, rsaModulusBytes } from "./signature.js";
 import type { Signer } from "./signer.js";
+
+type HttpSignatureAlgName = NonNullable<SshKeyTypeInfo["httpSignatureAlg"]>;
 
 /**
  * The RFC 9421 `alg` a key signs with, from the one key-type table. P-521 has no registered

@@ -45,7 +45,7 @@ export interface SshKeyTypeInfo {
 }
 
 /** The RFC 9421 §6.2 algorithms an SSH key can produce (RSA through the agent's rsa-sha2-256 flag). */
-export type HttpSignatureAlgName = "ed25519" | "ecdsa-p256-sha256" | "ecdsa-p384-sha384" | "rsa-v1_5-sha256";
+type HttpSignatureAlgName = "ed25519" | "ecdsa-p256-sha256" | "ecdsa-p384-sha384" | "rsa-v1_5-sha256";
 
 function ecdsa(
   curve: EcCurve,

@@ -7,6 +7,7 @@ import { publicKeyFromKeyObject } from "../../strategy/keys/index.js";
 import { openPrismaStore, type PrismaStore } from "../../strategy/store/prisma/store.js";
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from "../support/databases.js";
 import { freshKeyPair } from "../support/fresh-keys.js";
+import { fetchJson } from "../support/server.js";
 
 export interface AdminServer {
   url: string;
@@ -59,16 +60,8 @@ export interface Client {
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
 }
 
-export async function request(url: string, init: RequestInit = {}): Promise<{ status: number; body: any; headers: Headers }> {
-  const response = await fetch(url, { redirect: "manual", ...init });
-  const text = await response.text();
-  let body: any = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // keep text
-  }
-  return { status: response.status, body, headers: response.headers };
+export function request(url: string, init: RequestInit = {}): Promise<{ status: number; body: any; headers: Headers }> {
+  return fetchJson(url, { redirect: "manual", ...init });
 }
 
 export function cookieFrom(headers: Headers): string {

@@ -5,6 +5,7 @@ import { createHash, createPrivateKey, randomBytes, sign as cryptoSign, type Key
 import { readFileSync } from "node:fs";
 import { httpbis } from "http-message-signatures";
 import sshpk from "sshpk";
+import { fetchJson } from "./server.js";
 
 /** The RFC 9421 alg each SSH key type signs with (§3.3), written out here rather than read from our table. */
 const algOf: Record<string, string> = {
@@ -104,14 +105,6 @@ export async function packageSign(key: PackageKey, request: SignedRequest, o: Pa
 }
 
 /** Sends a signed request with fetch; the JSON answer and the headers. */
-export async function send(request: SignedRequest): Promise<{ status: number; body: any; headers: Headers }> {
-  const r = await fetch(request.url, { method: request.method, headers: request.headers, ...(request.body === undefined ? {} : { body: request.body }) });
-  const text = await r.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // not JSON: kept as text
-  }
-  return { status: r.status, body, headers: r.headers };
+export function send(request: SignedRequest): Promise<{ status: number; body: any; headers: Headers }> {
+  return fetchJson(request.url, { method: request.method, headers: request.headers, ...(request.body === undefined ? {} : { body: request.body }) });
 }

@@ -58,8 +58,13 @@ export async function startTestServer(kind: DatabaseKind | "memory", options: Te
   };
 }
 
-export async function getJson(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
-  const response = await fetch(url, { headers });
+export function getJson(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
+  return fetchJson(url, { headers });
+}
+
+/** fetch, with the body parsed as JSON when it is JSON (kept as text otherwise). */
+export async function fetchJson(url: string, init: RequestInit = {}): Promise<{ status: number; body: any; headers: Headers }> {
+  const response = await fetch(url, init);
   const text = await response.text();
   let body: any;
   try {

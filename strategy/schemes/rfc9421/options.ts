@@ -68,7 +68,7 @@ export interface Rfc9421Settings {
   readonly realm: string;
 }
 
-export const defaultRequiredComponents: readonly (readonly string[])[] = [
+const defaultRequiredComponents: readonly (readonly string[])[] = [
   ["@method", "@target-uri"],
   ["@method", "@authority", "@path", "@query"],
 ];

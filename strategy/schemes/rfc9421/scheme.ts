@@ -19,7 +19,7 @@ import { decoyShape, httpSignatureFor, httpSignatureVerifies } from "./verify.js
 export type { Rfc9421SchemeOptions } from "./options.js";
 
 /** Most signatures one request may carry: each may cost a key lookup and a signature check. */
-export const maxSignaturesPerRequest = 4;
+const maxSignaturesPerRequest = 4;
 /** Largest Signature-Input or Signature field read; a signature of the largest accepted RSA key fits with room to spare. */
 const maxFieldBytes = 8192;
 
