@@ -8,3 +8,12 @@ export class CliError extends Error {
     super(message);
   }
 }
+
+/** A URL argument or option, or a CliError saying it is not one. */
+export function urlArgument(text: string): URL {
+  try {
+    return new URL(text);
+  } catch {
+    throw new CliError(`not a URL: ${text}`);
+  }
+}

@@ -8,6 +8,7 @@ import type { ClientScheme } from "../client/authorize.js";
 import type { Signer } from "../client/signer.js";
 import { CliError } from "./errors.js";
 
+/** The options addSignerOptions adds (--user as the command has it). */
 export interface SignerOptions {
   user: string;
   key?: string;
@@ -15,10 +16,15 @@ export interface SignerOptions {
   fingerprint?: string;
 }
 
-/** Adds --user, --key, --agent and --fingerprint to a command that signs. */
-export function addSignerOptions(command: Command): Command {
+/**
+ * Adds --user, --key, --agent and --fingerprint to a command that signs. `user`: whether
+ * --user is required, optional (the action checks it: a scheme where the key names the user
+ * needs none) or left out.
+ */
+export function addSignerOptions(command: Command, user: "required" | "optional" | "none" = "required"): Command {
+  if (user === "required") command.requiredOption("--user <username>", "the username to authenticate as");
+  if (user === "optional") command.option("--user <username>", "the username to authenticate as (not for rfc9421: the key names the user)");
   return command
-    .requiredOption("--user <username>", "the username to authenticate as")
     .option("--key <path>", "private key file (OpenSSH, PEM or PKCS#8; ~ is your home; passphrase from SSHKEY_PASSPHRASE)")
     .option("--agent", "sign with the running ssh-agent (SSH_AUTH_SOCK), trying its keys that fit the scheme in turn")
     .option("--fingerprint <SHA256:…>", "with --agent: use only this agent key");
@@ -37,13 +43,14 @@ const fitting: Record<ClientScheme, string> = {
   sshauth: "Ed25519 or ECDSA P-256",
   crtauth: "RSA",
   sshsig: "RSA, Ed25519, ECDSA or security-key (sk-*)",
+  rfc9421: "RSA, Ed25519 or ECDSA P-256/P-384",
 };
 
 /**
  * `--key` gives one signer; `--agent --fingerprint` the one agent key; `--agent` alone every
  * agent key the scheme can sign with, in the agent's order (as ssh offers them).
  */
-export async function signersFor(opts: SignerOptions, scheme: ClientScheme): Promise<SignerChoice> {
+export async function signersFor(opts: Omit<SignerOptions, "user">, scheme: ClientScheme): Promise<SignerChoice> {
   if (Boolean(opts.key) === Boolean(opts.agent)) throw new CliError("give exactly one of --key PATH or --agent");
   if (opts.key) {
     if (opts.fingerprint !== undefined) throw new CliError("--fingerprint picks an agent key: use it with --agent");

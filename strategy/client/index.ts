@@ -28,7 +28,8 @@ export {
 } from "./crtauth.js";
 export { sshsigAuthorization, type SshsigAuthorizationOptions } from "./sshsig.js";
 export { withCertificate, type CertificateSource } from "./certificate.js";
-export { authorizationFor, sshkeyFetch, type AuthorizeOptions, type ClientScheme, type RequestToSign } from "./authorize.js";
+export { authorizationFor, requestHeadersFor, sshkeyFetch, type AuthorizeOptions, type ClientScheme, type RequestToSign } from "./authorize.js";
+export { rfc9421Headers, type Rfc9421Headers, type Rfc9421HeadersOptions, type Rfc9421SigningOptions } from "./rfc9421.js";
 export { signSshauthToken, type SshauthSignOptions } from "../schemes/sshauth/sign.js";
 export { bindingActions, BINDING_VERSION, type BindingRequest } from "../schemes/sshauth/binding.js";
 export type { SshauthAction } from "../schemes/sshauth/signed-message.js";

@@ -37,14 +37,39 @@ export const createJwtOptionsSchema = z.strictObject({
   audience: nonEmpty.optional(),
 });
 
-export const authorizeOptionsSchema = z.strictObject({
-  scheme: z.enum(["jwt", "sshauth", "crtauth", "sshsig"]),
+const rfc9421SigningOptionsSchema = z.strictObject({
+  label: z
+    .string()
+    .regex(/^[a-z*][a-z0-9_.*-]{0,63}$/, "must be a structured-field key (lower case letters, digits, _ - . *), at most 64 characters")
+    .optional(),
+  components: z.array(nonEmpty).min(1).optional(),
+  expiresIn: z.number().int().positive().optional(),
+  keyid: nonEmpty.optional(),
+});
+
+export const rfc9421HeadersOptionsSchema = rfc9421SigningOptionsSchema.extend({
+  method: nonEmpty.regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "must be an HTTP method token"),
+  url: z.union([nonEmpty, z.instanceof(URL)]),
+  headers: z.custom<object>((value) => typeof value === "object" && value !== null, "must be headers (a Headers, a record or [name, value] pairs)").optional(),
+  body: z.union([z.string(), z.instanceof(Buffer)]).optional(),
   signer,
-  username: nonEmpty,
+  // An sf-string: printable ASCII.
+  nonce: z
+    .string()
+    .regex(/^[\x20-\x7e]{1,256}$/, "must be 1–256 printable ASCII characters")
+    .optional(),
+  created: z.number().int().nonnegative().optional(),
+});
+
+export const authorizeOptionsSchema = z.strictObject({
+  scheme: z.enum(["jwt", "sshauth", "crtauth", "sshsig", "rfc9421"]),
+  signer,
+  username: nonEmpty.optional(),
   now: functionOption.optional(),
   sshauth: z.strictObject({ bind: z.boolean().optional(), magic: z.string().optional(), includeFingerprint: z.boolean().optional() }).optional(),
   jwt: z.strictObject({ audience: nonEmpty.optional() }).optional(),
   sshsig: z.strictObject({ namespace: nonEmpty.optional(), host: nonEmpty.optional() }).optional(),
+  rfc9421: rfc9421SigningOptionsSchema.optional(),
 });
 
 export const sshsigAuthorizationOptionsSchema = z.strictObject({

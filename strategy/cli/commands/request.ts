@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { CrtauthLoginError, crtauthLoginWithKeys, sshkeyFetch, tryKeysInTurn, type ClientScheme } from "../../client/index.js";
 import type { Signer } from "../../client/signer.js";
-import { CliError } from "../errors.js";
+import { CliError, urlArgument } from "../errors.js";
 import {
   addCertOption,
   addSignerOptions,
@@ -13,7 +13,8 @@ import {
   type SignerOptions,
 } from "../signer-options.js";
 
-interface RequestOptions extends SignerOptions {
+interface RequestOptions extends Omit<SignerOptions, "user"> {
+  user?: string;
   scheme: string;
   method: string;
   data?: string;
@@ -23,30 +24,30 @@ interface RequestOptions extends SignerOptions {
   magic?: string;
   namespace?: string;
   cert?: string;
+  label?: string;
 }
 
 export function registerRequestCommand(program: Command): void {
-  addCertOption(addSignerOptions(program.command("request <url>").description("make an authenticated HTTP request and print the response")))
-    .option("--scheme <scheme>", "jwt, sshauth, crtauth or sshsig", "jwt")
+  addCertOption(addSignerOptions(program.command("request <url>").description("make an authenticated HTTP request and print the response"), "optional"))
+    .option("--scheme <scheme>", "jwt, sshauth, crtauth, sshsig or rfc9421 (HTTP Message Signatures: the key names the user, no --user)", "jwt")
     .option("--bind", "sshauth: bind the token to this request (method, path, host, body)")
     .option("--magic <prefix>", "sshauth: 8-byte application prefix the server expects (default byo.e.m.)")
     .option("--namespace <ns>", "sshsig: the server's namespace (default http@passport-sshkey)")
+    .option("--label <label>", "rfc9421: the signature's label in Signature-Input and Signature (default sig1)")
     .option("-X, --method <method>", "HTTP method", "GET")
     .option("-d, --data <body>", "request body")
     .option("-H, --header <header...>", "extra request header(s), 'Name: value'")
     .option("-i, --include", "print the status line and response headers")
     .action(async (url: string, opts: RequestOptions) => {
-      const schemes: ClientScheme[] = ["jwt", "sshauth", "crtauth", "sshsig"];
+      const schemes: ClientScheme[] = ["jwt", "sshauth", "crtauth", "sshsig", "rfc9421"];
       if (!schemes.includes(opts.scheme as ClientScheme)) throw new CliError(`unknown scheme ${opts.scheme}; available: ${schemes.join(", ")}`);
+      if (opts.scheme === "rfc9421" && opts.user !== undefined) throw new CliError("rfc9421 names the user by the key (keyid): no --user");
+      if (opts.scheme !== "rfc9421" && opts.user === undefined) throw new CliError(`${opts.scheme} needs --user <username>`);
+      if (opts.scheme !== "rfc9421" && opts.label !== undefined) throw new CliError("--label is an rfc9421 option");
       if (opts.scheme !== "sshauth" && (opts.bind || opts.magic !== undefined)) throw new CliError("--bind and --magic are sshauth options");
       if (opts.scheme !== "sshsig" && (opts.namespace !== undefined || opts.cert !== undefined))
         throw new CliError("--namespace and --cert are sshsig options");
-      let target: URL;
-      try {
-        target = new URL(url);
-      } catch {
-        throw new CliError(`not a URL: ${url}`);
-      }
+      const target = urlArgument(url);
       const headers = new Headers();
       for (const line of opts.header ?? []) {
         const colon = line.indexOf(":");
@@ -57,13 +58,18 @@ export function registerRequestCommand(program: Command): void {
       const keys = await signersFor(opts, scheme);
       const choice = opts.cert === undefined ? keys : await certifiedSigners(keys, opts.cert);
       const init = { method: opts.method, headers, body: opts.data ?? null };
-      const authorize = { username: opts.user, sshauth: { bind: Boolean(opts.bind), magic: opts.magic }, sshsig: { namespace: opts.namespace } };
+      const authorize = {
+        username: opts.user,
+        sshauth: { bind: Boolean(opts.bind), magic: opts.magic },
+        sshsig: { namespace: opts.namespace },
+        rfc9421: { label: opts.label },
+      };
       let response: Response;
       let signer: Signer;
       try {
         if (scheme === "crtauth" && choice.signers.length > 1) {
           // The challenge names the key the server wants: sign with that one.
-          const login = await crtauthLoginWithKeys(target, { username: opts.user, signers: choice.signers });
+          const login = await crtauthLoginWithKeys(target, { username: opts.user!, signers: choice.signers });
           signer = login.signer;
           headers.set("authorization", `chap:${login.token}`);
           response = await fetch(target, init);

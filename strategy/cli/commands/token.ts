@@ -4,12 +4,13 @@ import {
   createJwtAuthorization,
   crtauthLoginWithKeys,
   CrtauthLoginError,
+  rfc9421Headers,
   sshsigAuthorization,
   sshsigSession,
   SshsigSessionError,
 } from "../../client/index.js";
 import { crtauthKeyTypes } from "../../keys/algorithms.js";
-import { CliError } from "../errors.js";
+import { CliError, urlArgument } from "../errors.js";
 import {
   addCertOption,
   addSignerOptions,
@@ -22,7 +23,7 @@ import {
 } from "../signer-options.js";
 
 export function registerTokenCommands(program: Command): void {
-  const token = program.command("token").description("print an Authorization header value");
+  const token = program.command("token").description("print an Authorization header value (rfc9421: the Signature-Input and Signature header lines)");
   // jwt and sshauth: nothing tells which key the server wants, so the first agent key that
   // fits signs (or --fingerprint's), and stderr says which one it was.
   addSignerOptions(token.command("jwt").description("an asymmetric-jwt-auth JWT (Authorization: JWT …)")).action(async (opts: SignerOptions) => {
@@ -38,12 +39,7 @@ export function registerTokenCommands(program: Command): void {
   addSignerOptions(token.command("crtauth").description("a Spotify crtauth token from the server's /_auth (Authorization: chap:…)"))
     .requiredOption("--url <base>", "the server to log in to (its origin's /_auth answers the handshake)")
     .action(async (opts: SignerOptions & { url: string }) => {
-      let base: URL;
-      try {
-        base = new URL(opts.url);
-      } catch {
-        throw new CliError(`not a URL: ${opts.url}`);
-      }
+      const base = urlArgument(opts.url);
       const choice = await signersFor(opts, "crtauth");
       try {
         const type = choice.signers[0]!.publicKey.type;
@@ -73,11 +69,7 @@ export function registerTokenCommands(program: Command): void {
       let url = new URL("http://unbound.invalid/");
       if (opts.bind) {
         if (!opts.url) throw new CliError("--bind needs --url (and --method/--data when not a bodiless GET)");
-        try {
-          url = new URL(opts.url);
-        } catch {
-          throw new CliError(`not a URL: ${opts.url}`);
-        }
+        url = urlArgument(opts.url);
       } else if (opts.url !== undefined || opts.data !== undefined) {
         throw new CliError("--url and --data only matter with --bind");
       }
@@ -105,11 +97,7 @@ export function registerTokenCommands(program: Command): void {
     .option("--namespace <ns>", "the server's namespace (default http@passport-sshkey)")
     .option("--session", "exchange one signed request at the server's /_sshsig/token for a short-lived token (Authorization: SSHSIG-Token …)")
     .action(async (opts: SshsigTokenOptions) => {
-      try {
-        new URL(opts.url);
-      } catch {
-        throw new CliError(`not a URL: ${opts.url}`);
-      }
+      urlArgument(opts.url);
       if (opts.session && (opts.data !== undefined || opts.method !== "GET")) throw new CliError("--session signs the token exchange itself: no -X or -d");
       const keys = await signersFor(opts, "sshsig");
       const choice = opts.cert === undefined ? keys : await certifiedSigners(keys, opts.cert);
@@ -143,6 +131,38 @@ export function registerTokenCommands(program: Command): void {
       }
       announceSigner(choice, signer);
     });
+  // Header lines rather than one value: `curl -H @<(passport-sshkey token rfc9421 …)` sends them
+  // all. Signed for one request, so the agent's first key that fits signs, as for jwt.
+  addSignerOptions(
+    token.command("rfc9421").description("RFC 9421 HTTP Message Signature header lines for one request (Signature-Input, Signature, Content-Digest)"),
+    "none",
+  )
+    .requiredOption("--url <url>", "the request URL (@target-uri is signed)")
+    .option("-X, --method <method>", "the request method", "GET")
+    .option("-d, --data <body>", "the request body (its Content-Digest is signed)")
+    .option("--label <label>", "the signature's label (default sig1)")
+    .action(async (opts: Rfc9421TokenOptions) => {
+      urlArgument(opts.url);
+      const choice = await signersFor(opts, "rfc9421");
+      const signer = choice.signers[0]!;
+      try {
+        const headers = await rfc9421Headers({ signer, url: opts.url, method: opts.method, body: opts.data, label: opts.label }).catch((error: unknown) => {
+          throw error instanceof TypeError ? new CliError(error.message) : error;
+        });
+        process.stdout.write(`Signature-Input: ${headers["signature-input"]}\nSignature: ${headers.signature}\n`);
+        if (headers["content-digest"] !== undefined) process.stdout.write(`Content-Digest: ${headers["content-digest"]}\n`);
+      } finally {
+        choice.close();
+      }
+      announceSigner(choice, signer);
+    });
+}
+
+interface Rfc9421TokenOptions extends Omit<SignerOptions, "user"> {
+  url: string;
+  method: string;
+  data?: string;
+  label?: string;
 }
 
 interface SshsigTokenOptions extends SignerOptions {
