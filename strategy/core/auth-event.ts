@@ -8,6 +8,11 @@ export type CertificateFields = Required<Pick<AuthEventRecord, "caId" | "certSer
 /** A key id is the certificate holder's text: the log keeps as much of it as of a username. */
 const loggedKeyId = (keyId: string) => keyId.slice(0, 256);
 
+/** The key's row id, or null for a key without a row (a certificate's certified key, a key read from a JWKS). */
+export function storedKeyId(key: StoredKey): string | null {
+  return key.certifiedBy === undefined && key.fromJwks === undefined ? key.id : null;
+}
+
 /** A certified key that signed in: its CA and certificate, and the username its CA's mapping read. */
 export function certificateOf(key: StoredKey, principal: string | null): CertificateFields | undefined {
   const cert = key.certifiedBy;
