@@ -50,8 +50,6 @@ export class RemoteJwksKeySource implements JwksKeySource {
   ) {}
 
   async findKey(url: string, alg: string, kid: string): Promise<ParsedPublicKey | null> {
-    const refused = unfetchableReason(url, this.settings.allowHttp);
-    if (refused !== null) throw new JwksUnavailableError(refused);
     const set = this.setFor(url);
     const now = this.now();
     const mayFetch = set.attemptedAt === null || now - set.attemptedAt >= this.settings.refetchIntervalMs;
@@ -89,6 +87,8 @@ export class RemoteJwksKeySource implements JwksKeySource {
   private async reload(url: string, set: RemoteSet, now: number): Promise<void> {
     set.attemptedAt = now;
     try {
+      const refused = unfetchableReason(url, this.settings.allowHttp);
+      if (refused !== null) throw new Error(refused);
       await set.lookup.reload();
     } catch (error) {
       // The keys held before are dropped too: a set that cannot be read is not trusted stale.
@@ -113,9 +113,9 @@ export class RemoteJwksKeySource implements JwksKeySource {
       key = (await set.lookup({ alg, kid })) as webcrypto.CryptoKey;
     } catch (error) {
       if (error instanceof errors.JWKSNoMatchingKey) return undefined;
-      // Two keys under one kid, an alg jose does not know, a JWK that does not import: no key.
-      if (error instanceof errors.JOSEError || error instanceof TypeError) return null;
-      throw error;
+      // Two keys under one kid, an alg jose does not know, a JWK WebCrypto does not import (a
+      // point off the curve): no key. The set is already fetched, so nothing else can fail here.
+      return null;
     }
     return this.parse(key, kid);
   }
