@@ -133,6 +133,7 @@ export function authEventJson(event: AuthEventEntry, caNames: ReadonlyMap<string
     keyFingerprint: event.keyFingerprint,
     keyComment: event.keyComment,
     certificate,
+    jwks: event.jwksUrl === null || event.jwksKid === null ? null : { url: event.jwksUrl, kid: event.jwksKid },
   };
 }
 

@@ -102,6 +102,8 @@ export const AuthEventJson = KeyEventJson.extend({
   keyComment: z.string().nullable(),
   /** Null for an attempt with a plain key. */
   certificate: EventCertificateJson.nullable(),
+  /** The JWKS URL and kid of a key read from a JWKS a user trusts; null otherwise. */
+  jwks: z.strictObject({ url: z.string(), kid: z.string() }).nullable(),
 });
 
 /** A trusted OpenSSH certificate authority. */

@@ -1,7 +1,7 @@
 import { AuthError, isAuthError } from "../errors.js";
 import type { FailureThrottle } from "../schemes/failure-throttle.js";
 import type { CertificateAuthorityStore, EventSink, KeyCandidate, KeyStore, ReplayStore } from "../store/ports.js";
-import { attemptedCertificate, authEventFrom, certificateOf, storedKeyId, type CertificateFields } from "./auth-event.js";
+import { attemptedCertificate, authEventFrom, certificateOf, jwksOf, storedKeyId, type CertificateFields, type JwksFields } from "./auth-event.js";
 import { findCandidates, rankCandidates, type JwksTrust } from "./candidates.js";
 import type { AnyCodec, CodecContext, RouteOptions, UntrustedCertificate, Verified } from "./codec.js";
 import { keyState, keyStateRefusals } from "./key-state.js";
@@ -116,7 +116,16 @@ export async function verifyCredential(
   } catch (error) {
     if (!isAuthError(error)) throw error;
     if (error.code === "bad_signature" && username !== null) throttle?.recordFailure(username, nowMs);
-    recordRefusal(deps.events, request, deps.now(), codec.name, error, username, attemptedCertificate(certificate, candidates, mappedPrincipal));
+    recordRefusal(
+      deps.events,
+      request,
+      deps.now(),
+      codec.name,
+      error,
+      username,
+      attemptedCertificate(certificate, candidates, mappedPrincipal),
+      jwksOf(candidates),
+    );
     return error;
   }
 
@@ -135,6 +144,7 @@ export async function verifyCredential(
         keyId: storedKeyId(verified.key),
       },
       certificateOf(verified.key, verified.user.username),
+      jwksOf([verified]),
     ),
   );
   const certifiedBy = verified.key.certifiedBy;
@@ -158,6 +168,7 @@ export function recordRefusal(
   error: AuthError,
   username: string | null,
   certificate?: CertificateFields,
+  jwks?: JwksFields,
 ): void {
   events.record(
     authEventFrom(
@@ -172,6 +183,7 @@ export function recordRefusal(
         keyId: error.detail?.keyId ?? null,
       },
       certificate,
+      jwks,
     ),
   );
 }

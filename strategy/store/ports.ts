@@ -212,6 +212,9 @@ export interface AuthEventRecord {
   certSerial?: string | null | undefined;
   certKeyId?: string | null | undefined;
   certPrincipal?: string | null | undefined;
+  /** JWKS logins: the JWKS URL the key was found in, and its kid there. */
+  jwksUrl?: string | null | undefined;
+  jwksKid?: string | null | undefined;
 }
 
 /** Where authentication outcomes go. Writes may be batched; `flush` waits for them. */
@@ -440,6 +443,9 @@ export interface AuthEventEntry {
   certSerial: string | null;
   certKeyId: string | null;
   certPrincipal: string | null;
+  /** Attempts with a key read from a JWKS (see AuthEventRecord); null otherwise. */
+  jwksUrl: string | null;
+  jwksKid: string | null;
 }
 
 export interface EventPageQuery {

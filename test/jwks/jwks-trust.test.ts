@@ -36,7 +36,7 @@ describe.each(["memory", ...databaseKinds] as const)("JWKS trust on %s", (kind) 
     expect(r.body.username).toBe("alice");
     expect(jwks.fetches).toBe(1);
     const event = await lastEvent(app.store);
-    expect(event).toMatchObject({ outcome: "success", username: "alice", keyId: null });
+    expect(event).toMatchObject({ outcome: "success", username: "alice", keyId: null, jwksUrl: jwks.url, jwksKid: `k-${alg}` });
     await app.store.events.flush();
     const [endpoint] = await app.store.jwks.list("alice");
     await expect.poll(async () => (await app.store.jwks.list("alice"))[0]?.lastUsedAt?.getTime()).toBe(app.clock.now);
@@ -57,5 +57,6 @@ describe.each(["memory", ...databaseKinds] as const)("JWKS trust on %s", (kind) 
     const r = await call("dora", "EdDSA", "k-EdDSA");
     expect(r.status).toBe(401);
     expect(r.body.error.code).toBe("user_disabled");
+    expect(await lastEvent(app.store)).toMatchObject({ outcome: "failure", errorCode: "user_disabled", keyId: null, jwksUrl: jwks.url, jwksKid: "k-EdDSA" });
   });
 });

@@ -40,6 +40,9 @@ describe.each(["memory", ...databaseKinds] as const)("JWKS URLs in the admin API
       .poll(async () => (await alice.call("GET", "/jwks")).body.endpoints[0])
       .toMatchObject({ url: jwks.url, lastUsedAt: new Date(t.clock.now).toISOString(), lastFetchError: null });
     expect((await alice.call("POST", "/jwks", { url: jwks.url })).body.error.code).toBe("jwks_endpoint_exists");
+    await t.store.events.flush();
+    const events = await root.call("GET", "/events?user=alice");
+    expect(events.body.events[0]).toMatchObject({ outcome: "success", keyId: null, certificate: null, jwks: { url: jwks.url, kid: "laptop" } });
   });
 
   it("refuses a URL that is not one, and unknown fields", async () => {
