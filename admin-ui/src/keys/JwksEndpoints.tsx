@@ -1,6 +1,7 @@
 import { useState } from "react";
 import type { JwksEndpoint } from "../api/contract";
 import { addJwksEndpoint, getJwksEndpoints, removeJwksEndpoint } from "../api/jwksEndpoints";
+import { AddedLastUsedCells } from "../shared/AddedLastUsedCells";
 import { Flash, useFlash } from "../shared/flash";
 import { TrashIcon } from "../shared/icons";
 import { RelativeTime } from "../shared/RelativeTime";
@@ -78,12 +79,7 @@ export function JwksEndpoints(props: { username: string; mine: boolean }) {
                 <td data-label="URL">
                   <code className="jwks-url">{e.url}</code>
                 </td>
-                <td data-label="Added" className="cell-nowrap">
-                  <RelativeTime at={e.createdAt} />
-                </td>
-                <td data-label="Last used" className="cell-last-used">
-                  {e.lastUsedAt ? <RelativeTime at={e.lastUsedAt} /> : <span className="muted">Never used</span>}
-                </td>
+                <AddedLastUsedCells createdAt={e.createdAt} lastUsedAt={e.lastUsedAt} />
                 <td data-label="Last fetch">
                   <FetchStatus endpoint={e} />
                 </td>

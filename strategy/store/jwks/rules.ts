@@ -1,7 +1,7 @@
 import { DirectoryError } from "../ports.js";
 
 /** JWKS URLs one user may trust: each costs a fetch on an unknown kid, so the list stays short. */
-export const maxJwksEndpointsPerUser = 10;
+const maxJwksEndpointsPerUser = 10;
 
 const maxUrlLength = 2048;
 

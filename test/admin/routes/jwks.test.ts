@@ -19,11 +19,8 @@ describe.each(["memory", ...databaseKinds] as const)("JWKS URLs in the admin API
     jwks = await startJwksServer({ body: { keys: [publicJwk(key.publicKey, "laptop")] } });
     t = kind === "memory" ? await startTestServer("memory", { exposeErrorCodes: true }) : await startTestServer(kind, { exposeErrorCodes: true });
     await t.store.directory.addUser("root", { isAdmin: true });
-    await t.store.directory.addUser("alice");
-    await t.store.directory.addUser("bob");
-    root = await signInTo(t.url, t.store, "root");
-    alice = await signInTo(t.url, t.store, "alice");
-    bob = await signInTo(t.url, t.store, "bob");
+    for (const name of ["alice", "bob"]) await t.store.directory.addUser(name);
+    [root, alice, bob] = (await Promise.all(["root", "alice", "bob"].map((name) => signInTo(t.url, t.store, name)))) as [Client, Client, Client];
   }, 60_000);
   afterAll(async () => {
     await t?.close();
