@@ -4,7 +4,8 @@
 // by the JWKS server; time is the strategy's clock, moved by the test.
 import crypto from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { keyPairFor, publicJwk, startJwksRig, type JwksRig } from "../support/jwks-server.js";
+import { startJwksRig, type JwksRig } from "../support/jwks-rig.js";
+import { keyPairFor, publicJwk } from "../support/jwks-server.js";
 import { spkiPem } from "../support/tokens.js";
 
 const minute = 60_000;

@@ -3,7 +3,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { keyPairFor, publicJwk, startJwksRig, type JwksAnswer, type JwksRig } from "../support/jwks-server.js";
+import { startJwksRig, type JwksRig } from "../support/jwks-rig.js";
+import { keyPairFor, publicJwk, type JwksAnswer } from "../support/jwks-server.js";
 import type { TestServerOptions } from "../support/server.js";
 
 let rig: JwksRig | undefined;

@@ -35,14 +35,9 @@ function FetchStatus(props: { endpoint: JwksEndpoint }) {
  */
 export function JwksEndpoints(props: { username: string; mine: boolean }) {
   const [result, reload, update] = useLoad((signal) => getJwksEndpoints(props.username, signal), [props.username]);
-  const [url, setUrl] = useState("");
   const [flash, setFlash] = useFlash();
-  const adding = useAction(async () => {
-    const { endpoint } = await addJwksEndpoint(props.mine ? { url: url.trim() } : { url: url.trim(), username: props.username });
-    update((data) => ({ endpoints: [...data.endpoints, endpoint] }));
-    setUrl("");
-    setFlash(`Trusting ${endpoint.url}. Its keys can sign JWTs in now.`);
-  });
+  // The add form is remounted after each URL added, which clears its field and its busy state.
+  const [formKey, setFormKey] = useState(0);
   const [removeError, setRemoveError] = useState<unknown>(null);
   const remove = async (endpoint: JwksEndpoint) => {
     setRemoveError(null);
@@ -102,31 +97,47 @@ export function JwksEndpoints(props: { username: string; mine: boolean }) {
         <p className="muted">No JWKS URL is trusted{props.mine ? "" : ` for ${props.username}`}.</p>
       ) : null}
       <FormError error={removeError} />
-      <form
-        className="jwks-add"
-        onSubmit={(event) => {
-          event.preventDefault();
-          adding.run();
+      <AddJwksUrlForm
+        key={formKey}
+        add={(url) => addJwksEndpoint(props.mine ? { url } : { url, username: props.username })}
+        onAdded={(endpoint) => {
+          update((data) => ({ endpoints: [...data.endpoints, endpoint] }));
+          setFormKey((k) => k + 1);
+          setFlash(`Trusting ${endpoint.url}. Its keys can sign JWTs in now.`);
         }}
-      >
-        <label className="field">
-          <span className="label">Add a JWKS URL</span>
-          <input
-            type="url"
-            value={url}
-            onChange={(e) => setUrl(e.target.value)}
-            required
-            maxLength={2048}
-            autoComplete="off"
-            spellCheck={false}
-            placeholder="https://login.example.com/.well-known/jwks.json"
-          />
-        </label>
-        <button type="submit" className="button primary" disabled={adding.busy || !url.trim()}>
-          {adding.busy ? "Adding…" : "Add URL"}
-        </button>
-        <FormError error={adding.error} />
-      </form>
+      />
     </section>
+  );
+}
+
+function AddJwksUrlForm(props: { add: (url: string) => Promise<{ endpoint: JwksEndpoint }>; onAdded: (endpoint: JwksEndpoint) => void }) {
+  const [url, setUrl] = useState("");
+  const adding = useAction(async () => props.onAdded((await props.add(url.trim())).endpoint));
+  return (
+    <form
+      className="jwks-add"
+      onSubmit={(event) => {
+        event.preventDefault();
+        adding.run();
+      }}
+    >
+      <label className="field">
+        <span className="label">Add a JWKS URL</span>
+        <input
+          type="url"
+          value={url}
+          onChange={(e) => setUrl(e.target.value)}
+          required
+          maxLength={2048}
+          autoComplete="off"
+          spellCheck={false}
+          placeholder="https://login.example.com/.well-known/jwks.json"
+        />
+      </label>
+      <button type="submit" className="button primary" disabled={adding.busy || !url.trim()}>
+        {adding.busy ? "Adding…" : "Add URL"}
+      </button>
+      <FormError error={adding.error} />
+    </form>
   );
 }
