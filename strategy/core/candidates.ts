@@ -83,7 +83,7 @@ const maxJwksKidLength = 256;
 
 /**
  * The one candidate for a kid no stored key has: the key under that kid in the first of the
- * claimed user's JWKS URLs that holds one the token's alg may use (no stored row: the id names
+ * claimed user's JWKS URLs (oldest first, all read at once) that holds one the token's alg may use (no stored row: the id names
  * the endpoint and kid). A user without JWKS URLs, or whose sets lack the kid, has none;
  * `jwks_unavailable` when some set could not be read and none held the kid, so a set that is
  * down is never read as one without the key.
@@ -99,17 +99,19 @@ async function jwksCandidates(
   if (kid.length > maxJwksKidLength) return [];
   const owner = await keys.findByUsername(username);
   if (!owner) return [];
-  let unavailable: JwksUnavailableError | null = null;
-  for (const endpoint of await jwks.endpoints.forUser(owner.user.id)) {
-    let parsed: ParsedPublicKey | null;
-    try {
-      parsed = await jwks.keys.findKey(endpoint.url, alg, kid);
-    } catch (error) {
-      if (!(error instanceof JwksUnavailableError)) throw error;
-      unavailable ??= error;
+  const endpoints = await jwks.endpoints.forUser(owner.user.id);
+  // All sets at once: a request waits for the slowest one, not for the sum of their timeouts.
+  const found = await Promise.allSettled(endpoints.map((endpoint) => jwks.keys.findKey(endpoint.url, alg, kid)));
+  let unavailable = false;
+  for (const [i, outcome] of found.entries()) {
+    if (outcome.status === "rejected") {
+      if (!(outcome.reason instanceof JwksUnavailableError)) throw outcome.reason;
+      unavailable = true;
       continue;
     }
+    const parsed = outcome.value;
     if (parsed === null || !types.has(parsed.type)) continue;
+    const endpoint = endpoints[i]!;
     const key = {
       id: `jwks:${endpoint.id}:${kid}`,
       userId: owner.user.id,
@@ -122,10 +124,11 @@ async function jwksCandidates(
     };
     return [{ key, user: owner.user }];
   }
-  if (unavailable)
+  if (unavailable) {
     throw new AuthError("jwks_unavailable", "a JWKS this user trusts could not be read; retry later", {
       detail: { retryAfterSeconds: jwks.retryAfterSeconds },
     });
+  }
   return [];
 }
 

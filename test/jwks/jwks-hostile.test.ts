@@ -4,7 +4,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { startJwksRig, type JwksRig } from "../support/jwks-rig.js";
-import { keyPairFor, publicJwk, type JwksAnswer } from "../support/jwks-server.js";
+import { keyPairFor, publicJwk, startJwksServer, type JwksAnswer } from "../support/jwks-server.js";
 import type { TestServerOptions } from "../support/server.js";
 
 let rig: JwksRig | undefined;
@@ -37,6 +37,21 @@ describe("JWKS that cannot be read", () => {
     expect(r.headers.get("retry-after")).toBe("60");
     await expect.poll(async () => (await rig!.app.store.jwks.list("alice"))[0]?.lastFetchError).toMatch(/fetch failed/);
     expect((await rig.call(es.privateKey, "ES256", "k")).status).toBe(503);
+  });
+
+  it("a user's other set that is down does not stop a key found in a set that answers; a kid in neither is jwks_unavailable", async () => {
+    rig = await startJwksRig({ body: { keys: [publicJwk(es.publicKey, "k")] } }, { jwks: { timeoutMs: 300 } });
+    const slow = await startJwksServer({ body: { keys: [] }, delayMs: 2000 });
+    try {
+      await rig.app.store.jwks.add("alice", slow.url.replace("/.well-known/", "/slow/"));
+      const started = Date.now();
+      expect((await rig.call(es.privateKey, "ES256", "k")).status).toBe(200);
+      expect((await rig.call(es.privateKey, "ES256", "elsewhere")).body.error.code).toBe("jwks_unavailable");
+      // The sets are read side by side: one timeout's wait, not one per set.
+      expect(Date.now() - started).toBeLessThan(1500);
+    } finally {
+      await slow.close();
+    }
   });
 
   it("an endpoint slower than the timeout", async () => {
