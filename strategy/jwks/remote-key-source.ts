@@ -55,13 +55,15 @@ export class RemoteJwksKeySource implements JwksKeySource {
     const mayFetch = set.attemptedAt === null || now - set.attemptedAt >= this.settings.refetchIntervalMs;
     if (set.fetchedAt === null || now - set.fetchedAt >= set.maxAgeMs) {
       if (!mayFetch) throw new JwksUnavailableError(set.failure ?? "the JWKS could not be read");
-      await this.reload(url, set, now);
+      await this.reload(url, set, now, true);
       return (await this.select(set, alg, kid)) ?? null;
     }
     const found = await this.select(set, alg, kid);
     if (found !== undefined || !mayFetch) return found ?? null;
-    // A kid the cached set lacks: a key rotated in since, worth one fetch per interval.
-    await this.reload(url, set, now);
+    // A kid the cached set lacks: a key rotated in since, worth one fetch per interval. If that
+    // fetch fails, the set held stays in use until its max age (so tokens with random kids during
+    // an outage cannot take the good keys away), and this kid is undecided.
+    await this.reload(url, set, now, false);
     return (await this.select(set, alg, kid)) ?? null;
   }
 
@@ -84,15 +86,15 @@ export class RemoteJwksKeySource implements JwksKeySource {
     return set;
   }
 
-  private async reload(url: string, set: RemoteSet, now: number): Promise<void> {
+  /** Fetches the set; on failure, `dropHeld` also forgets the keys held (a stale set is not trusted). */
+  private async reload(url: string, set: RemoteSet, now: number, dropHeld: boolean): Promise<void> {
     set.attemptedAt = now;
     try {
       const refused = unfetchableReason(url, this.settings.allowHttp);
       if (refused !== null) throw new Error(refused);
       await set.lookup.reload();
     } catch (error) {
-      // The keys held before are dropped too: a set that cannot be read is not trusted stale.
-      set.fetchedAt = null;
+      if (dropHeld) set.fetchedAt = null;
       set.failure = failureText(error);
       this.onFetch(url, set.failure);
       throw new JwksUnavailableError(set.failure, { cause: error });

@@ -54,6 +54,18 @@ describe("JWKS that cannot be read", () => {
     }
   });
 
+  it("a refetch for an unknown kid that fails keeps the set held until its max age", async () => {
+    rig = await startJwksRig({ body: { keys: [publicJwk(es.publicKey, "k")] } });
+    expect((await rig.call(es.privateKey, "ES256", "k")).status).toBe(200);
+    rig.jwks.answer = { body: "down", status: 503 };
+    rig.app.clock.now += 60_000;
+    expect((await rig.call(es.privateKey, "ES256", "random-kid")).body.error.code).toBe("jwks_unavailable");
+    expect(rig.jwks.fetches).toBe(2);
+    expect((await rig.call(es.privateKey, "ES256", "k")).status).toBe(200);
+    rig.app.clock.now += 4 * 60_000;
+    expect((await rig.call(es.privateKey, "ES256", "k")).body.error.code).toBe("jwks_unavailable");
+  });
+
   it("an endpoint slower than the timeout", async () => {
     expect(await refusal({ body: { keys: [publicJwk(es.publicKey, "k")] }, delayMs: 1500 }, { jwks: { timeoutMs: 200 } })).toMatchObject({
       status: 503,
