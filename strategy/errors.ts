@@ -103,6 +103,9 @@ export const authErrorCodes = [
   "body_unavailable",
   // A body larger than the strategy reads to hash it.
   "body_too_large",
+  // A JWT whose kid names no stored key, for a user who trusts JWKS URLs, none of which could be read
+  // (unreachable, too slow, too large, not a JWK set): undecided, never accepted.
+  "jwks_unavailable",
   // Too many failed signature checks for this username lately (Retry-After says when to retry).
   "too_many_failures",
   // The verify callback refused the user.

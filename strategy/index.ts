@@ -21,6 +21,7 @@ export { maxCandidatesPerCredential } from "./core/candidates.js";
 export { keyState, keyStatus, keyStateRefusals, keyStateLabels } from "./core/key-state.js";
 export type { KeyState, KeyStatus } from "./core/key-state.js";
 export type { FailureThrottleOptions } from "./schemes/failure-throttle.js";
+export type { JwksOptions } from "./jwks/options.js";
 export { createJwtScheme } from "./schemes/jwt/scheme.js";
 export { createCrtauthScheme } from "./schemes/crtauth/scheme.js";
 export type { CrtauthSchemeOptions } from "./schemes/crtauth/scheme.js";

@@ -5,6 +5,8 @@ import { verifyCredential, type PipelineDeps } from "./core/pipeline.js";
 import type { RequestView } from "./core/request-view.js";
 import { AuthError, isAuthError, type AuthErrorCode } from "./errors.js";
 import { parseAuthorization, syntaxOfCodecs } from "./http/authorization.js";
+import { jwksSettings, type JwksOptions } from "./jwks/options.js";
+import { RemoteJwksKeySource } from "./jwks/remote-key-source.js";
 import { challengeWithError, publicRefusal, statusForCode } from "./http/error-response.js";
 import { fromExpressRequest } from "./http/express-request.js";
 import { rememberFailure } from "./http/failure.js";
@@ -12,7 +14,7 @@ import { parseStrategyOptions } from "./options/strategy-options.js";
 import { FailureThrottle, type FailureThrottleOptions } from "./schemes/failure-throttle.js";
 import { createBuiltInScheme, schemeNames, type BuiltInSchemeOptions, type SchemeName } from "./schemes/registry.js";
 import { openDefaultStore } from "./store/default-store.js";
-import type { CertificateAuthorityStore, EventSink, KeyStore, ReplayStore, StoredUser } from "./store/ports.js";
+import type { CertificateAuthorityStore, EventSink, JwksEndpointStore, KeyStore, ReplayStore, StoredUser } from "./store/ports.js";
 
 /** What the strategy reads keys from and writes outcomes to. */
 export interface StrategyStore {
@@ -21,6 +23,8 @@ export interface StrategyStore {
   events: EventSink;
   /** Trusted OpenSSH certificate authorities (SSHSIG certificates); without it certificates are refused as unknown keys. */
   authorities?: CertificateAuthorityStore | undefined;
+  /** JWKS URLs users trust (JWT scheme); without it a JWT's kid names stored keys only. */
+  jwks?: JwksEndpointStore | undefined;
 }
 
 /** The store the strategy opens itself when given none, which it also closes. */
@@ -65,6 +69,8 @@ export interface SshKeyStrategyOptions extends BuiltInSchemeOptions {
    * before any signature work. `false` turns it off (per process, not shared between instances).
    */
   failureThrottle?: FailureThrottleOptions | false | undefined;
+  /** How the JWK sets of users' JWKS URLs are fetched and cached (JWT scheme; see the README's "JWKS trust"). */
+  jwks?: JwksOptions | undefined;
 }
 
 /**
@@ -106,6 +112,9 @@ export class SshKeyStrategy extends Strategy {
   /** Development only: precise codes instead of `invalid_credentials` (see the option). */
   readonly exposeErrorCodes: boolean;
   private readonly throttle: FailureThrottle | null;
+  /** One per strategy: it holds the fetched sets, so they are cached across requests. */
+  private readonly jwksKeys: RemoteJwksKeySource;
+  private readonly jwksRetryAfterSeconds: number;
 
   constructor(verify?: VerifyCallback);
   constructor(options?: SshKeyStrategyOptions, verify?: VerifyCallback);
@@ -124,6 +133,12 @@ export class SshKeyStrategy extends Strategy {
     if (this.schemes.length === 0) throw new TypeError("SshKeyStrategy: at least one scheme must be enabled");
     this.holder = { pending: null, opened: null, deps: null, ownsStore: !options.store, closing: null };
     this.throttle = options.failureThrottle === false ? null : new FailureThrottle(options.failureThrottle);
+    const jwks = jwksSettings(options.jwks);
+    this.jwksRetryAfterSeconds = Math.max(1, Math.ceil(jwks.refetchIntervalMs / 1000));
+    // Not awaited: a fetch's outcome is for the console, not worth a request's latency or its failure.
+    this.jwksKeys = new RemoteJwksKeySource(jwks, this.now, {}, (url, error) => {
+      void this.holder.opened?.jwks?.recordFetch(url, new Date(this.now()), error).catch(() => {});
+    });
     if (options.store) this.holder.pending = Promise.resolve(options.store).then((store) => this.opened(store));
   }
 
@@ -134,6 +149,7 @@ export class SshKeyStrategy extends Strategy {
       replay: store.replay,
       events: store.events,
       authorities: store.authorities,
+      jwks: store.jwks ? { endpoints: store.jwks, keys: this.jwksKeys, retryAfterSeconds: this.jwksRetryAfterSeconds } : undefined,
       now: this.now,
       throttle: this.throttle,
     };

@@ -1,11 +1,20 @@
 // The admin API's answers, built from stored records and typed against the contract's response
 // schemas: a field renamed here or in strategy/contract fails the build.
 import type { z } from "zod";
-import type { AuthEventJson, AuthorityJson, KeyEventJson, KeyJson, PreviewEntryJson, UserJson, UserWithKeyCountJson } from "../contract/responses.js";
+import type {
+  AuthEventJson,
+  AuthorityJson,
+  JwksEndpointJson,
+  KeyEventJson,
+  KeyJson,
+  PreviewEntryJson,
+  UserJson,
+  UserWithKeyCountJson,
+} from "../contract/responses.js";
 import { keyStatus } from "../core/key-state.js";
 import { parsePublicKey, storedKeyProblem, type KeyPolicyOptions, type parseKeyPaste } from "../keys/index.js";
 import { isSshKeyType, sshKeyType } from "../keys/algorithms.js";
-import type { AuthEventEntry, CertificateAuthorityRecord, KeyRecord, Outcome, UserRecord } from "../store/ports.js";
+import type { AuthEventEntry, CertificateAuthorityRecord, JwksEndpointRecord, KeyRecord, Outcome, UserRecord } from "../store/ports.js";
 
 /**
  * The JSON form of a key: public material and metadata only. `problem` is set when the
@@ -124,6 +133,7 @@ export function authEventJson(event: AuthEventEntry, caNames: ReadonlyMap<string
     keyFingerprint: event.keyFingerprint,
     keyComment: event.keyComment,
     certificate,
+    jwks: event.jwksUrl === null || event.jwksKid === null ? null : { url: event.jwksUrl, kid: event.jwksKid },
   };
 }
 
@@ -139,5 +149,17 @@ export function authorityJson(ca: CertificateAuthorityRecord, revocationCount: n
     lastUsedAt: ca.lastUsedAt,
     revokedAt: ca.revokedAt,
     revocationCount,
+  };
+}
+
+export function jwksEndpointJson(e: JwksEndpointRecord): z.input<typeof JwksEndpointJson> {
+  return {
+    id: e.id,
+    username: e.username,
+    url: e.url,
+    createdAt: e.createdAt,
+    lastUsedAt: e.lastUsedAt,
+    lastFetchedAt: e.lastFetchedAt,
+    lastFetchError: e.lastFetchError,
   };
 }

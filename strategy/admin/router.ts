@@ -14,6 +14,7 @@ import { AdminError, adminErrorHandler } from "./errors.js";
 import { SignInLimiter, type RateLimitOptions } from "./rate-limit.js";
 import { registerAuthorityRoutes } from "./routes/authorities.js";
 import { registerEventRoutes } from "./routes/events.js";
+import { registerJwksRoutes } from "./routes/jwks.js";
 import { registerKeyRoutes } from "./routes/keys.js";
 import { registerSessionRoutes, registerSignInRoutes } from "./routes/session.js";
 import { registerUserRoutes } from "./routes/users.js";
@@ -200,6 +201,7 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
   registerUserRoutes(router, ctx);
   registerEventRoutes(router, ctx);
   registerAuthorityRoutes(router, ctx);
+  registerJwksRoutes(router, ctx);
 
   router.use("/api", (_req, _res, next) => next(new AdminError("not_found", "no such API route")));
   if (options.uiDir !== false) serveUi(router, options.uiDir ?? defaultUiDir());

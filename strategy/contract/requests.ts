@@ -138,6 +138,13 @@ export const authorityRevokeBody = z
   // The store keeps a reason with each certificate revocation; a whole CA's revocation is a timestamp only.
   .refine((b) => !(b.all && b.reason !== undefined), { message: "a whole CA's revocation keeps no reason", path: ["reason"] });
 
+/** A JWKS URL as typed; the store checks and normalises it. */
+const jwksUrl = line(2048).min(1);
+/** A user's JWKS URLs: the signed-in user's own unless an admin names another. */
+export const jwksListQuery = z.object({ user: username.optional() });
+export const jwksAddBody = z.strictObject({ url: jwksUrl, username: username.optional() });
+export const jwksRemoveQuery = z.object({ user: username.optional(), url: jwksUrl });
+
 /** A user's certificate logins: the signed-in user's own unless an admin names another. */
 export const certificateLoginQuery = z.object({ user: username.optional(), cursor, limit });
 
@@ -167,3 +174,4 @@ export type EventListQuery = z.input<typeof eventListQuery>;
 export type AuthorityAddBody = z.input<typeof authorityAddBody>;
 export type AuthorityRevokeBody = z.input<typeof authorityRevokeBody>;
 export type CertificateLoginQuery = z.input<typeof certificateLoginQuery>;
+export type JwksAddBody = z.input<typeof jwksAddBody>;

@@ -102,6 +102,8 @@ export const AuthEventJson = KeyEventJson.extend({
   keyComment: z.string().nullable(),
   /** Null for an attempt with a plain key. */
   certificate: EventCertificateJson.nullable(),
+  /** The JWKS URL and kid of a key read from a JWKS a user trusts; null otherwise. */
+  jwks: z.strictObject({ url: z.string(), kid: z.string() }).nullable(),
 });
 
 /** A trusted OpenSSH certificate authority. */
@@ -118,6 +120,18 @@ export const AuthorityJson = z.strictObject({
   revokedAt: instant.nullable(),
   /** Revocations of some of its certificates (by serial, key id or certified key). */
   revocationCount: z.number().int(),
+});
+
+/** A JWKS URL whose keys sign JWTs in as its user, with its last use and last fetch. */
+export const JwksEndpointJson = z.strictObject({
+  id: z.string(),
+  username: z.string(),
+  url: z.string(),
+  createdAt: instant,
+  lastUsedAt: instant.nullable(),
+  lastFetchedAt: instant.nullable(),
+  /** Why the last fetch failed; null when it succeeded (or none ran yet). */
+  lastFetchError: z.string().nullable(),
 });
 
 /** The one user shape. */
@@ -153,6 +167,9 @@ export const KeyDeletedResponse = z.strictObject({ deleted: z.literal(true), id:
 export const AuthorityListResponse = z.strictObject({ authorities: z.array(AuthorityJson) });
 export const AuthorityResponse = z.strictObject({ authority: AuthorityJson });
 export const AuthorityRemovedResponse = z.strictObject({ deleted: z.literal(true), name: z.string() });
+export const JwksEndpointListResponse = z.strictObject({ endpoints: z.array(JwksEndpointJson) });
+export const JwksEndpointResponse = z.strictObject({ endpoint: JwksEndpointJson });
+export const JwksEndpointRemovedResponse = z.strictObject({ deleted: z.literal(true), url: z.string() });
 export const UserResponse = z.strictObject({ user: UserJson });
 export const UserCreatedResponse = z.strictObject({ user: UserWithKeyCountJson });
 
@@ -173,5 +190,6 @@ export type KeyEvent = z.output<typeof KeyEventJson>;
 export type AuthEvent = z.output<typeof AuthEventJson>;
 export type User = z.output<typeof UserJson>;
 export type Authority = z.output<typeof AuthorityJson>;
+export type JwksEndpoint = z.output<typeof JwksEndpointJson>;
 export type UserWithKeyCount = z.output<typeof UserWithKeyCountJson>;
 export type Me = z.output<typeof MeResponse>;

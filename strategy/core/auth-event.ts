@@ -8,6 +8,20 @@ export type CertificateFields = Required<Pick<AuthEventRecord, "caId" | "certSer
 /** A key id is the certificate holder's text: the log keeps as much of it as of a username. */
 const loggedKeyId = (keyId: string) => keyId.slice(0, 256);
 
+/** The key's row id, or null for a key without a row (a certificate's certified key, a key read from a JWKS). */
+export function storedKeyId(key: StoredKey): string | null {
+  return key.certifiedBy === undefined && key.fromJwks === undefined ? key.id : null;
+}
+
+/** What an event records of a key read from a JWKS: the URL it was found in and its kid (AuthEventRecord's jwks columns). */
+export type JwksFields = Required<Pick<AuthEventRecord, "jwksUrl" | "jwksKid">>;
+
+/** The JWKS key among an attempt's candidates (there is at most one), as its event records it. */
+export function jwksOf(candidates: readonly KeyCandidate[]): JwksFields | undefined {
+  const from = candidates.find((c) => c.key.fromJwks !== undefined)?.key.fromJwks;
+  return from === undefined ? undefined : { jwksUrl: from.url.slice(0, 2048), jwksKid: from.kid.slice(0, 256) };
+}
+
 /** A certified key that signed in: its CA and certificate, and the username its CA's mapping read. */
 export function certificateOf(key: StoredKey, principal: string | null): CertificateFields | undefined {
   const cert = key.certifiedBy;
@@ -42,6 +56,7 @@ export function authEventFrom(
   nowMs: number,
   fields: Pick<AuthEventRecord, "scheme" | "outcome" | "errorCode" | "userId" | "username" | "keyId">,
   certificate?: CertificateFields,
+  jwks?: JwksFields,
 ): AuthEventRecord {
   // Spelt out rather than spread: this runs once per request.
   const event: AuthEventRecord = {
@@ -55,6 +70,12 @@ export function authEventFrom(
     ip: request.clientAddress,
     userAgent: request.userAgent?.slice(0, 300) ?? null,
   };
+  if (jwks !== undefined) {
+    // A JWKS key has no row either: the event names the URL and kid instead.
+    event.keyId = null;
+    event.jwksUrl = jwks.jwksUrl;
+    event.jwksKid = jwks.jwksKid;
+  }
   if (certificate === undefined) return event;
   // A certified key has no row: the event names the CA and certificate instead.
   event.keyId = null;

@@ -2,7 +2,16 @@ import { isKeyFormatError } from "../keys/errors.js";
 import { fingerprintSha1, fingerprintSha256 } from "../keys/fingerprint.js";
 import { parsePublicKeyBlob } from "../keys/parse.js";
 import type { ParsedPublicKey } from "../keys/types.js";
-import type { CertificateAuthorityStore, CertificateIdentity, KeyCandidate, KeyStore } from "../store/ports.js";
+import { AuthError } from "../errors.js";
+import {
+  JwksUnavailableError,
+  type CertificateAuthorityStore,
+  type CertificateIdentity,
+  type JwksEndpointStore,
+  type JwksKeySource,
+  type KeyCandidate,
+  type KeyStore,
+} from "../store/ports.js";
 import type { CredentialHints, UntrustedCertificate } from "./codec.js";
 import { keyState } from "./key-state.js";
 
@@ -17,13 +26,26 @@ export const maxCandidatesPerCredential = 8;
 /** Stored kids are lower-case hex SHA-256: any other kid names no key, and is refused without a lookup. */
 const kidShape = /^[0-9a-f]{64}$/;
 
+/** Where a JWT's kid is looked up when no stored key has it: the claimed user's JWKS URLs, and the key source that reads them. */
+export interface JwksTrust {
+  readonly endpoints: JwksEndpointStore;
+  readonly keys: JwksKeySource;
+  /** The Retry-After of `jwks_unavailable`: when the key source fetches a failed set again. */
+  readonly retryAfterSeconds: number;
+}
+
 /**
  * The stored keys worth a signature check for these hints. A credential that names its key
  * (kid, fingerprint) is checked against that key alone, kept only if it belongs to the user
  * the credential claims: falling back to the user's other keys would let junk credentials
  * cost one check per key the user holds. Otherwise the claimed user's keys.
  */
-export async function findCandidates(keys: KeyStore, hints: CredentialHints, authorities?: CertificateAuthorityStore): Promise<KeyCandidate[]> {
+export async function findCandidates(
+  keys: KeyStore,
+  hints: CredentialHints,
+  authorities?: CertificateAuthorityStore,
+  jwks?: JwksTrust,
+): Promise<KeyCandidate[]> {
   const username = hints.untrustedUsername;
   const types = hints.keyTypes;
   if (hints.untrustedCertificate !== undefined) {
@@ -31,8 +53,10 @@ export async function findCandidates(keys: KeyStore, hints: CredentialHints, aut
   }
   let named: KeyCandidate | null;
   if (hints.untrustedKid !== undefined && hints.untrustedKid !== null) {
-    if (!kidShape.test(hints.untrustedKid)) return [];
-    named = await keys.findByKid(hints.untrustedKid);
+    named = kidShape.test(hints.untrustedKid) ? await keys.findByKid(hints.untrustedKid) : null;
+    if (!named && jwks && username !== null && hints.jwsAlgorithm !== undefined) {
+      return jwksCandidates(keys, jwks, username, hints.untrustedKid, hints.jwsAlgorithm, types);
+    }
   } else if (hints.untrustedFingerprints !== undefined) {
     const found: KeyCandidate[] = [];
     for (const fingerprint of new Set(hints.untrustedFingerprints)) {
@@ -52,6 +76,60 @@ export async function findCandidates(keys: KeyStore, hints: CredentialHints, aut
   }
   if (!named || (username !== null && named.user.username !== username) || !types.has(named.key.parsed.type)) return [];
   return [named];
+}
+
+/** Longest kid looked up in a JWKS: a kid is a name, and a longer one is nobody's. */
+const maxJwksKidLength = 256;
+
+/**
+ * The one candidate for a kid no stored key has: the key under that kid in the first of the
+ * claimed user's JWKS URLs (oldest first, all read at once) that holds one the token's alg may use (no stored row: the id names
+ * the endpoint and kid). A user without JWKS URLs, or whose sets lack the kid, has none;
+ * `jwks_unavailable` when some set could not be read and none held the kid, so a set that is
+ * down is never read as one without the key.
+ */
+async function jwksCandidates(
+  keys: KeyStore,
+  jwks: JwksTrust,
+  username: string,
+  kid: string,
+  alg: string,
+  types: ReadonlySet<string>,
+): Promise<KeyCandidate[]> {
+  if (kid.length > maxJwksKidLength) return [];
+  const owner = await keys.findByUsername(username);
+  if (!owner) return [];
+  const endpoints = await jwks.endpoints.forUser(owner.user.id);
+  // All sets at once: a request waits for the slowest one, not for the sum of their timeouts.
+  const found = await Promise.allSettled(endpoints.map((endpoint) => jwks.keys.findKey(endpoint.url, alg, kid)));
+  let unavailable = false;
+  for (const [i, outcome] of found.entries()) {
+    if (outcome.status === "rejected") {
+      if (!(outcome.reason instanceof JwksUnavailableError)) throw outcome.reason;
+      unavailable = true;
+      continue;
+    }
+    const parsed = outcome.value;
+    if (parsed === null || !types.has(parsed.type)) continue;
+    const endpoint = endpoints[i]!;
+    const key = {
+      id: `jwks:${endpoint.id}:${kid}`,
+      userId: owner.user.id,
+      comment: kid,
+      createdAt: endpoint.createdAt,
+      expiresAt: null,
+      revokedAt: null,
+      parsed,
+      fromJwks: { endpointId: endpoint.id, url: endpoint.url, kid },
+    };
+    return [{ key, user: owner.user }];
+  }
+  if (unavailable) {
+    throw new AuthError("jwks_unavailable", "a JWKS this user trusts could not be read; retry later", {
+      detail: { retryAfterSeconds: jwks.retryAfterSeconds },
+    });
+  }
+  return [];
 }
 
 function certifiedKey(blob: Buffer): ParsedPublicKey | null {

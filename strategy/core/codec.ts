@@ -29,6 +29,11 @@ export interface CredentialHints {
    * trusted only through the CA with this fingerprint, for the claimed user (never a stored key).
    */
   readonly untrustedCertificate?: UntrustedCertificate | undefined;
+  /**
+   * A JWS's alg: a kid that names no stored key is then looked up in the JWKS URLs the
+   * claimed user trusts (with the key type this alg needs).
+   */
+  readonly jwsAlgorithm?: string | undefined;
   /** Ranked before the claimed user's other keys (crtauth: the key its challenge named). */
   readonly preferredKey?: ((key: StoredKey) => boolean) | undefined;
   /** Only keys of these types can verify the credential; no other stored key is a candidate. */

@@ -1,8 +1,8 @@
 import { AuthError, isAuthError } from "../errors.js";
 import type { FailureThrottle } from "../schemes/failure-throttle.js";
 import type { CertificateAuthorityStore, EventSink, KeyCandidate, KeyStore, ReplayStore } from "../store/ports.js";
-import { attemptedCertificate, authEventFrom, certificateOf, type CertificateFields } from "./auth-event.js";
-import { findCandidates, rankCandidates } from "./candidates.js";
+import { attemptedCertificate, authEventFrom, certificateOf, jwksOf, storedKeyId, type CertificateFields, type JwksFields } from "./auth-event.js";
+import { findCandidates, rankCandidates, type JwksTrust } from "./candidates.js";
 import type { AnyCodec, CodecContext, RouteOptions, UntrustedCertificate, Verified } from "./codec.js";
 import { keyState, keyStateRefusals } from "./key-state.js";
 import { keepSignCounter } from "./sign-counter.js";
@@ -15,6 +15,8 @@ export interface PipelineDeps {
   readonly events: EventSink;
   /** Trusted certificate authorities; without it no certificate signs in. */
   readonly authorities?: CertificateAuthorityStore | undefined;
+  /** JWKS URLs users trust, and the key source reading them; without it a kid names stored keys only. */
+  readonly jwks?: JwksTrust | undefined;
   now(): number;
   /** Per-username bound on failed signature checks, or null for none. */
   readonly throttle: FailureThrottle | null;
@@ -78,7 +80,7 @@ export async function verifyCredential(
       const prepared = codec.prepare(unverified, ctx);
       if (prepared instanceof Promise) await prepared;
     }
-    candidates = rankCandidates(await findCandidates(deps.keys, hints, deps.authorities), nowMs, hints.preferredKey);
+    candidates = rankCandidates(await findCandidates(deps.keys, hints, deps.authorities, deps.jwks), nowMs, hints.preferredKey);
     if (candidates.length === 0) {
       const refusal = codec.noKey(unverified);
       throw refusal instanceof Promise ? await refusal : refusal;
@@ -99,7 +101,7 @@ export async function verifyCredential(
     const state = keyState(signer.key, signer.user.disabled, nowMs);
     if (state !== "active") {
       const refusal = keyStateRefusals[state];
-      const keyId = signer.key.certifiedBy === undefined ? signer.key.id : undefined;
+      const keyId = storedKeyId(signer.key) ?? undefined;
       throw new AuthError(refusal.code, refusal.message, { detail: { userId: signer.user.id, keyId } });
     }
     codec.afterSignature?.(unverified, proof, signer, ctx);
@@ -114,7 +116,16 @@ export async function verifyCredential(
   } catch (error) {
     if (!isAuthError(error)) throw error;
     if (error.code === "bad_signature" && username !== null) throttle?.recordFailure(username, nowMs);
-    recordRefusal(deps.events, request, deps.now(), codec.name, error, username, attemptedCertificate(certificate, candidates, mappedPrincipal));
+    recordRefusal(
+      deps.events,
+      request,
+      deps.now(),
+      codec.name,
+      error,
+      username,
+      attemptedCertificate(certificate, candidates, mappedPrincipal),
+      jwksOf(candidates),
+    );
     return error;
   }
 
@@ -130,14 +141,17 @@ export async function verifyCredential(
         errorCode: refusal ? refusal.code : null,
         userId: verified.user.id,
         username: verified.user.username,
-        keyId: verified.key.id,
+        keyId: storedKeyId(verified.key),
       },
       certificateOf(verified.key, verified.user.username),
+      jwksOf([verified]),
     ),
   );
   const certifiedBy = verified.key.certifiedBy;
   // Not awaited: when a CA was last used is for the console, not worth a request's latency or its failure.
   if (!refusal && certifiedBy !== undefined) void deps.authorities?.markUsed(certifiedBy.authority.id, new Date(deps.now())).catch(() => {});
+  const fromJwks = verified.key.fromJwks;
+  if (!refusal && fromJwks !== undefined) void deps.jwks?.endpoints.markUsed(fromJwks.endpointId, new Date(deps.now())).catch(() => {});
   return refusal ?? verified;
 }
 
@@ -154,6 +168,7 @@ export function recordRefusal(
   error: AuthError,
   username: string | null,
   certificate?: CertificateFields,
+  jwks?: JwksFields,
 ): void {
   events.record(
     authEventFrom(
@@ -168,6 +183,7 @@ export function recordRefusal(
         keyId: error.detail?.keyId ?? null,
       },
       certificate,
+      jwks,
     ),
   );
 }

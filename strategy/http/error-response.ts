@@ -25,6 +25,10 @@ const statusOverrides: Partial<Record<AuthErrorCode, number>> = {
   credentials_too_large: 413,
   body_too_large: 413,
   too_many_failures: 429,
+  // The credential could not be checked, not found wrong: 503 with Retry-After tells a client to
+  // retry rather than to drop its token, as a 401 would. It reveals only that the claimed user
+  // trusts a JWKS URL that is down, to a caller whose token names a kid that user does not store.
+  jwks_unavailable: 503,
 };
 
 /**

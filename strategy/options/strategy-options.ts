@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { AnyCodec } from "../core/codec.js";
+import { jwksOptionsSchema } from "../jwks/options.js";
 import { failureThrottleOptionSchema } from "../schemes/failure-throttle.js";
 import { schemeNames, schemeOptionShape } from "../schemes/registry.js";
 import type { SshKeyStrategyOptions, StrategyStore } from "../strategy.js";
@@ -23,6 +24,7 @@ const strategyOptionsSchema = z.strictObject({
   name: z.string().min(1).optional(),
   exposeErrorCodes: z.boolean().optional(),
   failureThrottle: failureThrottleOptionSchema.optional(),
+  jwks: jwksOptionsSchema.optional(),
   realm: z.string().optional(),
   clockToleranceSeconds: z.number().min(0).optional(),
   ...schemeOptionShape,

@@ -37,6 +37,8 @@ export interface StoredKey {
    * the CA that must have signed it, whether the certificate is revoked, and its serial and key id.
    */
   certifiedBy?: { authority: TrustedAuthority; revoked: boolean; serial: bigint; keyId: string } | undefined;
+  /** Set when the key was read from a JWKS the user trusts rather than a stored row: the endpoint and the key's kid there. */
+  fromJwks?: { endpointId: string; url: string; kid: string } | undefined;
 }
 
 /** How a certificate names the user it signs in: a principal, its key id, or an extension's value. */
@@ -113,6 +115,51 @@ export interface CertificateAuthorityStore {
   countRevocations(): Promise<Map<string | null, number>>;
 }
 
+/** A JWKS URL a user trusts, as management sees it. */
+export interface JwksEndpointRecord {
+  id: string;
+  userId: string;
+  username: string;
+  /** Normalised (WHATWG URL href). */
+  url: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  /** When the set was last fetched, and why that fetch failed (null: it succeeded or never ran). */
+  lastFetchedAt: Date | null;
+  lastFetchError: string | null;
+}
+
+/**
+ * Each user's trusted JWKS URLs (asymmetric-jwt-auth's JWKSEndpointTrust). Read on every JWT
+ * whose kid names no stored key, never cached, so a removed URL stops on the next request.
+ * Management writes throw DirectoryError ("not_found", "conflict", "invalid", "too_many_keys").
+ */
+export interface JwksEndpointStore {
+  /** The endpoints of the user with this id, oldest first (the authentication path). */
+  forUser(userId: string): Promise<JwksEndpointRecord[]>;
+  list(username: string): Promise<JwksEndpointRecord[]>;
+  add(username: string, url: string): Promise<JwksEndpointRecord>;
+  remove(username: string, url: string): Promise<JwksEndpointRecord>;
+  markUsed(id: string, at: Date): Promise<void>;
+  /** The outcome of a fetch of `url`, on every user's endpoint with that URL. */
+  recordFetch(url: string, at: Date, error: string | null): Promise<void>;
+}
+
+/** A JWKS the key source could not read (unreachable, too slow, too large, not a JWK set). */
+export class JwksUnavailableError extends Error {
+  override readonly name = "JwksUnavailableError";
+}
+
+/**
+ * Reads keys from remote JWK sets (I/O behind a port): one instance per strategy, holding the
+ * sets' caches. `findKey` is the key with this kid the token's alg may verify with, parsed under
+ * the key policy; null when the set has none (or only one the policy refuses); JwksUnavailableError
+ * when the set cannot be read.
+ */
+export interface JwksKeySource {
+  findKey(url: string, alg: string, kid: string): Promise<ParsedPublicKey | null>;
+}
+
 /** A key together with its owner: what the verifiers try signatures against. */
 export interface KeyCandidate {
   key: StoredKey;
@@ -165,6 +212,9 @@ export interface AuthEventRecord {
   certSerial?: string | null | undefined;
   certKeyId?: string | null | undefined;
   certPrincipal?: string | null | undefined;
+  /** JWKS logins: the JWKS URL the key was found in, and its kid there. */
+  jwksUrl?: string | null | undefined;
+  jwksKid?: string | null | undefined;
 }
 
 /** Where authentication outcomes go. Writes may be batched; `flush` waits for them. */
@@ -393,6 +443,9 @@ export interface AuthEventEntry {
   certSerial: string | null;
   certKeyId: string | null;
   certPrincipal: string | null;
+  /** Attempts with a key read from a JWKS (see AuthEventRecord); null otherwise. */
+  jwksUrl: string | null;
+  jwksKid: string | null;
 }
 
 export interface EventPageQuery {
@@ -430,6 +483,7 @@ export interface SshKeyStore {
   eventLog: EventLog;
   changes: ChangeFeed;
   authorities: CertificateAuthorityStore;
+  jwks: JwksEndpointStore;
   /** Whether the store answers and takes writes now: what /readyz reports. */
   ready(): Promise<Readiness>;
   /** Flushes buffered activity and disconnects. */

@@ -4,6 +4,7 @@ import express from "express";
 import { createAdminRouter, type AdminRouterOptions } from "../../strategy/admin/router.js";
 import { createSignInLink } from "../../strategy/admin/sessions.js";
 import { publicKeyFromKeyObject } from "../../strategy/keys/index.js";
+import type { SshKeyStore } from "../../strategy/store/index.js";
 import { openPrismaStore, type PrismaStore } from "../../strategy/store/prisma/store.js";
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from "../support/databases.js";
 import { freshKeyPair } from "../support/fresh-keys.js";
@@ -79,6 +80,17 @@ export async function signIn(server: Pick<AdminServer, "url" | "store" | "clock"
   const cookie = cookieFrom(redeemed.headers);
   const me = await request(`${base}/admin/api/me`, { headers: { cookie } });
   return clientFor(base, cookie, me.body.csrfToken);
+}
+
+/** Signs `username` in to the console at `<url>/admin` of any store (memory too) through a one-time link. */
+export async function signInTo(url: string, store: SshKeyStore, username: string): Promise<Client> {
+  const user = await store.directory.findUser(username);
+  const { secret } = await createSignInLink(store.sessions, user.id, { now: Date.now() });
+  const redeemed = await request(`${url}/admin/login/${secret}`);
+  if (redeemed.status !== 303) throw new Error(`sign-in failed: ${redeemed.status} ${JSON.stringify(redeemed.body)}`);
+  const cookie = cookieFrom(redeemed.headers);
+  const me = await request(`${url}/admin/api/me`, { headers: { cookie } });
+  return clientFor(url, cookie, me.body.csrfToken);
 }
 
 export function clientFor(base: string, cookie: string, csrf: string): Client {

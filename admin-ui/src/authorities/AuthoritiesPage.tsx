@@ -6,7 +6,7 @@ import { Flash, useFlash } from "../shared/flash";
 import { keyTypeLabel } from "../shared/format";
 import { PlusIcon, TrashIcon } from "../shared/icons";
 import { PageHead } from "../shared/PageHead";
-import { RelativeTime } from "../shared/RelativeTime";
+import { AddedLastUsedCells } from "../shared/AddedLastUsedCells";
 import { useTitle } from "../shared/router";
 import { PagedView } from "../shared/PagedView";
 import { Empty } from "../shared/states";
@@ -77,12 +77,7 @@ export function AuthoritiesPage() {
                   <Fingerprint value={ca.fingerprintSha256} label={`fingerprint of ${ca.name}`} compact />
                 </td>
                 <td data-label="Principals from">{principalMapLabel(ca.principalMap)}</td>
-                <td data-label="Added" className="cell-nowrap">
-                  <RelativeTime at={ca.createdAt} />
-                </td>
-                <td data-label="Last used" className="cell-last-used">
-                  {ca.lastUsedAt ? <RelativeTime at={ca.lastUsedAt} /> : <span className="muted">Never used</span>}
-                </td>
+                <AddedLastUsedCells createdAt={ca.createdAt} lastUsedAt={ca.lastUsedAt} />
                 <td data-label="Status">
                   {ca.revokedAt ? <span className="badge status-revoked">Revoked</span> : <span className="badge status-active">Trusted</span>}
                   {ca.revocationCount > 0 ? <div className="sub">{ca.revocationCount === 1 ? "1 revocation" : `${ca.revocationCount} revocations`}</div> : null}

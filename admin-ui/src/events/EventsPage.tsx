@@ -157,6 +157,10 @@ export function EventsPage() {
               cell: (e) =>
                 e.certificate ? (
                   <CertificateLabel certificate={e.certificate} />
+                ) : e.jwks ? (
+                  <span className="jwks-event" title={e.jwks.url}>
+                    JWKS <code>{e.jwks.kid}</code>
+                  </span>
                 ) : e.keyId ? (
                   <Link to={`/keys/${encodeURIComponent(e.keyId)}`} title={e.keyFingerprint ?? undefined}>
                     {e.keyComment || <code>{shortFingerprint(e.keyFingerprint)}</code>}

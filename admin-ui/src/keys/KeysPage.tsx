@@ -19,6 +19,7 @@ import { Flash, useFlash } from "../shared/flash";
 import { usePagedList } from "../shared/usePagedList";
 import { AddKeysDialog } from "./AddKeysDialog";
 import { CertificateLogins } from "./CertificateLogins";
+import { JwksEndpoints } from "./JwksEndpoints";
 import { DeleteDialog } from "./DeleteDialog";
 import { InlineComment } from "./InlineComment";
 import { RevokeDialog } from "./RevokeDialog";
@@ -153,6 +154,7 @@ export function KeysPage() {
       </PagedView>
 
       {user ? <CertificateLogins username={user} mine={mine} /> : null}
+      {user ? <JwksEndpoints username={user} mine={mine} /> : null}
 
       {modal?.kind === "add" ? (
         <AddKeysDialog

@@ -47,6 +47,7 @@ export function registerUserCommands(program: Command): void {
       const { keyCount } = await withStore((s) => s.directory.removeUser(username));
       process.stdout.write(`removed user ${username} and ${keyCount} key${keyCount === 1 ? "" : "s"}\n`);
     });
+  registerJwksCommands(users);
   users
     .command("list")
     .description("list users")
@@ -64,5 +65,42 @@ export function registerUserCommands(program: Command): void {
           u.createdAt.toISOString(),
         ]),
       ]);
+    });
+}
+
+/** `users jwks add|list|remove`: the JWKS URLs whose keys sign in as a user (JWT scheme). */
+function registerJwksCommands(users: Command): void {
+  const jwks = users.command("jwks").description("manage the JWKS URLs whose keys sign JWTs in as a user");
+  jwks
+    .command("add <username> <url>")
+    .description("trust the keys of this JWKS URL for the user's JWTs (by their kid)")
+    .action(async (username: string, url: string) => {
+      const added = await withStore((s) => s.jwks.add(username, url));
+      process.stdout.write(`user ${added.username} trusts JWKS ${added.url}\n`);
+    });
+  jwks
+    .command("list <username>")
+    .description("list the user's JWKS URLs with their last use and last fetch")
+    .option("--json", "print JSON")
+    .action(async (username: string, opts: { json?: boolean }) => {
+      const list = await withStore((s) => s.jwks.list(username));
+      if (opts.json) return printJson(list);
+      printTable([
+        ["URL", "ADDED", "LAST USED", "LAST FETCH", "FETCH ERROR"],
+        ...list.map((e) => [
+          e.url,
+          e.createdAt.toISOString(),
+          e.lastUsedAt?.toISOString() ?? "never",
+          e.lastFetchedAt?.toISOString() ?? "never",
+          e.lastFetchError ?? "-",
+        ]),
+      ]);
+    });
+  jwks
+    .command("remove <username> <url>")
+    .description("stop trusting a JWKS URL for the user (its keys are refused from the next request)")
+    .action(async (username: string, url: string) => {
+      const removed = await withStore((s) => s.jwks.remove(username, url));
+      process.stdout.write(`user ${removed.username} no longer trusts JWKS ${removed.url}\n`);
     });
 }

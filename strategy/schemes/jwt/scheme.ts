@@ -45,6 +45,8 @@ export function createJwtScheme(options: JwtSchemeOptions = {}): Codec<DecodedJw
         untrustedUsername: decoded.jwt.untrustedUsername,
         untrustedKid: kid,
         keyTypes: decoded.algorithm ? keyTypesOf.get(decoded.algorithm.name)! : noKeyTypes,
+        // A kid no stored key has may be in a JWKS the user trusts (asymmetric-jwt-auth's JWKSEndpointTrust).
+        jwsAlgorithm: decoded.algorithm?.name,
       };
     },
     prepare(decoded: DecodedJwt): void {

@@ -58,6 +58,8 @@ export class MemoryEventLog implements EventLog {
         certSerial: e.certSerial ?? null,
         certKeyId: e.certKeyId ?? null,
         certPrincipal: e.certPrincipal ?? null,
+        jwksUrl: e.jwksUrl ?? null,
+        jwksKid: e.jwksKid ?? null,
       };
     });
     return { items, more: rows.length > query.limit };

@@ -6,6 +6,7 @@ import type { ChangeFeed, ReplayStore, SettingsStore, SshKeyStore } from "../por
 import { MemoryAuthorities } from "./authorities.js";
 import { MemoryDirectory } from "./directory.js";
 import { MemoryEventLog, MemoryEventSink } from "./event-log.js";
+import { MemoryJwksEndpoints } from "./jwks-endpoints.js";
 import { MemoryKeyStore } from "./key-store.js";
 import { MemorySessionStore } from "./sessions.js";
 import { MemoryTables } from "./tables.js";
@@ -92,6 +93,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SshKeyStore
     eventLog: new MemoryEventLog(tables),
     changes,
     authorities: new MemoryAuthorities(now, new ParsedKeyCache(undefined, directory.keyPolicy)),
+    jwks: new MemoryJwksEndpoints(tables),
     ready: async () => ({ ready: true, events: { queuedEvents: 0, dropped: { failures: 0, successes: 0 }, failedWrites: 0 } }),
     close: () => changes.close(),
   };

@@ -1,4 +1,4 @@
-import type { AuthEventRecord, KeyRecord, NewConsoleSession, UserRecord } from "../ports.js";
+import type { AuthEventRecord, JwksEndpointRecord, KeyRecord, NewConsoleSession, UserRecord } from "../ports.js";
 
 export interface UserRow extends UserRecord {
   updatedAt: Date;
@@ -20,7 +20,7 @@ export interface LinkRow {
 
 /**
  * The in-memory adapter's rows, one Map per table of the SQL schema, with the same
- * cascades: deleting a user deletes their keys, sessions and links; events lose the link.
+ * cascades: deleting a user deletes their keys, sessions, links and JWKS endpoints; events lose the link.
  */
 export class MemoryTables {
   readonly users = new Map<string, UserRow>();
@@ -29,6 +29,7 @@ export class MemoryTables {
   readonly sessions = new Map<string, NewConsoleSession>();
   readonly links = new Map<string, LinkRow>();
   readonly settings = new Map<string, string>();
+  readonly jwksEndpoints = new Map<string, JwksEndpointRecord>();
   private nextEventId = 1;
 
   constructor(readonly now: () => number) {}
@@ -59,6 +60,7 @@ export class MemoryTables {
     for (const key of [...this.keys.values()]) if (key.userId === id) this.deleteKey(key.id);
     for (const [sid, session] of this.sessions) if (session.userId === id) this.sessions.delete(sid);
     for (const [lid, link] of this.links) if (link.userId === id) this.links.delete(lid);
+    for (const [eid, endpoint] of this.jwksEndpoints) if (endpoint.userId === id) this.jwksEndpoints.delete(eid);
     for (const event of this.events) if (event.userId === id) event.userId = null;
     this.users.delete(id);
   }

@@ -22,6 +22,7 @@ import { defaultRsaMaxBits } from "../../keys/policy.js";
 import { integerSetting } from "../../integer-setting.js";
 import { defaultMaxKeysPerUser } from "../directory/rules.js";
 import { PrismaAuthorities } from "./authorities.js";
+import { PrismaJwksEndpoints } from "./jwks-endpoints.js";
 import { PrismaDirectory } from "./directory.js";
 import { PrismaEventLog } from "./event-log.js";
 import { PrismaKeyStore } from "./key-store.js";
@@ -199,6 +200,7 @@ export async function openPrismaStore(given: PrismaStoreOptions = {}): Promise<P
     eventLog: new PrismaEventLog(prisma),
     changes: hot.changes,
     authorities: new PrismaAuthorities(prisma, new ParsedKeyCache(undefined, directory.keyPolicy)),
+    jwks: new PrismaJwksEndpoints(prisma),
     ready: () => checkReadiness({ assertFresh: () => hot.changes.assertFresh(), probeWrite: hot.probeWrite, events, timeoutMs: hot.changes.pollTimeoutMs * 2 }),
     async close() {
       cache?.close();

@@ -9,8 +9,8 @@ import type { AuthEventRecord } from "../ports.js";
 import { storeFaultOf } from "../unavailable.js";
 import { sqliteTime } from "./sqlite-time.js";
 
-const columns = `"at", "userId", "username", "keyId", "scheme", "outcome", "errorCode", "ip", "userAgent", "caId", "certSerial", "certKeyId", "certPrincipal"`;
-const columnCount = 13;
+const columns = `"at", "userId", "username", "keyId", "scheme", "outcome", "errorCode", "ip", "userAgent", "caId", "certSerial", "certKeyId", "certPrincipal", "jwksUrl", "jwksKid"`;
+const columnCount = 15;
 
 function row(e: AuthEventRecord, at: string | Date): unknown[] {
   return [
@@ -27,6 +27,8 @@ function row(e: AuthEventRecord, at: string | Date): unknown[] {
     e.certSerial ?? null,
     e.certKeyId ?? null,
     e.certPrincipal ?? null,
+    e.jwksUrl ?? null,
+    e.jwksKid ?? null,
   ];
 }
 

@@ -3,25 +3,12 @@
 // Certificates are made by the real `ssh-keygen -s`, requests signed by `ssh-keygen -Y sign`.
 import { copyFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSignInLink } from "../../../strategy/admin/sessions.js";
-import type { SshKeyStore } from "../../../strategy/store/index.js";
 import { databaseKinds } from "../../support/databases.js";
 import { lastEvent } from "../../support/events.js";
 import { startTestServer, type MemoryTestServer } from "../../support/server.js";
 import { KeyDir } from "../../support/ssh-keygen.js";
 import { signedSshsig, sshKeygenSign, sshsigAuthorization, sshsigMessageOf, sshsigNonce } from "../../support/sshsig.js";
-import { clientFor, cookieFrom, request, type Client } from "../support.js";
-
-/** Signs `username` in to the console at `<url>/admin` through a one-time link. */
-async function signInTo(url: string, store: SshKeyStore, username: string): Promise<Client> {
-  const user = await store.directory.findUser(username);
-  const { secret } = await createSignInLink(store.sessions, user.id, { now: Date.now() });
-  const redeemed = await request(`${url}/admin/login/${secret}`);
-  expect(redeemed.status).toBe(303);
-  const cookie = cookieFrom(redeemed.headers);
-  const me = await request(`${url}/admin/api/me`, { headers: { cookie } });
-  return clientFor(url, cookie, me.body.csrfToken);
-}
+import { signInTo, type Client } from "../support.js";
 
 describe.each(["memory", ...databaseKinds] as const)("certificate authorities in the admin API on %s", (kind) => {
   let t: MemoryTestServer;

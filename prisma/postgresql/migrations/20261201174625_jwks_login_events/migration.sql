@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "AuthEvent" ADD COLUMN     "jwksKid" TEXT,
+ADD COLUMN     "jwksUrl" TEXT;
