@@ -14,8 +14,14 @@ export interface JwksOptions {
   refetchIntervalMs?: number | undefined;
   /** Largest JWKS response read, in bytes (default 65536). */
   maxResponseBytes?: number | undefined;
-  /** Fetch plain http:// URLs on any host (default false: https only, http only on loopback, for tests and sidecars). */
+  /** Fetch plain http:// URLs on any host (default false: https only; http also on a loopback host when `allowPrivateAddresses` is set). */
   allowHttp?: boolean | undefined;
+  /**
+   * Fetch from hosts that are not on the public internet: loopback, private, link-local (cloud
+   * metadata), CGNAT… (default false: any user who may add a JWKS URL could otherwise make the
+   * server probe its own network). Set it for a JWKS server inside your network.
+   */
+  allowPrivateAddresses?: boolean | undefined;
 }
 
 export const jwksOptionsSchema = z.strictObject({
@@ -29,6 +35,7 @@ export const jwksOptionsSchema = z.strictObject({
     .max(16 * 1024 * 1024)
     .optional(),
   allowHttp: z.boolean().optional(),
+  allowPrivateAddresses: z.boolean().optional(),
 });
 
 /** The jwks options with every default applied. */
@@ -40,6 +47,7 @@ export interface JwksSettings {
   readonly maxMaxAgeMs: number;
   readonly maxResponseBytes: number;
   readonly allowHttp: boolean;
+  readonly allowPrivateAddresses: boolean;
 }
 
 export function jwksSettings(options: JwksOptions | undefined): JwksSettings {
@@ -51,5 +59,6 @@ export function jwksSettings(options: JwksOptions | undefined): JwksSettings {
     maxMaxAgeMs: 24 * 3600_000,
     maxResponseBytes: o.maxResponseBytes ?? 64 * 1024,
     allowHttp: o.allowHttp ?? false,
+    allowPrivateAddresses: o.allowPrivateAddresses ?? false,
   };
 }

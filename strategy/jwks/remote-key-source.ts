@@ -6,6 +6,7 @@ import { materialFromKeyObject } from "../keys/material.js";
 import type { KeyPolicyOptions } from "../keys/policy.js";
 import type { ParsedPublicKey } from "../keys/types.js";
 import { JwksUnavailableError, type JwksKeySource } from "../store/ports.js";
+import { JwksFetchRefusal, type Resolver } from "./address-policy.js";
 import { maxAgeMs } from "./cache-control.js";
 import { cappedFetch } from "./capped-fetch.js";
 import type { JwksSettings } from "./options.js";
@@ -47,6 +48,7 @@ export class RemoteJwksKeySource implements JwksKeySource {
     private readonly now: () => number,
     private readonly policy: KeyPolicyOptions = {},
     private readonly onFetch: JwksFetchListener = () => {},
+    private readonly resolve?: Resolver,
   ) {}
 
   async findKey(url: string, alg: string, kid: string): Promise<ParsedPublicKey | null> {
@@ -76,9 +78,12 @@ export class RemoteJwksKeySource implements JwksKeySource {
       timeoutDuration: this.settings.timeoutMs,
       cacheMaxAge: Infinity,
       cooldownDuration: Infinity,
-      [customFetch]: cappedFetch(this.settings.maxResponseBytes, ({ cacheControl }) => {
-        holder.set!.pendingMaxAgeMs = maxAgeMs(cacheControl, this.settings.defaultMaxAgeMs);
-      }),
+      [customFetch]: cappedFetch(
+        { maxBytes: this.settings.maxResponseBytes, allowPrivateAddresses: this.settings.allowPrivateAddresses, resolve: this.resolve },
+        ({ cacheControl }) => {
+          holder.set!.pendingMaxAgeMs = maxAgeMs(cacheControl, this.settings.defaultMaxAgeMs);
+        },
+      ),
     });
     set = { lookup, attemptedAt: null, fetchedAt: null, maxAgeMs: 0, failure: null, pendingMaxAgeMs: this.settings.defaultMaxAgeMs };
     holder.set = set;
@@ -90,8 +95,8 @@ export class RemoteJwksKeySource implements JwksKeySource {
   private async reload(url: string, set: RemoteSet, now: number, dropHeld: boolean): Promise<void> {
     set.attemptedAt = now;
     try {
-      const refused = unfetchableReason(url, this.settings.allowHttp);
-      if (refused !== null) throw new Error(refused);
+      const refused = unfetchableReason(url, this.settings);
+      if (refused !== null) throw new JwksFetchRefusal(refused);
       await set.lookup.reload();
     } catch (error) {
       if (dropHeld) set.fetchedAt = null;
@@ -138,10 +143,28 @@ export class RemoteJwksKeySource implements JwksKeySource {
   }
 }
 
+/** Why a connection failed, by its code, in words that name no address or port. */
+const connectionFailures: Record<string, string> = {
+  ECONNREFUSED: "the JWKS endpoint refused the connection",
+  ENOTFOUND: "the JWKS host name does not resolve",
+  EAI_AGAIN: "the JWKS host name could not be resolved",
+  ECONNRESET: "the JWKS endpoint closed the connection",
+  EHOSTUNREACH: "the JWKS endpoint cannot be reached",
+  ENETUNREACH: "the JWKS endpoint cannot be reached",
+};
+
+/**
+ * A failed fetch as its URL's owner sees it (console, admin API): what went wrong, never the
+ * underlying error's text, which can name internal hosts, addresses and ports.
+ */
 function failureText(error: unknown): string {
+  if (error instanceof JwksFetchRefusal) return error.message;
   if (error instanceof errors.JWKSTimeout) return "the JWKS endpoint did not answer in time";
   if (error instanceof errors.JWKSInvalid) return "the JWKS response is not a JSON Web Key Set";
-  const message = error instanceof Error ? error.message : String(error);
-  const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
-  return `${message}${cause}`.slice(0, 300);
+  if (error instanceof errors.JOSEError && error.cause instanceof SyntaxError) return "the JWKS response is not JSON";
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (typeof code === "string" && code in connectionFailures) return connectionFailures[code]!;
+  if (typeof code === "string" && /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO|DEPTH_ZERO|SELF_SIGNED)/.test(code))
+    return "the TLS connection to the JWKS endpoint failed";
+  return "the JWKS endpoint could not be read";
 }

@@ -57,6 +57,8 @@ export default defineConfig({
       CHECKPOINT_DISABLE: "1",
       HOST: "127.0.0.1",
       SIGNIN_RATE_LIMIT: "100",
+      // The JWKS test serves its set on loopback.
+      JWKS_ALLOW_PRIVATE_ADDRESSES: "1",
       MAX_KEYS_PER_USER: "60",
     },
     reuseExistingServer: false,

@@ -1,6 +1,6 @@
 // JWKS trust (asymmetric-jwt-auth's JWKSEndpointTrust) through the demo app: a JWT whose kid
 // no stored key has verifies with the key under that kid in a JWKS its user trusts, served
-// here by a loopback JWKS server that counts its fetches. The strategy fetches by its own
+// here by a loopback JWKS server that counts its fetches (so private addresses are allowed). The strategy fetches by its own
 // clock, so the tests move the clock rather than wait.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseKinds } from "../support/databases.js";
@@ -17,7 +17,7 @@ describe.each(["memory", ...databaseKinds] as const)("JWKS trust on %s", (kind) 
   const keys = { RS256: keyPairFor("RS256"), ES256: keyPairFor("ES256"), EdDSA: keyPairFor("EdDSA") };
   beforeAll(async () => {
     jwks = await startJwksServer({ body: { keys: (Object.keys(keys) as JwsAlg[]).map((alg) => publicJwk(keys[alg].publicKey, `k-${alg}`)) } });
-    app = (await startTestServer(kind as "memory", { startAt: T, exposeErrorCodes: true })) as TestServer<SshKeyStore>;
+    app = (await startTestServer(kind as "memory", { startAt: T, exposeErrorCodes: true, jwks: { allowPrivateAddresses: true } })) as TestServer<SshKeyStore>;
     await app.store.directory.addUser("alice");
     await app.store.directory.addUser("bob");
     await app.store.jwks.add("alice", jwks.url);

@@ -26,11 +26,14 @@ export function registerServeCommand(program: Command): void {
       let trustProxy: TrustProxy;
       let shutdownTimeoutMs: number;
       let signInsPerMinute: number;
+      let jwksAllowPrivateAddresses: boolean;
       try {
         trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
         shutdownTimeoutMs = integerSetting("SHUTDOWN_TIMEOUT_MS", { default: 10_000, min: 1, what: "a positive integer of milliseconds" });
         // Console sign-ins and link redemptions per IP and minute.
         signInsPerMinute = integerSetting("SIGNIN_RATE_LIMIT", { default: 10, min: 1, what: "a positive integer" });
+        // Off unless asked for: any user may add a JWKS URL, and the server fetches it.
+        jwksAllowPrivateAddresses = integerSetting("JWKS_ALLOW_PRIVATE_ADDRESSES", { default: 0, min: 0, what: "0 or 1" }) !== 0;
       } catch (error) {
         throw new CliError((error as Error).message);
       }
@@ -49,7 +52,12 @@ export function registerServeCommand(program: Command): void {
         ? { secret: process.env.CRTAUTH_SECRET, previousSecret: process.env.CRTAUTH_PREVIOUS_SECRET || undefined }
         : { secret: await loadOrCreateCrtauthSecret(store.settings) };
       const app = createDemoApp({
-        strategy: new SshKeyStrategy({ store, crtauth, sshauth: { bindRequests: Boolean(opts.bindRequests) } }),
+        strategy: new SshKeyStrategy({
+          store,
+          crtauth,
+          sshauth: { bindRequests: Boolean(opts.bindRequests) },
+          jwks: { allowPrivateAddresses: jwksAllowPrivateAddresses },
+        }),
         crtauth: { ...crtauth, store },
         admin: { rateLimit: { capacity: signInsPerMinute, refillPerMinute: signInsPerMinute }, publicUrl },
         trustProxy,

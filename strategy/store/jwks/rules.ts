@@ -8,7 +8,9 @@ const maxUrlLength = 2048;
 /**
  * A JWKS URL as stored: an absolute http(s) URL without credentials or fragment, normalised
  * (WHATWG href) so one endpoint cannot be added twice under two spellings. Whether plain http
- * may be fetched is the key source's policy (loopback only, by default), decided at fetch time.
+ * may be fetched, and whether the host's address may be reached (public only, by default), is
+ * the key source's policy, decided at fetch time: this store does not know the strategy's
+ * options, and a host name cannot be judged before the fetch resolves it.
  */
 export function jwksUrl(text: string): string {
   let url: URL;

@@ -17,7 +17,9 @@ describe.each(["memory", ...databaseKinds] as const)("JWKS URLs in the admin API
 
   beforeAll(async () => {
     jwks = await startJwksServer({ body: { keys: [publicJwk(key.publicKey, "laptop")] } });
-    t = kind === "memory" ? await startTestServer("memory", { exposeErrorCodes: true }) : await startTestServer(kind, { exposeErrorCodes: true });
+    // The JWKS server is on loopback: private addresses allowed.
+    const options = { exposeErrorCodes: true, jwks: { allowPrivateAddresses: true } };
+    t = kind === "memory" ? await startTestServer("memory", options) : await startTestServer(kind, options);
     await t.store.directory.addUser("root", { isAdmin: true });
     for (const name of ["alice", "bob"]) await t.store.directory.addUser(name);
     [root, alice, bob] = (await Promise.all(["root", "alice", "bob"].map((name) => signInTo(t.url, t.store, name)))) as [Client, Client, Client];
