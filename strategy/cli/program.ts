@@ -3,6 +3,7 @@ import { DirectoryError } from "../store/index.js";
 import { registerCaCommands } from "./commands/ca.js";
 import { registerConsoleCommands } from "./commands/console.js";
 import { registerKeyCommands } from "./commands/keys.js";
+import { registerPublishCommands } from "./commands/publish.js";
 import { registerRequestCommand } from "./commands/request.js";
 import { registerServeCommand } from "./commands/serve.js";
 import { registerTokenCommands } from "./commands/token.js";
@@ -20,6 +21,7 @@ function buildProgram(): Command {
   registerUserCommands(program);
   registerKeyCommands(program);
   registerCaCommands(program);
+  registerPublishCommands(program);
   registerTokenCommands(program);
   registerRequestCommand(program);
   registerConsoleCommands(program);
