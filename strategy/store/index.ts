@@ -15,5 +15,4 @@ export { createMemoryStore } from "./memory/store.js";
 export type { MemoryStoreOptions } from "./memory/store.js";
 export { loadOrCreateCrtauthSecret } from "./crtauth-secret.js";
 export { defaultDatabaseUrl, locateDatabase } from "./prisma/database-url.js";
-export { readPublishableOwners } from "./sql/published-keys.js";
 export { packageRoot } from "./prisma/package-root.js";

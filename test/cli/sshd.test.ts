@@ -4,7 +4,8 @@
 // What sshd requires, found here: the command file and every directory above it must be owned by
 // root and not writable by group or others (so nothing under /tmp or /var/tmp, which are 1777:
 // sshd logs `Unsafe AuthorizedKeysCommand "…": bad ownership or modes for directory /tmp`),
-// whatever StrictModes says; and sshd must run as root to log anyone in through it. The wrapper
+// whatever StrictModes says. sshd runs as root here, as it does on a server (the test skips outside CI
+// when it cannot; an unprivileged sshd was not tried). The wrapper
 // goes in a mkdtemp directory under /run (root's, 0755); the keys are those of the account
 // running the test, the one local account sshd can log in.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";

@@ -2,8 +2,8 @@ import type { Command } from "commander";
 import { activeKeys } from "../../publish/active-keys.js";
 import { allowedSignersLine, authorizedKeysLine } from "../../publish/lines.js";
 import { usernameProblem } from "../../store/directory/usernames.js";
-import { readPublishableOwners, type PublishableOwner } from "../../store/index.js";
-import { describeDatabase } from "../environment.js";
+import type { PublishableOwner } from "../../store/ports.js";
+import { readPublishableOwners } from "../../store/sql/published-keys.js";
 import { CliError } from "../errors.js";
 
 const databaseUrlOption = [
@@ -17,6 +17,8 @@ async function readOwners(url: string | undefined, username: string | null): Pro
   try {
     return await readPublishableOwners(database, username);
   } catch (error) {
+    // Loaded only here: the environment module brings the whole store's public face with it.
+    const { describeDatabase } = await import("../environment.js");
     throw new CliError(`cannot read the keys from ${describeDatabase(database)}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
@@ -24,7 +26,8 @@ async function readOwners(url: string | undefined, username: string | null): Pro
 // A namespace list as ssh-keygen -n and allowed_signers take it: no quotes, spaces or empty entries.
 const namespaces = /^[\w@.+-]+(?:,[\w@.+-]+)*$/;
 
-export function registerPublishCommands(program: Command): void {
+/** `authorized-keys USER`, for sshd's AuthorizedKeysCommand (bin/ runs it alone: see authorized-keys-program.ts). */
+export function registerAuthorizedKeysCommand(program: Command): void {
   program
     .command("authorized-keys <username>")
     .description("print the user's active keys as authorized_keys lines, for sshd's AuthorizedKeysCommand (nothing for an unknown or disabled user)")
@@ -34,6 +37,10 @@ export function registerPublishCommands(program: Command): void {
       const lines = owner ? activeKeys(owner, Date.now()).map(authorizedKeysLine) : [];
       process.stdout.write(lines.map((line) => `${line}\n`).join(""));
     });
+}
+
+export function registerPublishCommands(program: Command): void {
+  registerAuthorizedKeysCommand(program);
   program
     .command("allowed-signers")
     .description(
