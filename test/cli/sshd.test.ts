@@ -71,7 +71,8 @@ describe.skipIf(why !== null).each(databaseKinds)("sshd's AuthorizedKeysCommand 
     const store = await openPrismaStore({ url: database.url });
     await store.directory.addUser(user);
     laptop = (await store.directory.addKey(user, keys.read("laptop.pub"))).fingerprintSha256;
-    await store.directory.addKey(user, keys.read("desktop.pub"));
+    // An expiry ahead: its line carries expiry-time="…Z", which sshd must read and still let in.
+    await store.directory.addKey(user, keys.read("desktop.pub"), { expiresAt: new Date(Date.now() + 86_400_000) });
     await store.close();
 
     // The wrapper sets what sshd's cleared environment lacks: the database, and (here) tsx to run the source.
