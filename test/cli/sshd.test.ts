@@ -19,6 +19,7 @@ import { openPrismaStore } from "../../strategy/store/prisma/store.js";
 import { root } from "../support/cli.js";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/databases.js";
 import { KeyDir } from "../support/ssh-keygen.js";
+import { freePort } from "../support/free-port.js";
 
 const sshd = "/usr/sbin/sshd";
 const why = !fs.existsSync(sshd)
@@ -28,16 +29,6 @@ const why = !fs.existsSync(sshd)
     : null;
 if (why && process.env.CI === "true") throw new Error(`CI=true but the sshd test cannot run: ${why}`);
 if (why) console.warn(`skipping the sshd test: ${why}`);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
 
 async function waitForPort(port: number, child: ChildProcess, log: () => string): Promise<void> {
   for (let i = 0; i < 100; i++) {
