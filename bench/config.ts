@@ -1,5 +1,5 @@
 // Run settings: a full run (~6 min on 2 cores) or BENCH_QUICK=1 (~1 min smoke run).
-export const benchPhases = ["inprocess", "http", "scale", "revocation"] as const;
+export const benchPhases = ["inprocess", "http", "scale", "revocation", "cli"] as const;
 export type BenchPhase = (typeof benchPhases)[number];
 
 export interface BenchConfig {

@@ -16,6 +16,8 @@ import type { BenchResults, HttpComparison, HttpRow, InprocessRow, ScaleSection 
 import { runRevocation } from "./revocation/run.js";
 import type { RevocationSection } from "./revocation/types.js";
 import { runScale } from "./scale/run.js";
+import { runCli } from "./cli/run.js";
+import type { CliSection } from "./cli/types.js";
 
 const started = Date.now();
 const log = (line: string) => console.error(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}`);
@@ -43,6 +45,7 @@ async function main(): Promise<void> {
   let http: { rows: HttpRow[]; comparisons: HttpComparison[]; notes: string[] } = { rows: [], comparisons: [], notes: [] };
   let scale: ScaleSection = { rows: [], notes: [], connections: config.scale.connections };
   let revocation: RevocationSection = { rows: [], notes: [] };
+  let cli: CliSection = { rows: [], notes: [] };
   try {
     const runs = (p: BenchPhase) => config.phases.includes(p);
     if (runs("inprocess")) inprocess = await phase("in-process", inprocess, () => runInprocess(config, log), notes);
@@ -50,6 +53,7 @@ async function main(): Promise<void> {
       http = await phase("HTTP", http, () => runHttp(config, { pool, tmpDir, crtauthSecret: "bench-crtauth-secret-0123456789abcdef", schemes }, log), notes);
     if (runs("scale")) scale = await phase("scaling", scale, () => runScale(config, { pool, tmpDir }, log), notes);
     if (runs("revocation")) revocation = await phase("revocation", revocation, () => runRevocation(config, { tmpDir }, log), notes);
+    if (runs("cli")) cli = await phase("CLI", cli, () => runCli(config, { tmpDir }, log), notes);
   } finally {
     await pool.close();
     fs.rmSync(tmpDir, { recursive: true, force: true });
@@ -83,6 +87,7 @@ async function main(): Promise<void> {
     http,
     scale,
     revocation,
+    cli,
     notes,
   };
   const outDir = path.resolve(import.meta.dirname, "results");

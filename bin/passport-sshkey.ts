@@ -1,5 +1,9 @@
 #!/usr/bin/env node
-import { runCli } from "../strategy/cli/program.js";
+// sshd runs `authorized-keys` on every login and waits for it: that command loads alone.
+const { runCli } =
+  process.argv[2] === "authorized-keys"
+    ? { runCli: (await import("../strategy/cli/authorized-keys-program.js")).runAuthorizedKeysCli }
+    : await import("../strategy/cli/program.js");
 
 const code = await runCli(process.argv);
 // `serve` keeps running; every other command ends here.

@@ -32,6 +32,8 @@ export { createSshsigTokenRouter } from "./schemes/sshsig/token-router.js";
 export type { SshsigTokenRouterOptions } from "./schemes/sshsig/token-router.js";
 export type { IssuedSshsigToken } from "./schemes/sshsig/token-scheme.js";
 export type { SshsigTokenSchemeOptions } from "./schemes/sshsig/token-options.js";
+export { createPublishedKeysRouter } from "./publish/keys-router.js";
+export type { PublishedKeysRouterOptions, PublishedKeysRouterStore } from "./publish/keys-router.js";
 export { loadOrCreateCrtauthSecret } from "./store/index.js";
 export type { JwtSchemeOptions } from "./schemes/jwt/scheme.js";
 export { createSshauthScheme } from "./schemes/sshauth/scheme.js";

@@ -170,6 +170,18 @@ export function renderMarkdown(r: BenchResults, chart = "latest.svg"): string {
   for (const note of r.revocation.notes) out.push(`\n- ${note}`);
   out.push("");
 
+  out.push("## CLI start for sshd (`authorized-keys`)");
+  out.push("");
+  out.push(
+    table(
+      ["database", "rounds", "keys list ÷ authorized-keys (start to exit)", "note"],
+      (r.cli?.rows ?? []).map((row) => [row.db, String(row.rounds), row.ratio === undefined ? "–" : formatRatio(row.ratio), row.note ?? ""]),
+      ["l", "r", "r", "l"],
+    ),
+  );
+  for (const note of r.cli?.notes ?? []) out.push(`\n- ${note}`);
+  out.push("");
+
   out.push("## Memory (server RSS)");
   out.push("");
   out.push("Sampled every 50 ms inside each server process (`process.memoryUsage.rss()`); *peak* is the maximum during the measured rounds.");

@@ -1,4 +1,5 @@
 /** Everything a run measured; the report and the chart are rendered from this. */
+import type { CliSection } from "../cli/types.js";
 import type { RevocationSection } from "../revocation/types.js";
 
 export interface InprocessRow {
@@ -76,5 +77,7 @@ export interface BenchResults {
   http: { rows: HttpRow[]; comparisons: HttpComparison[]; notes: string[] };
   scale: ScaleSection;
   revocation: RevocationSection;
+  /** Absent in results written before the CLI phase existed. */
+  cli?: CliSection | undefined;
   notes: string[];
 }

@@ -1,14 +1,14 @@
-import { Command, CommanderError } from "commander";
-import { DirectoryError } from "../store/index.js";
+import { Command } from "commander";
 import { registerCaCommands } from "./commands/ca.js";
 import { registerConsoleCommands } from "./commands/console.js";
 import { registerKeyCommands } from "./commands/keys.js";
+import { registerPublishCommands } from "./commands/publish.js";
+import { runProgram } from "./run.js";
 import { registerRequestCommand } from "./commands/request.js";
 import { registerServeCommand } from "./commands/serve.js";
 import { registerTokenCommands } from "./commands/token.js";
 import { registerUserCommands } from "./commands/users.js";
 import { databaseFileMissing, describeDatabase, environmentVariables, loadDotEnv, packageVersion } from "./environment.js";
-import { CliError } from "./errors.js";
 
 function buildProgram(): Command {
   const program = new Command("passport-sshkey")
@@ -20,6 +20,7 @@ function buildProgram(): Command {
   registerUserCommands(program);
   registerKeyCommands(program);
   registerCaCommands(program);
+  registerPublishCommands(program);
   registerTokenCommands(program);
   registerRequestCommand(program);
   registerConsoleCommands(program);
@@ -39,31 +40,10 @@ function helpFooter(): string {
   ].join("\n");
 }
 
-/** Known failures (bad input, refused operations, client key problems) are one line on stderr. */
-function describe(error: unknown): string | null {
-  if (error instanceof CliError || error instanceof DirectoryError) return error.message;
-  if (error instanceof Error && "code" in error && typeof error.code === "string" && error.name !== "Error") return error.message;
-  if (error instanceof TypeError && /DATABASE_URL/.test(error.message)) return error.message;
-  return null;
-}
-
-export async function runCli(argv: string[]): Promise<number> {
-  let program: Command;
-  try {
+/** The whole CLI: every command, after reading `.env`. */
+export function runCli(argv: string[]): Promise<number> {
+  return runProgram(() => {
     loadDotEnv();
-    program = buildProgram();
-  } catch (error) {
-    process.stderr.write(`passport-sshkey: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
-  }
-  try {
-    await program.parseAsync(argv);
-    return 0;
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode;
-    const message = describe(error);
-    process.stderr.write(`passport-sshkey: ${message ?? (error instanceof Error ? error.message : String(error))}\n`);
-    if (message === null && process.env.DEBUG) console.error(error);
-    return error instanceof CliError ? error.exitCode : 1;
-  }
+    return buildProgram();
+  }, argv);
 }

@@ -4,6 +4,7 @@ import { errorBody } from "../http/error-response.js";
 import { sshkeyErrorHandler } from "../http/error-handler.js";
 import { createCrtauthRouter, type CrtauthRouterOptions } from "../schemes/crtauth/router.js";
 import { createSshsigTokenRouter, issuesSshsigTokens } from "../schemes/sshsig/token-router.js";
+import { createPublishedKeysRouter } from "../publish/keys-router.js";
 import type { SshKeyAuthInfo, SshKeyStrategy } from "../strategy.js";
 import { adminStoreOf, createAdminRouter, type AdminRouterOptions } from "../admin/router.js";
 import type { SshKeyStore, StoredUser, Readiness as StoreReadiness } from "../store/index.js";
@@ -50,7 +51,7 @@ async function readinessOf(strategy: SshKeyStrategy): Promise<Readiness> {
   return { ready: true };
 }
 
-/** The demo server: `/whoami` (any method) behind SshKeyStrategy, `/healthz` (liveness), `/readyz` (database), JSON errors everywhere. */
+/** The demo server: `/whoami` (any method) behind SshKeyStrategy, `/<username>.keys`, `/healthz` (liveness), `/readyz` (database), JSON errors everywhere. */
 export function createDemoApp(options: DemoAppOptions): Express {
   parseOptions(demoAppOptionsSchema, options, "createDemoApp");
   const authenticator = new passport.Passport();
@@ -67,6 +68,9 @@ export function createDemoApp(options: DemoAppOptions): Express {
   }
 
   if (options.sshsigToken ?? issuesSshsigTokens(options.strategy)) app.use(createSshsigTokenRouter({ strategy: options.strategy }));
+
+  // GET /<username>.keys: the key directory, as GitHub publishes it.
+  app.use(createPublishedKeysRouter({ store: () => options.strategy.store() }));
 
   if (options.admin !== false) {
     const strategy = options.strategy;

@@ -186,6 +186,25 @@ export interface KeyStore {
   advanceSignCounter(keyId: string, counter: number): Promise<boolean>;
 }
 
+/** A key as the directory publishes it (`/<user>.keys`, sshd's authorized_keys, git's allowed_signers). */
+export interface PublishableKey {
+  /** "type base64", canonical, from the key codec (a row the codec now refuses is never published). */
+  openssh: string;
+  createdAt: Date;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  securityKey: boolean;
+  touchRequired: boolean;
+  verifyRequired: boolean;
+}
+
+/** A user with every key they hold, in every state: publish/active-keys.ts picks the ones to publish. */
+export interface PublishableOwner {
+  username: string;
+  disabled: boolean;
+  keys: PublishableKey[];
+}
+
 /**
  * One-time values. `consume` must be atomic across processes sharing the store:
  * of many concurrent calls with the same (scope, value), exactly one returns true.

@@ -4,12 +4,12 @@
 // the strictest settings an app may use, run, and sent real signed requests.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { readmeBlocks, shellCommands, typescriptFiles } from "./readme-blocks.js";
+import { freePort } from "../support/free-port.js";
 
 const run = promisify(execFile);
 const repo = path.resolve(import.meta.dirname, "../..");
@@ -76,16 +76,6 @@ function copySources(to: string): void {
   }
   // The build tools come from the repository; the consumer app below never sees them.
   fs.symlinkSync(fs.realpathSync(path.join(repo, "node_modules")), path.join(to, "node_modules"));
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.once("error", reject);
-  });
 }
 
 interface RunningApp {

@@ -7,13 +7,13 @@
 // Each command's output must match the README's `# →` lines.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keygenFingerprint, sshKeygen, startAgent, type RunningAgent } from "../support/ssh-keygen.js";
 import { ensureLibraryBuilt } from "../support/build.js";
 import { root } from "../support/cli.js";
+import { freePort } from "../support/free-port.js";
 
 interface TourCommand {
   line: string;
@@ -50,16 +50,6 @@ function matcher(expected: string): RegExp {
       .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
       .join(".+?")}$`,
   );
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer().once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
