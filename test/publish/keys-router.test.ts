@@ -44,6 +44,8 @@ describe.each(["memory" as const, ...databaseKinds])("GET /<username>.keys on %s
     for (const name of ["laptop", "desktop", "old", "gone", "bob", "jorg"]) pub[name] = keys.sshKeygen(name, "ed25519");
     await directory.addUser("alice");
     laptopId = (await directory.addKey("alice", pub.laptop!, { comment: "laptop" })).id;
+    // "Oldest first" needs two creation times: keys added in the same millisecond have no order.
+    await new Promise((resolve) => setTimeout(resolve, 5));
     await directory.addKey("alice", pub.desktop!);
     const old = await directory.addKey("alice", pub.old!);
     await directory.updateKeyById(old.id, { expiresAt: new Date(Date.now() - 60_000) });
