@@ -45,6 +45,8 @@ export const authErrorCodes = [
   "key_revoked",
   "key_expired",
   "user_disabled",
+  // A key stored with authorized_keys `from="…"` used from an address it does not allow.
+  "source_address_not_allowed",
   // Proof.
   "bad_signature",
   "fingerprint_mismatch",

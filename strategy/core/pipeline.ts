@@ -5,6 +5,7 @@ import { attemptedCertificate, authEventFrom, certificateOf, jwksOf, storedKeyId
 import { findCandidates, rankCandidates, type JwksTrust } from "./candidates.js";
 import type { AnyCodec, CodecContext, RouteOptions, UntrustedCertificate, Verified } from "./codec.js";
 import { keyState, keyStateRefusals } from "./key-state.js";
+import { checkKeySourceAddress } from "./key-source-address.js";
 import { keepSignCounter } from "./sign-counter.js";
 import type { RequestView } from "./request-view.js";
 
@@ -37,7 +38,8 @@ const noRouteOptions: RouteOptions = Object.freeze({});
  *   looked up or signature checked) → the codec's preparation → candidate keys by the
  *   untrusted hints (for an OpenSSH certificate: its certified key, with the CA and revocations
  *   read from the store), one ranking (rankCandidates) → signature, each candidate in turn (decoy
- *   work when there is none) → key state (core/key-state.ts, one refusal table) → the codec's
+ *   work when there is none) → key state (core/key-state.ts, one refusal table) → the key's
+ *   `from=` against the client address (core/key-source-address.ts) → the codec's
  *   after-signature checks → replay → the signature counter a proof reports (core/sign-counter.ts)
  *   → admit → exactly one auth event (and an "alarm" beside it for a counter that went backwards).
  *
@@ -104,6 +106,7 @@ export async function verifyCredential(
       const keyId = storedKeyId(signer.key) ?? undefined;
       throw new AuthError(refusal.code, refusal.message, { detail: { userId: signer.user.id, keyId } });
     }
+    checkKeySourceAddress(signer, request, storedKeyId(signer.key) ?? undefined);
     codec.afterSignature?.(unverified, proof, signer, ctx);
     // The codec's checks passed: a certificate's CA mapping named this user.
     if (signer.key.certifiedBy !== undefined) mappedPrincipal = signer.user.username;

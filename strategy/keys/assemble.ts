@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { crtauthFingerprint, fingerprintMd5, fingerprintSha256, keyId } from "./fingerprint.js";
-import type { KeyLineOptions } from "./formats/format.js";
+import type { KeyLineOptions } from "./formats/key-options.js";
 import type { KeyMaterial } from "./material.js";
 import type { ParsedPublicKey, SecurityKeyFacts } from "./types.js";
 
@@ -11,7 +11,7 @@ function securityKeyFacts(application: string | null, options: KeyLineOptions | 
 
 /**
  * Derives every identifier once, so cached keys never recompute them. `options` are the
- * authorized_keys options the key came with (they only matter to security keys).
+ * authorized_keys options the key came with.
  */
 export function assemble(material: KeyMaterial, comment: string, options?: KeyLineOptions | undefined): ParsedPublicKey {
   const { type, bits, curve, blob, keyObject, application } = material;
@@ -31,5 +31,7 @@ export function assemble(material: KeyMaterial, comment: string, options?: KeyLi
     blob,
     keyObject,
     securityKey: securityKeyFacts(application, options),
+    sshOptions: options?.sshOptions ?? null,
+    expiryTime: options?.expiresAt ?? null,
   });
 }

@@ -51,6 +51,14 @@ export interface ParsedPublicKey {
   keyObject: KeyObject;
   /** Set for sk-* keys only. */
   securityKey: SecurityKeyFacts | null;
+  /**
+   * The authorized_keys options the line came with, canonical (lower-case names, `\"` escapes,
+   * in the given order), or null: those sshd applies (`from=`, `command=`, `no-pty`…). The
+   * security-key flags are in `securityKey`, `expiry-time` in `expiryTime`.
+   */
+  sshOptions: string | null;
+  /** The line's `expiry-time` (the earliest, if several), or null. */
+  expiryTime: Date | null;
 }
 
 /** One key found in a paste: parsed, or the reason it was refused, with the line it starts on (1-based). */

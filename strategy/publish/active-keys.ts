@@ -24,6 +24,7 @@ export async function publishableOwner(keys: Pick<KeyStore, "findByUsername">, u
       securityKey: key.parsed.securityKey !== null,
       touchRequired: key.touchRequired ?? true,
       verifyRequired: key.verifyRequired ?? false,
+      sshOptions: key.sshOptions ?? null,
     })),
   };
 }

@@ -32,6 +32,8 @@ export interface StoredKey {
   touchRequired?: boolean | undefined;
   /** Security keys: signatures must carry the user-verified flag (stored `verify-required`). Absent: false. */
   verifyRequired?: boolean | undefined;
+  /** The authorized_keys options stored with the key (canonical); its `from=` is enforced on sign-in. Absent or null: none. */
+  sshOptions?: string | null | undefined;
   /**
    * Set when the key is the certified key of an OpenSSH certificate rather than a stored row:
    * the CA that must have signed it, whether the certificate is revoked, and its serial and key id.
@@ -196,6 +198,8 @@ export interface PublishableKey {
   securityKey: boolean;
   touchRequired: boolean;
   verifyRequired: boolean;
+  /** The authorized_keys options stored with the key, canonical; null: none. */
+  sshOptions: string | null;
 }
 
 /** A user with every key they hold, in every state: publish/active-keys.ts picks the ones to publish. */
@@ -304,6 +308,11 @@ export interface KeyRecord {
   verifyRequired: boolean;
   /** Security keys: the largest signature counter accepted; null before the first, or for plain keys. */
   signCounter: number | null;
+  /**
+   * The authorized_keys options the key was stored with, canonical (keys/formats/key-options.ts),
+   * or null: `from=` is enforced on HTTP sign-in, the rest applies to sshd only.
+   */
+  sshOptions: string | null;
 }
 
 export type DirectoryErrorCode = "not_found" | "conflict" | "invalid" | "too_many_keys" | "confusable";
@@ -323,6 +332,13 @@ export class DirectoryError extends SshKeyError<DirectoryErrorCode> {
 
 /** Notified after a key or user changes, so caches elsewhere can drop what they hold. */
 export type ChangeListener = (change: { kind: "key" | "user"; id: string }) => void;
+
+/** What management may change about a stored key. */
+export interface KeyChanges {
+  comment?: string | undefined;
+  expiresAt?: Date | null | undefined;
+  sshOptions?: string | null | undefined;
+}
 
 export interface NewKeyOptions {
   comment?: string | undefined;
@@ -388,7 +404,8 @@ export interface KeyDirectory {
   findKey(fingerprintSha256: string): Promise<KeyRecord>;
   findKeyById(id: string): Promise<KeyRecord>;
   lookupKeyById(id: string): Promise<KeyRecord | null>;
-  updateKeyById(id: string, changes: { comment?: string | undefined; expiresAt?: Date | null | undefined }): Promise<KeyRecord>;
+  /** `sshOptions`: canonical options text (see keys/formats/key-options.ts), null to clear. */
+  updateKeyById(id: string, changes: KeyChanges): Promise<KeyRecord>;
   /** Revokes by fingerprint; an already revoked key is returned unchanged. */
   revokeKey(fingerprintSha256: string, reason?: string): Promise<KeyRecord>;
   /** Revokes by id; an already revoked key is a conflict. */

@@ -1,12 +1,8 @@
 import type { KeyObject } from "node:crypto";
 import type { KeyFormatName } from "../errors.js";
 import type { ParsedPublicKey } from "../types.js";
+import type { KeyLineOptions } from "./key-options.js";
 
-/** The authorized_keys options that mean something for HTTP authentication (those of security keys). */
-export interface KeyLineOptions {
-  noTouchRequired: boolean;
-  verifyRequired: boolean;
-}
 
 /** What a format yields before policy: an SSH wire blob (with its line's options) or a node:crypto key. */
 type DecodedKey = { blob: Buffer; comment: string; options?: KeyLineOptions | undefined } | { keyObject: KeyObject; comment: string };

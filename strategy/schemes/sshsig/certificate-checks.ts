@@ -1,5 +1,5 @@
-import { BlockList, isIP } from "node:net";
 import { AuthError } from "../../errors.js";
+import { addressListAllows } from "../../keys/address-match.js";
 import { userCertificate, type OpenSshCertificate } from "../../keys/certificate.js";
 import type { KeyCandidate, PrincipalMap, StoredKey } from "../../store/ports.js";
 
@@ -8,34 +8,6 @@ const understoodOptions: ReadonlySet<string> = new Set(["source-address", "verif
 
 function refusal(code: ConstructorParameters<typeof AuthError>[0], message: string, signer: KeyCandidate): AuthError {
   return new AuthError(code, message, { detail: { userId: signer.user.id } });
-}
-
-/** An IPv4 client seen through an IPv6 socket ("::ffff:192.0.2.1") is matched as IPv4, as OpenSSH does. */
-function plainAddress(address: string): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  return mapped ? mapped[1]! : address;
-}
-
-/** Whether `address` is in the `source-address` list (comma-separated addresses and CIDR blocks); null when the list is malformed. */
-function sourceAddressAllows(list: string, address: string | null): boolean | null {
-  const allowed = new BlockList();
-  for (const entry of list.split(",")) {
-    const [base, prefix, extra] = entry.split("/");
-    const family = isIP(base ?? "");
-    if (family === 0 || extra !== undefined) return null;
-    const type = family === 4 ? "ipv4" : "ipv6";
-    if (prefix === undefined) {
-      allowed.addAddress(base!, type);
-      continue;
-    }
-    const bits = /^\d{1,3}$/.test(prefix) ? Number(prefix) : -1;
-    if (bits < 0 || bits > (family === 4 ? 32 : 128)) return null;
-    allowed.addSubnet(base!, bits, type);
-  }
-  if (address === null) return false;
-  const plain = plainAddress(address);
-  const family = isIP(plain);
-  return family !== 0 && allowed.check(plain, family === 4 ? "ipv4" : "ipv6");
 }
 
 /** Whether the certificate names `username` the way the CA's mapping reads it. */
@@ -67,7 +39,7 @@ export function checkCertificate(
     if (!understoodOptions.has(name))
       throw refusal("certificate_option_unsupported", `the certificate's critical option ${JSON.stringify(name)} is not supported`, signer);
     if (name === "source-address") {
-      const allowed = sourceAddressAllows(value, at.clientAddress);
+      const allowed = addressListAllows(value, at.clientAddress);
       if (allowed === null) throw refusal("certificate_source_address", "the certificate's source-address is malformed", signer);
       if (!allowed) throw refusal("certificate_source_address", "the certificate's source-address does not include the client's address", signer);
     }

@@ -1,6 +1,7 @@
 // The rules every KeyDirectory adapter applies before it writes, so the Prisma and the
 // in-memory adapters refuse the same input with the same DirectoryError.
-import { parseKeyPaste, type KeyPolicyOptions } from "../../keys/index.js";
+import { KeyFormatError, parseKeyPaste, type KeyPolicyOptions } from "../../keys/index.js";
+import { parseOptionsText } from "../../keys/formats/key-options.js";
 import { looksLikePrivateKey, privateKeyError } from "../../keys/formats/private-key.js";
 import { rsaMaxBitsOf } from "../../keys/policy.js";
 import type { ParsedPublicKey } from "../../keys/types.js";
@@ -56,6 +57,24 @@ export function parseOneKey(text: string, policy: KeyPolicyOptions): ParsedPubli
   return entry.key;
 }
 
+/**
+ * New authorized_keys options for a stored key, canonical: null clears them, undefined keeps
+ * them. The security-key flags are fixed when the key is added, and the expiry has its own field.
+ */
+export function changedOptions(text: string | null | undefined): string | null | undefined {
+  if (text === undefined || text === null) return text;
+  let parsed;
+  try {
+    parsed = parseOptionsText(text);
+  } catch (error) {
+    if (error instanceof KeyFormatError) throw new DirectoryError("invalid", error.message);
+    throw error;
+  }
+  if (parsed.noTouchRequired || parsed.verifyRequired) throw new DirectoryError("invalid", "no-touch-required and verify-required are set when a security key is added, not changed later.");
+  if (parsed.expiresAt !== null) throw new DirectoryError("invalid", "Set the key's expiry as its expiry date, not as expiry-time.");
+  return parsed.sshOptions;
+}
+
 /** Checks keys about to be stored for one user: comment, size policy, duplicates in the batch. */
 export function checkNewKeys(keys: readonly ParsedPublicKey[], options: { comment?: string | undefined }, policy: Readonly<KeyPolicyOptions>): void {
   checkComment(options.comment);
@@ -87,6 +106,10 @@ export function normalisedFingerprint(fingerprintSha256: string): string {
   return fingerprintSha256.startsWith("SHA256:") ? fingerprintSha256 : `SHA256:${fingerprintSha256}`;
 }
 
+function earlier(a: Date | null, b: Date | null): Date | null {
+  return a === null ? b : b === null || a <= b ? a : b;
+}
+
 /** The stored columns of a new key (comment and reason lengths capped as the database rows are). */
 export function newKeyFields(key: ParsedPublicKey, options: { comment?: string | undefined; expiresAt?: Date | null | undefined }) {
   return {
@@ -98,9 +121,11 @@ export function newKeyFields(key: ParsedPublicKey, options: { comment?: string |
     kid: key.kid,
     crtauthFingerprint: key.crtauthFingerprint,
     comment: (options.comment || key.comment).slice(0, maxCommentLength),
-    expiresAt: options.expiresAt ?? null,
+    // A line's expiry-time is an expiry as sshd reads it: the earlier of it and the one asked for wins.
+    expiresAt: earlier(options.expiresAt ?? null, key.expiryTime),
     touchRequired: key.securityKey?.touchRequired ?? true,
     verifyRequired: key.securityKey?.verifyRequired ?? false,
+    sshOptions: key.sshOptions,
   };
 }
 

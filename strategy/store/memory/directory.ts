@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { ParsedPublicKey } from "../../keys/types.js";
 import {
   alreadyRegistered,
+  changedOptions,
   checkComment,
   checkKeyCount,
   checkNewKeys,
@@ -18,6 +19,7 @@ import {
 import { keyStatus } from "../../core/key-state.js";
 import {
   DirectoryError,
+  type KeyChanges,
   type KeyDirectory,
   type KeyPageQuery,
   type KeyRecord,
@@ -192,11 +194,13 @@ export class MemoryDirectory extends DirectoryBase implements KeyDirectory {
     return row ? this.tables.keyRecord(row) : null;
   }
 
-  async updateKeyById(id: string, changes: { comment?: string | undefined; expiresAt?: Date | null | undefined }): Promise<KeyRecord> {
+  async updateKeyById(id: string, changes: KeyChanges): Promise<KeyRecord> {
     checkComment(changes.comment);
+    const sshOptions = changedOptions(changes.sshOptions);
     const row = this.keyRow(id);
     if (changes.comment !== undefined) row.comment = changes.comment.slice(0, maxCommentLength);
     if (changes.expiresAt !== undefined) row.expiresAt = changes.expiresAt;
+    if (sshOptions !== undefined) row.sshOptions = sshOptions;
     this.changed("key", id);
     return this.tables.keyRecord(row);
   }

@@ -1,6 +1,7 @@
 import type { ParsedPublicKey } from "../../keys/types.js";
 import {
   alreadyRegistered,
+  changedOptions,
   checkComment,
   checkDirectoryOptions,
   checkKeyCount,
@@ -15,6 +16,7 @@ import {
 } from "../directory/rules.js";
 import {
   DirectoryError,
+  type KeyChanges,
   type KeyDirectory,
   type KeyPageQuery,
   type KeyRecord,
@@ -204,11 +206,13 @@ export class PrismaDirectory extends DirectoryBase implements KeyDirectory {
     return row && toKeyRecord(row);
   }
 
-  async updateKeyById(id: string, changes: { comment?: string | undefined; expiresAt?: Date | null | undefined }): Promise<KeyRecord> {
+  async updateKeyById(id: string, changes: KeyChanges): Promise<KeyRecord> {
     checkComment(changes.comment);
-    const data: { comment?: string; expiresAt?: Date | null } = {};
+    const sshOptions = changedOptions(changes.sshOptions);
+    const data: { comment?: string; expiresAt?: Date | null; sshOptions?: string | null } = {};
     if (changes.comment !== undefined) data.comment = changes.comment.slice(0, maxCommentLength);
     if (changes.expiresAt !== undefined) data.expiresAt = changes.expiresAt;
+    if (sshOptions !== undefined) data.sshOptions = sshOptions;
     let row;
     try {
       row = await this.prisma.publicKey.update({ where: { id }, data, include: { user: true } });

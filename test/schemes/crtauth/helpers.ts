@@ -92,6 +92,8 @@ export function parsedRsaKey(publicKey: KeyObject, comment = ""): ParsedPublicKe
     blob,
     keyObject: publicKey,
     securityKey: null,
+    sshOptions: null,
+    expiryTime: null,
   };
 }
 

@@ -76,6 +76,8 @@ function publicKeyFromLine(line: string): ParsedPublicKey {
     blob,
     keyObject: createPublicKey(spkiPem),
     securityKey: null,
+    sshOptions: null,
+    expiryTime: null,
   };
 }
 
