@@ -14,6 +14,7 @@ import type {
 import { keyStatus } from "../core/key-state.js";
 import { parsePublicKey, storedKeyProblem, type KeyPolicyOptions, type parseKeyPaste } from "../keys/index.js";
 import { isSshKeyType, sshKeyType } from "../keys/algorithms.js";
+import { readOptions } from "../keys/formats/key-options.js";
 import type { AuthEventEntry, CertificateAuthorityRecord, JwksEndpointRecord, KeyRecord, Outcome, UserRecord } from "../store/ports.js";
 
 /**
@@ -43,7 +44,20 @@ export function keyJson(key: KeyRecord, nowMs: number, policy: KeyPolicyOptions 
     status: keyStatus(key, nowMs),
     problem: storedKeyProblem(key.openssh, policy),
     securityKey: securityKeyJson(key),
+    sshOptions: key.sshOptions,
+    options: keyOptionsJson(key.sshOptions),
   };
+}
+
+/** Stored options one by one, each marked with whether HTTP sign-in enforces it. */
+function keyOptionsJson(sshOptions: string | null): z.input<typeof KeyJson>["options"] {
+  if (!sshOptions) return [];
+  try {
+    return readOptions(sshOptions).options.map(({ name, value }) => ({ name, value, enforcedOnHttp: name === "from" }));
+  } catch {
+    // Text this server did not write: shown whole, as sshd would refuse it.
+    return [{ name: sshOptions, value: null, enforcedOnHttp: false }];
+  }
 }
 
 /** A stored security key's facts; its application is in its key text, the rest in its row. */
@@ -78,6 +92,9 @@ export function previewEntryJson(entry: ReturnType<typeof parseKeyPaste>[number]
       touchRequired: k.securityKey.touchRequired,
       verifyRequired: k.securityKey.verifyRequired,
     },
+    sshOptions: k.sshOptions,
+    options: keyOptionsJson(k.sshOptions),
+    expiryTime: k.expiryTime,
   };
 }
 

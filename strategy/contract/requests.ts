@@ -64,8 +64,12 @@ export const keyPatchBody = z
   .strictObject({
     comment: prose(200).optional(),
     expiresAt: dateInput.nullable().optional(),
+    /** authorized_keys options replacing the key's (`from="10.0.0.0/8",no-pty`); null or "" clears them. */
+    sshOptions: line(4096).nullable().optional(),
   })
-  .refine((b) => b.comment !== undefined || b.expiresAt !== undefined, { message: "give comment and/or expiresAt" });
+  .refine((b) => b.comment !== undefined || b.expiresAt !== undefined || b.sshOptions !== undefined, {
+    message: "give comment, expiresAt and/or sshOptions",
+  });
 
 export const keyRevokeBody = z.strictObject({ reason: prose(500).optional() });
 

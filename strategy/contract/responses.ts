@@ -22,6 +22,12 @@ const SecurityKeyJson = z.strictObject({
   signCounter: z.number().int().nullable(),
 });
 
+/**
+ * One authorized_keys option a key was stored with. `from=` is enforced on HTTP sign-in too;
+ * every other option applies to sshd only (the directory serves them in authorized-keys).
+ */
+const KeyOptionJson = z.strictObject({ name: z.string(), value: z.string().nullable(), enforcedOnHttp: z.boolean() });
+
 /** A stored key: public material and metadata only. */
 export const KeyJson = z.strictObject({
   id: z.string(),
@@ -47,6 +53,10 @@ export const KeyJson = z.strictObject({
   problem: KeyProblemJson.nullable(),
   /** Null for plain keys. */
   securityKey: SecurityKeyJson.nullable(),
+  /** The authorized_keys options text, canonical; null when none. */
+  sshOptions: z.string().nullable(),
+  /** The same options one by one. */
+  options: z.array(KeyOptionJson),
 });
 
 /** One key of a paste, as POST /api/keys/preview (and a refused POST /api/keys) reports it. */
@@ -62,6 +72,10 @@ export const PreviewEntryJson = z.discriminatedUnion("ok", [
     comment: z.string(),
     openssh: z.string(),
     securityKey: SecurityKeyJson.omit({ signCounter: true }).nullable(),
+    /** The options the line came with and that are stored with the key (see KeyJson), and its expiry-time. */
+    sshOptions: z.string().nullable(),
+    options: z.array(KeyOptionJson),
+    expiryTime: instant.nullable(),
   }),
   z.strictObject({ ok: z.literal(false), line: z.number().int(), problem: KeyProblemJson }),
 ]);

@@ -7,6 +7,7 @@ import { Dialog } from "../shared/Dialog";
 import { DialogActions } from "../shared/DialogActions";
 import { Fingerprint } from "../shared/Fingerprint";
 import { endOfDayIso, keyTypeLabel, plural, toDateInput } from "../shared/format";
+import { KeyOptions } from "../shared/KeyOptions";
 import { SecurityKeyBadge } from "../shared/SecurityKeyBadge";
 import { FormError, describeError } from "../shared/states";
 import { useAction } from "../shared/useAction";
@@ -254,6 +255,7 @@ function PreviewView(props: { preview: Preview; onClear: () => void }) {
                   <span className="muted small"> · line {entry.line}</span>
                 </div>
                 <Fingerprint value={entry.fingerprintSha256} compact />
+                <KeyOptions options={entry.options} />
               </div>
             </li>
           ) : (

@@ -10,6 +10,7 @@ import { endOfDayIso, formatExact, keyTypeLabel, schemeLabel, toDateInput } from
 import { RelativeTime } from "../shared/RelativeTime";
 import { Link, navigate, useTitle } from "../shared/router";
 import { Empty, ErrorBox, FormError, Loading } from "../shared/states";
+import { KeyOptions } from "../shared/KeyOptions";
 import { SecurityKeyBadge } from "../shared/SecurityKeyBadge";
 import { StatusBadge } from "../shared/StatusBadge";
 import { useLoad } from "../shared/useLoad";
@@ -101,6 +102,14 @@ export function KeyDetailPage(props: { id: string }) {
                         {key.securityKey.verifyRequired ? " and the PIN (verify-required)" : ""}.{" "}
                         {key.securityKey.signCounter === null ? "No signature counter seen yet." : `Signature counter: ${key.securityKey.signCounter}.`}
                       </div>
+                    </dd>
+                  </>
+                ) : null}
+                {key.options.length ? (
+                  <>
+                    <dt>authorized_keys options</dt>
+                    <dd>
+                      <KeyOptions options={key.options} />
                     </dd>
                   </>
                 ) : null}

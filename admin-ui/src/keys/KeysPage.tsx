@@ -11,6 +11,7 @@ import { PagedView } from "../shared/PagedView";
 import { PageHead } from "../shared/PageHead";
 import { SearchToolbar } from "../shared/SearchToolbar";
 import { Empty } from "../shared/states";
+import { KeyOptions } from "../shared/KeyOptions";
 import { SecurityKeyBadge } from "../shared/SecurityKeyBadge";
 import { StatusBadge } from "../shared/StatusBadge";
 import { TableHead } from "../shared/TableHead";
@@ -203,7 +204,8 @@ function KeyRow(props: { keyData: Key; now: number; showOwner: boolean; onSaved:
       <td data-label="Key" className="cell-key">
         <InlineComment keyData={k} onSaved={props.onSaved} detailPath={`/keys/${encodeURIComponent(k.id)}`} />
         <div className="sub">
-          <span className="type-pill">{keyTypeLabel(k.type)}</span> {k.bits} bits <SecurityKeyBadge securityKey={k.securityKey} />
+          <span className="type-pill">{keyTypeLabel(k.type)}</span> {k.bits} bits <SecurityKeyBadge securityKey={k.securityKey} />{" "}
+          <KeyOptions options={k.options} compact />
           {props.showOwner ? (
             <>
               {" · "}

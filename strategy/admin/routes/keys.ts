@@ -124,7 +124,11 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
     refusePrivateComment(body.comment);
     const row = await accessibleKey(req);
     const { store, now } = ctx();
-    const updated = await store.directory.updateKeyById(row.id, { comment: body.comment, expiresAt: body.expiresAt });
+    const updated = await store.directory.updateKeyById(row.id, {
+      comment: body.comment,
+      expiresAt: body.expiresAt,
+      sshOptions: body.sshOptions === "" ? null : body.sshOptions,
+    });
     res.json({ key: keyJson(updated, now(), store.directory.keyPolicy) } satisfies z.input<typeof KeyResponse>);
   });
 

@@ -51,7 +51,7 @@ export function registerKeyCommands(program: Command): void {
       const list = await withStore((s) => s.directory.listKeys(username));
       if (opts.json) return printJson(list.map((k) => ({ ...k, status: status(k) })));
       printTable([
-        ["USER", "TYPE", "BITS", "FINGERPRINT", "STATUS", "EXPIRES", "LAST USED", "COMMENT"],
+        ["USER", "TYPE", "BITS", "FINGERPRINT", "STATUS", "EXPIRES", "LAST USED", "OPTIONS", "COMMENT"],
         ...list.map((k) => [
           k.username,
           k.type,
@@ -60,6 +60,7 @@ export function registerKeyCommands(program: Command): void {
           keyStateLabels[status(k)],
           k.expiresAt ? k.expiresAt.toISOString().slice(0, 10) : "never",
           k.lastUsedAt ? `${k.lastUsedAt.toISOString()} ${k.lastUsedScheme ?? ""}` : "never",
+          k.sshOptions ?? "-",
           k.comment,
         ]),
       ]);
