@@ -20,7 +20,7 @@ describe.each(databaseKinds)("publishing the directory on %s", (kind) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
-    for (const name of ["laptop", "ci", "old", "lost", "bob"]) pub[name] = keys.sshKeygen(name, "ed25519");
+    for (const name of ["laptop", "ci", "old", "lost", "bob", "backup"]) pub[name] = keys.sshKeygen(name, "ed25519");
     const store = await openPrismaStore({ url: database.url });
     const { directory } = store;
     await directory.addUser("alice");
@@ -35,6 +35,10 @@ describe.each(databaseKinds)("publishing the directory on %s", (kind) => {
     await directory.setUserFlags("bob", { disabled: true });
     await directory.addUser("carol.smith@example.com");
     await store.close();
+    // Through the CLI, as an administrator pastes a line from an authorized_keys file.
+    fs.writeFileSync(keys.path("backup.line"), `From="10.0.0.0/8",no-pty,expiry-time="20330101Z",command="/usr/bin/backup \\"nightly\\"" ${pub.backup}`);
+    const added = await runCli(["keys", "add", "alice", keys.path("backup.line")], { env: { DATABASE_URL: database.url } });
+    expect(added.code, added.stderr).toBe(0);
   });
   afterAll(async () => {
     await database.drop();
@@ -51,9 +55,26 @@ describe.each(databaseKinds)("publishing the directory on %s", (kind) => {
         canonical(pub.laptop!),
         `expiry-time="20310607123015Z" ${canonical(pub.ci!)}`,
         `no-touch-required,verify-required ${canonical(fido.publicLine)}`,
+        // Derived options first, then the stored ones: one options field, nothing twice.
+        `expiry-time="20330101000000Z",from="10.0.0.0/8",no-pty,command="/usr/bin/backup \\"nightly\\"" ${canonical(pub.backup!)}`,
         "",
       ].join("\n"),
     );
+  });
+
+  it("keys list shows the stored options (OPTIONS, and sshOptions in --json)", async () => {
+    const env = { DATABASE_URL: database.url };
+    const list = JSON.parse((await runCli(["keys", "list", "alice", "--json"], { env })).stdout) as { sshOptions: string | null; expiresAt: string | null }[];
+    expect(list.at(-1)).toMatchObject({ sshOptions: 'from="10.0.0.0/8",no-pty,command="/usr/bin/backup \\"nightly\\""', expiresAt: "2033-01-01T00:00:00.000Z" });
+    expect(list[0]).toMatchObject({ sshOptions: null });
+    const table = (await runCli(["keys", "list", "alice"], { env })).stdout.split("\n");
+    expect(table.at(-2)).toMatch(/ 2033-01-01 +never +from="10\.0\.0\.0\/8",no-pty,command="\/usr\/bin\/backup \\"nightly\\"" +backup@test$/);
+  });
+
+  it("keys add refuses an option sshd would refuse, naming it", async () => {
+    fs.writeFileSync(keys.path("bad.line"), `no-pty,permit-everything ${keys.sshKeygen("bad", "ed25519")}`);
+    const r = await runCli(["keys", "add", "alice", keys.path("bad.line")], { env: { DATABASE_URL: database.url } });
+    expect([r.code, r.stderr]).toEqual([1, 'passport-sshkey: Unknown authorized_keys option "permit-everything".\n']);
   });
 
   it("authorized-keys answers an unknown or disabled user with nothing and exit 0, a broken configuration with non-zero", async () => {
@@ -61,7 +82,7 @@ describe.each(databaseKinds)("publishing the directory on %s", (kind) => {
       expect(await cli(["authorized-keys", user, "--database-url", database.url])).toEqual({ code: 0, stdout: "", stderr: "" });
     }
     const env = await runCli(["authorized-keys", "alice"], { env: { DATABASE_URL: database.url } });
-    expect(env.stdout.split("\n")).toHaveLength(4);
+    expect(env.stdout.split("\n")).toHaveLength(5);
     const missing = await cli(["authorized-keys", "alice", "--database-url", "file:/nonexistent/dir/x.db"]);
     expect(missing.code).not.toBe(0);
     expect(missing.stdout).toBe("");
