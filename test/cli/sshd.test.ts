@@ -1,5 +1,6 @@
 // A real OpenSSH sshd asks `passport-sshkey authorized-keys` for the keys of the user logging in
-// (AuthorizedKeysCommand): a registered key logs in, a revoked one is refused, the other still works.
+// (AuthorizedKeysCommand): a registered key logs in, a revoked one is refused, the other still works,
+// and the authorized_keys options a key was stored with reach sshd (a forced command, from=).
 //
 // What sshd requires, found here: the command file and every directory above it must be owned by
 // root and not writable by group or others (so nothing under /tmp or /var/tmp, which are 1777:
@@ -14,7 +15,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openPrismaStore } from "../../strategy/store/prisma/store.js";
 import { root } from "../support/cli.js";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/databases.js";
@@ -59,11 +60,15 @@ describe.skipIf(why !== null).each(databaseKinds)("sshd's AuthorizedKeysCommand 
     keys.sshKeygen("desktop", "ecdsa");
     keys.sshKeygen("stranger", "ed25519");
     keys.sshKeygen("host", "ed25519");
+    keys.sshKeygen("forced", "ed25519");
+    keys.sshKeygen("elsewhere", "ed25519");
     const store = await openPrismaStore({ url: database.url });
     await store.directory.addUser(user);
     laptop = (await store.directory.addKey(user, keys.read("laptop.pub"))).fingerprintSha256;
     // An expiry ahead: its line carries expiry-time="…Z", which sshd must read and still let in.
     await store.directory.addKey(user, keys.read("desktop.pub"), { expiresAt: new Date(Date.now() + 86_400_000) });
+    await store.directory.addKey(user, `command="echo forced-by-option",no-pty ${keys.read("forced.pub")}`);
+    await store.directory.addKey(user, `from="10.9.9.9" ${keys.read("elsewhere.pub")}`);
     await store.close();
 
     // The wrapper sets what sshd's cleared environment lacks: the database, and (here) tsx to run the source.
@@ -111,7 +116,7 @@ describe.skipIf(why !== null).each(databaseKinds)("sshd's AuthorizedKeysCommand 
     keys.cleanup();
   });
 
-  const login = (key: string) =>
+  const login = (key: string, command = "true") =>
     spawnSync(
       "ssh",
       [
@@ -136,7 +141,7 @@ describe.skipIf(why !== null).each(databaseKinds)("sshd's AuthorizedKeysCommand 
         "-o",
         "ConnectTimeout=20",
         "127.0.0.1",
-        "true",
+        command,
       ],
       { encoding: "utf8", timeout: 60_000 },
     );
@@ -158,5 +163,19 @@ describe.skipIf(why !== null).each(databaseKinds)("sshd's AuthorizedKeysCommand 
     expect(refused.stderr).toMatch(/Permission denied \(publickey\)/);
     const other = login("desktop");
     expect(other.status, `${other.stderr}\n${log}`).toBe(0);
+  }, 120_000);
+
+  it("runs the command= a key was stored with instead of the one asked for", () => {
+    const forced = login("forced", "echo asked-for");
+    expect(forced.status, `${forced.stderr}\n${log}`).toBe(0);
+    expect(forced.stdout).toBe("forced-by-option\n");
+  }, 120_000);
+
+  it("refuses a key stored with from= for another address", async () => {
+    const refused = login("elsewhere");
+    expect(refused.status).toBe(255);
+    expect(refused.stderr).toMatch(/Permission denied \(publickey\)/);
+    // sshd found the key and turned it down for the address (its log line may trail the client's exit).
+    await vi.waitFor(() => expect(log).toMatch(/with correct key but not from a permitted host/), { timeout: 10_000 });
   }, 120_000);
 });
