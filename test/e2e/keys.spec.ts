@@ -91,6 +91,35 @@ test("a security key (sk-*) pasted with verify-required shows its badge and what
   await expect(page.getByTestId("security-key")).toContainText("No signature counter seen yet.");
 });
 
+test("authorized_keys options: previewed per line, shown in the list and on the key's page (from= enforced on HTTP, the rest sshd's)", async ({ page }) => {
+  const user = unique("olga");
+  addUser(user);
+  const key = keygen("ed25519", "olga-backup");
+  await signIn(page, user);
+  await page.getByRole("button", { name: "Add keys" }).first().click();
+  const dialog = page.getByRole("dialog", { name: "Add SSH keys" });
+  await dialog.getByLabel("Public keys").fill(`from="10.0.0.0/8",no-pty,command="/usr/bin/backup" ${key.pub}\nbogus-option ${keygen("ed25519", "olga-x").pub}\n`);
+  await expect(dialog.getByText(/1 problem found/)).toBeVisible();
+  await expect(dialog.locator(".preview-item.bad")).toContainText('Unknown authorized_keys option "bogus-option".');
+  const preview = dialog.locator(".preview-item.ok");
+  await expect(preview.locator('[data-option="from"]')).toContainText('from="10.0.0.0/8" enforced on HTTP');
+  await expect(preview.locator('[data-option="command"]')).toContainText('command="/usr/bin/backup" applies to sshd only');
+  await shot(page, "add-dialog-options");
+  await dialog.getByLabel("Public keys").fill(`from="10.0.0.0/8",no-pty,command="/usr/bin/backup" ${key.pub}\n`);
+  await dialog.getByRole("button", { name: "Add key" }).click();
+  await expect(dialog).toBeHidden();
+
+  const row = keyRow(page, "olga-backup");
+  await expect(row.getByTestId("key-options")).toHaveText("3 options");
+  await expect(row.getByTestId("key-options")).toHaveAttribute("title", /from="10\.0\.0\.0\/8" — enforced on HTTP sign-in\nno-pty — applies to sshd only/);
+  await row.getByRole("link", { name: "olga-backup" }).click();
+  const options = page.getByTestId("key-options");
+  await expect(options.locator("li")).toHaveCount(3);
+  await expect(options.locator('[data-option="no-pty"]')).toContainText("no-pty applies to sshd only");
+  await expect(options.locator('[data-option="from"] .option-enforced')).toHaveText("enforced on HTTP");
+  await shot(page, "key-options");
+});
+
 test("a long key list loads 50 at a time, the rest with Load more", async ({ page }) => {
   const user = unique("lena");
   addUser(user);
