@@ -65,7 +65,10 @@ describe.each(databaseKinds)("publishing the directory on %s", (kind) => {
   it("keys list shows the stored options (OPTIONS, and sshOptions in --json)", async () => {
     const env = { DATABASE_URL: database.url };
     const list = JSON.parse((await runCli(["keys", "list", "alice", "--json"], { env })).stdout) as { sshOptions: string | null; expiresAt: string | null }[];
-    expect(list.at(-1)).toMatchObject({ sshOptions: 'from="10.0.0.0/8",no-pty,command="/usr/bin/backup \\"nightly\\""', expiresAt: "2033-01-01T00:00:00.000Z" });
+    expect(list.at(-1)).toMatchObject({
+      sshOptions: 'from="10.0.0.0/8",no-pty,command="/usr/bin/backup \\"nightly\\""',
+      expiresAt: "2033-01-01T00:00:00.000Z",
+    });
     expect(list[0]).toMatchObject({ sshOptions: null });
     const table = (await runCli(["keys", "list", "alice"], { env })).stdout.split("\n");
     expect(table.at(-2)).toMatch(/ 2033-01-01 +never +from="10\.0\.0\.0\/8",no-pty,command="\/usr\/bin\/backup \\"nightly\\"" +backup@test$/);

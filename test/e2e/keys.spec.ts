@@ -98,7 +98,9 @@ test("authorized_keys options: previewed per line, shown in the list and on the 
   await signIn(page, user);
   await page.getByRole("button", { name: "Add keys" }).first().click();
   const dialog = page.getByRole("dialog", { name: "Add SSH keys" });
-  await dialog.getByLabel("Public keys").fill(`from="10.0.0.0/8",no-pty,command="/usr/bin/backup" ${key.pub}\nbogus-option ${keygen("ed25519", "olga-x").pub}\n`);
+  await dialog
+    .getByLabel("Public keys")
+    .fill(`from="10.0.0.0/8",no-pty,command="/usr/bin/backup" ${key.pub}\nbogus-option ${keygen("ed25519", "olga-x").pub}\n`);
   await expect(dialog.getByText(/1 problem found/)).toBeVisible();
   await expect(dialog.locator(".preview-item.bad")).toContainText('Unknown authorized_keys option "bogus-option".');
   const preview = dialog.locator(".preview-item.ok");

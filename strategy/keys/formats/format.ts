@@ -3,7 +3,6 @@ import type { KeyFormatName } from "../errors.js";
 import type { ParsedPublicKey } from "../types.js";
 import type { KeyLineOptions } from "./key-options.js";
 
-
 /** What a format yields before policy: an SSH wire blob (with its line's options) or a node:crypto key. */
 type DecodedKey = { blob: Buffer; comment: string; options?: KeyLineOptions | undefined } | { keyObject: KeyObject; comment: string };
 

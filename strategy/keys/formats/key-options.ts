@@ -86,7 +86,8 @@ export function readOptions(text: string): { options: KeyOption[]; length: numbe
       while (i < text.length && text[i] !== '"') {
         if (text[i] === "\\" && text[i + 1] === '"') i++;
         unquoted += text[i++];
-        if (unquoted.length > maxOptionsLength) throw new KeyFormatError("too_large", `The authorized_keys options are longer than ${maxOptionsLength / 1024} KiB.`);
+        if (unquoted.length > maxOptionsLength)
+          throw new KeyFormatError("too_large", `The authorized_keys options are longer than ${maxOptionsLength / 1024} KiB.`);
       }
       if (i >= text.length) throw refused(`The value of the authorized_keys option ${named(name.toLowerCase())} has no closing quote.`);
       i++;
@@ -157,7 +158,7 @@ function formatOption(option: KeyOption): string {
 }
 
 /** Options text in canonical form: lower-case names in the order given, repeated flags once. */
-export function formatOptions(options: readonly KeyOption[]): string | null {
+function formatOptions(options: readonly KeyOption[]): string | null {
   const texts = [...new Set(options.map(formatOption))];
   return texts.length ? texts.join(",") : null;
 }

@@ -70,7 +70,8 @@ export function changedOptions(text: string | null | undefined): string | null |
     if (error instanceof KeyFormatError) throw new DirectoryError("invalid", error.message);
     throw error;
   }
-  if (parsed.noTouchRequired || parsed.verifyRequired) throw new DirectoryError("invalid", "no-touch-required and verify-required are set when a security key is added, not changed later.");
+  if (parsed.noTouchRequired || parsed.verifyRequired)
+    throw new DirectoryError("invalid", "no-touch-required and verify-required are set when a security key is added, not changed later.");
   if (parsed.expiresAt !== null) throw new DirectoryError("invalid", "Set the key's expiry as its expiry date, not as expiry-time.");
   return parsed.sshOptions;
 }

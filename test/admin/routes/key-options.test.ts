@@ -18,7 +18,7 @@ describe.each(["memory", ...databaseKinds] as const)("key options in the admin A
   ];
 
   beforeAll(async () => {
-    server = await startTestServer(kind);
+    server = kind === "memory" ? await startTestServer(kind) : await startTestServer(kind);
     await server.store.directory.addUser("alice");
     await server.store.directory.addUser("bob");
     alice = await signInTo(server.url, server.store, "alice");
@@ -30,7 +30,11 @@ describe.each(["memory", ...databaseKinds] as const)("key options in the admin A
     const r = await alice.call("POST", "/keys/preview", { text: `${line}\nprincipals="x" ${newKeyLine()}\ncommand="a\\"b ${newKeyLine()}` });
     expect(r.status).toBe(200);
     expect(r.body.keys[0]).toMatchObject({ ok: true, sshOptions: stored, options: shown, expiryTime: "2099-12-31T00:00:00.000Z" });
-    expect(r.body.keys[1]).toMatchObject({ ok: false, line: 2, problem: { message: expect.stringMatching(/^principals= applies only to a cert-authority line/) } });
+    expect(r.body.keys[1]).toMatchObject({
+      ok: false,
+      line: 2,
+      problem: { message: expect.stringMatching(/^principals= applies only to a cert-authority line/) },
+    });
     expect(r.body.keys[2]).toMatchObject({ ok: false, line: 3, problem: { code: "malformed_key" } });
   });
 

@@ -115,7 +115,10 @@ describe("options sshd or this server refuses, each with a message naming it", (
       expect(refusal(`no-pty,${bad}restrict`).code, JSON.stringify(bad)).toBe("malformed_key");
       // On a key line too: the codec refuses the line before the options are read.
       const entries = parseKeyPaste(`command="a${bad}b" ${ed}`);
-      expect(entries.every((e) => !e.ok), JSON.stringify(bad)).toBe(true);
+      expect(
+        entries.every((e) => !e.ok),
+        JSON.stringify(bad),
+      ).toBe(true);
     }
   });
 
@@ -123,7 +126,7 @@ describe("options sshd or this server refuses, each with a message naming it", (
     expect(refusal(`command="${"x".repeat(maxOptionsLength)}"`).code).toBe("too_large");
     expect(refusal(`command="${"x".repeat(1024 * 1024)}"`).code).toBe("too_large");
     expect(() => readOptions(`${"no-pty,".repeat(150_000)}restrict ${ed}`)).toThrow(/longer than 4 KiB/);
-    expect(() => readOptions(`command="${"\\\"".repeat(512 * 1024)}" ${ed}`)).toThrow(/longer than 4 KiB/);
+    expect(() => readOptions(`command="${'\\"'.repeat(512 * 1024)}" ${ed}`)).toThrow(/longer than 4 KiB/);
     expect(parseKeyPaste(`command="${"x".repeat(5000)}" ${ed}`)[0]).toMatchObject({ ok: false, problem: { code: "too_large" } });
   });
 
