@@ -4,7 +4,7 @@ import { parseKeyPaste, type KeyPolicyOptions } from "../../keys/index.js";
 import { looksLikePrivateKey, privateKeyError } from "../../keys/formats/private-key.js";
 import { rsaMaxBitsOf } from "../../keys/policy.js";
 import type { ParsedPublicKey } from "../../keys/types.js";
-import { DirectoryError, type KeyRecord, type UserRecord } from "../ports.js";
+import { DirectoryError, type KeyRecord, type NewKeyOptions, type UserOrigin, type UserRecord } from "../ports.js";
 import { usernameProblem, usernameSkeleton } from "./usernames.js";
 
 /**
@@ -88,7 +88,7 @@ export function normalisedFingerprint(fingerprintSha256: string): string {
 }
 
 /** The stored columns of a new key (comment and reason lengths capped as the database rows are). */
-export function newKeyFields(key: ParsedPublicKey, options: { comment?: string | undefined; expiresAt?: Date | null | undefined }) {
+export function newKeyFields(key: ParsedPublicKey, options: NewKeyOptions) {
   return {
     type: key.type,
     bits: key.bits,
@@ -101,6 +101,8 @@ export function newKeyFields(key: ParsedPublicKey, options: { comment?: string |
     expiresAt: options.expiresAt ?? null,
     touchRequired: key.securityKey?.touchRequired ?? true,
     verifyRequired: key.securityKey?.verifyRequired ?? false,
+    origin: options.origin ?? "upload",
+    originRef: options.originRef ?? null,
   };
 }
 
@@ -117,7 +119,7 @@ export function newestFirst(a: { createdAt: Date; id: string }, b: { createdAt: 
 }
 
 /** The management fields of a user row (a row may carry more, e.g. updatedAt), copied. */
-export function toUserRecord(row: UserRecord): UserRecord {
+export function toUserRecord(row: Omit<UserRecord, "origin"> & { origin: string }): UserRecord {
   return {
     id: row.id,
     username: row.username,
@@ -125,6 +127,8 @@ export function toUserRecord(row: UserRecord): UserRecord {
     disabled: row.disabled,
     requireUserVerification: row.requireUserVerification,
     createdAt: row.createdAt,
+    // The column holds only what addUser writes.
+    origin: row.origin as UserOrigin,
   };
 }
 
