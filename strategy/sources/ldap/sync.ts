@@ -22,7 +22,7 @@ export interface LdapSyncReport {
   enabledUsers: string[];
 }
 
-/** An entry's values beyond this many are not parsed (a user holds at most maxKeysPerUser keys anyway). */
+/** Far above any real key line (an RSA key of 16384 bits is about 2.8 KB). */
 const maxValueBytes = 16 * 1024;
 
 /**
@@ -97,15 +97,11 @@ export async function syncLdapUsers(directory: KeyDirectory, entries: readonly L
   return report;
 }
 
-/** The usable keys of an entry, each once, at most maxKeysPerUser; the rest reported. */
+/** The usable keys among an entry's first maxKeysPerUser values (a user may hold no more), each once; the rest reported. */
 function parseEntryKeys(entry: LdapUserEntry, directory: KeyDirectory, skip: (reason: string) => void): ParsedPublicKey[] {
   const keys = new Map<string, ParsedPublicKey>();
-  let extra = 0;
-  for (const value of entry.keys) {
-    if (keys.size >= directory.maxKeysPerUser) {
-      extra++;
-      continue;
-    }
+  const limit = directory.maxKeysPerUser;
+  for (const value of entry.keys.slice(0, limit)) {
     if (Buffer.byteLength(value) > maxValueBytes) {
       skip(`a key value of ${Buffer.byteLength(value)} bytes is too long`);
       continue;
@@ -117,8 +113,8 @@ function parseEntryKeys(entry: LdapUserEntry, directory: KeyDirectory, skip: (re
       else keys.set(item.key.fingerprintSha256, item.key);
     }
   }
-  if (extra > 0) skip(`${extra} more key values than the ${directory.maxKeysPerUser} a user may hold were ignored`);
-  return [...keys.values()].slice(0, directory.maxKeysPerUser);
+  if (entry.keys.length > limit) skip(`${entry.keys.length - limit} key values beyond the ${limit} a user may hold were ignored`);
+  return [...keys.values()].slice(0, limit);
 }
 
 async function applyKeys(
