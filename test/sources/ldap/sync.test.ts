@@ -23,6 +23,7 @@ describe.skipIf(slapdMissing !== null).each(["memory" as const, ...databaseKinds
   let ldap: Slapd;
   let server: MemoryTestServer;
   let options: LdapOptions;
+  let databaseUrl: string | undefined;
   const alice = { laptop: newKey(), desktop: newKey() };
   const bob = newKey();
 
@@ -38,7 +39,12 @@ describe.skipIf(slapdMissing !== null).each(["memory" as const, ...databaseKinds
 
   beforeAll(async () => {
     ldap = await startSlapd();
-    server = await startTestServer(kind, { startAt: T * 1000 });
+    if (kind === "memory") server = await startTestServer("memory", { startAt: T * 1000 });
+    else {
+      const started = await startTestServer(kind, { startAt: T * 1000 });
+      databaseUrl = started.database.url;
+      server = started;
+    }
     options = { url: ldap.url, baseDn, bindDn: adminDn, bindPassword: adminPassword };
     await ldap.addUser("alice", [openssh(alice.laptop), `no-pty,from="10.0.0.0/8" ${openssh(alice.desktop)}`]);
     await ldap.addUser("bob", [openssh(bob)]);
@@ -79,8 +85,8 @@ describe.skipIf(slapdMissing !== null).each(["memory" as const, ...databaseKinds
     expect((await whoami("alice", alice.laptop)).status).toBe(200);
     const text = await published("alice");
     expect(text).not.toContain(parsePublicKey(spkiPem(alice.desktop)).openssh);
-    if (server.database) {
-      const lines = await runCli(["authorized-keys", "--database-url", server.database.url, "alice"]);
+    if (databaseUrl) {
+      const lines = await runCli(["authorized-keys", "--database-url", databaseUrl, "alice"]);
       expect(lines.code).toBe(0);
       expect(lines.stdout).toContain(parsePublicKey(spkiPem(alice.laptop)).openssh);
       expect(lines.stdout).not.toContain(parsePublicKey(spkiPem(alice.desktop)).openssh);
