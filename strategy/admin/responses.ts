@@ -43,6 +43,8 @@ export function keyJson(key: KeyRecord, nowMs: number, policy: KeyPolicyOptions 
     status: keyStatus(key, nowMs),
     problem: storedKeyProblem(key.openssh, policy),
     securityKey: securityKeyJson(key),
+    origin: key.origin,
+    originRef: key.originRef,
   };
 }
 

@@ -47,6 +47,10 @@ export const KeyJson = z.strictObject({
   problem: KeyProblemJson.nullable(),
   /** Null for plain keys. */
   securityKey: SecurityKeyJson.nullable(),
+  /** Where the key came from; ldap keys are read-only here (revoke only). */
+  origin: z.enum(["upload", "import", "ldap"]),
+  /** The LDAP entry's DN, an import's source; null for uploads. */
+  originRef: z.string().nullable(),
 });
 
 /** One key of a paste, as POST /api/keys/preview (and a refused POST /api/keys) reports it. */
@@ -182,6 +186,20 @@ export const MeResponse = z.strictObject({
 });
 
 export const SignInLinkResponse = z.strictObject({ link: z.string(), expiresAt: instant, username: z.string() });
+/** GET /api/ldap/status: the last LDAP sync (null: it never ran, or LDAP_URL is unset). */
+export const LdapStatusResponse = z.strictObject({
+  status: z
+    .strictObject({
+      lastRunAt: instant,
+      lastError: z.string().nullable(),
+      lastSuccessAt: instant.nullable(),
+      entries: z.number().int().nullable(),
+      added: z.number().int().nullable(),
+      removed: z.number().int().nullable(),
+      skipped: z.array(z.strictObject({ dn: z.string(), username: z.string().nullable(), reason: z.string() })),
+    })
+    .nullable(),
+});
 export const LogoutResponse = z.strictObject({ ok: z.literal(true) });
 
 export type Key = z.output<typeof KeyJson>;
