@@ -211,3 +211,4 @@ export type Authority = z.output<typeof AuthorityJson>;
 export type JwksEndpoint = z.output<typeof JwksEndpointJson>;
 export type UserWithKeyCount = z.output<typeof UserWithKeyCountJson>;
 export type Me = z.output<typeof MeResponse>;
+export type LdapStatus = z.output<typeof LdapStatusResponse>["status"];

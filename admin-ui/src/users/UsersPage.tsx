@@ -15,6 +15,7 @@ import { Flash, useFlash } from "../shared/flash";
 import { usePagedList } from "../shared/usePagedList";
 import { ConfirmUserDialog, type UserChange } from "./ConfirmUserDialog";
 import { CreateUserDialog } from "./CreateUserDialog";
+import { LdapStatusLine } from "./LdapStatusLine";
 
 type Modal = { kind: "create" } | { kind: "change"; user: User; change: UserChange } | { kind: "add-key"; user: User } | null;
 
@@ -39,6 +40,7 @@ export function UsersPage() {
         </button>
       </PageHead>
       <Flash message={flash} />
+      <LdapStatusLine />
       <SearchToolbar
         id="user-search"
         label="Search users"
