@@ -10,7 +10,14 @@ import { addUser, keygen, keyRow, root, shot, signIn, unique, whoami } from "./s
 function ldapSync(url: string): string {
   const r = spawnSync(process.execPath, [path.join(root, "dist/bin/passport-sshkey.js"), "ldap", "sync"], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: process.env.E2E_DATABASE_URL!, LDAP_URL: url, LDAP_BASE_DN: baseDn, LDAP_BIND_DN: adminDn, LDAP_BIND_PASSWORD: adminPassword },
+    env: {
+      ...process.env,
+      DATABASE_URL: process.env.E2E_DATABASE_URL!,
+      LDAP_URL: url,
+      LDAP_BASE_DN: baseDn,
+      LDAP_BIND_DN: adminDn,
+      LDAP_BIND_PASSWORD: adminPassword,
+    },
     encoding: "utf8",
     timeout: 30_000,
   });
