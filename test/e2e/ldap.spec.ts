@@ -56,7 +56,7 @@ test("an LDAP key is read-only in the console, can be revoked, and the sync's st
     const admin = unique("ldap-root");
     addUser(admin, true);
     await signIn(page, admin);
-    await page.goto("users");
+    await page.getByRole("link", { name: "Users" }).click();
     await expect(page.getByTestId("ldap-status")).toContainText("LDAP sync: last run");
     await expect(page.getByTestId("ldap-status")).toContainText("succeeded");
   } finally {
