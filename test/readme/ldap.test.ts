@@ -8,19 +8,12 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readmeBlocks } from "../package/readme-blocks.js";
+import { outputPattern, readmeBlocks } from "../package/readme-blocks.js";
 import { root } from "../support/cli.js";
 import { createTestDatabase, type TestDatabase } from "../support/databases.js";
 import { baseDn, slapdMissing, startSlapd, type Slapd } from "../support/slapd.js";
 import { makeTmpDir, sshKeygen } from "../support/ssh-keygen.js";
 
-const matches = (pattern: string) =>
-  new RegExp(
-    `^${pattern
-      .split("…")
-      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
-      .join(".*")}$`,
-  );
 const tsx = pathToFileURL(path.join(root, "node_modules/tsx/dist/loader.mjs")).href;
 
 describe.skipIf(slapdMissing !== null)("README: LDAP key source", () => {
@@ -62,7 +55,7 @@ describe.skipIf(slapdMissing !== null)("README: LDAP key source", () => {
     });
     const output = stdout.trimEnd().split("\n");
     expect(output).toHaveLength(expected.length);
-    expected.forEach((pattern, i) => expect(output[i]).toMatch(matches(pattern)));
+    expected.forEach((pattern, i) => expect(output[i]).toMatch(outputPattern(pattern)));
   });
 
   it("the startLdapSync example syncs, and stops on SIGTERM", async () => {

@@ -25,7 +25,7 @@ if (slapdMissing) console.warn(`skipping the LDAP tests: ${slapdMissing}`);
 
 export const baseDn = "dc=example,dc=com";
 export const peopleDn = `ou=people,${baseDn}`;
-export const groupsDn = `ou=groups,${baseDn}`;
+const groupsDn = `ou=groups,${baseDn}`;
 export const adminDn = `cn=admin,${baseDn}`;
 export const adminPassword = "test-admin-secret";
 

@@ -5,7 +5,7 @@ import { DirectoryError, type KeyDirectory, type KeyRecord, type UserRecord } fr
 import type { LdapUserEntry } from "./directory-reader.js";
 
 /** Why one entry or key was not applied. */
-export interface SkippedItem {
+interface SkippedItem {
   dn: string;
   username: string | null;
   reason: string;
