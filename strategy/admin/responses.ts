@@ -91,6 +91,7 @@ export function userJson(user: UserRecord): z.input<typeof UserJson> {
     disabled: user.disabled,
     requireUserVerification: user.requireUserVerification,
     createdAt: user.createdAt,
+    origin: user.origin,
   };
 }
 

@@ -147,6 +147,8 @@ export const UserJson = z.strictObject({
   /** Security-key signatures must carry the user-verified (PIN) flag. */
   requireUserVerification: z.boolean(),
   createdAt: instant,
+  /** "ldap": created and kept in step by the LDAP sync. */
+  origin: z.enum(["local", "ldap"]),
 });
 
 /** A user as the user list shows it. */

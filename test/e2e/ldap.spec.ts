@@ -59,6 +59,8 @@ test("an LDAP key is read-only in the console, can be revoked, and the sync's st
     await page.getByRole("link", { name: "Users" }).click();
     await expect(page.getByTestId("ldap-status")).toContainText("LDAP sync: last run");
     await expect(page.getByTestId("ldap-status")).toContainText("succeeded");
+    await expect(page.locator(`tr[data-username="${user}"] .ldap-badge`)).toHaveText("LDAP");
+    await shot(page, "ldap-users");
   } finally {
     await ldap.close();
   }

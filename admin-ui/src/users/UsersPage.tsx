@@ -70,6 +70,11 @@ export function UsersPage() {
                       </span>
                       <strong>{user.username}</strong>
                       {self ? <span className="badge">you</span> : null}
+                      {user.origin === "ldap" ? (
+                        <span className="badge ldap-badge" title="Created and kept in step by the LDAP sync">
+                          LDAP
+                        </span>
+                      ) : null}
                     </span>
                   </td>
                   <td data-label="Role">{user.isAdmin ? <span className="badge role-admin">Admin</span> : <span className="muted">User</span>}</td>

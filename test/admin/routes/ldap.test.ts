@@ -40,6 +40,12 @@ describe.skipIf(slapdMissing !== null).each(["memory", ...databaseKinds] as cons
     keyId = listed.body.keys[0].id;
   });
 
+  it("shows the LDAP user as such", async () => {
+    const users = await root.call("GET", "/users?q=alice");
+    expect(users.body.users).toEqual([expect.objectContaining({ username: "alice", origin: "ldap" })]);
+    expect((await root.call("GET", "/users?q=root")).body.users[0].origin).toBe("local");
+  });
+
   it("refuses to rename or delete it, for its owner and for an administrator", async () => {
     for (const client of [alice, root]) {
       const renamed = await client.call("PATCH", `/keys/${keyId}`, { comment: "mine" });
