@@ -29,12 +29,13 @@ const groupsDn = `ou=groups,${baseDn}`;
 export const adminDn = `cn=admin,${baseDn}`;
 export const adminPassword = "test-admin-secret";
 
-function configLdif(dir: string): string {
+function configLdif(dir: string, tls: boolean): string {
+  const tlsFiles = tls ? `olcTLSCertificateFile: ${dir}/server.pem\nolcTLSCertificateKeyFile: ${dir}/server.key\n` : "";
   return `dn: cn=config
 objectClass: olcGlobal
 cn: config
 olcPidFile: ${dir}/slapd.pid
-
+${tlsFiles}
 dn: cn=module{0},cn=config
 objectClass: olcModuleList
 cn: module{0}
@@ -81,6 +82,9 @@ olcAccess: {0}to * by * read
 
 export interface Slapd {
   url: string;
+  /** With `tls`: ldaps:// on a port of its own (ldap:// then also offers StartTLS), and the PEM CA that signed the server's certificate. */
+  ldapsUrl?: string;
+  ca?: string;
   /** A client bound as the directory's root DN, for the tests' writes. */
   admin(): Promise<Client>;
   addUser(uid: string, keys: readonly string[], dn?: string): Promise<string>;
@@ -94,21 +98,24 @@ export interface Slapd {
   close(): Promise<void>;
 }
 
-export async function startSlapd(): Promise<Slapd> {
+export async function startSlapd(options: { tls?: boolean } = {}): Promise<Slapd> {
+  const tls = options.tls ?? false;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pssk-slapd-"));
   const configDir = path.join(dir, "slapd.d");
   fs.mkdirSync(configDir);
   fs.mkdirSync(path.join(dir, "db"));
-  fs.writeFileSync(path.join(dir, "config.ldif"), configLdif(dir));
+  if (tls) writeCertificates(dir);
+  fs.writeFileSync(path.join(dir, "config.ldif"), configLdif(dir, tls));
   const loaded = spawnSync(slapadd, ["-n0", "-F", configDir, "-l", path.join(dir, "config.ldif")], { encoding: "utf8" });
   if (loaded.status !== 0) throw new Error(`slapadd failed: ${loaded.stderr}`);
   const port = await freePort();
   const url = `ldap://127.0.0.1:${port}`;
+  const ldapsUrl = tls ? `ldaps://127.0.0.1:${await freePort()}` : undefined;
   let daemon: ChildProcess | null = null;
   let log = "";
 
   async function start(): Promise<void> {
-    const child = spawn(slapd, ["-h", url, "-F", configDir, "-d", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(slapd, ["-h", [url, ldapsUrl].filter(Boolean).join(" "), "-F", configDir, "-d", "0"], { stdio: ["ignore", "pipe", "pipe"] });
     daemon = child;
     child.stdout!.on("data", (d) => (log += d));
     child.stderr!.on("data", (d) => (log += d));
@@ -155,6 +162,7 @@ export async function startSlapd(): Promise<Slapd> {
   let uidNumber = 10_000;
   return {
     url,
+    ...(ldapsUrl ? { ldapsUrl, ca: fs.readFileSync(path.join(dir, "ca.pem"), "utf8") } : {}),
     admin,
     addUser: (uid, keys, dn = `uid=${uid},${peopleDn}`) =>
       withAdmin(async (client) => {
@@ -189,6 +197,50 @@ export async function startSlapd(): Promise<Slapd> {
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A CA and a server certificate for 127.0.0.1 it signed, by openssl. */
+function writeCertificates(dir: string): void {
+  const openssl = (...args: string[]) => {
+    const r = spawnSync("openssl", args, { cwd: dir, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr}`);
+  };
+  openssl(
+    "req",
+    "-x509",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:P-256",
+    "-nodes",
+    "-keyout",
+    "ca.key",
+    "-out",
+    "ca.pem",
+    "-days",
+    "2",
+    "-subj",
+    "/CN=test CA",
+  );
+  openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1");
+  fs.writeFileSync(path.join(dir, "san.ext"), "subjectAltName=IP:127.0.0.1\n");
+  openssl(
+    "x509",
+    "-req",
+    "-in",
+    "server.csr",
+    "-CA",
+    "ca.pem",
+    "-CAkey",
+    "ca.key",
+    "-CAcreateserial",
+    "-out",
+    "server.pem",
+    "-days",
+    "2",
+    "-extfile",
+    "san.ext",
+  );
 }
 
 function listening(port: number): Promise<boolean> {

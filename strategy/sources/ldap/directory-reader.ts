@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { Client, escapeFilter, type Entry } from "ldapts";
 import type { LdapSettings } from "./options.js";
 
@@ -28,7 +29,11 @@ export async function readLdapUsers(settings: LdapSettings): Promise<LdapUserEnt
   const secure = settings.url.toLowerCase().startsWith("ldaps:");
   const client = new Client({ url: settings.url, timeout: settings.timeoutMs, connectTimeout: settings.timeoutMs, ...(secure ? { tlsOptions } : {}) });
   try {
-    if (settings.startTls) await client.startTLS({ ...tlsOptions, servername: new URL(settings.url).hostname });
+    if (settings.startTls) {
+      // The certificate is checked against `host`; SNI carries host names only (RFC 6066).
+      const host = new URL(settings.url).hostname.replace(/^\[(.*)\]$/, "$1");
+      await client.startTLS({ ...tlsOptions, host, ...(isIP(host) ? {} : { servername: host }) });
+    }
     if (settings.bindDn !== undefined) await client.bind(settings.bindDn, settings.bindPassword);
     const members = settings.groupDn === undefined ? null : await readGroup(client, settings.groupDn, settings.timeoutMs);
     const filter = `(&${escapeFilter`(objectClass=${settings.userObjectClass})`}(${settings.usernameAttribute}=*)${settings.filter ?? ""})`;
