@@ -46,6 +46,8 @@ export function keyJson(key: KeyRecord, nowMs: number, policy: KeyPolicyOptions 
     securityKey: securityKeyJson(key),
     sshOptions: key.sshOptions,
     options: keyOptionsJson(key.sshOptions),
+    origin: key.origin,
+    originRef: key.originRef,
   };
 }
 
@@ -106,6 +108,7 @@ export function userJson(user: UserRecord): z.input<typeof UserJson> {
     disabled: user.disabled,
     requireUserVerification: user.requireUserVerification,
     createdAt: user.createdAt,
+    origin: user.origin,
   };
 }
 

@@ -17,6 +17,7 @@ import { registerEventRoutes } from "./routes/events.js";
 import { registerJwksRoutes } from "./routes/jwks.js";
 import { registerKeyRoutes } from "./routes/keys.js";
 import { registerSessionRoutes, registerSignInRoutes } from "./routes/session.js";
+import { registerLdapRoutes } from "./routes/ldap.js";
 import { registerUserRoutes } from "./routes/users.js";
 import { SessionManager, signInLinkTtlMs, type ActiveSession, type SessionTimeouts } from "./sessions.js";
 
@@ -200,6 +201,7 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
   registerKeyRoutes(router, ctx);
   registerUserRoutes(router, ctx);
   registerEventRoutes(router, ctx);
+  registerLdapRoutes(router, ctx);
   registerAuthorityRoutes(router, ctx);
   registerJwksRoutes(router, ctx);
 

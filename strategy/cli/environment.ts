@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { ldapEnvironmentVariables } from "../sources/ldap/options.js";
 import { defaultDatabaseUrl, locateDatabase, packageRoot } from "../store/index.js";
 
 /**
@@ -39,6 +40,7 @@ export const environmentVariables: readonly [name: string, meaning: string][] = 
   ["RSA_MAX_BITS", "largest RSA key accepted, in bits (default 8192, at most 16384)"],
   ["MAX_KEYS_PER_USER", "keys one user may hold, revoked ones included (default 50)"],
   ["JWKS_ALLOW_PRIVATE_ADDRESSES", "serve: 1 lets JWKS URLs reach loopback, private and link-local hosts (default 0: refused)"],
+  ...ldapEnvironmentVariables,
   ["TRUST_PROXY", "serve: Express 'trust proxy' setting, so req.ip is the client's behind a load balancer"],
   ["SSHKEY_PASSPHRASE", "passphrase of an encrypted --key file"],
   ["SSH_AUTH_SOCK", "the ssh-agent socket --agent signs with"],

@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { registerCaCommands } from "./commands/ca.js";
 import { registerConsoleCommands } from "./commands/console.js";
 import { registerKeyCommands } from "./commands/keys.js";
+import { registerLdapCommands } from "./commands/ldap.js";
 import { registerPublishCommands } from "./commands/publish.js";
 import { runProgram } from "./run.js";
 import { registerRequestCommand } from "./commands/request.js";
@@ -20,6 +21,7 @@ function buildProgram(): Command {
   registerUserCommands(program);
   registerKeyCommands(program);
   registerCaCommands(program);
+  registerLdapCommands(program);
   registerPublishCommands(program);
   registerTokenCommands(program);
   registerRequestCommand(program);

@@ -43,6 +43,8 @@ export const adminErrors = {
   too_many_keys: 409,
   already_revoked: 409,
   cannot_change_self: 409,
+  /** LDAP keys change in LDAP: the console may only revoke them. */
+  key_managed_by_ldap: 409,
   rate_limited: 429,
   // The server.
   internal_error: 500,

@@ -57,6 +57,10 @@ export const KeyJson = z.strictObject({
   sshOptions: z.string().nullable(),
   /** The same options one by one. */
   options: z.array(KeyOptionJson),
+  /** Where the key came from; ldap keys are read-only here (revoke only). */
+  origin: z.enum(["upload", "import", "ldap"]),
+  /** The LDAP entry's DN, an import's source; null for uploads. */
+  originRef: z.string().nullable(),
 });
 
 /** One key of a paste, as POST /api/keys/preview (and a refused POST /api/keys) reports it. */
@@ -157,6 +161,8 @@ export const UserJson = z.strictObject({
   /** Security-key signatures must carry the user-verified (PIN) flag. */
   requireUserVerification: z.boolean(),
   createdAt: instant,
+  /** "ldap": created and kept in step by the LDAP sync. */
+  origin: z.enum(["local", "ldap"]),
 });
 
 /** A user as the user list shows it. */
@@ -196,6 +202,20 @@ export const MeResponse = z.strictObject({
 });
 
 export const SignInLinkResponse = z.strictObject({ link: z.string(), expiresAt: instant, username: z.string() });
+/** GET /api/ldap/status: the last LDAP sync (null: it never ran, or LDAP_URL is unset). */
+export const LdapStatusResponse = z.strictObject({
+  status: z
+    .strictObject({
+      lastRunAt: instant,
+      lastError: z.string().nullable(),
+      lastSuccessAt: instant.nullable(),
+      entries: z.number().int().nullable(),
+      added: z.number().int().nullable(),
+      removed: z.number().int().nullable(),
+      skipped: z.array(z.strictObject({ dn: z.string(), username: z.string().nullable(), reason: z.string() })),
+    })
+    .nullable(),
+});
 export const LogoutResponse = z.strictObject({ ok: z.literal(true) });
 
 export type Key = z.output<typeof KeyJson>;
@@ -207,3 +227,4 @@ export type Authority = z.output<typeof AuthorityJson>;
 export type JwksEndpoint = z.output<typeof JwksEndpointJson>;
 export type UserWithKeyCount = z.output<typeof UserWithKeyCountJson>;
 export type Me = z.output<typeof MeResponse>;
+export type LdapStatus = z.output<typeof LdapStatusResponse>["status"];

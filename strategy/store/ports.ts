@@ -268,7 +268,14 @@ export interface UserRecord {
   /** Security-key signatures must carry the user-verified (PIN) flag. */
   requireUserVerification: boolean;
   createdAt: Date;
+  /** Who manages the account: "local" (console, CLI) or "ldap" (created and disabled by the LDAP sync). */
+  origin: UserOrigin;
 }
+
+export type UserOrigin = "local" | "ldap";
+
+/** Where a key came from: uploaded (console, CLI, API), imported from a published list, or read from LDAP. */
+export type KeyOrigin = "upload" | "import" | "ldap";
 
 /** What an administrator may change about a user. */
 export interface UserFlags {
@@ -313,6 +320,9 @@ export interface KeyRecord {
    * or null: `from=` is enforced on HTTP sign-in, the rest applies to sshd only.
    */
   sshOptions: string | null;
+  origin: KeyOrigin;
+  /** Provenance: the LDAP entry's DN, an import's source; null for uploads. */
+  originRef: string | null;
 }
 
 export type DirectoryErrorCode = "not_found" | "conflict" | "invalid" | "too_many_keys" | "confusable";
@@ -343,6 +353,9 @@ export interface KeyChanges {
 export interface NewKeyOptions {
   comment?: string | undefined;
   expiresAt?: Date | null | undefined;
+  /** Default "upload", originRef null. */
+  origin?: KeyOrigin | undefined;
+  originRef?: string | null | undefined;
 }
 
 /** One page of a listing, newest (keys, events) or alphabetically first (users) first. */
@@ -384,7 +397,7 @@ export interface KeyDirectory {
   readonly maxKeysPerUser: number;
   onChange(listener: ChangeListener): void;
 
-  addUser(username: string, options?: { isAdmin?: boolean | undefined }): Promise<UserRecord>;
+  addUser(username: string, options?: { isAdmin?: boolean | undefined; origin?: UserOrigin | undefined }): Promise<UserRecord>;
   findUser(username: string): Promise<UserRecord>;
   lookupUser(username: string): Promise<UserRecord | null>;
   listUsers(): Promise<UserRecord[]>;
@@ -458,6 +471,10 @@ export interface SessionStore {
 export interface SettingsStore {
   /** The value of `key`, stored from `create()` by whichever instance asks first. */
   loadOrCreate(key: string, create: () => string): Promise<string>;
+  /** The value of `key`, or null when none is stored. */
+  read(key: string): Promise<string | null>;
+  /** Stores `value` under `key`, replacing any earlier one. */
+  write(key: string, value: string): Promise<void>;
 }
 
 /** An authentication event as the log shows it. */

@@ -49,3 +49,13 @@ export function shellCommands(blocks: readonly CodeBlock[]): string[] {
     .map((line) => line.replace(/\s+#.*$/, "").trim())
     .filter((line) => line !== "" && !line.startsWith("#"));
 }
+
+/** A README `# → …` output line as a pattern: `…` stands for anything, the rest is literal. */
+export function outputPattern(pattern: string): RegExp {
+  return new RegExp(
+    `^${pattern
+      .split("…")
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+  );
+}

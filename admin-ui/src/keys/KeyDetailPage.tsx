@@ -57,11 +57,23 @@ export function KeyDetailPage(props: { id: string }) {
                   Revoke
                 </button>
               ) : null}
-              <button type="button" className="button subtle danger-text" onClick={() => setModal("delete")}>
-                Delete
-              </button>
+              {key.origin === "ldap" ? null : (
+                <button type="button" className="button subtle danger-text" onClick={() => setModal("delete")}>
+                  Delete
+                </button>
+              )}
             </div>
           </div>
+
+          {key.origin === "ldap" ? (
+            <div className="callout" data-testid="ldap-managed">
+              <p className="callout-title">Managed by LDAP</p>
+              <p>
+                This key comes from the LDAP entry <code>{key.originRef}</code>: change or remove it there, and the next sync follows. Revoking it here refuses
+                it at once, and the sync keeps it revoked.
+              </p>
+            </div>
+          ) : null}
 
           {key.status === "revoked" ? (
             <div className="callout danger">
@@ -229,7 +241,7 @@ function ExpiryEditor(props: { keyData: Key; onSaved: (key: Key) => void }) {
           <span className="muted">Never</span>
         )}
       </div>
-      {k.status !== "revoked" ? (
+      {k.status !== "revoked" && k.origin !== "ldap" ? (
         <form
           className="inline-edit"
           onSubmit={(event) => {

@@ -253,15 +253,21 @@ function KeyRow(props: { keyData: Key; now: number; showOwner: boolean; onSaved:
               Revoke
             </button>
           ) : null}
-          <button
-            type="button"
-            className="icon-button danger-icon"
-            onClick={props.onDelete}
-            aria-label={`Delete ${k.comment || k.fingerprintSha256}`}
-            title="Delete key"
-          >
-            <TrashIcon />
-          </button>
+          {k.origin === "ldap" ? (
+            <span className="badge ldap-badge" title="Managed by LDAP: change or remove it there">
+              LDAP
+            </span>
+          ) : (
+            <button
+              type="button"
+              className="icon-button danger-icon"
+              onClick={props.onDelete}
+              aria-label={`Delete ${k.comment || k.fingerprintSha256}`}
+              title="Delete key"
+            >
+              <TrashIcon />
+            </button>
+          )}
         </div>
       </td>
     </tr>

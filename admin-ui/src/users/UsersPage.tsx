@@ -15,6 +15,7 @@ import { Flash, useFlash } from "../shared/flash";
 import { usePagedList } from "../shared/usePagedList";
 import { ConfirmUserDialog, type UserChange } from "./ConfirmUserDialog";
 import { CreateUserDialog } from "./CreateUserDialog";
+import { LdapStatusLine } from "./LdapStatusLine";
 
 type Modal = { kind: "create" } | { kind: "change"; user: User; change: UserChange } | { kind: "add-key"; user: User } | null;
 
@@ -39,6 +40,7 @@ export function UsersPage() {
         </button>
       </PageHead>
       <Flash message={flash} />
+      <LdapStatusLine />
       <SearchToolbar
         id="user-search"
         label="Search users"
@@ -68,6 +70,11 @@ export function UsersPage() {
                       </span>
                       <strong>{user.username}</strong>
                       {self ? <span className="badge">you</span> : null}
+                      {user.origin === "ldap" ? (
+                        <span className="badge ldap-badge" title="Created and kept in step by the LDAP sync">
+                          LDAP
+                        </span>
+                      ) : null}
                     </span>
                   </td>
                   <td data-label="Role">{user.isAdmin ? <span className="badge role-admin">Admin</span> : <span className="muted">User</span>}</td>

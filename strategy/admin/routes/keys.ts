@@ -29,6 +29,12 @@ function refusePrivateComment(comment: string | undefined): void {
   if (comment !== undefined && looksLikePrivateKey(comment)) throw new AdminError("private_key", privateKeyMessage);
 }
 
+/** The LDAP sync owns its keys' text, name and existence: here they may only be revoked (which the sync never undoes). */
+function refuseLdapKey(row: KeyRecord): KeyRecord {
+  if (row.origin === "ldap") throw new AdminError("key_managed_by_ldap", "this key comes from LDAP: change or remove it there (it can be revoked here)");
+  return row;
+}
+
 /** Keys: a user sees and changes only their own; an admin everyone's. Another user's key is a 404. */
 export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void {
   async function accessibleKey(req: Request): Promise<KeyRecord> {
@@ -122,7 +128,7 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
   router.patch("/api/keys/:id", async (req, res) => {
     const body = parse(keyPatchBody, req.body, "invalid_body");
     refusePrivateComment(body.comment);
-    const row = await accessibleKey(req);
+    const row = refuseLdapKey(await accessibleKey(req));
     const { store, now } = ctx();
     const updated = await store.directory.updateKeyById(row.id, {
       comment: body.comment,
@@ -148,7 +154,7 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
   });
 
   router.delete("/api/keys/:id", async (req, res) => {
-    const row = await accessibleKey(req);
+    const row = refuseLdapKey(await accessibleKey(req));
     try {
       await ctx().store.directory.removeKeyById(row.id);
     } catch (error) {

@@ -9,6 +9,9 @@ import { SshKeyStrategy } from "../../strategy.js";
 import { loadOrCreateCrtauthSecret, openDefaultStore } from "../../store/index.js";
 import { databaseFileMissing, describeDatabase, dotEnvFile } from "../environment.js";
 import { CliError } from "../errors.js";
+import { ldapSettings } from "../../sources/ldap/options.js";
+import { startLdapSync } from "../../sources/ldap/run.js";
+import { ldapOptionsOrExit } from "./ldap.js";
 
 export function registerServeCommand(program: Command): void {
   program
@@ -36,6 +39,15 @@ export function registerServeCommand(program: Command): void {
         jwksAllowPrivateAddresses = integerSetting("JWKS_ALLOW_PRIVATE_ADDRESSES", { default: 0, min: 0, what: "0 or 1" }) !== 0;
       } catch (error) {
         throw new CliError((error as Error).message);
+      }
+      const ldap = ldapOptionsOrExit();
+      // Checked before the store opens, so a bad LDAP setting stops startup with one line.
+      if (ldap) {
+        try {
+          ldapSettings(ldap);
+        } catch (error) {
+          throw new CliError((error as Error).message);
+        }
       }
       const store = await openDefaultStore({
         activity: {
@@ -74,10 +86,16 @@ export function registerServeCommand(program: Command): void {
       const shownHost = host.includes(":") ? `[${host}]` : host;
       process.stdout.write(
         `passport-sshkey listening on http://${shownHost}:${shownPort} (database: ${describeDatabase()}${created ? ", created" : ""}` +
-          `${dotEnvFile() ? `; settings from ${dotEnvFile()}` : ""}${opts.bindRequests ? "; sshauth request binding on" : ""})\n`,
+          `${dotEnvFile() ? `; settings from ${dotEnvFile()}` : ""}${opts.bindRequests ? "; sshauth request binding on" : ""}` +
+          `${ldap ? `; LDAP sync from ${ldap.url} every ${ldapSettings(ldap).refreshMs / 1000} s` : ""})\n`,
       );
+      const ldapSync = ldap ? startLdapSync({ store, ldap }) : null;
       // Drain in-flight requests, then write buffered events and last-used times, within SHUTDOWN_TIMEOUT_MS.
-      const shutdown = () => void shutDownGracefully(server, { timeoutMs: shutdownTimeoutMs, release: () => store.close() });
+      const release = async () => {
+        await ldapSync?.stop();
+        await store.close();
+      };
+      const shutdown = () => void shutDownGracefully(server, { timeoutMs: shutdownTimeoutMs, release });
       process.once("SIGTERM", shutdown);
       process.once("SIGINT", shutdown);
     });

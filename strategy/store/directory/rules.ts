@@ -5,7 +5,7 @@ import { parseOptionsText } from "../../keys/formats/key-options.js";
 import { looksLikePrivateKey, privateKeyError } from "../../keys/formats/private-key.js";
 import { rsaMaxBitsOf } from "../../keys/policy.js";
 import type { ParsedPublicKey } from "../../keys/types.js";
-import { DirectoryError, type KeyRecord, type UserRecord } from "../ports.js";
+import { DirectoryError, type KeyRecord, type NewKeyOptions, type UserOrigin, type UserRecord } from "../ports.js";
 import { usernameProblem, usernameSkeleton } from "./usernames.js";
 
 /**
@@ -112,7 +112,7 @@ function earlier(a: Date | null, b: Date | null): Date | null {
 }
 
 /** The stored columns of a new key (comment and reason lengths capped as the database rows are). */
-export function newKeyFields(key: ParsedPublicKey, options: { comment?: string | undefined; expiresAt?: Date | null | undefined }) {
+export function newKeyFields(key: ParsedPublicKey, options: NewKeyOptions) {
   return {
     type: key.type,
     bits: key.bits,
@@ -127,6 +127,8 @@ export function newKeyFields(key: ParsedPublicKey, options: { comment?: string |
     touchRequired: key.securityKey?.touchRequired ?? true,
     verifyRequired: key.securityKey?.verifyRequired ?? false,
     sshOptions: key.sshOptions,
+    origin: options.origin ?? "upload",
+    originRef: options.originRef ?? null,
   };
 }
 
@@ -143,7 +145,7 @@ export function newestFirst(a: { createdAt: Date; id: string }, b: { createdAt: 
 }
 
 /** The management fields of a user row (a row may carry more, e.g. updatedAt), copied. */
-export function toUserRecord(row: UserRecord): UserRecord {
+export function toUserRecord(row: Omit<UserRecord, "origin"> & { origin: string }): UserRecord {
   return {
     id: row.id,
     username: row.username,
@@ -151,6 +153,8 @@ export function toUserRecord(row: UserRecord): UserRecord {
     disabled: row.disabled,
     requireUserVerification: row.requireUserVerification,
     createdAt: row.createdAt,
+    // The column holds only what addUser writes.
+    origin: row.origin as UserOrigin,
   };
 }
 

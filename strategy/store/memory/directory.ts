@@ -28,6 +28,7 @@ import {
   type UserFlags,
   type UserListing,
   type UserPageQuery,
+  type UserOrigin,
   type UserRecord,
 } from "../ports.js";
 import type { KeyRow, MemoryTables, UserRow } from "./tables.js";
@@ -46,7 +47,7 @@ export class MemoryDirectory extends DirectoryBase implements KeyDirectory {
     return new Date(this.tables.now());
   }
 
-  async addUser(username: string, options: { isAdmin?: boolean | undefined } = {}): Promise<UserRecord> {
+  async addUser(username: string, options: { isAdmin?: boolean | undefined; origin?: UserOrigin | undefined } = {}): Promise<UserRecord> {
     checkNewUsername(
       username,
       [...this.tables.users.values()].map((u) => u.username),
@@ -60,6 +61,7 @@ export class MemoryDirectory extends DirectoryBase implements KeyDirectory {
       requireUserVerification: false,
       createdAt: at,
       updatedAt: at,
+      origin: options.origin ?? "local",
     };
     this.tables.users.set(row.id, row);
     this.changed("user", row.id);

@@ -68,6 +68,14 @@ class MemorySettingsStore implements SettingsStore {
     if (value === undefined) this.values.set(key, (value = create()));
     return value;
   }
+
+  async read(key: string): Promise<string | null> {
+    return this.values.get(key) ?? null;
+  }
+
+  async write(key: string, value: string): Promise<void> {
+    this.values.set(key, value);
+  }
 }
 
 /**

@@ -25,13 +25,15 @@ import {
   type UserFlags,
   type UserListing,
   type UserPageQuery,
+  type KeyOrigin,
+  type UserOrigin,
   type UserRecord,
 } from "../ports.js";
 import type { Prisma } from "./client.js";
 import { DirectoryBase } from "../directory/directory-base.js";
 import type { Provider } from "./database-url.js";
 
-const userColumns = { id: true, username: true, isAdmin: true, disabled: true, requireUserVerification: true, createdAt: true } as const;
+const userColumns = { id: true, username: true, isAdmin: true, disabled: true, requireUserVerification: true, createdAt: true, origin: true } as const;
 
 /** The write side of users and keys over Prisma, shared by the CLI and the admin API. */
 export class PrismaDirectory extends DirectoryBase implements KeyDirectory {
@@ -53,7 +55,7 @@ export class PrismaDirectory extends DirectoryBase implements KeyDirectory {
     return this.provider === "postgresql" ? { mode: "insensitive" } : {};
   }
 
-  async addUser(username: string, options: { isAdmin?: boolean | undefined } = {}): Promise<UserRecord> {
+  async addUser(username: string, options: { isAdmin?: boolean | undefined; origin?: UserOrigin | undefined } = {}): Promise<UserRecord> {
     // A scan, not an index: creating users is rare and admin-only, and the skeleton rules
     // may grow without a migration.
     const existing = await this.prisma.user.findMany({ select: { username: true } });
@@ -63,7 +65,9 @@ export class PrismaDirectory extends DirectoryBase implements KeyDirectory {
     );
     let user: UserRecord;
     try {
-      user = await this.prisma.user.create({ data: { username, isAdmin: options.isAdmin ?? false }, select: userColumns });
+      user = await this.prisma.user
+        .create({ data: { username, isAdmin: options.isAdmin ?? false, origin: options.origin ?? "local" }, select: userColumns })
+        .then(withOrigin);
     } catch (error) {
       if ((error as { code?: unknown }).code === "P2002") throw new DirectoryError("conflict", `user ${username} already exists`);
       throw error;
@@ -80,12 +84,12 @@ export class PrismaDirectory extends DirectoryBase implements KeyDirectory {
   }
 
   lookupUser(username: string): Promise<UserRecord | null> {
-    return this.prisma.user.findUnique({ where: { username }, select: userColumns });
+    return this.prisma.user.findUnique({ where: { username }, select: userColumns }).then((row) => row && withOrigin(row));
   }
 
   listUsers(): Promise<UserRecord[]> {
     // Whole rows: `users list --json` has always printed updatedAt too.
-    return this.prisma.user.findMany({ orderBy: { username: "asc" } });
+    return this.prisma.user.findMany({ orderBy: { username: "asc" } }).then((rows) => rows.map(withOrigin));
   }
 
   async pageUsers(query: UserPageQuery): Promise<Page<UserListing>> {
@@ -100,7 +104,7 @@ export class PrismaDirectory extends DirectoryBase implements KeyDirectory {
       orderBy: { username: "asc" },
       take: query.limit + 1,
     });
-    const items = rows.slice(0, query.limit).map(({ _count, ...user }) => ({ ...user, keyCount: _count.keys }));
+    const items = rows.slice(0, query.limit).map(({ _count, ...user }) => ({ ...withOrigin(user), keyCount: _count.keys }));
     return { items, more: rows.length > query.limit };
   }
 
@@ -110,7 +114,7 @@ export class PrismaDirectory extends DirectoryBase implements KeyDirectory {
     if (flags.isAdmin !== undefined) data.isAdmin = flags.isAdmin;
     if (flags.disabled !== undefined) data.disabled = flags.disabled;
     if (flags.requireUserVerification !== undefined) data.requireUserVerification = flags.requireUserVerification;
-    const updated = await this.prisma.user.update({ where: { id: user.id }, data, select: userColumns });
+    const updated = withOrigin(await this.prisma.user.update({ where: { id: user.id }, data, select: userColumns }));
     this.changed("user", user.id);
     return updated;
   }
@@ -269,7 +273,8 @@ export class PrismaDirectory extends DirectoryBase implements KeyDirectory {
 }
 
 /** A PublicKey row as Prisma returns it with `include: { user: true }`. */
-type KeyRowWithUser = Omit<KeyRecord, "username" | "signCounter"> & {
+type KeyRowWithUser = Omit<KeyRecord, "username" | "signCounter" | "origin"> & {
+  origin: string;
   user: { username: string };
   crtauthFingerprint?: string | null;
   signCounter: bigint | null;
@@ -278,5 +283,10 @@ type KeyRowWithUser = Omit<KeyRecord, "username" | "signCounter"> & {
 function toKeyRecord(row: KeyRowWithUser): KeyRecord {
   const { user, crtauthFingerprint: _ignored, signCounter, ...rest } = row;
   // A uint32 always fits a number.
-  return { ...rest, signCounter: signCounter === null ? null : Number(signCounter), username: user.username };
+  return { ...rest, origin: rest.origin as KeyOrigin, signCounter: signCounter === null ? null : Number(signCounter), username: user.username };
+}
+
+/** The column holds only what addUser writes. */
+function withOrigin<Row extends { origin: string }>(row: Row): Row & { origin: UserOrigin } {
+  return row as Row & { origin: UserOrigin };
 }

@@ -1,8 +1,8 @@
-import type { ConsoleSessionRecord, LinkRedemption, NewConsoleSession, SessionStore, UserRecord } from "../ports.js";
+import type { ConsoleSessionRecord, LinkRedemption, NewConsoleSession, SessionStore } from "../ports.js";
 import { toUserRecord } from "../directory/rules.js";
 import type { Prisma } from "./client.js";
 
-function sessionRecord(row: Omit<ConsoleSessionRecord, "user"> & { user: UserRecord }): ConsoleSessionRecord {
+function sessionRecord(row: Omit<ConsoleSessionRecord, "user"> & { user: Parameters<typeof toUserRecord>[0] }): ConsoleSessionRecord {
   const { id, userId, csrfToken, createdAt, lastSeenAt, expiresAt } = row;
   return { id, userId, csrfToken, createdAt, lastSeenAt, expiresAt, user: toUserRecord(row.user) };
 }

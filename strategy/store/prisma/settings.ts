@@ -23,4 +23,12 @@ export class PrismaSettingsStore implements SettingsStore {
       return winner.value;
     }
   }
+
+  async read(key: string): Promise<string | null> {
+    return (await this.prisma.setting.findUnique({ where: { key }, select: { value: true } }))?.value ?? null;
+  }
+
+  async write(key: string, value: string): Promise<void> {
+    await this.prisma.setting.upsert({ where: { key }, create: { key, value }, update: { value }, select: { key: true } });
+  }
 }

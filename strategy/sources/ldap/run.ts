@@ -1,0 +1,92 @@
+import type { SshKeyStore } from "../../store/ports.js";
+import { LdapReadError, readLdapUsers } from "./directory-reader.js";
+import { ldapSettings, type LdapOptions } from "./options.js";
+import { readLdapStatus, recordLdapFailure, recordLdapSuccess } from "./status.js";
+import { syncLdapUsers, type LdapSyncReport } from "./sync.js";
+
+export type LdapSyncOutcome = { ok: true; report: LdapSyncReport } | { ok: false; error: string };
+
+export interface LdapSyncOptions {
+  store: Pick<SshKeyStore, "directory" | "settings">;
+  ldap: LdapOptions;
+  now?: (() => number) | undefined;
+}
+
+/**
+ * One sync: reads the directory, then applies it to the store, and records the outcome where
+ * `ldap status` and the console read it. A directory that cannot be read changes nothing
+ * (the error is recorded and answered); a store that fails throws.
+ *
+ * @example
+ * const outcome = await runLdapSync({ store, ldap: { url: "ldaps://ldap.example.com", baseDn: "ou=people,dc=example,dc=com" } });
+ * if (!outcome.ok) console.error(outcome.error);
+ */
+export async function runLdapSync(options: LdapSyncOptions): Promise<LdapSyncOutcome> {
+  const settings = ldapSettings(options.ldap);
+  const now = options.now ?? Date.now;
+  const { directory, settings: stored } = options.store;
+  let entries;
+  try {
+    entries = await readLdapUsers(settings);
+  } catch (error) {
+    if (!(error instanceof LdapReadError)) throw error;
+    await recordLdapFailure(stored, new Date(now()), error.message);
+    return { ok: false, error: error.message };
+  }
+  const disabledBySync = new Set((await readLdapStatus(stored))?.disabledBySync ?? []);
+  const report = await syncLdapUsers(directory, entries, disabledBySync);
+  await recordLdapSuccess(stored, new Date(now()), report, disabledBySync);
+  return { ok: true, report };
+}
+
+export interface LdapSyncRunner {
+  /** Runs a sync now (after the one under way, if any). */
+  syncNow(): Promise<LdapSyncOutcome>;
+  /** No further runs; waits for the one under way. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Syncs at once and then every `refreshSeconds` (default 60), one run at a time. Every store
+ * change reaches every instance's key cache within a second, so a key removed from LDAP stops
+ * authenticating within the refresh interval plus a second. Errors go to `onError` (default:
+ * stderr); a failed run is retried at the next interval.
+ *
+ * @example
+ * const runner = startLdapSync({ store, ldap: { url, baseDn, refreshSeconds: 30 } });
+ * process.once("SIGTERM", () => void runner.stop());
+ */
+export function startLdapSync(
+  options: LdapSyncOptions & { onOutcome?: ((outcome: LdapSyncOutcome) => void) | undefined; onError?: ((error: unknown) => void) | undefined },
+): LdapSyncRunner {
+  const { refreshMs } = ldapSettings(options.ldap);
+  const onError = options.onError ?? ((error: unknown) => process.stderr.write(`passport-sshkey: LDAP sync failed: ${(error as Error).message}\n`));
+  let running: Promise<LdapSyncOutcome> = Promise.resolve({ ok: false, error: "not run yet" });
+  let stopped = false;
+  const syncNow = (): Promise<LdapSyncOutcome> => {
+    running = running
+      .catch(() => undefined)
+      .then(() => runLdapSync(options))
+      .then((outcome) => {
+        if (!outcome.ok) onError(new Error(outcome.error));
+        options.onOutcome?.(outcome);
+        return outcome;
+      });
+    return running;
+  };
+  const tick = () => void syncNow().catch(onError);
+  tick();
+  const timer = setInterval(tick, refreshMs);
+  timer.unref();
+  return {
+    syncNow() {
+      if (stopped) return Promise.reject(new Error("the LDAP sync is stopped"));
+      return syncNow();
+    },
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running.catch(() => {});
+    },
+  };
+}
