@@ -46,7 +46,7 @@ describe.skipIf(slapdMissing !== null).each(["memory" as const, ...databaseKinds
       server = started;
     }
     options = { url: ldap.url, baseDn, bindDn: adminDn, bindPassword: adminPassword };
-    await ldap.addUser("alice", [openssh(alice.laptop), `no-pty,from="10.0.0.0/8" ${openssh(alice.desktop)}`]);
+    await ldap.addUser("alice", [openssh(alice.laptop), `no-pty,from="127.0.0.0/8,::1" ${openssh(alice.desktop)}`]);
     await ldap.addUser("bob", [openssh(bob)]);
   });
   afterAll(async () => {
@@ -66,7 +66,10 @@ describe.skipIf(slapdMissing !== null).each(["memory" as const, ...databaseKinds
       ["ldap", `uid=alice,${peopleDn}`],
       ["ldap", `uid=alice,${peopleDn}`],
     ]);
+    // An entry's authorized_keys options are kept like an upload's: from= holds on HTTP, the rest is for sshd.
+    expect(keys.find((k) => k.fingerprintSha256 === fingerprint(alice.desktop))?.sshOptions).toContain("no-pty");
     expect((await whoami("alice", alice.laptop)).status).toBe(200);
+    expect((await whoami("alice", alice.desktop)).status).toBe(200);
     expect((await whoami("bob", bob)).body.username).toBe("bob");
     expect(await published("alice")).toContain(parsePublicKey(spkiPem(alice.desktop)).openssh);
   });
