@@ -167,7 +167,12 @@ export function createRfc9421Scheme(options: Rfc9421SchemeOptions = {}): Codec<D
     afterSignature(_decoded, signature: PendingSignature, _signer, ctx: CodecContext): void {
       const now = Math.floor(ctx.nowMs / 1000);
       if (Math.abs(now - signature.created) > settings.maxAgeSeconds) {
-        throw clockRefusal("clock_skew", { subject: "signature created", offsetSeconds: signature.created - now, nowMs: ctx.nowMs, allowed: { either: settings.maxAgeSeconds } });
+        throw clockRefusal("clock_skew", {
+          subject: "signature created",
+          offsetSeconds: signature.created - now,
+          nowMs: ctx.nowMs,
+          allowed: { either: settings.maxAgeSeconds },
+        });
       }
       if (signature.expires !== null && now > signature.expires + settings.clockToleranceSeconds) {
         throw clockRefusal("token_expired", {

@@ -66,11 +66,19 @@ export function checkCertificate(
   const allowed = at.toleranceSeconds;
   if (now + tolerance < cert.validAfter) {
     const offsetSeconds = Number(cert.validAfter - now);
-    throw clockRefusal("certificate_not_yet_valid", { subject: "certificate valid-after", offsetSeconds, nowMs, allowed: { ahead: allowed } }, { userId: signer.user.id });
+    throw clockRefusal(
+      "certificate_not_yet_valid",
+      { subject: "certificate valid-after", offsetSeconds, nowMs, allowed: { ahead: allowed } },
+      { userId: signer.user.id },
+    );
   }
   if (now - tolerance >= cert.validBefore) {
     const offsetSeconds = Number(cert.validBefore - now);
-    throw clockRefusal("certificate_expired", { subject: "certificate valid-before", offsetSeconds, nowMs, allowed: { behind: allowed } }, { userId: signer.user.id });
+    throw clockRefusal(
+      "certificate_expired",
+      { subject: "certificate valid-before", offsetSeconds, nowMs, allowed: { behind: allowed } },
+      { userId: signer.user.id },
+    );
   }
   for (const [name, value] of cert.criticalOptions) {
     if (!understoodOptions.has(name))

@@ -156,7 +156,12 @@ export function createSshsigScheme(options: SshsigSchemeOptions = {}): Codec<Dec
       const flagged = cert === null ? signer.key : certifiedKeyFlags(cert, signer.key);
       if (decoded.signature.fido !== null) checkFidoFlags(decoded.signature.fido, flagged, signer.user, settings.fido);
       if (Math.abs(now - decoded.params.time) > settings.maxSkewSeconds) {
-        throw clockRefusal("clock_skew", { subject: "SSHSIG time", offsetSeconds: decoded.params.time - now, nowMs: ctx.nowMs, allowed: { either: settings.maxSkewSeconds } });
+        throw clockRefusal("clock_skew", {
+          subject: "SSHSIG time",
+          offsetSeconds: decoded.params.time - now,
+          nowMs: ctx.nowMs,
+          allowed: { either: settings.maxSkewSeconds },
+        });
       }
     },
     replay(decoded: DecodedSshsig): ReplayClaim | null {

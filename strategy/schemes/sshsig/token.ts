@@ -75,7 +75,11 @@ export function decodeSshsigToken(text: string, keys: readonly Buffer[], nowMs: 
     throw new AuthError("bad_signature", "SSHSIG token was not issued with this server's secret", { detail: { part: "token_hmac" } });
   }
   if (nowMs >= expiresAt * 1000) {
-    throw clockRefusal("token_expired", { subject: "SSHSIG token expiry", offsetSeconds: expiresAt - nowMs / 1000, nowMs, allowed: { behind: 0 } }, { expiresAt });
+    throw clockRefusal(
+      "token_expired",
+      { subject: "SSHSIG token expiry", offsetSeconds: expiresAt - nowMs / 1000, nowMs, allowed: { behind: 0 } },
+      { expiresAt },
+    );
   }
   return { issuedAt, expiresAt, username, fingerprint, keyId };
 }
