@@ -24,7 +24,9 @@ import { SessionManager, signInLinkTtlMs, type ActiveSession, type SessionTimeou
 export async function adminStoreOf(strategy: SshKeyStrategy): Promise<AdminStore> {
   const store = (await strategy.store()) as Partial<AdminStore>;
   if (!store.directory || !store.sessions || !store.eventLog || !store.usage || !store.authorities) {
-    throw new TypeError("the admin console needs a store with the directory, sessions, eventLog, usage and authorities ports (openPrismaStore or createMemoryStore)");
+    throw new TypeError(
+      "the admin console needs a store with the directory, sessions, eventLog, usage and authorities ports (openPrismaStore or createMemoryStore)",
+    );
   }
   return store as AdminStore;
 }

@@ -52,7 +52,12 @@ export function registerKeyCommands(program: Command): void {
       const { list, usage } = await withStore(async (s) => {
         const list = await s.directory.listKeys(username);
         // Read only for --json: the table has no column for it.
-        const usage = opts.json ? await s.usage.totals(list.map((k) => k.id), firstUsageDay(Date.now(), usageWindowDays)) : new Map();
+        const usage = opts.json
+          ? await s.usage.totals(
+              list.map((k) => k.id),
+              firstUsageDay(Date.now(), usageWindowDays),
+            )
+          : new Map();
         return { list, usage };
       });
       if (opts.json) return printJson(list.map((k) => ({ ...k, status: status(k), usage30d: totalsOf(usage, k.id) })));
