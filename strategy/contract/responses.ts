@@ -84,7 +84,7 @@ export const KeyEventJson = z.strictObject({
  * A key's sign-ins on one UTC day (YYYY-MM-DD): successes, and refusals after its signature
  * verified. The key's page gets the last 30 days, oldest first, days without use as zeros.
  */
-export const KeyUsageDayJson = z.strictObject({
+const KeyUsageDayJson = z.strictObject({
   day: z.string(),
   successes: z.number().int(),
   failures: z.number().int(),

@@ -5,7 +5,7 @@ import { AuthError, type AuthErrorCode, type AuthErrorDetail } from "../errors.j
  * only one way (an expiry may be at most `behind` seconds past, a start at most `ahead`
  * seconds to come).
  */
-export type AllowedSkew = { readonly either: number } | { readonly behind: number } | { readonly ahead: number };
+type AllowedSkew = { readonly either: number } | { readonly behind: number } | { readonly ahead: number };
 
 /** A time outside its window, measured against the server's clock. */
 export interface ClockReading {
@@ -18,7 +18,7 @@ export interface ClockReading {
 }
 
 /** The server's time as the refusal shows it: ISO 8601 UTC, whole seconds. */
-export function serverTimeText(nowMs: number): string {
+function serverTimeText(nowMs: number): string {
   return new Date(Math.floor(nowMs / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
@@ -43,7 +43,7 @@ function secondsText(abs: number, limit: number): string {
  * The server's time and the caller's own skew are not secret (a Date header says as much),
  * and the message says nothing about users or keys.
  */
-export function clockSkewMessage(reading: ClockReading): string {
+function clockSkewMessage(reading: ClockReading): string {
   const abs = Math.abs(reading.offsetSeconds);
   const direction = reading.offsetSeconds < 0 ? "behind" : "ahead of";
   return `${reading.subject} is ${secondsText(abs, limitOn(reading.allowed))} s ${direction} the server (server time ${serverTimeText(reading.nowMs)}, allowed ${allowedText(reading.allowed)})`;

@@ -13,7 +13,7 @@ export function usageOf(event: AuthEventRecord): { keyId: string; day: string; s
 }
 
 /** The UTC day of `at`, as KeyUsageDay stores it: YYYY-MM-DD. */
-export function usageDay(at: Date | number): string {
+function usageDay(at: Date | number): string {
   return new Date(at).toISOString().slice(0, 10);
 }
 
