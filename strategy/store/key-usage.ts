@@ -1,14 +1,15 @@
 import type { AuthEventRecord, KeyUsageDay, KeyUsageTotals } from "./ports.js";
 
 /**
- * Which events count towards a key's daily usage: every event that names a stored key. A
- * success names the key that signed in; a refusal names one only after that key's signature
- * verified (revoked, expired, disabled owner, clock skew, replay, the verify callback's no, a
- * security key's counter alarm). A bad signature names no key: nothing proves which key it
- * meant, and counting it would let a stranger fill anyone's chart.
+ * Which events count towards a key's daily usage: every attempt's event that names a stored
+ * key. A success names the key that signed in; a refusal names one only after that key's
+ * signature verified (revoked, expired, disabled owner, clock skew, replay, the verify
+ * callback's no). A bad signature names no key: nothing proves which key it meant, and counting
+ * it would let a stranger fill anyone's chart. An alarm is not an attempt but a note beside
+ * one (a security key's counter went backwards), whose own event already counts.
  */
 export function usageOf(event: AuthEventRecord): { keyId: string; day: string; success: boolean } | null {
-  if (event.keyId === null) return null;
+  if (event.keyId === null || event.outcome === "alarm") return null;
   return { keyId: event.keyId, day: usageDay(event.at), success: event.outcome === "success" };
 }
 
