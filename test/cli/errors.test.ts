@@ -14,7 +14,8 @@ const hint = "hint: check this machine's clock (`timedatectl`, or that NTP is ru
 describe("a clock_skew refusal through the CLI", () => {
   let t: MemoryTestServer;
   beforeAll(async () => {
-    t = await startTestServer("memory");
+    // A crtauth secret lets the server mint SSHSIG tokens (POST /_sshsig/token).
+    t = await startTestServer("memory", { crtauth: { secret: "cli-errors-test-secret" } });
     await t.store.directory.addUser("alice");
     await t.store.directory.addKey("alice", fs.readFileSync(path.join(fixtures, "keys/ajwt/rsa2048.pub"), "utf8"));
   });
@@ -35,6 +36,16 @@ describe("a clock_skew refusal through the CLI", () => {
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(skewLine);
     expect(lines.slice(1)).toEqual([hint, "passport-sshkey: HTTP 401"]);
+  });
+
+  it("token sshsig --session: the refused exchange names the skew, then the hint", async () => {
+    const r = await runCli(["token", "sshsig", "--session", "--url", t.url, "--user", "alice", "--key", rsaPem]);
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trimEnd().split("\n");
+    expect(lines[0]).toMatch(
+      /^passport-sshkey: POST \/_sshsig\/token refused: HTTP 401: clock_skew \(SSHSIG time is 1[12]\d s behind the server \(server time \S+Z, allowed ±60 s\)\)$/,
+    );
+    expect(lines.slice(1)).toEqual([hint]);
   });
 
   it("request: other refusals get no clock hint", async () => {
