@@ -4,7 +4,7 @@ import { AdminError } from "./errors.js";
 import type { ActiveSession, SessionManager } from "./sessions.js";
 
 /** What the admin API reads and writes: the store's ports (any adapter: Prisma, memory). */
-export type AdminStore = Pick<SshKeyStore, "directory" | "sessions" | "eventLog" | "keys" | "replay" | "events" | "authorities" | "jwks"> &
+export type AdminStore = Pick<SshKeyStore, "directory" | "sessions" | "eventLog" | "usage" | "keys" | "replay" | "events" | "authorities" | "jwks"> &
   /** Where the LDAP sync records its status (absent: the console shows none). */
   Partial<Pick<SshKeyStore, "settings">>;
 

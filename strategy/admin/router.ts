@@ -24,8 +24,10 @@ import { SessionManager, signInLinkTtlMs, type ActiveSession, type SessionTimeou
 /** The store behind a strategy, for mounting the console next to it: it must have the management ports. */
 export async function adminStoreOf(strategy: SshKeyStrategy): Promise<AdminStore> {
   const store = (await strategy.store()) as Partial<AdminStore>;
-  if (!store.directory || !store.sessions || !store.eventLog || !store.authorities) {
-    throw new TypeError("the admin console needs a store with the directory, sessions, eventLog and authorities ports (openPrismaStore or createMemoryStore)");
+  if (!store.directory || !store.sessions || !store.eventLog || !store.usage || !store.authorities) {
+    throw new TypeError(
+      "the admin console needs a store with the directory, sessions, eventLog, usage and authorities ports (openPrismaStore or createMemoryStore)",
+    );
   }
   return store as AdminStore;
 }

@@ -1,3 +1,5 @@
+import { clockSkewHint, type ServerRefusal } from "../client/errors.js";
+
 /** A failure the CLI reports as one line and a non-zero exit, without a stack trace. */
 export class CliError extends Error {
   override readonly name = "CliError";
@@ -16,4 +18,10 @@ export function urlArgument(text: string): URL {
   } catch {
     throw new CliError(`not a URL: ${text}`);
   }
+}
+
+/** A server's refusal as the CLI reports it: `code: message`, and for clock_skew a line on checking this machine's clock. */
+export function describeRefusal(refusal: ServerRefusal): string {
+  const line = refusal.message === "" ? refusal.code : `${refusal.code}: ${refusal.message}`;
+  return refusal.code === "clock_skew" ? `${line}\n${clockSkewHint}` : line;
 }

@@ -78,3 +78,22 @@ export function errorTag(err: unknown): string {
   }
   return "unknown";
 }
+
+/** A server's refusal, as its JSON error body (`{"error":{"code":…,"message":…}}`) states it. */
+export interface ServerRefusal {
+  readonly code: string;
+  readonly message: string;
+}
+
+/** The refusal in a parsed JSON error body, or null when the body is not one. */
+export function serverRefusal(body: unknown): ServerRefusal | null {
+  const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+  if (typeof error?.code !== "string") return null;
+  return { code: error.code, message: typeof error.message === "string" ? error.message : "" };
+}
+
+/**
+ * What a client tells its user beside a `clock_skew` refusal: the server's message already
+ * says by how much and which way this machine's clock is off.
+ */
+export const clockSkewHint = "hint: check this machine's clock (`timedatectl`, or that NTP is running)";

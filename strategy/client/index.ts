@@ -11,10 +11,13 @@ export {
   ClientKeyError,
   agentErrorCodes,
   clientKeyErrorCodes,
+  clockSkewHint,
   isClientError,
+  serverRefusal,
   type AgentErrorCode,
   type ClientErrorCode,
   type ClientKeyErrorCode,
+  type ServerRefusal,
 } from "./errors.js";
 export {
   crtauthLogin,

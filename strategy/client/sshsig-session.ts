@@ -1,6 +1,7 @@
 import { SSHSIG_TOKEN_PATH, SSHSIG_TOKEN_TYPE, SshsigTokenJson } from "../contract/sshsig-token.js";
 import { SshKeyError } from "../errors.js";
 import { tryKeysInTurn } from "./agent-key-choice.js";
+import { serverRefusal, type ServerRefusal } from "./errors.js";
 import type { Signer } from "./signer.js";
 import { sshsigAuthorization, type SshsigAuthorizationOptions } from "./sshsig.js";
 
@@ -11,6 +12,8 @@ export class SshsigSessionError extends SshKeyError<"exchange_refused" | "exchan
     code: "exchange_refused" | "exchange_protocol_error",
     message: string,
     readonly status?: number,
+    /** The server's code and message when it refused the exchange. */
+    readonly refusal?: ServerRefusal | null,
   ) {
     super(code, message);
   }
@@ -58,9 +61,9 @@ export async function sshsigSession(options: SshsigSessionOptions): Promise<Sshs
   );
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
-    const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-    const reason = typeof error?.code === "string" ? `: ${error.code}${typeof error.message === "string" ? ` (${error.message})` : ""}` : "";
-    throw new SshsigSessionError("exchange_refused", `POST ${SSHSIG_TOKEN_PATH} refused: HTTP ${response.status}${reason}`, response.status);
+    const refusal = serverRefusal(body);
+    const reason = refusal === null ? "" : `: ${refusal.code}${refusal.message === "" ? "" : ` (${refusal.message})`}`;
+    throw new SshsigSessionError("exchange_refused", `POST ${SSHSIG_TOKEN_PATH} refused: HTTP ${response.status}${reason}`, response.status, refusal);
   }
   const parsed = SshsigTokenJson.safeParse(body);
   if (!parsed.success) throw new SshsigSessionError("exchange_protocol_error", `POST ${SSHSIG_TOKEN_PATH} did not answer a token`, response.status);

@@ -99,6 +99,16 @@ export const KeyEventJson = z.strictObject({
 });
 
 /**
+ * A key's sign-ins on one UTC day (YYYY-MM-DD): successes, and refusals after its signature
+ * verified. The key's page gets the last 30 days, oldest first, days without use as zeros.
+ */
+const KeyUsageDayJson = z.strictObject({
+  day: z.string(),
+  successes: z.number().int(),
+  failures: z.number().int(),
+});
+
+/**
  * The OpenSSH certificate an attempt was made with, as far as it was read: the CA (null when it
  * was not trusted; its name null once removed), the serial (decimal), the key id, and the
  * principal that named the user (null unless the mapping was checked).
@@ -181,7 +191,7 @@ export const AuthEventPageJson = page("events", AuthEventJson);
 
 export const KeyPreviewResponse = z.strictObject({ keys: z.array(PreviewEntryJson) });
 export const KeysAddedResponse = z.strictObject({ keys: z.array(KeyJson) });
-export const KeyDetailResponse = z.strictObject({ key: KeyJson, events: z.array(KeyEventJson) });
+export const KeyDetailResponse = z.strictObject({ key: KeyJson, events: z.array(KeyEventJson), usage: z.array(KeyUsageDayJson) });
 export const KeyResponse = z.strictObject({ key: KeyJson });
 export const KeyDeletedResponse = z.strictObject({ deleted: z.literal(true), id: z.string() });
 export const AuthorityListResponse = z.strictObject({ authorities: z.array(AuthorityJson) });
@@ -221,6 +231,7 @@ export const LogoutResponse = z.strictObject({ ok: z.literal(true) });
 export type Key = z.output<typeof KeyJson>;
 export type PreviewEntry = z.output<typeof PreviewEntryJson>;
 export type KeyEvent = z.output<typeof KeyEventJson>;
+export type KeyUsageDay = z.output<typeof KeyUsageDayJson>;
 export type AuthEvent = z.output<typeof AuthEventJson>;
 export type User = z.output<typeof UserJson>;
 export type Authority = z.output<typeof AuthorityJson>;

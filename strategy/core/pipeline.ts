@@ -65,6 +65,8 @@ export async function verifyCredential(
   let certificate: UntrustedCertificate | undefined;
   let candidates: KeyCandidate[] = [];
   let mappedPrincipal: string | null = null;
+  // The key whose signature verified: a later refusal is recorded against it (its owner, its usage).
+  let signer: KeyCandidate | null = null;
   let verified: Verified;
   try {
     const decoded = codec.decode(credential, ctx);
@@ -88,7 +90,6 @@ export async function verifyCredential(
       throw refusal instanceof Promise ? await refusal : refusal;
     }
 
-    let signer: KeyCandidate | null = null;
     let proof: unknown = null;
     for (const candidate of candidates) {
       const checked = codec.verifySignature(unverified, candidate.key, ctx);
@@ -128,6 +129,7 @@ export async function verifyCredential(
       username,
       attemptedCertificate(certificate, candidates, mappedPrincipal),
       jwksOf(candidates),
+      signer,
     );
     return error;
   }
@@ -161,7 +163,7 @@ export async function verifyCredential(
 /**
  * The event for a refusal: the pipeline's own, and those decided before a credential reached
  * it (a handshake message without a credential, a challenge that could not be issued), so
- * the log has one shape.
+ * the log has one shape. A refusal after `signer`'s signature verified names its user and key.
  */
 export function recordRefusal(
   events: EventSink,
@@ -172,6 +174,7 @@ export function recordRefusal(
   username: string | null,
   certificate?: CertificateFields,
   jwks?: JwksFields,
+  signer?: KeyCandidate | null,
 ): void {
   events.record(
     authEventFrom(
@@ -181,9 +184,9 @@ export function recordRefusal(
         scheme,
         outcome: "failure",
         errorCode: error.code,
-        userId: error.detail?.userId ?? null,
+        userId: error.detail?.userId ?? signer?.user.id ?? null,
         username,
-        keyId: error.detail?.keyId ?? null,
+        keyId: error.detail?.keyId ?? (signer ? storedKeyId(signer.key) : null),
       },
       certificate,
       jwks,

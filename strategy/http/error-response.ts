@@ -68,7 +68,9 @@ function challengeErrorFor(code: AuthErrorCode): "invalid_request" | "invalid_to
 
 /** A codec's challenge with the refusal's RFC 6750-style error attributes, for WWW-Authenticate. */
 export function challengeWithError(challenge: string, code: AuthErrorCode, message: string): string {
-  return `${challenge}, error="${challengeErrorFor(code)}", error_description="${message.replace(/["\\]/g, "")}"`;
+  // A header value is ASCII: the clock-skew wording's "±" becomes "+/-".
+  const description = message.replaceAll("±", "+/-").replace(/["\\]|[^\x20-\x7e]/g, "");
+  return `${challenge}, error="${challengeErrorFor(code)}", error_description="${description}"`;
 }
 
 /** The one error body, as the contract describes it for the console and every other client. */

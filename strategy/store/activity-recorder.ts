@@ -1,3 +1,4 @@
+import { usageOf } from "./key-usage.js";
 import type { AuthEventRecord, EventSink } from "./ports.js";
 
 /** A batch of last-used data for one key. */
@@ -8,6 +9,14 @@ export interface KeyUse {
   count: number;
 }
 
+/** One key's sign-ins on one UTC day, counted since the last flush. */
+export interface KeyUsageCount {
+  keyId: string;
+  day: string;
+  successes: number;
+  failures: number;
+}
+
 /** Where the recorder's batches go; one implementation per database driver. */
 export interface ActivityWriter {
   insertEvents(events: readonly AuthEventRecord[]): Promise<void>;
@@ -15,6 +24,10 @@ export interface ActivityWriter {
   recordKeyUse(keyId: string, use: KeyUse): Promise<void>;
   /** Deletes up to `limit` events older than `before` (retention); resolves with how many. */
   pruneEvents(before: Date, limit: number): Promise<number>;
+  /** Adds each count to its (key, day) row, creating it; a key deleted meanwhile is skipped. One transaction. */
+  addKeyUsage(counts: readonly KeyUsageCount[]): Promise<void>;
+  /** Deletes daily counts of days before `beforeDay` (YYYY-MM-DD); resolves with how many rows went. */
+  pruneKeyUsage(beforeDay: string): Promise<number>;
 }
 
 export interface ActivityRecorderOptions {
@@ -73,7 +86,9 @@ function inArrivalOrder(a: readonly Queued[], b: readonly Queued[]): AuthEventRe
  * Writes authentication events and key last-used data off the request path.
  * Events are inserted in batches; a key's last-used row is written on its first
  * use and then at most once per interval, with the uses in between counted, so a
- * hot key costs one UPDATE a minute rather than one per request.
+ * hot key costs one UPDATE a minute rather than one per request. Daily usage counts
+ * (store/key-usage.ts) are summed in memory and written on every flush, one upsert per key
+ * and day that saw use since the last.
  *
  * While the database refuses writes the queue is bounded (maxQueuedEvents): unauthenticated
  * traffic must not grow memory without end during an outage. Failures are kept in a queue
@@ -89,6 +104,8 @@ export class ActivityRecorder implements EventSink {
   private failedWrites = 0;
   private readonly pendingUses = new Map<string, PendingUse>();
   private readonly lastWritten = new Map<string, number>();
+  /** By key and day. */
+  private pendingUsage = new Map<string, KeyUsageCount>();
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> = Promise.resolve();
   private readonly interval: number;
@@ -121,8 +138,21 @@ export class ActivityRecorder implements EventSink {
         this.pendingUses.set(event.keyId, { at: event.at, ip: event.ip, scheme: event.scheme, count: 1 });
       }
     }
+    const usage = usageOf(event);
+    if (usage !== null) this.countUsage(usage.keyId, usage.day, usage.success ? 1 : 0, usage.success ? 0 : 1);
     if (this.failedWrites === 0 && this.queued >= (this.options.maxBufferedEvents ?? 500)) void this.write(false);
     else this.schedule();
+  }
+
+  private countUsage(keyId: string, day: string, successes: number, failures: number): void {
+    const id = `${keyId}\u0000${day}`;
+    const pending = this.pendingUsage.get(id);
+    if (pending) {
+      pending.successes += successes;
+      pending.failures += failures;
+    } else {
+      this.pendingUsage.set(id, { keyId, day, successes, failures });
+    }
   }
 
   stats(): ActivityStats {
@@ -167,7 +197,7 @@ export class ActivityRecorder implements EventSink {
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.write(false).then(() => {
-        if (this.pendingUses.size > 0 || this.queued > 0) this.schedule();
+        if (this.pendingUses.size > 0 || this.pendingUsage.size > 0 || this.queued > 0) this.schedule();
       });
     }, delay);
     this.timer.unref();
@@ -189,6 +219,8 @@ export class ActivityRecorder implements EventSink {
     const events = inArrivalOrder(failures, successes);
     const due = [...this.pendingUses].filter(([keyId]) => everything || now - (this.lastWritten.get(keyId) ?? -Infinity) >= this.interval);
     for (const [keyId] of due) this.pendingUses.delete(keyId);
+    const usage = [...this.pendingUsage.values()];
+    this.pendingUsage = new Map();
     let failure: unknown = null;
     if (events.length > 0) {
       try {
@@ -211,11 +243,20 @@ export class ActivityRecorder implements EventSink {
         failure ??= error;
       }
     }
+    if (usage.length > 0) {
+      try {
+        await this.writer.addKeyUsage(usage);
+      } catch (error) {
+        // Counted again with what arrived meanwhile: nothing is lost or doubled (one transaction).
+        for (const u of usage) this.countUsage(u.keyId, u.day, u.successes, u.failures);
+        failure ??= error;
+      }
+    }
     if (failure !== null) {
       this.failedWrites = Math.min(this.failedWrites + 1, 30);
       this.options.onError?.(failure);
       if (everything) throw failure;
-    } else if (events.length > 0 || due.length > 0) {
+    } else if (events.length > 0 || due.length > 0 || usage.length > 0) {
       this.failedWrites = 0;
     }
   }

@@ -525,6 +525,28 @@ export interface EventLog {
   page(query: EventPageQuery): Promise<Page<AuthEventEntry>>;
 }
 
+/** A key's sign-ins on one UTC day. */
+export interface KeyUsageDay {
+  /** YYYY-MM-DD, UTC. */
+  day: string;
+  successes: number;
+  /** Refusals after the key's signature verified (see store/key-usage.ts). */
+  failures: number;
+}
+
+export interface KeyUsageTotals {
+  successes: number;
+  failures: number;
+}
+
+/** Reading the daily usage counts the EventSink keeps per key. */
+export interface KeyUsageLog {
+  /** The key's days from `fromDay` (YYYY-MM-DD, inclusive) on, oldest first; days without use are absent. */
+  days(keyId: string, fromDay: string): Promise<KeyUsageDay[]>;
+  /** Each key's sums from `fromDay` on; a key without use in that time is absent. */
+  totals(keyIds: readonly string[], fromDay: string): Promise<Map<string, KeyUsageTotals>>;
+}
+
 /** Everything the library reads or writes, from one database. */
 export interface SshKeyStore {
   keys: KeyStore;
@@ -534,6 +556,8 @@ export interface SshKeyStore {
   sessions: SessionStore;
   settings: SettingsStore;
   eventLog: EventLog;
+  /** Daily successes and failures per key. */
+  usage: KeyUsageLog;
   changes: ChangeFeed;
   authorities: CertificateAuthorityStore;
   jwks: JwksEndpointStore;

@@ -127,6 +127,26 @@ describe("the event buffer while the database refuses writes (SQLite locked by a
     const alarms = await store.database.prisma.authEvent.findMany({ where: { outcome: "alarm" } });
     expect(alarms.map((r) => [r.username, r.errorCode])).toEqual([["cloned-key", "sign_counter_regressed"]]);
   });
+
+  it("adds a key's daily usage exactly once when the writes failed meanwhile", async () => {
+    await store.directory.addUser("counted");
+    const key = await store.directory.addKey("counted", spkiPem(freshKeyPair("ed25519").publicKey));
+    const use = (outcome: "success" | "failure") => ({ ...event(outcome, "counted"), userId: key.userId, keyId: key.id });
+    const holder = new Database(db.url.slice("file:".length));
+    holder.exec("BEGIN IMMEDIATE");
+    try {
+      for (let i = 0; i < 3; i++) store.events.record(use("success"));
+      store.events.record(use("failure"));
+      await expect(store.events.flush()).rejects.toThrow(/locked|busy/i);
+      store.events.record(use("success"));
+    } finally {
+      holder.exec("ROLLBACK");
+      holder.close();
+    }
+    await store.events.flush();
+    const today = new Date().toISOString().slice(0, 10);
+    expect(await store.usage.days(key.id, today)).toEqual([{ day: today, successes: 4, failures: 1 }]);
+  });
 });
 
 describe.runIf(databaseKinds.includes("postgresql"))("a flush of several batches that fails part-way on postgresql", () => {

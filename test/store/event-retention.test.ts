@@ -1,8 +1,11 @@
 // AuthEvent retention: events older than the setting are deleted in small batches by the
-// store itself; newer ones stay. EVENT_RETENTION_DAYS sets the default and is validated.
+// store itself; newer ones stay; daily key usage is kept 90 days. EVENT_RETENTION_DAYS sets the
+// default and is validated.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPrismaStore, type PrismaStore } from "../../strategy/store/prisma/store.js";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/databases.js";
+import { freshKeyPair } from "../support/fresh-keys.js";
+import { spkiPem } from "../support/tokens.js";
 
 const day = 86_400_000;
 
@@ -46,6 +49,28 @@ describe.each(databaseKinds)("event retention on %s", (kind) => {
     }
     const left = await store.database.prisma.authEvent.findMany({ select: { username: true }, orderBy: { username: "asc" } });
     expect(left.map((r) => r.username)).toEqual(["recent-0", "recent-1", "recent-2", "recent-3", "recent-4", "today"]);
+  });
+
+  it("deletes daily key usage older than 90 days in the same job, and keeps the rest", async () => {
+    await store?.close();
+    const writer = await openPrismaStore({ url: db.url, eventRetention: { days: 0 } });
+    await writer.directory.addUser("usage-retention");
+    const key = await writer.directory.addKey("usage-retention", spkiPem(freshKeyPair("ed25519").publicKey));
+    const used = (ageDays: number) => ({
+      ...event(ageDays, "usage-retention"),
+      outcome: "success" as const,
+      errorCode: null,
+      userId: key.userId,
+      keyId: key.id,
+    });
+    for (const age of [120, 91, 89, 0]) writer.events.record(used(age));
+    await writer.events.flush();
+    expect(await writer.usage.days(key.id, "2000-01-01")).toHaveLength(4);
+    await writer.close();
+
+    store = await openPrismaStore({ url: db.url, eventRetention: { days: 365, everyMs: 50 } });
+    const ages = [89, 0].map((age) => new Date(Date.now() - age * day).toISOString().slice(0, 10));
+    await expect.poll(async () => (await store.usage.days(key.id, "2000-01-01")).map((d) => d.day), { timeout: 5000 }).toEqual(ages);
   });
 
   async function countEvents(url: string): Promise<number> {

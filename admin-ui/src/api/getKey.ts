@@ -1,4 +1,5 @@
 import { api } from "./client";
-import type { Key, KeyEvent } from "./contract";
+import type { Key, KeyEvent, KeyUsageDay } from "./contract";
 
-export const getKey = (id: string, signal?: AbortSignal) => api<{ key: Key; events: KeyEvent[] }>("GET", `/keys/${encodeURIComponent(id)}`, undefined, signal);
+export const getKey = (id: string, signal?: AbortSignal) =>
+  api<{ key: Key; events: KeyEvent[]; usage: KeyUsageDay[] }>("GET", `/keys/${encodeURIComponent(id)}`, undefined, signal);

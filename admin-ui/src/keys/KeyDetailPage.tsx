@@ -18,6 +18,7 @@ import { useNow } from "../shared/useNow";
 import { DeleteDialog } from "./DeleteDialog";
 import { InlineComment } from "./InlineComment";
 import { RevokeDialog } from "./RevokeDialog";
+import { UsageChart } from "./UsageChart";
 
 /** Everything about one key: all fingerprints, the JWT kid, the OpenSSH text and its recent authentications. */
 export function KeyDetailPage(props: { id: string }) {
@@ -178,6 +179,11 @@ export function KeyDetailPage(props: { id: string }) {
               {key.openssh}
               {key.comment ? ` ${key.comment}` : ""}
             </pre>
+          </section>
+
+          <section className="card" aria-labelledby="usage-heading">
+            <h2 id="usage-heading">Sign-ins per day</h2>
+            <UsageChart usage={result.data.usage} />
           </section>
 
           <section className="card">

@@ -6,6 +6,7 @@ import { looksLikePrivateKey } from "../../keys/formats/private-key.js";
 import { parseKeyPaste } from "../../keys/index.js";
 import type { ParsedPublicKey } from "../../keys/types.js";
 import { DirectoryError, type KeyRecord } from "../../store/index.js";
+import { firstUsageDay, usageSeries, usageWindowDays } from "../../store/key-usage.js";
 import { sessionOf, type AdminContext } from "../context.js";
 import { decodeCursor, encodeCursor } from "../cursors.js";
 import { AdminError } from "../errors.js";
@@ -118,10 +119,15 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
   router.get("/api/keys/:id", async (req, res) => {
     const row = await accessibleKey(req);
     const { store, now } = ctx();
-    const { items: events } = await store.eventLog.page({ keyId: row.id, limit: 50 });
+    const nowMs = now();
+    const [{ items: events }, days] = await Promise.all([
+      store.eventLog.page({ keyId: row.id, limit: 50 }),
+      store.usage.days(row.id, firstUsageDay(nowMs, usageWindowDays)),
+    ]);
     res.json({
-      key: keyJson(row, now(), store.directory.keyPolicy),
+      key: keyJson(row, nowMs, store.directory.keyPolicy),
       events: events.map(keyEventJson),
+      usage: usageSeries(days, nowMs, usageWindowDays),
     } satisfies z.input<typeof KeyDetailResponse>);
   });
 

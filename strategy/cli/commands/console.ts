@@ -1,9 +1,9 @@
 import type { Command } from "commander";
-import { createJwtAuthorization, tryKeysInTurn } from "../../client/index.js";
+import { createJwtAuthorization, serverRefusal, tryKeysInTurn } from "../../client/index.js";
 import { consoleRoot, createSignInLink } from "../../admin/sessions.js";
 import { defaultServerUrl } from "../environment.js";
 import type { Signer } from "../../client/signer.js";
-import { CliError } from "../errors.js";
+import { CliError, describeRefusal } from "../errors.js";
 import { addSignerOptions, announceRefusal, announceSigner, signersFor, type SignerOptions } from "../signer-options.js";
 import { withStore } from "../store.js";
 
@@ -67,7 +67,8 @@ export function registerConsoleCommands(program: Command): void {
       // not JSON: reported below
     }
     if (!response.ok || typeof body.link !== "string") {
-      const reason = body.error ? `${String(body.error.code)}: ${String(body.error.message)}` : `HTTP ${response.status}`;
+      const refusal = serverRefusal(body);
+      const reason = refusal === null ? `HTTP ${response.status}` : describeRefusal(refusal);
       throw new CliError(`sign-in refused (${reason})`);
     }
     process.stdout.write(`${body.link}\n`);

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import type { Command } from "commander";
 import { expandHome } from "../../client/home-path.js";
 import { keyStateLabels, keyStatus, type KeyStateInput, type KeyStatus } from "../../core/key-state.js";
+import { firstUsageDay, totalsOf, usageWindowDays } from "../../store/key-usage.js";
 import { CliError } from "../errors.js";
 import { printJson, printTable } from "../output.js";
 import { withStore } from "../store.js";
@@ -46,10 +47,20 @@ export function registerKeyCommands(program: Command): void {
   keys
     .command("list [username]")
     .description("list keys, of one user or of everyone")
-    .option("--json", "print JSON")
+    .option("--json", "print JSON (each key with usage30d: its successes and failures over the last 30 days)")
     .action(async (username: string | undefined, opts: { json?: boolean }) => {
-      const list = await withStore((s) => s.directory.listKeys(username));
-      if (opts.json) return printJson(list.map((k) => ({ ...k, status: status(k) })));
+      const { list, usage } = await withStore(async (s) => {
+        const list = await s.directory.listKeys(username);
+        // Read only for --json: the table has no column for it.
+        const usage = opts.json
+          ? await s.usage.totals(
+              list.map((k) => k.id),
+              firstUsageDay(Date.now(), usageWindowDays),
+            )
+          : new Map();
+        return { list, usage };
+      });
+      if (opts.json) return printJson(list.map((k) => ({ ...k, status: status(k), usage30d: totalsOf(usage, k.id) })));
       printTable([
         ["USER", "TYPE", "BITS", "FINGERPRINT", "STATUS", "EXPIRES", "LAST USED", "OPTIONS", "COMMENT"],
         ...list.map((k) => [

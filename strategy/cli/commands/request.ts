@@ -1,7 +1,7 @@
 import type { Command } from "commander";
-import { CrtauthLoginError, crtauthLoginWithKeys, sshkeyFetch, tryKeysInTurn, type ClientScheme } from "../../client/index.js";
+import { CrtauthLoginError, crtauthLoginWithKeys, serverRefusal, sshkeyFetch, tryKeysInTurn, type ClientScheme } from "../../client/index.js";
 import type { Signer } from "../../client/signer.js";
-import { CliError, urlArgument } from "../errors.js";
+import { CliError, describeRefusal, urlArgument } from "../errors.js";
 import {
   addCertOption,
   addSignerOptions,
@@ -95,6 +95,18 @@ export function registerRequestCommand(program: Command): void {
       }
       const body = await response.text();
       process.stdout.write(body.endsWith("\n") || body === "" ? body : `${body}\n`);
-      if (!response.ok) throw new CliError(`HTTP ${response.status}`, 22);
+      if (!response.ok) {
+        const refusal = serverRefusal(parsedJson(body));
+        if (refusal?.code === "clock_skew") process.stderr.write(`${describeRefusal(refusal)}\n`);
+        throw new CliError(`HTTP ${response.status}`, 22);
+      }
     });
+}
+
+function parsedJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }

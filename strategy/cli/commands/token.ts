@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import {
   authorizationFor,
+  clockSkewHint,
   createJwtAuthorization,
   crtauthLoginWithKeys,
   CrtauthLoginError,
@@ -113,7 +114,8 @@ export function registerTokenCommands(program: Command): void {
             onRefused: announceRefusal,
             passOver: passOverAgentRefusal,
           }).catch((error: unknown) => {
-            if (error instanceof SshsigSessionError) throw new CliError(error.message);
+            if (error instanceof SshsigSessionError)
+              throw new CliError(error.refusal?.code === "clock_skew" ? `${error.message}\n${clockSkewHint}` : error.message);
             if (error instanceof TypeError && "cause" in error)
               throw new CliError(`request failed: ${(error.cause as Error | undefined)?.message ?? error.message}`);
             throw error;

@@ -102,7 +102,7 @@ export function openResponse(text: string, opts: OpenResponseOptions): OpenedRes
       detail: { expected: serverName, got: challenge.serverName },
     });
   }
-  checkWindow(challenge, (opts.now ?? Date.now)(), opts.clockToleranceMs ?? 0);
+  checkWindow(challenge, (opts.now ?? Date.now)(), opts.clockToleranceMs ?? 0, "crtauth challenge");
   const username = checkUsername(challenge.username);
   return { hint: { username, fingerprint: challenge.fingerprint.toString("hex") }, version, challenge, signed, signature };
 }

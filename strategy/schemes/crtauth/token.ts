@@ -85,7 +85,7 @@ export function verifyToken(text: string, opts: VerifyTokenOptions): VerifiedTok
     fields = { validFrom: t.validFrom, validTo: t.validTo, username: t.username };
     format = "v1";
   }
-  checkWindow(fields, (opts.now ?? Date.now)(), opts.clockToleranceMs ?? 0);
+  checkWindow(fields, (opts.now ?? Date.now)(), opts.clockToleranceMs ?? 0, "crtauth token");
   if (fields.validTo - fields.validFrom > MAX_TOKEN_VALIDITY_S) {
     throw new AuthError("invalid_claim", "crtauth token lifetime exceeds 600 s", {
       detail: { lifetime: fields.validTo - fields.validFrom },

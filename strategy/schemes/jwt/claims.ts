@@ -1,3 +1,4 @@
+import { clockRefusal } from "../../core/clock-skew.js";
 import { AuthError } from "../../errors.js";
 
 export interface CheckedClaims {
@@ -59,23 +60,18 @@ export function checkClaims(claims: Readonly<Record<string, unknown>>, nowMs: nu
     // PyJWT: a non-integer iat is InvalidIssuedAtError, iat > now is ImmatureSignatureError
     // (asymmetric-jwt-auth decodes with no leeway, against whole seconds).
     if (typeof claims.iat !== "number" || !Number.isFinite(claims.iat)) throw new AuthError("invalid_claim", "the JWT iat claim is not a number");
-    if (claims.iat > Math.floor(now)) throw new AuthError("clock_skew", "the JWT is not valid yet (iat is in the future)");
+    if (claims.iat > Math.floor(now)) throw clockRefusal("clock_skew", { subject: "token iat", offsetSeconds: claims.iat - now, nowMs, allowed: { ahead: 0 } });
   }
   if (claims.exp !== undefined) {
     if (typeof claims.exp !== "number") throw new AuthError("invalid_claim", "the JWT exp claim is not a number");
-    if (claims.exp <= now) throw new AuthError("token_expired", "the JWT has expired (exp)");
+    if (claims.exp <= now) throw clockRefusal("token_expired", { subject: "token exp", offsetSeconds: claims.exp - now, nowMs, allowed: { behind: 0 } });
   }
   if (claims.nbf !== undefined) {
     if (typeof claims.nbf !== "number") throw new AuthError("invalid_claim", "the JWT nbf claim is not a number");
-    if (claims.nbf > now) throw new AuthError("clock_skew", "the JWT is not valid yet (nbf)");
+    if (claims.nbf > now) throw clockRefusal("clock_skew", { subject: "token nbf", offsetSeconds: claims.nbf - now, nowMs, allowed: { ahead: 0 } });
   }
-  const skew = now - time;
-  if (Math.abs(skew) > toleranceSeconds) {
-    throw new AuthError(
-      "clock_skew",
-      `the JWT time is ${Math.abs(skew).toFixed(0)} s ${skew > 0 ? "old" : "in the future"}; at most ${toleranceSeconds} s is accepted`,
-      { detail: { skewSeconds: skew } },
-    );
+  if (Math.abs(now - time) > toleranceSeconds) {
+    throw clockRefusal("clock_skew", { subject: "token time", offsetSeconds: time - now, nowMs, allowed: { either: toleranceSeconds } });
   }
   return { username: username as string, time, nonce: String(nonce) };
 }

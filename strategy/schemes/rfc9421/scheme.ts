@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Codec, CodecContext, CredentialHints, ReplayClaim } from "../../core/codec.js";
 import type { RequestView } from "../../core/request-view.js";
+import { clockRefusal } from "../../core/clock-skew.js";
 import { AuthError, isAuthError } from "../../errors.js";
 import { httpSignatureKeyTypes } from "../../keys/algorithms.js";
 import { sshSignatureVerifies } from "../../keys/ssh-signature.js";
@@ -165,14 +166,21 @@ export function createRfc9421Scheme(options: Rfc9421SchemeOptions = {}): Codec<D
     },
     afterSignature(_decoded, signature: PendingSignature, _signer, ctx: CodecContext): void {
       const now = Math.floor(ctx.nowMs / 1000);
-      const skew = Math.abs(now - signature.created);
-      if (skew > settings.maxAgeSeconds) {
-        throw new AuthError("clock_skew", `RFC 9421 created is ${skew} seconds from the server's time ${now} (at most ${settings.maxAgeSeconds})`, {
-          detail: { serverTime: now, skewSeconds: skew, maxAgeSeconds: settings.maxAgeSeconds },
+      if (Math.abs(now - signature.created) > settings.maxAgeSeconds) {
+        throw clockRefusal("clock_skew", {
+          subject: "signature created",
+          offsetSeconds: signature.created - now,
+          nowMs: ctx.nowMs,
+          allowed: { either: settings.maxAgeSeconds },
         });
       }
       if (signature.expires !== null && now > signature.expires + settings.clockToleranceSeconds) {
-        throw new AuthError("token_expired", `RFC 9421 signature expired at ${signature.expires} (server time ${now})`, { detail: { serverTime: now } });
+        throw clockRefusal("token_expired", {
+          subject: "signature expires",
+          offsetSeconds: signature.expires - now,
+          nowMs: ctx.nowMs,
+          allowed: { behind: settings.clockToleranceSeconds },
+        });
       }
     },
     replay(_decoded, signature: PendingSignature): ReplayClaim | null {

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual, verify as cryptoVerify, type KeyObject } from "node:crypto";
+import { clockRefusal } from "../../core/clock-skew.js";
 import { AuthError } from "../../errors.js";
 import { decoyKey } from "../decoy-keys.js";
 import { sshKeyType } from "../../keys/algorithms.js";
@@ -153,9 +154,11 @@ export async function verifySshauthToken<C>(token: string | UnverifiedSshauthTok
     const timestamp = parts.signed.timestamp;
     const delta = now > timestamp ? now - timestamp : timestamp - now;
     if (delta > BigInt(maxSkew)) {
-      throw new AuthError("clock_skew", `sshauth token: delta of ${delta} seconds is too great`, {
-        detail: { delta: delta.toString(), maxSkewSeconds: maxSkew },
-      });
+      throw clockRefusal(
+        "clock_skew",
+        { subject: "token time", offsetSeconds: Number(timestamp - now), nowMs: Number(now) * 1000, allowed: { either: maxSkew } },
+        { delta: delta.toString() },
+      );
     }
 
     const replayId = createHash("sha256").update(keyFingerprint).update(message).digest("hex");

@@ -1,3 +1,4 @@
+import { clockRefusal } from "../../core/clock-skew.js";
 import { AuthError } from "../../errors.js";
 import { addressListAllows } from "../../keys/address-match.js";
 import { userCertificate, type OpenSshCertificate } from "../../keys/certificate.js";
@@ -33,8 +34,24 @@ export function checkCertificate(
   if (cert.type !== userCertificate) throw refusal("certificate_not_user", `the certificate is of type ${cert.type}, not a user certificate`, signer);
   const now = BigInt(at.nowSeconds);
   const tolerance = BigInt(at.toleranceSeconds);
-  if (now + tolerance < cert.validAfter) throw refusal("certificate_not_yet_valid", `the certificate is valid from ${cert.validAfter} (unix time)`, signer);
-  if (now - tolerance >= cert.validBefore) throw refusal("certificate_expired", `the certificate expired at ${cert.validBefore} (unix time)`, signer);
+  const nowMs = at.nowSeconds * 1000;
+  const allowed = at.toleranceSeconds;
+  if (now + tolerance < cert.validAfter) {
+    const offsetSeconds = Number(cert.validAfter - now);
+    throw clockRefusal(
+      "certificate_not_yet_valid",
+      { subject: "certificate valid-after", offsetSeconds, nowMs, allowed: { ahead: allowed } },
+      { userId: signer.user.id },
+    );
+  }
+  if (now - tolerance >= cert.validBefore) {
+    const offsetSeconds = Number(cert.validBefore - now);
+    throw clockRefusal(
+      "certificate_expired",
+      { subject: "certificate valid-before", offsetSeconds, nowMs, allowed: { behind: allowed } },
+      { userId: signer.user.id },
+    );
+  }
   for (const [name, value] of cert.criticalOptions) {
     if (!understoodOptions.has(name))
       throw refusal("certificate_option_unsupported", `the certificate's critical option ${JSON.stringify(name)} is not supported`, signer);

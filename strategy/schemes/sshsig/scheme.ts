@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Request } from "express";
 import type { Codec, CodecContext, CredentialHints, ReplayClaim, SignCounterClaim } from "../../core/codec.js";
+import { clockRefusal } from "../../core/clock-skew.js";
 import { AuthError, isAuthError } from "../../errors.js";
 import { isSshKeyType, sshKeyType, sshsigKeyTypes } from "../../keys/algorithms.js";
 import { certificateSignatureVerifies, certifiedKeyType, decodeCertificate, type OpenSshCertificate } from "../../keys/certificate.js";
@@ -154,10 +155,12 @@ export function createSshsigScheme(options: SshsigSchemeOptions = {}): Codec<Dec
         checkCertificate(cert, signer, { nowSeconds: now, toleranceSeconds: settings.maxSkewSeconds, clientAddress: ctx.request.clientAddress });
       const flagged = cert === null ? signer.key : certifiedKeyFlags(cert, signer.key);
       if (decoded.signature.fido !== null) checkFidoFlags(decoded.signature.fido, flagged, signer.user, settings.fido);
-      const skew = Math.abs(now - decoded.params.time);
-      if (skew > settings.maxSkewSeconds) {
-        throw new AuthError("clock_skew", `SSHSIG time is ${skew} seconds from the server's time ${now} (at most ${settings.maxSkewSeconds})`, {
-          detail: { serverTime: now, skewSeconds: skew, maxSkewSeconds: settings.maxSkewSeconds },
+      if (Math.abs(now - decoded.params.time) > settings.maxSkewSeconds) {
+        throw clockRefusal("clock_skew", {
+          subject: "SSHSIG time",
+          offsetSeconds: decoded.params.time - now,
+          nowMs: ctx.nowMs,
+          allowed: { either: settings.maxSkewSeconds },
         });
       }
     },

@@ -1,3 +1,4 @@
+import { clockRefusal } from "../../core/clock-skew.js";
 import { AuthError } from "../../errors.js";
 import { encodeBase64Url } from "../../keys/base64.js";
 import { SshReader, sshString, sshUint32 } from "../../keys/wire.js";
@@ -74,7 +75,11 @@ export function decodeSshsigToken(text: string, keys: readonly Buffer[], nowMs: 
     throw new AuthError("bad_signature", "SSHSIG token was not issued with this server's secret", { detail: { part: "token_hmac" } });
   }
   if (nowMs >= expiresAt * 1000) {
-    throw new AuthError("token_expired", `SSHSIG token expired at ${new Date(expiresAt * 1000).toISOString()}`, { detail: { expiresAt } });
+    throw clockRefusal(
+      "token_expired",
+      { subject: "SSHSIG token expiry", offsetSeconds: expiresAt - nowMs / 1000, nowMs, allowed: { behind: 0 } },
+      { expiresAt },
+    );
   }
   return { issuedAt, expiresAt, username, fingerprint, keyId };
 }

@@ -8,6 +8,7 @@ import { MemoryDirectory } from "./directory.js";
 import { MemoryEventLog, MemoryEventSink } from "./event-log.js";
 import { MemoryJwksEndpoints } from "./jwks-endpoints.js";
 import { MemoryKeyStore } from "./key-store.js";
+import { MemoryKeyUsageLog } from "./key-usage.js";
 import { MemorySessionStore } from "./sessions.js";
 import { MemoryTables } from "./tables.js";
 
@@ -99,6 +100,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SshKeyStore
     sessions: new MemorySessionStore(tables),
     settings: new MemorySettingsStore(tables.settings),
     eventLog: new MemoryEventLog(tables),
+    usage: new MemoryKeyUsageLog(tables),
     changes,
     authorities: new MemoryAuthorities(now, new ParsedKeyCache(undefined, directory.keyPolicy)),
     jwks: new MemoryJwksEndpoints(tables),

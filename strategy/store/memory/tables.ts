@@ -1,4 +1,5 @@
-import type { AuthEventRecord, JwksEndpointRecord, KeyRecord, NewConsoleSession, UserRecord } from "../ports.js";
+import { usageOf } from "../key-usage.js";
+import type { AuthEventRecord, JwksEndpointRecord, KeyRecord, KeyUsageTotals, NewConsoleSession, UserRecord } from "../ports.js";
 
 export interface UserRow extends UserRecord {
   updatedAt: Date;
@@ -20,7 +21,8 @@ export interface LinkRow {
 
 /**
  * The in-memory adapter's rows, one Map per table of the SQL schema, with the same
- * cascades: deleting a user deletes their keys, sessions, links and JWKS endpoints; events lose the link.
+ * cascades: deleting a user deletes their keys, sessions, links and JWKS endpoints; deleting a
+ * key its daily usage; events lose the link.
  */
 export class MemoryTables {
   readonly users = new Map<string, UserRow>();
@@ -30,6 +32,8 @@ export class MemoryTables {
   readonly links = new Map<string, LinkRow>();
   readonly settings = new Map<string, string>();
   readonly jwksEndpoints = new Map<string, JwksEndpointRecord>();
+  /** KeyUsageDay: by key, then by day (YYYY-MM-DD). */
+  readonly usage = new Map<string, Map<string, KeyUsageTotals>>();
   private nextEventId = 1;
 
   constructor(readonly now: () => number) {}
@@ -49,10 +53,19 @@ export class MemoryTables {
     const userId = event.userId !== null && this.users.has(event.userId) ? event.userId : null;
     const keyId = event.keyId !== null && this.keys.has(event.keyId) ? event.keyId : null;
     this.events.push({ ...event, userId, keyId, id: this.nextEventId++ });
+    const use = usageOf({ ...event, keyId });
+    if (use === null) return;
+    let days = this.usage.get(use.keyId);
+    if (!days) this.usage.set(use.keyId, (days = new Map()));
+    const counts = days.get(use.day) ?? { successes: 0, failures: 0 };
+    if (use.success) counts.successes++;
+    else counts.failures++;
+    days.set(use.day, counts);
   }
 
   deleteKey(id: string): void {
     this.keys.delete(id);
+    this.usage.delete(id);
     for (const event of this.events) if (event.keyId === id) event.keyId = null;
   }
 

@@ -26,6 +26,7 @@ import { PrismaJwksEndpoints } from "./jwks-endpoints.js";
 import { PrismaDirectory } from "./directory.js";
 import { PrismaEventLog } from "./event-log.js";
 import { PrismaKeyStore } from "./key-store.js";
+import { PrismaKeyUsageLog } from "./key-usage.js";
 import { migrateDatabase } from "./migrate.js";
 import { PrismaSessionStore } from "./sessions.js";
 import { PrismaSettingsStore } from "./settings.js";
@@ -160,7 +161,11 @@ export async function openPrismaStore(given: PrismaStoreOptions = {}): Promise<P
   // Built first: a bad EVENT_RETENTION_DAYS fails before any connection is opened.
   let hot: HotPath | undefined;
   // On the store's clock, the one events are stamped with.
-  const retention = new EventRetention((before, limit) => hot!.activity.pruneEvents(before, limit), { now: options.now, ...options.eventRetention });
+  const retention = new EventRetention(
+    (before, limit) => hot!.activity.pruneEvents(before, limit),
+    { now: options.now, ...options.eventRetention },
+    (beforeDay) => hot!.activity.pruneKeyUsage(beforeDay),
+  );
   const location = locateDatabase(options.url);
   let database: PrismaDatabase;
   try {
@@ -198,6 +203,7 @@ export async function openPrismaStore(given: PrismaStoreOptions = {}): Promise<P
     sessions: new PrismaSessionStore(prisma),
     settings: new PrismaSettingsStore(prisma),
     eventLog: new PrismaEventLog(prisma),
+    usage: new PrismaKeyUsageLog(prisma),
     changes: hot.changes,
     authorities: new PrismaAuthorities(prisma, new ParsedKeyCache(undefined, directory.keyPolicy)),
     jwks: new PrismaJwksEndpoints(prisma),

@@ -4,7 +4,7 @@
 // in `npm run bench`; a prepared statement in one transaction does not.
 import type Database from "better-sqlite3";
 import type pg from "pg";
-import type { ActivityWriter, KeyUse } from "../activity-recorder.js";
+import type { ActivityWriter, KeyUsageCount, KeyUse } from "../activity-recorder.js";
 import type { AuthEventRecord } from "../ports.js";
 import { storeFaultOf } from "../unavailable.js";
 import { sqliteTime } from "./sqlite-time.js";
@@ -37,6 +37,16 @@ function unlinked(e: AuthEventRecord): AuthEventRecord {
   return { ...e, userId: null, keyId: null };
 }
 
+/**
+ * Upserts in one order, by key and day: two instances flushing the same rows at once then take
+ * their row locks in the same order instead of deadlocking (PostgreSQL).
+ */
+function inLockOrder(counts: readonly KeyUsageCount[]): KeyUsageCount[] {
+  return [...counts].sort((a, b) => (a.keyId < b.keyId ? -1 : a.keyId > b.keyId ? 1 : a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+}
+
+const addUsage = `ON CONFLICT ("keyId", "day") DO UPDATE SET "successes" = "KeyUsageDay"."successes" + excluded."successes", "failures" = "KeyUsageDay"."failures" + excluded."failures"`;
+
 export function sqliteActivityWriter(db: Database.Database): ActivityWriter {
   const insert = db.prepare(`INSERT INTO "AuthEvent" (${columns}) VALUES (${Array.from({ length: columnCount }, () => "?").join(", ")})`);
   const insertAll = db.transaction((events: readonly AuthEventRecord[]) => {
@@ -51,7 +61,17 @@ export function sqliteActivityWriter(db: Database.Database): ActivityWriter {
   });
   const use = db.prepare(`UPDATE "PublicKey" SET "lastUsedAt" = ?, "lastUsedIp" = ?, "lastUsedScheme" = ?, "useCount" = "useCount" + ? WHERE "id" = ?`);
   const prune = db.prepare<[string, number]>(`DELETE FROM "AuthEvent" WHERE "id" IN (SELECT "id" FROM "AuthEvent" WHERE "at" < ? ORDER BY "at" LIMIT ?)`);
+  // A key deleted while its counts waited is skipped rather than failing the batch.
+  const upsertUsage = db.prepare<[string, string, number, number, string]>(
+    `INSERT INTO "KeyUsageDay" ("keyId", "day", "successes", "failures") SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM "PublicKey" WHERE "id" = ?) ${addUsage}`,
+  );
+  const addAllUsage = db.transaction((counts: readonly KeyUsageCount[]) => {
+    for (const c of counts) upsertUsage.run(c.keyId, c.day, c.successes, c.failures, c.keyId);
+  });
+  const pruneUsage = db.prepare<[string]>(`DELETE FROM "KeyUsageDay" WHERE "day" < ?`);
   return {
+    addKeyUsage: async (counts) => addAllUsage(inLockOrder(counts)),
+    pruneKeyUsage: async (beforeDay) => pruneUsage.run(beforeDay).changes,
     insertEvents: async (events) => insertAll(events),
     pruneEvents: async (before, limit) => prune.run(sqliteTime(before), limit).changes,
     recordKeyUse: async (keyId: string, u: KeyUse) => void use.run(sqliteTime(u.at), u.ip, u.scheme, u.count, keyId),
@@ -94,6 +114,19 @@ export function postgresActivityWriter(pool: pg.Pool): ActivityWriter {
     }
   };
   return {
+    async addKeyUsage(counts) {
+      const sorted = inLockOrder(counts);
+      // One statement for the whole batch: atomic, so a failure re-queues counts none of which were added.
+      await pool.query(
+        `INSERT INTO "KeyUsageDay" ("keyId", "day", "successes", "failures")
+         SELECT v."keyId", v."day", v."successes", v."failures" FROM unnest($1::text[], $2::text[], $3::int[], $4::int[]) AS v("keyId", "day", "successes", "failures")
+         WHERE EXISTS (SELECT 1 FROM "PublicKey" p WHERE p."id" = v."keyId") ${addUsage}`,
+        [sorted.map((c) => c.keyId), sorted.map((c) => c.day), sorted.map((c) => c.successes), sorted.map((c) => c.failures)],
+      );
+    },
+    async pruneKeyUsage(beforeDay) {
+      return (await pool.query(`DELETE FROM "KeyUsageDay" WHERE "day" < $1`, [beforeDay])).rowCount ?? 0;
+    },
     async pruneEvents(before, limit) {
       const result = await pool.query(`DELETE FROM "AuthEvent" WHERE "id" IN (SELECT "id" FROM "AuthEvent" WHERE "at" < $1 ORDER BY "at" LIMIT $2)`, [
         before.toISOString(),

@@ -68,7 +68,10 @@ describe("sshauth golden vectors", () => {
         it(`refuses at now=${now} with clock_skew`, async () => {
           const err = await refusal(verifySshauthToken(v.token, { ...base, now }));
           expect(err.code).toBe("clock_skew");
-          expect(err.message).toContain(`delta of ${Math.abs(now - v.time)} seconds is too great`);
+          const way = now > v.time ? "behind" : "ahead of";
+          const serverTime = new Date(now * 1000).toISOString().replace(".000Z", "Z");
+          expect(err.message).toBe(`token time is ${Math.abs(now - v.time)} s ${way} the server (server time ${serverTime}, allowed ±${v.max_skew_seconds} s)`);
+          expect(err.detail).toMatchObject({ delta: String(Math.abs(now - v.time)) });
         });
       }
 

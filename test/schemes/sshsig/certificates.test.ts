@@ -70,10 +70,11 @@ describe.each(["memory", ...databaseKinds] as const)("SSHSIG with OpenSSH certif
     return { status: r.status, body: (await r.json()) as Reply };
   };
 
-  const refusedWith = async (certPath: string, code: string, username = "alice") => {
+  const refusedWith = async (certPath: string, code: string, username = "alice", message?: RegExp) => {
     const r = await login(certPath, username);
     expect(r.status).toBe(401);
     expect(r.body.error?.code).toBe(code);
+    if (message) expect(r.body.error?.message).toMatch(message);
     expect(await lastEventCode(t.store)).toBe(code);
   };
 
@@ -117,8 +118,20 @@ describe.each(["memory", ...databaseKinds] as const)("SSHSIG with OpenSSH certif
   });
 
   it("refuses an expired and a not yet valid certificate", async () => {
-    await refusedWith(certify("ca-ed25519", ["-n", "alice", "-V", "-2h:-1h"]), "certificate_expired");
-    await refusedWith(certify("ca-ed25519", ["-n", "alice", "-V", "+1h:+2h"]), "certificate_not_yet_valid");
+    // Measured against the server's clock, in the one clock-skew wording (ssh-keygen stamps the window by the wall clock).
+    const at = String.raw`\(server time \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ, allowed 60 s`;
+    await refusedWith(
+      certify("ca-ed25519", ["-n", "alice", "-V", "-2h:-1h"]),
+      "certificate_expired",
+      "alice",
+      new RegExp(String.raw`^certificate valid-before is 3[56]\d\d s behind the server ${at} behind\)$`),
+    );
+    await refusedWith(
+      certify("ca-ed25519", ["-n", "alice", "-V", "+1h:+2h"]),
+      "certificate_not_yet_valid",
+      "alice",
+      new RegExp(String.raw`^certificate valid-after is 3[56]\d\d s ahead of the server ${at} ahead\)$`),
+    );
   });
 
   it("refuses a certificate for another principal, and one for alice signing in as bob", async () => {

@@ -70,12 +70,12 @@ async function send(url: string, authorization: string, init: { method?: string;
   };
 }
 
-/** A 401 names its reason twice: the JSON code and message, and the SSHSIG challenge with the same message. */
+/** A 401 names its reason twice: the JSON code and message, and the SSHSIG challenge with the same message (in ASCII: "±" as "+/-"). */
 function expectNamed(r: Reply, status: number, code: string): void {
   expect({ status: r.status, code: r.code }).toEqual({ status, code });
   if (status === 401) {
     expect(r.challenge).toBe(
-      `SSHSIG realm="passport-sshkey", namespace="${NS}", error="invalid_token", error_description="${r.message.replace(/["\\]/g, "")}"`,
+      `SSHSIG realm="passport-sshkey", namespace="${NS}", error="invalid_token", error_description="${r.message.replaceAll("±", "+/-").replace(/["\\]/g, "")}"`,
     );
     expect(r.message.length).toBeGreaterThan(10);
   }
@@ -293,8 +293,7 @@ describe("hostile SSHSIG requests from real signatures", () => {
     expectNamed(await send(t.url, as("dora", "dora")), 401, "user_disabled");
     const skew = await send(t.url, as("ed", "alice", { time: T - 3600 }));
     expectNamed(skew, 401, "clock_skew");
-    expect(skew.message).toContain(`server's time ${T}`);
-    expect(skew.message).toContain("3600 seconds");
+    expect(skew.message).toBe(`SSHSIG time is 3600 s behind the server (server time ${new Date(T * 1000).toISOString().replace(".000Z", "Z")}, allowed ±60 s)`);
     const once = as("ec", "alice");
     expectNamed(await send(t.url, once), 200, "accepted");
     expectNamed(await send(t.url, once), 401, "replayed");
