@@ -6,11 +6,11 @@ import { materialFromKeyObject } from "../keys/material.js";
 import type { KeyPolicyOptions } from "../keys/policy.js";
 import type { ParsedPublicKey } from "../keys/types.js";
 import { JwksUnavailableError, type JwksKeySource } from "../store/ports.js";
-import { JwksFetchRefusal, type Resolver } from "./address-policy.js";
+import { FetchRefusal, type Resolver } from "../net/address-policy.js";
 import { maxAgeMs } from "./cache-control.js";
 import { cappedFetch } from "./capped-fetch.js";
 import type { JwksSettings } from "./options.js";
-import { unfetchableReason } from "./url-policy.js";
+import { fetchableUrl } from "../net/url-policy.js";
 
 /** One URL's set: jose's cache of its keys, and when this source last fetched it and for how long that holds. */
 interface RemoteSet {
@@ -25,6 +25,8 @@ interface RemoteSet {
   /** The max-age of the response being read. */
   pendingMaxAgeMs: number;
 }
+
+const httpRefusal = "only https:// JWKS URLs are fetched (http:// with the jwks.allowHttp option, or on loopback with jwks.allowPrivateAddresses)";
 
 /** Sets kept at once; past it all are dropped (each is refetched on its next use). */
 const maxSets = 1024;
@@ -95,8 +97,7 @@ export class RemoteJwksKeySource implements JwksKeySource {
   private async reload(url: string, set: RemoteSet, now: number, dropHeld: boolean): Promise<void> {
     set.attemptedAt = now;
     try {
-      const refused = unfetchableReason(url, this.settings);
-      if (refused !== null) throw new JwksFetchRefusal(refused);
+      if (!fetchableUrl(url, this.settings)) throw new FetchRefusal(httpRefusal);
       await set.lookup.reload();
     } catch (error) {
       if (dropHeld) set.fetchedAt = null;
@@ -158,7 +159,7 @@ const connectionFailures: Record<string, string> = {
  * underlying error's text, which can name internal hosts, addresses and ports.
  */
 function failureText(error: unknown): string {
-  if (error instanceof JwksFetchRefusal) return error.message;
+  if (error instanceof FetchRefusal) return error.message;
   if (error instanceof errors.JWKSTimeout) return "the JWKS endpoint did not answer in time";
   if (error instanceof errors.JWKSInvalid) return "the JWKS response is not a JSON Web Key Set";
   if (error instanceof errors.JOSEError && error.cause instanceof SyntaxError) return "the JWKS response is not JSON";
