@@ -44,6 +44,7 @@ export const authErrorCodes = [
   "unknown_key",
   "key_revoked",
   "key_expired",
+  "key_unverified",
   "user_disabled",
   // Proof.
   "bad_signature",

@@ -4,7 +4,7 @@ import { parseKeyPaste, type KeyPolicyOptions } from "../../keys/index.js";
 import { looksLikePrivateKey, privateKeyError } from "../../keys/formats/private-key.js";
 import { rsaMaxBitsOf } from "../../keys/policy.js";
 import type { ParsedPublicKey } from "../../keys/types.js";
-import { DirectoryError, type KeyRecord, type UserRecord } from "../ports.js";
+import { DirectoryError, type KeyRecord, type NewKeyOptions, type UserRecord } from "../ports.js";
 import { usernameProblem, usernameSkeleton } from "./usernames.js";
 
 /**
@@ -88,7 +88,7 @@ export function normalisedFingerprint(fingerprintSha256: string): string {
 }
 
 /** The stored columns of a new key (comment and reason lengths capped as the database rows are). */
-export function newKeyFields(key: ParsedPublicKey, options: { comment?: string | undefined; expiresAt?: Date | null | undefined }) {
+export function newKeyFields(key: ParsedPublicKey, options: NewKeyOptions) {
   return {
     type: key.type,
     bits: key.bits,
@@ -101,6 +101,10 @@ export function newKeyFields(key: ParsedPublicKey, options: { comment?: string |
     expiresAt: options.expiresAt ?? null,
     touchRequired: key.securityKey?.touchRequired ?? true,
     verifyRequired: key.securityKey?.verifyRequired ?? false,
+    origin: options.origin ?? "upload",
+    originRef: options.originRef ?? null,
+    sourceId: options.sourceId ?? null,
+    unverified: options.unverified ?? false,
   };
 }
 

@@ -13,8 +13,8 @@ export class MemoryKeyStore implements KeyStore {
   private storedKey(row: KeyRow): StoredKey | null {
     const parsed = this.parsed.get(row.openssh);
     if (!parsed) return null;
-    const { id, userId, comment, createdAt, expiresAt, revokedAt, touchRequired, verifyRequired } = row;
-    return { id, userId, comment, createdAt, expiresAt, revokedAt, parsed, touchRequired, verifyRequired };
+    const { id, userId, comment, createdAt, expiresAt, revokedAt, touchRequired, verifyRequired, unverified } = row;
+    return { id, userId, comment, createdAt, expiresAt, revokedAt, parsed, touchRequired, verifyRequired, unverified };
   }
 
   private user(userId: string): StoredUser {

@@ -12,6 +12,7 @@ interface KeyRow {
   revokedAt: Date | null;
   touchRequired: boolean;
   verifyRequired: boolean;
+  unverified: boolean;
 }
 
 /** KeyStore over Prisma: one indexed query per lookup. */
@@ -35,6 +36,7 @@ export class PrismaKeyStore implements KeyStore {
       parsed,
       touchRequired: row.touchRequired,
       verifyRequired: row.verifyRequired,
+      unverified: row.unverified,
     };
   }
 
