@@ -6,6 +6,7 @@ import { CliError } from "../errors.js";
 import { printJson, printTable } from "../output.js";
 import { withStore } from "../store.js";
 import { registerImportAllowedSigners } from "./import-allowed-signers.js";
+import { registerKeyImportCommands } from "./key-import.js";
 
 export function readKeyText(file: string): string {
   try {
@@ -81,6 +82,7 @@ export function registerKeyCommands(program: Command): void {
       process.stdout.write(`revoked ${key.fingerprintSha256} of ${key.username}\n`);
     });
   registerImportAllowedSigners(keys);
+  registerKeyImportCommands(keys);
   keys
     .command("remove <fingerprint>")
     .description("delete a key")
