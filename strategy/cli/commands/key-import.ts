@@ -48,8 +48,15 @@ function sourceRows(sources: KeySourceRecord[]): string[][] {
   ];
 }
 
-/** Syncs each source; every outcome is printed, and the worst decides the exit status. */
+/**
+ * Syncs each source; every outcome is printed. One failure does not stop the others; the exit
+ * status is 75 when only rate limits failed (cron retries later), 1 when anything else did.
+ */
 async function syncEach(importer: KeyImporter, sources: KeySourceRecord[]): Promise<void> {
+  if (sources.length === 1) {
+    printReport(await importer.sync(sources[0]!).catch((error: unknown) => Promise.reject(cliRefusal(error))));
+    return;
+  }
   let failure: CliError | null = null;
   for (const source of sources) {
     try {
@@ -61,7 +68,7 @@ async function syncEach(importer: KeyImporter, sources: KeySourceRecord[]): Prom
       if (failure === null || refusal.exitCode !== rateLimitedExit) failure = refusal;
     }
   }
-  if (failure !== null) throw new CliError(sources.length === 1 ? failure.message : "some sources could not be synced", failure.exitCode);
+  if (failure !== null) throw new CliError("some sources could not be synced", failure.exitCode);
 }
 
 /** `keys import`, `keys sync`, `keys sources`, `keys source remove`, `keys challenge`, `keys verify`. */

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import type { Command } from "commander";
 import { expandHome } from "../../client/home-path.js";
+import { keyOriginLabel } from "../../core/key-origin.js";
 import { keyStateLabels, keyStatus, type KeyStateInput, type KeyStatus } from "../../core/key-state.js";
 import { CliError } from "../errors.js";
 import { printJson, printTable } from "../output.js";
@@ -52,13 +53,14 @@ export function registerKeyCommands(program: Command): void {
       const list = await withStore((s) => s.directory.listKeys(username));
       if (opts.json) return printJson(list.map((k) => ({ ...k, status: status(k) })));
       printTable([
-        ["USER", "TYPE", "BITS", "FINGERPRINT", "STATUS", "EXPIRES", "LAST USED", "COMMENT"],
+        ["USER", "TYPE", "BITS", "FINGERPRINT", "STATUS", "SOURCE", "EXPIRES", "LAST USED", "COMMENT"],
         ...list.map((k) => [
           k.username,
           k.type,
           String(k.bits),
           k.fingerprintSha256,
           keyStateLabels[status(k)],
+          keyOriginLabel(k),
           k.expiresAt ? k.expiresAt.toISOString().slice(0, 10) : "never",
           k.lastUsedAt ? `${k.lastUsedAt.toISOString()} ${k.lastUsedScheme ?? ""}` : "never",
           k.comment,
