@@ -1,14 +1,20 @@
 import type { Request } from "express";
+import type { KeyImporter } from "../import/key-importer.js";
 import type { SshKeyStore } from "../store/ports.js";
 import { AdminError } from "./errors.js";
 import type { ActiveSession, SessionManager } from "./sessions.js";
 
 /** What the admin API reads and writes: the store's ports (any adapter: Prisma, memory). */
-export type AdminStore = Pick<SshKeyStore, "directory" | "sessions" | "eventLog" | "keys" | "replay" | "events" | "authorities" | "jwks">;
+export type AdminStore = Pick<
+  SshKeyStore,
+  "directory" | "sessions" | "eventLog" | "keys" | "replay" | "events" | "authorities" | "jwks" | "keySources" | "settings"
+>;
 
 export interface AdminContext {
   store: AdminStore;
   sessions: SessionManager;
+  /** Key import, sync and proof of possession on this store. */
+  importer: KeyImporter;
   now: () => number;
 }
 

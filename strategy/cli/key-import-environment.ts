@@ -7,10 +7,13 @@ import { integerSetting } from "../integer-setting.js";
  * import fetches alike reach internal hosts. A bad value is a TypeError naming the variable.
  */
 export function keyImportSettingsFromEnv(): KeyImportSettings {
-  const url = (name: string) => process.env[name]?.trim() || undefined;
   const allowPrivateAddresses = integerSetting("JWKS_ALLOW_PRIVATE_ADDRESSES", { default: 0, min: 0, what: "0 or 1" }) !== 0;
   try {
-    return keyImportSettings({ githubUrl: url("GITHUB_URL"), gitlabUrl: url("GITLAB_URL"), allowPrivateAddresses });
+    return keyImportSettings({
+      githubUrl: process.env.GITHUB_URL?.trim() || undefined,
+      gitlabUrl: process.env.GITLAB_URL?.trim() || undefined,
+      allowPrivateAddresses,
+    });
   } catch (error) {
     throw new TypeError(`GITHUB_URL and GITLAB_URL must be http(s) base URLs: ${(error as Error).message}`);
   }

@@ -9,6 +9,10 @@ import { SshKeyStrategy } from "../../strategy.js";
 import { loadOrCreateCrtauthSecret, openDefaultStore } from "../../store/index.js";
 import { databaseFileMissing, describeDatabase, dotEnvFile } from "../environment.js";
 import { CliError } from "../errors.js";
+import { keyImportSettingsFromEnv } from "../key-import-environment.js";
+import { KeyImporter } from "../../import/key-importer.js";
+import type { KeyImportSettings } from "../../import/options.js";
+import { startPeriodicSync } from "../../import/periodic-sync.js";
 
 export function registerServeCommand(program: Command): void {
   program
@@ -27,6 +31,8 @@ export function registerServeCommand(program: Command): void {
       let shutdownTimeoutMs: number;
       let signInsPerMinute: number;
       let jwksAllowPrivateAddresses: boolean;
+      let keyImport: KeyImportSettings;
+      let syncIntervalSeconds: number;
       try {
         trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
         shutdownTimeoutMs = integerSetting("SHUTDOWN_TIMEOUT_MS", { default: 10_000, min: 1, what: "a positive integer of milliseconds" });
@@ -34,6 +40,8 @@ export function registerServeCommand(program: Command): void {
         signInsPerMinute = integerSetting("SIGNIN_RATE_LIMIT", { default: 10, min: 1, what: "a positive integer" });
         // Off unless asked for: any user may add a JWKS URL, and the server fetches it.
         jwksAllowPrivateAddresses = integerSetting("JWKS_ALLOW_PRIVATE_ADDRESSES", { default: 0, min: 0, what: "0 or 1" }) !== 0;
+        keyImport = keyImportSettingsFromEnv();
+        syncIntervalSeconds = integerSetting("KEY_SYNC_INTERVAL_SECONDS", { default: 3600, min: 0, what: "0 (off) or a number of seconds" });
       } catch (error) {
         throw new CliError((error as Error).message);
       }
@@ -59,7 +67,7 @@ export function registerServeCommand(program: Command): void {
           jwks: { allowPrivateAddresses: jwksAllowPrivateAddresses },
         }),
         crtauth: { ...crtauth, store },
-        admin: { rateLimit: { capacity: signInsPerMinute, refillPerMinute: signInsPerMinute }, publicUrl },
+        admin: { rateLimit: { capacity: signInsPerMinute, refillPerMinute: signInsPerMinute }, publicUrl, keyImport },
         trustProxy,
       });
       let server: Server;
@@ -76,8 +84,21 @@ export function registerServeCommand(program: Command): void {
         `passport-sshkey listening on http://${shownHost}:${shownPort} (database: ${describeDatabase()}${created ? ", created" : ""}` +
           `${dotEnvFile() ? `; settings from ${dotEnvFile()}` : ""}${opts.bindRequests ? "; sshauth request binding on" : ""})\n`,
       );
+      // Imported keys follow their sources: gone upstream → revoked, new → added unverified.
+      const stopSync =
+        syncIntervalSeconds === 0
+          ? async () => {}
+          : startPeriodicSync(new KeyImporter({ ...store, options: keyImport, now: Date.now }), store.keySources, {
+              intervalMs: syncIntervalSeconds * 1000,
+              now: Date.now,
+              log: (message) => process.stderr.write(`passport-sshkey: ${message}\n`),
+            });
       // Drain in-flight requests, then write buffered events and last-used times, within SHUTDOWN_TIMEOUT_MS.
-      const shutdown = () => void shutDownGracefully(server, { timeoutMs: shutdownTimeoutMs, release: () => store.close() });
+      const release = async () => {
+        await stopSync();
+        await store.close();
+      };
+      const shutdown = () => void shutDownGracefully(server, { timeoutMs: shutdownTimeoutMs, release });
       process.once("SIGTERM", shutdown);
       process.once("SIGINT", shutdown);
     });
