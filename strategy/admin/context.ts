@@ -38,6 +38,14 @@ export function requireAdmin(req: Request): ActiveSession {
   return session;
 }
 
+/** The user a call is about: the caller, or (for an admin only) the one it names; anyone else is refused with `refusal`. */
+export function targetUsername(req: Request, named: string | undefined, refusal: string): string {
+  const session = sessionOf(req);
+  if (named === undefined || named === session.user.username) return session.user.username;
+  if (!session.user.isAdmin) throw new AdminError("forbidden", refusal);
+  return named;
+}
+
 export function setBase(req: Request): void {
   if (!bases.has(req)) bases.set(req, req.baseUrl);
 }

@@ -188,4 +188,3 @@ export type AuthorityRevokeBody = z.input<typeof authorityRevokeBody>;
 export type CertificateLoginQuery = z.input<typeof certificateLoginQuery>;
 export type JwksAddBody = z.input<typeof jwksAddBody>;
 export type KeyImportBody = z.input<typeof keyImportBody>;
-export type KeyVerifyBody = z.input<typeof keyVerifyBody>;

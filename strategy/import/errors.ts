@@ -19,7 +19,3 @@ export type ImportErrorCode =
 export class ImportError extends SshKeyError<ImportErrorCode, { retryAfter?: Date | undefined }> {
   override readonly name = "ImportError";
 }
-
-export function isImportError(value: unknown): value is ImportError {
-  return value instanceof ImportError;
-}

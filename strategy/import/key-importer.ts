@@ -11,7 +11,7 @@ import { possessionChallenge, verifyPossession } from "./possession.js";
 import { parseSourceRef, type SourceRef } from "./source-ref.js";
 
 /** A key of the list that was not added: the user holds it already, or another user does (named for administrators only). */
-export interface SkippedKey {
+interface SkippedKey {
   fingerprintSha256: string;
   reason: "yours" | "another_user";
   holder?: string | undefined;

@@ -148,8 +148,7 @@ export interface JwksEndpointStore {
   recordFetch(url: string, at: Date, error: string | null): Promise<void>;
 }
 
-export const keySourceKinds = ["github", "gitlab", "url"] as const;
-export type KeySourceKind = (typeof keySourceKinds)[number];
+export type KeySourceKind = "github" | "gitlab" | "url";
 
 /** Where a user's keys are imported from and kept in step with (strategy/import/). */
 export interface KeySourceRecord {
@@ -365,8 +364,7 @@ export interface KeyRecord {
   verifiedAt: Date | null;
 }
 
-export const keyOrigins = ["upload", "import", "ldap"] as const;
-export type KeyOrigin = (typeof keyOrigins)[number];
+export type KeyOrigin = "upload" | "import" | "ldap";
 
 export type DirectoryErrorCode = "not_found" | "conflict" | "invalid" | "too_many_keys" | "confusable";
 

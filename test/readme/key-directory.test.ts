@@ -8,6 +8,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectedLine } from "./expected-output.js";
 import { root } from "../support/cli.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { makeTmpDir, sshKeygen } from "../support/ssh-keygen.js";
@@ -35,14 +36,6 @@ function sectionBlocks(): Command[][] {
       return commands;
     });
 }
-
-const matches = (pattern: string) =>
-  new RegExp(
-    `^${pattern
-      .split("…")
-      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
-      .join(".*")}$`,
-  );
 
 describe("README: the key directory", () => {
   const tmp = makeTmpDir("pssk-readme-directory-");
@@ -90,7 +83,7 @@ describe("README: the key directory", () => {
       });
       const lines = output.trimEnd() === "" ? [] : output.trimEnd().split("\n");
       expect(lines).toHaveLength(expected.length);
-      expected.forEach((pattern, i) => expect(lines[i]).toMatch(matches(pattern)));
+      expected.forEach((pattern, i) => expect(lines[i]).toMatch(expectedLine(pattern)));
     }
   });
 });

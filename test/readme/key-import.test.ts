@@ -8,6 +8,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectedLine } from "./expected-output.js";
 import { root, runCli } from "../support/cli.js";
 import { createTestDatabase, type TestDatabase } from "../support/databases.js";
 import { startFakeForge, type FakeForge } from "../support/fake-forge.js";
@@ -26,14 +27,6 @@ function sectionBlock(): { script: string; expected: string[] } {
     expected: lines.flatMap((line) => /^# → (.*)$/.exec(line)?.[1] ?? []),
   };
 }
-
-const matches = (pattern: string) =>
-  new RegExp(
-    `^${pattern
-      .split("…")
-      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
-      .join(".*")}$`,
-  );
 
 describe("README: importing keys", () => {
   const tmp = makeTmpDir("pssk-readme-import-");
@@ -64,7 +57,7 @@ describe("README: importing keys", () => {
     const { stdout } = await promisify(execFile)("bash", ["-c", prelude + script], { cwd: tmp.dir, env, encoding: "utf8" });
     const lines = stdout.trimEnd().split("\n");
     expect(lines).toHaveLength(expected.length);
-    expected.forEach((pattern, i) => expect(lines[i]).toMatch(matches(pattern)));
+    expected.forEach((pattern, i) => expect(lines[i]).toMatch(expectedLine(pattern)));
     const listed = JSON.parse((await runCli(["keys", "list", "alice", "--json"], { env })).stdout) as { status: string; originRef: string }[];
     expect(listed).toMatchObject([{ status: "active", originRef: "gh:alice" }]);
   });

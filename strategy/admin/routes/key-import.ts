@@ -6,7 +6,7 @@ import { ImportError } from "../../import/errors.js";
 import type { SyncReport } from "../../import/key-importer.js";
 import { possessionCommand, possessionNamespace } from "../../import/possession.js";
 import { DirectoryError, type KeySourceRecord } from "../../store/ports.js";
-import { sessionOf, type AdminContext } from "../context.js";
+import { sessionOf, targetUsername, type AdminContext } from "../context.js";
 import { AdminError } from "../errors.js";
 import { parse } from "../parse-input.js";
 import { keyJson, keySourceJson, keySyncReportJson } from "../responses.js";
@@ -31,13 +31,7 @@ function importRefusal(error: unknown, res: Response, nowMs: number, username: s
  * own sources and proves holding their own unverified keys; an administrator anyone's.
  */
 export function registerKeyImportRoutes(router: Router, ctx: () => AdminContext): void {
-  /** The user a call is about: the caller, or (for an admin only) the one it names. */
-  function target(req: Request, named: string | undefined): string {
-    const session = sessionOf(req);
-    if (named === undefined || named === session.user.username) return session.user.username;
-    if (!session.user.isAdmin) throw new AdminError("forbidden", "you can manage only your own key sources");
-    return named;
-  }
+  const target = (req: Request, named: string | undefined) => targetUsername(req, named, "you can manage only your own key sources");
 
   /** The source `:id` names, if the caller may see it; another user's is a 404. */
   async function accessibleSource(req: Request): Promise<KeySourceRecord> {
