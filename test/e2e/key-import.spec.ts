@@ -24,7 +24,7 @@ test("import from a URL → verify with the copied command → the key becomes a
 
     const row = keyRow(page, "imported-laptop");
     await expect(row.locator(".badge.status-unverified")).toHaveText("Unverified");
-    await expect(row.locator(".source-badge")).toHaveText(listUrl);
+    await expect(row.locator(".source-pill")).toHaveText(listUrl);
     const refused = whoami(alice, key);
     expect(refused.code).not.toBe(0);
     expect(`${refused.stdout}${refused.stderr}`).toContain("key_unverified");

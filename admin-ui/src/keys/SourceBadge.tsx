@@ -7,7 +7,7 @@ export function SourceBadge(props: { keyData: Pick<Key, "origin" | "originRef" |
   const label = keyOriginLabel({ origin, originRef });
   const detached = origin === "import" && sourceId === null ? " (source removed: no longer synced)" : "";
   return (
-    <span className={`badge source-badge source-${origin}`} title={`${origin === "upload" ? "Uploaded" : `From ${label}`}${detached}`} data-origin={origin}>
+    <span className={`source-pill source-${origin}`} title={`${origin === "upload" ? "Uploaded" : `From ${label}`}${detached}`} data-origin={origin}>
       {origin === "upload" ? "Uploaded" : label}
     </span>
   );
