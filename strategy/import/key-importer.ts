@@ -140,7 +140,14 @@ export class KeyImporter {
       else report.skipped.push({ fingerprintSha256: key.fingerprintSha256, reason: "another_user", holder: held.username });
     }
     if (fresh.length > 0) {
-      report.added = await directory.insertKeys(source.userId, fresh, { origin: "import", originRef: source.ref, sourceId: source.id, unverified: true });
+      report.added = await directory
+        .insertKeys(source.userId, fresh, { origin: "import", originRef: source.ref, sourceId: source.id, unverified: true })
+        .catch((error: unknown) => {
+          // Registered by someone between the lookup and the insert: its message would name the holder.
+          if (error instanceof DirectoryError && error.code === "conflict")
+            throw new DirectoryError("conflict", "a key of the list was registered meanwhile; sync again");
+          throw error;
+        });
     }
     const listed = new Set(list.keys.map((k) => k.fingerprintSha256));
     const gone = (await directory.listKeys(source.username)).filter((k) => k.sourceId === source.id && !k.revokedAt && !listed.has(k.fingerprintSha256));
