@@ -4,7 +4,7 @@
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { possessionNamespace } from "../../strategy/import/possession.js";
-import { runCli } from "../support/cli.js";
+import { runCli, startServe } from "../support/cli.js";
 import { databaseKinds } from "../support/databases.js";
 import { githubRateLimited, startFakeForge, type FakeForge } from "../support/fake-forge.js";
 import { startTestServer, type TestServer } from "../support/server.js";
@@ -23,7 +23,7 @@ describe.each(databaseKinds)("key import commands on %s", (kind) => {
     t = await startTestServer(kind, { exposeErrorCodes: true });
     forge = await startFakeForge();
     env = { DATABASE_URL: t.database.url, GITHUB_URL: forge.url, GITLAB_URL: forge.url, JWKS_ALLOW_PRIVATE_ADDRESSES: "1" };
-    for (const name of ["laptop", "desktop", "new", "stranger"]) {
+    for (const name of ["laptop", "desktop", "new", "stranger", "later"]) {
       pub[name] = keys.sshKeygen(name, "ed25519").trim();
       fp[name] = keygenFingerprint(keys.path(`${name}.pub`));
     }
@@ -140,5 +140,27 @@ describe.each(databaseKinds)("key import commands on %s", (kind) => {
       "passport-sshkey: bob: gitlab:alice: upstream knows no such user or list (HTTP 404)\npassport-sshkey: some sources could not be synced\n",
     ]);
     expect(all.stdout).toBe("gh:bob: 0 added, 0 revoked, 1 unchanged\n");
+  });
+
+  it("serve syncs every source each KEY_SYNC_INTERVAL_SECONDS, and refuses a bad interval", async () => {
+    const bad = await runCli(["serve", "--port", "0"], { env: { ...env, KEY_SYNC_INTERVAL_SECONDS: "soon" } });
+    expect([bad.code, bad.stderr]).toEqual([1, 'passport-sshkey: KEY_SYNC_INTERVAL_SECONDS must be 0 (off) or a number of seconds (got "soon")\n']);
+    forge.answers.set("/bob.keys", { body: `${pub.stranger}\n${pub.later}\n` });
+    const serve = await startServe({ ...env, KEY_SYNC_INTERVAL_SECONDS: "1" });
+    try {
+      await expect
+        .poll(
+          async () => (JSON.parse((await cli("keys", "list", "bob", "--json")).stdout) as { fingerprintSha256: string; status: string }[]).map((k) => k.status),
+          {
+            timeout: 30_000,
+          },
+        )
+        .toContain("unverified");
+      const bobs = JSON.parse((await cli("keys", "list", "bob", "--json")).stdout) as { fingerprintSha256: string }[];
+      expect(bobs.map((k) => k.fingerprintSha256)).toContain(fp.later);
+    } finally {
+      // SIGTERM waits for a sync round in progress, then closes the store: a clean exit.
+      expect(await serve.stop()).toBe(0);
+    }
   });
 });
