@@ -44,6 +44,7 @@ export const authErrorCodes = [
   "unknown_key",
   "key_revoked",
   "key_expired",
+  "key_unverified",
   "user_disabled",
   // A key stored with authorized_keys `from="…"` used from an address it does not allow.
   "source_address_not_allowed",

@@ -46,6 +46,19 @@ describe.each(["memory"] as const)("refused keys and users on %s", (kind) => {
     expect(r.body.error.code).toBe("key_expired");
   });
 
+  it("refuses an imported key until it is verified (JWT, with or without kid), and accepts it after", async () => {
+    const k = key();
+    const alice = await t.store.directory.findUser("alice");
+    const [stored] = await t.store.directory.insertKeys(alice.id, [parsePublicKey(spkiPem(k))], { origin: "import", originRef: "gh:alice", unverified: true });
+    for (const kid of [undefined, stored!.kid]) {
+      const r = await whoami(jwtFor("alice", k, { time: T, kid }));
+      expect([r.status, r.body.error.code]).toEqual([401, "key_unverified"]);
+    }
+    expect(await lastEventCode(t.store)).toBe("key_unverified");
+    await t.store.directory.markKeyVerified(stored!.id, new Date(T * 1000));
+    expect((await whoami(jwtFor("alice", k, { time: T, kid: stored!.kid }))).status).toBe(200);
+  });
+
   it("refuses every key of a disabled user, and accepts again once re-enabled", async () => {
     await t.store.directory.addUser("dave");
     const k = key();

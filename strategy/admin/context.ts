@@ -1,16 +1,20 @@
 import type { Request } from "express";
+import type { KeyImporter } from "../import/key-importer.js";
 import type { SshKeyStore } from "../store/ports.js";
 import { AdminError } from "./errors.js";
 import type { ActiveSession, SessionManager } from "./sessions.js";
 
 /** What the admin API reads and writes: the store's ports (any adapter: Prisma, memory). */
-export type AdminStore = Pick<SshKeyStore, "directory" | "sessions" | "eventLog" | "usage" | "keys" | "replay" | "events" | "authorities" | "jwks"> &
-  /** Where the LDAP sync records its status (absent: the console shows none). */
-  Partial<Pick<SshKeyStore, "settings">>;
+export type AdminStore = Pick<
+  SshKeyStore,
+  "directory" | "sessions" | "eventLog" | "usage" | "keys" | "replay" | "events" | "authorities" | "jwks" | "keySources" | "settings"
+>;
 
 export interface AdminContext {
   store: AdminStore;
   sessions: SessionManager;
+  /** Key import, sync and proof of possession on this store. */
+  importer: KeyImporter;
   now: () => number;
 }
 
@@ -32,6 +36,14 @@ export function requireAdmin(req: Request): ActiveSession {
   const session = sessionOf(req);
   if (!session.user.isAdmin) throw new AdminError("forbidden", "this needs an administrator");
   return session;
+}
+
+/** The user a call is about: the caller, or (for an admin only) the one it names; anyone else is refused with `refusal`. */
+export function targetUsername(req: Request, named: string | undefined, refusal: string): string {
+  const session = sessionOf(req);
+  if (named === undefined || named === session.user.username) return session.user.username;
+  if (!session.user.isAdmin) throw new AdminError("forbidden", refusal);
+  return named;
 }
 
 export function setBase(req: Request): void {

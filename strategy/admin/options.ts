@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { functionOption, positiveInteger, positiveNumber, storeOption } from "../options/common-schemas.js";
+import { keyImportOptionsSchema } from "../import/options.js";
 import { jwtOptionsSchema } from "../schemes/jwt/options.js";
 
 const bucket = { capacity: positiveNumber.optional(), refillPerMinute: positiveNumber.optional() };
@@ -23,4 +24,5 @@ export const adminRouterOptionsSchema = z.strictObject({
   jwt: jwtOptionsSchema.omit({ replayProtection: true, audience: true }).optional(),
   log: functionOption.optional(),
   uiDir: z.union([z.string().min(1), z.literal(false)]).optional(),
+  keyImport: keyImportOptionsSchema.optional(),
 });

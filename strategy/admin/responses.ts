@@ -7,6 +7,8 @@ import type {
   JwksEndpointJson,
   KeyEventJson,
   KeyJson,
+  KeySourceJson,
+  KeySyncReportJson,
   PreviewEntryJson,
   UserJson,
   UserWithKeyCountJson,
@@ -15,7 +17,8 @@ import { keyStatus } from "../core/key-state.js";
 import { parsePublicKey, storedKeyProblem, type KeyPolicyOptions, type parseKeyPaste } from "../keys/index.js";
 import { isSshKeyType, sshKeyType } from "../keys/algorithms.js";
 import { readOptions } from "../keys/formats/key-options.js";
-import type { AuthEventEntry, CertificateAuthorityRecord, JwksEndpointRecord, KeyRecord, Outcome, UserRecord } from "../store/ports.js";
+import type { SyncReport } from "../import/key-importer.js";
+import type { AuthEventEntry, CertificateAuthorityRecord, JwksEndpointRecord, KeyRecord, KeySourceRecord, Outcome, UserRecord } from "../store/ports.js";
 
 /**
  * The JSON form of a key: public material and metadata only. `problem` is set when the
@@ -48,6 +51,36 @@ export function keyJson(key: KeyRecord, nowMs: number, policy: KeyPolicyOptions 
     options: keyOptionsJson(key.sshOptions),
     origin: key.origin,
     originRef: key.originRef,
+    sourceId: key.sourceId,
+    unverified: key.unverified,
+    verifiedAt: key.verifiedAt,
+  };
+}
+
+export function keySourceJson(source: KeySourceRecord): z.input<typeof KeySourceJson> {
+  const { id, username, kind, ref, url, createdAt, lastSyncedAt, lastError, retryAfter } = source;
+  return { id, username, kind, ref, url, createdAt, lastSyncedAt, lastError, retryAfter };
+}
+
+/** An import's or sync's report; who holds a skipped key is told to administrators only. */
+export function keySyncReportJson(
+  report: SyncReport,
+  caller: { isAdmin: boolean },
+  nowMs: number,
+  policy: KeyPolicyOptions,
+): z.input<typeof KeySyncReportJson> {
+  return {
+    source: keySourceJson(report.source),
+    added: report.added.map((key) => keyJson(key, nowMs, policy)),
+    revoked: report.revoked.map((key) => keyJson(key, nowMs, policy)),
+    unchanged: report.unchanged,
+    skipped: report.skipped.map(({ fingerprintSha256, reason, holder }) => ({
+      fingerprintSha256,
+      reason,
+      ...(caller.isAdmin && holder !== undefined ? { holder } : {}),
+    })),
+    refused: report.refused,
+    removalsHeld: report.removalsHeld,
   };
 }
 

@@ -3,6 +3,8 @@ import path from "node:path";
 import express, { type Request, type Response, type Router } from "express";
 import { adminErrors } from "../contract/errors.js";
 import { errorBody } from "../http/error-response.js";
+import { KeyImporter } from "../import/key-importer.js";
+import { keyImportSettings, type KeyImportOptions } from "../import/options.js";
 import { parseOptions } from "../options/parse-options.js";
 import { adminRouterOptionsSchema } from "./options.js";
 import { packageRoot } from "../store/index.js";
@@ -15,6 +17,7 @@ import { SignInLimiter, type RateLimitOptions } from "./rate-limit.js";
 import { registerAuthorityRoutes } from "./routes/authorities.js";
 import { registerEventRoutes } from "./routes/events.js";
 import { registerJwksRoutes } from "./routes/jwks.js";
+import { registerKeyImportRoutes } from "./routes/key-import.js";
 import { registerKeyRoutes } from "./routes/keys.js";
 import { registerSessionRoutes, registerSignInRoutes } from "./routes/session.js";
 import { registerLdapRoutes } from "./routes/ldap.js";
@@ -24,9 +27,9 @@ import { SessionManager, signInLinkTtlMs, type ActiveSession, type SessionTimeou
 /** The store behind a strategy, for mounting the console next to it: it must have the management ports. */
 export async function adminStoreOf(strategy: SshKeyStrategy): Promise<AdminStore> {
   const store = (await strategy.store()) as Partial<AdminStore>;
-  if (!store.directory || !store.sessions || !store.eventLog || !store.usage || !store.authorities) {
+  if (!store.directory || !store.sessions || !store.eventLog || !store.usage || !store.authorities || !store.keySources || !store.settings) {
     throw new TypeError(
-      "the admin console needs a store with the directory, sessions, eventLog, usage and authorities ports (openPrismaStore or createMemoryStore)",
+      "the admin console needs a store with the directory, sessions, eventLog, usage, authorities, keySources and settings ports (openPrismaStore or createMemoryStore)",
     );
   }
   return store as AdminStore;
@@ -59,6 +62,8 @@ export interface AdminRouterOptions {
   log?: ((error: unknown) => void) | undefined;
   /** The built console (default `<package>/admin-ui/dist`); `false` serves the API only. */
   uiDir?: string | false | undefined;
+  /** Where "Import from GitHub/GitLab/URL" fetches, and what it may reach (see the README's key import section). */
+  keyImport?: KeyImportOptions | undefined;
 }
 
 /** The built React console, from `npm run build:ui`. */
@@ -133,6 +138,7 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
   const now = options.now ?? Date.now;
   const log = options.log ?? ((error: unknown) => console.error(error));
   const limiter = new SignInLimiter(options.rateLimit, now);
+  const importSettings = keyImportSettings(options.keyImport);
 
   let context: AdminContext | null = null;
   let strategy: SshKeyStrategy | null = null;
@@ -140,7 +146,8 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
   const open = () =>
     (opening ??= (async () => {
       const store = await (typeof options.store === "function" ? options.store() : options.store);
-      context = { store, sessions: new SessionManager(store.sessions, now, options.session), now };
+      const importer = new KeyImporter({ ...store, options: importSettings, now });
+      context = { store, sessions: new SessionManager(store.sessions, now, options.session), importer, now };
       strategy = new SshKeyStrategy({ store, schemes: ["jwt"], now, name: "sshkey-console", jwt: { ...options.jwt, replayProtection: true } });
     })().catch((error: unknown) => {
       opening = null;
@@ -201,6 +208,7 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
 
   registerSessionRoutes(router, { ctx });
   registerKeyRoutes(router, ctx);
+  registerKeyImportRoutes(router, ctx);
   registerUserRoutes(router, ctx);
   registerEventRoutes(router, ctx);
   registerLdapRoutes(router, ctx);

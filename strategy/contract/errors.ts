@@ -14,6 +14,8 @@ export const adminErrors = {
   invalid_keys: 400,
   private_key: 400,
   invalid_key: 400,
+  invalid_source: 400,
+  possession_not_proven: 400,
   body_too_large: 413,
   // Who is asking.
   unauthenticated: 401,
@@ -32,6 +34,9 @@ export const adminErrors = {
   link_used: 404,
   authority_not_found: 404,
   jwks_endpoint_not_found: 404,
+  key_source_not_found: 404,
+  /** The import source's upstream knows no such login or list. */
+  upstream_not_found: 404,
   // The state it would change.
   conflict: 409,
   user_exists: 409,
@@ -40,15 +45,21 @@ export const adminErrors = {
   authority_exists: 409,
   jwks_endpoint_exists: 409,
   too_many_jwks_endpoints: 409,
+  too_many_key_sources: 409,
+  key_verified: 409,
   too_many_keys: 409,
   already_revoked: 409,
   cannot_change_self: 409,
   /** LDAP keys change in LDAP: the console may only revoke them. */
   key_managed_by_ldap: 409,
   rate_limited: 429,
+  /** The import source's upstream rate-limited us (Retry-After says when to sync again). */
+  upstream_rate_limited: 429,
   // The server.
   internal_error: 500,
   unavailable: 503,
+  /** The import source's list could not be read (unreachable, too slow, too large, not a key list). */
+  upstream_unavailable: 503,
   console_not_built: 503,
 } as const satisfies Record<string, number>;
 
@@ -66,6 +77,8 @@ export const adminErrorDetail = {
   private_key: z.strictObject({ keys: z.array(PreviewEntryJson).optional() }),
   /** Seconds until a sign-in attempt is admitted again (also in Retry-After). */
   rate_limited: z.strictObject({ retryAfter: z.number().int().positive() }),
+  /** Seconds until the source may be synced (also in Retry-After), and that instant. */
+  upstream_rate_limited: z.strictObject({ retryAfter: z.number().int().positive(), retryAt: z.string() }),
 } satisfies Partial<Record<AdminErrorCode, z.ZodType>>;
 
 type DetailedCode = keyof typeof adminErrorDetail;

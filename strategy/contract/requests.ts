@@ -149,6 +149,18 @@ export const jwksListQuery = z.object({ user: username.optional() });
 export const jwksAddBody = z.strictObject({ url: jwksUrl, username: username.optional() });
 export const jwksRemoveQuery = z.object({ user: username.optional(), url: jwksUrl });
 
+/** A user's import sources: the signed-in user's own unless an admin names another. */
+export const keySourceListQuery = z.object({ user: username.optional() });
+/** Import keys from gh:LOGIN, gitlab:[HOST/]LOGIN or a URL (the importer checks it), for the caller or (an admin) another user. */
+export const keyImportBody = z.strictObject({ source: line(2048).min(1), username: username.optional() });
+/** The armored output of ssh-keygen -Y sign (the verifier reads at most 16 KiB of it). */
+export const keyVerifyBody = z.strictObject({
+  signature: z
+    .string()
+    .min(1)
+    .max(16 * 1024),
+});
+
 /** A user's certificate logins: the signed-in user's own unless an admin names another. */
 export const certificateLoginQuery = z.object({ user: username.optional(), cursor, limit });
 
@@ -179,3 +191,4 @@ export type AuthorityAddBody = z.input<typeof authorityAddBody>;
 export type AuthorityRevokeBody = z.input<typeof authorityRevokeBody>;
 export type CertificateLoginQuery = z.input<typeof certificateLoginQuery>;
 export type JwksAddBody = z.input<typeof jwksAddBody>;
+export type KeyImportBody = z.input<typeof keyImportBody>;

@@ -61,6 +61,11 @@ export const KeyJson = z.strictObject({
   origin: z.enum(["upload", "import", "ldap"]),
   /** The LDAP entry's DN, an import's source; null for uploads. */
   originRef: z.string().nullable(),
+  /** The import source that keeps it in step; null for uploads, LDAP, or once the source was removed. */
+  sourceId: z.string().nullable(),
+  /** Imported and not yet proven held by its owner: it never signs in and is never published until verified. */
+  unverified: z.boolean(),
+  verifiedAt: instant.nullable(),
 });
 
 /** One key of a paste, as POST /api/keys/preview (and a refused POST /api/keys) reports it. */
@@ -162,6 +167,40 @@ export const JwksEndpointJson = z.strictObject({
   lastFetchError: z.string().nullable(),
 });
 
+/** Where a user's keys are imported from (gh:LOGIN, gitlab:HOST/LOGIN, a URL), with its last sync. */
+export const KeySourceJson = z.strictObject({
+  id: z.string(),
+  username: z.string(),
+  kind: z.enum(["github", "gitlab", "url"]),
+  ref: z.string(),
+  url: z.string(),
+  createdAt: instant,
+  lastSyncedAt: instant.nullable(),
+  /** Why the last sync failed; null when it succeeded (or none ran yet). */
+  lastError: z.string().nullable(),
+  /** Upstream rate-limited us: no fetch before then. */
+  retryAfter: instant.nullable(),
+});
+
+/** What an import or a sync did. */
+export const KeySyncReportJson = z.strictObject({
+  source: KeySourceJson,
+  /** Stored unverified. */
+  added: z.array(KeyJson),
+  /** Gone upstream, revoked here. */
+  revoked: z.array(KeyJson),
+  unchanged: z.number().int(),
+  /** Listed keys not added: one of the user's already, or another user's (named to administrators only). */
+  skipped: z.array(z.strictObject({ fingerprintSha256: z.string(), reason: z.enum(["yours", "another_user"]), holder: z.string().optional() })),
+  /** Lines that are not acceptable keys. */
+  refused: z.array(z.strictObject({ line: z.number().int(), code: z.string(), message: z.string() })),
+  /** Some lines were not keys at all, so no key was revoked. */
+  removalsHeld: z.boolean(),
+});
+
+/** What the owner of an unverified key signs, and the command that signs it. */
+export const KeyChallengeResponse = z.strictObject({ challenge: z.string(), namespace: z.string(), command: z.string() });
+
 /** The one user shape. */
 export const UserJson = z.strictObject({
   id: z.string(),
@@ -200,6 +239,8 @@ export const AuthorityRemovedResponse = z.strictObject({ deleted: z.literal(true
 export const JwksEndpointListResponse = z.strictObject({ endpoints: z.array(JwksEndpointJson) });
 export const JwksEndpointResponse = z.strictObject({ endpoint: JwksEndpointJson });
 export const JwksEndpointRemovedResponse = z.strictObject({ deleted: z.literal(true), url: z.string() });
+export const KeySourceListResponse = z.strictObject({ sources: z.array(KeySourceJson) });
+export const KeySourceRemovedResponse = z.strictObject({ deleted: z.literal(true), id: z.string() });
 export const UserResponse = z.strictObject({ user: UserJson });
 export const UserCreatedResponse = z.strictObject({ user: UserWithKeyCountJson });
 
@@ -236,6 +277,9 @@ export type AuthEvent = z.output<typeof AuthEventJson>;
 export type User = z.output<typeof UserJson>;
 export type Authority = z.output<typeof AuthorityJson>;
 export type JwksEndpoint = z.output<typeof JwksEndpointJson>;
+export type KeySource = z.output<typeof KeySourceJson>;
+export type KeySyncReport = z.output<typeof KeySyncReportJson>;
+export type KeyChallenge = z.output<typeof KeyChallengeResponse>;
 export type UserWithKeyCount = z.output<typeof UserWithKeyCountJson>;
 export type Me = z.output<typeof MeResponse>;
 export type LdapStatus = z.output<typeof LdapStatusResponse>["status"];

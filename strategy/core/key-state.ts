@@ -5,7 +5,7 @@
  */
 
 /** A key's own state, as the key list shows it. */
-export const keyStatuses = ["active", "revoked", "expired"] as const;
+export const keyStatuses = ["active", "revoked", "expired", "unverified"] as const;
 export type KeyStatus = (typeof keyStatuses)[number];
 
 /** Whether a key may sign in: its own state, then its owner's. */
@@ -15,16 +15,22 @@ export type KeyState = KeyStatus | "user_disabled";
 export interface KeyStateInput {
   revokedAt: Date | string | null;
   expiresAt: Date | string | null;
+  /** Imported and not yet proven to be held by its owner (see strategy/import/possession.ts). Absent: false. */
+  unverified?: boolean | undefined;
 }
 
 function timeOf(value: Date | string): number {
   return typeof value === "string" ? Date.parse(value) : value.getTime();
 }
 
-/** A key's own state at `nowMs`: revoked wins over expired; an expiry at exactly now has passed. */
+/**
+ * A key's own state at `nowMs`: revoked wins over expired, expired over unverified (proving
+ * possession of an expired key would not make it usable); an expiry at exactly now has passed.
+ */
 export function keyStatus(key: KeyStateInput, nowMs: number): KeyStatus {
   if (key.revokedAt) return "revoked";
   if (key.expiresAt && timeOf(key.expiresAt) <= nowMs) return "expired";
+  if (key.unverified) return "unverified";
   return "active";
 }
 
@@ -39,6 +45,7 @@ export function keyState(key: KeyStateInput, ownerDisabled: boolean, nowMs: numb
 export const keyStateRefusals = {
   revoked: { code: "key_revoked", message: "the key that signed this credential has been revoked" },
   expired: { code: "key_expired", message: "the key that signed this credential has expired" },
+  unverified: { code: "key_unverified", message: "the key that signed this credential was imported and its owner has not yet proven holding it" },
   user_disabled: { code: "user_disabled", message: "the account is disabled" },
 } as const satisfies Record<Exclude<KeyState, "active">, { code: string; message: string }>;
 
@@ -47,5 +54,6 @@ export const keyStateLabels: Record<KeyState, string> = {
   active: "active",
   revoked: "revoked",
   expired: "expired",
+  unverified: "unverified",
   user_disabled: "owner disabled",
 };

@@ -6,11 +6,12 @@ import { materialFromKeyObject } from "../keys/material.js";
 import type { KeyPolicyOptions } from "../keys/policy.js";
 import type { ParsedPublicKey } from "../keys/types.js";
 import { JwksUnavailableError, type JwksKeySource } from "../store/ports.js";
-import { JwksFetchRefusal, type Resolver } from "./address-policy.js";
+import { FetchRefusal, type Resolver } from "../net/address-policy.js";
 import { maxAgeMs } from "./cache-control.js";
 import { cappedFetch } from "./capped-fetch.js";
 import type { JwksSettings } from "./options.js";
-import { unfetchableReason } from "./url-policy.js";
+import { fetchFailureText } from "../net/failure-text.js";
+import { fetchableUrl } from "../net/url-policy.js";
 
 /** One URL's set: jose's cache of its keys, and when this source last fetched it and for how long that holds. */
 interface RemoteSet {
@@ -25,6 +26,8 @@ interface RemoteSet {
   /** The max-age of the response being read. */
   pendingMaxAgeMs: number;
 }
+
+const httpRefusal = "only https:// JWKS URLs are fetched (http:// with the jwks.allowHttp option, or on loopback with jwks.allowPrivateAddresses)";
 
 /** Sets kept at once; past it all are dropped (each is refetched on its next use). */
 const maxSets = 1024;
@@ -95,8 +98,7 @@ export class RemoteJwksKeySource implements JwksKeySource {
   private async reload(url: string, set: RemoteSet, now: number, dropHeld: boolean): Promise<void> {
     set.attemptedAt = now;
     try {
-      const refused = unfetchableReason(url, this.settings);
-      if (refused !== null) throw new JwksFetchRefusal(refused);
+      if (!fetchableUrl(url, this.settings)) throw new FetchRefusal(httpRefusal);
       await set.lookup.reload();
     } catch (error) {
       if (dropHeld) set.fetchedAt = null;
@@ -143,28 +145,13 @@ export class RemoteJwksKeySource implements JwksKeySource {
   }
 }
 
-/** Why a connection failed, by its code, in words that name no address or port. */
-const connectionFailures: Record<string, string> = {
-  ECONNREFUSED: "the JWKS endpoint refused the connection",
-  ENOTFOUND: "the JWKS host name does not resolve",
-  EAI_AGAIN: "the JWKS host name could not be resolved",
-  ECONNRESET: "the JWKS endpoint closed the connection",
-  EHOSTUNREACH: "the JWKS endpoint cannot be reached",
-  ENETUNREACH: "the JWKS endpoint cannot be reached",
-};
-
 /**
  * A failed fetch as its URL's owner sees it (console, admin API): what went wrong, never the
  * underlying error's text, which can name internal hosts, addresses and ports.
  */
 function failureText(error: unknown): string {
-  if (error instanceof JwksFetchRefusal) return error.message;
   if (error instanceof errors.JWKSTimeout) return "the JWKS endpoint did not answer in time";
   if (error instanceof errors.JWKSInvalid) return "the JWKS response is not a JSON Web Key Set";
   if (error instanceof errors.JOSEError && error.cause instanceof SyntaxError) return "the JWKS response is not JSON";
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  if (typeof code === "string" && code in connectionFailures) return connectionFailures[code]!;
-  if (typeof code === "string" && /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO|DEPTH_ZERO|SELF_SIGNED)/.test(code))
-    return "the TLS connection to the JWKS endpoint failed";
-  return "the JWKS endpoint could not be read";
+  return fetchFailureText(error, { endpoint: "the JWKS endpoint", host: "the JWKS host name" }) ?? "the JWKS endpoint could not be read";
 }

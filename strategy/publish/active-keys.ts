@@ -3,7 +3,7 @@ import type { KeyStore, PublishableKey, PublishableOwner } from "../store/ports.
 
 /**
  * The keys the directory publishes: those that may sign in now by the one key-state table
- * (not revoked, not expired, owner enabled), oldest first. A disabled owner publishes none.
+ * (not revoked, not expired, not unverified, owner enabled), oldest first. A disabled owner publishes none.
  */
 export function activeKeys(owner: PublishableOwner, nowMs: number): PublishableKey[] {
   return owner.keys.filter((key) => keyState(key, owner.disabled, nowMs) === "active").sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
@@ -25,6 +25,7 @@ export async function publishableOwner(keys: Pick<KeyStore, "findByUsername">, u
       touchRequired: key.touchRequired ?? true,
       verifyRequired: key.verifyRequired ?? false,
       sshOptions: key.sshOptions ?? null,
+      unverified: key.unverified ?? false,
     })),
   };
 }

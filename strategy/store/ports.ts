@@ -1,6 +1,7 @@
 import { SshKeyError } from "../errors.js";
 import type { KeyPolicyOptions } from "../keys/policy.js";
 import type { ParsedPublicKey } from "../keys/types.js";
+import type { KeyStatus } from "../core/key-state.js";
 import type { Readiness } from "./readiness.js";
 
 /** The user a key belongs to, as the strategy hands it to passport. */
@@ -34,6 +35,8 @@ export interface StoredKey {
   verifyRequired?: boolean | undefined;
   /** The authorized_keys options stored with the key (canonical); its `from=` is enforced on sign-in. Absent or null: none. */
   sshOptions?: string | null | undefined;
+  /** Imported and not yet proven held by its owner: never signs in (key-state.ts). Absent: false. */
+  unverified?: boolean | undefined;
   /**
    * Set when the key is the certified key of an OpenSSH certificate rather than a stored row:
    * the CA that must have signed it, whether the certificate is revoked, and its serial and key id.
@@ -147,6 +150,50 @@ export interface JwksEndpointStore {
   recordFetch(url: string, at: Date, error: string | null): Promise<void>;
 }
 
+export type KeySourceKind = "github" | "gitlab" | "url";
+
+/** Where a user's keys are imported from and kept in step with (strategy/import/). */
+export interface KeySourceRecord {
+  id: string;
+  userId: string;
+  username: string;
+  kind: KeySourceKind;
+  /** As given: gh:LOGIN, gitlab:HOST/LOGIN, or the URL. */
+  ref: string;
+  /** The URL fetched. */
+  url: string;
+  createdAt: Date;
+  lastSyncedAt: Date | null;
+  /** Why the last sync failed (null: it succeeded or never ran). */
+  lastError: string | null;
+  /** Upstream asked us to wait (a rate limit): no fetch before then. */
+  retryAfter: Date | null;
+}
+
+/** The outcome of one sync of a source. */
+export interface KeySourceSync {
+  at: Date;
+  error: string | null;
+  retryAfter: Date | null;
+}
+
+/**
+ * Each user's key import sources. Removing a source keeps its keys (their sourceId becomes
+ * null, their originRef stays). Management writes throw DirectoryError ("not_found", "too_many_keys").
+ */
+export interface KeySourceStore {
+  /** A user's sources, oldest first. */
+  list(username: string): Promise<KeySourceRecord[]>;
+  /** Every user's sources (`keys sync --all`, the periodic sync), oldest first. */
+  listAll(): Promise<KeySourceRecord[]>;
+  /** The source of `username` with this ref or URL; DirectoryError("not_found") when there is none. */
+  find(username: string, ref: string): Promise<KeySourceRecord>;
+  /** The user's source for `url`, created when they have none (importing twice re-syncs the one source). */
+  ensure(username: string, source: { kind: KeySourceKind; ref: string; url: string }): Promise<KeySourceRecord>;
+  remove(username: string, ref: string): Promise<KeySourceRecord>;
+  recordSync(id: string, sync: KeySourceSync): Promise<KeySourceRecord>;
+}
+
 /** A JWKS the key source could not read (unreachable, too slow, too large, not a JWK set). */
 export class JwksUnavailableError extends Error {
   override readonly name = "JwksUnavailableError";
@@ -200,6 +247,8 @@ export interface PublishableKey {
   verifyRequired: boolean;
   /** The authorized_keys options stored with the key, canonical; null: none. */
   sshOptions: string | null;
+  /** Imported and not yet proven held by its owner: never published. */
+  unverified: boolean;
 }
 
 /** A user with every key they hold, in every state: publish/active-keys.ts picks the ones to publish. */
@@ -320,9 +369,15 @@ export interface KeyRecord {
    * or null: `from=` is enforced on HTTP sign-in, the rest applies to sshd only.
    */
   sshOptions: string | null;
+  /** Where the key came from. */
   origin: KeyOrigin;
-  /** Provenance: the LDAP entry's DN, an import's source; null for uploads. */
+  /** Provenance, kept after its source is removed: gh:LOGIN, gitlab:HOST/LOGIN or the URL of an import; an LDAP entry's DN. */
   originRef: string | null;
+  /** The import source that keeps the key in step; null for uploads, LDAP, or once the source was removed. */
+  sourceId: string | null;
+  /** Imported and not yet proven held by its owner (a signed challenge): never signs in, never published. */
+  unverified: boolean;
+  verifiedAt: Date | null;
 }
 
 export type DirectoryErrorCode = "not_found" | "conflict" | "invalid" | "too_many_keys" | "confusable";
@@ -353,9 +408,12 @@ export interface KeyChanges {
 export interface NewKeyOptions {
   comment?: string | undefined;
   expiresAt?: Date | null | undefined;
-  /** Default "upload", originRef null. */
+  /** Default "upload". */
   origin?: KeyOrigin | undefined;
   originRef?: string | null | undefined;
+  sourceId?: string | null | undefined;
+  /** Store the key unverified (an import): it signs in only after markKeyVerified. */
+  unverified?: boolean | undefined;
 }
 
 /** One page of a listing, newest (keys, events) or alphabetically first (users) first. */
@@ -369,7 +427,7 @@ export interface KeyPageQuery {
   /** Only this user's keys. */
   userId?: string | undefined;
   /** Key state at `now`. */
-  status?: "active" | "revoked" | "expired" | undefined;
+  status?: KeyStatus | undefined;
   /** Case-insensitive text in the comment, fingerprints or type; a kid prefix; the owner's username when `searchUsernames`. */
   q?: string | undefined;
   searchUsernames?: boolean | undefined;
@@ -419,6 +477,8 @@ export interface KeyDirectory {
   lookupKeyById(id: string): Promise<KeyRecord | null>;
   /** `sshOptions`: canonical options text (see keys/formats/key-options.ts), null to clear. */
   updateKeyById(id: string, changes: KeyChanges): Promise<KeyRecord>;
+  /** Records that the owner proved holding the key: it is no longer unverified. A verified key is returned unchanged. */
+  markKeyVerified(id: string, at: Date): Promise<KeyRecord>;
   /** Revokes by fingerprint; an already revoked key is returned unchanged. */
   revokeKey(fingerprintSha256: string, reason?: string): Promise<KeyRecord>;
   /** Revokes by id; an already revoked key is a conflict. */
@@ -561,6 +621,7 @@ export interface SshKeyStore {
   changes: ChangeFeed;
   authorities: CertificateAuthorityStore;
   jwks: JwksEndpointStore;
+  keySources: KeySourceStore;
   /** Whether the store answers and takes writes now: what /readyz reports. */
   ready(): Promise<Readiness>;
   /** Flushes buffered activity and disconnects. */

@@ -11,6 +11,14 @@ describe("key state", () => {
     expect(keyStatus({ revokedAt: null, expiresAt: "2026-05-31T23:59:59Z" }, now)).toBe("expired");
   });
 
+  it("an unverified key never signs in; revoked and expired say more", () => {
+    expect(keyStatus({ revokedAt: null, expiresAt: null, unverified: true }, now)).toBe("unverified");
+    expect(keyState({ revokedAt: null, expiresAt: null, unverified: true }, false, now)).toBe("unverified");
+    expect(keyStatus({ revokedAt: new Date(now), expiresAt: null, unverified: true }, now)).toBe("revoked");
+    expect(keyStatus({ revokedAt: null, expiresAt: new Date(now), unverified: true }, now)).toBe("expired");
+    expect(keyStatus({ revokedAt: null, expiresAt: null, unverified: false }, now)).toBe("active");
+  });
+
   it("a disabled owner makes an otherwise active key unusable, but not a revoked one's reason", () => {
     expect(keyState({ revokedAt: null, expiresAt: null }, true, now)).toBe("user_disabled");
     expect(keyState({ revokedAt: new Date(now), expiresAt: null }, true, now)).toBe("revoked");
@@ -18,6 +26,6 @@ describe("key state", () => {
   });
 
   it("has one refusal per unusable state", () => {
-    expect(Object.values(keyStateRefusals).map((r) => r.code)).toEqual(["key_revoked", "key_expired", "user_disabled"]);
+    expect(Object.values(keyStateRefusals).map((r) => r.code)).toEqual(["key_revoked", "key_expired", "key_unverified", "user_disabled"]);
   });
 });

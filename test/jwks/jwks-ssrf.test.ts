@@ -3,7 +3,7 @@
 // is refused (jwks_unavailable, never an accept, never a 500) before any connection, and the
 // console is told only that. The loopback JWKS server counts the requests that reach it.
 import { afterEach, describe, expect, it } from "vitest";
-import { nonPublicRefusal } from "../../strategy/jwks/address-policy.js";
+import { nonPublicRefusal } from "../../strategy/net/address-policy.js";
 import { jwksSettings } from "../../strategy/jwks/options.js";
 import { startJwksRig, type JwksRig } from "../support/jwks-rig.js";
 import { keyPairFor, publicJwk } from "../support/jwks-server.js";

@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
+import type { AdminRouterOptions } from "../../strategy/admin/router.js";
 import { createDemoApp } from "../../strategy/server/demo-app.js";
 import { SshKeyStrategy, type SshKeyStrategyOptions } from "../../strategy/strategy.js";
 import { createMemoryStore, type SshKeyStore } from "../../strategy/store/index.js";
@@ -21,7 +22,8 @@ export interface TestServer<Store extends SshKeyStore = PrismaStore> {
 /** A test server on the memory store (`startTestServer("memory")`). */
 export type MemoryTestServer = TestServer<SshKeyStore>;
 
-export type TestServerOptions = Omit<SshKeyStrategyOptions, "store" | "now"> & { startAt?: number };
+/** `admin`: the console router's own options (e.g. keyImport), beside the strategy's. */
+export type TestServerOptions = Omit<SshKeyStrategyOptions, "store" | "now"> & { startAt?: number; admin?: Omit<AdminRouterOptions, "store"> };
 
 /**
  * A migrated database of `kind`, the demo app on it, listening on a loopback port; with
@@ -30,7 +32,7 @@ export type TestServerOptions = Omit<SshKeyStrategyOptions, "store" | "now"> & {
 export async function startTestServer(kind: "memory", options?: TestServerOptions): Promise<TestServer<SshKeyStore>>;
 export async function startTestServer(kind: DatabaseKind, options?: TestServerOptions): Promise<TestServer>;
 export async function startTestServer(kind: DatabaseKind | "memory", options: TestServerOptions = {}): Promise<TestServer<SshKeyStore>> {
-  const { startAt, ...strategyOptions } = options;
+  const { startAt, admin, ...strategyOptions } = options;
   const clock = { now: startAt ?? Date.now() };
   const database = kind === "memory" ? undefined : await createTestDatabase(kind);
   const store: SshKeyStore = database
@@ -40,7 +42,7 @@ export async function startTestServer(kind: DatabaseKind | "memory", options: Te
   const server: Server = await new Promise((resolve) => {
     // With a `crtauth` option (a fixed secret), the crtauth handshake is mounted at /_auth too, on the test clock.
     const crtauth = strategyOptions.crtauth ? { ...strategyOptions.crtauth, now: () => clock.now } : undefined;
-    const s = createDemoApp({ strategy, log: () => {}, crtauth }).listen(0, "127.0.0.1", () => resolve(s));
+    const s = createDemoApp({ strategy, log: () => {}, crtauth, ...(admin ? { admin } : {}) }).listen(0, "127.0.0.1", () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
   return {

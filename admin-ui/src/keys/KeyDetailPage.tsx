@@ -19,12 +19,14 @@ import { DeleteDialog } from "./DeleteDialog";
 import { InlineComment } from "./InlineComment";
 import { RevokeDialog } from "./RevokeDialog";
 import { UsageChart } from "./UsageChart";
+import { SourceBadge } from "./SourceBadge";
+import { VerifyDialog } from "./VerifyDialog";
 
 /** Everything about one key: all fingerprints, the JWT kid, the OpenSSH text and its recent authentications. */
 export function KeyDetailPage(props: { id: string }) {
   const { me } = useSession();
   const [result, reload, update] = useLoad((signal) => getKey(props.id, signal), [props.id]);
-  const [modal, setModal] = useState<"revoke" | "delete" | null>(null);
+  const [modal, setModal] = useState<"verify" | "revoke" | "delete" | null>(null);
   const now = useNow();
   const key = result.data?.key;
   useTitle(key ? key.comment || "Key" : "Key");
@@ -49,10 +51,15 @@ export function KeyDetailPage(props: { id: string }) {
               <InlineComment keyData={key} onSaved={setKey} heading />
               <div className="sub">
                 <StatusBadge keyData={key} now={now} /> <span className="type-pill">{keyTypeLabel(key.type)}</span> {key.bits} bits{" "}
-                <SecurityKeyBadge securityKey={key.securityKey} /> · owned by <strong>{key.username}</strong>
+                <SecurityKeyBadge securityKey={key.securityKey} /> <SourceBadge keyData={key} /> · owned by <strong>{key.username}</strong>
               </div>
             </div>
             <div className="actions">
+              {key.status === "unverified" ? (
+                <button type="button" className="button primary" onClick={() => setModal("verify")}>
+                  Verify
+                </button>
+              ) : null}
               {key.status !== "revoked" ? (
                 <button type="button" className="button danger-outline" onClick={() => setModal("revoke")}>
                   Revoke
@@ -200,6 +207,16 @@ export function KeyDetailPage(props: { id: string }) {
             )}
           </section>
 
+          {modal === "verify" ? (
+            <VerifyDialog
+              keyData={key}
+              onClose={() => setModal(null)}
+              onVerified={(k) => {
+                setModal(null);
+                setKey(k);
+              }}
+            />
+          ) : null}
           {modal === "revoke" ? (
             <RevokeDialog
               keyData={key}

@@ -20,12 +20,16 @@ import { Flash, useFlash } from "../shared/flash";
 import { usePagedList } from "../shared/usePagedList";
 import { AddKeysDialog } from "./AddKeysDialog";
 import { CertificateLogins } from "./CertificateLogins";
+import { ImportKeysDialog, reportSummary } from "./ImportKeysDialog";
 import { JwksEndpoints } from "./JwksEndpoints";
+import { KeySources } from "./KeySources";
+import { SourceBadge } from "./SourceBadge";
+import { VerifyDialog } from "./VerifyDialog";
 import { DeleteDialog } from "./DeleteDialog";
 import { InlineComment } from "./InlineComment";
 import { RevokeDialog } from "./RevokeDialog";
 
-type Modal = { kind: "add" } | { kind: "revoke"; key: Key } | { kind: "delete"; key: Key } | null;
+type Modal = { kind: "add" } | { kind: "import" } | { kind: "verify"; key: Key } | { kind: "revoke"; key: Key } | { kind: "delete"; key: Key } | null;
 
 /** The keys table: yours, or (admins) anyone's via ?user= / ?all=1. Filters live in the URL. */
 export function KeysPage() {
@@ -37,6 +41,8 @@ export function KeysPage() {
   const q = query.get("q") ?? "";
   const [modal, setModal] = useState<Modal>(null);
   const [flash, setFlash] = useFlash();
+  // Bumped after an import, so the sources card reloads with the new source.
+  const [sourcesVersion, setSourcesVersion] = useState(0);
   const now = useNow();
   const mine = user === me.user.username;
   useTitle(mine ? "Your SSH keys" : user ? `SSH keys of ${user}` : "All SSH keys");
@@ -70,9 +76,16 @@ export function KeysPage() {
             : "Keys of every user. Changes you make here apply to the owner's keys."
         }
       >
-        <button type="button" className="button primary" onClick={() => setModal({ kind: "add" })}>
-          <PlusIcon /> Add keys{user && !mine ? ` for ${user}` : ""}
-        </button>
+        <div className="actions">
+          {user ? (
+            <button type="button" className="button" onClick={() => setModal({ kind: "import" })}>
+              Import from GitHub/GitLab/URL
+            </button>
+          ) : null}
+          <button type="button" className="button primary" onClick={() => setModal({ kind: "add" })}>
+            <PlusIcon /> Add keys{user && !mine ? ` for ${user}` : ""}
+          </button>
+        </div>
       </PageHead>
 
       <Flash message={flash} />
@@ -91,6 +104,7 @@ export function KeysPage() {
             <option value="active">Active</option>
             <option value="expired">Expired</option>
             <option value="revoked">Revoked</option>
+            <option value="unverified">Unverified</option>
           </select>
         </label>
         {me.isAdmin ? (
@@ -137,7 +151,10 @@ export function KeysPage() {
         }
       >
         <table className="keys-table responsive">
-          <TableHead caption="SSH keys" columns={["Key", "Fingerprint (SHA256)", "Added", "Last used", { label: "Uses", num: true }, "Expires", "Status"]} />
+          <TableHead
+            caption="SSH keys"
+            columns={["Key", "Fingerprint (SHA256)", "Source", "Added", "Last used", { label: "Uses", num: true }, "Expires", "Status"]}
+          />
           <tbody>
             {list.items.map((key) => (
               <KeyRow
@@ -146,6 +163,7 @@ export function KeysPage() {
                 now={now}
                 showOwner={!mine}
                 onSaved={replaceKey}
+                onVerify={() => setModal({ kind: "verify", key })}
                 onRevoke={() => setModal({ kind: "revoke", key })}
                 onDelete={() => setModal({ kind: "delete", key })}
               />
@@ -156,6 +174,7 @@ export function KeysPage() {
 
       {user ? <CertificateLogins username={user} mine={mine} /> : null}
       {user ? <JwksEndpoints username={user} mine={mine} /> : null}
+      {user ? <KeySources username={user} mine={mine} version={sourcesVersion} onSynced={reload} /> : null}
 
       {modal?.kind === "add" ? (
         <AddKeysDialog
@@ -165,6 +184,29 @@ export function KeysPage() {
             setModal(null);
             setFlash(`Added ${added.length === 1 ? "1 key" : `${added.length} keys`}.`);
             reload();
+          }}
+        />
+      ) : null}
+      {modal?.kind === "import" ? (
+        <ImportKeysDialog
+          username={user && !mine ? user : undefined}
+          onClose={() => setModal(null)}
+          onImported={(report) => {
+            setModal(null);
+            setFlash(reportSummary(report));
+            setSourcesVersion((v) => v + 1);
+            reload();
+          }}
+        />
+      ) : null}
+      {modal?.kind === "verify" ? (
+        <VerifyDialog
+          keyData={modal.key}
+          onClose={() => setModal(null)}
+          onVerified={(key) => {
+            setModal(null);
+            replaceKey(key);
+            setFlash(`Verified ${key.comment || key.fingerprintSha256}: it signs in now.`);
           }}
         />
       ) : null}
@@ -194,7 +236,15 @@ export function KeysPage() {
   );
 }
 
-function KeyRow(props: { keyData: Key; now: number; showOwner: boolean; onSaved: (key: Key) => void; onRevoke: () => void; onDelete: () => void }) {
+function KeyRow(props: {
+  keyData: Key;
+  now: number;
+  showOwner: boolean;
+  onSaved: (key: Key) => void;
+  onVerify: () => void;
+  onRevoke: () => void;
+  onDelete: () => void;
+}) {
   const k = props.keyData;
   const lastUsedExtra = [k.lastUsedIp ? `from ${k.lastUsedIp}` : null, k.lastUsedScheme ? `via ${schemeLabel(k.lastUsedScheme)}` : null].filter(
     (x): x is string => Boolean(x),
@@ -216,6 +266,9 @@ function KeyRow(props: { keyData: Key; now: number; showOwner: boolean; onSaved:
       </td>
       <td data-label="Fingerprint">
         <Fingerprint value={k.fingerprintSha256} compact />
+      </td>
+      <td data-label="Source">
+        <SourceBadge keyData={k} />
       </td>
       <td data-label="Added" className="cell-nowrap">
         <RelativeTime at={k.createdAt} />
@@ -248,6 +301,11 @@ function KeyRow(props: { keyData: Key; now: number; showOwner: boolean; onSaved:
       </td>
       <td className="cell-actions">
         <div className="actions">
+          {k.status === "unverified" ? (
+            <button type="button" className="button small" onClick={props.onVerify} aria-label={`Verify ${k.comment || k.fingerprintSha256}`}>
+              Verify
+            </button>
+          ) : null}
           {k.status !== "revoked" ? (
             <button type="button" className="button small danger-outline" onClick={props.onRevoke} aria-label={`Revoke ${k.comment || k.fingerprintSha256}`}>
               Revoke

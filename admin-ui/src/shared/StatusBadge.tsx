@@ -17,6 +17,7 @@ const labels: Record<DisplayStatus, string> = {
   active: capitalized(keyStateLabels.active),
   revoked: capitalized(keyStateLabels.revoked),
   expired: capitalized(keyStateLabels.expired),
+  unverified: capitalized(keyStateLabels.unverified),
   expiring: "Expiring soon",
 };
 
@@ -27,7 +28,8 @@ export function StatusBadge(props: {
   const status = displayStatus(props.keyData, props.now);
   const k = props.keyData;
   let title = labels[status];
-  if (status === "revoked" && k.revokedAt) title = `Revoked ${formatExact(k.revokedAt)}${k.revokedReason ? `\nReason: ${k.revokedReason}` : ""}`;
+  if (status === "unverified") title = "Imported: it signs in once its owner proves holding it (Verify)";
+  else if (status === "revoked" && k.revokedAt) title = `Revoked ${formatExact(k.revokedAt)}${k.revokedReason ? `\nReason: ${k.revokedReason}` : ""}`;
   else if (k.expiresAt && status !== "active")
     title = `${status === "expired" ? "Expired" : "Expires"} ${formatRelative(k.expiresAt, props.now)} (${formatExact(k.expiresAt)})`;
   const badge = (

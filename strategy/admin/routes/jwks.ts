@@ -3,7 +3,7 @@ import type { z } from "zod";
 import { jwksAddBody, jwksListQuery, jwksRemoveQuery } from "../../contract/requests.js";
 import type { JwksEndpointListResponse, JwksEndpointRemovedResponse, JwksEndpointResponse } from "../../contract/responses.js";
 import { DirectoryError } from "../../store/ports.js";
-import { sessionOf, type AdminContext } from "../context.js";
+import { targetUsername, type AdminContext } from "../context.js";
 import { AdminError } from "../errors.js";
 import { parse } from "../parse-input.js";
 import { jwksEndpointJson } from "../responses.js";
@@ -21,13 +21,7 @@ function jwksRefusal(error: unknown, username: string, removing = false): unknow
 
 /** JWKS URLs whose keys sign JWTs in as a user: a user sees and changes their own, an admin anyone's. */
 export function registerJwksRoutes(router: Router, ctx: () => AdminContext): void {
-  /** The user a call is about: the caller, or (for an admin only) the one it names. */
-  function target(req: Request, named: string | undefined): string {
-    const session = sessionOf(req);
-    if (named === undefined || named === session.user.username) return session.user.username;
-    if (!session.user.isAdmin) throw new AdminError("forbidden", "you can manage only your own JWKS URLs");
-    return named;
-  }
+  const target = (req: Request, named: string | undefined) => targetUsername(req, named, "you can manage only your own JWKS URLs");
 
   router.get("/api/jwks", async (req, res) => {
     const username = target(req, parse(jwksListQuery, req.query).user);

@@ -30,6 +30,15 @@ function refusePrivateComment(comment: string | undefined): void {
   if (comment !== undefined && looksLikePrivateKey(comment)) throw new AdminError("private_key", privateKeyMessage);
 }
 
+/** The key `:id` names, if the caller may see it: their own, or (for an admin) anyone's. Another user's key is a 404. */
+export async function accessibleKey(req: Request, ctx: AdminContext): Promise<KeyRecord> {
+  const { id } = parse(keyIdParam, req.params);
+  const session = sessionOf(req);
+  const row = await ctx.store.directory.lookupKeyById(id);
+  if (!row || (!session.user.isAdmin && row.userId !== session.user.id)) throw new AdminError("key_not_found", "no such key");
+  return row;
+}
+
 /** The LDAP sync owns its keys' text, name and existence: here they may only be revoked (which the sync never undoes). */
 function refuseLdapKey(row: KeyRecord): KeyRecord {
   if (row.origin === "ldap") throw new AdminError("key_managed_by_ldap", "this key comes from LDAP: change or remove it there (it can be revoked here)");
@@ -38,14 +47,6 @@ function refuseLdapKey(row: KeyRecord): KeyRecord {
 
 /** Keys: a user sees and changes only their own; an admin everyone's. Another user's key is a 404. */
 export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void {
-  async function accessibleKey(req: Request): Promise<KeyRecord> {
-    const { id } = parse(keyIdParam, req.params);
-    const session = sessionOf(req);
-    const row = await ctx().store.directory.lookupKeyById(id);
-    if (!row || (!session.user.isAdmin && row.userId !== session.user.id)) throw new AdminError("key_not_found", "no such key");
-    return row;
-  }
-
   router.get("/api/keys", async (req, res) => {
     const query = parse(keyListQuery, req.query);
     const session = sessionOf(req);
@@ -117,7 +118,7 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
   });
 
   router.get("/api/keys/:id", async (req, res) => {
-    const row = await accessibleKey(req);
+    const row = await accessibleKey(req, ctx());
     const { store, now } = ctx();
     const nowMs = now();
     const [{ items: events }, days] = await Promise.all([
@@ -134,7 +135,7 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
   router.patch("/api/keys/:id", async (req, res) => {
     const body = parse(keyPatchBody, req.body, "invalid_body");
     refusePrivateComment(body.comment);
-    const row = refuseLdapKey(await accessibleKey(req));
+    const row = refuseLdapKey(await accessibleKey(req, ctx()));
     const { store, now } = ctx();
     const updated = await store.directory.updateKeyById(row.id, {
       comment: body.comment,
@@ -146,7 +147,7 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
 
   router.post("/api/keys/:id/revoke", async (req, res) => {
     const body = parse(keyRevokeBody, req.body ?? {}, "invalid_body");
-    const row = await accessibleKey(req);
+    const row = await accessibleKey(req, ctx());
     const { store, now } = ctx();
     if (row.revokedAt) throw new AdminError("already_revoked", "the key is already revoked");
     let updated: KeyRecord;
@@ -160,7 +161,7 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
   });
 
   router.delete("/api/keys/:id", async (req, res) => {
-    const row = refuseLdapKey(await accessibleKey(req));
+    const row = refuseLdapKey(await accessibleKey(req, ctx()));
     try {
       await ctx().store.directory.removeKeyById(row.id);
     } catch (error) {

@@ -1,12 +1,14 @@
 import fs from "node:fs";
 import type { Command } from "commander";
 import { expandHome } from "../../client/home-path.js";
+import { keyOriginLabel } from "../../core/key-origin.js";
 import { keyStateLabels, keyStatus, type KeyStateInput, type KeyStatus } from "../../core/key-state.js";
 import { firstUsageDay, totalsOf, usageWindowDays } from "../../store/key-usage.js";
 import { CliError } from "../errors.js";
 import { printJson, printTable } from "../output.js";
 import { withStore } from "../store.js";
 import { registerImportAllowedSigners } from "./import-allowed-signers.js";
+import { registerKeyImportCommands } from "./key-import.js";
 
 export function readKeyText(file: string): string {
   try {
@@ -62,13 +64,14 @@ export function registerKeyCommands(program: Command): void {
       });
       if (opts.json) return printJson(list.map((k) => ({ ...k, status: status(k), usage30d: totalsOf(usage, k.id) })));
       printTable([
-        ["USER", "TYPE", "BITS", "FINGERPRINT", "STATUS", "EXPIRES", "LAST USED", "OPTIONS", "COMMENT"],
+        ["USER", "TYPE", "BITS", "FINGERPRINT", "STATUS", "SOURCE", "EXPIRES", "LAST USED", "OPTIONS", "COMMENT"],
         ...list.map((k) => [
           k.username,
           k.type,
           String(k.bits),
           k.fingerprintSha256,
           keyStateLabels[status(k)],
+          keyOriginLabel(k),
           k.expiresAt ? k.expiresAt.toISOString().slice(0, 10) : "never",
           k.lastUsedAt ? `${k.lastUsedAt.toISOString()} ${k.lastUsedScheme ?? ""}` : "never",
           k.sshOptions ?? "-",
@@ -93,6 +96,7 @@ export function registerKeyCommands(program: Command): void {
       process.stdout.write(`revoked ${key.fingerprintSha256} of ${key.username}\n`);
     });
   registerImportAllowedSigners(keys);
+  registerKeyImportCommands(keys);
   keys
     .command("remove <fingerprint>")
     .description("delete a key")

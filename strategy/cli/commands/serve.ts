@@ -12,6 +12,10 @@ import { CliError } from "../errors.js";
 import { ldapSettings } from "../../sources/ldap/options.js";
 import { startLdapSync } from "../../sources/ldap/run.js";
 import { ldapOptionsOrExit } from "./ldap.js";
+import { keyImportSettingsFromEnv } from "../key-import-environment.js";
+import { KeyImporter } from "../../import/key-importer.js";
+import type { KeyImportSettings } from "../../import/options.js";
+import { startPeriodicSync } from "../../import/periodic-sync.js";
 
 export function registerServeCommand(program: Command): void {
   program
@@ -30,6 +34,8 @@ export function registerServeCommand(program: Command): void {
       let shutdownTimeoutMs: number;
       let signInsPerMinute: number;
       let jwksAllowPrivateAddresses: boolean;
+      let keyImport: KeyImportSettings;
+      let syncIntervalSeconds: number;
       try {
         trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
         shutdownTimeoutMs = integerSetting("SHUTDOWN_TIMEOUT_MS", { default: 10_000, min: 1, what: "a positive integer of milliseconds" });
@@ -37,6 +43,8 @@ export function registerServeCommand(program: Command): void {
         signInsPerMinute = integerSetting("SIGNIN_RATE_LIMIT", { default: 10, min: 1, what: "a positive integer" });
         // Off unless asked for: any user may add a JWKS URL, and the server fetches it.
         jwksAllowPrivateAddresses = integerSetting("JWKS_ALLOW_PRIVATE_ADDRESSES", { default: 0, min: 0, what: "0 or 1" }) !== 0;
+        keyImport = keyImportSettingsFromEnv();
+        syncIntervalSeconds = integerSetting("KEY_SYNC_INTERVAL_SECONDS", { default: 3600, min: 0, what: "0 (off) or a number of seconds" });
       } catch (error) {
         throw new CliError((error as Error).message);
       }
@@ -71,7 +79,7 @@ export function registerServeCommand(program: Command): void {
           jwks: { allowPrivateAddresses: jwksAllowPrivateAddresses },
         }),
         crtauth: { ...crtauth, store },
-        admin: { rateLimit: { capacity: signInsPerMinute, refillPerMinute: signInsPerMinute }, publicUrl },
+        admin: { rateLimit: { capacity: signInsPerMinute, refillPerMinute: signInsPerMinute }, publicUrl, keyImport },
         trustProxy,
       });
       let server: Server;
@@ -90,8 +98,18 @@ export function registerServeCommand(program: Command): void {
           `${ldap ? `; LDAP sync from ${ldap.url} every ${ldapSettings(ldap).refreshMs / 1000} s` : ""})\n`,
       );
       const ldapSync = ldap ? startLdapSync({ store, ldap }) : null;
+      // Imported keys follow their sources: gone upstream → revoked, new → added unverified.
+      const stopSync =
+        syncIntervalSeconds === 0
+          ? async () => {}
+          : startPeriodicSync(new KeyImporter({ ...store, options: keyImport, now: Date.now }), store.keySources, {
+              intervalMs: syncIntervalSeconds * 1000,
+              now: Date.now,
+              log: (message) => process.stderr.write(`passport-sshkey: ${message}\n`),
+            });
       // Drain in-flight requests, then write buffered events and last-used times, within SHUTDOWN_TIMEOUT_MS.
       const release = async () => {
+        await stopSync();
         await ldapSync?.stop();
         await store.close();
       };

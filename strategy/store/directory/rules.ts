@@ -129,6 +129,8 @@ export function newKeyFields(key: ParsedPublicKey, options: NewKeyOptions) {
     sshOptions: key.sshOptions,
     origin: options.origin ?? "upload",
     originRef: options.originRef ?? null,
+    sourceId: options.sourceId ?? null,
+    unverified: options.unverified ?? false,
   };
 }
 

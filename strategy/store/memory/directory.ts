@@ -144,6 +144,7 @@ export class MemoryDirectory extends DirectoryBase implements KeyDirectory {
       revokedAt: null,
       revokedReason: null,
       signCounter: null,
+      verifiedAt: null,
     }));
     for (const row of rows) this.tables.keys.set(row.id, row);
     for (const row of rows) this.changed("key", row.id);
@@ -203,6 +204,15 @@ export class MemoryDirectory extends DirectoryBase implements KeyDirectory {
     if (changes.comment !== undefined) row.comment = changes.comment.slice(0, maxCommentLength);
     if (changes.expiresAt !== undefined) row.expiresAt = changes.expiresAt;
     if (sshOptions !== undefined) row.sshOptions = sshOptions;
+    this.changed("key", id);
+    return this.tables.keyRecord(row);
+  }
+
+  async markKeyVerified(id: string, at: Date): Promise<KeyRecord> {
+    const row = this.keyRow(id);
+    if (!row.unverified) return this.tables.keyRecord(row);
+    row.unverified = false;
+    row.verifiedAt = at;
     this.changed("key", id);
     return this.tables.keyRecord(row);
   }

@@ -7,6 +7,7 @@ import { MemoryAuthorities } from "./authorities.js";
 import { MemoryDirectory } from "./directory.js";
 import { MemoryEventLog, MemoryEventSink } from "./event-log.js";
 import { MemoryJwksEndpoints } from "./jwks-endpoints.js";
+import { MemoryKeySources } from "./key-sources.js";
 import { MemoryKeyStore } from "./key-store.js";
 import { MemoryKeyUsageLog } from "./key-usage.js";
 import { MemorySessionStore } from "./sessions.js";
@@ -104,6 +105,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SshKeyStore
     changes,
     authorities: new MemoryAuthorities(now, new ParsedKeyCache(undefined, directory.keyPolicy)),
     jwks: new MemoryJwksEndpoints(tables),
+    keySources: new MemoryKeySources(tables),
     ready: async () => ({ ready: true, events: { queuedEvents: 0, dropped: { failures: 0, successes: 0 }, failedWrites: 0 } }),
     close: () => changes.close(),
   };

@@ -1,5 +1,5 @@
 import { usageOf } from "../key-usage.js";
-import type { AuthEventRecord, JwksEndpointRecord, KeyRecord, KeyUsageTotals, NewConsoleSession, UserRecord } from "../ports.js";
+import type { AuthEventRecord, JwksEndpointRecord, KeyRecord, KeySourceRecord, KeyUsageTotals, NewConsoleSession, UserRecord } from "../ports.js";
 
 export interface UserRow extends UserRecord {
   updatedAt: Date;
@@ -21,8 +21,8 @@ export interface LinkRow {
 
 /**
  * The in-memory adapter's rows, one Map per table of the SQL schema, with the same
- * cascades: deleting a user deletes their keys, sessions, links and JWKS endpoints; deleting a
- * key its daily usage; events lose the link.
+ * cascades: deleting a user deletes their keys, sessions, links, JWKS endpoints and key sources; deleting
+ * a key its daily usage; events lose the link; deleting a key source leaves its keys without one.
  */
 export class MemoryTables {
   readonly users = new Map<string, UserRow>();
@@ -34,6 +34,7 @@ export class MemoryTables {
   readonly jwksEndpoints = new Map<string, JwksEndpointRecord>();
   /** KeyUsageDay: by key, then by day (YYYY-MM-DD). */
   readonly usage = new Map<string, Map<string, KeyUsageTotals>>();
+  readonly keySources = new Map<string, KeySourceRecord>();
   private nextEventId = 1;
 
   constructor(readonly now: () => number) {}
@@ -69,11 +70,17 @@ export class MemoryTables {
     for (const event of this.events) if (event.keyId === id) event.keyId = null;
   }
 
+  deleteKeySource(id: string): void {
+    this.keySources.delete(id);
+    for (const key of this.keys.values()) if (key.sourceId === id) key.sourceId = null;
+  }
+
   deleteUser(id: string): void {
     for (const key of [...this.keys.values()]) if (key.userId === id) this.deleteKey(key.id);
     for (const [sid, session] of this.sessions) if (session.userId === id) this.sessions.delete(sid);
     for (const [lid, link] of this.links) if (link.userId === id) this.links.delete(lid);
     for (const [eid, endpoint] of this.jwksEndpoints) if (endpoint.userId === id) this.jwksEndpoints.delete(eid);
+    for (const [sid, source] of this.keySources) if (source.userId === id) this.keySources.delete(sid);
     for (const event of this.events) if (event.userId === id) event.userId = null;
     this.users.delete(id);
   }

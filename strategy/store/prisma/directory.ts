@@ -19,13 +19,13 @@ import {
   type KeyChanges,
   type KeyDirectory,
   type KeyPageQuery,
+  type KeyOrigin,
   type KeyRecord,
   type NewKeyOptions,
   type Page,
   type UserFlags,
   type UserListing,
   type UserPageQuery,
-  type KeyOrigin,
   type UserOrigin,
   type UserRecord,
 } from "../ports.js";
@@ -164,7 +164,8 @@ export class PrismaDirectory extends DirectoryBase implements KeyDirectory {
     const and: object[] = [];
     if (query.userId !== undefined) and.push({ userId: query.userId });
     if (query.status === "revoked") and.push({ revokedAt: { not: null } });
-    if (query.status === "active") and.push({ revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: query.now } }] });
+    if (query.status === "active") and.push({ revokedAt: null, unverified: false, OR: [{ expiresAt: null }, { expiresAt: { gt: query.now } }] });
+    if (query.status === "unverified") and.push({ revokedAt: null, unverified: true, OR: [{ expiresAt: null }, { expiresAt: { gt: query.now } }] });
     if (query.status === "expired") and.push({ revokedAt: null, expiresAt: { lte: query.now } });
     if (query.q) {
       const contains = { contains: query.q, ...this.insensitive };
@@ -228,6 +229,13 @@ export class PrismaDirectory extends DirectoryBase implements KeyDirectory {
     return toKeyRecord(row);
   }
 
+  async markKeyVerified(id: string, at: Date): Promise<KeyRecord> {
+    // Conditional, so of concurrent proofs the first one's time is kept.
+    const result = await this.prisma.publicKey.updateMany({ where: { id, unverified: true }, data: { unverified: false, verifiedAt: at } });
+    if (result.count === 1) this.changed("key", id);
+    return this.findKeyById(id);
+  }
+
   async revokeKey(fingerprintSha256: string, reason?: string): Promise<KeyRecord> {
     const key = await this.findKey(fingerprintSha256);
     if (key.revokedAt) return key;
@@ -274,16 +282,16 @@ export class PrismaDirectory extends DirectoryBase implements KeyDirectory {
 
 /** A PublicKey row as Prisma returns it with `include: { user: true }`. */
 type KeyRowWithUser = Omit<KeyRecord, "username" | "signCounter" | "origin"> & {
-  origin: string;
   user: { username: string };
+  origin: string;
   crtauthFingerprint?: string | null;
   signCounter: bigint | null;
 };
 
 function toKeyRecord(row: KeyRowWithUser): KeyRecord {
-  const { user, crtauthFingerprint: _ignored, signCounter, ...rest } = row;
+  const { user, crtauthFingerprint: _ignored, signCounter, origin, ...rest } = row;
   // A uint32 always fits a number.
-  return { ...rest, origin: rest.origin as KeyOrigin, signCounter: signCounter === null ? null : Number(signCounter), username: user.username };
+  return { ...rest, origin: origin as KeyOrigin, signCounter: signCounter === null ? null : Number(signCounter), username: user.username };
 }
 
 /** The column holds only what addUser writes. */

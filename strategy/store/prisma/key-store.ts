@@ -13,6 +13,7 @@ interface KeyRow {
   touchRequired: boolean;
   verifyRequired: boolean;
   sshOptions: string | null;
+  unverified: boolean;
 }
 
 /** KeyStore over Prisma: one indexed query per lookup. */
@@ -37,6 +38,7 @@ export class PrismaKeyStore implements KeyStore {
       touchRequired: row.touchRequired,
       verifyRequired: row.verifyRequired,
       sshOptions: row.sshOptions,
+      unverified: row.unverified,
     };
   }
 

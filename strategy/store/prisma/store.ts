@@ -23,6 +23,7 @@ import { integerSetting } from "../../integer-setting.js";
 import { defaultMaxKeysPerUser } from "../directory/rules.js";
 import { PrismaAuthorities } from "./authorities.js";
 import { PrismaJwksEndpoints } from "./jwks-endpoints.js";
+import { PrismaKeySources } from "./key-sources.js";
 import { PrismaDirectory } from "./directory.js";
 import { PrismaEventLog } from "./event-log.js";
 import { PrismaKeyStore } from "./key-store.js";
@@ -207,6 +208,7 @@ export async function openPrismaStore(given: PrismaStoreOptions = {}): Promise<P
     changes: hot.changes,
     authorities: new PrismaAuthorities(prisma, new ParsedKeyCache(undefined, directory.keyPolicy)),
     jwks: new PrismaJwksEndpoints(prisma),
+    keySources: new PrismaKeySources(prisma),
     ready: () => checkReadiness({ assertFresh: () => hot.changes.assertFresh(), probeWrite: hot.probeWrite, events, timeoutMs: hot.changes.pollTimeoutMs * 2 }),
     async close() {
       cache?.close();

@@ -14,13 +14,14 @@ interface OwnerKeyRow {
   touchRequired: boolean | number | null;
   verifyRequired: boolean | number | null;
   sshOptions: string | null;
+  unverified: boolean | number | null;
 }
 
 // `time` reads a timestamp column: PostgreSQL's hold UTC without a zone, which pg would read as
 // local time, so there AT TIME ZONE 'UTC' makes them instants; SQLite's are ISO text already.
 const query = (username: boolean, time: (column: string) => string, placeholder: string): string =>
   `SELECT u."username", u."disabled", k."openssh", ${time(`k."createdAt"`)} AS "createdAt", ${time(`k."expiresAt"`)} AS "expiresAt",
-     ${time(`k."revokedAt"`)} AS "revokedAt", k."touchRequired", k."verifyRequired", k."sshOptions"
+     ${time(`k."revokedAt"`)} AS "revokedAt", k."touchRequired", k."verifyRequired", k."sshOptions", k."unverified"
    FROM "User" u LEFT JOIN "PublicKey" k ON k."userId" = u."id"
    ${username ? `WHERE u."username" = ${placeholder}` : ""}
    ORDER BY u."username", k."createdAt", k."id"`;
@@ -84,6 +85,7 @@ function groupByOwner(rows: readonly OwnerKeyRow[]): PublishableOwner[] {
       touchRequired: Boolean(row.touchRequired),
       verifyRequired: Boolean(row.verifyRequired),
       sshOptions: row.sshOptions,
+      unverified: Boolean(row.unverified),
     };
     owner.keys.push(published);
   }

@@ -1,7 +1,7 @@
 import dns from "node:dns";
 import net, { type LookupFunction } from "node:net";
 
-/** IPv4 ranges that are not the public internet: a JWKS fetch there would probe the server's own network. */
+/** IPv4 ranges that are not the public internet: a fetch there (JWKS, key import) would probe the server's own network. */
 const nonPublicV4: ReadonlyArray<readonly [string, number]> = [
   ["0.0.0.0", 8], // "this network", unspecified
   ["10.0.0.0", 8],
@@ -49,7 +49,7 @@ export function isPublicAddress(address: string): boolean {
 export const nonPublicRefusal = "refused: the host resolves to a non-public address";
 
 /** A fetch refused before or instead of connecting, with a message safe to show the URL's owner. */
-export class JwksFetchRefusal extends Error {}
+export class FetchRefusal extends Error {}
 
 export interface ResolvedAddress {
   address: string;
@@ -71,7 +71,7 @@ export function guardedLookup(resolve: Resolver = systemResolver): LookupFunctio
     resolve(hostname, options.family === 4 || options.family === 6 ? options.family : 0).then(
       (addresses) => {
         if (addresses.length === 0 || !addresses.every((a) => isPublicAddress(a.address))) {
-          callback(Object.assign(new JwksFetchRefusal(nonPublicRefusal), { code: "ENONPUBLIC" }), "", 0);
+          callback(Object.assign(new FetchRefusal(nonPublicRefusal), { code: "ENONPUBLIC" }), "", 0);
         } else if (options.all) {
           callback(null, addresses);
         } else {

@@ -3,7 +3,7 @@
 // with a fake resolver standing in for DNS.
 import type { LookupAddress } from "node:dns";
 import { afterEach, describe, expect, it } from "vitest";
-import { guardedLookup, isPublicAddress, nonPublicRefusal, type ResolvedAddress } from "../../strategy/jwks/address-policy.js";
+import { guardedLookup, isPublicAddress, nonPublicRefusal, type ResolvedAddress } from "../../strategy/net/address-policy.js";
 import { jwksSettings } from "../../strategy/jwks/options.js";
 import { RemoteJwksKeySource } from "../../strategy/jwks/remote-key-source.js";
 import { JwksUnavailableError } from "../../strategy/store/ports.js";
