@@ -8,3 +8,6 @@ export function keyOriginLabel(key: { origin: string; originRef: string | null }
   if (key.origin === "ldap") return key.originRef ? `LDAP ${key.originRef}` : "LDAP";
   return key.originRef ?? key.origin;
 }
+
+/** Why an LDAP key may not be renamed, re-dated or deleted here: the next sync would undo it. Revoking sticks. */
+export const ldapManagedKeyMessage = "this key comes from LDAP: change or remove it there (it can be revoked here)";

@@ -41,6 +41,17 @@ describe.skipIf(slapdMissing !== null).each(databaseKinds)("the ldap commands on
     expect(JSON.parse(again.stdout)).toMatchObject({ entries: 1, added: [], removed: [], skipped: [] });
   });
 
+  it("keys remove refuses an LDAP key (the next sync would bring it back)", async () => {
+    const listed = JSON.parse((await runCli(["keys", "list", "alice", "--json"], { env })).stdout) as { fingerprintSha256: string; origin: string }[];
+    const key = listed.find((k) => k.origin === "ldap")!;
+    const removed = await runCli(["keys", "remove", key.fingerprintSha256], { env });
+    expect(removed).toMatchObject({
+      code: 1,
+      stderr: `passport-sshkey: ${key.fingerprintSha256}: this key comes from LDAP: change or remove it there (it can be revoked here)\n`,
+    });
+    expect(JSON.parse((await runCli(["keys", "list", "alice", "--json"], { env })).stdout)).toHaveLength(listed.length);
+  });
+
   it("ldap sync fails, changing nothing, when the bind is refused; ldap status shows the error", async () => {
     const r = await runCli(["ldap", "sync"], { env: { ...env, LDAP_BIND_PASSWORD: "wrong" } });
     expect(r).toMatchObject({ code: 1, stderr: "passport-sshkey: the LDAP server refused the bind DN and password; nothing was changed\n" });

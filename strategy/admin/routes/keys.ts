@@ -1,6 +1,7 @@
 import type { Request, Router } from "express";
 import type { z } from "zod";
 import type { KeyDeletedResponse, KeyDetailResponse, KeyPageJson, KeyPreviewResponse, KeyResponse, KeysAddedResponse } from "../../contract/responses.js";
+import { ldapManagedKeyMessage } from "../../core/key-origin.js";
 import { keyAddBody, keyCursor, keyIdParam, keyListQuery, keyPatchBody, keyPreviewBody, keyRevokeBody } from "../../contract/requests.js";
 import { looksLikePrivateKey } from "../../keys/formats/private-key.js";
 import { parseKeyPaste } from "../../keys/index.js";
@@ -41,7 +42,7 @@ export async function accessibleKey(req: Request, ctx: AdminContext): Promise<Ke
 
 /** The LDAP sync owns its keys' text, name and existence: here they may only be revoked (which the sync never undoes). */
 function refuseLdapKey(row: KeyRecord): KeyRecord {
-  if (row.origin === "ldap") throw new AdminError("key_managed_by_ldap", "this key comes from LDAP: change or remove it there (it can be revoked here)");
+  if (row.origin === "ldap") throw new AdminError("key_managed_by_ldap", ldapManagedKeyMessage);
   return row;
 }
 

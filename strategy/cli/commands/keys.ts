@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import type { Command } from "commander";
 import { expandHome } from "../../client/home-path.js";
-import { keyOriginLabel } from "../../core/key-origin.js";
+import { keyOriginLabel, ldapManagedKeyMessage } from "../../core/key-origin.js";
 import { keyStateLabels, keyStatus, type KeyStateInput, type KeyStatus } from "../../core/key-state.js";
 import { firstUsageDay, totalsOf, usageWindowDays } from "../../store/key-usage.js";
 import { CliError } from "../errors.js";
@@ -101,7 +101,10 @@ export function registerKeyCommands(program: Command): void {
     .command("remove <fingerprint>")
     .description("delete a key")
     .action(async (fingerprint: string) => {
-      const key = await withStore((s) => s.directory.removeKey(fingerprint));
+      const key = await withStore(async (s) => {
+        if ((await s.directory.findKey(fingerprint)).origin === "ldap") throw new CliError(`${fingerprint}: ${ldapManagedKeyMessage}`);
+        return s.directory.removeKey(fingerprint);
+      });
       process.stdout.write(`removed ${key.fingerprintSha256} of ${key.username}\n`);
     });
 }
