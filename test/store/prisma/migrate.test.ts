@@ -23,10 +23,14 @@ async function catalog(db: TestDatabase): Promise<string[]> {
   if (db.kind === "sqlite") {
     const conn = new Database(db.url.slice("file:".length), { readonly: true });
     const rows = conn
-      .prepare(`SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE '_prisma_migrations%' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+      // Triggers are written by hand into migrations (the schema engine knows none); "append-only" below tests them.
+      .prepare(
+        `SELECT type, name, sql FROM sqlite_master WHERE type <> 'trigger' AND name NOT LIKE '_prisma_migrations%' AND name NOT LIKE 'sqlite_%' ORDER BY name`,
+      )
       .all() as { type: string; name: string; sql: string | null }[];
     conn.close();
-    return rows.map((r) => `${r.type} ${r.name}: ${(r.sql ?? "").replace(/\s+/g, " ")}`);
+    // SQLite keeps an ALTER TABLE's column text verbatim, so spacing around commas and brackets differs from a CREATE.
+    return rows.map((r) => `${r.type} ${r.name}: ${(r.sql ?? "").replace(/\s+/g, " ").replace(/ ?([,()]) ?/g, "$1")}`);
   }
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();
@@ -46,14 +50,20 @@ async function catalog(db: TestDatabase): Promise<string[]> {
 async function execute(db: TestDatabase, sql: string) {
   if (db.kind === "sqlite") {
     const conn = new Database(db.url.slice("file:".length));
-    conn.exec(sql);
-    conn.close();
+    try {
+      conn.exec(sql);
+    } finally {
+      conn.close();
+    }
     return;
   }
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();
-  await client.query(sql);
-  await client.end();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
 }
 
 describe.each(databaseKinds)("migrations on %s", (kind) => {
@@ -111,6 +121,16 @@ describe.each(databaseKinds)("migrations on %s", (kind) => {
       { id: "b", serialFrom: "18446744073709551615", serialTo: "18446744073709551615", keyId: null },
       { id: "c", serialFrom: null, serialTo: null, keyId: "alice" },
     ]);
+  });
+
+  it("keep the audit log append-only: the database refuses to change or delete an entry", async () => {
+    const db = await createTestDatabase(kind);
+    dbs.push(db);
+    await migrateDatabase(db.url);
+    await execute(db, `INSERT INTO "AuditEntry" ("actorType", "actorName", "action", "targetType") VALUES ('cli', 'root', 'user.created', 'user')`);
+    await expect(execute(db, `UPDATE "AuditEntry" SET "actorName" = 'someone else'`)).rejects.toThrow(/append-only/);
+    await expect(execute(db, `DELETE FROM "AuditEntry"`)).rejects.toThrow(/append-only/);
+    if (kind === "postgresql") await expect(execute(db, `TRUNCATE "AuditEntry"`)).rejects.toThrow(/append-only/);
   });
 
   it("refuse to start over a migration that failed earlier", async () => {
