@@ -27,9 +27,9 @@ import { SessionManager, signInLinkTtlMs, type ActiveSession, type SessionTimeou
 /** The store behind a strategy, for mounting the console next to it: it must have the management ports. */
 export async function adminStoreOf(strategy: SshKeyStrategy): Promise<AdminStore> {
   const store = (await strategy.store()) as Partial<AdminStore>;
-  if (!store.directory || !store.sessions || !store.eventLog || !store.usage || !store.authorities || !store.keySources || !store.settings) {
+  if (!store.directory || !store.sessions || !store.eventLog || !store.usage || !store.authorities || !store.keySources || !store.settings || !store.audit) {
     throw new TypeError(
-      "the admin console needs a store with the directory, sessions, eventLog, usage, authorities, keySources and settings ports (openPrismaStore or createMemoryStore)",
+      "the admin console needs a store with the directory, sessions, eventLog, usage, authorities, keySources, settings and audit ports (openPrismaStore or createMemoryStore)",
     );
   }
   return store as AdminStore;

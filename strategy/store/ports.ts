@@ -607,6 +607,60 @@ export interface KeyUsageLog {
   totals(keyIds: readonly string[], fromDay: string): Promise<Map<string, KeyUsageTotals>>;
 }
 
+/** Who made a change: a console user, the CLI (with the OS user), or the server itself (a sync job). */
+export type AuditActor = { type: "user"; id: string; name: string } | { type: "cli"; name: string } | { type: "system"; name: string };
+
+/** One change to record: what happened to which target, by whom, from where, with the fields before and after. */
+export interface AuditRecord {
+  at: Date;
+  actor: AuditActor;
+  ip?: string | null | undefined;
+  userAgent?: string | null | undefined;
+  /** Dotted, e.g. key.added, key.revoked, user.created, policy.changed, session.sign_in (see strategy/audit/actions.ts). */
+  action: string;
+  target: { type: string; id?: string | null | undefined; name?: string | null | undefined };
+  /** The fields that changed, as they were (null: the target did not exist) and as they are (null: it is gone). */
+  before?: Record<string, unknown> | null | undefined;
+  after?: Record<string, unknown> | null | undefined;
+}
+
+/** A recorded change, as the audit log shows it. */
+export interface AuditEntry {
+  id: number;
+  at: Date;
+  actor: AuditActor;
+  ip: string | null;
+  userAgent: string | null;
+  action: string;
+  target: { type: string; id: string | null; name: string | null };
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+}
+
+export interface AuditPageQuery {
+  /** Exact action, or a prefix ending in "." (e.g. "key."). */
+  action?: string | undefined;
+  targetType?: string | undefined;
+  targetId?: string | undefined;
+  /** Case-insensitive text in the actor's name. */
+  actor?: string | undefined;
+  /** At or after. */
+  from?: Date | undefined;
+  /** Before. */
+  to?: Date | undefined;
+  /** Entries after this one in the order (at, id) descending. */
+  after?: { at: Date; id: number } | undefined;
+  limit: number;
+}
+
+/** The change log: append-only (the database refuses updates and deletes), read newest first. */
+export interface AuditLog {
+  append(record: AuditRecord): Promise<AuditEntry>;
+  page(query: AuditPageQuery): Promise<Page<AuditEntry>>;
+  /** Called after each append in this process (notifications); answers a function that unsubscribes. */
+  onAppend(listener: (entry: AuditEntry) => void): () => void;
+}
+
 /** Everything the library reads or writes, from one database. */
 export interface SshKeyStore {
   keys: KeyStore;
@@ -622,6 +676,8 @@ export interface SshKeyStore {
   authorities: CertificateAuthorityStore;
   jwks: JwksEndpointStore;
   keySources: KeySourceStore;
+  /** Who changed what (separate from the authentication log). */
+  audit: AuditLog;
   /** Whether the store answers and takes writes now: what /readyz reports. */
   ready(): Promise<Readiness>;
   /** Flushes buffered activity and disconnects. */

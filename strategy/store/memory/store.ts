@@ -10,6 +10,7 @@ import { MemoryJwksEndpoints } from "./jwks-endpoints.js";
 import { MemoryKeySources } from "./key-sources.js";
 import { MemoryKeyStore } from "./key-store.js";
 import { MemoryKeyUsageLog } from "./key-usage.js";
+import { MemoryAuditLog } from "./audit-log.js";
 import { MemorySessionStore } from "./sessions.js";
 import { MemoryTables } from "./tables.js";
 
@@ -106,6 +107,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SshKeyStore
     authorities: new MemoryAuthorities(now, new ParsedKeyCache(undefined, directory.keyPolicy)),
     jwks: new MemoryJwksEndpoints(tables),
     keySources: new MemoryKeySources(tables),
+    audit: new MemoryAuditLog(),
     ready: async () => ({ ready: true, events: { queuedEvents: 0, dropped: { failures: 0, successes: 0 }, failedWrites: 0 } }),
     close: () => changes.close(),
   };

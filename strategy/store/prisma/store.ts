@@ -28,6 +28,7 @@ import { PrismaDirectory } from "./directory.js";
 import { PrismaEventLog } from "./event-log.js";
 import { PrismaKeyStore } from "./key-store.js";
 import { PrismaKeyUsageLog } from "./key-usage.js";
+import { PrismaAuditLog } from "./audit-log.js";
 import { migrateDatabase } from "./migrate.js";
 import { PrismaSessionStore } from "./sessions.js";
 import { PrismaSettingsStore } from "./settings.js";
@@ -209,6 +210,7 @@ export async function openPrismaStore(given: PrismaStoreOptions = {}): Promise<P
     authorities: new PrismaAuthorities(prisma, new ParsedKeyCache(undefined, directory.keyPolicy)),
     jwks: new PrismaJwksEndpoints(prisma),
     keySources: new PrismaKeySources(prisma),
+    audit: new PrismaAuditLog(prisma, database.provider),
     ready: () => checkReadiness({ assertFresh: () => hot.changes.assertFresh(), probeWrite: hot.probeWrite, events, timeoutMs: hot.changes.pollTimeoutMs * 2 }),
     async close() {
       cache?.close();
