@@ -10,7 +10,8 @@ import { startTargets, type Target } from "./targets.js";
 
 const SLACK = 64;
 
-const pairedOrder = ["passport-jwt-pem", "sshkey-jwt-rs256", "passport-jwt-keyobject", "hello", "sshkey-crtauth", "passport-floor"];
+// The seed (j) is compared with the JWT row at about ten times, where drift matters least: it goes last.
+const pairedOrder = ["passport-jwt-pem", "sshkey-jwt-rs256", "passport-jwt-keyobject", "hello", "sshkey-crtauth", "passport-floor", "django-seed"];
 const measureOrder = (id: string) => (pairedOrder.includes(id) ? pairedOrder.indexOf(id) : pairedOrder.length);
 
 async function loadOnce(target: Target, amount: number, connections: number): Promise<LoadResult> {
@@ -104,6 +105,12 @@ export async function runHttp(
       { id: "crtauth-vs-floor", label: "sshkey crtauth token / passport floor (g)", ratio: ratio("sshkey-crtauth", "passport-floor") },
       { id: "jwt-vs-floor", label: "sshkey JWT RS256 / passport floor (g)", ratio: ratio("sshkey-jwt-rs256", "passport-floor") },
       { id: "sshsig-vs-jwt", label: "sshkey SSHSIG Ed25519 (h) / sshkey JWT RS256 (b)", ratio: ratio("sshkey-sshsig-ed25519", "sshkey-jwt-rs256") },
+      {
+        id: "jwt-vs-seed",
+        label: "sshkey JWT RS256 (b) / asymmetric-jwt-auth on Django + gunicorn (j), same key and tokens",
+        ratio: ratio("sshkey-jwt-rs256", "django-seed"),
+        target: 10,
+      },
       {
         id: "rfc9421-vs-sshsig",
         label: "sshkey RFC 9421 Ed25519 (i) / sshkey SSHSIG Ed25519 (h)",

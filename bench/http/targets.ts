@@ -12,6 +12,7 @@ import { generateBenchKey, signerFor, type BenchKey } from "../lib/keys.js";
 import { SshauthTokenSource, type SshauthIdentity } from "../lib/sshauth-tokens.js";
 import { rfc9421Headers } from "../lib/rfc9421-headers.js";
 import { sshsigHeaders } from "../lib/sshsig-headers.js";
+import { checkoutSeed, seedRelease } from "../seed/upstream.js";
 
 export interface Target {
   id: string;
@@ -184,6 +185,23 @@ export async function startTargets(ctx: TargetContext, log: (line: string) => vo
     });
   } else {
     notes.push("RFC 9421: not available in this build (TODO row).");
+  }
+  const seed = checkoutSeed(ctx.tmpDir);
+  if ("skipped" in seed) {
+    notes.push(`seed (j): skipped — ${seed.skipped}`);
+  } else {
+    factories.push(async () => ({
+      id: "django-seed",
+      label: `(j) asymmetric-jwt-auth ${seedRelease} on Django + gunicorn (1 process, 4 threads), replay on, SQLite`,
+      ...(await start("bench/http/servers/django-seed.ts", [], {
+        BENCH_SEED_CHECKOUT: seed.dir,
+        BENCH_SEED_WORKDIR: fs.mkdtempSync(path.join(ctx.tmpDir, "seed-")),
+        BENCH_PUBLIC_PEM: alice.publicPem,
+      })),
+      maxAmount: () => ctx.maxTokensPerRound,
+      // The same key and the same tokens as (b): upstream's client format is what our JWT route reads.
+      prepare: async (count) => fromPool(await ctx.pool.sign([aliceSpec], count, Math.floor(Date.now() / 1000))),
+    }));
   }
   factories.push(async () => ({
     id: "passport-floor",
