@@ -208,12 +208,33 @@ const rowId = z
  * Keys, in the listing's sort: the column and direction (a cursor is only good for the sort that
  * gave it out), the last row's value there (ms for times; null for a key never used or without expiry) and id.
  */
-export const keyCursor = z.strictObject({
-  s: z.enum(keySortColumns),
-  o: z.enum(["asc", "desc"]),
-  v: z.union([storableTime, line(200), z.null()]),
-  i: line(64).min(1),
-});
+export const keyCursor = z
+  .strictObject({
+    s: z.enum(keySortColumns),
+    o: z.enum(["asc", "desc"]),
+    v: z.union([storableTime, line(200), z.null()]),
+    i: line(64).min(1),
+  })
+  .refine((c) => sortValueFits(c.s, c.v), { message: "the value does not fit the sort column", path: ["v"] });
+
+/** What a row can hold in each sort column: a time (null where it may be unset), a 32-bit count, or text. */
+function sortValueFits(column: (typeof keySortColumns)[number], value: number | string | null): boolean {
+  switch (column) {
+    case "created":
+      return typeof value === "number";
+    case "lastUsed":
+    case "expires":
+      return value === null || typeof value === "number";
+    case "uses":
+    case "bits":
+      return typeof value === "number" && value >= 0 && value <= 2 ** 31 - 1;
+    case "comment":
+    case "type":
+    case "user":
+      return typeof value === "string";
+  }
+}
+
 /** Events, newest first: at (ms) and the autoincrement id. */
 export const eventCursor = z.strictObject({ a: storableTime, i: rowId });
 /** Users, by name. */
