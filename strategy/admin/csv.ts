@@ -4,14 +4,14 @@ import type { Response } from "express";
 const formulaStart = /^[=+\-@\t\r]/;
 
 /** One CSV cell (RFC 4180): quoted when it holds a comma, quote or line break; a would-be formula gets a leading '. */
-export function csvCell(value: string | number | Date | null): string {
+function csvCell(value: string | number | Date | null): string {
   if (value === null) return "";
   let text = value instanceof Date ? value.toISOString() : String(value);
   if (typeof value === "string" && formulaStart.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function csvRow(cells: readonly (string | number | Date | null)[]): string {
+function csvRow(cells: readonly (string | number | Date | null)[]): string {
   return cells.map(csvCell).join(",") + "\r\n";
 }
 

@@ -1,7 +1,7 @@
 import type { EventSink } from "../store/ports.js";
 
 /** The log's scheme for sign-ins to the console itself, so they are their own kind beside the application's logins. */
-export const consoleSignInScheme = "console";
+const consoleSignInScheme = "console";
 
 /**
  * The console's sign-in strategy verifies JWTs like any other, but its events are console

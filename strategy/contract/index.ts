@@ -4,4 +4,4 @@ export * from "./errors.js";
 export * from "./requests.js";
 export * from "./responses.js";
 export * from "./auth-reasons.js";
-export { keySortColumns, type KeySortColumn } from "../core/key-sort.js";
+export type { KeySortColumn } from "../core/key-sort.js";

@@ -45,7 +45,7 @@ const cursor = z.string().max(2000).optional();
 const search = line(200).optional();
 const username = line(64).min(1);
 
-export const keyOrigins = ["upload", "import", "ldap"] as const;
+const keyOrigins = ["upload", "import", "ldap"] as const;
 
 /** What every key listing (a page, the CSV export) filters and sorts by. */
 const keyFilterQuery = z.object({
@@ -241,7 +241,6 @@ export const eventCursor = z.strictObject({ a: storableTime, i: rowId });
 export const userCursor = z.strictObject({ u: username });
 
 export type KeyListQuery = z.input<typeof keyListQuery>;
-export type KeyBulkRevokeBody = z.input<typeof keyBulkRevokeBody>;
 export type KeyAddBody = z.input<typeof keyAddBody>;
 export type KeyPatchBody = z.input<typeof keyPatchBody>;
 export type UserListQuery = z.input<typeof userListQuery>;

@@ -224,7 +224,7 @@ function page<Name extends string, Item extends z.ZodType>(name: Name, item: Ite
   });
 }
 
-export const KeyPageJson = page("keys", KeyJson);
+const KeyPageJson = page("keys", KeyJson);
 export const UserPageJson = page("users", UserWithKeyCountJson);
 export const AuthEventPageJson = page("events", AuthEventJson);
 

@@ -3,6 +3,9 @@
 import { expect, test } from "@playwright/test";
 import { addKey, addUser, keygen, shot, signIn, unique, whoami } from "./support.js";
 
+// Each test runs the CLI several times (users, keys, signed requests): give them room on a busy machine.
+test.describe.configure({ timeout: 180_000 });
+
 test("pasting a fingerprint or a public key into the All keys search lands on that key", async ({ page }) => {
   const admin = unique("finder");
   addUser(admin, true);
@@ -104,7 +107,7 @@ test("the auth log gives reasons in words, says when a filter cannot match, and 
     await expect(rows).toHaveCount(1, { timeout: 1000 });
   }).toPass({ timeout: 15_000 });
   await expect(rows.first()).toContainText(/no registered key matches|the signature does not match/);
-  await expect(page.getByRole("status").filter({ hasText: "1 event match" })).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: "1 event matches" })).toBeVisible();
 
   await page.getByLabel("User").fill("nobody-has-this-name");
   await page.getByRole("button", { name: "Apply filters" }).click();

@@ -1,5 +1,5 @@
 import { api, withQuery, type Query } from "./client";
-import type { AuthEvent, CertificateLoginQuery, EventListQuery, Key, KeyListQuery, UserListQuery, UserWithKeyCount } from "./contract";
+import type { AuthEvent, CertificateLoginQuery, Key, KeyListQuery, UserListQuery, UserWithKeyCount } from "./contract";
 
 /** One page of a list, whatever the list's own name for its items. */
 export interface Page<T> {
@@ -19,9 +19,7 @@ function pagedList<Name extends string, T, Q>(path: string, name: Name) {
 }
 
 export type KeyQuery = ListQuery<KeyListQuery>;
-export type EventQuery = ListQuery<EventListQuery>;
 
 export const listKeys = pagedList<"keys", Key, KeyListQuery>("/keys", "keys");
 export const listUsers = pagedList<"users", UserWithKeyCount, UserListQuery>("/users", "users");
-export const listEvents = pagedList<"events", AuthEvent, EventListQuery>("/events", "events");
 export const listCertificateLogins = pagedList<"events", AuthEvent, CertificateLoginQuery>("/certificate-logins", "events");

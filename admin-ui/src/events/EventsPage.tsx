@@ -135,7 +135,7 @@ export function EventsPage() {
       {page ? (
         <div className="totals" role="status">
           <span className="totals-count">
-            <strong>{page.totals.matching.toLocaleString()}</strong> {plural(page.totals.matching, "event")} {active.length ? "match" : "in all"}
+            <strong>{plural(page.totals.matching, "event")}</strong> {active.length ? (page.totals.matching === 1 ? "matches" : "match") : "in all"}
           </span>
           <span className="chip">success {page.totals.byOutcome.success.toLocaleString()}</span>
           <span className="chip">failure {page.totals.byOutcome.failure.toLocaleString()}</span>

@@ -18,15 +18,15 @@ export function BulkRevokeDialog(props: { keys: Key[]; onClose: () => void; onDo
     const already = results.filter((r) => r.outcome === "already_revoked").length;
     const missing = results.filter((r) => r.outcome === "not_found").length;
     const notes = [already ? `${already} already revoked` : null, missing ? `${missing} no longer exist` : null].filter(Boolean);
-    props.onDone(`Revoked ${revoked} ${plural(revoked, "key")}.${notes.length ? ` (${notes.join(", ")}.)` : ""}`);
+    props.onDone(`Revoked ${plural(revoked, "key")}.${notes.length ? ` (${notes.join(", ")}.)` : ""}`);
   });
   const count = props.keys.length;
   return (
-    <Dialog title={`Revoke ${count} ${plural(count, "key")}?`} onClose={props.onClose} busy={busy}>
+    <Dialog title={`Revoke ${plural(count, "key")}?`} onClose={props.onClose} busy={busy}>
       <DialogForm
         onSubmit={run}
         error={error}
-        actions={{ onCancel: props.onClose, busy, tone: "danger", label: `Revoke ${count} ${plural(count, "key")}`, busyLabel: "Revoking…" }}
+        actions={{ onCancel: props.onClose, busy, tone: "danger", label: `Revoke ${plural(count, "key")}`, busyLabel: "Revoking…" }}
       >
         <ul className="bulk-list">
           {props.keys.map((k) => (

@@ -156,7 +156,7 @@ export function InventoryPage() {
       {page ? (
         <div className="totals" role="group" aria-label="Totals by status">
           <span className="totals-count">
-            <strong>{page.totals.matching.toLocaleString()}</strong> {plural(page.totals.matching, "key")} {filtered ? "match" : "in all"}
+            <strong>{plural(page.totals.matching, "key")}</strong> {filtered ? (page.totals.matching === 1 ? "matches" : "match") : "in all"}
           </span>
           <button type="button" className="chip" aria-pressed={!applied.status} onClick={() => setFilter({ status: null })}>
             All
