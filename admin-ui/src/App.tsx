@@ -5,6 +5,7 @@ import { logout } from "./api/logout";
 import type { Me } from "./api/contract";
 import { AuthoritiesPage } from "./authorities/AuthoritiesPage";
 import { EventsPage } from "./events/EventsPage";
+import { InventoryPage } from "./inventory/InventoryPage";
 import { KeyDetailPage } from "./keys/KeyDetailPage";
 import { KeysPage } from "./keys/KeysPage";
 import { SessionContext, useSession, type Session } from "./session/SessionContext";
@@ -106,6 +107,9 @@ function Shell() {
             </Link>
             {session.me.isAdmin ? (
               <>
+                <Link to="/inventory" aria-current={path.startsWith("/inventory") ? "page" : undefined}>
+                  All keys
+                </Link>
                 <Link to="/users" aria-current={path.startsWith("/users") ? "page" : undefined}>
                   Users
                 </Link>
@@ -142,6 +146,7 @@ function Routes(props: { path: string; isAdmin: boolean }) {
   const keyMatch = /^\/keys\/([^/]+)\/?$/.exec(path);
   if (keyMatch) return <KeyDetailPage id={decodeURIComponent(keyMatch[1]!)} />;
   if (path === "/" || path === "/keys" || path === "/keys/") return <KeysPage />;
+  if (props.isAdmin && path.startsWith("/inventory")) return <InventoryPage />;
   if (props.isAdmin && path.startsWith("/users")) return <UsersPage />;
   if (props.isAdmin && path.startsWith("/events")) return <EventsPage />;
   if (props.isAdmin && path.startsWith("/authorities")) return <AuthoritiesPage />;
@@ -149,7 +154,11 @@ function Routes(props: { path: string; isAdmin: boolean }) {
     <main className="page" id="main">
       <ErrorBox
         title="Page not found"
-        error={new Error(props.isAdmin || !/^\/(users|events|authorities)/.test(path) ? `There is no page at ${path}.` : "This page is for administrators.")}
+        error={
+          new Error(
+            props.isAdmin || !/^\/(users|events|authorities|inventory)/.test(path) ? `There is no page at ${path}.` : "This page is for administrators.",
+          )
+        }
       />
       <p>
         <Link to="/">Back to your keys</Link>

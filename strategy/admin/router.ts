@@ -14,10 +14,12 @@ import { baseOf, setBase, setSession, type AdminContext, type AdminStore } from 
 import { checkCsrf, checkOrigin, isMutating } from "./csrf.js";
 import { AdminError, adminErrorHandler } from "./errors.js";
 import { SignInLimiter, type RateLimitOptions } from "./rate-limit.js";
+import { consoleSignInEvents } from "./sign-in-events.js";
 import { registerAuthorityRoutes } from "./routes/authorities.js";
 import { registerEventRoutes } from "./routes/events.js";
 import { registerJwksRoutes } from "./routes/jwks.js";
 import { registerKeyImportRoutes } from "./routes/key-import.js";
+import { registerKeyInventoryRoutes } from "./routes/key-inventory.js";
 import { registerKeyRoutes } from "./routes/keys.js";
 import { registerSessionRoutes, registerSignInRoutes } from "./routes/session.js";
 import { registerLdapRoutes } from "./routes/ldap.js";
@@ -148,7 +150,14 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
       const store = await (typeof options.store === "function" ? options.store() : options.store);
       const importer = new KeyImporter({ ...store, options: importSettings, now });
       context = { store, sessions: new SessionManager(store.sessions, now, options.session), importer, now };
-      strategy = new SshKeyStrategy({ store, schemes: ["jwt"], now, name: "sshkey-console", jwt: { ...options.jwt, replayProtection: true } });
+      const signInStore = {
+        keys: store.keys,
+        replay: store.replay,
+        events: consoleSignInEvents(store.events),
+        authorities: store.authorities,
+        jwks: store.jwks,
+      };
+      strategy = new SshKeyStrategy({ store: signInStore, schemes: ["jwt"], now, name: "sshkey-console", jwt: { ...options.jwt, replayProtection: true } });
     })().catch((error: unknown) => {
       opening = null;
       throw error;
@@ -207,6 +216,8 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
   });
 
   registerSessionRoutes(router, { ctx });
+  // Before the key routes: /api/keys/export.csv and /api/keys/revoke are not key ids.
+  registerKeyInventoryRoutes(router, ctx);
   registerKeyRoutes(router, ctx);
   registerKeyImportRoutes(router, ctx);
   registerUserRoutes(router, ctx);

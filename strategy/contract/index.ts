@@ -4,3 +4,5 @@ export * from "./errors.js";
 export * from "./requests.js";
 export * from "./responses.js";
 export * from "./audit-actions.js";
+export * from "./auth-reasons.js";
+export type { KeySortColumn } from "../core/key-sort.js";

@@ -3,6 +3,7 @@
 // Bundled into the console's type-check: only zod, nothing from Node.
 import { z } from "zod";
 import { keyStatuses } from "../core/key-state.js";
+import { keySortColumns } from "../core/key-sort.js";
 import { eventOutcomes } from "./responses.js";
 
 // The instants both databases store and order correctly: SQLite keeps a DateTime as ISO text,
@@ -39,16 +40,39 @@ const prose = (max: number) =>
     .refine((s) => !controlExceptWhitespace.test(s), noControl);
 
 const limit = z.coerce.number().int().min(1).max(200).default(50);
-const cursor = z.string().max(500).optional();
+// A cursor holds the last row's sort value: up to a 200-character comment, base64url JSON.
+const cursor = z.string().max(2000).optional();
 const search = line(200).optional();
 const username = line(64).min(1);
 
-export const keyListQuery = z.object({
-  q: search,
+const keyOrigins = ["upload", "import", "ldap"] as const;
+
+/** What every key listing (a page, the CSV export) filters and sorts by. */
+const keyFilterQuery = z.object({
+  /**
+   * Text in the comment, fingerprints, type or (admins) owner; or a key's identity: a
+   * `SHA256:…` or `MD5:…` fingerprint, bare MD5 hex with colons, or a whole public key line,
+   * which match exactly that key. Long enough for an RSA key's line.
+   */
+  q: line(8192).optional(),
   user: username.optional(),
   status: z.enum(keyStatuses).optional(),
-  cursor,
-  limit,
+  type: line(64).min(1).optional(),
+  origin: z.enum(keyOrigins).optional(),
+  /** Last sign-in before / at or after this instant (keys never used match neither). */
+  lastUsedBefore: dateInput.optional(),
+  lastUsedAfter: dateInput.optional(),
+  sort: z.enum(keySortColumns).default("created"),
+  order: z.enum(["asc", "desc"]).default("desc"),
+});
+
+export const keyListQuery = keyFilterQuery.extend({ cursor, limit: z.coerce.number().int().min(1).max(500).default(50) });
+export const keyExportQuery = keyFilterQuery;
+
+/** Revoke many keys with one reason (admins): each id's outcome is reported on its own. */
+export const keyBulkRevokeBody = z.strictObject({
+  ids: z.array(line(64).min(1)).min(1).max(500),
+  reason: prose(500).optional(),
 });
 
 export const keyPreviewBody = z.strictObject({ text: z.string().max(60_000) });
@@ -87,16 +111,23 @@ export const userPatchBody = z
 
 export const usernameParam = z.object({ username });
 
-export const eventListQuery = z.object({
+/** What the log filters by: part of a username; a key by id, fingerprint or public key line; scheme, outcome, time range. */
+const eventFilterQuery = z.object({
   user: line(256).min(1).optional(),
-  key: line(64).min(1).optional(),
+  key: line(8192).min(1).optional(),
   scheme: line(32).min(1).optional(),
   outcome: z.enum(eventOutcomes).optional(),
   from: dateInput.optional(),
   to: dateInput.optional(),
-  cursor,
-  limit,
 });
+/** A range that ends before it starts matches nothing: refused, so the caller learns why the log is empty. */
+const fromBeforeTo = <Q extends { from?: Date | undefined; to?: Date | undefined }>(q: Q) => q.from === undefined || q.to === undefined || q.from < q.to;
+const fromBeforeToIssue = { message: "From must be before To", path: ["from"] };
+
+export const eventListQuery = eventFilterQuery
+  .extend({ cursor, limit: z.coerce.number().int().min(1).max(500).default(50) })
+  .refine(fromBeforeTo, fromBeforeToIssue);
+export const eventExportQuery = eventFilterQuery.refine(fromBeforeTo, fromBeforeToIssue);
 
 /** A certificate serial as `ssh-keygen -L` prints it: decimal, 0 to 2^64-1 (also what the CLI's --serial takes). */
 export const certificateSerial = z
@@ -173,8 +204,37 @@ const rowId = z
   .int()
   .min(1)
   .max(2 ** 31 - 1);
-/** Keys, newest first: createdAt (ms) and id. */
-export const keyCursor = z.strictObject({ c: storableTime, i: line(64).min(1) });
+/**
+ * Keys, in the listing's sort: the column and direction (a cursor is only good for the sort that
+ * gave it out), the last row's value there (ms for times; null for a key never used or without expiry) and id.
+ */
+export const keyCursor = z
+  .strictObject({
+    s: z.enum(keySortColumns),
+    o: z.enum(["asc", "desc"]),
+    v: z.union([storableTime, line(200), z.null()]),
+    i: line(64).min(1),
+  })
+  .refine((c) => sortValueFits(c.s, c.v), { message: "the value does not fit the sort column", path: ["v"] });
+
+/** What a row can hold in each sort column: a time (null where it may be unset), a 32-bit count, or text. */
+function sortValueFits(column: (typeof keySortColumns)[number], value: number | string | null): boolean {
+  switch (column) {
+    case "created":
+      return typeof value === "number";
+    case "lastUsed":
+    case "expires":
+      return value === null || typeof value === "number";
+    case "uses":
+    case "bits":
+      return typeof value === "number" && value >= 0 && value <= 2 ** 31 - 1;
+    case "comment":
+    case "type":
+    case "user":
+      return typeof value === "string";
+  }
+}
+
 /** Events, newest first: at (ms) and the autoincrement id. */
 export const eventCursor = z.strictObject({ a: storableTime, i: rowId });
 /** Users, by name. */

@@ -224,9 +224,41 @@ function page<Name extends string, Item extends z.ZodType>(name: Name, item: Ite
   });
 }
 
-export const KeyPageJson = page("keys", KeyJson);
+const KeyPageJson = page("keys", KeyJson);
 export const UserPageJson = page("users", UserWithKeyCountJson);
 export const AuthEventPageJson = page("events", AuthEventJson);
+
+/** How many keys match the filter, and how many of them (ignoring its status) are in each state. */
+const KeyTotalsJson = z.strictObject({
+  matching: z.number().int(),
+  byStatus: z.strictObject(Object.fromEntries(keyStatuses.map((s) => [s, z.number().int()])) as Record<(typeof keyStatuses)[number], z.ZodNumber>),
+});
+/** The key listing: a page, the totals, and whether the search named one key (a fingerprint or a public key). */
+export const KeyInventoryJson = KeyPageJson.extend({ totals: KeyTotalsJson, identity: z.boolean() });
+
+/** Why a filter can match nothing (no such user, no key with that fingerprint), to show beside the empty list. */
+const FilterNoticeJson = z.strictObject({ filter: z.string(), message: z.string() });
+/** The log: a page of events with the words for each code, the totals by outcome, and the filters that cannot match. */
+export const AuthLogJson = z.strictObject({
+  events: z.array(AuthEventJson.extend({ reason: z.string().nullable() })),
+  nextCursor: z.string().nullable(),
+  totals: z.strictObject({
+    matching: z.number().int(),
+    byOutcome: z.strictObject(Object.fromEntries(eventOutcomes.map((o) => [o, z.number().int()])) as Record<(typeof eventOutcomes)[number], z.ZodNumber>),
+  }),
+  notices: z.array(FilterNoticeJson),
+});
+
+/** What a bulk revocation did to each key named: revoked, already revoked, or not found. */
+export const KeyBulkRevokeResponse = z.strictObject({
+  results: z.array(
+    z.strictObject({
+      id: z.string(),
+      outcome: z.enum(["revoked", "already_revoked", "not_found"]),
+      key: KeyJson.nullable(),
+    }),
+  ),
+});
 
 export const KeyPreviewResponse = z.strictObject({ keys: z.array(PreviewEntryJson) });
 export const KeysAddedResponse = z.strictObject({ keys: z.array(KeyJson) });
@@ -274,6 +306,11 @@ export type PreviewEntry = z.output<typeof PreviewEntryJson>;
 export type KeyEvent = z.output<typeof KeyEventJson>;
 export type KeyUsageDay = z.output<typeof KeyUsageDayJson>;
 export type AuthEvent = z.output<typeof AuthEventJson>;
+export type AuthLogEvent = z.output<typeof AuthLogJson>["events"][number];
+export type KeyTotals = z.output<typeof KeyTotalsJson>;
+export type AuthLogTotals = z.output<typeof AuthLogJson>["totals"];
+export type FilterNotice = z.output<typeof FilterNoticeJson>;
+export type KeyBulkRevokeResult = z.output<typeof KeyBulkRevokeResponse>["results"][number];
 export type User = z.output<typeof UserJson>;
 export type Authority = z.output<typeof AuthorityJson>;
 export type JwksEndpoint = z.output<typeof JwksEndpointJson>;

@@ -123,6 +123,12 @@ export interface Codec<U = unknown, P = unknown> {
   readonly challenge: string;
   /** Failures are always 401 for this codec (crtauth clients only retry on 401). */
   readonly alwaysUnauthorized?: boolean | undefined;
+  /**
+   * Whether a success is an event of its own (default true). False for a credential that stands
+   * for an authentication already logged (crtauth's bearer token: its handshake logged the
+   * sign-in), so one sign-in is one event; its refusals are logged all the same.
+   */
+  readonly logsSuccess?: boolean | undefined;
   /** Whether failed signatures count against the claimed username (default true; an HMAC check costs too little to bound). */
   readonly throttled?: boolean | undefined;
   /** Structure and everything checkable without a key (an HMAC, a window the server set). */

@@ -136,22 +136,23 @@ export async function verifyCredential(
 
   const admitted = admit ? admit(verified) : null;
   const refusal = admitted instanceof Promise ? await admitted : admitted;
-  deps.events.record(
-    authEventFrom(
-      request,
-      deps.now(),
-      {
-        scheme: verified.scheme,
-        outcome: refusal ? "failure" : "success",
-        errorCode: refusal ? refusal.code : null,
-        userId: verified.user.id,
-        username: verified.user.username,
-        keyId: storedKeyId(verified.key),
-      },
-      certificateOf(verified.key, verified.user.username),
-      jwksOf([verified]),
-    ),
-  );
+  if (refusal || codec.logsSuccess !== false)
+    deps.events.record(
+      authEventFrom(
+        request,
+        deps.now(),
+        {
+          scheme: verified.scheme,
+          outcome: refusal ? "failure" : "success",
+          errorCode: refusal ? refusal.code : null,
+          userId: verified.user.id,
+          username: verified.user.username,
+          keyId: storedKeyId(verified.key),
+        },
+        certificateOf(verified.key, verified.user.username),
+        jwksOf([verified]),
+      ),
+    );
   const certifiedBy = verified.key.certifiedBy;
   // Not awaited: when a CA was last used is for the console, not worth a request's latency or its failure.
   if (!refusal && certifiedBy !== undefined) void deps.authorities?.markUsed(certifiedBy.authority.id, new Date(deps.now())).catch(() => {});

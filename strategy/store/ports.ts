@@ -2,6 +2,7 @@ import { SshKeyError } from "../errors.js";
 import type { KeyPolicyOptions } from "../keys/policy.js";
 import type { ParsedPublicKey } from "../keys/types.js";
 import type { KeyStatus } from "../core/key-state.js";
+import type { KeySort, KeySortPosition } from "../core/key-sort.js";
 import type { Readiness } from "./readiness.js";
 
 /** The user a key belongs to, as the strategy hands it to passport. */
@@ -423,7 +424,8 @@ export interface Page<T> {
   more: boolean;
 }
 
-export interface KeyPageQuery {
+/** Which keys a listing (a page, the totals, an export) holds. */
+export interface KeyFilter {
   /** Only this user's keys. */
   userId?: string | undefined;
   /** Key state at `now`. */
@@ -431,10 +433,29 @@ export interface KeyPageQuery {
   /** Case-insensitive text in the comment, fingerprints or type; a kid prefix; the owner's username when `searchUsernames`. */
   q?: string | undefined;
   searchUsernames?: boolean | undefined;
-  /** Keys after this one in the order (createdAt, id) descending. */
-  after?: { createdAt: Date; id: string } | undefined;
-  limit: number;
+  /** Exactly the key with this fingerprint ("SHA256:…", or the MD5 colon-hex as stored, without "MD5:"). */
+  identity?: { fingerprintSha256: string } | { fingerprintMd5: string } | undefined;
+  /** Exact key type name (ssh-ed25519, …). */
+  type?: string | undefined;
+  origin?: KeyOrigin | undefined;
+  /** Last sign-in before / at or after (a key never used matches neither). */
+  lastUsedBefore?: Date | undefined;
+  lastUsedAfter?: Date | undefined;
   now: Date;
+}
+
+export interface KeyPageQuery extends KeyFilter {
+  /** Default newest first (created, descending). */
+  sort?: KeySort | undefined;
+  /** Keys after this position in the sort. */
+  after?: KeySortPosition | undefined;
+  limit: number;
+}
+
+/** How many keys a filter matches, and (ignoring its status) how many are in each state. */
+export interface KeyTotals {
+  matching: number;
+  byStatus: Record<KeyStatus, number>;
 }
 
 export interface UserPageQuery {
@@ -472,6 +493,7 @@ export interface KeyDirectory {
   /** Oldest first; of one user when `username` is given. */
   listKeys(username?: string): Promise<KeyRecord[]>;
   pageKeys(query: KeyPageQuery): Promise<Page<KeyRecord>>;
+  countKeys(filter: KeyFilter): Promise<KeyTotals>;
   findKey(fingerprintSha256: string): Promise<KeyRecord>;
   findKeyById(id: string): Promise<KeyRecord>;
   lookupKeyById(id: string): Promise<KeyRecord | null>;
@@ -561,9 +583,11 @@ export interface AuthEventEntry {
   jwksKid: string | null;
 }
 
-export interface EventPageQuery {
+export interface EventFilter {
   /** Events of this user, and failed attempts that only claimed the name. */
   username?: string | undefined;
+  /** Events whose claimed username, or whose user's name, contains this text (case-insensitive). */
+  usernameContains?: string | undefined;
   /** Only events linked to this user (no attempt that merely claimed the name). */
   userId?: string | undefined;
   /** Only attempts made with an OpenSSH certificate (a serial or key id was read). */
@@ -575,14 +599,24 @@ export interface EventPageQuery {
   from?: Date | undefined;
   /** Before. */
   to?: Date | undefined;
+}
+
+export interface EventPageQuery extends EventFilter {
   /** Events after this one in the order (at, id) descending. */
   after?: { at: Date; id: number } | undefined;
   limit: number;
 }
 
+/** How many events a filter matches, by outcome. */
+export interface EventTotals {
+  matching: number;
+  byOutcome: Record<Outcome, number>;
+}
+
 /** Reading the authentication log (the EventSink writes it). */
 export interface EventLog {
   page(query: EventPageQuery): Promise<Page<AuthEventEntry>>;
+  count(filter: EventFilter): Promise<EventTotals>;
 }
 
 /** A key's sign-ins on one UTC day. */

@@ -382,9 +382,10 @@ describe.each(databaseKinds)("admin API on %s", (kind) => {
       await server.store.events.flush();
       const r = await alice.call("GET", `/keys/${aliceKeyId}`);
       expect(r.status).toBe(200);
-      expect(r.body.key).toMatchObject({ id: aliceKeyId, type: "ssh-rsa", bits: 2048, comment: "laptop", lastUsedScheme: "jwt" });
+      expect(r.body.key).toMatchObject({ id: aliceKeyId, type: "ssh-rsa", bits: 2048, comment: "laptop", lastUsedScheme: "console" });
       expect(r.body.key.useCount).toBeGreaterThanOrEqual(1);
-      expect(r.body.events[0]).toMatchObject({ scheme: "jwt", outcome: "success" });
+      // A console sign-in is its own kind in the log (issue 18).
+      expect(r.body.events[0]).toMatchObject({ scheme: "console", outcome: "success" });
     });
 
     it("edits comment and expiry, with typed refusals", async () => {
@@ -507,10 +508,10 @@ describe.each(databaseKinds)("admin API on %s", (kind) => {
       expect(all.body.events.length).toBeGreaterThanOrEqual(3);
       const ghost = await root.call("GET", "/events?user=ghost");
       expect(ghost.body.events).toHaveLength(1);
-      expect(ghost.body.events[0]).toMatchObject({ outcome: "failure", username: "ghost", scheme: "jwt" });
+      expect(ghost.body.events[0]).toMatchObject({ outcome: "failure", username: "ghost", scheme: "console" });
       const bobFailures = await root.call("GET", "/events?user=bob&outcome=failure");
       expect(bobFailures.body.events.some((e: { username: string; userId: string | null }) => e.username === "bob" && e.userId === null)).toBe(true);
-      const ok = await root.call("GET", `/events?user=alice&key=${aliceKeyId}&scheme=jwt&outcome=success`);
+      const ok = await root.call("GET", `/events?user=alice&key=${aliceKeyId}&scheme=console&outcome=success`);
       expect(ok.body.events.length).toBeGreaterThanOrEqual(2);
       expect(ok.body.events.every((e: { outcome: string; keyId: string }) => e.outcome === "success" && e.keyId === aliceKeyId)).toBe(true);
       const future = await root.call("GET", `/events?from=${new Date(server.clock.now + 1000).toISOString()}`);

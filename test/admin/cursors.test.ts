@@ -14,21 +14,28 @@ const latest = Date.parse("9999-12-31T23:59:59.999Z");
 // Each list route with cursors that decode to its own shape but lie outside what a row can hold.
 const outOfRange: Record<string, string[]> = {
   "/keys": [
-    b64({ c: latest + 1, i: "x" }),
-    b64({ c: earliest - 1, i: "x" }),
-    b64({ c: 8.64e15, i: "x" }),
-    b64({ c: -8.64e15, i: "x" }),
-    b64({ c: 8.64e15 + 1, i: "x" }),
-    b64({ c: -8.64e15 - 1, i: "x" }),
-    b64({ c: Number.MAX_SAFE_INTEGER, i: "x" }),
-    b64({ c: -Number.MAX_SAFE_INTEGER, i: "x" }),
-    b64({ c: 0, i: "" }),
-    b64({ c: 1.5, i: "x" }),
-    b64({ c: "1", i: "x" }),
-    b64({ c: 0, i: "x".repeat(65) }),
-    b64({ c: 0 }),
-    b64({ c: 0, i: "x", extra: 1 }),
+    b64({ s: "created", o: "desc", v: latest + 1, i: "x" }),
+    b64({ s: "created", o: "desc", v: earliest - 1, i: "x" }),
+    b64({ s: "created", o: "desc", v: 8.64e15, i: "x" }),
+    b64({ s: "created", o: "desc", v: -8.64e15, i: "x" }),
+    b64({ s: "created", o: "desc", v: 8.64e15 + 1, i: "x" }),
+    b64({ s: "created", o: "desc", v: -8.64e15 - 1, i: "x" }),
+    b64({ s: "created", o: "desc", v: Number.MAX_SAFE_INTEGER, i: "x" }),
+    b64({ s: "created", o: "desc", v: -Number.MAX_SAFE_INTEGER, i: "x" }),
+    b64({ s: "created", o: "desc", v: 0, i: "" }),
+    b64({ s: "created", o: "desc", v: 1.5, i: "x" }),
+    b64({ s: "created", o: "desc", v: "1", i: "x" }),
+    b64({ s: "created", o: "desc", v: 0, i: "x".repeat(65) }),
+    b64({ s: "created", o: "desc", v: 0 }),
+    b64({ s: "created", o: "desc", v: 0, i: "x", extra: 1 }),
     b64([0, "x"]),
+    b64({ s: "created", o: "desc", v: null, i: "x" }),
+    b64({ s: "uses", o: "desc", v: 2 ** 31, i: "x" }),
+    b64({ s: "uses", o: "desc", v: "1", i: "x" }),
+    b64({ s: "comment", o: "asc", v: 5, i: "x" }),
+    b64({ s: "comment", o: "asc", v: "x".repeat(201), i: "x" }),
+    b64({ s: "lastUsed", o: "asc", v: "2030-01-01", i: "x" }),
+    b64({ s: "fingerprint", o: "asc", v: "x", i: "x" }),
     b64(null),
   ],
   "/events": [
@@ -89,10 +96,10 @@ describe.each(databaseKinds)("list cursors on %s", (kind) => {
   });
 
   it("the extreme times a row can hold are valid cursors and page as usual", async () => {
-    const newest = await root.call("GET", `/keys?cursor=${b64({ c: latest, i: "z" })}`);
+    const newest = await root.call("GET", `/keys?cursor=${b64({ s: "created", o: "desc", v: latest, i: "z" })}`);
     expect(newest.status).toBe(200);
     expect(newest.body.keys).toHaveLength(3);
-    const oldest = await root.call("GET", `/keys?cursor=${b64({ c: earliest, i: "a" })}`);
+    const oldest = await root.call("GET", `/keys?cursor=${b64({ s: "created", o: "desc", v: earliest, i: "a" })}`);
     expect(oldest.status).toBe(200);
     expect(oldest.body.keys).toHaveLength(0);
     const events = await root.call("GET", `/events?cursor=${b64({ a: latest, i: 2 ** 31 - 1 })}`);
@@ -117,7 +124,7 @@ describe.each(databaseKinds)("list cursors on %s", (kind) => {
       ["GET", "/events?user=root%00"],
       ["GET", "/events?key=%1b"],
       ["GET", "/events?scheme=jwt%00"],
-      ["GET", `/keys?cursor=${b64({ c: 0, i: "a\u0000" })}`],
+      ["GET", `/keys?cursor=${b64({ s: "created", o: "desc", v: 0, i: "a\u0000" })}`],
       ["GET", "/keys/a%00b"],
       ["PATCH", `/keys/${keyId}`, { comment: "lap\u0000top" }],
       ["PATCH", `/keys/${keyId}`, { comment: "\u001b[2J" }],

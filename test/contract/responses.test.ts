@@ -5,11 +5,11 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
 import {
-  AuthEventPageJson,
+  AuthLogJson,
   ErrorBodyJson,
   KeyDeletedResponse,
   KeyDetailResponse,
-  KeyPageJson,
+  KeyInventoryJson,
   KeyPreviewResponse,
   KeyResponse,
   KeysAddedResponse,
@@ -61,7 +61,7 @@ describe("admin API responses match the contract (sqlite)", () => {
   });
 
   it("keys: list, preview, add, detail, patch, revoke, delete", async () => {
-    expectShape(KeyPageJson, await alice.call("GET", "/keys"));
+    expectShape(KeyInventoryJson, await alice.call("GET", "/keys"));
     expectShape(KeyPreviewResponse, await alice.call("POST", "/keys/preview", { text: `${newKeyLine("a")}\nnot a key` }));
     const added = await alice.call("POST", "/keys", { text: newKeyLine("b"), expiresAt: "2031-01-01" });
     expectShape(KeysAddedResponse, added, 201);
@@ -80,7 +80,7 @@ describe("admin API responses match the contract (sqlite)", () => {
 
   it("events", async () => {
     const events = await root.call("GET", "/events");
-    expectShape(AuthEventPageJson, events);
+    expectShape(AuthLogJson, events);
     expect(events.body.events.length).toBeGreaterThan(0);
   });
 

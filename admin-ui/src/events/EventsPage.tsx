@@ -1,8 +1,8 @@
 import { useEffect, useState } from "react";
-import { listEvents, type EventQuery } from "../api/lists";
+import { authLogCsvUrl, listAuthLog, type AuthLogPage, type AuthLogQuery } from "../api/authLog";
 import { CertificateLabel } from "../shared/CertificateLabel";
 import { EventsTable } from "../shared/EventsTable";
-import { isoToLocalDateTime, localDateTimeToIso } from "../shared/format";
+import { isoToLocalDateTime, localDateTimeToIso, plural } from "../shared/format";
 import { Link, navigate, useLocation, useTitle } from "../shared/router";
 import { PagedView } from "../shared/PagedView";
 import { PageHead } from "../shared/PageHead";
@@ -24,19 +24,22 @@ export function EventsPage() {
   const [draft, setDraft] = useState<Filters>(applied);
   useEffect(() => setDraft(applied), [appliedKey]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const apiQuery: EventQuery = {
+  const filters: Omit<AuthLogQuery, "cursor" | "limit"> = {
     user: applied.user || undefined,
     key: applied.key || undefined,
     scheme: applied.scheme || undefined,
-    outcome: (applied.outcome || undefined) as EventQuery["outcome"],
+    outcome: (applied.outcome || undefined) as AuthLogQuery["outcome"],
     from: applied.from || undefined,
     to: applied.to || undefined,
-    limit: pageSize,
   };
-  const list = usePagedList((cursor, signal) => listEvents({ ...apiQuery, cursor }, signal), [appliedKey]);
+  const list = usePagedList((cursor, signal) => listAuthLog({ ...filters, cursor, limit: pageSize }, signal), [appliedKey]);
+  const page = list.result.data as AuthLogPage | undefined;
   const active = filterNames.filter((n) => applied[n]);
+  // Said before asking: a range that ends before it starts matches nothing (the API refuses it too).
+  const badRange = Boolean(draft.from && draft.to && Date.parse(draft.from) >= Date.parse(draft.to));
 
   function apply(filters: Filters) {
+    if (filters.from && filters.to && Date.parse(filters.from) >= Date.parse(filters.to)) return;
     const params = new URLSearchParams();
     for (const n of filterNames) if (filters[n].trim()) params.set(n, filters[n].trim());
     const text = params.toString();
@@ -47,9 +50,14 @@ export function EventsPage() {
   return (
     <main className="page" id="main">
       <PageHead title="Authentication log" description="Every sign-in attempt by any scheme, successful or not, newest first.">
-        <button type="button" className="button" onClick={list.reload}>
-          Refresh
-        </button>
+        <div className="actions">
+          <a className="button" href={authLogCsvUrl(filters)} download>
+            Export CSV
+          </a>
+          <button type="button" className="button" onClick={list.reload}>
+            Refresh
+          </button>
+        </div>
       </PageHead>
 
       <form
@@ -62,11 +70,11 @@ export function EventsPage() {
       >
         <label className="field">
           <span className="label">User</span>
-          <input value={draft.user} onChange={set("user")} placeholder="username" autoCapitalize="off" spellCheck={false} />
+          <input value={draft.user} onChange={set("user")} placeholder="part of a username" autoCapitalize="off" spellCheck={false} />
         </label>
         <label className="field">
-          <span className="label">Key id</span>
-          <input value={draft.key} onChange={set("key")} placeholder="from a key's page" autoCapitalize="off" spellCheck={false} />
+          <span className="label">Key</span>
+          <input value={draft.key} onChange={set("key")} placeholder="SHA256:… / MD5:… fingerprint, public key or id" autoCapitalize="off" spellCheck={false} />
         </label>
         <label className="field">
           <span className="label">Scheme</span>
@@ -76,6 +84,8 @@ export function EventsPage() {
             <option value="sshauth">sshauth</option>
             <option value="crtauth">crtauth</option>
             <option value="sshsig">SSHSIG</option>
+            <option value="rfc9421">HTTP Message Signatures</option>
+            <option value="console">Console sign-ins</option>
           </select>
         </label>
         <label className="field">
@@ -100,11 +110,18 @@ export function EventsPage() {
           <input
             type="datetime-local"
             value={isoToLocalDateTime(draft.to)}
+            aria-invalid={badRange || undefined}
+            aria-describedby={badRange ? "range-error" : undefined}
             onChange={(e) => setDraft((d) => ({ ...d, to: localDateTimeToIso(e.target.value) ?? "" }))}
           />
         </label>
+        {badRange ? (
+          <p className="field-error" id="range-error" role="alert">
+            From must be before To.
+          </p>
+        ) : null}
         <div className="filter-actions">
-          <button type="submit" className="button primary">
+          <button type="submit" className="button primary" disabled={badRange}>
             Apply filters
           </button>
           {active.length > 0 ? (
@@ -114,6 +131,22 @@ export function EventsPage() {
           ) : null}
         </div>
       </form>
+
+      {page ? (
+        <div className="totals" role="status">
+          <span className="totals-count">
+            <strong>{plural(page.totals.matching, "event")}</strong> {active.length ? (page.totals.matching === 1 ? "matches" : "match") : "in all"}
+          </span>
+          <span className="chip">success {page.totals.byOutcome.success.toLocaleString()}</span>
+          <span className="chip">failure {page.totals.byOutcome.failure.toLocaleString()}</span>
+          {page.totals.byOutcome.alarm ? <span className="chip">alarm {page.totals.byOutcome.alarm.toLocaleString()}</span> : null}
+        </div>
+      ) : null}
+      {page?.notices.map((n) => (
+        <p key={n.filter} className="notice" role="note">
+          {n.message}
+        </p>
+      ))}
 
       <PagedView
         list={list}

@@ -115,7 +115,7 @@ export function KeysPage() {
               onChange={(event) => {
                 const v = event.target.value;
                 if (v === "me") setFilter({ all: null, user: null });
-                else if (v === "*") setFilter({ all: "1", user: null });
+                else if (v === "*") navigate("/inventory");
               }}
             >
               <option value="me">Me</option>

@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import type { KeyEvent } from "../api/contract";
+import { authReasonOf } from "../../../strategy/contract/auth-reasons.js";
 import { formatExact, schemeLabel } from "./format";
 import { RelativeTime } from "./RelativeTime";
 
@@ -58,6 +59,7 @@ export function EventsTable<E extends KeyEvent>(props: {
                 {outcomeLabels[e.outcome]}
               </span>
               {e.errorCode ? <code className="error-code">{e.errorCode}</code> : null}
+              {e.errorCode && authReasonOf(e.errorCode) ? <div className="sub reason">{authReasonOf(e.errorCode)}</div> : null}
             </td>
             {columns.map((c) => (
               <td data-label={c.header} key={c.header}>

@@ -51,7 +51,7 @@ export function keyTypeLabel(type: string): string {
   return type;
 }
 
-const schemeLabels: Record<string, string> = { jwt: "JWT", sshauth: "sshauth", crtauth: "crtauth", sshsig: "SSHSIG" };
+const schemeLabels: Record<string, string> = { jwt: "JWT", sshauth: "sshauth", crtauth: "crtauth", sshsig: "SSHSIG", console: "Console sign-in" };
 
 export function schemeLabel(scheme: string | null | undefined): string {
   if (!scheme) return "";

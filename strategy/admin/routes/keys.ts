@@ -1,15 +1,14 @@
 import type { Request, Router } from "express";
 import type { z } from "zod";
-import type { KeyDeletedResponse, KeyDetailResponse, KeyPageJson, KeyPreviewResponse, KeyResponse, KeysAddedResponse } from "../../contract/responses.js";
+import type { KeyDeletedResponse, KeyDetailResponse, KeyPreviewResponse, KeyResponse, KeysAddedResponse } from "../../contract/responses.js";
 import { ldapManagedKeyMessage } from "../../core/key-origin.js";
-import { keyAddBody, keyCursor, keyIdParam, keyListQuery, keyPatchBody, keyPreviewBody, keyRevokeBody } from "../../contract/requests.js";
+import { keyAddBody, keyIdParam, keyPatchBody, keyPreviewBody, keyRevokeBody } from "../../contract/requests.js";
 import { looksLikePrivateKey } from "../../keys/formats/private-key.js";
 import { parseKeyPaste } from "../../keys/index.js";
 import type { ParsedPublicKey } from "../../keys/types.js";
 import { DirectoryError, type KeyRecord } from "../../store/index.js";
 import { firstUsageDay, usageSeries, usageWindowDays } from "../../store/key-usage.js";
 import { sessionOf, type AdminContext } from "../context.js";
-import { decodeCursor, encodeCursor } from "../cursors.js";
 import { AdminError } from "../errors.js";
 import { parse } from "../parse-input.js";
 import { keyEventJson, keyJson, previewEntryJson } from "../responses.js";
@@ -46,39 +45,8 @@ function refuseLdapKey(row: KeyRecord): KeyRecord {
   return row;
 }
 
-/** Keys: a user sees and changes only their own; an admin everyone's. Another user's key is a 404. */
+/** Keys: a user sees and changes only their own; an admin everyone's. Another user's key is a 404. (Listing: key-inventory.ts.) */
 export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void {
-  router.get("/api/keys", async (req, res) => {
-    const query = parse(keyListQuery, req.query);
-    const session = sessionOf(req);
-    const { store, now } = ctx();
-    const nowMs = now();
-    let userId: string | undefined;
-    if (!session.user.isAdmin) {
-      if (query.user !== undefined && query.user !== session.user.username) throw new AdminError("forbidden", "you can list only your own keys");
-      userId = session.user.id;
-    } else if (query.user !== undefined) {
-      const user = await store.directory.lookupUser(query.user);
-      if (!user) throw new AdminError("user_not_found", `no user ${query.user}`);
-      userId = user.id;
-    }
-    const cursor = decodeCursor(query.cursor, keyCursor);
-    const { items: page, more } = await store.directory.pageKeys({
-      userId,
-      status: query.status,
-      q: query.q,
-      searchUsernames: session.user.isAdmin,
-      after: cursor ? { createdAt: new Date(cursor.c), id: cursor.i } : undefined,
-      limit: query.limit,
-      now: new Date(nowMs),
-    });
-    const last = page[page.length - 1];
-    res.json({
-      keys: page.map((row) => keyJson(row, nowMs, store.directory.keyPolicy)),
-      nextCursor: more && last ? encodeCursor({ c: last.createdAt.getTime(), i: last.id }) : null,
-    } satisfies z.input<typeof KeyPageJson>);
-  });
-
   router.post("/api/keys/preview", (req, res) => {
     const body = parse(keyPreviewBody, req.body, "invalid_body");
     res.json({ keys: parseKeyPaste(body.text, ctx().store.directory.keyPolicy).map(previewEntryJson) } satisfies z.input<typeof KeyPreviewResponse>);

@@ -36,6 +36,8 @@ export function createCrtauthScheme(options: CrtauthSchemeOptions = {}): Codec<V
     name: "crtauth",
     challenge: `chap realm="${o.realm ?? "passport-sshkey"}"`,
     alwaysUnauthorized: true,
+    // The handshake's response step logged the sign-in; a token's refusals are still logged.
+    logsSuccess: false,
     // An HMAC check: no signature work for the failure throttle to bound.
     throttled: false,
     claims: (word) => word === "chap",

@@ -17,11 +17,14 @@ import {
   type DirectoryOptions,
 } from "../directory/rules.js";
 import { keyStatus } from "../../core/key-state.js";
+import { compareKeyPositions, defaultKeySort, keySortPosition } from "../../core/key-sort.js";
 import {
   DirectoryError,
   type KeyChanges,
   type KeyDirectory,
+  type KeyFilter,
   type KeyPageQuery,
+  type KeyTotals,
   type KeyRecord,
   type NewKeyOptions,
   type Page,
@@ -159,20 +162,46 @@ export class MemoryDirectory extends DirectoryBase implements KeyDirectory {
       .reverse();
   }
 
-  async pageKeys(query: KeyPageQuery): Promise<Page<KeyRecord>> {
-    const nowMs = query.now.getTime();
-    const after = query.after;
-    const rows = [...this.tables.keys.values()]
+  private filteredKeys(filter: KeyFilter, ignoreStatus = false): KeyRecord[] {
+    const nowMs = filter.now.getTime();
+    const identity = filter.identity;
+    const before = filter.lastUsedBefore?.getTime();
+    const after = filter.lastUsedAfter?.getTime();
+    return [...this.tables.keys.values()]
       .map((row) => this.tables.keyRecord(row))
       .filter(
         (k) =>
-          (query.userId === undefined || k.userId === query.userId) &&
-          (query.status === undefined || keyStatus(k, nowMs) === query.status) &&
-          (!query.q || keyMatches(k, query.q, query.searchUsernames ?? false)) &&
-          (!after || newestFirst(after, k) < 0),
-      )
-      .sort(newestFirst);
+          (filter.userId === undefined || k.userId === filter.userId) &&
+          (ignoreStatus || filter.status === undefined || keyStatus(k, nowMs) === filter.status) &&
+          (identity === undefined ||
+            ("fingerprintSha256" in identity ? k.fingerprintSha256 === identity.fingerprintSha256 : k.fingerprintMd5 === identity.fingerprintMd5)) &&
+          (!filter.q || keyMatches(k, filter.q, filter.searchUsernames ?? false)) &&
+          (filter.type === undefined || k.type === filter.type) &&
+          (filter.origin === undefined || k.origin === filter.origin) &&
+          (before === undefined || (k.lastUsedAt !== null && k.lastUsedAt.getTime() < before)) &&
+          (after === undefined || (k.lastUsedAt !== null && k.lastUsedAt.getTime() >= after)),
+      );
+  }
+
+  async pageKeys(query: KeyPageQuery): Promise<Page<KeyRecord>> {
+    const { column, order } = query.sort ?? defaultKeySort;
+    const after = query.after;
+    const rows = this.filteredKeys(query)
+      .filter((k) => !after || compareKeyPositions(keySortPosition(k, column), after, order) > 0)
+      .sort((a, b) => compareKeyPositions(keySortPosition(a, column), keySortPosition(b, column), order));
     return { items: rows.slice(0, query.limit), more: rows.length > query.limit };
+  }
+
+  async countKeys(filter: KeyFilter): Promise<KeyTotals> {
+    const nowMs = filter.now.getTime();
+    const byStatus: KeyTotals["byStatus"] = { active: 0, revoked: 0, expired: 0, unverified: 0 };
+    let matching = 0;
+    for (const key of this.filteredKeys(filter, true)) {
+      const status = keyStatus(key, nowMs);
+      byStatus[status]++;
+      if (filter.status === undefined || filter.status === status) matching++;
+    }
+    return { matching, byStatus };
   }
 
   async findKey(fingerprintSha256: string): Promise<KeyRecord> {

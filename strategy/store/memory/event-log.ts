@@ -1,4 +1,4 @@
-import type { AuthEventEntry, AuthEventRecord, EventLog, EventPageQuery, EventSink, Page } from "../ports.js";
+import type { AuthEventEntry, AuthEventRecord, EventFilter, EventLog, EventPageQuery, EventSink, EventTotals, Page } from "../ports.js";
 import type { EventRow, MemoryTables } from "./tables.js";
 
 /**
@@ -35,19 +35,32 @@ function isCertificateAttempt(e: EventRow): boolean {
 export class MemoryEventLog implements EventLog {
   constructor(private readonly tables: MemoryTables) {}
 
+  private filtered(filter: EventFilter): EventRow[] {
+    const user = filter.username === undefined ? undefined : this.tables.userNamed(filter.username);
+    const part = filter.usernameContains?.toLowerCase();
+    const nameContains = (e: EventRow) =>
+      part === undefined ||
+      (e.username ?? "").toLowerCase().includes(part) ||
+      (e.userId !== null && (this.tables.users.get(e.userId)?.username.toLowerCase().includes(part) ?? false));
+    return this.tables.events.filter(
+      (e) =>
+        (filter.username === undefined || (user !== undefined && e.userId === user.id) || (e.userId === null && e.username === filter.username)) &&
+        nameContains(e) &&
+        (filter.userId === undefined || e.userId === filter.userId) &&
+        (filter.certificates !== true || isCertificateAttempt(e)) &&
+        (filter.keyId === undefined || e.keyId === filter.keyId) &&
+        (filter.scheme === undefined || e.scheme === filter.scheme) &&
+        (filter.outcome === undefined || e.outcome === filter.outcome) &&
+        (filter.from === undefined || e.at.getTime() >= filter.from.getTime()) &&
+        (filter.to === undefined || e.at.getTime() < filter.to.getTime()),
+    );
+  }
+
   async page(query: EventPageQuery): Promise<Page<AuthEventEntry>> {
-    const user = query.username === undefined ? undefined : this.tables.userNamed(query.username);
-    const matches = (e: EventRow) =>
-      (query.username === undefined || (user !== undefined && e.userId === user.id) || (e.userId === null && e.username === query.username)) &&
-      (query.userId === undefined || e.userId === query.userId) &&
-      (query.certificates !== true || isCertificateAttempt(e)) &&
-      (query.keyId === undefined || e.keyId === query.keyId) &&
-      (query.scheme === undefined || e.scheme === query.scheme) &&
-      (query.outcome === undefined || e.outcome === query.outcome) &&
-      (query.from === undefined || e.at.getTime() >= query.from.getTime()) &&
-      (query.to === undefined || e.at.getTime() < query.to.getTime()) &&
-      (query.after === undefined || e.at.getTime() < query.after.at.getTime() || (e.at.getTime() === query.after.at.getTime() && e.id < query.after.id));
-    const rows = this.tables.events.filter(matches).sort(newestEventFirst);
+    const after = query.after;
+    const rows = this.filtered(query)
+      .filter((e) => after === undefined || e.at.getTime() < after.at.getTime() || (e.at.getTime() === after.at.getTime() && e.id < after.id))
+      .sort(newestEventFirst);
     const items = rows.slice(0, query.limit).map((e) => {
       const key = e.keyId === null ? undefined : this.tables.keys.get(e.keyId);
       return {
@@ -63,5 +76,12 @@ export class MemoryEventLog implements EventLog {
       };
     });
     return { items, more: rows.length > query.limit };
+  }
+
+  async count(filter: EventFilter): Promise<EventTotals> {
+    const byOutcome: EventTotals["byOutcome"] = { success: 0, failure: 0, alarm: 0 };
+    const rows = this.filtered(filter);
+    for (const e of rows) byOutcome[e.outcome]++;
+    return { matching: rows.length, byOutcome };
   }
 }

@@ -18,7 +18,9 @@ import {
   DirectoryError,
   type KeyChanges,
   type KeyDirectory,
+  type KeyFilter,
   type KeyPageQuery,
+  type KeyTotals,
   type KeyOrigin,
   type KeyRecord,
   type NewKeyOptions,
@@ -30,6 +32,8 @@ import {
   type UserRecord,
 } from "../ports.js";
 import type { Prisma } from "./client.js";
+import { keyStatuses, type KeyStatus } from "../../core/key-state.js";
+import { defaultKeySort, nullableSortColumns, type KeySort, type KeySortColumn, type KeySortPosition } from "../../core/key-sort.js";
 import { DirectoryBase } from "../directory/directory-base.js";
 import type { Provider } from "./database-url.js";
 
@@ -160,37 +164,54 @@ export class PrismaDirectory extends DirectoryBase implements KeyDirectory {
     return rows.map(toKeyRecord);
   }
 
-  async pageKeys(query: KeyPageQuery): Promise<Page<KeyRecord>> {
+  /** The conditions of a key filter; the status one separately, so the totals can count every state under the rest. */
+  private keyConditions(filter: KeyFilter): object[] {
     const and: object[] = [];
-    if (query.userId !== undefined) and.push({ userId: query.userId });
-    if (query.status === "revoked") and.push({ revokedAt: { not: null } });
-    if (query.status === "active") and.push({ revokedAt: null, unverified: false, OR: [{ expiresAt: null }, { expiresAt: { gt: query.now } }] });
-    if (query.status === "unverified") and.push({ revokedAt: null, unverified: true, OR: [{ expiresAt: null }, { expiresAt: { gt: query.now } }] });
-    if (query.status === "expired") and.push({ revokedAt: null, expiresAt: { lte: query.now } });
-    if (query.q) {
-      const contains = { contains: query.q, ...this.insensitive };
+    if (filter.userId !== undefined) and.push({ userId: filter.userId });
+    const identity = filter.identity;
+    if (identity !== undefined)
+      and.push("fingerprintSha256" in identity ? { fingerprintSha256: identity.fingerprintSha256 } : { fingerprintMd5: identity.fingerprintMd5 });
+    if (filter.q) {
+      const contains = { contains: filter.q, ...this.insensitive };
       and.push({
         OR: [
           { comment: contains },
           { fingerprintSha256: contains },
           { fingerprintMd5: contains },
-          { kid: { startsWith: query.q.toLowerCase() } },
+          { kid: { startsWith: filter.q.toLowerCase() } },
           { type: contains },
-          ...(query.searchUsernames ? [{ user: { username: contains } }] : []),
+          ...(filter.searchUsernames ? [{ user: { username: contains } }] : []),
         ],
       });
     }
-    if (query.after) {
-      const at = query.after.createdAt;
-      and.push({ OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: query.after.id } }] });
-    }
+    if (filter.type !== undefined) and.push({ type: filter.type });
+    if (filter.origin !== undefined) and.push({ origin: filter.origin });
+    if (filter.lastUsedBefore !== undefined) and.push({ lastUsedAt: { lt: filter.lastUsedBefore } });
+    if (filter.lastUsedAfter !== undefined) and.push({ lastUsedAt: { gte: filter.lastUsedAfter } });
+    return and;
+  }
+
+  async pageKeys(query: KeyPageQuery): Promise<Page<KeyRecord>> {
+    const sort = query.sort ?? defaultKeySort;
+    const and = this.keyConditions(query);
+    if (query.status !== undefined) and.push(statusCondition(query.status, query.now));
+    if (query.after) and.push(afterPosition(sort, query.after));
     const rows = await this.prisma.publicKey.findMany({
       where: { AND: and } as never,
       include: { user: true },
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      orderBy: sortOrder(sort) as never,
       take: query.limit + 1,
     });
     return { items: rows.slice(0, query.limit).map(toKeyRecord), more: rows.length > query.limit };
+  }
+
+  async countKeys(filter: KeyFilter): Promise<KeyTotals> {
+    const and = this.keyConditions(filter);
+    const count = (status: KeyStatus) => this.prisma.publicKey.count({ where: { AND: [...and, statusCondition(status, filter.now)] } as never });
+    const [active, revoked, expired, unverified] = await Promise.all(keyStatuses.map(count));
+    const byStatus = { active: active!, revoked: revoked!, expired: expired!, unverified: unverified! };
+    const matching = filter.status === undefined ? active! + revoked! + expired! + unverified! : byStatus[filter.status];
+    return { matching, byStatus };
   }
 
   async findKey(fingerprintSha256: string): Promise<KeyRecord> {
@@ -278,6 +299,58 @@ export class PrismaDirectory extends DirectoryBase implements KeyDirectory {
     this.changed("key", id);
     return toKeyRecord(row);
   }
+}
+
+/** Each state as a condition on the row (core/key-state.ts keyStatus, in SQL). */
+function statusCondition(status: KeyStatus, now: Date): object {
+  const unexpired = { OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] };
+  switch (status) {
+    case "revoked":
+      return { revokedAt: { not: null } };
+    case "expired":
+      return { revokedAt: null, expiresAt: { lte: now } };
+    case "unverified":
+      return { revokedAt: null, unverified: true, ...unexpired };
+    case "active":
+      return { revokedAt: null, unverified: false, ...unexpired };
+  }
+}
+
+const sortFields: Record<KeySortColumn, string> = {
+  created: "createdAt",
+  lastUsed: "lastUsedAt",
+  expires: "expiresAt",
+  uses: "useCount",
+  comment: "comment",
+  type: "type",
+  bits: "bits",
+  user: "username",
+};
+
+/** A condition on the sort column: the owner's name lives on the user row. */
+function onSortColumn(column: KeySortColumn, condition: unknown): object {
+  return column === "user" ? { user: { username: condition } } : { [sortFields[column]]: condition };
+}
+
+/** ORDER BY the column (nulls last either way, as core/key-sort.ts orders), then id. */
+function sortOrder({ column, order }: KeySort): object[] {
+  const by = nullableSortColumns.has(column) ? { sort: order, nulls: "last" } : order;
+  return [onSortColumn(column, by), { id: order }];
+}
+
+/** Rows after `after` in the sort: a later value, the same value and a later id, or (for a value) any null. */
+function afterPosition({ column, order }: KeySort, after: KeySortPosition): object {
+  const op = order === "asc" ? "gt" : "lt";
+  const nullable = nullableSortColumns.has(column);
+  const value = nullable || column === "created" ? (after.value === null ? null : new Date(after.value as number)) : after.value;
+  if (value === null) return { AND: [onSortColumn(column, null), { id: { [op]: after.id } }] };
+  return {
+    OR: [
+      onSortColumn(column, { [op]: value }),
+      { AND: [onSortColumn(column, value), { id: { [op]: after.id } }] },
+      ...(nullable ? [onSortColumn(column, null)] : []),
+    ],
+  };
 }
 
 /** A PublicKey row as Prisma returns it with `include: { user: true }`. */

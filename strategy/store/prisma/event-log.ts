@@ -1,26 +1,40 @@
-import type { AuthEventEntry, EventLog, EventPageQuery, Page } from "../ports.js";
+import type { AuthEventEntry, EventFilter, EventLog, EventPageQuery, EventTotals, Page } from "../ports.js";
 import type { Prisma } from "./client.js";
+import type { Provider } from "./database-url.js";
 
 /** Reads AuthEvent rows, newest first, with the key each names. */
 export class PrismaEventLog implements EventLog {
-  constructor(private readonly prisma: Prisma) {}
+  constructor(
+    private readonly prisma: Prisma,
+    /** PostgreSQL compares text case-sensitively unless asked; SQLite's LIKE already ignores ASCII case. */
+    private readonly provider: Provider = "sqlite",
+  ) {}
 
-  async page(query: EventPageQuery): Promise<Page<AuthEventEntry>> {
+  private async conditions(filter: EventFilter): Promise<object[]> {
     const and: object[] = [];
-    if (query.username !== undefined) {
-      const user = await this.prisma.user.findUnique({ where: { username: query.username }, select: { id: true } });
+    if (filter.username !== undefined) {
+      const user = await this.prisma.user.findUnique({ where: { username: filter.username }, select: { id: true } });
       // Failed attempts (unknown users, or a known name with an unregistered key) keep only the claimed name.
-      const claimed = { username: query.username, userId: null };
+      const claimed = { username: filter.username, userId: null };
       and.push(user ? { OR: [{ userId: user.id }, claimed] } : claimed);
     }
-    if (query.userId !== undefined) and.push({ userId: query.userId });
+    if (filter.usernameContains !== undefined) {
+      const contains = { contains: filter.usernameContains, ...(this.provider === "postgresql" ? { mode: "insensitive" } : {}) };
+      and.push({ OR: [{ username: contains }, { user: { username: contains } }] });
+    }
+    if (filter.userId !== undefined) and.push({ userId: filter.userId });
     // A certificate attempt records its serial or key id even when its CA was not trusted.
-    if (query.certificates === true) and.push({ OR: [{ certSerial: { not: null } }, { certKeyId: { not: null } }] });
-    if (query.keyId !== undefined) and.push({ keyId: query.keyId });
-    if (query.scheme !== undefined) and.push({ scheme: query.scheme });
-    if (query.outcome !== undefined) and.push({ outcome: query.outcome });
-    if (query.from !== undefined) and.push({ at: { gte: query.from } });
-    if (query.to !== undefined) and.push({ at: { lt: query.to } });
+    if (filter.certificates === true) and.push({ OR: [{ certSerial: { not: null } }, { certKeyId: { not: null } }] });
+    if (filter.keyId !== undefined) and.push({ keyId: filter.keyId });
+    if (filter.scheme !== undefined) and.push({ scheme: filter.scheme });
+    if (filter.outcome !== undefined) and.push({ outcome: filter.outcome });
+    if (filter.from !== undefined) and.push({ at: { gte: filter.from } });
+    if (filter.to !== undefined) and.push({ at: { lt: filter.to } });
+    return and;
+  }
+
+  async page(query: EventPageQuery): Promise<Page<AuthEventEntry>> {
+    const and = await this.conditions(query);
     if (query.after) {
       const at = query.after.at;
       and.push({ OR: [{ at: { lt: at } }, { at, id: { lt: query.after.id } }] });
@@ -37,5 +51,17 @@ export class PrismaEventLog implements EventLog {
       keyComment: key?.comment ?? null,
     }));
     return { items, more: rows.length > query.limit };
+  }
+
+  async count(filter: EventFilter): Promise<EventTotals> {
+    const groups = await this.prisma.authEvent.groupBy({ by: ["outcome"], where: { AND: await this.conditions(filter) } as never, _count: { _all: true } });
+    const byOutcome: EventTotals["byOutcome"] = { success: 0, failure: 0, alarm: 0 };
+    let matching = 0;
+    for (const group of groups) {
+      const outcome = group.outcome === "success" || group.outcome === "alarm" ? group.outcome : "failure";
+      byOutcome[outcome] += group._count._all;
+      matching += group._count._all;
+    }
+    return { matching, byOutcome };
   }
 }

@@ -204,7 +204,7 @@ export async function openPrismaStore(given: PrismaStoreOptions = {}): Promise<P
     directory,
     sessions: new PrismaSessionStore(prisma),
     settings: new PrismaSettingsStore(prisma),
-    eventLog: new PrismaEventLog(prisma),
+    eventLog: new PrismaEventLog(prisma, database.provider),
     usage: new PrismaKeyUsageLog(prisma),
     changes: hot.changes,
     authorities: new PrismaAuthorities(prisma, new ParsedKeyCache(undefined, directory.keyPolicy)),

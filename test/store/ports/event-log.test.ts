@@ -59,6 +59,18 @@ describe.each(adapterNames)("EventSink and EventLog on %s", (name) => {
     expect([...first.items, ...rest.items].map((e) => e.at.getTime() - t0)).toEqual([4000, 3000, 2000, 1000, 0]);
   });
 
+  it("filters by part of a username, case-insensitively, the claimed name or the user's, and counts by outcome", async () => {
+    const before = { to: new Date(t0 + 5000) };
+    expect((await store.eventLog.page({ usernameContains: "OGG", ...before, limit: 10 })).items).toHaveLength(4);
+    expect((await store.eventLog.page({ usernameContains: "strang", ...before, limit: 10 })).items.map((e) => e.errorCode)).toEqual(["unknown_user"]);
+    expect((await store.eventLog.page({ usernameContains: "nobody", ...before, limit: 10 })).items).toEqual([]);
+    expect(await store.eventLog.count(before)).toEqual({ matching: 5, byOutcome: { success: 2, failure: 3, alarm: 0 } });
+    expect(await store.eventLog.count({ ...before, usernameContains: "logg", outcome: "failure" })).toEqual({
+      matching: 2,
+      byOutcome: { success: 0, failure: 2, alarm: 0 },
+    });
+  });
+
   it("keeps a certificate attempt's CA, serial, key id and principal, and lists a user's own certificate attempts", async () => {
     const cert = { keyId: null, caId: "ca-1", certSerial: "18446744073709551615", certKeyId: "logged@laptop" };
     store.events.record(event(10_000, { ...cert, certPrincipal: "logged" }));

@@ -102,13 +102,13 @@ describe.each(adapterNames)("KeyDirectory on %s", (name) => {
     await store.directory.revokeKeyById(made[0]!.id, null);
     const now = new Date();
     const seen: string[] = [];
-    let after: { createdAt: Date; id: string } | undefined;
+    let after: { value: number; id: string } | undefined;
     for (;;) {
       const page = await store.directory.pageKeys({ userId: owner.id, limit: 2, now, after });
       seen.push(...page.items.map((k) => k.id));
       const last = page.items[page.items.length - 1];
       if (!page.more || !last) break;
-      after = { createdAt: last.createdAt, id: last.id };
+      after = { value: last.createdAt.getTime(), id: last.id };
     }
     expect(seen.sort()).toEqual(made.map((k) => k.id).sort());
     const all = await store.directory.pageKeys({ userId: owner.id, limit: 10, now });
