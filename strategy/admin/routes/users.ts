@@ -3,13 +3,23 @@ import type { z } from "zod";
 import { userCreateBody, userCursor, userListQuery, usernameParam, userPatchBody } from "../../contract/requests.js";
 import type { UserCreatedResponse, UserPageJson, UserResponse } from "../../contract/responses.js";
 import { DirectoryError } from "../../store/index.js";
-import { requireAdmin, type AdminContext } from "../context.js";
+import { checkEmail } from "../../store/directory/email.js";
+import { requireAdmin, sessionOf, type AdminContext } from "../context.js";
 import { decodeCursor, encodeCursor } from "../cursors.js";
 import { AdminError } from "../errors.js";
 import { parse } from "../parse-input.js";
 import { userJson, userWithKeyCountJson } from "../responses.js";
 
-/** Admin only: list/search, create, set admin, disable/enable. */
+/** Refuses a malformed address before anything is written, as a 400 naming the field. */
+function validEmail(address: string): void {
+  try {
+    checkEmail(address);
+  } catch (error) {
+    throw new AdminError("invalid_body", `email: ${(error as Error).message}`);
+  }
+}
+
+/** Admin only (but for a user's own e-mail address): list/search, create, set admin, disable/enable, e-mail. */
 export function registerUserRoutes(router: Router, ctx: () => AdminContext): void {
   router.get("/api/users", async (req, res) => {
     requireAdmin(req);
@@ -27,8 +37,11 @@ export function registerUserRoutes(router: Router, ctx: () => AdminContext): voi
   router.post("/api/users", async (req, res) => {
     requireAdmin(req);
     const body = parse(userCreateBody, req.body, "invalid_body");
+    if (body.email !== undefined) validEmail(body.email);
     try {
-      const user = await ctx().store.directory.addUser(body.username, { isAdmin: body.isAdmin ?? false });
+      const { directory } = ctx().store;
+      let user = await directory.addUser(body.username, { isAdmin: body.isAdmin ?? false });
+      if (body.email !== undefined) user = await directory.setUserFlags(user.username, { email: body.email });
       res.status(201).json({ user: userWithKeyCountJson(user, 0) } satisfies z.input<typeof UserCreatedResponse>);
     } catch (error) {
       if (error instanceof DirectoryError && error.code === "conflict") throw new AdminError("user_exists", error.message);
@@ -39,12 +52,15 @@ export function registerUserRoutes(router: Router, ctx: () => AdminContext): voi
   });
 
   router.patch("/api/users/:username", async (req, res) => {
-    const session = requireAdmin(req);
     const { username } = parse(usernameParam, req.params);
+    // Anyone may set where their own notifications go; everything else is an administrator's.
+    const session = username === sessionOf(req).user.username ? sessionOf(req) : requireAdmin(req);
     const body = parse(userPatchBody, req.body, "invalid_body");
+    if (Object.keys(body).some((field) => field !== "email")) requireAdmin(req);
     if (username === session.user.username && (body.isAdmin === false || body.disabled === true)) {
       throw new AdminError("cannot_change_self", "you cannot demote or disable yourself; ask another administrator");
     }
+    if (body.email) validEmail(body.email);
     const { store, sessions } = ctx();
     let user;
     try {

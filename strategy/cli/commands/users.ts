@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { printJson, printTable } from "../output.js";
 import { withStore } from "../store.js";
 import type { UserFlags } from "../../store/ports.js";
+import { checkEmail } from "../../store/directory/email.js";
 
 export function registerUserCommands(program: Command): void {
   const users = program.command("users").description("manage users");
@@ -9,9 +10,21 @@ export function registerUserCommands(program: Command): void {
     .command("add <username>")
     .description("create a user")
     .option("--admin", "make the user an administrator of the console")
-    .action(async (username: string, opts: { admin?: boolean }) => {
-      const user = await withStore((s) => s.directory.addUser(username, { isAdmin: opts.admin ?? false }));
-      process.stdout.write(`created user ${user.username}${user.isAdmin ? " (admin)" : ""}\n`);
+    .option("--email <address>", "where the user's notifications are mailed")
+    .action(async (username: string, opts: { admin?: boolean; email?: string }) => {
+      const user = await withStore(async (s) => {
+        if (opts.email !== undefined) checkEmail(opts.email);
+        const added = await s.directory.addUser(username, { isAdmin: opts.admin ?? false });
+        return opts.email === undefined ? added : s.directory.setUserFlags(username, { email: opts.email });
+      });
+      process.stdout.write(`created user ${user.username}${user.isAdmin ? " (admin)" : ""}${user.email ? ` <${user.email}>` : ""}\n`);
+    });
+  users
+    .command("set-email <username> <address>")
+    .description('where the user\'s notifications are mailed (key added, expiring, revoked by an admin, …); "none" clears it')
+    .action(async (username: string, address: string) => {
+      const user = await withStore((s) => s.directory.setUserFlags(username, { email: address === "none" ? null : address }));
+      process.stdout.write(user.email ? `user ${username} is mailed at ${user.email}\n` : `user ${username} is mailed nothing\n`);
     });
   const flagChanges: [command: string, description: string, flags: UserFlags, done: string][] = [
     ["disable", "refuse every key of the user from now on (keys are kept)", { disabled: true }, "disabled"],
