@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import express, { type Request, type Response, type Router } from "express";
+import { AuditRecorder } from "../audit/recorder.js";
 import { adminErrors } from "../contract/errors.js";
 import { errorBody } from "../http/error-response.js";
 import { KeyImporter } from "../import/key-importer.js";
@@ -147,7 +148,8 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
     (opening ??= (async () => {
       const store = await (typeof options.store === "function" ? options.store() : options.store);
       const importer = new KeyImporter({ ...store, options: importSettings, now });
-      context = { store, sessions: new SessionManager(store.sessions, now, options.session), importer, now };
+      const audit = new AuditRecorder(store.audit, now);
+      context = { store, sessions: new SessionManager(store.sessions, now, options.session), importer, audit, now };
       strategy = new SshKeyStrategy({ store, schemes: ["jwt"], now, name: "sshkey-console", jwt: { ...options.jwt, replayProtection: true } });
     })().catch((error: unknown) => {
       opening = null;

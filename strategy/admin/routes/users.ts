@@ -3,6 +3,9 @@ import type { z } from "zod";
 import { userCreateBody, userCursor, userListQuery, usernameParam, userPatchBody } from "../../contract/requests.js";
 import type { UserCreatedResponse, UserPageJson, UserResponse } from "../../contract/responses.js";
 import { DirectoryError } from "../../store/index.js";
+import { userChanges, userCreated } from "../../audit/targets.js";
+import type { UserRecord } from "../../store/ports.js";
+import { recordChanges } from "../audit.js";
 import { requireAdmin, type AdminContext } from "../context.js";
 import { decodeCursor, encodeCursor } from "../cursors.js";
 import { AdminError } from "../errors.js";
@@ -27,15 +30,17 @@ export function registerUserRoutes(router: Router, ctx: () => AdminContext): voi
   router.post("/api/users", async (req, res) => {
     requireAdmin(req);
     const body = parse(userCreateBody, req.body, "invalid_body");
+    let user: UserRecord;
     try {
-      const user = await ctx().store.directory.addUser(body.username, { isAdmin: body.isAdmin ?? false });
-      res.status(201).json({ user: userWithKeyCountJson(user, 0) } satisfies z.input<typeof UserCreatedResponse>);
+      user = await ctx().store.directory.addUser(body.username, { isAdmin: body.isAdmin ?? false });
     } catch (error) {
       if (error instanceof DirectoryError && error.code === "conflict") throw new AdminError("user_exists", error.message);
       if (error instanceof DirectoryError && error.code === "invalid") throw new AdminError("invalid_body", `username: ${error.message}`);
       if (error instanceof DirectoryError && error.code === "confusable") throw new AdminError("username_confusable", error.message);
       throw error;
     }
+    await recordChanges(req, ctx(), userCreated(user));
+    res.status(201).json({ user: userWithKeyCountJson(user, 0) } satisfies z.input<typeof UserCreatedResponse>);
   });
 
   router.patch("/api/users/:username", async (req, res) => {
@@ -46,6 +51,7 @@ export function registerUserRoutes(router: Router, ctx: () => AdminContext): voi
       throw new AdminError("cannot_change_self", "you cannot demote or disable yourself; ask another administrator");
     }
     const { store, sessions } = ctx();
+    const before = await store.directory.lookupUser(username);
     let user;
     try {
       user = await store.directory.setUserFlags(username, body);
@@ -54,6 +60,7 @@ export function registerUserRoutes(router: Router, ctx: () => AdminContext): voi
       throw error;
     }
     if (user.disabled) await sessions.endAllFor(user.id);
+    if (before) await recordChanges(req, ctx(), ...userChanges(before, user));
     res.json({ user: userJson(user) } satisfies z.input<typeof UserResponse>);
   });
 }

@@ -2,6 +2,8 @@ import type { Command } from "commander";
 import { printJson, printTable } from "../output.js";
 import { withStore } from "../store.js";
 import type { UserFlags } from "../../store/ports.js";
+import { userChanges, userCreated, userDeleted } from "../../audit/targets.js";
+import { recordCliChanges } from "../audit.js";
 
 export function registerUserCommands(program: Command): void {
   const users = program.command("users").description("manage users");
@@ -10,7 +12,11 @@ export function registerUserCommands(program: Command): void {
     .description("create a user")
     .option("--admin", "make the user an administrator of the console")
     .action(async (username: string, opts: { admin?: boolean }) => {
-      const user = await withStore((s) => s.directory.addUser(username, { isAdmin: opts.admin ?? false }));
+      const user = await withStore(async (s) => {
+        const created = await s.directory.addUser(username, { isAdmin: opts.admin ?? false });
+        await recordCliChanges(s, userCreated(created));
+        return created;
+      });
       process.stdout.write(`created user ${user.username}${user.isAdmin ? " (admin)" : ""}\n`);
     });
   const flagChanges: [command: string, description: string, flags: UserFlags, done: string][] = [
@@ -36,7 +42,10 @@ export function registerUserCommands(program: Command): void {
       .command(`${command} <username>`)
       .description(description)
       .action(async (username: string) => {
-        await withStore((s) => s.directory.setUserFlags(username, flags));
+        await withStore(async (s) => {
+          const before = await s.directory.findUser(username);
+          await recordCliChanges(s, ...userChanges(before, await s.directory.setUserFlags(username, flags)));
+        });
         process.stdout.write(`user ${username} ${done}\n`);
       });
   }
@@ -44,7 +53,11 @@ export function registerUserCommands(program: Command): void {
     .command("remove <username>")
     .description("delete a user and all their keys (the authentication log keeps their events)")
     .action(async (username: string) => {
-      const { keyCount } = await withStore((s) => s.directory.removeUser(username));
+      const { keyCount } = await withStore(async (s) => {
+        const removed = await s.directory.removeUser(username);
+        await recordCliChanges(s, userDeleted(removed.user, removed.keyCount));
+        return removed;
+      });
       process.stdout.write(`removed user ${username} and ${keyCount} key${keyCount === 1 ? "" : "s"}\n`);
     });
   registerJwksCommands(users);
