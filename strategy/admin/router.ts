@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import express, { type Request, type Response, type Router } from "express";
 import { AuditRecorder } from "../audit/recorder.js";
+import { sessionChange } from "../audit/targets.js";
 import { adminErrors } from "../contract/errors.js";
 import { errorBody } from "../http/error-response.js";
 import { KeyImporter } from "../import/key-importer.js";
@@ -11,6 +12,7 @@ import { adminRouterOptionsSchema } from "./options.js";
 import { packageRoot } from "../store/index.js";
 import type { JwtSchemeOptions } from "../schemes/jwt/scheme.js";
 import { SshKeyStrategy } from "../strategy.js";
+import { consoleOrigin } from "./audit.js";
 import { baseOf, setBase, setSession, type AdminContext, type AdminStore } from "./context.js";
 import { checkCsrf, checkOrigin, isMutating } from "./csrf.js";
 import { AdminError, adminErrorHandler } from "./errors.js";
@@ -193,6 +195,7 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
         if (user.disabled) throw new AdminError("user_disabled", "this user is disabled");
         session = await sessions.start(req, res, user.id, baseOf(req) || "/");
         expired = null;
+        await ctx().audit.record(consoleOrigin(req, user), sessionChange("session.sign_in", user, { method: "resolveUser", expiresAt: session.expiresAt }));
       }
     }
     if (!session) {

@@ -8,6 +8,11 @@ export interface AuditOrigin {
   userAgent?: string | null | undefined;
 }
 
+/** A job of the server itself: the LDAP sync, the periodic sync of imported keys. */
+export function systemOrigin(name: "ldap" | "key-sync"): AuditOrigin {
+  return { actor: { type: "system", name } };
+}
+
 /** One change as a call site describes it; `before`/`after` are snapshots, trimmed to what changed when recorded. */
 export interface AuditChange {
   action: AuditAction;

@@ -1,7 +1,7 @@
 // What the audit log says about each kind of target: its stable id and name, and the fields a
 // change shows before and after. Never secrets: no session ids, link secrets or CSRF tokens.
 import type { AuditAction } from "../contract/audit-actions.js";
-import type { CertificateAuthorityRecord, KeyRecord, UserRecord } from "../store/ports.js";
+import type { CertificateAuthorityRecord, JwksEndpointRecord, KeyRecord, UserRecord } from "../store/ports.js";
 import type { AuditChange } from "./recorder.js";
 
 const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
@@ -114,4 +114,49 @@ function aspectChanges(
 
 function pick(from: Record<string, unknown>, fields: string[]): Record<string, unknown> {
   return Object.fromEntries(fields.map((f) => [f, from[f]]));
+}
+
+function authoritySnapshot(ca: CertificateAuthorityRecord): Record<string, unknown> {
+  return { type: ca.type, fingerprint: ca.fingerprintSha256, principalMap: ca.principalMap, revokedAt: iso(ca.revokedAt) };
+}
+
+export function authorityTrusted(ca: CertificateAuthorityRecord): AuditChange {
+  return { action: "ca.trusted", target: authorityTarget(ca), before: null, after: authoritySnapshot(ca) };
+}
+
+export function authorityRemoved(ca: CertificateAuthorityRecord): AuditChange {
+  return { action: "ca.removed", target: authorityTarget(ca), before: authoritySnapshot(ca), after: null };
+}
+
+/** The whole CA revoked (`revokeAll`). */
+export function authorityRevoked(before: CertificateAuthorityRecord, after: CertificateAuthorityRecord): AuditChange {
+  return { action: "ca.revoked", target: authorityTarget(after), before: { revokedAt: iso(before.revokedAt) }, after: { revokedAt: iso(after.revokedAt) } };
+}
+
+/** Some of a CA's certificates revoked: `match` says which (serial, key id or key fingerprint). */
+export function certificatesRevoked(ca: CertificateAuthorityRecord, match: Record<string, unknown>, reason: string | null | undefined): AuditChange {
+  return { action: "ca.certificate_revoked", target: authorityTarget(ca), before: null, after: { ...match, reason: reason ?? null } };
+}
+
+/** A JWKS URL trusted for a user's JWTs, named by its URL, with its owner. */
+export function jwksChange(action: "jwks.added" | "jwks.removed", endpoint: JwksEndpointRecord): AuditChange {
+  const snapshot = { owner: endpoint.username, ownerId: endpoint.userId, url: endpoint.url };
+  return {
+    action,
+    target: { type: "jwks", id: endpoint.id, name: endpoint.url },
+    before: action === "jwks.removed" ? snapshot : null,
+    after: action === "jwks.added" ? snapshot : null,
+  };
+}
+
+/** How a console session began: a one-time link, or the app's own login (resolveUser). */
+export type SignInMethod = "link" | "resolveUser";
+
+/** A console sign-in, sign-out, or a sign-in link handed out (by a JWT proof, or the CLI's console-link); never the secret. */
+export function sessionChange(
+  action: Extract<AuditAction, "session.sign_in" | "session.sign_out" | "session.link_issued">,
+  user: Pick<UserRecord, "id" | "username">,
+  after: { method: SignInMethod | "jwt" | "cli" | "logout"; expiresAt?: Date | undefined },
+): AuditChange {
+  return { action, target: userTarget(user), before: null, after: { method: after.method, ...(after.expiresAt ? { expiresAt: iso(after.expiresAt) } : {}) } };
 }

@@ -16,6 +16,9 @@ import { keyImportSettingsFromEnv } from "../key-import-environment.js";
 import { KeyImporter } from "../../import/key-importer.js";
 import type { KeyImportSettings } from "../../import/options.js";
 import { startPeriodicSync } from "../../import/periodic-sync.js";
+import { auditedDirectory } from "../../audit/audited-directory.js";
+import { AuditRecorder, systemOrigin } from "../../audit/recorder.js";
+import type { KeyDirectory, SshKeyStore } from "../../store/ports.js";
 
 export function registerServeCommand(program: Command): void {
   program
@@ -102,7 +105,7 @@ export function registerServeCommand(program: Command): void {
       const stopSync =
         syncIntervalSeconds === 0
           ? async () => {}
-          : startPeriodicSync(new KeyImporter({ ...store, options: keyImport, now: Date.now }), store.keySources, {
+          : startPeriodicSync(new KeyImporter({ ...store, directory: keySyncDirectory(store), options: keyImport, now: Date.now }), store.keySources, {
               intervalMs: syncIntervalSeconds * 1000,
               now: Date.now,
               log: (message) => process.stderr.write(`passport-sshkey: ${message}\n`),
@@ -117,6 +120,11 @@ export function registerServeCommand(program: Command): void {
       process.once("SIGTERM", shutdown);
       process.once("SIGINT", shutdown);
     });
+}
+
+/** The directory as the periodic key sync changes it: each key it imports or revokes is audited as the system actor "key-sync". */
+function keySyncDirectory(store: SshKeyStore): KeyDirectory {
+  return auditedDirectory(store.directory, new AuditRecorder(store.audit), systemOrigin("key-sync"));
 }
 
 /** PUBLIC_URL is the server's external URL; a bare origin means its /admin console. */

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { printJson, printTable } from "../output.js";
 import { withStore } from "../store.js";
 import type { UserFlags } from "../../store/ports.js";
-import { userChanges, userCreated, userDeleted } from "../../audit/targets.js";
+import { jwksChange, userChanges, userCreated, userDeleted } from "../../audit/targets.js";
 import { recordCliChanges } from "../audit.js";
 
 export function registerUserCommands(program: Command): void {
@@ -88,7 +88,11 @@ function registerJwksCommands(users: Command): void {
     .command("add <username> <url>")
     .description("trust the keys of this JWKS URL for the user's JWTs (by their kid)")
     .action(async (username: string, url: string) => {
-      const added = await withStore((s) => s.jwks.add(username, url));
+      const added = await withStore(async (s) => {
+        const endpoint = await s.jwks.add(username, url);
+        await recordCliChanges(s, jwksChange("jwks.added", endpoint));
+        return endpoint;
+      });
       process.stdout.write(`user ${added.username} trusts JWKS ${added.url}\n`);
     });
   jwks
@@ -113,7 +117,11 @@ function registerJwksCommands(users: Command): void {
     .command("remove <username> <url>")
     .description("stop trusting a JWKS URL for the user (its keys are refused from the next request)")
     .action(async (username: string, url: string) => {
-      const removed = await withStore((s) => s.jwks.remove(username, url));
+      const removed = await withStore(async (s) => {
+        const endpoint = await s.jwks.remove(username, url);
+        await recordCliChanges(s, jwksChange("jwks.removed", endpoint));
+        return endpoint;
+      });
       process.stdout.write(`user ${removed.username} no longer trusts JWKS ${removed.url}\n`);
     });
 }
