@@ -1,4 +1,5 @@
 import type { Request } from "express";
+import type { AuditRecorder } from "../audit/recorder.js";
 import type { KeyImporter } from "../import/key-importer.js";
 import type { SshKeyStore } from "../store/ports.js";
 import { AdminError } from "./errors.js";
@@ -27,6 +28,8 @@ export interface AdminContext {
   sessions: SessionManager;
   /** Key import, sync and proof of possession on this store. */
   importer: KeyImporter;
+  /** Appends who changed what to store.audit. */
+  audit: AuditRecorder;
   now: () => number;
 }
 

@@ -1,6 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import express, { type Request, type Response, type Router } from "express";
+import { AuditRecorder } from "../audit/recorder.js";
+import { sessionChange } from "../audit/targets.js";
 import { adminErrors } from "../contract/errors.js";
 import { errorBody } from "../http/error-response.js";
 import { KeyImporter } from "../import/key-importer.js";
@@ -10,6 +12,7 @@ import { adminRouterOptionsSchema } from "./options.js";
 import { packageRoot } from "../store/index.js";
 import type { JwtSchemeOptions } from "../schemes/jwt/scheme.js";
 import { SshKeyStrategy } from "../strategy.js";
+import { consoleOrigin } from "./audit.js";
 import { baseOf, setBase, setSession, type AdminContext, type AdminStore } from "./context.js";
 import { checkCsrf, checkOrigin, isMutating } from "./csrf.js";
 import { AdminError, adminErrorHandler } from "./errors.js";
@@ -158,7 +161,8 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
     (opening ??= (async () => {
       const store = await (typeof options.store === "function" ? options.store() : options.store);
       const importer = new KeyImporter({ ...store, options: importSettings, now });
-      context = { store, sessions: new SessionManager(store.sessions, now, options.session), importer, now };
+      const audit = new AuditRecorder(store.audit, now);
+      context = { store, sessions: new SessionManager(store.sessions, now, options.session), importer, audit, now };
       strategy = new SshKeyStrategy({ store, schemes: ["jwt"], now, name: "sshkey-console", jwt: { ...options.jwt, replayProtection: true } });
     })().catch((error: unknown) => {
       opening = null;
@@ -202,6 +206,7 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
         if (user.disabled) throw new AdminError("user_disabled", "this user is disabled");
         session = await sessions.start(req, res, user.id, baseOf(req) || "/");
         expired = null;
+        await ctx().audit.record(consoleOrigin(req, user), sessionChange("session.sign_in", user, { method: "resolveUser", expiresAt: session.expiresAt }));
       }
     }
     if (!session) {

@@ -60,6 +60,8 @@ export const adminErrors = {
   // The server.
   internal_error: 500,
   unavailable: 503,
+  /** The change was made, but its audit entry could not be written (the server logs the entry it lost). */
+  audit_unrecorded: 503,
   /** The import source's list could not be read (unreachable, too slow, too large, not a key list). */
   upstream_unavailable: 503,
   console_not_built: 503,

@@ -3,6 +3,9 @@ import type { z } from "zod";
 import { userCreateBody, userCursor, userListQuery, usernameParam, userPatchBody } from "../../contract/requests.js";
 import type { UserCreatedResponse, UserPageJson, UserResponse } from "../../contract/responses.js";
 import { DirectoryError } from "../../store/index.js";
+import { userChanges, userCreated } from "../../audit/targets.js";
+import type { UserRecord } from "../../store/ports.js";
+import { recordChanges } from "../audit.js";
 import { checkEmail } from "../../store/directory/email.js";
 import { requireAdmin, sessionOf, type AdminContext } from "../context.js";
 import { decodeCursor, encodeCursor } from "../cursors.js";
@@ -19,7 +22,7 @@ function validEmail(address: string): void {
   }
 }
 
-/** Admin only (but for a user's own e-mail address): list/search, create, set admin, disable/enable, e-mail. */
+/** Admin only: list/search, create, set admin, disable/enable. */
 export function registerUserRoutes(router: Router, ctx: () => AdminContext): void {
   router.get("/api/users", async (req, res) => {
     requireAdmin(req);
@@ -38,17 +41,19 @@ export function registerUserRoutes(router: Router, ctx: () => AdminContext): voi
     requireAdmin(req);
     const body = parse(userCreateBody, req.body, "invalid_body");
     if (body.email !== undefined) validEmail(body.email);
+    const { directory } = ctx().store;
+    let user: UserRecord;
     try {
-      const { directory } = ctx().store;
-      let user = await directory.addUser(body.username, { isAdmin: body.isAdmin ?? false });
+      user = await directory.addUser(body.username, { isAdmin: body.isAdmin ?? false });
       if (body.email !== undefined) user = await directory.setUserFlags(user.username, { email: body.email });
-      res.status(201).json({ user: userWithKeyCountJson(user, 0) } satisfies z.input<typeof UserCreatedResponse>);
     } catch (error) {
       if (error instanceof DirectoryError && error.code === "conflict") throw new AdminError("user_exists", error.message);
       if (error instanceof DirectoryError && error.code === "invalid") throw new AdminError("invalid_body", `username: ${error.message}`);
       if (error instanceof DirectoryError && error.code === "confusable") throw new AdminError("username_confusable", error.message);
       throw error;
     }
+    await recordChanges(req, ctx(), userCreated(user));
+    res.status(201).json({ user: userWithKeyCountJson(user, 0) } satisfies z.input<typeof UserCreatedResponse>);
   });
 
   router.patch("/api/users/:username", async (req, res) => {
@@ -62,6 +67,7 @@ export function registerUserRoutes(router: Router, ctx: () => AdminContext): voi
     }
     if (body.email) validEmail(body.email);
     const { store, sessions } = ctx();
+    const before = await store.directory.lookupUser(username);
     let user;
     try {
       user = await store.directory.setUserFlags(username, body);
@@ -70,6 +76,7 @@ export function registerUserRoutes(router: Router, ctx: () => AdminContext): voi
       throw error;
     }
     if (user.disabled) await sessions.endAllFor(user.id);
+    if (before) await recordChanges(req, ctx(), ...userChanges(before, user));
     res.json({ user: userJson(user) } satisfies z.input<typeof UserResponse>);
   });
 }

@@ -18,6 +18,9 @@ import type { KeyImportSettings } from "../../import/options.js";
 import { startPeriodicSync } from "../../import/periodic-sync.js";
 import { mailerFromEnvironment, type Mailer } from "../../notify/mail/mailer.js";
 import { startNotifications } from "../../notify/start.js";
+import { auditedDirectory } from "../../audit/audited-directory.js";
+import { AuditRecorder, systemOrigin } from "../../audit/recorder.js";
+import type { KeyDirectory, SshKeyStore } from "../../store/ports.js";
 
 export function registerServeCommand(program: Command): void {
   program
@@ -110,7 +113,7 @@ export function registerServeCommand(program: Command): void {
       const stopSync =
         syncIntervalSeconds === 0
           ? async () => {}
-          : startPeriodicSync(new KeyImporter({ ...store, options: keyImport, now: Date.now }), store.keySources, {
+          : startPeriodicSync(new KeyImporter({ ...store, directory: keySyncDirectory(store), options: keyImport, now: Date.now }), store.keySources, {
               intervalMs: syncIntervalSeconds * 1000,
               now: Date.now,
               log: (message) => process.stderr.write(`passport-sshkey: ${message}\n`),
@@ -134,6 +137,11 @@ export function registerServeCommand(program: Command): void {
       process.once("SIGTERM", shutdown);
       process.once("SIGINT", shutdown);
     });
+}
+
+/** The directory as the periodic key sync changes it: each key it imports or revokes is audited as the system actor "key-sync". */
+function keySyncDirectory(store: SshKeyStore): KeyDirectory {
+  return auditedDirectory(store.directory, new AuditRecorder(store.audit), systemOrigin("key-sync"));
 }
 
 /** PUBLIC_URL is the server's external URL; a bare origin means its /admin console. */
