@@ -7,6 +7,8 @@ export interface SunkMail {
   to: string[];
   /** The raw message: headers and body. */
   raw: string;
+  /** The raw message with quoted-printable soft breaks and escapes undone, for reading the text part. */
+  text: string;
   subject: string;
 }
 
@@ -34,6 +36,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
           to: session.envelope.rcptTo.map((r) => r.address),
           raw,
+          text: raw.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
           subject: /^Subject: (.*)$/m.exec(unfolded)?.[1]?.trim() ?? "",
         });
         callback();
