@@ -39,7 +39,13 @@ describe.each(["memory", ...databaseKinds] as const)("webhooks in the admin API 
 
   it("accepts http only to loopback, and refuses other URLs and unknown events with 400", async () => {
     expect((await root.call("POST", "/webhooks", { url: "http://127.0.0.1:9/hook" })).status).toBe(201);
-    for (const url of ["http://hooks.example.com/", "ftp://hooks.example.com/", "https://user:pw@hooks.example.com/", "not a url", `https://x.example/${"a".repeat(2100)}`]) {
+    for (const url of [
+      "http://hooks.example.com/",
+      "ftp://hooks.example.com/",
+      "https://user:pw@hooks.example.com/",
+      "not a url",
+      `https://x.example/${"a".repeat(2100)}`,
+    ]) {
       const refused = await root.call("POST", "/webhooks", { url });
       expect([refused.status, refused.body.error.code], url).toEqual([400, "invalid_body"]);
     }
@@ -82,7 +88,10 @@ describe.each(["memory", ...databaseKinds] as const)("users' e-mail addresses in
   afterAll(() => t?.close());
 
   it("lets users set and clear their own address, and admins anyone's; validated", async () => {
-    expect((await alice.call("PATCH", "/users/alice", { email: "alice@example.com" })).body.user).toMatchObject({ username: "alice", email: "alice@example.com" });
+    expect((await alice.call("PATCH", "/users/alice", { email: "alice@example.com" })).body.user).toMatchObject({
+      username: "alice",
+      email: "alice@example.com",
+    });
     expect((await alice.call("GET", "/me")).body.user.email).toBe("alice@example.com");
     expect((await alice.call("PATCH", "/users/alice", { email: null })).body.user.email).toBeNull();
     expect((await alice.call("PATCH", "/users/bob", { email: "x@example.com" })).status).toBe(403);
