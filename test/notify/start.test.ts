@@ -8,7 +8,7 @@ import { startNotifications, type Notifications } from "../../strategy/notify/st
 import type { AuthEventRecord, SshKeyStore } from "../../strategy/store/index.js";
 import { openPrismaStore } from "../../strategy/store/prisma/store.js";
 import { newKeyLine, signInTo, type Client } from "../admin/support.js";
-import { databaseKinds } from "../support/databases.js";
+import { databaseKinds, type TestDatabase } from "../support/databases.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { startSmtpSink, type SmtpSink } from "../support/smtp-sink.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver.js";
@@ -122,7 +122,8 @@ describe.each(["memory", ...databaseKinds] as const)("notifications on %s", (kin
     await mailsAfter(async () => (key = (await root.call("POST", "/keys", { text: newKeyLine("expiring"), username: "alice" })).body.keys[0]), 1);
     const expiresAt = new Date(t.clock.now + 3 * dayMs).toISOString();
     expect((await root.call("PATCH", `/keys/${key.id}`, { expiresAt })).status).toBe(200);
-    const second = t.database ? await openPrismaStore({ url: t.database.url, migrate: false, keyCache: { enabled: false } }) : t.store;
+    const database = t.database as TestDatabase | undefined;
+    const second = database ? await openPrismaStore({ url: database.url, migrate: false, keyCache: { enabled: false } }) : t.store;
     const other = start(second);
     try {
       const expiring = await mailsAfter(() => Promise.all([other.scanNow(), notifications.scanNow()]), 1);

@@ -11,7 +11,9 @@ import {
   type WebhookRemovedResponse,
   type WebhookDeliveryJson,
 } from "../../contract/webhooks.js";
+import { webhookAdded, webhookRemoved } from "../../notify/webhooks/audit-changes.js";
 import { registerWebhook } from "../../notify/webhooks/registration.js";
+import { recordChanges } from "../audit.js";
 import { DirectoryError, type WebhookDeliveryRecord, type WebhookRecord } from "../../store/ports.js";
 import { requireAdmin, type AdminContext } from "../context.js";
 import { AdminError } from "../errors.js";
@@ -50,6 +52,7 @@ export function registerWebhookRoutes(router: Router, ctx: () => AdminContext): 
     const webhook = await registerWebhook(notifications(), body.url, body.events).catch((error: unknown) => {
       throw webhookRefusal(error);
     });
+    await recordChanges(req, ctx(), webhookAdded(webhook));
     res.status(201).json({ webhook: webhookJson(webhook), secret: webhook.secret } satisfies z.input<typeof WebhookCreatedResponse>);
   });
 
@@ -61,6 +64,7 @@ export function registerWebhookRoutes(router: Router, ctx: () => AdminContext): 
       .catch((error: unknown) => {
         throw webhookRefusal(error);
       });
+    await recordChanges(req, ctx(), webhookRemoved(removed));
     res.json({ deleted: true, id: removed.id } satisfies z.input<typeof WebhookRemovedResponse>);
   });
 

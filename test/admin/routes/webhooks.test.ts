@@ -25,6 +25,13 @@ describe.each(["memory", ...databaseKinds] as const)("webhooks in the admin API 
     expect(added.status).toBe(201);
     expect(added.body.secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
     expect(added.body.webhook).toMatchObject({ url: "https://hooks.example.com/keys", events: ["key.added", "key.expired"], disabled: false });
+    const { items: audited } = await t.store.audit.page({ action: "webhook.added", limit: 1 });
+    expect(audited[0]).toMatchObject({
+      actor: { name: "root" },
+      target: { type: "webhook", name: "https://hooks.example.com/keys" },
+      after: { events: ["key.added", "key.expired"] },
+    });
+    expect(JSON.stringify(audited[0])).not.toContain(added.body.secret);
     const listed = await root.call("GET", "/webhooks");
     expect(listed.body.webhooks).toEqual([added.body.webhook]);
     expect(JSON.stringify(listed.body)).not.toContain(added.body.secret);
