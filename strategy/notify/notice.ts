@@ -12,7 +12,7 @@ export const notificationEvents = [
 export type NotificationEvent = (typeof notificationEvents)[number];
 
 /** The key a notification names. */
-export interface NoticeKey {
+interface NoticeKey {
   id: string;
   comment: string;
   fingerprint: string;

@@ -7,7 +7,7 @@ import type { Notice } from "./notice.js";
 export type NotifierStore = Pick<SshKeyStore, "notifications" | "directory">;
 
 /** The webhook body: `{ id, event, at, data }`. */
-export function webhookBody(notice: Notice): string {
+function webhookBody(notice: Notice): string {
   const data = {
     user: notice.owner,
     key: notice.key,

@@ -2,7 +2,7 @@
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
 
-export interface SunkMail {
+interface SunkMail {
   from: string;
   to: string[];
   /** The raw message: headers and body. */

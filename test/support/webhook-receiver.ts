@@ -4,7 +4,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { verifyWebhookSignature, webhookHeaders } from "../../strategy/notify/webhooks/signature.js";
 
-export interface ReceivedDelivery {
+interface ReceivedDelivery {
   event: string;
   deliveryId: string;
   body: { id: string; event: string; at: string; data: Record<string, any> };

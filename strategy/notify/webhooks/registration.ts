@@ -4,7 +4,7 @@ import { newWebhookSecret } from "./signature.js";
 import { webhookUrl } from "./webhook-url.js";
 
 /** "*" (or nothing), or a comma-separated list of event names from notice.ts; DirectoryError("invalid") otherwise. */
-export function webhookEvents(text: string | undefined): "*" | string[] {
+function webhookEvents(text: string | undefined): "*" | string[] {
   if (text === undefined || text.trim() === "*") return "*";
   const names = [...new Set(text.split(",").map((name) => name.trim()))];
   const unknown = names.filter((name) => !(notificationEvents as readonly string[]).includes(name));

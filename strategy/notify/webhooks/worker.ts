@@ -18,7 +18,7 @@ export interface WebhookWorkerOptions {
   log?: ((error: unknown) => void) | undefined;
 }
 
-export const defaultBackoffMs = [30_000, 120_000, 600_000, 3_600_000, 21_600_000] as const;
+const defaultBackoffMs = [30_000, 120_000, 600_000, 3_600_000, 21_600_000] as const;
 const claimBatch = 20;
 
 /** What one attempt came to: a 2xx is delivered; anything else is retried, with its status or why it failed. */

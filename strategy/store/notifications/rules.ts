@@ -5,7 +5,7 @@ export function eventsColumn(events: "*" | string[]): string {
   return events === "*" ? "*" : events.join(",");
 }
 
-export function eventsOf(column: string): "*" | string[] {
+function eventsOf(column: string): "*" | string[] {
   return column === "*" ? "*" : column.split(",").filter((name) => name !== "");
 }
 
