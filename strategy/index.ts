@@ -65,6 +65,12 @@ export type { PrismaStore, PrismaStoreOptions, DirectoryOptions, MemoryStoreOpti
 export { createDemoApp } from "./server/demo-app.js";
 export * from "./keys/index.js";
 export { createAdminRouter, adminStoreOf } from "./admin/router.js";
+export { startNotifications } from "./notify/start.js";
+export type { NotificationOptions, Notifications } from "./notify/start.js";
+export { smtpMailer, mailerFromEnvironment } from "./notify/mail/mailer.js";
+export type { Mailer, MailMessage, SmtpOptions } from "./notify/mail/mailer.js";
+export { verifyWebhookSignature, webhookHeaders } from "./notify/webhooks/signature.js";
+export { notificationEvents, type NotificationEvent } from "./notify/notice.js";
 export type { AdminRouterOptions } from "./admin/router.js";
 export type { AdminStore } from "./admin/context.js";
 export { createSignInLink } from "./admin/sessions.js";

@@ -13,6 +13,7 @@ import { KeyIcon, SignedOut } from "./session/SignedOut";
 import { Link, navigate, useLocation } from "./shared/router";
 import { ErrorBox, Loading } from "./shared/states";
 import { UsersPage } from "./users/UsersPage";
+import { WebhooksPage } from "./webhooks/WebhooksPage";
 
 type State = { kind: "loading" } | { kind: "signed-in"; me: Me } | { kind: "signed-out"; reason: string | null } | { kind: "error"; error: unknown };
 
@@ -119,6 +120,9 @@ function Shell() {
                 <Link to="/events" aria-current={path.startsWith("/events") ? "page" : undefined}>
                   Auth log
                 </Link>
+                <Link to="/webhooks" aria-current={path.startsWith("/webhooks") ? "page" : undefined}>
+                  Webhooks
+                </Link>
               </>
             ) : null}
           </nav>
@@ -150,13 +154,16 @@ function Routes(props: { path: string; isAdmin: boolean }) {
   if (props.isAdmin && path.startsWith("/users")) return <UsersPage />;
   if (props.isAdmin && path.startsWith("/events")) return <EventsPage />;
   if (props.isAdmin && path.startsWith("/authorities")) return <AuthoritiesPage />;
+  if (props.isAdmin && path.startsWith("/webhooks")) return <WebhooksPage />;
   return (
     <main className="page" id="main">
       <ErrorBox
         title="Page not found"
         error={
           new Error(
-            props.isAdmin || !/^\/(users|events|authorities|inventory)/.test(path) ? `There is no page at ${path}.` : "This page is for administrators.",
+            props.isAdmin || !/^\/(users|events|authorities|inventory|webhooks)/.test(path)
+              ? `There is no page at ${path}.`
+              : "This page is for administrators.",
           )
         }
       />

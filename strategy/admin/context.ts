@@ -1,4 +1,5 @@
 import type { Request } from "express";
+import type { AuditRecorder } from "../audit/recorder.js";
 import type { KeyImporter } from "../import/key-importer.js";
 import type { SshKeyStore } from "../store/ports.js";
 import { AdminError } from "./errors.js";
@@ -7,7 +8,19 @@ import type { ActiveSession, SessionManager } from "./sessions.js";
 /** What the admin API reads and writes: the store's ports (any adapter: Prisma, memory). */
 export type AdminStore = Pick<
   SshKeyStore,
-  "directory" | "sessions" | "eventLog" | "usage" | "keys" | "replay" | "events" | "authorities" | "jwks" | "keySources" | "settings" | "audit"
+  | "directory"
+  | "sessions"
+  | "eventLog"
+  | "usage"
+  | "keys"
+  | "replay"
+  | "events"
+  | "authorities"
+  | "jwks"
+  | "keySources"
+  | "settings"
+  | "audit"
+  | "notifications"
 >;
 
 export interface AdminContext {
@@ -15,6 +28,8 @@ export interface AdminContext {
   sessions: SessionManager;
   /** Key import, sync and proof of possession on this store. */
   importer: KeyImporter;
+  /** Appends who changed what to store.audit. */
+  audit: AuditRecorder;
   now: () => number;
 }
 

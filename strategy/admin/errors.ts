@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Response } from "express";
 import { ZodError } from "zod";
+import { AuditWriteError } from "../audit/recorder.js";
 import { adminErrors, isAdminErrorCode, type AdminErrorCode, type AdminErrorDetail } from "../contract/errors.js";
 import { SshKeyError, type AuthErrorCode } from "../errors.js";
 import { answerStoreFault } from "../http/error-handler.js";
@@ -62,6 +63,11 @@ export function adminErrorHandler(log: (error: unknown) => void): ErrorRequestHa
       return;
     }
     if (error instanceof ZodError) return answer(res, "invalid_request", describeZod(error));
+    if (error instanceof AuditWriteError) {
+      // Never silent: the operator's log gets the entry the audit log lost, the caller a refusal that says the change stands.
+      log(error);
+      return answer(res, "audit_unrecorded", `${error.message}; the server logged it`);
+    }
     if (error instanceof DirectoryError) return answer(res, directoryErrorCodes[error.code] ?? "invalid_request", error.message);
     if (answerStoreFault(error, res)) return;
     // body-parser errors carry a status and a type.

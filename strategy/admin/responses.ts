@@ -142,6 +142,7 @@ export function userJson(user: UserRecord): z.input<typeof UserJson> {
     requireUserVerification: user.requireUserVerification,
     createdAt: user.createdAt,
     origin: user.origin,
+    email: user.email,
   };
 }
 

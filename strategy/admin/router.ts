@@ -1,6 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import express, { type Request, type Response, type Router } from "express";
+import { AuditRecorder } from "../audit/recorder.js";
+import { sessionChange } from "../audit/targets.js";
 import { adminErrors } from "../contract/errors.js";
 import { errorBody } from "../http/error-response.js";
 import { KeyImporter } from "../import/key-importer.js";
@@ -10,6 +12,7 @@ import { adminRouterOptionsSchema } from "./options.js";
 import { packageRoot } from "../store/index.js";
 import type { JwtSchemeOptions } from "../schemes/jwt/scheme.js";
 import { SshKeyStrategy } from "../strategy.js";
+import { consoleOrigin } from "./audit.js";
 import { baseOf, setBase, setSession, type AdminContext, type AdminStore } from "./context.js";
 import { checkCsrf, checkOrigin, isMutating } from "./csrf.js";
 import { AdminError, adminErrorHandler } from "./errors.js";
@@ -24,14 +27,25 @@ import { registerKeyRoutes } from "./routes/keys.js";
 import { registerSessionRoutes, registerSignInRoutes } from "./routes/session.js";
 import { registerLdapRoutes } from "./routes/ldap.js";
 import { registerUserRoutes } from "./routes/users.js";
+import { registerWebhookRoutes } from "./routes/webhooks.js";
 import { SessionManager, signInLinkTtlMs, type ActiveSession, type SessionTimeouts } from "./sessions.js";
 
 /** The store behind a strategy, for mounting the console next to it: it must have the management ports. */
 export async function adminStoreOf(strategy: SshKeyStrategy): Promise<AdminStore> {
   const store = (await strategy.store()) as Partial<AdminStore>;
-  if (!store.directory || !store.sessions || !store.eventLog || !store.usage || !store.authorities || !store.keySources || !store.settings || !store.audit) {
+  if (
+    !store.directory ||
+    !store.sessions ||
+    !store.eventLog ||
+    !store.usage ||
+    !store.authorities ||
+    !store.keySources ||
+    !store.settings ||
+    !store.audit ||
+    !store.notifications
+  ) {
     throw new TypeError(
-      "the admin console needs a store with the directory, sessions, eventLog, usage, authorities, keySources, settings and audit ports (openPrismaStore or createMemoryStore)",
+      "the admin console needs a store with the directory, sessions, eventLog, usage, authorities, keySources, settings, audit and notifications ports (openPrismaStore or createMemoryStore)",
     );
   }
   return store as AdminStore;
@@ -149,14 +163,10 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
     (opening ??= (async () => {
       const store = await (typeof options.store === "function" ? options.store() : options.store);
       const importer = new KeyImporter({ ...store, options: importSettings, now });
-      context = { store, sessions: new SessionManager(store.sessions, now, options.session), importer, now };
-      const signInStore = {
-        keys: store.keys,
-        replay: store.replay,
-        events: consoleSignInEvents(store.events),
-        authorities: store.authorities,
-        jwks: store.jwks,
-      };
+      const audit = new AuditRecorder(store.audit, now);
+      context = { store, sessions: new SessionManager(store.sessions, now, options.session), importer, audit, now };
+      // The console's own sign-ins are logged as their own kind (scheme "console").
+      const signInStore = { ...store, events: consoleSignInEvents(store.events) };
       strategy = new SshKeyStrategy({ store: signInStore, schemes: ["jwt"], now, name: "sshkey-console", jwt: { ...options.jwt, replayProtection: true } });
     })().catch((error: unknown) => {
       opening = null;
@@ -200,6 +210,7 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
         if (user.disabled) throw new AdminError("user_disabled", "this user is disabled");
         session = await sessions.start(req, res, user.id, baseOf(req) || "/");
         expired = null;
+        await ctx().audit.record(consoleOrigin(req, user), sessionChange("session.sign_in", user, { method: "resolveUser", expiresAt: session.expiresAt }));
       }
     }
     if (!session) {
@@ -225,6 +236,7 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
   registerLdapRoutes(router, ctx);
   registerAuthorityRoutes(router, ctx);
   registerJwksRoutes(router, ctx);
+  registerWebhookRoutes(router, ctx);
 
   router.use("/api", (_req, _res, next) => next(new AdminError("not_found", "no such API route")));
   if (options.uiDir !== false) serveUi(router, options.uiDir ?? defaultUiDir());

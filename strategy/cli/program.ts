@@ -9,6 +9,7 @@ import { registerRequestCommand } from "./commands/request.js";
 import { registerServeCommand } from "./commands/serve.js";
 import { registerTokenCommands } from "./commands/token.js";
 import { registerUserCommands } from "./commands/users.js";
+import { registerWebhookCommands } from "./commands/webhooks.js";
 import { databaseFileMissing, describeDatabase, environmentVariables, loadDotEnv, packageVersion } from "./environment.js";
 
 function buildProgram(): Command {
@@ -26,6 +27,7 @@ function buildProgram(): Command {
   registerTokenCommands(program);
   registerRequestCommand(program);
   registerConsoleCommands(program);
+  registerWebhookCommands(program);
   program.addHelpText("afterAll", helpFooter);
   return program;
 }

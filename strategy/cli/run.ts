@@ -1,4 +1,5 @@
 import { CommanderError, type Command } from "commander";
+import { AuditWriteError } from "../audit/recorder.js";
 import { DirectoryError } from "../store/ports.js";
 import { CliError } from "./errors.js";
 
@@ -26,6 +27,8 @@ export async function runProgram(build: () => Command, argv: string[]): Promise<
     if (error instanceof CommanderError) return error.exitCode;
     const message = describe(error);
     process.stderr.write(`passport-sshkey: ${message ?? (error instanceof Error ? error.message : String(error))}\n`);
+    // The change stands: print the entry the audit log lost, so the operator can keep it.
+    if (error instanceof AuditWriteError) process.stderr.write(`${JSON.stringify(error.record)}\n`);
     if (message === null && process.env.DEBUG) console.error(error);
     return error instanceof CliError ? error.exitCode : 1;
   }

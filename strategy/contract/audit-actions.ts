@@ -35,6 +35,7 @@ export const auditActions = {
   "webhook.added": "Webhook added",
   "webhook.changed": "Webhook changed",
   "webhook.removed": "Webhook removed",
+  "session.link_issued": "Console sign-in link issued",
   "session.sign_in": "Console sign-in",
   "session.sign_out": "Console sign-out",
 } as const;

@@ -35,6 +35,7 @@ export const adminErrors = {
   authority_not_found: 404,
   jwks_endpoint_not_found: 404,
   key_source_not_found: 404,
+  webhook_not_found: 404,
   /** The import source's upstream knows no such login or list. */
   upstream_not_found: 404,
   // The state it would change.
@@ -44,6 +45,7 @@ export const adminErrors = {
   key_exists: 409,
   authority_exists: 409,
   jwks_endpoint_exists: 409,
+  webhook_exists: 409,
   too_many_jwks_endpoints: 409,
   too_many_key_sources: 409,
   key_verified: 409,
@@ -58,6 +60,8 @@ export const adminErrors = {
   // The server.
   internal_error: 500,
   unavailable: 503,
+  /** The change was made, but its audit entry could not be written (the server logs the entry it lost). */
+  audit_unrecorded: 503,
   /** The import source's list could not be read (unreachable, too slow, too large, not a key list). */
   upstream_unavailable: 503,
   console_not_built: 503,

@@ -6,3 +6,4 @@ export * from "./responses.js";
 export * from "./audit-actions.js";
 export * from "./auth-reasons.js";
 export type { KeySortColumn } from "../core/key-sort.js";
+export * from "./webhooks.js";

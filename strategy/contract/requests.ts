@@ -101,12 +101,19 @@ export const keyIdParam = z.object({ id: line(64).min(1) });
 
 export const userListQuery = z.object({ q: search, cursor, limit });
 
-export const userCreateBody = z.strictObject({ username, isAdmin: z.boolean().optional() });
+/** A mail address as typed (the store checks its form); null in a PATCH clears it. */
+const email = line(254).min(1);
+export const userCreateBody = z.strictObject({ username, isAdmin: z.boolean().optional(), email: email.optional() });
 
 export const userPatchBody = z
-  .strictObject({ isAdmin: z.boolean().optional(), disabled: z.boolean().optional(), requireUserVerification: z.boolean().optional() })
-  .refine((b) => b.isAdmin !== undefined || b.disabled !== undefined || b.requireUserVerification !== undefined, {
-    message: "give isAdmin, disabled and/or requireUserVerification",
+  .strictObject({
+    isAdmin: z.boolean().optional(),
+    disabled: z.boolean().optional(),
+    requireUserVerification: z.boolean().optional(),
+    email: email.nullable().optional(),
+  })
+  .refine((b) => b.isAdmin !== undefined || b.disabled !== undefined || b.requireUserVerification !== undefined || b.email !== undefined, {
+    message: "give isAdmin, disabled, requireUserVerification and/or email",
   });
 
 export const usernameParam = z.object({ username });

@@ -212,6 +212,8 @@ export const UserJson = z.strictObject({
   createdAt: instant,
   /** "ldap": created and kept in step by the LDAP sync. */
   origin: z.enum(["local", "ldap"]),
+  /** Where notifications are mailed; null: none. */
+  email: z.string().nullable(),
 });
 
 /** A user as the user list shows it. */

@@ -13,6 +13,10 @@ export interface GuardedGetOptions {
   what: string;
   headers?: Record<string, string> | undefined;
   signal?: AbortSignal | undefined;
+  /** POST this body instead of a GET (webhooks). */
+  post?: string | undefined;
+  /** Answer with the status only, reading none of any body (webhooks: a receiver's answer is not ours to hold). */
+  statusOnly?: boolean | undefined;
 }
 
 /** An answer: its body is read (within the cap) only for a 200; any other status carries none. */
@@ -47,12 +51,12 @@ function readCapped(response: IncomingMessage, maxBytes: number, what: string): 
 }
 
 /**
- * One GET over node's http(s), so that where it connects can be checked: unless
+ * One GET (or, with `post`, a POST) over node's http(s), so that where it connects can be checked: unless
  * `allowPrivateAddresses`, a literal IP that is not public is refused before connecting, and a
  * host name through a lookup hook that refuses it when any address it resolves to is not public,
  * at connection time (a name rebound to 127.0.0.1 after it was added is caught). It reads at most
  * `maxBytes` of a 200's body, never follows a redirect (a 3xx is answered like any status), and
- * gives up when `signal` aborts, with its reason. The JWKS key source and key import share it.
+ * gives up when `signal` aborts, with its reason. The JWKS key source, key import and webhooks share it.
  */
 export function guardedGet(url: string, options: GuardedGetOptions): Promise<GuardedResponse> {
   const lookup = options.allowPrivateAddresses ? undefined : guardedLookup(options.resolve);
@@ -70,9 +74,10 @@ export function guardedGet(url: string, options: GuardedGetOptions): Promise<Gua
     }
     const client = target.protocol === "https:" ? https : http;
     // One connection per fetch (agent: false): no pooled socket outlives the check it passed.
-    const request = client.request(target, { method: "GET", headers: options.headers, agent: false, lookup }, (response) => {
+    const method = options.post === undefined ? "GET" : "POST";
+    const request = client.request(target, { method, headers: options.headers, agent: false, lookup }, (response) => {
       const status = response.statusCode ?? 0;
-      if (status !== 200) {
+      if (status !== 200 || options.statusOnly) {
         response.destroy();
         resolve({ status, headers: response.headers, body: Buffer.alloc(0) });
         return;
@@ -86,6 +91,6 @@ export function guardedGet(url: string, options: GuardedGetOptions): Promise<Gua
     signal?.addEventListener("abort", abort, { once: true });
     request.on("close", () => signal?.removeEventListener("abort", abort));
     request.on("error", reject);
-    request.end();
+    request.end(options.post);
   });
 }

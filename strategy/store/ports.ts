@@ -320,6 +320,8 @@ export interface UserRecord {
   createdAt: Date;
   /** Who manages the account: "local" (console, CLI) or "ldap" (created and disabled by the LDAP sync). */
   origin: UserOrigin;
+  /** Where notifications for this user are mailed; null: none. */
+  email: string | null;
 }
 
 export type UserOrigin = "local" | "ldap";
@@ -332,6 +334,8 @@ export interface UserFlags {
   isAdmin?: boolean | undefined;
   disabled?: boolean | undefined;
   requireUserVerification?: boolean | undefined;
+  /** A valid address (see store/directory/email.ts), or null to mail nothing. */
+  email?: string | null | undefined;
 }
 
 /** A user with how many keys they hold: one row of the users listing. */
@@ -695,6 +699,75 @@ export interface AuditLog {
   onAppend(listener: (entry: AuditEntry) => void): () => void;
 }
 
+/** A URL that receives signed JSON notifications (strategy/notify/webhooks/). */
+export interface WebhookRecord {
+  id: string;
+  url: string;
+  /** Event names it receives; "*" for all. */
+  events: "*" | string[];
+  createdAt: Date;
+  disabled: boolean;
+}
+
+/** A webhook with the HMAC key its deliveries are signed with: only the worker and the one answer to `add` carry it. */
+export interface WebhookWithSecret extends WebhookRecord {
+  secret: string;
+}
+
+export type WebhookDeliveryStatus = "pending" | "delivered" | "failed";
+
+/** One notification to one webhook. */
+export interface WebhookDeliveryRecord {
+  id: number;
+  webhookId: string;
+  event: string;
+  /** The JSON body exactly as signed and sent. */
+  payload: string;
+  createdAt: Date;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  nextAttemptAt: Date | null;
+  lastAttemptAt: Date | null;
+  responseStatus: number | null;
+  lastError: string | null;
+}
+
+/** A due delivery this worker claimed (no other worker gets it until `leaseUntil`), with where it goes. */
+export interface ClaimedDelivery extends WebhookDeliveryRecord {
+  url: string;
+  secret: string;
+}
+
+/** The outcome of one attempt: delivered, failed for good, or pending again from `nextAttemptAt`. */
+export interface DeliveryAttempt {
+  at: Date;
+  status: WebhookDeliveryStatus;
+  nextAttemptAt: Date | null;
+  responseStatus: number | null;
+  error: string | null;
+}
+
+/**
+ * Webhooks, their delivery queue and the marks that keep a notification from being sent twice.
+ * Shared by every instance: `claimDue` and `markOnce` are atomic across processes. Management
+ * writes throw DirectoryError ("not_found", "conflict").
+ */
+export interface NotificationStore {
+  addWebhook(webhook: { url: string; secret: string; events: "*" | string[] }): Promise<WebhookWithSecret>;
+  /** Oldest first. */
+  listWebhooks(): Promise<WebhookRecord[]>;
+  removeWebhook(id: string): Promise<WebhookRecord>;
+  /** Queues one delivery per enabled webhook that takes `event`, due at `at`; answers how many. */
+  enqueue(event: string, payload: string, at: Date): Promise<number>;
+  /** Up to `limit` pending deliveries due at `now`, each leased to the caller until `leaseUntil`. */
+  claimDue(now: Date, leaseUntil: Date, limit: number): Promise<ClaimedDelivery[]>;
+  recordAttempt(id: number, attempt: DeliveryAttempt): Promise<void>;
+  /** A webhook's deliveries, newest first (the console's delivery log); DirectoryError("not_found") for no such webhook. */
+  deliveries(webhookId: string, limit: number): Promise<WebhookDeliveryRecord[]>;
+  /** Records that the notification `id` was sent: true for the one caller (of any instance) that recorded it first. */
+  markOnce(id: string, at: Date): Promise<boolean>;
+}
+
 /** Everything the library reads or writes, from one database. */
 export interface SshKeyStore {
   keys: KeyStore;
@@ -712,6 +785,8 @@ export interface SshKeyStore {
   keySources: KeySourceStore;
   /** Who changed what (separate from the authentication log). */
   audit: AuditLog;
+  /** Webhooks, deliveries and sent-notification marks. */
+  notifications: NotificationStore;
   /** Whether the store answers and takes writes now: what /readyz reports. */
   ready(): Promise<Readiness>;
   /** Flushes buffered activity and disconnects. */

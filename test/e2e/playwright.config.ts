@@ -59,6 +59,8 @@ export default defineConfig({
       SIGNIN_RATE_LIMIT: "100",
       // The JWKS test serves its set on loopback.
       JWKS_ALLOW_PRIVATE_ADDRESSES: "1",
+      // The webhooks test receives deliveries on loopback.
+      WEBHOOK_ALLOW_PRIVATE_ADDRESSES: "1",
       MAX_KEYS_PER_USER: "60",
     },
     reuseExistingServer: false,

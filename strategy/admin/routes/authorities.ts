@@ -8,6 +8,8 @@ import { parsePublicKey } from "../../keys/parse.js";
 import type { ParsedPublicKey } from "../../keys/types.js";
 import { principalMapOf } from "../../store/authorities/rules.js";
 import { DirectoryError, type CertificateAuthorityRecord, type CertificateRevocationMatch } from "../../store/ports.js";
+import { authorityRemoved, authorityRevoked, authorityTrusted, certificatesRevoked } from "../../audit/targets.js";
+import { recordChanges } from "../audit.js";
 import { requireAdmin, type AdminContext } from "../context.js";
 import { AdminError } from "../errors.js";
 import { parse } from "../parse-input.js";
@@ -63,6 +65,7 @@ export function registerAuthorityRoutes(router: Router, ctx: () => AdminContext)
     } catch (error) {
       throw authorityRefusal(error, body.name);
     }
+    await recordChanges(req, ctx(), authorityTrusted(added));
     res.status(201).json({ authority: authorityJson(added, 0) } satisfies z.input<typeof AuthorityResponse>);
   });
 
@@ -71,10 +74,11 @@ export function registerAuthorityRoutes(router: Router, ctx: () => AdminContext)
     const { name } = parse(authorityNameParam, req.params);
     const body = parse(authorityRevokeBody, req.body ?? {}, "invalid_body");
     const { authorities } = ctx().store;
+    const before = await named(name);
     try {
       if (body.all) {
-        if ((await named(name)).revokedAt) throw new AdminError("already_revoked", `the certificate authority ${name} is already revoked`);
-        await authorities.revokeAll(name);
+        if (before.revokedAt) throw new AdminError("already_revoked", `the certificate authority ${name} is already revoked`);
+        await recordChanges(req, ctx(), authorityRevoked(before, await authorities.revokeAll(name)));
       } else {
         const match: CertificateRevocationMatch =
           body.serial !== undefined
@@ -83,6 +87,8 @@ export function registerAuthorityRoutes(router: Router, ctx: () => AdminContext)
               ? { keyId: body.keyId }
               : { keyFingerprint: body.keyFingerprint! };
         await authorities.revokeCertificates(name, match, body.reason);
+        const which = { serial: body.serial, keyId: body.keyId, keyFingerprint: body.keyFingerprint };
+        await recordChanges(req, ctx(), certificatesRevoked(before, JSON.parse(JSON.stringify(which)) as Record<string, unknown>, body.reason));
       }
     } catch (error) {
       throw authorityRefusal(error, name);
@@ -95,7 +101,7 @@ export function registerAuthorityRoutes(router: Router, ctx: () => AdminContext)
     requireAdmin(req);
     const { name } = parse(authorityNameParam, req.params);
     try {
-      await ctx().store.authorities.remove(name);
+      await recordChanges(req, ctx(), authorityRemoved(await ctx().store.authorities.remove(name)));
     } catch (error) {
       throw authorityRefusal(error, name);
     }

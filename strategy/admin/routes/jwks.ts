@@ -3,6 +3,8 @@ import type { z } from "zod";
 import { jwksAddBody, jwksListQuery, jwksRemoveQuery } from "../../contract/requests.js";
 import type { JwksEndpointListResponse, JwksEndpointRemovedResponse, JwksEndpointResponse } from "../../contract/responses.js";
 import { DirectoryError } from "../../store/ports.js";
+import { jwksChange } from "../../audit/targets.js";
+import { recordChanges } from "../audit.js";
 import { targetUsername, type AdminContext } from "../context.js";
 import { AdminError } from "../errors.js";
 import { parse } from "../parse-input.js";
@@ -41,6 +43,7 @@ export function registerJwksRoutes(router: Router, ctx: () => AdminContext): voi
       .catch((error: unknown) => {
         throw jwksRefusal(error, username);
       });
+    await recordChanges(req, ctx(), jwksChange("jwks.added", endpoint));
     res.status(201).json({ endpoint: jwksEndpointJson(endpoint) } satisfies z.input<typeof JwksEndpointResponse>);
   });
 
@@ -52,6 +55,7 @@ export function registerJwksRoutes(router: Router, ctx: () => AdminContext): voi
     const removed = await store.jwks.remove(username, query.url).catch((error: unknown) => {
       throw jwksRefusal(error, username, true);
     });
+    await recordChanges(req, ctx(), jwksChange("jwks.removed", removed));
     res.json({ deleted: true, url: removed.url } satisfies z.input<typeof JwksEndpointRemovedResponse>);
   });
 }

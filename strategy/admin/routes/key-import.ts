@@ -6,6 +6,9 @@ import { ImportError } from "../../import/errors.js";
 import type { SyncReport } from "../../import/key-importer.js";
 import { possessionCommand, possessionNamespace } from "../../import/possession.js";
 import { DirectoryError, type KeySourceRecord } from "../../store/ports.js";
+import { sourceRemoved, syncChanges } from "../../audit/import-changes.js";
+import { keyChanges } from "../../audit/targets.js";
+import { recordChanges } from "../audit.js";
 import { sessionOf, targetUsername, type AdminContext } from "../context.js";
 import { AdminError } from "../errors.js";
 import { parse } from "../parse-input.js";
@@ -65,6 +68,7 @@ export function registerKeyImportRoutes(router: Router, ctx: () => AdminContext)
       .catch((error: unknown) => {
         throw importRefusal(error, res, ctx().now(), username);
       });
+    await recordChanges(req, ctx(), ...syncChanges(done, "added"));
     res.json(report(req, done));
   });
 
@@ -75,6 +79,7 @@ export function registerKeyImportRoutes(router: Router, ctx: () => AdminContext)
       .catch((error: unknown) => {
         throw importRefusal(error, res, ctx().now(), source.username);
       });
+    await recordChanges(req, ctx(), ...syncChanges(done, "synced"));
     res.json(report(req, done));
   });
 
@@ -85,6 +90,7 @@ export function registerKeyImportRoutes(router: Router, ctx: () => AdminContext)
       .catch((error: unknown) => {
         throw error instanceof DirectoryError && error.code === "not_found" ? new AdminError("key_source_not_found", "no such key source") : error;
       });
+    await recordChanges(req, ctx(), sourceRemoved(source));
     res.json({ deleted: true, id: source.id } satisfies z.input<typeof KeySourceRemovedResponse>);
   });
 
@@ -102,6 +108,7 @@ export function registerKeyImportRoutes(router: Router, ctx: () => AdminContext)
     const verified = await importer.verify(key, body.signature).catch((error: unknown) => {
       throw importRefusal(error, res, now(), key.username);
     });
+    await recordChanges(req, ctx(), ...keyChanges(key, verified));
     res.json({ key: keyJson(verified, now(), store.directory.keyPolicy) } satisfies z.input<typeof KeyResponse>);
   });
 }

@@ -8,6 +8,8 @@ import { parseKeyPaste } from "../../keys/index.js";
 import type { ParsedPublicKey } from "../../keys/types.js";
 import { DirectoryError, type KeyRecord } from "../../store/index.js";
 import { firstUsageDay, usageSeries, usageWindowDays } from "../../store/key-usage.js";
+import { keyAppeared, keyChanges, keyDeleted } from "../../audit/targets.js";
+import { recordChanges } from "../audit.js";
 import { sessionOf, type AdminContext } from "../context.js";
 import { AdminError } from "../errors.js";
 import { parse } from "../parse-input.js";
@@ -76,14 +78,16 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
       );
     }
     const keys = entries.map((e) => (e as { key: ParsedPublicKey }).key);
+    let records: KeyRecord[];
     try {
-      const records = await store.directory.insertKeys(userId, keys, { comment: body.comment, expiresAt: body.expiresAt ?? null });
-      res.status(201).json({ keys: records.map((row) => keyJson(row, now(), store.directory.keyPolicy)) } satisfies z.input<typeof KeysAddedResponse>);
+      records = await store.directory.insertKeys(userId, keys, { comment: body.comment, expiresAt: body.expiresAt ?? null });
     } catch (error) {
       if (error instanceof DirectoryError && error.code === "conflict") throw new AdminError("key_exists", conflictMessage(error, session.user, userId));
       if (error instanceof DirectoryError && error.code === "too_many_keys") throw new AdminError("too_many_keys", error.message);
       throw error;
     }
+    await recordChanges(req, ctx(), ...records.map((row) => keyAppeared("key.added", row)));
+    res.status(201).json({ keys: records.map((row) => keyJson(row, now(), store.directory.keyPolicy)) } satisfies z.input<typeof KeysAddedResponse>);
   });
 
   router.get("/api/keys/:id", async (req, res) => {
@@ -111,6 +115,7 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
       expiresAt: body.expiresAt,
       sshOptions: body.sshOptions === "" ? null : body.sshOptions,
     });
+    await recordChanges(req, ctx(), ...keyChanges(row, updated));
     res.json({ key: keyJson(updated, now(), store.directory.keyPolicy) } satisfies z.input<typeof KeyResponse>);
   });
 
@@ -126,6 +131,7 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
       if (error instanceof DirectoryError && error.code === "conflict") throw new AdminError("already_revoked", error.message);
       throw error;
     }
+    await recordChanges(req, ctx(), ...keyChanges(row, updated));
     res.json({ key: keyJson(updated, now(), store.directory.keyPolicy) } satisfies z.input<typeof KeyResponse>);
   });
 
@@ -137,6 +143,7 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
       if (error instanceof DirectoryError && error.code === "not_found") throw new AdminError("key_not_found", "no such key");
       throw error;
     }
+    await recordChanges(req, ctx(), keyDeleted(row));
     res.json({ deleted: true, id: row.id } satisfies z.input<typeof KeyDeletedResponse>);
   });
 }

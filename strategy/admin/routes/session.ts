@@ -6,6 +6,8 @@ import { authErrorCodes, type AuthErrorCode } from "../../errors.js";
 import { authFailureOf } from "../../http/failure.js";
 import type { StoredUser } from "../../store/ports.js";
 import type { SshKeyStrategy } from "../../strategy.js";
+import { sessionChange } from "../../audit/targets.js";
+import { consoleOrigin, recordChanges } from "../audit.js";
 import { baseOf, sessionOf, type AdminContext } from "../context.js";
 import { checkOrigin } from "../csrf.js";
 import { AdminError } from "../errors.js";
@@ -85,9 +87,10 @@ export function registerSignInRoutes(router: Router, options: SessionRouteOption
 
   router.get("/login/:secret", async (req, res) => {
     limit(options.limiter, req, res);
-    const { sessions, store, now } = options.ctx();
+    const { sessions, store, now, audit } = options.ctx();
     const { userId } = await redeemSignInLink(store.sessions, String(req.params.secret), now());
-    await sessions.start(req, res, userId, baseOf(req) || "/");
+    const session = await sessions.start(req, res, userId, baseOf(req) || "/");
+    await audit.record(consoleOrigin(req, session.user), sessionChange("session.sign_in", session.user, { method: "link", expiresAt: session.expiresAt }));
     res.set("Cache-Control", "no-store").set("Referrer-Policy", "no-referrer");
     res.redirect(303, `${baseOf(req)}/`);
   });
@@ -120,8 +123,9 @@ export function registerSignInRoutes(router: Router, options: SessionRouteOption
       const message = failure?.code === "invalid_audience" ? `this console accepts JWTs whose aud is ${jwtAudience}` : failure?.message;
       throw new AdminError(signInRefusalCode(failure?.code), message ?? "a JWT signed with a registered key is required");
     }
-    const { store, now } = options.ctx();
+    const { store, now, audit } = options.ctx();
     const link = await createSignInLink(store.sessions, user.id, { now: now(), ttlMs: options.linkTtlMs });
+    await audit.record(consoleOrigin(req, user), sessionChange("session.link_issued", user, { method: "jwt", expiresAt: link.expiresAt }));
     res.set("Cache-Control", "no-store");
     res.json({
       link: `${consoleUrl(req, options.publicUrl)}/login/${link.secret}`,
@@ -147,6 +151,7 @@ export function registerSessionRoutes(router: Router, options: Pick<SessionRoute
   router.post("/api/session/logout", async (req, res) => {
     const session = sessionOf(req);
     await options.ctx().sessions.end(req, res, session.id, baseOf(req) || "/");
+    await recordChanges(req, options.ctx(), sessionChange("session.sign_out", session.user, { method: "logout" }));
     res.json({ ok: true } satisfies z.input<typeof LogoutResponse>);
   });
 }

@@ -11,6 +11,8 @@ import { importKrl, krlSourceName } from "../krl-import.js";
 import { printJson, printTable } from "../output.js";
 import { readCappedFile } from "../read-capped-file.js";
 import { withStore } from "../store.js";
+import { authorityRemoved, authorityRevoked, authorityTrusted, certificatesRevoked } from "../../audit/targets.js";
+import { recordCliChanges } from "../audit.js";
 import { readKeyText } from "./keys.js";
 
 function readPublicKey(file: string, policy: Parameters<typeof parsePublicKey>[1]) {
@@ -61,9 +63,11 @@ export function registerCaCommands(program: Command): void {
     .option("--principal-map <map>", "how a certificate names its user: username (a principal), key-id, or extension:NAME", "username")
     .action(async (file: string, opts: { name?: string; principalMap: string }) => {
       const map = principalMapOf(opts.principalMap);
-      const added = await withStore((s) => {
+      const added = await withStore(async (s) => {
         const key = readPublicKey(file, s.directory.keyPolicy);
-        return s.authorities.add(opts.name ?? (key.comment || key.fingerprintSha256), key, map);
+        const trusted = await s.authorities.add(opts.name ?? (key.comment || key.fingerprintSha256), key, map);
+        await recordCliChanges(s, authorityTrusted(trusted));
+        return trusted;
       });
       process.stdout.write(`trusted CA ${added.name} ${added.fingerprintSha256} (principals: ${added.principalMap})\n`);
     });
@@ -81,7 +85,11 @@ export function registerCaCommands(program: Command): void {
   ca.command("remove <name>")
     .description("stop trusting a CA and forget its revocations")
     .action(async (name: string) => {
-      const removed = await withStore((s) => s.authorities.remove(name));
+      const removed = await withStore(async (s) => {
+        const gone = await s.authorities.remove(name);
+        await recordCliChanges(s, authorityRemoved(gone));
+        return gone;
+      });
       process.stdout.write(`removed CA ${removed.name}\n`);
     });
   ca.command("revoke <name>")
@@ -95,7 +103,12 @@ export function registerCaCommands(program: Command): void {
       const chosen = [opts.serial, opts.keyId, opts.key, opts.all].filter((o) => o !== undefined);
       if (chosen.length !== 1) throw new CliError("give exactly one of --serial, --key-id, --key, --all");
       await withStore(async (s) => {
-        if (opts.all) return void (await s.authorities.revokeAll(name));
+        const before = (await s.authorities.list()).find((c) => c.name === name);
+        if (opts.all) {
+          const after = await s.authorities.revokeAll(name);
+          if (before && !before.revokedAt) await recordCliChanges(s, authorityRevoked(before, after));
+          return;
+        }
         const match: CertificateRevocationMatch =
           opts.serial !== undefined
             ? serialsOf(opts.serial)
@@ -103,6 +116,8 @@ export function registerCaCommands(program: Command): void {
               ? { keyId: opts.keyId }
               : { keyFingerprint: readPublicKey(opts.key!, s.directory.keyPolicy).fingerprintSha256 };
         await s.authorities.revokeCertificates(name, match, opts.reason);
+        const which = { serial: opts.serial, keyId: opts.keyId, keyFingerprint: "keyFingerprint" in match ? match.keyFingerprint : undefined };
+        if (before) await recordCliChanges(s, certificatesRevoked(before, JSON.parse(JSON.stringify(which)) as Record<string, unknown>, opts.reason));
       });
       process.stdout.write(opts.all ? `revoked CA ${name}\n` : `revoked certificates of CA ${name}\n`);
     });

@@ -6,6 +6,8 @@ import type { Signer } from "../../client/signer.js";
 import { CliError, describeRefusal } from "../errors.js";
 import { addSignerOptions, announceRefusal, announceSigner, signersFor, type SignerOptions } from "../signer-options.js";
 import { withStore } from "../store.js";
+import { sessionChange } from "../../audit/targets.js";
+import { recordCliChanges } from "../audit.js";
 
 function rootOf(url: string, what: string): URL {
   try {
@@ -28,7 +30,9 @@ export function registerConsoleCommands(program: Command): void {
       const { secret } = await withStore(async (store) => {
         const user = await store.directory.findUser(username);
         if (user.disabled) throw new CliError(`user ${username} is disabled`);
-        return createSignInLink(store.sessions, user.id);
+        const link = await createSignInLink(store.sessions, user.id);
+        await recordCliChanges(store, sessionChange("session.link_issued", user, { method: "cli", expiresAt: link.expiresAt }));
+        return link;
       });
       process.stdout.write(`${root.href}/login/${secret}\n`);
     });

@@ -5,6 +5,9 @@ import { importAllowedSigners, type ImportReport, type PrincipalMap } from "../a
 import { CliError } from "../errors.js";
 import { readCappedFile } from "../read-capped-file.js";
 import { withStore } from "../store.js";
+import { auditedDirectory } from "../../audit/audited-directory.js";
+import { AuditRecorder } from "../../audit/recorder.js";
+import { cliOrigin } from "../audit.js";
 
 /** Far above any team's signers file, low enough that a wrong path (a disk image) fails at once. */
 const maxFileBytes = 8 * 1024 * 1024;
@@ -56,15 +59,19 @@ export function registerImportAllowedSigners(keys: Command): void {
     .action(async (file: string, flags: ImportFlags) => {
       const text = readSignersFile(file);
       const report = await withStore(async (store) =>
-        importAllowedSigners(store.directory, parseAllowedSigners(text, store.directory.keyPolicy), {
-          createUsers: flags.createUsers ?? false,
-          dryRun: flags.dryRun ?? false,
-          comment: flags.comment,
-          principalMap: flags.principalMap,
-          namespace: flags.namespace,
-          ignoreNamespaces: flags.ignoreNamespaces ?? false,
-          now: new Date(),
-        }),
+        importAllowedSigners(
+          auditedDirectory(store.directory, new AuditRecorder(store.audit), cliOrigin()),
+          parseAllowedSigners(text, store.directory.keyPolicy),
+          {
+            createUsers: flags.createUsers ?? false,
+            dryRun: flags.dryRun ?? false,
+            comment: flags.comment,
+            principalMap: flags.principalMap,
+            namespace: flags.namespace,
+            ignoreNamespaces: flags.ignoreNamespaces ?? false,
+            now: new Date(),
+          },
+        ),
       );
       const printed = [...report.notes, summary(report, flags.dryRun ?? false)].join("\n");
       // The CLI exits right after the command, which would cut a long report short on a pipe.

@@ -3,6 +3,9 @@ import { ImportError } from "../../import/errors.js";
 import { KeyImporter, type SyncReport } from "../../import/key-importer.js";
 import { possessionCommand } from "../../import/possession.js";
 import type { KeySourceRecord, SshKeyStore } from "../../store/ports.js";
+import { sourceRemoved, syncChanges } from "../../audit/import-changes.js";
+import { keyChanges } from "../../audit/targets.js";
+import { recordCliChanges } from "../audit.js";
 import { CliError } from "../errors.js";
 import { keyImportSettingsFromEnv } from "../key-import-environment.js";
 import { printJson, printTable } from "../output.js";
@@ -52,21 +55,29 @@ function sourceRows(sources: KeySourceRecord[]): string[][] {
  * Syncs each source; every outcome is printed. One failure does not stop the others; the exit
  * status is 75 when only rate limits failed (cron retries later), 1 when anything else did.
  */
-async function syncEach(importer: KeyImporter, sources: KeySourceRecord[]): Promise<void> {
+async function syncEach(store: SshKeyStore, sources: KeySourceRecord[]): Promise<void> {
+  const importer = importerOf(store);
+  const synced = async (report: SyncReport) => {
+    await recordCliChanges(store, ...syncChanges(report, "synced"));
+    printReport(report);
+  };
   if (sources.length === 1) {
-    printReport(await importer.sync(sources[0]!).catch((error: unknown) => Promise.reject(cliRefusal(error))));
+    await synced(await importer.sync(sources[0]!).catch((error: unknown) => Promise.reject(cliRefusal(error))));
     return;
   }
   let failure: CliError | null = null;
   for (const source of sources) {
+    let report: SyncReport;
     try {
-      printReport(await importer.sync(source));
+      report = await importer.sync(source);
     } catch (error) {
       const refusal = cliRefusal(error);
       if (!(refusal instanceof CliError)) throw error;
       process.stderr.write(`passport-sshkey: ${source.username}: ${refusal.message}\n`);
       if (failure === null || refusal.exitCode !== rateLimitedExit) failure = refusal;
+      continue;
     }
+    await synced(report);
   }
   if (failure !== null) throw new CliError("some sources could not be synced", failure.exitCode);
 }
@@ -77,7 +88,11 @@ export function registerKeyImportCommands(keys: Command): void {
     .command("import <username> <source>")
     .description("import a user's keys from gh:LOGIN, gitlab:[HOST/]LOGIN or a URL; they stay unverified until the user proves holding them")
     .action(async (username: string, source: string) => {
-      const report = await withStore((s) => importerOf(s).importFrom(username, source)).catch((error: unknown) => {
+      const report = await withStore(async (s) => {
+        const done = await importerOf(s).importFrom(username, source);
+        await recordCliChanges(s, ...syncChanges(done, "added"));
+        return done;
+      }).catch((error: unknown) => {
         throw cliRefusal(error);
       });
       printReport(report);
@@ -97,7 +112,7 @@ export function registerKeyImportCommands(keys: Command): void {
             ? [await s.keySources.find(username!, opts.source)]
             : await s.keySources.list(username!);
         if (sources.length === 0 && !opts.all) throw new CliError(`${username} imports keys from no source (keys import ${username} gh:LOGIN)`);
-        await syncEach(importerOf(s), sources);
+        await syncEach(s, sources);
       });
     });
   keys
@@ -115,7 +130,11 @@ export function registerKeyImportCommands(keys: Command): void {
     .command("remove <username> <source>")
     .description("stop syncing a source; its keys stay, with their provenance")
     .action(async (username: string, source: string) => {
-      const removed = await withStore((s) => s.keySources.remove(username, source));
+      const removed = await withStore(async (s) => {
+        const gone = await s.keySources.remove(username, source);
+        await recordCliChanges(s, sourceRemoved(gone));
+        return gone;
+      });
       process.stdout.write(`removed source ${removed.ref} of ${username}; its keys stay\n`);
     });
   keys
@@ -135,7 +154,9 @@ export function registerKeyImportCommands(keys: Command): void {
       const key = await withStore(async (s) => {
         const key = await ownKey(s, username, fingerprint);
         if (!key.unverified) throw new CliError(`${key.fingerprintSha256} of ${username} is verified already`);
-        return importerOf(s).verify(key, signature);
+        const verified = await importerOf(s).verify(key, signature);
+        await recordCliChanges(s, ...keyChanges(key, verified));
+        return verified;
       }).catch((error: unknown) => {
         throw cliRefusal(error);
       });

@@ -4,6 +4,8 @@ import { expandHome } from "../../client/home-path.js";
 import { keyOriginLabel, ldapManagedKeyMessage } from "../../core/key-origin.js";
 import { keyStateLabels, keyStatus, type KeyStateInput, type KeyStatus } from "../../core/key-state.js";
 import { firstUsageDay, totalsOf, usageWindowDays } from "../../store/key-usage.js";
+import { keyAppeared, keyChanges, keyDeleted } from "../../audit/targets.js";
+import { recordCliChanges } from "../audit.js";
 import { CliError } from "../errors.js";
 import { printJson, printTable } from "../output.js";
 import { withStore } from "../store.js";
@@ -43,7 +45,11 @@ export function registerKeyCommands(program: Command): void {
     .action(async (username: string, file: string, opts: { comment?: string; expires?: string }) => {
       const text = readKeyText(file);
       const expiresAt = parseExpiry(opts.expires);
-      const key = await withStore((s) => s.directory.addKey(username, text, { comment: opts.comment, expiresAt }));
+      const key = await withStore(async (s) => {
+        const added = await s.directory.addKey(username, text, { comment: opts.comment, expiresAt });
+        await recordCliChanges(s, keyAppeared("key.added", added));
+        return added;
+      });
       process.stdout.write(`${key.fingerprintSha256}\n`);
     });
   keys
@@ -87,7 +93,9 @@ export function registerKeyCommands(program: Command): void {
       const { key, already } = await withStore(async (s) => {
         const before = await s.directory.findKey(fingerprint);
         if (before.revokedAt) return { key: before, already: true };
-        return { key: await s.directory.revokeKey(fingerprint, opts.reason), already: false };
+        const revoked = await s.directory.revokeKey(fingerprint, opts.reason);
+        await recordCliChanges(s, ...keyChanges(before, revoked));
+        return { key: revoked, already: false };
       });
       if (already) {
         const why = key.revokedReason ? ` (${key.revokedReason})` : "";
@@ -103,7 +111,9 @@ export function registerKeyCommands(program: Command): void {
     .action(async (fingerprint: string) => {
       const key = await withStore(async (s) => {
         if ((await s.directory.findKey(fingerprint)).origin === "ldap") throw new CliError(`${fingerprint}: ${ldapManagedKeyMessage}`);
-        return s.directory.removeKey(fingerprint);
+        const removed = await s.directory.removeKey(fingerprint);
+        await recordCliChanges(s, keyDeleted(removed));
+        return removed;
       });
       process.stdout.write(`removed ${key.fingerprintSha256} of ${key.username}\n`);
     });

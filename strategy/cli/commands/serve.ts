@@ -16,6 +16,11 @@ import { keyImportSettingsFromEnv } from "../key-import-environment.js";
 import { KeyImporter } from "../../import/key-importer.js";
 import type { KeyImportSettings } from "../../import/options.js";
 import { startPeriodicSync } from "../../import/periodic-sync.js";
+import { mailerFromEnvironment, type Mailer } from "../../notify/mail/mailer.js";
+import { startNotifications } from "../../notify/start.js";
+import { auditedDirectory } from "../../audit/audited-directory.js";
+import { AuditRecorder, systemOrigin } from "../../audit/recorder.js";
+import type { KeyDirectory, SshKeyStore } from "../../store/ports.js";
 
 export function registerServeCommand(program: Command): void {
   program
@@ -36,6 +41,9 @@ export function registerServeCommand(program: Command): void {
       let jwksAllowPrivateAddresses: boolean;
       let keyImport: KeyImportSettings;
       let syncIntervalSeconds: number;
+      let webhookAllowPrivateAddresses: boolean;
+      let failuresThreshold: number;
+      let mailer: Mailer | null;
       try {
         trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
         shutdownTimeoutMs = integerSetting("SHUTDOWN_TIMEOUT_MS", { default: 10_000, min: 1, what: "a positive integer of milliseconds" });
@@ -45,6 +53,9 @@ export function registerServeCommand(program: Command): void {
         jwksAllowPrivateAddresses = integerSetting("JWKS_ALLOW_PRIVATE_ADDRESSES", { default: 0, min: 0, what: "0 or 1" }) !== 0;
         keyImport = keyImportSettingsFromEnv();
         syncIntervalSeconds = integerSetting("KEY_SYNC_INTERVAL_SECONDS", { default: 3600, min: 0, what: "0 (off) or a number of seconds" });
+        webhookAllowPrivateAddresses = integerSetting("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", { default: 0, min: 0, what: "0 or 1" }) !== 0;
+        failuresThreshold = integerSetting("NOTIFY_FAILURES_THRESHOLD", { default: 10, min: 1, what: "a positive integer" });
+        mailer = mailerFromEnvironment();
       } catch (error) {
         throw new CliError((error as Error).message);
       }
@@ -102,21 +113,35 @@ export function registerServeCommand(program: Command): void {
       const stopSync =
         syncIntervalSeconds === 0
           ? async () => {}
-          : startPeriodicSync(new KeyImporter({ ...store, options: keyImport, now: Date.now }), store.keySources, {
+          : startPeriodicSync(new KeyImporter({ ...store, directory: keySyncDirectory(store), options: keyImport, now: Date.now }), store.keySources, {
               intervalMs: syncIntervalSeconds * 1000,
               now: Date.now,
               log: (message) => process.stderr.write(`passport-sshkey: ${message}\n`),
             });
+      // Webhooks and mails: key added, revoked or deleted by an admin, expiring, counter alarms, repeated failures.
+      const notifications = startNotifications({
+        store,
+        mailer,
+        webhooks: { allowPrivateAddresses: webhookAllowPrivateAddresses },
+        repeatedFailures: { threshold: failuresThreshold },
+        log: (error) => process.stderr.write(`passport-sshkey: notification failed: ${error instanceof Error ? error.message : String(error)}\n`),
+      });
       // Drain in-flight requests, then write buffered events and last-used times, within SHUTDOWN_TIMEOUT_MS.
       const release = async () => {
         await stopSync();
         await ldapSync?.stop();
+        await notifications.stop();
         await store.close();
       };
       const shutdown = () => void shutDownGracefully(server, { timeoutMs: shutdownTimeoutMs, release });
       process.once("SIGTERM", shutdown);
       process.once("SIGINT", shutdown);
     });
+}
+
+/** The directory as the periodic key sync changes it: each key it imports or revokes is audited as the system actor "key-sync". */
+function keySyncDirectory(store: SshKeyStore): KeyDirectory {
+  return auditedDirectory(store.directory, new AuditRecorder(store.audit), systemOrigin("key-sync"));
 }
 
 /** PUBLIC_URL is the server's external URL; a bare origin means its /admin console. */

@@ -2,6 +2,9 @@ import type { Command } from "commander";
 import { printJson, printTable } from "../output.js";
 import { withStore } from "../store.js";
 import type { UserFlags } from "../../store/ports.js";
+import { checkEmail } from "../../store/directory/email.js";
+import { jwksChange, userChanges, userCreated, userDeleted } from "../../audit/targets.js";
+import { recordCliChanges } from "../audit.js";
 
 export function registerUserCommands(program: Command): void {
   const users = program.command("users").description("manage users");
@@ -9,9 +12,28 @@ export function registerUserCommands(program: Command): void {
     .command("add <username>")
     .description("create a user")
     .option("--admin", "make the user an administrator of the console")
-    .action(async (username: string, opts: { admin?: boolean }) => {
-      const user = await withStore((s) => s.directory.addUser(username, { isAdmin: opts.admin ?? false }));
-      process.stdout.write(`created user ${user.username}${user.isAdmin ? " (admin)" : ""}\n`);
+    .option("--email <address>", "where the user's notifications are mailed")
+    .action(async (username: string, opts: { admin?: boolean; email?: string }) => {
+      const user = await withStore(async (s) => {
+        if (opts.email !== undefined) checkEmail(opts.email);
+        let created = await s.directory.addUser(username, { isAdmin: opts.admin ?? false });
+        if (opts.email !== undefined) created = await s.directory.setUserFlags(username, { email: opts.email });
+        await recordCliChanges(s, userCreated(created));
+        return created;
+      });
+      process.stdout.write(`created user ${user.username}${user.isAdmin ? " (admin)" : ""}${user.email ? ` <${user.email}>` : ""}\n`);
+    });
+  users
+    .command("set-email <username> <address>")
+    .description('where the user\'s notifications are mailed (key added, expiring, revoked by an admin, …); "none" clears it')
+    .action(async (username: string, address: string) => {
+      const user = await withStore(async (s) => {
+        const before = await s.directory.findUser(username);
+        const after = await s.directory.setUserFlags(username, { email: address === "none" ? null : address });
+        await recordCliChanges(s, ...userChanges(before, after));
+        return after;
+      });
+      process.stdout.write(user.email ? `user ${username} is mailed at ${user.email}\n` : `user ${username} is mailed nothing\n`);
     });
   const flagChanges: [command: string, description: string, flags: UserFlags, done: string][] = [
     ["disable", "refuse every key of the user from now on (keys are kept)", { disabled: true }, "disabled"],
@@ -36,7 +58,10 @@ export function registerUserCommands(program: Command): void {
       .command(`${command} <username>`)
       .description(description)
       .action(async (username: string) => {
-        await withStore((s) => s.directory.setUserFlags(username, flags));
+        await withStore(async (s) => {
+          const before = await s.directory.findUser(username);
+          await recordCliChanges(s, ...userChanges(before, await s.directory.setUserFlags(username, flags)));
+        });
         process.stdout.write(`user ${username} ${done}\n`);
       });
   }
@@ -44,7 +69,11 @@ export function registerUserCommands(program: Command): void {
     .command("remove <username>")
     .description("delete a user and all their keys (the authentication log keeps their events)")
     .action(async (username: string) => {
-      const { keyCount } = await withStore((s) => s.directory.removeUser(username));
+      const { keyCount } = await withStore(async (s) => {
+        const removed = await s.directory.removeUser(username);
+        await recordCliChanges(s, userDeleted(removed.user, removed.keyCount));
+        return removed;
+      });
       process.stdout.write(`removed user ${username} and ${keyCount} key${keyCount === 1 ? "" : "s"}\n`);
     });
   registerJwksCommands(users);
@@ -75,7 +104,11 @@ function registerJwksCommands(users: Command): void {
     .command("add <username> <url>")
     .description("trust the keys of this JWKS URL for the user's JWTs (by their kid)")
     .action(async (username: string, url: string) => {
-      const added = await withStore((s) => s.jwks.add(username, url));
+      const added = await withStore(async (s) => {
+        const endpoint = await s.jwks.add(username, url);
+        await recordCliChanges(s, jwksChange("jwks.added", endpoint));
+        return endpoint;
+      });
       process.stdout.write(`user ${added.username} trusts JWKS ${added.url}\n`);
     });
   jwks
@@ -100,7 +133,11 @@ function registerJwksCommands(users: Command): void {
     .command("remove <username> <url>")
     .description("stop trusting a JWKS URL for the user (its keys are refused from the next request)")
     .action(async (username: string, url: string) => {
-      const removed = await withStore((s) => s.jwks.remove(username, url));
+      const removed = await withStore(async (s) => {
+        const endpoint = await s.jwks.remove(username, url);
+        await recordCliChanges(s, jwksChange("jwks.removed", endpoint));
+        return endpoint;
+      });
       process.stdout.write(`user ${removed.username} no longer trusts JWKS ${removed.url}\n`);
     });
 }

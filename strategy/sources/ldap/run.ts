@@ -1,3 +1,5 @@
+import { auditedDirectory } from "../../audit/audited-directory.js";
+import { AuditRecorder, systemOrigin } from "../../audit/recorder.js";
 import type { SshKeyStore } from "../../store/ports.js";
 import { LdapReadError, readLdapUsers } from "./directory-reader.js";
 import { ldapSettings, type LdapOptions } from "./options.js";
@@ -7,7 +9,8 @@ import { syncLdapUsers, type LdapSyncReport } from "./sync.js";
 export type LdapSyncOutcome = { ok: true; report: LdapSyncReport } | { ok: false; error: string };
 
 export interface LdapSyncOptions {
-  store: Pick<SshKeyStore, "directory" | "settings">;
+  /** With `audit`, every change the sync makes is recorded as the system actor "ldap". */
+  store: Pick<SshKeyStore, "directory" | "settings"> & Partial<Pick<SshKeyStore, "audit">>;
   ldap: LdapOptions;
   now?: (() => number) | undefined;
 }
@@ -24,7 +27,8 @@ export interface LdapSyncOptions {
 export async function runLdapSync(options: LdapSyncOptions): Promise<LdapSyncOutcome> {
   const settings = ldapSettings(options.ldap);
   const now = options.now ?? Date.now;
-  const { directory, settings: stored } = options.store;
+  const { settings: stored, audit } = options.store;
+  const directory = audit ? auditedDirectory(options.store.directory, new AuditRecorder(audit, now), systemOrigin("ldap")) : options.store.directory;
   let entries;
   try {
     entries = await readLdapUsers(settings);

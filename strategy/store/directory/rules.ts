@@ -147,7 +147,7 @@ export function newestFirst(a: { createdAt: Date; id: string }, b: { createdAt: 
 }
 
 /** The management fields of a user row (a row may carry more, e.g. updatedAt), copied. */
-export function toUserRecord(row: Omit<UserRecord, "origin"> & { origin: string }): UserRecord {
+export function toUserRecord(row: Omit<UserRecord, "origin" | "email"> & { origin: string; email?: string | null | undefined }): UserRecord {
   return {
     id: row.id,
     username: row.username,
@@ -157,6 +157,7 @@ export function toUserRecord(row: Omit<UserRecord, "origin"> & { origin: string 
     createdAt: row.createdAt,
     // The column holds only what addUser writes.
     origin: row.origin as UserOrigin,
+    email: row.email ?? null,
   };
 }
 

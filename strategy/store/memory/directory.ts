@@ -36,6 +36,7 @@ import {
 } from "../ports.js";
 import type { KeyRow, MemoryTables, UserRow } from "./tables.js";
 import { DirectoryBase } from "../directory/directory-base.js";
+import { checkEmail } from "../directory/email.js";
 
 /** KeyDirectory over MemoryTables: the same rules and answers as the Prisma adapter. */
 export class MemoryDirectory extends DirectoryBase implements KeyDirectory {
@@ -65,6 +66,7 @@ export class MemoryDirectory extends DirectoryBase implements KeyDirectory {
       createdAt: at,
       updatedAt: at,
       origin: options.origin ?? "local",
+      email: null,
     };
     this.tables.users.set(row.id, row);
     this.changed("user", row.id);
@@ -108,6 +110,7 @@ export class MemoryDirectory extends DirectoryBase implements KeyDirectory {
     if (flags.isAdmin !== undefined) row.isAdmin = flags.isAdmin;
     if (flags.disabled !== undefined) row.disabled = flags.disabled;
     if (flags.requireUserVerification !== undefined) row.requireUserVerification = flags.requireUserVerification;
+    if (flags.email !== undefined) row.email = flags.email === null ? null : checkEmail(flags.email);
     row.updatedAt = this.date();
     this.changed("user", row.id);
     return toUserRecord(row);

@@ -35,9 +35,19 @@ import type { Prisma } from "./client.js";
 import { keyStatuses, type KeyStatus } from "../../core/key-state.js";
 import { defaultKeySort, nullableSortColumns, type KeySort, type KeySortColumn, type KeySortPosition } from "../../core/key-sort.js";
 import { DirectoryBase } from "../directory/directory-base.js";
+import { checkEmail } from "../directory/email.js";
 import type { Provider } from "./database-url.js";
 
-const userColumns = { id: true, username: true, isAdmin: true, disabled: true, requireUserVerification: true, createdAt: true, origin: true } as const;
+const userColumns = {
+  id: true,
+  username: true,
+  isAdmin: true,
+  disabled: true,
+  requireUserVerification: true,
+  createdAt: true,
+  origin: true,
+  email: true,
+} as const;
 
 /** The write side of users and keys over Prisma, shared by the CLI and the admin API. */
 export class PrismaDirectory extends DirectoryBase implements KeyDirectory {
@@ -114,10 +124,11 @@ export class PrismaDirectory extends DirectoryBase implements KeyDirectory {
 
   async setUserFlags(username: string, flags: UserFlags): Promise<UserRecord> {
     const user = await this.findUser(username);
-    const data: { isAdmin?: boolean; disabled?: boolean; requireUserVerification?: boolean } = {};
+    const data: { isAdmin?: boolean; disabled?: boolean; requireUserVerification?: boolean; email?: string | null } = {};
     if (flags.isAdmin !== undefined) data.isAdmin = flags.isAdmin;
     if (flags.disabled !== undefined) data.disabled = flags.disabled;
     if (flags.requireUserVerification !== undefined) data.requireUserVerification = flags.requireUserVerification;
+    if (flags.email !== undefined) data.email = flags.email === null ? null : checkEmail(flags.email);
     const updated = withOrigin(await this.prisma.user.update({ where: { id: user.id }, data, select: userColumns }));
     this.changed("user", user.id);
     return updated;

@@ -29,6 +29,7 @@ import { PrismaEventLog } from "./event-log.js";
 import { PrismaKeyStore } from "./key-store.js";
 import { PrismaKeyUsageLog } from "./key-usage.js";
 import { PrismaAuditLog } from "./audit-log.js";
+import { PrismaNotifications } from "./notifications.js";
 import { migrateDatabase } from "./migrate.js";
 import { PrismaSessionStore } from "./sessions.js";
 import { PrismaSettingsStore } from "./settings.js";
@@ -211,6 +212,7 @@ export async function openPrismaStore(given: PrismaStoreOptions = {}): Promise<P
     jwks: new PrismaJwksEndpoints(prisma),
     keySources: new PrismaKeySources(prisma),
     audit: new PrismaAuditLog(prisma, database.provider),
+    notifications: new PrismaNotifications(prisma),
     ready: () => checkReadiness({ assertFresh: () => hot.changes.assertFresh(), probeWrite: hot.probeWrite, events, timeoutMs: hot.changes.pollTimeoutMs * 2 }),
     async close() {
       cache?.close();

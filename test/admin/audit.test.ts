@@ -1,0 +1,108 @@
+// Every change made through the console's API lands in the audit log with who made it (the
+// session's user), from where (the client address as `trust proxy` reads it, and the user
+// agent), what it was made to, and the fields before and after.
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { AuditEntry, SshKeyStore } from "../../strategy/store/index.js";
+import { databaseKinds } from "../support/databases.js";
+import { startTestServer, type TestServer } from "../support/server.js";
+import { newKeyLine, signInTo, type Client } from "./support.js";
+
+const from = { "x-forwarded-for": "203.0.113.7", "user-agent": "audit-test/1.0" };
+
+async function newest(store: SshKeyStore, action: string): Promise<AuditEntry> {
+  const { items } = await store.audit.page({ action, limit: 1 });
+  if (!items[0]) throw new Error(`no ${action} entry`);
+  return items[0];
+}
+
+describe.each(["memory", ...databaseKinds] as const)("changes through the admin API are audited, on %s", (kind) => {
+  let t: TestServer<SshKeyStore>;
+  let root: Client;
+  let rootId: string;
+  const actor = () => ({ type: "user", id: rootId, name: "root" });
+
+  beforeAll(async () => {
+    // Behind a proxy on loopback: the recorded address is the forwarded client's.
+    vi.stubEnv("TRUST_PROXY", "loopback");
+    t = await startTestServer(kind as "memory");
+    vi.unstubAllEnvs();
+    rootId = (await t.store.directory.addUser("root", { isAdmin: true })).id;
+    await t.store.directory.addUser("alice");
+    root = await signInTo(t.url, t.store, "root");
+  });
+  afterAll(() => t?.close());
+
+  it("records a key added, renamed, given an expiry, revoked and deleted, each with its owner", async () => {
+    const alice = await t.store.directory.findUser("alice");
+    const added = await root.call("POST", "/keys", { text: newKeyLine("laptop"), username: "alice" }, from);
+    expect(added.status).toBe(201);
+    const key = added.body.keys[0];
+    const target = { type: "key", id: key.id, name: key.fingerprintSha256 };
+    const owner = { owner: "alice", ownerId: alice.id };
+
+    expect(await newest(t.store, "key.added")).toMatchObject({
+      actor: actor(),
+      ip: "203.0.113.7",
+      userAgent: "audit-test/1.0",
+      target,
+      before: null,
+      after: { ...owner, comment: "laptop", type: "ssh-ed25519", revokedAt: null },
+    });
+
+    expect((await root.call("PATCH", `/keys/${key.id}`, { comment: "work laptop", expiresAt: "2099-01-01T00:00:00.000Z" }, from)).status).toBe(200);
+    const renamed = await newest(t.store, "key.renamed");
+    expect([renamed.target, renamed.before, renamed.after]).toEqual([target, { ...owner, comment: "laptop" }, { ...owner, comment: "work laptop" }]);
+    const expiry = await newest(t.store, "key.expiry_changed");
+    expect([expiry.before, expiry.after]).toEqual([
+      { ...owner, expiresAt: null },
+      { ...owner, expiresAt: "2099-01-01T00:00:00.000Z" },
+    ]);
+
+    expect((await root.call("POST", `/keys/${key.id}/revoke`, { reason: "stolen" }, from)).status).toBe(200);
+    const revoked = await newest(t.store, "key.revoked");
+    expect(revoked).toMatchObject({ actor: actor(), ip: "203.0.113.7", target, before: { ...owner, revokedAt: null } });
+    expect(revoked.after).toEqual({ ...owner, revokedAt: expect.any(String), revokedReason: "stolen" });
+
+    expect((await root.call("DELETE", `/keys/${key.id}`, undefined, from)).status).toBe(200);
+    const deleted = await newest(t.store, "key.deleted");
+    expect(deleted).toMatchObject({ actor: actor(), target, before: { ...owner, comment: "work laptop", revokedReason: "stolen" }, after: null });
+  });
+
+  it("records every key of a paste, and nothing for a refused one", async () => {
+    const before = (await t.store.audit.page({ action: "key.added", limit: 100 })).items.length;
+    const text = `${newKeyLine("one")}\n${newKeyLine("two")}`;
+    expect((await root.call("POST", "/keys", { text }, from)).status).toBe(201);
+    expect((await root.call("POST", "/keys", { text }, from)).status).toBe(409);
+    const { items } = await t.store.audit.page({ action: "key.added", limit: 100 });
+    expect(items.length - before).toBe(2);
+    expect(items.slice(0, 2).map((e) => e.after?.owner)).toEqual(["root", "root"]);
+  });
+
+  it("records a user created, promoted, demoted, disabled and enabled; a no-op PATCH records nothing", async () => {
+    const created = await root.call("POST", "/users", { username: "carol" }, from);
+    expect(created.status).toBe(201);
+    const target = { type: "user", id: created.body.user.id, name: "carol" };
+    expect(await newest(t.store, "user.created")).toMatchObject({
+      actor: actor(),
+      ip: "203.0.113.7",
+      target,
+      before: null,
+      after: { username: "carol", isAdmin: false, disabled: false },
+    });
+
+    expect((await root.call("PATCH", "/users/carol", { isAdmin: true, disabled: true }, from)).status).toBe(200);
+    expect(await newest(t.store, "user.promoted")).toMatchObject({
+      target,
+      before: { username: "carol", isAdmin: false },
+      after: { username: "carol", isAdmin: true },
+    });
+    expect(await newest(t.store, "user.disabled")).toMatchObject({ target, before: { disabled: false }, after: { disabled: true } });
+    expect((await root.call("PATCH", "/users/carol", { isAdmin: false, disabled: false }, from)).status).toBe(200);
+    expect(await newest(t.store, "user.demoted")).toMatchObject({ target, after: { isAdmin: false } });
+    expect(await newest(t.store, "user.enabled")).toMatchObject({ target, after: { disabled: false } });
+
+    const count = (await t.store.audit.page({ action: "user.", limit: 100 })).items.length;
+    expect((await root.call("PATCH", "/users/carol", { isAdmin: false }, from)).status).toBe(200);
+    expect((await t.store.audit.page({ action: "user.", limit: 100 })).items.length).toBe(count);
+  });
+});
