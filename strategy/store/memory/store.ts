@@ -11,6 +11,7 @@ import { MemoryKeySources } from "./key-sources.js";
 import { MemoryKeyStore } from "./key-store.js";
 import { MemoryKeyUsageLog } from "./key-usage.js";
 import { MemoryAuditLog } from "./audit-log.js";
+import { MemoryKeyLimits } from "./key-limits.js";
 import { MemorySessionStore } from "./sessions.js";
 import { MemoryTables } from "./tables.js";
 
@@ -108,6 +109,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SshKeyStore
     jwks: new MemoryJwksEndpoints(tables),
     keySources: new MemoryKeySources(tables),
     audit: new MemoryAuditLog(),
+    limits: new MemoryKeyLimits(tables, now),
     ready: async () => ({ ready: true, events: { queuedEvents: 0, dropped: { failures: 0, successes: 0 }, failedWrites: 0 } }),
     close: () => changes.close(),
   };
