@@ -1,8 +1,10 @@
 import type { Redis } from "ioredis";
 
 /**
- * Fixed-window counters on Redis for several app instances: INCR and PEXPIREAT in one MULTI, so
- * every instance adds to the same count and Redis drops the window when it has closed.
+ * Fixed-window counters on Redis for several app instances: INCR and PEXPIRE in one MULTI, so
+ * every instance adds to the same count and Redis drops the window once it has closed. The
+ * expiry is relative (one window length from the latest hit; the key names its window, so a
+ * late expiry never carries a count over): an instance's clock need not agree with Redis's.
  */
 export class RedisRateWindows {
   constructor(
@@ -12,9 +14,8 @@ export class RedisRateWindows {
 
   async countInWindow(scope: string, windowStart: Date, expiresAt: Date): Promise<number> {
     const key = `${this.prefix}${scope}:${windowStart.getTime()}`;
-    // At least one millisecond ahead: Redis deletes a key whose expiry has passed.
-    const at = Math.max(expiresAt.getTime(), Date.now() + 1);
-    const replies = await this.redis.multi().incr(key).pexpireat(key, at).exec();
+    const ttlMs = Math.max(1, expiresAt.getTime() - windowStart.getTime());
+    const replies = await this.redis.multi().incr(key).pexpire(key, ttlMs).exec();
     const [error, count] = replies?.[0] ?? [new Error("Redis did not answer the rate counter"), null];
     if (error) throw error;
     return Number(count);
