@@ -19,6 +19,7 @@ import { registerEventRoutes } from "./routes/events.js";
 import { registerJwksRoutes } from "./routes/jwks.js";
 import { registerKeyImportRoutes } from "./routes/key-import.js";
 import { registerKeyRoutes } from "./routes/keys.js";
+import { registerKeyLimitRoutes } from "./routes/key-limits.js";
 import { registerSessionRoutes, registerSignInRoutes } from "./routes/session.js";
 import { registerLdapRoutes } from "./routes/ldap.js";
 import { registerUserRoutes } from "./routes/users.js";
@@ -208,6 +209,7 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
 
   registerSessionRoutes(router, { ctx });
   registerKeyRoutes(router, ctx);
+  registerKeyLimitRoutes(router, ctx);
   registerKeyImportRoutes(router, ctx);
   registerUserRoutes(router, ctx);
   registerEventRoutes(router, ctx);

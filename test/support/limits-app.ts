@@ -80,7 +80,7 @@ export function get(url: string, authorizationValue: string): Promise<{ status: 
 export async function openLimitsStore(
   kind: "memory" | DatabaseKind,
   clock: { now: number },
-  options: { redisUrl?: string; url?: string } = {},
+  options: { redisUrl?: string | undefined; url?: string | undefined } = {},
 ): Promise<{ store: SshKeyStore; url: string | undefined; close(): Promise<void> }> {
   if (kind === "memory") return { store: recordingEvents(createMemoryStore({ now: () => clock.now })), url: undefined, close: async () => {} };
   const database = options.url === undefined ? await createTestDatabase(kind) : null;
