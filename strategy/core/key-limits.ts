@@ -86,3 +86,20 @@ export function missingScopes(keyScopes: readonly string[] | null | undefined, r
   if (keyScopes === null || keyScopes === undefined) return [];
   return required.filter((scope) => !keyScopes.includes(scope));
 }
+
+type Limits = { scopes: readonly string[] | null; rateLimit: KeyRateLimit | null };
+
+/** The audit entries a change of a key's limits makes (contract/audit-actions.ts), one per field that changed. */
+export function limitChanges(
+  before: Limits,
+  after: Limits,
+): { action: "key.scopes_changed" | "key.limits_changed"; before: Record<string, unknown>; after: Record<string, unknown> }[] {
+  const changes: ReturnType<typeof limitChanges> = [];
+  if (JSON.stringify(before.scopes) !== JSON.stringify(after.scopes)) {
+    changes.push({ action: "key.scopes_changed", before: { scopes: before.scopes }, after: { scopes: after.scopes } });
+  }
+  if (JSON.stringify(before.rateLimit) !== JSON.stringify(after.rateLimit)) {
+    changes.push({ action: "key.limits_changed", before: { rateLimit: before.rateLimit }, after: { rateLimit: after.rateLimit } });
+  }
+  return changes;
+}

@@ -16,7 +16,7 @@ import { openPrismaStore } from "../../strategy/store/prisma/store.js";
 import { createTestDatabase, type DatabaseKind } from "./databases.js";
 import { recordingEvents } from "./events.js";
 
-export const crtauthSecret = "limits-test-secret";
+const crtauthSecret = "limits-test-secret";
 
 export interface LimitsApp {
   url: string;

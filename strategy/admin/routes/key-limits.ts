@@ -7,15 +7,12 @@ import { sessionOf, type AdminContext } from "../context.js";
 import { AdminError } from "../errors.js";
 import { keyJson } from "../responses.js";
 import { accessibleKey } from "./keys.js";
+import { limitChanges } from "../../core/key-limits.js";
 
 /** Scopes, rate limits and lockouts bound what a key may do: their owner may not lift them, only an administrator. */
 export function refuseLimitChangeUnlessAdmin(req: Request, body: { scopes?: unknown; rateLimit?: unknown }): void {
   if (body.scopes === undefined && body.rateLimit === undefined) return;
   if (!sessionOf(req).user.isAdmin) throw new AdminError("forbidden", "only an administrator can change a key's scopes or rate limit");
-}
-
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 async function audit(req: Request, ctx: AdminContext, action: AuditAction, key: KeyRecord, before: Record<string, unknown>, after: Record<string, unknown>) {
@@ -34,10 +31,7 @@ async function audit(req: Request, ctx: AdminContext, action: AuditAction, key: 
 
 /** Records `key.scopes_changed` / `key.limits_changed` for what a PATCH changed. */
 export async function auditLimitChanges(req: Request, ctx: AdminContext, before: KeyRecord, after: KeyRecord): Promise<void> {
-  if (!sameJson(before.scopes, after.scopes)) await audit(req, ctx, "key.scopes_changed", after, { scopes: before.scopes }, { scopes: after.scopes });
-  if (!sameJson(before.rateLimit, after.rateLimit)) {
-    await audit(req, ctx, "key.limits_changed", after, { rateLimit: before.rateLimit }, { rateLimit: after.rateLimit });
-  }
+  for (const change of limitChanges(before, after)) await audit(req, ctx, change.action, after, change.before, change.after);
 }
 
 /** POST /api/keys/:id/unlock: an administrator lifts a lockout (and clears the failure count) before it runs out. */

@@ -1,6 +1,6 @@
 import os from "node:os";
 import type { Command } from "commander";
-import { formatRateLimit, KeyLimitError, parseRateLimit, parseScopes, type KeyRateLimit } from "../../core/key-limits.js";
+import { formatRateLimit, KeyLimitError, limitChanges, parseRateLimit, parseScopes, type KeyRateLimit } from "../../core/key-limits.js";
 import type { AuditAction } from "../../contract/audit-actions.js";
 import type { KeyRecord, SshKeyStore } from "../../store/index.js";
 import { defaultLockout } from "../../core/lockout.js";
@@ -55,12 +55,7 @@ async function audit(store: SshKeyStore, action: AuditAction, key: KeyRecord, be
 
 /** Records what changed between `before` and `after` of a key's scopes and rate limit. */
 export async function auditLimitChanges(store: SshKeyStore, before: Pick<KeyRecord, "scopes" | "rateLimit">, after: KeyRecord): Promise<void> {
-  if (JSON.stringify(before.scopes) !== JSON.stringify(after.scopes)) {
-    await audit(store, "key.scopes_changed", after, { scopes: before.scopes }, { scopes: after.scopes });
-  }
-  if (JSON.stringify(before.rateLimit) !== JSON.stringify(after.rateLimit)) {
-    await audit(store, "key.limits_changed", after, { rateLimit: before.rateLimit }, { rateLimit: after.rateLimit });
-  }
+  for (const change of limitChanges(before, after)) await audit(store, change.action, after, change.before, change.after);
 }
 
 function describeLimits(key: KeyRecord): string {
