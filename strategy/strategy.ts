@@ -80,9 +80,9 @@ export interface SshKeyStrategyOptions extends BuiltInSchemeOptions {
   /** How the JWK sets of users' JWKS URLs are fetched and cached (JWT scheme; see the README's "JWKS trust"). */
   jwks?: JwksOptions | undefined;
   /**
-   * Lock a key after this many consecutive refused attempts naming it, for this long (default
-   * 10 attempts, 900 s; `false`: off). Only refusals after the key's signature verified count,
-   * each distinct credential once, so a stranger cannot lock anyone's key (core/lockout.ts).
+   * Lock a key after this many consecutive refused attempts naming it, for this long (`{}`: 10
+   * attempts, 900 s; default off, `serve` on). Only refusals after the key's signature verified
+   * count, each distinct credential once, so a stranger cannot lock anyone's key (core/lockout.ts).
    */
   lockout?: Partial<LockoutSettings> | false | undefined;
   /** Sign-ins per window for keys without a rate limit of their own (default: none). */

@@ -92,9 +92,15 @@ export async function resetLockoutFailures(deps: LockoutDeps, signer: KeyCandida
   if (deps.limits && (signer.key.failedAttempts ?? 0) > 0) await deps.limits.resetKeyFailures(signer.key.id);
 }
 
-/** Lockout settings from the strategy's option: false turns it off, a partial object fills in the defaults. */
+/**
+ * Lockout settings from the strategy's option: absent or false, off; an object, on, with the
+ * defaults for what it leaves out. Off unless asked for in the library, because what counts is a
+ * refusal after the signature verified (see above): it stops a key holder's loop, not guessing,
+ * and on by default it would turn any client's skewed clock into a 15-minute outage for an app
+ * that never chose it. `serve` turns it on (KEY_LOCKOUT_AFTER_FAILURES, default 10).
+ */
 export function lockoutSettings(option: Partial<LockoutSettings> | false | undefined): LockoutSettings | null {
-  if (option === false) return null;
+  if (option === false || option === undefined) return null;
   const settings = { ...defaultLockout, ...option };
   for (const [name, value] of Object.entries(settings)) {
     if (!Number.isSafeInteger(value) || value < 1) throw new TypeError(`SshKeyStrategy: lockout.${name} must be a positive whole number`);

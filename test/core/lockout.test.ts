@@ -6,7 +6,8 @@ import { databaseKinds } from "../support/databases.js";
 import { generatedSigner } from "../schemes/sshauth/fixtures.js";
 import { authorization, get, openLimitsStore, startLimitsApp, type LimitsApp } from "../support/limits-app.js";
 import { lastEventCode } from "../support/events.js";
-import type { KeyRecord, SshKeyStore } from "../../strategy/store/index.js";
+import { createMemoryStore, type KeyRecord, type SshKeyStore } from "../../strategy/store/index.js";
+import { SshKeyStrategy } from "../../strategy/strategy.js";
 
 const T = 1_700_000_000_000;
 
@@ -105,4 +106,30 @@ describe.each(["memory", ...databaseKinds] as const)("key lockout on %s", (kind)
     expect((await state()).failedAttempts).toBe(0);
     await store.directory.updateKeyById(key.id, { scopes: null });
   });
+});
+
+describe("the lockout option", () => {
+  it("is off unless asked for: refusals after the signature are only counted with `lockout` set", async () => {
+    const clock = { now: T };
+    const { store, close } = await openLimitsStore("memory", clock);
+    const signer = generatedSigner("ed25519");
+    await store.directory.addUser("off");
+    const { id } = await store.directory.addKey("off", signer.publicKey.openssh);
+    const app = await startLimitsApp(store, clock, { failureThrottle: false });
+    try {
+      for (let i = 0; i < 12; i++) await get(`${app.url}/open`, await authorization("jwt", signer, "off", clock.now - 3_600_000));
+      expect(await store.directory.findKeyById(id)).toMatchObject({ failedAttempts: 0, lockedUntil: null });
+      expect((await get(`${app.url}/open`, await authorization("jwt", signer, "off", clock.now))).status).toBe(200);
+    } finally {
+      await app.close();
+      await close();
+    }
+  });
+
+  it.each([{ afterFailures: 0 }, { forSeconds: -1 }, { afterFailures: 2.5 }, { forSeconds: Number.NaN }])(
+    "refuses %j with a TypeError naming it",
+    (lockout) => {
+      expect(() => new SshKeyStrategy({ store: createMemoryStore(), lockout })).toThrow(/SshKeyStrategy: .*lockout\.\w+/);
+    },
+  );
 });
