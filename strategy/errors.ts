@@ -46,6 +46,8 @@ export const authErrorCodes = [
   "key_expired",
   "key_unverified",
   "user_disabled",
+  // Locked after consecutive failed attempts naming it (core/lockout.ts); Retry-After says until when.
+  "key_locked",
   // A key stored with authorized_keys `from="…"` used from an address it does not allow.
   "source_address_not_allowed",
   // Proof.
@@ -111,6 +113,10 @@ export const authErrorCodes = [
   "jwks_unavailable",
   // Too many failed signature checks for this username lately (Retry-After says when to retry).
   "too_many_failures",
+  // The key's own rate limit (sign-ins per window) is used up; Retry-After says when the window ends.
+  "rate_limited",
+  // The route asks for a scope the key does not carry (RFC 6750 §3.1: 403).
+  "insufficient_scope",
   // The verify callback refused the user.
   "rejected",
   // What strangers see instead of unknown_key and bad_signature (see http/error-response.ts).

@@ -14,7 +14,9 @@ import { parseStrategyOptions } from "./options/strategy-options.js";
 import { FailureThrottle, type FailureThrottleOptions } from "./schemes/failure-throttle.js";
 import { createBuiltInScheme, schemeNames, type BuiltInSchemeOptions, type SchemeName } from "./schemes/registry.js";
 import { openDefaultStore } from "./store/default-store.js";
-import type { CertificateAuthorityStore, EventSink, JwksEndpointStore, KeyStore, ReplayStore, StoredUser } from "./store/ports.js";
+import type { AuditLog, CertificateAuthorityStore, EventSink, JwksEndpointStore, KeyLimitStore, KeyStore, ReplayStore, StoredUser } from "./store/ports.js";
+import { checkRateLimit, KeyLimitError, type KeyRateLimit } from "./core/key-limits.js";
+import { lockoutSettings, type LockoutSettings } from "./core/lockout.js";
 
 /** What the strategy reads keys from and writes outcomes to. */
 export interface StrategyStore {
@@ -25,6 +27,10 @@ export interface StrategyStore {
   authorities?: CertificateAuthorityStore | undefined;
   /** JWKS URLs users trust (JWT scheme); without it a JWT's kid names stored keys only. */
   jwks?: JwksEndpointStore | undefined;
+  /** Per-key rate windows and lockout counts; without it keys' rate limits and lockout are not enforced. */
+  limits?: KeyLimitStore | undefined;
+  /** Where a lockout is recorded (`key.locked`). */
+  audit?: AuditLog | undefined;
 }
 
 /** The store the strategy opens itself when given none, which it also closes. */
@@ -39,6 +45,8 @@ export interface SshKeyAuthInfo {
   keyId: string;
   keyType: string;
   keyComment: string;
+  /** The key's scopes (sorted); null: unrestricted. For checks finer than a route's `scope` option. */
+  scopes: readonly string[] | null;
 }
 
 export type VerifyDone = (error: unknown, user?: Express.User | false, info?: unknown) => void;
@@ -71,6 +79,14 @@ export interface SshKeyStrategyOptions extends BuiltInSchemeOptions {
   failureThrottle?: FailureThrottleOptions | false | undefined;
   /** How the JWK sets of users' JWKS URLs are fetched and cached (JWT scheme; see the README's "JWKS trust"). */
   jwks?: JwksOptions | undefined;
+  /**
+   * Lock a key after this many consecutive refused attempts naming it, for this long (`{}`: 10
+   * attempts, 900 s; default off, `serve` on). Only refusals after the key's signature verified
+   * count, each distinct credential once, so a stranger cannot lock anyone's key (core/lockout.ts).
+   */
+  lockout?: Partial<LockoutSettings> | false | undefined;
+  /** Sign-ins per window for keys without a rate limit of their own (default: none). */
+  keyRateLimit?: KeyRateLimit | undefined;
 }
 
 /**
@@ -115,6 +131,8 @@ export class SshKeyStrategy extends Strategy {
   /** One per strategy: it holds the fetched sets, so they are cached across requests. */
   private readonly jwksKeys: RemoteJwksKeySource;
   private readonly jwksRetryAfterSeconds: number;
+  private readonly lockout: LockoutSettings | null;
+  private readonly keyRateLimit: KeyRateLimit | null;
 
   constructor(verify?: VerifyCallback);
   constructor(options?: SshKeyStrategyOptions, verify?: VerifyCallback);
@@ -133,6 +151,8 @@ export class SshKeyStrategy extends Strategy {
     if (this.schemes.length === 0) throw new TypeError("SshKeyStrategy: at least one scheme must be enabled");
     this.holder = { pending: null, opened: null, deps: null, ownsStore: !options.store, closing: null };
     this.throttle = options.failureThrottle === false ? null : new FailureThrottle(options.failureThrottle);
+    this.lockout = lockoutSettings(options.lockout);
+    this.keyRateLimit = defaultKeyRateLimit(options.keyRateLimit);
     const jwks = jwksSettings(options.jwks);
     this.jwksRetryAfterSeconds = Math.max(1, Math.ceil(jwks.refetchIntervalMs / 1000));
     // Not awaited: a fetch's outcome is for the console, not worth a request's latency or its failure.
@@ -152,6 +172,10 @@ export class SshKeyStrategy extends Strategy {
       jwks: store.jwks ? { endpoints: store.jwks, keys: this.jwksKeys, retryAfterSeconds: this.jwksRetryAfterSeconds } : undefined,
       now: this.now,
       throttle: this.throttle,
+      limits: store.limits,
+      lockout: this.lockout,
+      defaultRateLimit: this.keyRateLimit,
+      audit: store.audit,
     };
     return store;
   }
@@ -210,8 +234,8 @@ export class SshKeyStrategy extends Strategy {
     this.run(req, routeOptions ?? {}).catch((error: unknown) => this.error(error instanceof Error ? error : new Error(String(error))));
   }
 
-  private challengeFor(scheme: AnyCodec | null, code: AuthErrorCode, message: string): string {
-    if (scheme) return challengeWithError(scheme.challenge, code, message);
+  private challengeFor(scheme: AnyCodec | null, code: AuthErrorCode, message: string, scope?: readonly string[]): string {
+    if (scheme) return challengeWithError(scheme.challenge, code, message, scope);
     return this.schemes.map((s) => s.challenge).join(", ");
   }
 
@@ -225,8 +249,12 @@ export class SshKeyStrategy extends Strategy {
         for (const [name, value] of Object.entries(challenged.challengeHeaders ?? {})) req.res?.setHeader(name, value);
       }
     }
+    const scope = code === "insufficient_scope" ? (error.detail?.requiredScopes as readonly string[] | undefined) : undefined;
+    const challenge = this.challengeFor(scheme, code, message, scope);
+    // Passport sets WWW-Authenticate on a 401 only; RFC 6750 §3 wants it on insufficient_scope's 403 too.
+    if (status === 403) req.res?.setHeader("WWW-Authenticate", challenge);
     rememberFailure(req, { code, message, status });
-    this.fail(this.challengeFor(scheme, code, message), status);
+    this.fail(challenge, status);
   }
 
   /** The first enabled codec that handles this scheme word and credential. */
@@ -304,5 +332,16 @@ function infoOf(verified: Verified): SshKeyAuthInfo {
     keyId: verified.key.id,
     keyType: verified.key.parsed.type,
     keyComment: verified.key.comment,
+    scopes: verified.key.scopes ?? null,
   };
+}
+
+function defaultKeyRateLimit(option: KeyRateLimit | undefined): KeyRateLimit | null {
+  if (option === undefined) return null;
+  try {
+    return checkRateLimit(option);
+  } catch (error) {
+    if (error instanceof KeyLimitError) throw new TypeError(`SshKeyStrategy: keyRateLimit: ${error.message}`);
+    throw error;
+  }
 }

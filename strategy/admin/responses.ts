@@ -54,6 +54,11 @@ export function keyJson(key: KeyRecord, nowMs: number, policy: KeyPolicyOptions 
     sourceId: key.sourceId,
     unverified: key.unverified,
     verifiedAt: key.verifiedAt,
+    scopes: key.scopes,
+    rateLimit: key.rateLimit,
+    failedAttempts: key.failedAttempts,
+    // A lock that ran out is no lock, though the row keeps it until the next failure or success.
+    lockedUntil: key.lockedUntil && key.lockedUntil.getTime() > nowMs ? key.lockedUntil : null,
   };
 }
 

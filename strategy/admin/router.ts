@@ -24,6 +24,7 @@ import { registerJwksRoutes } from "./routes/jwks.js";
 import { registerKeyImportRoutes } from "./routes/key-import.js";
 import { registerKeyInventoryRoutes } from "./routes/key-inventory.js";
 import { registerKeyRoutes } from "./routes/keys.js";
+import { registerKeyLimitRoutes } from "./routes/key-limits.js";
 import { registerSessionRoutes, registerSignInRoutes } from "./routes/session.js";
 import { registerLdapRoutes } from "./routes/ldap.js";
 import { registerUserRoutes } from "./routes/users.js";
@@ -230,6 +231,7 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
   // Before the key routes: /api/keys/export.csv and /api/keys/revoke are not key ids.
   registerKeyInventoryRoutes(router, ctx);
   registerKeyRoutes(router, ctx);
+  registerKeyLimitRoutes(router, ctx);
   registerKeyImportRoutes(router, ctx);
   registerUserRoutes(router, ctx);
   registerEventRoutes(router, ctx);

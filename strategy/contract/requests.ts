@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { keyStatuses } from "../core/key-state.js";
 import { keySortColumns } from "../core/key-sort.js";
+import { isScopeName, maxRateCount, maxRateWindowSeconds, maxScopesPerKey } from "../core/key-limits.js";
 import { eventOutcomes } from "./responses.js";
 
 // The instants both databases store and order correctly: SQLite keeps a DateTime as ISO text,
@@ -84,15 +85,28 @@ export const keyAddBody = z.strictObject({
   username: username.optional(),
 });
 
+/** A key's scopes (core/key-limits.ts): null makes it unrestricted, [] lets it pass no scoped route. */
+const keyScopes = z
+  .array(z.string().max(64).refine(isScopeName, { message: "a scope name is 1 to 64 of a-z 0-9 : . _ -" }))
+  .max(maxScopesPerKey, { message: `a key carries at most ${maxScopesPerKey} scopes` });
+/** Sign-ins per window; null: no limit of its own. */
+const keyRateLimit = z.strictObject({
+  count: z.number().int().min(1).max(maxRateCount),
+  windowSeconds: z.number().int().min(1).max(maxRateWindowSeconds),
+});
+
 export const keyPatchBody = z
   .strictObject({
     comment: prose(200).optional(),
     expiresAt: dateInput.nullable().optional(),
     /** authorized_keys options replacing the key's (`from="10.0.0.0/8",no-pty`); null or "" clears them. */
     sshOptions: line(4096).nullable().optional(),
+    /** Administrators only: the key's scopes and rate limit. */
+    scopes: keyScopes.nullable().optional(),
+    rateLimit: keyRateLimit.nullable().optional(),
   })
-  .refine((b) => b.comment !== undefined || b.expiresAt !== undefined || b.sshOptions !== undefined, {
-    message: "give comment, expiresAt and/or sshOptions",
+  .refine((b) => Object.values(b).some((v) => v !== undefined), {
+    message: "give comment, expiresAt, sshOptions, scopes and/or rateLimit",
   });
 
 export const keyRevokeBody = z.strictObject({ reason: prose(500).optional() });

@@ -66,6 +66,14 @@ export const KeyJson = z.strictObject({
   /** Imported and not yet proven held by its owner: it never signs in and is never published until verified. */
   unverified: z.boolean(),
   verifiedAt: instant.nullable(),
+  /** The scopes the key may be used for (sorted); null: unrestricted. */
+  scopes: z.array(z.string()).nullable(),
+  /** Sign-ins per window; null: no limit of its own. */
+  rateLimit: z.strictObject({ count: z.number().int(), windowSeconds: z.number().int() }).nullable(),
+  /** Consecutive refused attempts naming the key since its last success. */
+  failedAttempts: z.number().int(),
+  /** Locked after failed attempts until then; null: not locked. */
+  lockedUntil: instant.nullable(),
 });
 
 /** One key of a paste, as POST /api/keys/preview (and a refused POST /api/keys) reports it. */

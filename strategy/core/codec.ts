@@ -50,6 +50,8 @@ export interface RouteOptions {
   readonly jwtAudience?: string | readonly string[] | undefined;
   /** sshauth: require (true) or waive (false) request binding on this route. */
   readonly sshauthBinding?: boolean | undefined;
+  /** The key scopes this route needs (all of them); a key with scopes that lacks one is refused with 403. */
+  readonly scope?: string | readonly string[] | undefined;
   /** passport's own options (session, failWithError, …), not read here. */
   readonly [other: string]: unknown;
 }

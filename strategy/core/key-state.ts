@@ -8,8 +8,11 @@
 export const keyStatuses = ["active", "revoked", "expired", "unverified"] as const;
 export type KeyStatus = (typeof keyStatuses)[number];
 
-/** Whether a key may sign in: its own state, then its owner's. */
-export type KeyState = KeyStatus | "user_disabled";
+/**
+ * Whether a key may sign in: its own state, then whether it is locked after failed attempts
+ * (core/lockout.ts), then its owner's.
+ */
+export type KeyState = KeyStatus | "locked" | "user_disabled";
 
 /** The fields key state depends on. */
 export interface KeyStateInput {
@@ -17,6 +20,8 @@ export interface KeyStateInput {
   expiresAt: Date | string | null;
   /** Imported and not yet proven to be held by its owner (see strategy/import/possession.ts). Absent: false. */
   unverified?: boolean | undefined;
+  /** Locked after consecutive failed attempts until then (core/lockout.ts). Absent or null: not locked. */
+  lockedUntil?: Date | string | null | undefined;
 }
 
 function timeOf(value: Date | string): number {
@@ -38,6 +43,7 @@ export function keyStatus(key: KeyStateInput, nowMs: number): KeyStatus {
 export function keyState(key: KeyStateInput, ownerDisabled: boolean, nowMs: number): KeyState {
   const own = keyStatus(key, nowMs);
   if (own !== "active") return own;
+  if (key.lockedUntil && timeOf(key.lockedUntil) > nowMs) return "locked";
   return ownerDisabled ? "user_disabled" : "active";
 }
 
@@ -46,6 +52,7 @@ export const keyStateRefusals = {
   revoked: { code: "key_revoked", message: "the key that signed this credential has been revoked" },
   expired: { code: "key_expired", message: "the key that signed this credential has expired" },
   unverified: { code: "key_unverified", message: "the key that signed this credential was imported and its owner has not yet proven holding it" },
+  locked: { code: "key_locked", message: "the key that signed this credential is locked after too many failed attempts; retry later or ask an administrator" },
   user_disabled: { code: "user_disabled", message: "the account is disabled" },
 } as const satisfies Record<Exclude<KeyState, "active">, { code: string; message: string }>;
 
@@ -55,5 +62,6 @@ export const keyStateLabels: Record<KeyState, string> = {
   revoked: "revoked",
   expired: "expired",
   unverified: "unverified",
+  locked: "locked",
   user_disabled: "owner disabled",
 };

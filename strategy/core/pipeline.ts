@@ -1,6 +1,6 @@
 import { AuthError, isAuthError } from "../errors.js";
 import type { FailureThrottle } from "../schemes/failure-throttle.js";
-import type { CertificateAuthorityStore, EventSink, KeyCandidate, KeyStore, ReplayStore } from "../store/ports.js";
+import type { AuditLog, CertificateAuthorityStore, EventSink, KeyCandidate, KeyLimitStore, KeyStore, ReplayStore } from "../store/ports.js";
 import { attemptedCertificate, authEventFrom, certificateOf, jwksOf, storedKeyId, type CertificateFields, type JwksFields } from "./auth-event.js";
 import { findCandidates, rankCandidates, type JwksTrust } from "./candidates.js";
 import type { AnyCodec, CodecContext, RouteOptions, UntrustedCertificate, Verified } from "./codec.js";
@@ -8,6 +8,10 @@ import { keyState, keyStateRefusals } from "./key-state.js";
 import { checkKeySourceAddress } from "./key-source-address.js";
 import { keepSignCounter } from "./sign-counter.js";
 import type { RequestView } from "./request-view.js";
+import type { KeyRateLimit } from "./key-limits.js";
+import { countLockoutFailure, resetLockoutFailures, type LockoutSettings } from "./lockout.js";
+import { countSignIn } from "./rate-window.js";
+import { checkRouteScopes, requiredScopes } from "./route-scope.js";
 
 /** The ports the pipeline reads and writes, and its clock. */
 export interface PipelineDeps {
@@ -21,6 +25,14 @@ export interface PipelineDeps {
   now(): number;
   /** Per-username bound on failed signature checks, or null for none. */
   readonly throttle: FailureThrottle | null;
+  /** Per-key rate windows and lockout counts; without it neither is enforced. */
+  readonly limits?: KeyLimitStore | undefined;
+  /** Lockout after consecutive failures naming a key (core/lockout.ts); null or absent: off. */
+  readonly lockout?: LockoutSettings | null | undefined;
+  /** The rate limit of keys without one of their own; null or absent: none. */
+  readonly defaultRateLimit?: KeyRateLimit | null | undefined;
+  /** Where `key.locked` is recorded. */
+  readonly audit?: AuditLog | undefined;
 }
 
 /**
@@ -41,7 +53,10 @@ const noRouteOptions: RouteOptions = Object.freeze({});
  *   work when there is none) → key state (core/key-state.ts, one refusal table) → the key's
  *   `from=` against the client address (core/key-source-address.ts) → the codec's
  *   after-signature checks → replay → the signature counter a proof reports (core/sign-counter.ts)
+ *   → the route's scopes (core/route-scope.ts) → the key's rate limit (core/rate-window.ts)
  *   → admit → exactly one auth event (and an "alarm" beside it for a counter that went backwards).
+ *   A refusal after the signature verified may count toward the key's lockout (core/lockout.ts);
+ *   a success clears the count.
  *
  * Key state comes before the after-signature checks so that a key that may not be used is
  * refused as such whatever its credential's time says, as the schemes always answered.
@@ -60,6 +75,7 @@ export async function verifyCredential(
   const nowMs = deps.now();
   const ctx: CodecContext = { request, routeOptions, nowMs };
   const throttle = codec.throttled === false ? null : deps.throttle;
+  const scopes = requiredScopes(routeOptions);
   let username: string | null = null;
   // What a refusal's event records of a certificate: read as the steps below learn it.
   let certificate: UntrustedCertificate | undefined;
@@ -68,6 +84,8 @@ export async function verifyCredential(
   // The key whose signature verified: a later refusal is recorded against it (its owner, its usage).
   let signer: KeyCandidate | null = null;
   let verified: Verified;
+  // What identifies the credential for the lockout count (core/lockout.ts), once its signature verified.
+  let credentialId: string | null = null;
   try {
     const decoded = codec.decode(credential, ctx);
     const unverified: unknown = decoded instanceof Promise ? await decoded : decoded;
@@ -100,12 +118,16 @@ export async function verifyCredential(
       }
     }
     if (signer === null) throw await codec.badSignature(unverified, candidates, ctx);
+    credentialId = credential !== "" ? credential : replayIdOf(codec, unverified, proof);
 
     const state = keyState(signer.key, signer.user.disabled, nowMs);
     if (state !== "active") {
       const refusal = keyStateRefusals[state];
       const keyId = storedKeyId(signer.key) ?? undefined;
-      throw new AuthError(refusal.code, refusal.message, { detail: { userId: signer.user.id, keyId } });
+      // Only the key's holder gets this far, so only they learn when a lock ends.
+      const lockedUntil = state === "locked" ? signer.key.lockedUntil!.getTime() : null;
+      const retryAfterSeconds = lockedUntil === null ? undefined : Math.max(1, Math.ceil((lockedUntil - nowMs) / 1000));
+      throw new AuthError(refusal.code, refusal.message, { detail: { userId: signer.user.id, keyId, retryAfterSeconds } });
     }
     checkKeySourceAddress(signer, request, storedKeyId(signer.key) ?? undefined);
     codec.afterSignature?.(unverified, proof, signer, ctx);
@@ -116,9 +138,12 @@ export async function verifyCredential(
       throw new AuthError("replayed", claim.message);
     }
     await keepSignCounter(proof, signer, deps, request, codec.name);
+    checkRouteScopes(signer, scopes);
+    await countSignIn(deps.limits, signer, deps.defaultRateLimit, nowMs);
     verified = { key: signer.key, user: signer.user, scheme: codec.name };
   } catch (error) {
     if (!isAuthError(error)) throw error;
+    if (signer !== null) await countLockoutFailure(deps, signer, error, credentialId, nowMs);
     if (error.code === "bad_signature" && username !== null) throttle?.recordFailure(username, nowMs);
     recordRefusal(
       deps.events,
@@ -136,6 +161,7 @@ export async function verifyCredential(
 
   const admitted = admit ? admit(verified) : null;
   const refusal = admitted instanceof Promise ? await admitted : admitted;
+  if (!refusal) await resetLockoutFailures(deps, verified);
   if (refusal || codec.logsSuccess !== false)
     deps.events.record(
       authEventFrom(
@@ -159,6 +185,15 @@ export async function verifyCredential(
   const fromJwks = verified.key.fromJwks;
   if (!refusal && fromJwks !== undefined) void deps.jwks?.endpoints.markUsed(fromJwks.endpointId, new Date(deps.now())).catch(() => {});
   return refusal ?? verified;
+}
+
+/** A credential carried in request headers (RFC 9421) has no text of its own: its one-time id stands for it. */
+function replayIdOf(codec: AnyCodec, unverified: unknown, proof: unknown): string | null {
+  try {
+    return codec.replay(unverified, proof)?.id ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /**

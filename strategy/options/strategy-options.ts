@@ -25,6 +25,8 @@ const strategyOptionsSchema = z.strictObject({
   exposeErrorCodes: z.boolean().optional(),
   failureThrottle: failureThrottleOptionSchema.optional(),
   jwks: jwksOptionsSchema.optional(),
+  lockout: z.union([z.literal(false), z.strictObject({ afterFailures: z.number().optional(), forSeconds: z.number().optional() })]).optional(),
+  keyRateLimit: z.strictObject({ count: z.number(), windowSeconds: z.number() }).optional(),
   realm: z.string().optional(),
   clockToleranceSeconds: z.number().min(0).optional(),
   ...schemeOptionShape,

@@ -3,6 +3,7 @@ import type { KeyPolicyOptions } from "../keys/policy.js";
 import type { ParsedPublicKey } from "../keys/types.js";
 import type { KeyStatus } from "../core/key-state.js";
 import type { KeySort, KeySortPosition } from "../core/key-sort.js";
+import type { KeyRateLimit } from "../core/key-limits.js";
 import type { Readiness } from "./readiness.js";
 
 /** The user a key belongs to, as the strategy hands it to passport. */
@@ -38,6 +39,13 @@ export interface StoredKey {
   sshOptions?: string | null | undefined;
   /** Imported and not yet proven held by its owner: never signs in (key-state.ts). Absent: false. */
   unverified?: boolean | undefined;
+  /** The scopes the key may be used for (core/key-limits.ts). Absent or null: unrestricted. */
+  scopes?: readonly string[] | null | undefined;
+  /** The key's own sign-in rate limit. Absent or null: none (or the strategy's default). */
+  rateLimit?: KeyRateLimit | null | undefined;
+  /** Consecutive refused attempts naming the key (core/lockout.ts), and until when it is locked. Absent: 0, not locked. */
+  failedAttempts?: number | undefined;
+  lockedUntil?: Date | null | undefined;
   /**
    * Set when the key is the certified key of an OpenSSH certificate rather than a stored row:
    * the CA that must have signed it, whether the certificate is revoked, and its serial and key id.
@@ -236,6 +244,22 @@ export interface KeyStore {
   advanceSignCounter(keyId: string, counter: number): Promise<boolean>;
 }
 
+/**
+ * Per-key sign-in limits kept where every instance sees them (core/lockout.ts, core/rate-window.ts).
+ * Each write is atomic across processes.
+ */
+export interface KeyLimitStore {
+  /** Adds one to the fixed-window counter `scope` of the window starting at `windowStart`; answers the count after it. */
+  countInWindow(scope: string, windowStart: Date, expiresAt: Date): Promise<number>;
+  /**
+   * Adds one consecutive failure to the key (a lock that ran out starts the count again); at
+   * `threshold` failures locks it until `lockUntil`. `locked`: this call locked it.
+   */
+  recordKeyFailure(keyId: string, threshold: number, lockUntil: Date, now: Date): Promise<{ failedAttempts: number; locked: boolean }>;
+  /** A success: the key's consecutive failures start again from zero. */
+  resetKeyFailures(keyId: string): Promise<void>;
+}
+
 /** A key as the directory publishes it (`/<user>.keys`, sshd's authorized_keys, git's allowed_signers). */
 export interface PublishableKey {
   /** "type base64", canonical, from the key codec (a row the codec now refuses is never published). */
@@ -383,6 +407,13 @@ export interface KeyRecord {
   /** Imported and not yet proven held by its owner (a signed challenge): never signs in, never published. */
   unverified: boolean;
   verifiedAt: Date | null;
+  /** The scopes the key may be used for, sorted; null: unrestricted. */
+  scopes: string[] | null;
+  /** The key's own sign-in rate limit; null: none. */
+  rateLimit: KeyRateLimit | null;
+  /** Consecutive refused attempts naming the key, and until when it is locked (null: not locked, or the lock ran out). */
+  failedAttempts: number;
+  lockedUntil: Date | null;
 }
 
 export type DirectoryErrorCode = "not_found" | "conflict" | "invalid" | "too_many_keys" | "confusable";
@@ -408,6 +439,9 @@ export interface KeyChanges {
   comment?: string | undefined;
   expiresAt?: Date | null | undefined;
   sshOptions?: string | null | undefined;
+  /** Checked by core/key-limits.ts; null: unrestricted / no limit of its own. */
+  scopes?: readonly string[] | null | undefined;
+  rateLimit?: KeyRateLimit | null | undefined;
 }
 
 export interface NewKeyOptions {
@@ -419,6 +453,9 @@ export interface NewKeyOptions {
   sourceId?: string | null | undefined;
   /** Store the key unverified (an import): it signs in only after markKeyVerified. */
   unverified?: boolean | undefined;
+  /** Scopes and rate limit (core/key-limits.ts); absent: unrestricted, no limit of its own. */
+  scopes?: readonly string[] | null | undefined;
+  rateLimit?: KeyRateLimit | null | undefined;
 }
 
 /** One page of a listing, newest (keys, events) or alphabetically first (users) first. */
@@ -505,6 +542,8 @@ export interface KeyDirectory {
   updateKeyById(id: string, changes: KeyChanges): Promise<KeyRecord>;
   /** Records that the owner proved holding the key: it is no longer unverified. A verified key is returned unchanged. */
   markKeyVerified(id: string, at: Date): Promise<KeyRecord>;
+  /** Clears a lockout and the failure count; an unlocked key is returned unchanged. */
+  unlockKeyById(id: string): Promise<KeyRecord>;
   /** Revokes by fingerprint; an already revoked key is returned unchanged. */
   revokeKey(fingerprintSha256: string, reason?: string): Promise<KeyRecord>;
   /** Revokes by id; an already revoked key is a conflict. */
@@ -787,6 +826,8 @@ export interface SshKeyStore {
   audit: AuditLog;
   /** Webhooks, deliveries and sent-notification marks. */
   notifications: NotificationStore;
+  /** Per-key rate windows and lockout counts. */
+  limits: KeyLimitStore;
   /** Whether the store answers and takes writes now: what /readyz reports. */
   ready(): Promise<Readiness>;
   /** Flushes buffered activity and disconnects. */

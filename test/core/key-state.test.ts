@@ -26,6 +26,15 @@ describe("key state", () => {
   });
 
   it("has one refusal per unusable state", () => {
-    expect(Object.values(keyStateRefusals).map((r) => r.code)).toEqual(["key_revoked", "key_expired", "key_unverified", "user_disabled"]);
+    expect(Object.values(keyStateRefusals).map((r) => r.code)).toEqual(["key_revoked", "key_expired", "key_unverified", "key_locked", "user_disabled"]);
+  });
+
+  it("a lock holds until its end, after the key's own state and before its owner's", () => {
+    const locked = { revokedAt: null, expiresAt: null, lockedUntil: new Date(now + 1) };
+    expect(keyState(locked, true, now)).toBe("locked");
+    expect(keyState({ ...locked, lockedUntil: new Date(now) }, false, now)).toBe("active");
+    expect(keyState({ ...locked, revokedAt: new Date(now) }, false, now)).toBe("revoked");
+    // A lock is not the key's own status: the key list still says active.
+    expect(keyStatus(locked, now)).toBe("active");
   });
 });

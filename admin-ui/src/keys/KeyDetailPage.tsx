@@ -17,6 +17,7 @@ import { useLoad } from "../shared/useLoad";
 import { useNow } from "../shared/useNow";
 import { DeleteDialog } from "./DeleteDialog";
 import { InlineComment } from "./InlineComment";
+import { KeyLimits } from "./KeyLimits";
 import { RevokeDialog } from "./RevokeDialog";
 import { UsageChart } from "./UsageChart";
 import { SourceBadge } from "./SourceBadge";
@@ -176,6 +177,8 @@ export function KeyDetailPage(props: { id: string }) {
               </dl>
             </section>
           </div>
+
+          <KeyLimits keyData={key} isAdmin={me.isAdmin} onSaved={setKey} />
 
           <section className="card">
             <div className="card-head">

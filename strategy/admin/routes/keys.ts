@@ -14,6 +14,7 @@ import { sessionOf, type AdminContext } from "../context.js";
 import { AdminError } from "../errors.js";
 import { parse } from "../parse-input.js";
 import { keyEventJson, keyJson, previewEntryJson } from "../responses.js";
+import { auditLimitChanges, refuseLimitChangeUnlessAdmin } from "./key-limits.js";
 
 const privateKeyMessage = "this is a private key: it was not stored. Paste the .pub file (ssh-keygen -y -f KEY prints it) and keep the private key secret";
 
@@ -108,14 +109,18 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
   router.patch("/api/keys/:id", async (req, res) => {
     const body = parse(keyPatchBody, req.body, "invalid_body");
     refusePrivateComment(body.comment);
+    refuseLimitChangeUnlessAdmin(req, body);
     const row = refuseLdapKey(await accessibleKey(req, ctx()));
     const { store, now } = ctx();
     const updated = await store.directory.updateKeyById(row.id, {
       comment: body.comment,
       expiresAt: body.expiresAt,
       sshOptions: body.sshOptions === "" ? null : body.sshOptions,
+      scopes: body.scopes,
+      rateLimit: body.rateLimit,
     });
     await recordChanges(req, ctx(), ...keyChanges(row, updated));
+    await auditLimitChanges(req, ctx(), row, updated);
     res.json({ key: keyJson(updated, now(), store.directory.keyPolicy) } satisfies z.input<typeof KeyResponse>);
   });
 

@@ -121,7 +121,11 @@ export function registerSignInRoutes(router: Router, options: SessionRouteOption
       // Said only after the signature verified: the caller holds a key of this user, and a
       // console reached under another name (no publicUrl set) is then easy to diagnose.
       const message = failure?.code === "invalid_audience" ? `this console accepts JWTs whose aud is ${jwtAudience}` : failure?.message;
-      throw new AdminError(signInRefusalCode(failure?.code), message ?? "a JWT signed with a registered key is required");
+      const code = signInRefusalCode(failure?.code);
+      // The key's own rate limit: the strategy set Retry-After, which the error body repeats.
+      if (code === "rate_limited")
+        throw new AdminError(code, message ?? "rate limited", { retryAfter: Math.max(1, Number(res.getHeader("Retry-After")) || 1) });
+      throw new AdminError(code, message ?? "a JWT signed with a registered key is required");
     }
     const { store, now, audit } = options.ctx();
     const link = await createSignInLink(store.sessions, user.id, { now: now(), ttlMs: options.linkTtlMs });

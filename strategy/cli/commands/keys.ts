@@ -11,6 +11,7 @@ import { printJson, printTable } from "../output.js";
 import { withStore } from "../store.js";
 import { registerImportAllowedSigners } from "./import-allowed-signers.js";
 import { registerKeyImportCommands } from "./key-import.js";
+import { auditLimitChanges, rateLimitOption, registerKeyLimitCommands, scopesOption } from "./key-limits.js";
 
 export function readKeyText(file: string): string {
   try {
@@ -42,12 +43,16 @@ export function registerKeyCommands(program: Command): void {
     .description("store a public key for a user (file may be - for standard input); prints its fingerprint")
     .option("--comment <text>", "a name for the key (default: the comment in the key file)")
     .option("--expires <date>", "refuse the key from this date on (YYYY-MM-DD, UTC)")
-    .action(async (username: string, file: string, opts: { comment?: string; expires?: string }) => {
+    .option("--scopes <list>", "limit the key to these scopes, comma-separated (deploy,read); default: unrestricted")
+    .option("--rate-limit <count/window>", "at most COUNT sign-ins per WINDOW with this key (100/60s, 5/1m)")
+    .action(async (username: string, file: string, opts: { comment?: string; expires?: string; scopes?: string; rateLimit?: string }) => {
       const text = readKeyText(file);
       const expiresAt = parseExpiry(opts.expires);
+      const limits = { scopes: scopesOption(opts.scopes), rateLimit: rateLimitOption(opts.rateLimit) };
       const key = await withStore(async (s) => {
-        const added = await s.directory.addKey(username, text, { comment: opts.comment, expiresAt });
+        const added = await s.directory.addKey(username, text, { comment: opts.comment, expiresAt, ...limits });
         await recordCliChanges(s, keyAppeared("key.added", added));
+        await auditLimitChanges(s, { scopes: null, rateLimit: null }, added);
         return added;
       });
       process.stdout.write(`${key.fingerprintSha256}\n`);
@@ -105,6 +110,7 @@ export function registerKeyCommands(program: Command): void {
     });
   registerImportAllowedSigners(keys);
   registerKeyImportCommands(keys);
+  registerKeyLimitCommands(keys);
   keys
     .command("remove <fingerprint>")
     .description("delete a key")

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { consoleRoot } from "../../admin/sessions.js";
 import { createDemoApp } from "../../server/demo-app.js";
 import { integerSetting } from "../../integer-setting.js";
+import { lockoutFromEnv } from "./key-limits.js";
 import { shutDownGracefully } from "../../server/graceful-shutdown.js";
 import { parseTrustProxy, type TrustProxy } from "../../server/trust-proxy.js";
 import { SshKeyStrategy } from "../../strategy.js";
@@ -44,6 +45,7 @@ export function registerServeCommand(program: Command): void {
       let webhookAllowPrivateAddresses: boolean;
       let failuresThreshold: number;
       let mailer: Mailer | null;
+      let lockout: ReturnType<typeof lockoutFromEnv>;
       try {
         trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
         shutdownTimeoutMs = integerSetting("SHUTDOWN_TIMEOUT_MS", { default: 10_000, min: 1, what: "a positive integer of milliseconds" });
@@ -56,6 +58,7 @@ export function registerServeCommand(program: Command): void {
         webhookAllowPrivateAddresses = integerSetting("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", { default: 0, min: 0, what: "0 or 1" }) !== 0;
         failuresThreshold = integerSetting("NOTIFY_FAILURES_THRESHOLD", { default: 10, min: 1, what: "a positive integer" });
         mailer = mailerFromEnvironment();
+        lockout = lockoutFromEnv();
       } catch (error) {
         throw new CliError((error as Error).message);
       }
@@ -88,6 +91,7 @@ export function registerServeCommand(program: Command): void {
           crtauth,
           sshauth: { bindRequests: Boolean(opts.bindRequests) },
           jwks: { allowPrivateAddresses: jwksAllowPrivateAddresses },
+          lockout,
         }),
         crtauth: { ...crtauth, store },
         admin: { rateLimit: { capacity: signInsPerMinute, refillPerMinute: signInsPerMinute }, publicUrl, keyImport },

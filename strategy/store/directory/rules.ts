@@ -7,6 +7,7 @@ import { rsaMaxBitsOf } from "../../keys/policy.js";
 import type { ParsedPublicKey } from "../../keys/types.js";
 import { DirectoryError, type KeyRecord, type NewKeyOptions, type UserOrigin, type UserRecord } from "../ports.js";
 import { usernameProblem, usernameSkeleton } from "./usernames.js";
+import { checkRateLimit, KeyLimitError, parseScopes, type KeyRateLimit } from "../../core/key-limits.js";
 
 /**
  * Every stored key of a user is a candidate for a credential that names only the user,
@@ -74,6 +75,25 @@ export function changedOptions(text: string | null | undefined): string | null |
     throw new DirectoryError("invalid", "no-touch-required and verify-required are set when a security key is added, not changed later.");
   if (parsed.expiresAt !== null) throw new DirectoryError("invalid", "Set the key's expiry as its expiry date, not as expiry-time.");
   return parsed.sshOptions;
+}
+
+/**
+ * A key's scopes and rate limit about to be written, checked (core/key-limits.ts): undefined
+ * leaves a field as it is, null clears it. Throws DirectoryError("invalid") naming the rule.
+ */
+export function changedLimits(changes: { scopes?: readonly string[] | null | undefined; rateLimit?: KeyRateLimit | null | undefined }): {
+  scopes?: string[] | null;
+  rateLimit?: KeyRateLimit | null;
+} {
+  try {
+    const out: { scopes?: string[] | null; rateLimit?: KeyRateLimit | null } = {};
+    if (changes.scopes !== undefined) out.scopes = changes.scopes === null ? null : parseScopes(changes.scopes);
+    if (changes.rateLimit !== undefined) out.rateLimit = changes.rateLimit === null ? null : checkRateLimit(changes.rateLimit);
+    return out;
+  } catch (error) {
+    if (error instanceof KeyLimitError) throw new DirectoryError("invalid", error.message);
+    throw error;
+  }
 }
 
 /** Checks keys about to be stored for one user: comment, size policy, duplicates in the batch. */

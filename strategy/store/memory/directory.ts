@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { ParsedPublicKey } from "../../keys/types.js";
 import {
   alreadyRegistered,
+  changedLimits,
   changedOptions,
   checkComment,
   checkKeyCount,
@@ -130,6 +131,7 @@ export class MemoryDirectory extends DirectoryBase implements KeyDirectory {
 
   async insertKeys(userId: string, keys: ParsedPublicKey[], options: NewKeyOptions = {}): Promise<KeyRecord[]> {
     checkNewKeys(keys, options, this.keyPolicy);
+    const limits = changedLimits(options);
     const fingerprints = new Set(keys.map((k) => k.fingerprintSha256));
     const existing = [...this.tables.keys.values()].find((k) => fingerprints.has(k.fingerprintSha256));
     if (existing) throw alreadyRegistered(this.tables.keyRecord(existing));
@@ -151,6 +153,10 @@ export class MemoryDirectory extends DirectoryBase implements KeyDirectory {
       revokedReason: null,
       signCounter: null,
       verifiedAt: null,
+      scopes: limits.scopes ?? null,
+      rateLimit: limits.rateLimit ?? null,
+      failedAttempts: 0,
+      lockedUntil: null,
     }));
     for (const row of rows) this.tables.keys.set(row.id, row);
     for (const row of rows) this.changed("key", row.id);
@@ -232,10 +238,22 @@ export class MemoryDirectory extends DirectoryBase implements KeyDirectory {
   async updateKeyById(id: string, changes: KeyChanges): Promise<KeyRecord> {
     checkComment(changes.comment);
     const sshOptions = changedOptions(changes.sshOptions);
+    const limits = changedLimits(changes);
     const row = this.keyRow(id);
+    if (limits.scopes !== undefined) row.scopes = limits.scopes;
+    if (limits.rateLimit !== undefined) row.rateLimit = limits.rateLimit;
     if (changes.comment !== undefined) row.comment = changes.comment.slice(0, maxCommentLength);
     if (changes.expiresAt !== undefined) row.expiresAt = changes.expiresAt;
     if (sshOptions !== undefined) row.sshOptions = sshOptions;
+    this.changed("key", id);
+    return this.tables.keyRecord(row);
+  }
+
+  async unlockKeyById(id: string): Promise<KeyRecord> {
+    const row = this.keyRow(id);
+    if (row.lockedUntil === null && row.failedAttempts === 0) return this.tables.keyRecord(row);
+    row.lockedUntil = null;
+    row.failedAttempts = 0;
     this.changed("key", id);
     return this.tables.keyRecord(row);
   }

@@ -14,7 +14,11 @@ export class MemoryKeyStore implements KeyStore {
     const parsed = this.parsed.get(row.openssh);
     if (!parsed) return null;
     const { id, userId, comment, createdAt, expiresAt, revokedAt, touchRequired, verifyRequired, sshOptions, unverified } = row;
-    return { id, userId, comment, createdAt, expiresAt, revokedAt, parsed, touchRequired, verifyRequired, sshOptions, unverified };
+    const { scopes, rateLimit, failedAttempts, lockedUntil } = row;
+    return {
+      ...{ id, userId, comment, createdAt, expiresAt, revokedAt, parsed, touchRequired, verifyRequired, sshOptions, unverified },
+      ...{ scopes, rateLimit, failedAttempts, lockedUntil },
+    };
   }
 
   private user(userId: string): StoredUser {

@@ -12,6 +12,7 @@ import { MemoryKeyStore } from "./key-store.js";
 import { MemoryKeyUsageLog } from "./key-usage.js";
 import { MemoryAuditLog } from "./audit-log.js";
 import { MemoryNotifications } from "./notifications.js";
+import { MemoryKeyLimits } from "./key-limits.js";
 import { MemorySessionStore } from "./sessions.js";
 import { MemoryTables } from "./tables.js";
 
@@ -110,6 +111,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SshKeyStore
     keySources: new MemoryKeySources(tables),
     audit: new MemoryAuditLog(),
     notifications: new MemoryNotifications(now),
+    limits: new MemoryKeyLimits(tables, now),
     ready: async () => ({ ready: true, events: { queuedEvents: 0, dropped: { failures: 0, successes: 0 }, failedWrites: 0 } }),
     close: () => changes.close(),
   };

@@ -7,6 +7,7 @@ import {
   checkKeyCount,
   checkNewKeys,
   checkNewUsername,
+  changedLimits,
   maxCommentLength,
   maxRevokedReasonLength,
   newestFirst,
@@ -37,6 +38,7 @@ import { defaultKeySort, nullableSortColumns, type KeySort, type KeySortColumn, 
 import { DirectoryBase } from "../directory/directory-base.js";
 import { checkEmail } from "../directory/email.js";
 import type { Provider } from "./database-url.js";
+import { scopesColumn, scopesOfColumn, type KeyRateLimit } from "../../core/key-limits.js";
 
 const userColumns = {
   id: true,
@@ -144,6 +146,7 @@ export class PrismaDirectory extends DirectoryBase implements KeyDirectory {
 
   async insertKeys(userId: string, keys: ParsedPublicKey[], options: NewKeyOptions = {}): Promise<KeyRecord[]> {
     checkNewKeys(keys, options, this.keyPolicy);
+    const limits = limitColumns(changedLimits(options));
     const existing = await this.prisma.publicKey.findFirst({
       where: { fingerprintSha256: { in: keys.map((k) => k.fingerprintSha256) } },
       include: { user: true },
@@ -154,7 +157,7 @@ export class PrismaDirectory extends DirectoryBase implements KeyDirectory {
     checkKeyCount(await this.prisma.publicKey.count({ where: { userId } }), keys.length, this.maxKeysPerUser);
     try {
       const rows = await this.prisma.$transaction(
-        keys.map((key) => this.prisma.publicKey.create({ data: { userId, ...newKeyFields(key, options) }, include: { user: true } })),
+        keys.map((key) => this.prisma.publicKey.create({ data: { userId, ...newKeyFields(key, options), ...limits }, include: { user: true } })),
       );
       for (const row of rows) this.changed("key", row.id);
       // Newest first, as the admin API lists keys; rows of one transaction share createdAt closely.
@@ -246,7 +249,7 @@ export class PrismaDirectory extends DirectoryBase implements KeyDirectory {
   async updateKeyById(id: string, changes: KeyChanges): Promise<KeyRecord> {
     checkComment(changes.comment);
     const sshOptions = changedOptions(changes.sshOptions);
-    const data: { comment?: string; expiresAt?: Date | null; sshOptions?: string | null } = {};
+    const data: { comment?: string; expiresAt?: Date | null; sshOptions?: string | null } & LimitColumns = limitColumns(changedLimits(changes));
     if (changes.comment !== undefined) data.comment = changes.comment.slice(0, maxCommentLength);
     if (changes.expiresAt !== undefined) data.expiresAt = changes.expiresAt;
     if (sshOptions !== undefined) data.sshOptions = sshOptions;
@@ -259,6 +262,15 @@ export class PrismaDirectory extends DirectoryBase implements KeyDirectory {
     }
     this.changed("key", id);
     return toKeyRecord(row);
+  }
+
+  async unlockKeyById(id: string): Promise<KeyRecord> {
+    const result = await this.prisma.publicKey.updateMany({
+      where: { id, OR: [{ lockedUntil: { not: null } }, { failedAttempts: { gt: 0 } }] },
+      data: { lockedUntil: null, failedAttempts: 0 },
+    });
+    if (result.count === 1) this.changed("key", id);
+    return this.findKeyById(id);
   }
 
   async markKeyVerified(id: string, at: Date): Promise<KeyRecord> {
@@ -364,18 +376,50 @@ function afterPosition({ column, order }: KeySort, after: KeySortPosition): obje
   };
 }
 
+/** The columns a key's scopes and rate limit are stored in. */
+interface LimitColumns {
+  scopes?: string | null;
+  rateLimitCount?: number | null;
+  rateLimitWindowSeconds?: number | null;
+}
+
+function limitColumns(limits: { scopes?: readonly string[] | null; rateLimit?: KeyRateLimit | null }): LimitColumns {
+  const columns: LimitColumns = {};
+  if (limits.scopes !== undefined) columns.scopes = scopesColumn(limits.scopes);
+  if (limits.rateLimit !== undefined) {
+    columns.rateLimitCount = limits.rateLimit?.count ?? null;
+    columns.rateLimitWindowSeconds = limits.rateLimit?.windowSeconds ?? null;
+  }
+  return columns;
+}
+
+/** A rate limit as stored: both columns or neither. */
+export function rateLimitOfColumns(row: { rateLimitCount: number | null; rateLimitWindowSeconds: number | null }): KeyRateLimit | null {
+  return row.rateLimitCount === null || row.rateLimitWindowSeconds === null ? null : { count: row.rateLimitCount, windowSeconds: row.rateLimitWindowSeconds };
+}
+
 /** A PublicKey row as Prisma returns it with `include: { user: true }`. */
-type KeyRowWithUser = Omit<KeyRecord, "username" | "signCounter" | "origin"> & {
+type KeyRowWithUser = Omit<KeyRecord, "username" | "signCounter" | "origin" | "scopes" | "rateLimit"> & {
   user: { username: string };
   origin: string;
   crtauthFingerprint?: string | null;
   signCounter: bigint | null;
+  scopes: string | null;
+  rateLimitCount: number | null;
+  rateLimitWindowSeconds: number | null;
 };
 
 function toKeyRecord(row: KeyRowWithUser): KeyRecord {
-  const { user, crtauthFingerprint: _ignored, signCounter, origin, ...rest } = row;
-  // A uint32 always fits a number.
-  return { ...rest, origin: origin as KeyOrigin, signCounter: signCounter === null ? null : Number(signCounter), username: user.username };
+  const { user, crtauthFingerprint: _ignored, signCounter, origin, scopes, rateLimitCount, rateLimitWindowSeconds, ...rest } = row;
+  return {
+    ...rest,
+    origin: origin as KeyOrigin,
+    // A uint32 always fits a number.
+    signCounter: signCounter === null ? null : Number(signCounter),
+    scopes: scopesOfColumn(scopes),
+    rateLimit: rateLimitOfColumns({ rateLimitCount, rateLimitWindowSeconds }),
+    username: user.username,
+  };
 }
 
 /** The column holds only what addUser writes. */

@@ -1,6 +1,8 @@
 import type { KeyCandidate, KeyStore, StoredKey, StoredUser } from "../ports.js";
 import { nameable, ParsedKeyCache, toStoredUser, type UserRow } from "../parsed-key-cache.js";
 import type { Prisma } from "./client.js";
+import { scopesOfColumn } from "../../core/key-limits.js";
+import { rateLimitOfColumns } from "./directory.js";
 
 interface KeyRow {
   id: string;
@@ -14,6 +16,11 @@ interface KeyRow {
   verifyRequired: boolean;
   sshOptions: string | null;
   unverified: boolean;
+  scopes: string | null;
+  rateLimitCount: number | null;
+  rateLimitWindowSeconds: number | null;
+  failedAttempts: number;
+  lockedUntil: Date | null;
 }
 
 /** KeyStore over Prisma: one indexed query per lookup. */
@@ -39,6 +46,11 @@ export class PrismaKeyStore implements KeyStore {
       verifyRequired: row.verifyRequired,
       sshOptions: row.sshOptions,
       unverified: row.unverified,
+      // Ride with the cached row: a key without limits costs no read per request.
+      scopes: scopesOfColumn(row.scopes),
+      rateLimit: rateLimitOfColumns(row),
+      failedAttempts: row.failedAttempts,
+      lockedUntil: row.lockedUntil,
     };
   }
 

@@ -30,6 +30,7 @@ import { PrismaKeyStore } from "./key-store.js";
 import { PrismaKeyUsageLog } from "./key-usage.js";
 import { PrismaAuditLog } from "./audit-log.js";
 import { PrismaNotifications } from "./notifications.js";
+import { PrismaKeyLimits, PrismaRateWindows, type RateWindowCounter } from "./key-limits.js";
 import { migrateDatabase } from "./migrate.js";
 import { PrismaSessionStore } from "./sessions.js";
 import { PrismaSettingsStore } from "./settings.js";
@@ -47,6 +48,8 @@ interface HotPath {
   replay: ReplayStore;
   activity: ActivityWriter;
   changes: GenerationFeed;
+  /** Per-key rate windows on Redis when the store has one (else in the database). */
+  rateWindows: RateWindowCounter | null;
   /** Writes one Setting row; throws when the database cannot take a write now. */
   probeWrite(): Promise<void>;
   close(): Promise<void>;
@@ -68,6 +71,7 @@ async function openHotPath(database: PrismaDatabase, options: PrismaStoreOptions
   let row: GenerationRow;
   let probeWrite: () => Promise<void>;
   let listen: ((onNotify: () => void) => void) | null = null;
+  let rateWindows: RateWindowCounter | null = null;
   // Each driver is loaded only for the database in use (and ioredis only with a Redis URL).
   if (database.provider === "sqlite") {
     const { default: Database } = await import("better-sqlite3");
@@ -107,13 +111,18 @@ async function openHotPath(database: PrismaDatabase, options: PrismaStoreOptions
   }
   const redisUrl = options.redisUrl ?? process.env.REDIS_URL;
   if (redisUrl) {
-    const [{ Redis }, { redisChangeWakeups }] = await Promise.all([import("ioredis"), import("../redis/change-wakeups.js")]);
+    const [{ Redis }, { redisChangeWakeups }, { RedisRateWindows }] = await Promise.all([
+      import("ioredis"),
+      import("../redis/change-wakeups.js"),
+      import("../redis/rate-windows.js"),
+    ]);
     // commandTimeout: a stalled Redis (connection up, no answers) fails the request with 503
     // instead of holding it until the network recovers.
     const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: redisCommandTimeoutMs });
     redis.on("error", () => {});
     closers.unshift(() => void redis.disconnect());
     replay = new RedisReplayStore(redis);
+    rateWindows = new RedisRateWindows(redis);
     const wakeups = redisChangeWakeups(redisUrl, () => void changes.poll());
     closers.unshift(() => wakeups.close());
     const databaseRow = row;
@@ -130,6 +139,7 @@ async function openHotPath(database: PrismaDatabase, options: PrismaStoreOptions
     replay,
     activity,
     changes,
+    rateWindows,
     probeWrite,
     async close() {
       await changes.close();
@@ -213,6 +223,11 @@ export async function openPrismaStore(given: PrismaStoreOptions = {}): Promise<P
     keySources: new PrismaKeySources(prisma),
     audit: new PrismaAuditLog(prisma, database.provider),
     notifications: new PrismaNotifications(prisma),
+    limits: new PrismaKeyLimits(
+      prisma,
+      hot.rateWindows ?? new PrismaRateWindows(prisma, options.now ?? Date.now),
+      () => void hot.changes.publish().catch(() => {}),
+    ),
     ready: () => checkReadiness({ assertFresh: () => hot.changes.assertFresh(), probeWrite: hot.probeWrite, events, timeoutMs: hot.changes.pollTimeoutMs * 2 }),
     async close() {
       cache?.close();
