@@ -511,6 +511,9 @@ export interface NewConsoleSession extends ConsoleSessionFields {
 /** What redeeming a sign-in link found; null when no link has that id. */
 export type LinkRedemption = { outcome: "redeemed" | "used" | "expired"; user: UserRecord } | null;
 
+/** What a look at a sign-in link found, without using it; null when no link has that id. */
+export type LinkInspection = { outcome: "unused" | "used" | "expired"; user: UserRecord } | null;
+
 /** Console sessions and one-time sign-in links. Only SHA-256 digests of secrets are stored. */
 export interface SessionStore {
   createSession(session: NewConsoleSession): Promise<ConsoleSessionRecord>;
@@ -525,6 +528,8 @@ export interface SessionStore {
   deleteSignInLinksExpiredBefore(at: Date): Promise<void>;
   /** Marks the link used at `at` if it is unused and unexpired; of concurrent redemptions exactly one wins. */
   redeemSignInLink(id: string, at: Date): Promise<LinkRedemption>;
+  /** The link's state at `at`, leaving it as it is (a GET of the link must not use it up). */
+  inspectSignInLink(id: string, at: Date): Promise<LinkInspection>;
 }
 
 /** Server-side settings that survive restarts and are shared by every instance. */

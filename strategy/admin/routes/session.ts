@@ -12,7 +12,7 @@ import { AdminError } from "../errors.js";
 import { userJson } from "../responses.js";
 import { decodeJwt } from "../../schemes/jwt/decode.js";
 import type { SignInLimiter } from "../rate-limit.js";
-import { createSignInLink, redeemSignInLink } from "../sessions.js";
+import { createSignInLink } from "../sessions.js";
 
 export interface SessionRouteOptions {
   ctx: () => AdminContext;
@@ -23,7 +23,7 @@ export interface SessionRouteOptions {
 }
 
 /** 429 with Retry-After when the IP, or the username the attempt claims, is over its limit. */
-function limit(limiter: SignInLimiter, req: Request, res: Response, username: string | null = null): void {
+export function limitSignIn(limiter: SignInLimiter, req: Request, res: Response, username: string | null = null): void {
   const wait = limiter.admit(req.ip ?? "unknown", username);
   if (wait > 0) {
     res.set("Retry-After", String(wait));
@@ -71,7 +71,7 @@ function normalizedConsoleUrl(url: string): string {
   return parsed.href.replace(/\/+$/, "");
 }
 
-/** Sign-in: JWT → one-time link; link → session. */
+/** Sign-in: JWT → one-time link (the link → session is sign-in-link.ts). */
 export function registerSignInRoutes(router: Router, options: SessionRouteOptions): void {
   if (options.publicUrl !== undefined) {
     try {
@@ -83,18 +83,9 @@ export function registerSignInRoutes(router: Router, options: SessionRouteOption
   const authenticator = new passport.Passport();
   let registered = false;
 
-  router.get("/login/:secret", async (req, res) => {
-    limit(options.limiter, req, res);
-    const { sessions, store, now } = options.ctx();
-    const { userId } = await redeemSignInLink(store.sessions, String(req.params.secret), now());
-    await sessions.start(req, res, userId, baseOf(req) || "/");
-    res.set("Cache-Control", "no-store").set("Referrer-Policy", "no-referrer");
-    res.redirect(303, `${baseOf(req)}/`);
-  });
-
   router.post("/api/login/jwt", async (req, res) => {
     const username = claimedUsername(req);
-    limit(options.limiter, req, res, username);
+    limitSignIn(options.limiter, req, res, username);
     checkOrigin(req);
     const strategy = options.strategy();
     if (!registered) {
