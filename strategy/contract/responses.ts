@@ -268,6 +268,8 @@ export const LdapStatusResponse = z.strictObject({
     .nullable(),
 });
 export const LogoutResponse = z.strictObject({ ok: z.literal(true) });
+/** GET /api/setup, without a session: whether the console has an (enabled) administrator yet, so the signed-out page can say how to create the first. */
+export const SetupResponse = z.strictObject({ adminExists: z.boolean() });
 
 export type Key = z.output<typeof KeyJson>;
 export type PreviewEntry = z.output<typeof PreviewEntryJson>;
@@ -282,4 +284,5 @@ export type KeySyncReport = z.output<typeof KeySyncReportJson>;
 export type KeyChallenge = z.output<typeof KeyChallengeResponse>;
 export type UserWithKeyCount = z.output<typeof UserWithKeyCountJson>;
 export type Me = z.output<typeof MeResponse>;
+export type Setup = z.output<typeof SetupResponse>;
 export type LdapStatus = z.output<typeof LdapStatusResponse>["status"];

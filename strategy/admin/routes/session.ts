@@ -1,7 +1,7 @@
 import passport from "passport";
 import type { Request, Response, Router } from "express";
 import type { z } from "zod";
-import type { LogoutResponse, MeResponse, SignInLinkResponse } from "../../contract/responses.js";
+import type { LogoutResponse, MeResponse, SetupResponse, SignInLinkResponse } from "../../contract/responses.js";
 import { authErrorCodes, type AuthErrorCode } from "../../errors.js";
 import { authFailureOf } from "../../http/failure.js";
 import type { StoredUser } from "../../store/ports.js";
@@ -82,6 +82,19 @@ export function registerSignInRoutes(router: Router, options: SessionRouteOption
   }
   const authenticator = new passport.Passport();
   let registered = false;
+
+  // Once an administrator exists there usually always is one: that answer is kept a minute, so
+  // signed-out page loads do not each read every user.
+  let adminSeenAt = -Infinity;
+  router.get("/api/setup", async (_req, res) => {
+    const { store, now } = options.ctx();
+    if (now() - adminSeenAt > 60_000) {
+      const users = await store.directory.listUsers();
+      if (users.some((user) => user.isAdmin && !user.disabled)) adminSeenAt = now();
+    }
+    res.set("Cache-Control", "no-store");
+    res.json({ adminExists: now() - adminSeenAt <= 60_000 } satisfies z.input<typeof SetupResponse>);
+  });
 
   router.post("/api/login/jwt", async (req, res) => {
     const username = claimedUsername(req);
