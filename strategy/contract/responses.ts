@@ -85,6 +85,14 @@ export const PreviewEntryJson = z.discriminatedUnion("ok", [
     sshOptions: z.string().nullable(),
     options: z.array(KeyOptionJson),
     expiryTime: instant.nullable(),
+    /**
+     * Already stored: on the account the keys are for ("this", with the key's name there), or on
+     * another ("other"; `holder` named to administrators only). Such a key cannot be added again.
+     */
+    registered: z
+      .strictObject({ account: z.enum(["this", "other"]), name: z.string().nullable(), holder: z.string().nullable() })
+      .nullable()
+      .optional(),
   }),
   z.strictObject({ ok: z.literal(false), line: z.number().int(), problem: KeyProblemJson }),
 ]);
