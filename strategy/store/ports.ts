@@ -293,6 +293,11 @@ export interface AuthEventRecord {
 export interface EventSink {
   record(event: AuthEventRecord): void;
   flush(): Promise<void>;
+  /**
+   * Sign-ins with a key recorded here but not yet in its last-used columns (those are written
+   * at most once a minute): added to what is read, so every view shows the same count at once.
+   */
+  pendingUse?(keyId: string): { at: Date; ip: string | null; scheme: string; count: number } | undefined;
 }
 
 /**

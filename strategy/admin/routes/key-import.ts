@@ -102,6 +102,6 @@ export function registerKeyImportRoutes(router: Router, ctx: () => AdminContext)
     const verified = await importer.verify(key, body.signature).catch((error: unknown) => {
       throw importRefusal(error, res, now(), key.username);
     });
-    res.json({ key: keyJson(verified, now(), store.directory.keyPolicy) } satisfies z.input<typeof KeyResponse>);
+    res.json({ key: keyJson(verified, now(), store.directory.keyPolicy, store.events) } satisfies z.input<typeof KeyResponse>);
   });
 }

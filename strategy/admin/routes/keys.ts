@@ -95,7 +95,7 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
     });
     const last = page[page.length - 1];
     res.json({
-      keys: page.map((row) => keyJson(row, nowMs, store.directory.keyPolicy)),
+      keys: page.map((row) => keyJson(row, nowMs, store.directory.keyPolicy, store.events)),
       nextCursor: more && last ? encodeCursor({ c: last.createdAt.getTime(), i: last.id }) : null,
     } satisfies z.input<typeof KeyPageJson>);
   });
@@ -145,7 +145,9 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
     });
     try {
       const records = await store.directory.insertKeys(userId, keys, { comment: body.comment, expiresAt: body.expiresAt ?? null });
-      res.status(201).json({ keys: records.map((row) => keyJson(row, now(), store.directory.keyPolicy)) } satisfies z.input<typeof KeysAddedResponse>);
+      res
+        .status(201)
+        .json({ keys: records.map((row) => keyJson(row, now(), store.directory.keyPolicy, store.events)) } satisfies z.input<typeof KeysAddedResponse>);
     } catch (error) {
       if (error instanceof DirectoryError && error.code === "conflict") throw new AdminError("key_exists", conflictMessage(error, session.user, userId));
       if (error instanceof DirectoryError && error.code === "too_many_keys") throw new AdminError("too_many_keys", error.message);
@@ -162,7 +164,7 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
       store.usage.days(row.id, firstUsageDay(nowMs, usageWindowDays)),
     ]);
     res.json({
-      key: keyJson(row, nowMs, store.directory.keyPolicy),
+      key: keyJson(row, nowMs, store.directory.keyPolicy, store.events),
       events: events.map(keyEventJson),
       usage: usageSeries(days, nowMs, usageWindowDays),
     } satisfies z.input<typeof KeyDetailResponse>);
@@ -178,7 +180,7 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
       expiresAt: body.expiresAt,
       sshOptions: body.sshOptions === "" ? null : body.sshOptions,
     });
-    res.json({ key: keyJson(updated, now(), store.directory.keyPolicy) } satisfies z.input<typeof KeyResponse>);
+    res.json({ key: keyJson(updated, now(), store.directory.keyPolicy, store.events) } satisfies z.input<typeof KeyResponse>);
   });
 
   router.post("/api/keys/:id/revoke", async (req, res) => {
@@ -193,7 +195,7 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
       if (error instanceof DirectoryError && error.code === "conflict") throw new AdminError("already_revoked", error.message);
       throw error;
     }
-    res.json({ key: keyJson(updated, now(), store.directory.keyPolicy) } satisfies z.input<typeof KeyResponse>);
+    res.json({ key: keyJson(updated, now(), store.directory.keyPolicy, store.events) } satisfies z.input<typeof KeyResponse>);
   });
 
   router.delete("/api/keys/:id", async (req, res) => {

@@ -113,3 +113,55 @@ describe.each(databaseKinds)("adding several pasted keys, on %s", (kind) => {
     expect(r.body.error.message).toMatch(/^key SHA256:\S+ \(line 2\) is already registered to carol$/);
   });
 });
+
+// Issue 18: the key list and the key's page agree on use counts at once, although a key's
+// last-used columns are written at most once a minute; refused attempts show on the key's page.
+describe.each(databaseKinds)("use counts and attempts of a key, on %s", (kind) => {
+  let server: AdminServer;
+  let keyId: string;
+  let userId: string;
+
+  beforeAll(async () => {
+    server = await startAdminServer(kind);
+    userId = (await server.store.directory.addUser("erin")).id;
+    keyId = (await server.store.directory.addKey("erin", newKeyLine("erin-laptop"))).id;
+  });
+  afterAll(() => server?.close());
+
+  const attempt = (outcome: "success" | "failure", errorCode: string | null = null) =>
+    server.store.events.record({
+      at: new Date(server.clock.now),
+      scheme: "jwt",
+      outcome,
+      errorCode,
+      userId,
+      username: "erin",
+      keyId,
+      ip: "192.0.2.7",
+      userAgent: "test",
+    });
+
+  it("the list, the key's page and its daily counts show every sign-in, without waiting for the once-a-minute write", async () => {
+    attempt("success");
+    await server.store.events.flush();
+    attempt("success");
+    attempt("success");
+    attempt("failure", "key_revoked");
+    // Events and daily counts are written within the flush interval (20 ms here), last-used not yet.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const erin = await signIn(server, "erin");
+    const list = await erin.call("GET", "/keys");
+    const page = await erin.call("GET", `/keys/${keyId}`);
+    expect(list.body.keys[0].useCount).toBe(3);
+    expect(page.body.key.useCount).toBe(3);
+    expect(page.body.usage.reduce((sum: number, day: { successes: number }) => sum + day.successes, 0)).toBe(3);
+    expect(list.body.keys[0].lastUsedIp).toBe("192.0.2.7");
+    // The refused attempt is on the key's page, with its code.
+    expect(page.body.events.filter((e: { outcome: string }) => e.outcome === "failure").map((e: { errorCode: string }) => e.errorCode)).toEqual([
+      "key_revoked",
+    ]);
+    // And once written, nothing is counted twice.
+    await server.store.events.flush();
+    expect((await erin.call("GET", "/keys")).body.keys[0].useCount).toBe(3);
+  });
+});
