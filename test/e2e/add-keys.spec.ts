@@ -58,12 +58,18 @@ test("focus after revoke and delete lands on a row's action, never on the page b
 
   const row = keyRow(page, "tove-one");
   await row.getByRole("button", { name: "Revoke tove-one" }).click();
-  await page.getByRole("dialog").getByRole("button", { name: /^Revoke/ }).click();
+  await page
+    .getByRole("dialog")
+    .getByRole("button", { name: /^Revoke/ })
+    .click();
   await expect(row.locator(".badge")).toHaveText("Revoked");
   await expect(row.getByRole("button", { name: "Delete tove-one" })).toBeFocused();
 
   await page.keyboard.press("Enter");
-  await page.getByRole("dialog").getByRole("button", { name: /^Delete/ }).click();
+  await page
+    .getByRole("dialog")
+    .getByRole("button", { name: /^Delete/ })
+    .click();
   await expect(row).toHaveCount(0);
   const focused = await page.evaluate(() => document.activeElement?.tagName);
   expect(focused).not.toBe("BODY");
