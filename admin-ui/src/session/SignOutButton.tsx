@@ -1,5 +1,5 @@
-import { useState } from "react";
 import { describeError } from "../shared/states";
+import { useAction } from "../shared/useAction";
 import { useSession } from "./SessionContext";
 
 /**
@@ -8,21 +8,10 @@ import { useSession } from "./SessionContext";
  */
 export function SignOutButton() {
   const session = useSession();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  async function signOut() {
-    setBusy(true);
-    setError(null);
-    try {
-      await session.signOut();
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  }
+  const { busy, error, run: signOut } = useAction(session.signOut);
   return (
     <>
-      <button type="button" className="button subtle small" onClick={() => void signOut()} disabled={busy}>
+      <button type="button" className="button subtle small" onClick={signOut} disabled={busy}>
         {busy ? "Signing out…" : "Sign out"}
       </button>
       {error ? (

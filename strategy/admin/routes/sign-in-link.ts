@@ -15,7 +15,7 @@ const formCookieName = "sshkey_link_form";
 const returnCookieName = "sshkey_console_return";
 
 /** A path inside the console to return to; anything else (another origin, `//host`, a backslash) is ignored. */
-export function returnPathOf(req: Request): string {
+function returnPathOf(req: Request): string {
   const raw = readCookie(req, returnCookieName);
   if (!raw || raw.length > 1000) return "/";
   let path: string;
