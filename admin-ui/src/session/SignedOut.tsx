@@ -48,8 +48,8 @@ export function SignedOut(props: { reason?: string | null }) {
         {adminExists ? null : (
           <section className="signin-way first-admin">
             <h2>No administrator yet</h2>
-            <p>This console has no administrator. On the server host, create the first one and print a sign-in link for it:</p>
-            <Command text={`passport-sshkey users add YOUR_NAME --admin\npassport-sshkey console-link YOUR_NAME --base-url ${window.location.origin}`} />
+            <p>This console has no administrator. On the server host, create the first one, then print a sign-in link for it (way 2 below):</p>
+            <Command text="passport-sshkey users add YOUR_NAME --admin" />
           </section>
         )}
         <p className="lead">There are no passwords here. You sign in with a one-time link that lasts five minutes, obtained in one of two ways:</p>
