@@ -40,8 +40,7 @@ test("a mistyped link is a page with the next step, and the page works in dark m
   expect(response?.status()).toBe(400);
   await expect(page.getByRole("heading", { name: "This sign-in link is not valid" })).toBeVisible();
   await expect(page.getByText("Check that the whole link was copied")).toBeVisible();
-  const colors = await page.locator(".signin-card").evaluate((el) => getComputedStyle(el).backgroundColor);
-  expect(colors).not.toBe("rgb(255, 255, 255)");
+  await expect(page.locator(".signin-card")).not.toHaveCSS("background-color", "rgb(255, 255, 255)");
 });
 
 test("a link opened in a new browser after the session ended lands on the page the user was on", async ({ page }) => {
