@@ -9,13 +9,17 @@ import { InventoryPage } from "./inventory/InventoryPage";
 import { KeyDetailPage } from "./keys/KeyDetailPage";
 import { KeysPage } from "./keys/KeysPage";
 import { SessionContext, useSession, type Session } from "./session/SessionContext";
+import { rememberReturnPath } from "./session/return-path";
+import { SessionEnded } from "./session/SessionEnded";
 import { KeyIcon, SignedOut } from "./session/SignedOut";
+import { SignOutButton } from "./session/SignOutButton";
 import { Link, navigate, useLocation } from "./shared/router";
 import { ErrorBox, Loading } from "./shared/states";
 import { UsersPage } from "./users/UsersPage";
 import { WebhooksPage } from "./webhooks/WebhooksPage";
 
-type State = { kind: "loading" } | { kind: "signed-in"; me: Me } | { kind: "signed-out"; reason: string | null } | { kind: "error"; error: unknown };
+type State =
+  { kind: "loading" } | { kind: "signed-in"; me: Me; ended: string | null } | { kind: "signed-out"; reason: string | null } | { kind: "error"; error: unknown };
 
 /** Why the session ended, for the codes that say (a plain sign-out says nothing on first load). */
 const signedOutReasons: Record<string, string | undefined> = {
@@ -32,7 +36,7 @@ export function App() {
     getMe(controller.signal).then(
       (me) => {
         setCsrfToken(me.csrfToken);
-        setState({ kind: "signed-in", me });
+        setState({ kind: "signed-in", me, ended: null });
       },
       (error: unknown) => {
         if (controller.signal.aborted) return;
@@ -47,7 +51,10 @@ export function App() {
     () =>
       onSignedOut((error) => {
         setCsrfToken(null);
-        setState({ kind: "signed-out", reason: signedOutReasons[error.code] ?? "You were signed out." });
+        rememberReturnPath();
+        const reason = signedOutReasons[error.code] ?? "You were signed out.";
+        // An open console keeps its page and dialogs (SessionEnded says how to continue).
+        setState((current) => (current.kind === "signed-in" ? { ...current, ended: reason } : { kind: "signed-out", reason }));
       }),
     [],
   );
@@ -55,14 +62,29 @@ export function App() {
   const signOut = useCallback(async () => {
     try {
       await logout();
-    } finally {
-      setCsrfToken(null);
-      setState({ kind: "signed-out", reason: "You signed out." });
-      navigate("/", { replace: true });
+    } catch (error) {
+      // Only a server that answered "no session" has ended it; otherwise the session lives on.
+      if (!(error instanceof ApiError && error.signedOut)) throw error;
     }
+    setCsrfToken(null);
+    setState({ kind: "signed-out", reason: "You signed out." });
+    navigate("/", { replace: true });
   }, []);
 
-  const session = useMemo<Session | null>(() => (state.kind === "signed-in" ? { me: state.me, signOut } : null), [state, signOut]);
+  const resume = useCallback(async () => {
+    const me = await getMe();
+    setCsrfToken(me.csrfToken);
+    setState((current) => {
+      // Signed in again as someone else: nothing on this page is theirs.
+      if (current.kind === "signed-in" && current.me.user.id !== me.user.id) window.location.reload();
+      return { kind: "signed-in", me, ended: null };
+    });
+  }, []);
+
+  const session = useMemo<Session | null>(
+    () => (state.kind === "signed-in" ? { me: state.me, ended: state.ended, signOut, resume } : null),
+    [state, signOut, resume],
+  );
 
   if (state.kind === "loading") {
     return (
@@ -134,12 +156,11 @@ function Shell() {
               <span className="whoami-name">{session.me.user.username}</span>
               {session.me.isAdmin ? <span className="badge role-admin">admin</span> : null}
             </span>
-            <button type="button" className="button subtle small" onClick={() => void session.signOut()}>
-              Sign out
-            </button>
+            <SignOutButton />
           </div>
         </div>
       </header>
+      <SessionEnded />
       <Routes path={path} isAdmin={session.me.isAdmin} />
     </>
   );

@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, Response } from "express";
+import type { ErrorRequestHandler } from "express";
 import { ZodError } from "zod";
 import { AuditWriteError } from "../audit/recorder.js";
 import { adminErrors, isAdminErrorCode, type AdminErrorCode, type AdminErrorDetail } from "../contract/errors.js";
@@ -6,6 +6,8 @@ import { SshKeyError, type AuthErrorCode } from "../errors.js";
 import { answerStoreFault } from "../http/error-handler.js";
 import { statusForCode } from "../http/error-response.js";
 import { DirectoryError } from "../store/index.js";
+import { sendErrorPage } from "./error-pages.js";
+import { wantsHtml, type ConsolePages } from "./html-page.js";
 
 /** A code the admin API answers with: its own, or the strategy's for a refused console sign-in. */
 export type AdminAnswerCode = AdminErrorCode | AuthErrorCode;
@@ -50,35 +52,33 @@ function describeZod(error: ZodError): string {
   return `${where}: ${issue.message}`.slice(0, 300);
 }
 
-function answer(res: Response, code: AdminErrorCode, message: string): void {
-  res.status(adminErrors[code]).json({ error: { code, message } });
-}
-
-/** JSON errors for everything under the admin router; never a 500 for bad input, never a stack to the client. */
-export function adminErrorHandler(log: (error: unknown) => void): ErrorRequestHandler {
-  return (error, _req, res, next) => {
+/** JSON errors for everything under the admin router (a page in the console's look when a browser navigated there); never a 500 for bad input, never a stack to the client. */
+export function adminErrorHandler(log: (error: unknown) => void, pages?: ConsolePages): ErrorRequestHandler {
+  return (error, req, res, next) => {
     if (res.headersSent) return next(error);
-    if (error instanceof AdminError) {
-      res.status(error.status).json({ error: { code: error.code, message: error.message, ...error.detail } });
-      return;
-    }
-    if (error instanceof ZodError) return answer(res, "invalid_request", describeZod(error));
+    const answer = (status: number, code: AdminAnswerCode, message: string, detail?: Record<string, unknown>) => {
+      if (pages && wantsHtml(req)) return sendErrorPage(pages, req, res, { status, code, message, detail });
+      res.status(status).json({ error: { code, message, ...detail } });
+    };
+    const answerCode = (code: AdminErrorCode, message: string) => answer(adminErrors[code], code, message);
+    if (error instanceof AdminError) return answer(error.status, error.code, error.message, error.detail as Record<string, unknown> | undefined);
+    if (error instanceof ZodError) return answerCode("invalid_request", describeZod(error));
     if (error instanceof AuditWriteError) {
       // Never silent: the operator's log gets the entry the audit log lost, the caller a refusal that says the change stands.
       log(error);
-      return answer(res, "audit_unrecorded", `${error.message}; the server logged it`);
+      return answerCode("audit_unrecorded", `${error.message}; the server logged it`);
     }
-    if (error instanceof DirectoryError) return answer(res, directoryErrorCodes[error.code] ?? "invalid_request", error.message);
+    if (error instanceof DirectoryError) return answerCode(directoryErrorCodes[error.code] ?? "invalid_request", error.message);
     if (answerStoreFault(error, res)) return;
     // body-parser errors carry a status and a type.
     const status = typeof error?.status === "number" ? error.status : typeof error?.statusCode === "number" ? error.statusCode : 500;
-    if (status === 413) return answer(res, "body_too_large", "the request body is too large");
-    if (status === 404) return answer(res, "not_found", "no such file");
+    if (status === 413) return answerCode("body_too_large", "the request body is too large");
+    if (status === 404) return answerCode("not_found", "no such file");
     if (status >= 400 && status < 500) {
-      if (error?.type === "entity.parse.failed") return answer(res, "malformed_json", "the request body is not valid JSON");
-      return answer(res, "invalid_body", "the request body cannot be read");
+      if (error?.type === "entity.parse.failed") return answerCode("malformed_json", "the request body is not valid JSON");
+      return answerCode("invalid_body", "the request body cannot be read");
     }
     log(error);
-    answer(res, "internal_error", "internal error");
+    answerCode("internal_error", "internal error");
   };
 }

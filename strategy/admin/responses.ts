@@ -18,14 +18,29 @@ import { parsePublicKey, storedKeyProblem, type KeyPolicyOptions, type parseKeyP
 import { isSshKeyType, sshKeyType } from "../keys/algorithms.js";
 import { readOptions } from "../keys/formats/key-options.js";
 import type { SyncReport } from "../import/key-importer.js";
-import type { AuthEventEntry, CertificateAuthorityRecord, JwksEndpointRecord, KeyRecord, KeySourceRecord, Outcome, UserRecord } from "../store/ports.js";
+import type {
+  AuthEventEntry,
+  CertificateAuthorityRecord,
+  EventSink,
+  JwksEndpointRecord,
+  KeyRecord,
+  KeySourceRecord,
+  Outcome,
+  UserRecord,
+} from "../store/ports.js";
 
 /**
  * The JSON form of a key: public material and metadata only. `problem` is set when the
  * codec refuses the stored text today (e.g. a small-order Ed25519 key stored before the
  * check existed): such a key is never tried at sign-in, and the console flags it.
  */
-export function keyJson(key: KeyRecord, nowMs: number, policy: KeyPolicyOptions = {}): z.input<typeof KeyJson> {
+/**
+ * `events`: the store's event sink; sign-ins it holds that are not yet in the key's columns are
+ * added, so the key list and the key's page (whose events are written within a second) agree.
+ */
+export function keyJson(key: KeyRecord, nowMs: number, policy: KeyPolicyOptions = {}, events?: EventSink): z.input<typeof KeyJson> {
+  const pending = events?.pendingUse?.(key.id);
+  const newer = pending !== undefined && (key.lastUsedAt === null || pending.at > key.lastUsedAt);
   return {
     id: key.id,
     username: key.username,
@@ -38,10 +53,10 @@ export function keyJson(key: KeyRecord, nowMs: number, policy: KeyPolicyOptions 
     comment: key.comment,
     createdAt: key.createdAt,
     expiresAt: key.expiresAt,
-    lastUsedAt: key.lastUsedAt,
-    lastUsedIp: key.lastUsedIp,
-    lastUsedScheme: key.lastUsedScheme,
-    useCount: key.useCount,
+    lastUsedAt: newer ? pending.at : key.lastUsedAt,
+    lastUsedIp: newer ? pending.ip : key.lastUsedIp,
+    lastUsedScheme: newer ? pending.scheme : key.lastUsedScheme,
+    useCount: key.useCount + (pending?.count ?? 0),
     revokedAt: key.revokedAt,
     revokedReason: key.revokedReason,
     status: keyStatus(key, nowMs),

@@ -16,6 +16,7 @@ import { consoleOrigin } from "./audit.js";
 import { baseOf, setBase, setSession, type AdminContext, type AdminStore } from "./context.js";
 import { checkCsrf, checkOrigin, isMutating } from "./csrf.js";
 import { AdminError, adminErrorHandler } from "./errors.js";
+import { ConsolePages, escapeHtml, uiCsp } from "./html-page.js";
 import { SignInLimiter, type RateLimitOptions } from "./rate-limit.js";
 import { consoleSignInEvents } from "./sign-in-events.js";
 import { registerAuthorityRoutes } from "./routes/authorities.js";
@@ -26,6 +27,7 @@ import { registerKeyInventoryRoutes } from "./routes/key-inventory.js";
 import { registerKeyRoutes } from "./routes/keys.js";
 import { registerKeyLimitRoutes } from "./routes/key-limits.js";
 import { registerSessionRoutes, registerSignInRoutes } from "./routes/session.js";
+import { registerSignInLinkRoutes } from "./routes/sign-in-link.js";
 import { registerLdapRoutes } from "./routes/ldap.js";
 import { registerUserRoutes } from "./routes/users.js";
 import { registerWebhookRoutes } from "./routes/webhooks.js";
@@ -88,11 +90,6 @@ export function defaultUiDir(): string {
   return path.join(packageRoot(), "admin-ui", "dist");
 }
 
-// The console's own scripts and styles only; API calls go to the same origin.
-const uiCsp =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
-  "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
-
 /**
  * Serves the built console: hashed assets with a year-long immutable cache, index.html never
  * cached, and index.html for every other non-API GET so deep links (/admin/keys/…) load the app.
@@ -138,11 +135,9 @@ function serveUi(router: Router, dir: string): void {
   });
 }
 
-const htmlEscapes: Record<string, string> = { "&": "&amp;", '"': "&quot;", "<": "&lt;", ">": "&gt;", "'": "&#39;" };
-
 /** index.html with `<base href>` first in its head (a mount path with parameters comes from the request: escaped). */
 function withBase(html: string, href: string): string {
-  const tag = `<base href="${href.replace(/[&"<>']/g, (c) => htmlEscapes[c]!)}" />`;
+  const tag = `<base href="${escapeHtml(href)}" />`;
   return html.replace(/<head[^>]*>/i, (head) => `${head}\n    ${tag}`);
 }
 
@@ -156,6 +151,7 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
   const log = options.log ?? ((error: unknown) => console.error(error));
   const limiter = new SignInLimiter(options.rateLimit, now);
   const importSettings = keyImportSettings(options.keyImport);
+  const pages = new ConsolePages(options.uiDir ?? defaultUiDir());
 
   let context: AdminContext | null = null;
   let strategy: SshKeyStrategy | null = null;
@@ -191,6 +187,7 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
     linkTtlMs: options.linkTtlMs ?? signInLinkTtlMs,
     publicUrl: options.publicUrl,
   });
+  registerSignInLinkRoutes(router, { ctx, limiter, pages });
 
   // Everything else under /api needs a session (or the app's resolveUser) and, when mutating, the CSRF token.
   router.use("/api", async (req, res, next) => {
@@ -242,6 +239,6 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
 
   router.use("/api", (_req, _res, next) => next(new AdminError("not_found", "no such API route")));
   if (options.uiDir !== false) serveUi(router, options.uiDir ?? defaultUiDir());
-  router.use(adminErrorHandler(log));
+  router.use(adminErrorHandler(log, pages));
   return router;
 }

@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import type { Request, Response } from "express";
-import type { ConsoleSessionRecord, SessionStore, UserRecord } from "../store/ports.js";
+import type { ConsoleSessionRecord, LinkInspection, LinkRedemption, SessionStore, UserRecord } from "../store/ports.js";
 import { toUserRecord } from "../store/directory/rules.js";
 import { AdminError } from "./errors.js";
 
@@ -36,7 +36,7 @@ function randomToken(): string {
 }
 
 /** Reads one cookie from the Cookie header without a parser dependency. */
-function readCookie(req: Request, name: string): string | undefined {
+export function readCookie(req: Request, name: string): string | undefined {
   const header = req.headers.cookie;
   if (!header || header.length > 8192) return undefined;
   for (const part of header.split(";")) {
@@ -161,17 +161,28 @@ export async function createSignInLink(
   return { secret, expiresAt };
 }
 
+const linkSecretPattern = /^[A-Za-z0-9_-]{43}$/;
+
+/** Throws the refusal for a link that is missing, used, expired or whose user is disabled; the user id otherwise. */
+function usableLink(found: LinkRedemption | LinkInspection): { userId: string } {
+  if (!found) throw new AdminError("link_invalid", "this sign-in link is not valid");
+  if (found.outcome === "used") throw new AdminError("link_used", "this sign-in link has already been used; ask for a new one");
+  if (found.outcome === "expired") throw new AdminError("link_expired", "this sign-in link has expired; ask for a new one");
+  if (found.user.disabled) throw new AdminError("user_disabled", "this user is disabled");
+  return { userId: found.user.id };
+}
+
+/** Checks a link without using it (what a GET of the link does): the same refusals as redeeming. */
+export async function checkSignInLink(sessions: SessionStore, secret: string, now: number): Promise<{ userId: string; username: string }> {
+  if (!linkSecretPattern.test(secret)) throw new AdminError("link_invalid", "this sign-in link is not valid");
+  const found = await sessions.inspectSignInLink(sha256Hex(secret), new Date(now));
+  return { ...usableLink(found), username: found!.user.username };
+}
+
 /** Redeems a link once: the conditional update makes exactly one of concurrent redemptions win. */
 export async function redeemSignInLink(sessions: SessionStore, secret: string, now: number): Promise<{ userId: string }> {
-  if (!/^[A-Za-z0-9_-]{43}$/.test(secret)) throw new AdminError("link_invalid", "this sign-in link is not valid");
-  const link = await sessions.redeemSignInLink(sha256Hex(secret), new Date(now));
-  if (!link) throw new AdminError("link_invalid", "this sign-in link is not valid");
-  if (link.outcome !== "redeemed") {
-    if (link.outcome === "used") throw new AdminError("link_used", "this sign-in link has already been used; ask for a new one");
-    throw new AdminError("link_expired", "this sign-in link has expired; ask for a new one");
-  }
-  if (link.user.disabled) throw new AdminError("user_disabled", "this user is disabled");
-  return { userId: link.user.id };
+  if (!linkSecretPattern.test(secret)) throw new AdminError("link_invalid", "this sign-in link is not valid");
+  return usableLink(await sessions.redeemSignInLink(sha256Hex(secret), new Date(now)));
 }
 
 /** The console root for a user-given URL: a bare origin means the demo's /admin. */

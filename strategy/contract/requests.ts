@@ -76,13 +76,23 @@ export const keyBulkRevokeBody = z.strictObject({
   reason: prose(500).optional(),
 });
 
-export const keyPreviewBody = z.strictObject({ text: z.string().max(60_000) });
+/** `username`: the account the keys are for (an admin adding for someone), so the preview can say which are already on it. */
+export const keyPreviewBody = z.strictObject({ text: z.string().max(60_000), username: username.optional() });
 
 export const keyAddBody = z.strictObject({
   text: z.string().min(1).max(60_000),
   comment: prose(200).optional(),
   expiresAt: dateInput.nullable().optional(),
   username: username.optional(),
+  /**
+   * Only these entries of the text (by the line the preview gave), each with its own name: the
+   * rest is skipped, so a paste with some bad lines can still add its good keys.
+   */
+  select: z
+    .array(z.strictObject({ line: z.number().int().positive(), comment: prose(200).optional() }))
+    .min(1)
+    .max(500)
+    .optional(),
 });
 
 /** A key's scopes (core/key-limits.ts): null makes it unrestricted, [] lets it pass no scoped route. */

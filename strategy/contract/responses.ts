@@ -93,6 +93,14 @@ export const PreviewEntryJson = z.discriminatedUnion("ok", [
     sshOptions: z.string().nullable(),
     options: z.array(KeyOptionJson),
     expiryTime: instant.nullable(),
+    /**
+     * Already stored: on the account the keys are for ("this", with the key's name there), or on
+     * another ("other"; `holder` named to administrators only). Such a key cannot be added again.
+     */
+    registered: z
+      .strictObject({ account: z.enum(["this", "other"]), name: z.string().nullable(), holder: z.string().nullable() })
+      .nullable()
+      .optional(),
   }),
   z.strictObject({ ok: z.literal(false), line: z.number().int(), problem: KeyProblemJson }),
 ]);
@@ -310,6 +318,8 @@ export const LdapStatusResponse = z.strictObject({
     .nullable(),
 });
 export const LogoutResponse = z.strictObject({ ok: z.literal(true) });
+/** GET /api/setup, without a session: whether the console has an (enabled) administrator yet, so the signed-out page can say how to create the first. */
+export const SetupResponse = z.strictObject({ adminExists: z.boolean() });
 
 export type Key = z.output<typeof KeyJson>;
 export type PreviewEntry = z.output<typeof PreviewEntryJson>;
@@ -329,4 +339,5 @@ export type KeySyncReport = z.output<typeof KeySyncReportJson>;
 export type KeyChallenge = z.output<typeof KeyChallengeResponse>;
 export type UserWithKeyCount = z.output<typeof UserWithKeyCountJson>;
 export type Me = z.output<typeof MeResponse>;
+export type Setup = z.output<typeof SetupResponse>;
 export type LdapStatus = z.output<typeof LdapStatusResponse>["status"];

@@ -15,6 +15,7 @@ export const keyProblemCodes = [
   "unsupported_curve",
   "malformed_base64",
   "malformed_key",
+  "split_line",
 ] as const;
 
 export type KeyProblemCode = (typeof keyProblemCodes)[number];

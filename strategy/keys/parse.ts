@@ -5,7 +5,7 @@ import { sniffFormat } from "./formats/auto.js";
 import { looksLikePrivateKey, privateKeyError } from "./formats/private-key.js";
 import { materialFromBlob, materialFromKeyObject } from "./material.js";
 import { keyLimits, keyTypeRules, type KeyPolicyOptions } from "./policy.js";
-import { splitBlocks } from "./split.js";
+import { splitBlocks, type TextBlock } from "./split.js";
 import type { KeyProblemCode } from "./errors.js";
 import type { KeyPasteEntry, ParsedPublicKey } from "./types.js";
 
@@ -95,13 +95,44 @@ export function parseKeyPaste(text: string, policy: KeyPolicyOptions = {}): KeyP
   } catch (error) {
     return [toEntry(error, 1)];
   }
-  return splitBlocks(text).map((block) => {
+  const blocks = splitBlocks(text);
+  const entries = blocks.map((block): KeyPasteEntry => {
     try {
       return { ok: true, key: parseBlock(block.text, policy), source: { line: block.line } };
     } catch (error) {
       return toEntry(error, block.line);
     }
   });
+  return joinSplitLines(blocks, entries, policy);
+}
+
+/**
+ * A key line wrapped by a terminal, chat or mail client reads as two broken lines; when the two
+ * make a key once joined, they are one problem that says so, not two unrelated ones.
+ */
+function joinSplitLines(blocks: TextBlock[], entries: KeyPasteEntry[], policy: KeyPolicyOptions): KeyPasteEntry[] {
+  const out: KeyPasteEntry[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    const [first, second] = [entries[i]!, entries[i + 1]];
+    const [a, b] = [blocks[i]!, blocks[i + 1]];
+    if (!first.ok && second && !second.ok && b && b.line === a.line + 1 && first.problem.code !== "private_key" && joinsIntoKey(a.text, b.text, policy)) {
+      const message = `This key seems split over two lines (${a.line} and ${b.line}): join them into one line.`;
+      out.push({ ok: false, problem: { code: "split_line", message }, source: { line: a.line } });
+      i++;
+      continue;
+    }
+    out.push(first);
+  }
+  return out;
+}
+
+function joinsIntoKey(first: string, second: string, policy: KeyPolicyOptions): boolean {
+  try {
+    parseBlock(first + second, policy);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -103,6 +103,8 @@ export class ActivityRecorder implements EventSink {
   private lastDropReport = 0;
   private failedWrites = 0;
   private readonly pendingUses = new Map<string, PendingUse>();
+  /** Uses taken out of pendingUses by a write still in flight: still pending for readers. */
+  private readonly writing = new Map<string, PendingUse>();
   private readonly lastWritten = new Map<string, number>();
   /** By key and day. */
   private pendingUsage = new Map<string, KeyUsageCount>();
@@ -153,6 +155,15 @@ export class ActivityRecorder implements EventSink {
     } else {
       this.pendingUsage.set(id, { keyId, day, successes, failures });
     }
+  }
+
+  /** This key's sign-ins not yet written to its last-used columns (also those being written now). */
+  pendingUse(keyId: string): KeyUse | undefined {
+    const pending = this.pendingUses.get(keyId);
+    const writing = this.writing.get(keyId);
+    if (!writing) return pending && { ...pending };
+    if (!pending) return { ...writing };
+    return { ...pending, count: pending.count + writing.count };
   }
 
   stats(): ActivityStats {
@@ -218,7 +229,10 @@ export class ActivityRecorder implements EventSink {
     this.successes = [];
     const events = inArrivalOrder(failures, successes);
     const due = [...this.pendingUses].filter(([keyId]) => everything || now - (this.lastWritten.get(keyId) ?? -Infinity) >= this.interval);
-    for (const [keyId] of due) this.pendingUses.delete(keyId);
+    for (const [keyId, use] of due) {
+      this.pendingUses.delete(keyId);
+      this.writing.set(keyId, use);
+    }
     const usage = [...this.pendingUsage.values()];
     this.pendingUsage = new Map();
     let failure: unknown = null;
@@ -241,6 +255,8 @@ export class ActivityRecorder implements EventSink {
         const later = this.pendingUses.get(keyId);
         this.pendingUses.set(keyId, later ? { ...later, count: later.count + use.count } : use);
         failure ??= error;
+      } finally {
+        this.writing.delete(keyId);
       }
     }
     if (usage.length > 0) {

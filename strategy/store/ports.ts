@@ -318,6 +318,11 @@ export interface AuthEventRecord {
 export interface EventSink {
   record(event: AuthEventRecord): void;
   flush(): Promise<void>;
+  /**
+   * Sign-ins with a key recorded here but not yet in its last-used columns (those are written
+   * at most once a minute): added to what is read, so every view shows the same count at once.
+   */
+  pendingUse?(keyId: string): { at: Date; ip: string | null; scheme: string; count: number } | undefined;
 }
 
 /**
@@ -576,6 +581,9 @@ export interface NewConsoleSession extends ConsoleSessionFields {
 /** What redeeming a sign-in link found; null when no link has that id. */
 export type LinkRedemption = { outcome: "redeemed" | "used" | "expired"; user: UserRecord } | null;
 
+/** What a look at a sign-in link found, without using it; null when no link has that id. */
+export type LinkInspection = { outcome: "unused" | "used" | "expired"; user: UserRecord } | null;
+
 /** Console sessions and one-time sign-in links. Only SHA-256 digests of secrets are stored. */
 export interface SessionStore {
   createSession(session: NewConsoleSession): Promise<ConsoleSessionRecord>;
@@ -590,6 +598,8 @@ export interface SessionStore {
   deleteSignInLinksExpiredBefore(at: Date): Promise<void>;
   /** Marks the link used at `at` if it is unused and unexpired; of concurrent redemptions exactly one wins. */
   redeemSignInLink(id: string, at: Date): Promise<LinkRedemption>;
+  /** The link's state at `at`, leaving it as it is (a GET of the link must not use it up). */
+  inspectSignInLink(id: string, at: Date): Promise<LinkInspection>;
 }
 
 /** Server-side settings that survive restarts and are shared by every instance. */

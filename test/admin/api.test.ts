@@ -10,7 +10,7 @@ import { jwtFor } from "../support/tokens.js";
 import { fixtureKeyPair } from "../support/fixture-keys.js";
 import { createJwtAuthorization, loadKeyFileSigner } from "../../strategy/client/index.js";
 import { signSshauthToken } from "../../strategy/schemes/sshauth/sign.js";
-import { clientFor, cookieFrom, newKeyLine, request, signIn, startAdminServer, type AdminServer, type Client } from "./support.js";
+import { clientFor, cookieFrom, newKeyLine, redeemLink, request, signIn, startAdminServer, type AdminServer, type Client } from "./support.js";
 
 const rsaPub = fs.readFileSync(path.join(fixtures, "keys/ajwt/rsa2048.pub"), "utf8");
 const rsaPem = fs.readFileSync(path.join(fixtures, "keys/ajwt/rsa2048.pem"), "utf8");
@@ -61,7 +61,7 @@ describe.each(databaseKinds)("admin API on %s", (kind) => {
     it("GET /me returns the user, isAdmin and a CSRF token; the cookie is HttpOnly, SameSite=Strict, Path=/admin", async () => {
       const user = await server.store.database.prisma.user.findUniqueOrThrow({ where: { username: "alice" } });
       const { secret } = await createSignInLink(server.store.sessions, user.id, { now: server.clock.now });
-      const r = await request(`${server.url}/admin/login/${secret}`);
+      const r = await redeemLink(`${server.url}/admin/login/${secret}`);
       expect(r.status).toBe(303);
       expect(r.headers.get("location")).toBe("/admin/");
       const setCookie = r.headers.get("set-cookie")!;
@@ -153,10 +153,10 @@ describe.each(databaseKinds)("admin API on %s", (kind) => {
       const { secret } = await createSignInLink(server.store.sessions, user.id, { now: server.clock.now });
       const stored = await server.store.database.prisma.signInLink.findMany();
       expect(stored.some((l) => l.id === secret)).toBe(false);
-      const results = await Promise.all([1, 2, 3].map(() => request(`${server.url}/admin/login/${secret}`)));
+      const results = await Promise.all([1, 2, 3].map(() => redeemLink(`${server.url}/admin/login/${secret}`)));
       expect(results.filter((r) => r.status === 303)).toHaveLength(1);
       const again = await request(`${server.url}/admin/login/${secret}`);
-      expect(again.status).toBe(404);
+      expect(again.status).toBe(410);
       expect(again.body.error.code).toBe("link_used");
     });
 
@@ -165,7 +165,7 @@ describe.each(databaseKinds)("admin API on %s", (kind) => {
       const { secret } = await createSignInLink(server.store.sessions, user.id, { now: server.clock.now });
       server.clock.now += 5 * 60_000 + 1;
       const r = await request(`${server.url}/admin/login/${secret}`);
-      expect(r.status).toBe(404);
+      expect(r.status).toBe(410);
       expect(r.body.error.code).toBe("link_expired");
       expect((await request(`${server.url}/admin/login/${"x".repeat(43)}`)).body.error.code).toBe("link_invalid");
       expect((await request(`${server.url}/admin/login/short`)).body.error.code).toBe("link_invalid");
@@ -175,14 +175,14 @@ describe.each(databaseKinds)("admin API on %s", (kind) => {
       const limited = await server.mount({ rateLimit: { capacity: 3, refillPerMinute: 1 } });
       const codes = [];
       for (let i = 0; i < 4; i++) codes.push((await request(`${limited}/admin/login/${"y".repeat(43)}`)).status);
-      expect(codes).toEqual([404, 404, 404, 429]);
+      expect(codes).toEqual([400, 400, 400, 429]);
       const r = await request(`${limited}/admin/api/login/jwt`, { method: "POST" });
       expect(r.status).toBe(429);
       expect(r.body.error.code).toBe("rate_limited");
       expect(r.headers.get("retry-after")).toBe(String(r.body.error.retryAfter));
       expect(Number(r.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
       server.clock.now += 60_000;
-      expect((await request(`${limited}/admin/login/${"y".repeat(43)}`)).status).toBe(404);
+      expect((await request(`${limited}/admin/login/${"y".repeat(43)}`)).status).toBe(400);
     });
 
     it("also limits failed sign-ins per claimed username, whatever the IP, with Retry-After", async () => {
@@ -222,7 +222,7 @@ describe.each(databaseKinds)("admin API on %s", (kind) => {
       const r = await request(`${server.url}/admin/api/login/jwt`, { method: "POST", headers: { authorization: header } });
       expect(r.status).toBe(200);
       expect(r.body.link).toMatch(new RegExp(`^${server.url}/admin/login/[\\w-]{43}$`));
-      const redeemed = await request(r.body.link);
+      const redeemed = await redeemLink(r.body.link);
       expect(redeemed.status).toBe(303);
       const me = await request(`${server.url}/admin/api/me`, { headers: { cookie: cookieFrom(redeemed.headers) } });
       expect(me.body.user.username).toBe("alice");

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, startServe } from "../support/cli.js";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/databases.js";
 import { fixtures } from "../support/forge-jwt.js";
-import { cookieFrom, request } from "./support.js";
+import { cookieFrom, redeemLink, request } from "./support.js";
 
 const rsaPub = path.join(fixtures, "keys/ajwt/rsa2048.pub");
 const rsaPem = path.join(fixtures, "keys/ajwt/rsa2048.pem");
@@ -28,7 +28,7 @@ describe.each(databaseKinds)("console CLI on %s", (kind) => {
       const link = await runCli(["console-link", "root", "--base-url", server.url], { env });
       expect(link.code).toBe(0);
       expect(link.stdout).toMatch(new RegExp(`^${server.url}/admin/login/[\\w-]{43}\\n$`));
-      const first = await request(link.stdout.trim());
+      const first = await redeemLink(link.stdout.trim());
       expect(first.status).toBe(303);
       const me = await request(`${server.url}/admin/api/me`, { headers: { cookie: cookieFrom(first.headers) } });
       expect(me.body).toMatchObject({ user: { username: "root" }, isAdmin: true });
@@ -37,7 +37,7 @@ describe.each(databaseKinds)("console CLI on %s", (kind) => {
       const login = await runCli(["login", `${server.url}/admin/`, "--user", "root", "--key", rsaPem], { env });
       expect(login.code).toBe(0);
       expect(login.stdout).toMatch(new RegExp(`^${server.url}/admin/login/[\\w-]{43}\\n$`));
-      expect((await request(login.stdout.trim())).status).toBe(303);
+      expect((await redeemLink(login.stdout.trim())).status).toBe(303);
 
       const refused = await runCli(["login", server.url, "--user", "nobody", "--key", rsaPem], { env });
       expect(refused.code).not.toBe(0);

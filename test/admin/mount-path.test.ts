@@ -12,7 +12,7 @@ import { openPrismaStore, type PrismaStore } from "../../strategy/store/prisma/s
 import { ensureConsoleBuilt } from "../support/build.js";
 import { root } from "../support/cli.js";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../support/databases.js";
-import { cookieFrom, newKeyLine, request } from "./support.js";
+import { cookieFrom, newKeyLine, redeemLink, request } from "./support.js";
 
 const mount = "/tools/keys-console";
 
@@ -64,7 +64,7 @@ describe.each(databaseKinds)("the console under %s mounted at /tools/keys-consol
 
   it("sign-in links, the session cookie and the API live under the mount", async () => {
     const { secret } = await createSignInLink(store.sessions, aliceId);
-    const opened = await request(`${origin}${mount}/login/${secret}`);
+    const opened = await redeemLink(`${origin}${mount}/login/${secret}`);
     expect(opened.status).toBe(303);
     expect(opened.headers.get("location")).toBe(`${mount}/`);
     expect(opened.headers.get("set-cookie")).toMatch(new RegExp(`Path=${mount}/?(;|$)`, "i"));
@@ -92,6 +92,7 @@ describe.each(databaseKinds)("the console under %s mounted at /tools/keys-consol
       });
       const { secret } = await createSignInLink(store.sessions, aliceId);
       await page.goto(`${origin}${mount}/login/${secret}`);
+      await page.getByRole("button", { name: "Sign in" }).click();
       await page.getByRole("heading", { name: "SSH keys", exact: true }).waitFor();
       await page.getByText("alice-laptop").first().waitFor();
       expect(new URL(page.url()).pathname).toBe(`${mount}/`);

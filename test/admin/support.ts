@@ -71,11 +71,30 @@ export function cookieFrom(headers: Headers): string {
   return match ? `sshkey_console=${match[1]}` : "";
 }
 
+/**
+ * What a browser does with a sign-in link: GET its page, then press Sign in (POST the form with
+ * the cookie the page set). Answers the POST (303 with the session cookie when it worked), or the
+ * GET when that already refused the link.
+ */
+export async function redeemLink(link: string, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
+  const page = await fetch(link, { redirect: "manual", headers: { accept: "text/html", ...headers } });
+  const text = await page.text();
+  const token = /name="form" value="([\w-]{43})"/.exec(text)?.[1];
+  const formCookie = /sshkey_link_form=([^;]*)/.exec(page.headers.get("set-cookie") ?? "")?.[1];
+  if (page.status !== 200 || !token || !formCookie) return request(link, { headers });
+  const cookie = [headers.cookie, `sshkey_link_form=${formCookie}`].filter(Boolean).join("; ");
+  return request(link, {
+    method: "POST",
+    headers: { ...headers, cookie, "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ form: token }).toString(),
+  });
+}
+
 /** Signs `username` in through a one-time link and reads the CSRF token from /me. */
 export async function signIn(server: Pick<AdminServer, "url" | "store" | "clock">, username: string, base = server.url): Promise<Client> {
   const user = await server.store.database.prisma.user.findUniqueOrThrow({ where: { username } });
   const { secret } = await createSignInLink(server.store.sessions, user.id, { now: server.clock.now });
-  const redeemed = await request(`${base}/admin/login/${secret}`);
+  const redeemed = await redeemLink(`${base}/admin/login/${secret}`);
   if (redeemed.status !== 303) throw new Error(`sign-in failed: ${redeemed.status} ${JSON.stringify(redeemed.body)}`);
   const cookie = cookieFrom(redeemed.headers);
   const me = await request(`${base}/admin/api/me`, { headers: { cookie } });
@@ -86,7 +105,7 @@ export async function signIn(server: Pick<AdminServer, "url" | "store" | "clock"
 export async function signInTo(url: string, store: SshKeyStore, username: string): Promise<Client> {
   const user = await store.directory.findUser(username);
   const { secret } = await createSignInLink(store.sessions, user.id, { now: Date.now() });
-  const redeemed = await request(`${url}/admin/login/${secret}`);
+  const redeemed = await redeemLink(`${url}/admin/login/${secret}`);
   if (redeemed.status !== 303) throw new Error(`sign-in failed: ${redeemed.status} ${JSON.stringify(redeemed.body)}`);
   const cookie = cookieFrom(redeemed.headers);
   const me = await request(`${url}/admin/api/me`, { headers: { cookie } });

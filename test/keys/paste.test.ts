@@ -91,4 +91,16 @@ describe("parseKeyPaste", () => {
   it("throws TypeError for a non-string", () => {
     expect(() => parseKeyPaste(undefined as unknown as string)).toThrow(TypeError);
   });
+
+  it("a key split over two lines (a wrapped terminal or chat line) is one split_line problem, not two unrelated ones", () => {
+    const rsa = keys.read("rsa.pub").trim();
+    const ed = keys.read("ed25519.pub").trim();
+    const cut = 120;
+    const entries = parseKeyPaste([ed, rsa.slice(0, cut), rsa.slice(cut), "not a key", "also not"].join("\n"));
+    expect(summary(entries)).toEqual(["1:ssh-ed25519", "2:split_line", "4:malformed_key", "5:malformed_key"]);
+    const split = entries[1]!;
+    expect(!split.ok && split.problem.message).toBe("This key seems split over two lines (2 and 3): join them into one line.");
+    // Two broken lines that do not make a key together stay two problems.
+    expect(summary(parseKeyPaste([rsa.slice(0, cut), ed.slice(30)].join("\n"))).map((s) => s.split(":")[1])).not.toContain("split_line");
+  });
 });

@@ -14,6 +14,7 @@ import { keygenFingerprint, sshKeygen, startAgent, type RunningAgent } from "../
 import { ensureLibraryBuilt } from "../support/build.js";
 import { root } from "../support/cli.js";
 import { freePort } from "../support/free-port.js";
+import { redeemLink } from "../admin/support.js";
 
 interface TourCommand {
   line: string;
@@ -176,7 +177,7 @@ describe("the README, run as a user would", () => {
     expect(login.stderr).toMatch(new RegExp(`signed with ${fingerprints.rsa.replace(/[+/]/g, "\\$&")} \\(ssh-rsa\\)\\n$`));
     for (const link of [byLine("passport-sshkey console-link").stdout, login.stdout]) {
       expect(link).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/admin/login/[\\w-]{43}$`));
-      const opened = await fetch(link, { redirect: "manual" });
+      const opened = await redeemLink(link);
       expect(opened.status).toBe(303);
       const me = await fetch(`http://127.0.0.1:${port}/admin/api/me`, { headers: { cookie: opened.headers.get("set-cookie")!.split(";")[0]! } });
       expect(((await me.json()) as { user: { username: string } }).user.username).toBe("root");

@@ -1,38 +1,29 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { addKeys } from "../api/addKeys";
-import { ApiError } from "../api/client";
 import { previewKeys } from "../api/previewKeys";
-import type { Key, PreviewEntry } from "../api/contract";
+import type { Key } from "../api/contract";
 import { Dialog } from "../shared/Dialog";
 import { DialogActions } from "../shared/DialogActions";
-import { Fingerprint } from "../shared/Fingerprint";
-import { endOfDayIso, keyTypeLabel, plural, toDateInput } from "../shared/format";
-import { KeyOptions } from "../shared/KeyOptions";
-import { SecurityKeyBadge } from "../shared/SecurityKeyBadge";
-import { FormError, describeError } from "../shared/states";
+import { endOfDayIso, plural, toDateInput } from "../shared/format";
+import { FormError } from "../shared/states";
 import { useAction } from "../shared/useAction";
+import { KeyPastePreview, classify, type Preview } from "./KeyPastePreview";
 import { containsPrivateKey } from "./privateKey";
 
 const maxText = 60_000;
 
-type Preview =
-  | { state: "empty" }
-  | { state: "checking"; text: string }
-  | { state: "private" }
-  | { state: "too-large" }
-  | { state: "ready"; text: string; keys: PreviewEntry[] }
-  | { state: "error"; error: unknown };
-
 /** Paste or drop public keys; every key is parsed and checked by the server before anything is saved. */
 export function AddKeysDialog(props: { username?: string | undefined; onClose: () => void; onAdded: (keys: Key[]) => void }) {
   const [text, setText] = useState("");
-  const [name, setName] = useState("");
+  // One name per key, by fingerprint (lines move as the text is edited); empty keeps the key's own comment.
+  const [names, setNames] = useState<Record<string, string>>({});
+  const [skipBad, setSkipBad] = useState(false);
   const [expires, setExpires] = useState("");
   const [preview, setPreview] = useState<Preview>({ state: "empty" });
   const [dragging, setDragging] = useState(false);
   const [fileNote, setFileNote] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
-  const ids = { text: useId(), hint: useId(), name: useId(), expires: useId(), preview: useId() };
+  const ids = { text: useId(), hint: useId(), expires: useId(), preview: useId() };
 
   useEffect(() => {
     if (!text.trim()) return setPreview({ state: "empty" });
@@ -41,7 +32,7 @@ export function AddKeysDialog(props: { username?: string | undefined; onClose: (
     setPreview({ state: "checking", text });
     const controller = new AbortController();
     const timer = window.setTimeout(() => {
-      previewKeys(text, controller.signal).then(
+      previewKeys(text, props.username, controller.signal).then(
         (result) => setPreview({ state: "ready", text, keys: result.keys }),
         (error: unknown) => {
           if (!controller.signal.aborted) setPreview({ state: "error", error });
@@ -52,7 +43,7 @@ export function AddKeysDialog(props: { username?: string | undefined; onClose: (
       window.clearTimeout(timer);
       controller.abort();
     };
-  }, [text]);
+  }, [text, props.username]);
 
   async function readFiles(files: FileList | File[]) {
     const list = [...files];
@@ -70,8 +61,7 @@ export function AddKeysDialog(props: { username?: string | undefined; onClose: (
     setFileNote(`${plural(parts.length, "file")} read${skipped.length ? `; skipped ${skipped.join(", ")}` : ""}. Files are read in your browser.`);
   }
 
-  const good = preview.state === "ready" ? preview.keys.filter((k) => k.ok) : [];
-  const bad = preview.state === "ready" ? preview.keys.filter((k) => !k.ok) : [];
+  const { addable: good, refused: bad } = classify(preview.state === "ready" ? preview.keys : []);
   const {
     busy: saving,
     error: saveError,
@@ -79,13 +69,13 @@ export function AddKeysDialog(props: { username?: string | undefined; onClose: (
   } = useAction(async () => {
     const { keys } = await addKeys({
       text,
-      comment: name.trim() || undefined,
+      select: good.map((entry) => ({ line: entry.line, comment: names[entry.fingerprintSha256]?.trim() || undefined })),
       expiresAt: expires ? endOfDayIso(expires) : undefined,
       username: props.username,
     });
     props.onAdded(keys);
   });
-  const canSave = preview.state === "ready" && preview.text === text && good.length > 0 && bad.length === 0 && !saving;
+  const canSave = preview.state === "ready" && preview.text === text && good.length > 0 && (bad.length === 0 || skipBad) && !saving;
   const today = toDateInput(new Date().toISOString());
 
   return (
@@ -165,27 +155,29 @@ export function AddKeysDialog(props: { username?: string | undefined; onClose: (
         </div>
 
         <section className="preview" id={ids.preview} aria-live="polite" aria-label="Preview">
-          <PreviewView preview={preview} onClear={() => setText("")} />
+          <KeyPastePreview
+            preview={preview}
+            forAccount={props.username}
+            onClear={() => setText("")}
+            names={names}
+            onName={(fingerprint, name) => setNames((current) => ({ ...current, [fingerprint]: name }))}
+          />
         </section>
+        {good.length > 0 && bad.length > 0 ? (
+          <label className="check skip-bad">
+            <input type="checkbox" checked={skipBad} onChange={(event) => setSkipBad(event.target.checked)} />
+            Skip the {plural(bad.length, "line")} that cannot be added and add the {plural(good.length, "good key")}
+          </label>
+        ) : null}
 
         <div className="field-row">
-          <label className="field">
-            <span className="label">Name (optional)</span>
-            <input value={name} onChange={(event) => setName(event.target.value)} maxLength={200} placeholder="Keep each key's own comment" />
-          </label>
           <label className="field">
             <span className="label">Expires on (optional)</span>
             <input type="date" value={expires} min={today} onChange={(event) => setExpires(event.target.value)} />
           </label>
         </div>
 
-        {saveError instanceof ApiError && saveError.code === "key_exists" ? (
-          <p className="form-error" role="alert">
-            One of these keys is already registered (keys are unique across users). Remove it from the text and try again.
-          </p>
-        ) : (
-          <FormError error={saveError} />
-        )}
+        <FormError error={saveError} />
         <DialogActions
           onCancel={props.onClose}
           busy={saving}
@@ -196,83 +188,5 @@ export function AddKeysDialog(props: { username?: string | undefined; onClose: (
         />
       </form>
     </Dialog>
-  );
-}
-
-function PreviewView(props: { preview: Preview; onClear: () => void }) {
-  const p = props.preview;
-  if (p.state === "empty") return <p className="muted small">A preview of each key appears here as you paste.</p>;
-  if (p.state === "private") {
-    return (
-      <div className="callout danger" role="alert" data-testid="private-key-warning">
-        <p className="callout-title">This is a private key. It was not sent anywhere.</p>
-        <p>
-          A private key is the secret half of your key pair: whoever has it can sign in as you. Never paste it into a website, this one included. Paste the{" "}
-          <strong>public</strong> key instead, the <code>.pub</code> file next to it, or print it with <code>ssh-keygen -y -f ~/.ssh/id_ed25519</code>.
-        </p>
-        <button type="button" className="button small" onClick={props.onClear}>
-          Clear the text
-        </button>
-      </div>
-    );
-  }
-  if (p.state === "too-large") return <p className="form-error">The text is larger than 60,000 characters; add fewer keys at a time.</p>;
-  if (p.state === "error")
-    return (
-      <p className="form-error" role="alert">
-        The preview failed: {describeError(p.error)}
-      </p>
-    );
-  if (p.state === "checking") {
-    return (
-      <p className="muted small" role="status">
-        <span className="spinner small" aria-hidden="true" /> Checking…
-      </p>
-    );
-  }
-  if (p.keys.length === 0) return <p className="form-error">No public key found in the text.</p>;
-  const good = p.keys.filter((k) => k.ok).length;
-  const bad = p.keys.length - good;
-  return (
-    <>
-      <p className={`preview-summary ${bad ? "has-problems" : "all-good"}`}>
-        {bad === 0
-          ? `${plural(good, "key")} ready to add`
-          : `${plural(bad, "problem")} found: fix or remove ${bad === 1 ? "that line" : "those lines"} before adding${good ? ` (${plural(good, "key")} fine)` : ""}`}
-      </p>
-      <ul className="preview-list">
-        {p.keys.map((entry, index) =>
-          entry.ok ? (
-            <li key={index} className="preview-item ok">
-              <span className="preview-icon" aria-label="valid">
-                ✓
-              </span>
-              <div>
-                <div>
-                  <strong>{keyTypeLabel(entry.type)}</strong> <span className="muted">· {entry.bits} bits</span>{" "}
-                  <SecurityKeyBadge securityKey={entry.securityKey} />
-                  {entry.comment ? <span className="muted"> · {entry.comment}</span> : null}
-                  <span className="muted small"> · line {entry.line}</span>
-                </div>
-                <Fingerprint value={entry.fingerprintSha256} compact />
-                <KeyOptions options={entry.options} />
-              </div>
-            </li>
-          ) : (
-            <li key={index} className="preview-item bad">
-              <span className="preview-icon" aria-label="problem">
-                ✕
-              </span>
-              <div>
-                <div>
-                  <strong>Line {entry.line}:</strong> {entry.problem.message}
-                </div>
-                <code className="error-code">{entry.problem.code}</code>
-              </div>
-            </li>
-          ),
-        )}
-      </ul>
-    </>
   );
 }

@@ -22,6 +22,7 @@ import { RevokeDialog } from "./RevokeDialog";
 import { UsageChart } from "./UsageChart";
 import { SourceBadge } from "./SourceBadge";
 import { VerifyDialog } from "./VerifyDialog";
+import { focusActionIn } from "../shared/focus";
 
 /** Everything about one key: all fingerprints, the JWT kid, the OpenSSH text and its recent authentications. */
 export function KeyDetailPage(props: { id: string }) {
@@ -227,10 +228,20 @@ export function KeyDetailPage(props: { id: string }) {
               onRevoked={(k) => {
                 setModal(null);
                 setKey(k);
+                focusActionIn(() => document.querySelector(".page-head .actions")?.parentElement ?? null);
               }}
             />
           ) : null}
-          {modal === "delete" ? <DeleteDialog keyData={key} onClose={() => setModal(null)} onDeleted={() => navigate(back, { replace: true })} /> : null}
+          {modal === "delete" ? (
+            <DeleteDialog
+              keyData={key}
+              onClose={() => setModal(null)}
+              onDeleted={() => {
+                navigate(back, { replace: true });
+                focusActionIn(() => null);
+              }}
+            />
+          ) : null}
         </>
       )}
     </main>

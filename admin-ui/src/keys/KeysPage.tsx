@@ -18,6 +18,7 @@ import { TableHead } from "../shared/TableHead";
 import { useNow } from "../shared/useNow";
 import { Flash, useFlash } from "../shared/flash";
 import { usePagedList } from "../shared/usePagedList";
+import { focusActionIn, keyRowOf } from "../shared/focus";
 import { AddKeysDialog } from "./AddKeysDialog";
 import { CertificateLogins } from "./CertificateLogins";
 import { ImportKeysDialog, reportSummary } from "./ImportKeysDialog";
@@ -218,6 +219,7 @@ export function KeysPage() {
             setModal(null);
             replaceKey(key);
             setFlash(`Revoked ${key.comment || key.fingerprintSha256}.`);
+            focusActionIn(keyRowOf(key.id));
           }}
         />
       ) : null}
@@ -226,8 +228,11 @@ export function KeysPage() {
           keyData={modal.key}
           onClose={() => setModal(null)}
           onDeleted={(id) => {
+            const at = list.items.findIndex((k) => k.id === id);
+            const neighbour = list.items[at + 1] ?? list.items[at - 1];
             setModal(null);
             removeKey(id);
+            focusActionIn(keyRowOf(neighbour?.id));
             setFlash(`Deleted ${modal.key.comment || modal.key.fingerprintSha256}.`);
           }}
         />
@@ -271,12 +276,12 @@ function KeyRow(props: {
         <SourceBadge keyData={k} />
       </td>
       <td data-label="Added" className="cell-nowrap">
-        <RelativeTime at={k.createdAt} />
+        <RelativeTime at={k.createdAt} disclose />
       </td>
       <td data-label="Last used" className="cell-last-used">
         {k.lastUsedAt ? (
           <>
-            <RelativeTime at={k.lastUsedAt} extra={lastUsedExtra} />
+            <RelativeTime at={k.lastUsedAt} extra={lastUsedExtra} disclose />
             <div className="sub">
               {k.lastUsedScheme ? <span className="scheme-pill">{schemeLabel(k.lastUsedScheme)}</span> : null} {k.lastUsedIp ?? ""}
             </div>
@@ -289,14 +294,15 @@ function KeyRow(props: {
         {k.useCount.toLocaleString()}
       </td>
       <td data-label="Expires" className="cell-nowrap">
-        {k.expiresAt ? <RelativeTime at={k.expiresAt} /> : <span className="muted">Never</span>}
+        {k.expiresAt ? <RelativeTime at={k.expiresAt} disclose /> : <span className="muted">Never</span>}
       </td>
       <td data-label="Status">
         <StatusBadge keyData={k} now={props.now} />
         {k.status === "revoked" && k.revokedReason ? (
-          <div className="sub truncate" title={k.revokedReason}>
-            {k.revokedReason}
-          </div>
+          <details className="sub reason-disclosure">
+            {/* Truncated while closed; open (click, Enter or a tap) it wraps to the full reason. */}
+            <summary className="truncate">{k.revokedReason}</summary>
+          </details>
         ) : null}
       </td>
       <td className="cell-actions">

@@ -1,5 +1,8 @@
+import { useEffect, useState } from "react";
+import { getSetup } from "../api/getSetup";
 import { CopyButton } from "../shared/CopyButton";
-import { basePath, useTitle } from "../shared/router";
+import { basePath, useLocation, useTitle } from "../shared/router";
+import { rememberReturnPath } from "./return-path";
 
 function Command(props: { text: string }) {
   return (
@@ -16,6 +19,20 @@ function Command(props: { text: string }) {
 export function SignedOut(props: { reason?: string | null }) {
   useTitle("Sign in");
   const consoleUrl = `${window.location.origin}${basePath}`;
+  const { path } = useLocation();
+  const [adminExists, setAdminExists] = useState(true);
+  useEffect(() => {
+    // A deep link opened while signed out: the sign-in lands there.
+    if (path !== "/") rememberReturnPath();
+  }, [path]);
+  useEffect(() => {
+    const controller = new AbortController();
+    getSetup(controller.signal).then(
+      (setup) => setAdminExists(setup.adminExists),
+      () => {},
+    );
+    return () => controller.abort();
+  }, []);
   return (
     <main className="signed-out" id="main">
       <div className="signin-card">
@@ -28,6 +45,13 @@ export function SignedOut(props: { reason?: string | null }) {
             {props.reason}
           </p>
         ) : null}
+        {adminExists ? null : (
+          <section className="signin-way first-admin">
+            <h2>No administrator yet</h2>
+            <p>This console has no administrator. On the server host, create the first one, then print a sign-in link for it (way 2 below):</p>
+            <Command text="passport-sshkey users add YOUR_NAME --admin" />
+          </section>
+        )}
         <p className="lead">There are no passwords here. You sign in with a one-time link that lasts five minutes, obtained in one of two ways:</p>
         <section className="signin-way">
           <h2>

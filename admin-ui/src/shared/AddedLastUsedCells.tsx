@@ -5,10 +5,10 @@ export function AddedLastUsedCells(props: { createdAt: string; lastUsedAt: strin
   return (
     <>
       <td data-label="Added" className="cell-nowrap">
-        <RelativeTime at={props.createdAt} />
+        <RelativeTime at={props.createdAt} disclose />
       </td>
       <td data-label="Last used" className="cell-last-used">
-        {props.lastUsedAt ? <RelativeTime at={props.lastUsedAt} /> : <span className="muted">Never used</span>}
+        {props.lastUsedAt ? <RelativeTime at={props.lastUsedAt} disclose /> : <span className="muted">Never used</span>}
       </td>
     </>
   );

@@ -51,7 +51,7 @@ export function EventsTable<E extends KeyEvent>(props: {
                   <div className="sub mono small">{formatExact(e.at)}</div>
                 </>
               ) : (
-                <RelativeTime at={e.at} />
+                <RelativeTime at={e.at} disclose />
               )}
             </td>
             <td data-label="Outcome">

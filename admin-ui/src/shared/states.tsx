@@ -1,5 +1,8 @@
 import type { ReactNode } from "react";
+import { useContext } from "react";
 import { ApiError } from "../api/client";
+import { SessionContext } from "../session/SessionContext";
+import { SessionEnded } from "../session/SessionEnded";
 
 export function Loading(props: { label?: string }) {
   return (
@@ -45,7 +48,10 @@ export function ErrorBox(props: { error: unknown; retry?: () => void; title?: st
 
 /** An inline form error under a dialog or field. */
 export function FormError(props: { error: unknown }) {
+  const session = useContext(SessionContext);
   if (!props.error) return null;
+  // The session ended under a dialog: say how to continue, inside it (the page behind is inert).
+  if (props.error instanceof ApiError && props.error.signedOut && session?.ended) return <SessionEnded compact />;
   const code = props.error instanceof ApiError ? props.error.code : null;
   return (
     <p className="form-error" role="alert">

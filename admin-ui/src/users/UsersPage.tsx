@@ -91,7 +91,7 @@ export function UsersPage() {
                     </Link>
                   </td>
                   <td data-label="Created">
-                    <RelativeTime at={user.createdAt} />
+                    <RelativeTime at={user.createdAt} disclose />
                   </td>
                   <td className="cell-actions">
                     <div className="actions">

@@ -109,6 +109,6 @@ export function registerKeyImportRoutes(router: Router, ctx: () => AdminContext)
       throw importRefusal(error, res, now(), key.username);
     });
     await recordChanges(req, ctx(), ...keyChanges(key, verified));
-    res.json({ key: keyJson(verified, now(), store.directory.keyPolicy) } satisfies z.input<typeof KeyResponse>);
+    res.json({ key: keyJson(verified, now(), store.directory.keyPolicy, store.events) } satisfies z.input<typeof KeyResponse>);
   });
 }

@@ -1,4 +1,6 @@
 import type { Request, Router } from "express";
+import { keyChanges } from "../../audit/targets.js";
+import { recordChanges } from "../audit.js";
 import type { z } from "zod";
 import { keyBulkRevokeBody, keyCursor, keyExportQuery, keyListQuery } from "../../contract/requests.js";
 import type { KeyBulkRevokeResponse, KeyInventoryJson } from "../../contract/responses.js";
@@ -100,7 +102,7 @@ export function registerKeyInventoryRoutes(router: Router, ctx: () => AdminConte
     ]);
     const last = items[items.length - 1];
     res.json({
-      keys: items.map((row) => keyJson(row, now(), store.directory.keyPolicy)),
+      keys: items.map((row) => keyJson(row, now(), store.directory.keyPolicy, store.events)),
       nextCursor: more && last ? encodeCursor({ s: sort.column, o: sort.order, v: keySortValue(last, sort.column), i: last.id }) : null,
       totals,
       identity: filter.identity !== undefined,
@@ -136,13 +138,15 @@ export function registerKeyInventoryRoutes(router: Router, ctx: () => AdminConte
     const results: z.input<typeof KeyBulkRevokeResponse>["results"] = [];
     for (const id of new Set(body.ids)) {
       try {
+        const before = await store.directory.findKeyById(id);
         const key = await store.directory.revokeKeyById(id, body.reason ?? null, at);
-        results.push({ id, outcome: "revoked", key: keyJson(key, now(), store.directory.keyPolicy) });
+        await recordChanges(req, ctx(), ...keyChanges(before, key));
+        results.push({ id, outcome: "revoked", key: keyJson(key, now(), store.directory.keyPolicy, store.events) });
       } catch (error) {
         if (!(error instanceof DirectoryError)) throw error;
         if (error.code === "conflict") {
           const key = await store.directory.lookupKeyById(id);
-          results.push({ id, outcome: "already_revoked", key: key && keyJson(key, now(), store.directory.keyPolicy) });
+          results.push({ id, outcome: "already_revoked", key: key && keyJson(key, now(), store.directory.keyPolicy, store.events) });
         } else if (error.code === "not_found") results.push({ id, outcome: "not_found", key: null });
         else throw error;
       }

@@ -51,6 +51,6 @@ export function registerKeyLimitRoutes(router: Router, ctx: () => AdminContext):
         { lockedUntil: null, failedAttempts: 0 },
       );
     }
-    res.json({ key: keyJson(updated, context.now(), context.store.directory.keyPolicy) } satisfies z.input<typeof KeyResponse>);
+    res.json({ key: keyJson(updated, context.now(), context.store.directory.keyPolicy, context.store.events) } satisfies z.input<typeof KeyResponse>);
   });
 }

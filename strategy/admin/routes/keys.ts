@@ -5,13 +5,14 @@ import { ldapManagedKeyMessage } from "../../core/key-origin.js";
 import { keyAddBody, keyIdParam, keyPatchBody, keyPreviewBody, keyRevokeBody } from "../../contract/requests.js";
 import { looksLikePrivateKey } from "../../keys/formats/private-key.js";
 import { parseKeyPaste } from "../../keys/index.js";
-import type { ParsedPublicKey } from "../../keys/types.js";
+import type { KeyPasteEntry, ParsedPublicKey } from "../../keys/types.js";
 import { DirectoryError, type KeyRecord } from "../../store/index.js";
 import { firstUsageDay, usageSeries, usageWindowDays } from "../../store/key-usage.js";
 import { keyAppeared, keyChanges, keyDeleted } from "../../audit/targets.js";
 import { recordChanges } from "../audit.js";
 import { sessionOf, type AdminContext } from "../context.js";
 import { AdminError } from "../errors.js";
+import { registeredMessage, registrationsOf } from "../key-holders.js";
 import { parse } from "../parse-input.js";
 import { keyEventJson, keyJson, previewEntryJson } from "../responses.js";
 import { auditLimitChanges, refuseLimitChangeUnlessAdmin } from "./key-limits.js";
@@ -26,6 +27,26 @@ function conflictMessage(error: DirectoryError, caller: { isAdmin: boolean }, ta
   if (caller.isAdmin || error.holder === undefined) return error.message;
   if (error.holder.userId === targetUserId) return "you have already registered this key";
   return "this key cannot be added";
+}
+
+/** The entries `select` names (all of them without it); a line it names that the text does not have is a 400. */
+function chosenEntries(entries: KeyPasteEntry[], select: { line: number }[] | undefined): KeyPasteEntry[] {
+  if (!select) return entries;
+  return [...new Set(select.map((chosen) => chosen.line))].map((line) => {
+    const entry = entries.find((e) => e.source.line === line);
+    if (!entry) throw new AdminError("invalid_request", `select: the text has no key on line ${line}`);
+    return entry;
+  });
+}
+
+/** The account keys are added to: the caller's, or (an admin only) the named user's. */
+async function targetUserId(req: Request, store: AdminContext["store"], username: string | undefined): Promise<string> {
+  const session = sessionOf(req);
+  if (username === undefined || username === session.user.username) return session.user.id;
+  if (!session.user.isAdmin) throw new AdminError("forbidden", "only an administrator can add keys for another user");
+  const user = await store.directory.lookupUser(username);
+  if (!user) throw new AdminError("user_not_found", `no user ${username}`);
+  return user.id;
 }
 
 /** A comment is shown to every administrator: refuse one that holds a private key, without echoing it. */
@@ -50,24 +71,28 @@ function refuseLdapKey(row: KeyRecord): KeyRecord {
 
 /** Keys: a user sees and changes only their own; an admin everyone's. Another user's key is a 404. (Listing: key-inventory.ts.) */
 export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void {
-  router.post("/api/keys/preview", (req, res) => {
+  router.post("/api/keys/preview", async (req, res) => {
     const body = parse(keyPreviewBody, req.body, "invalid_body");
-    res.json({ keys: parseKeyPaste(body.text, ctx().store.directory.keyPolicy).map(previewEntryJson) } satisfies z.input<typeof KeyPreviewResponse>);
+    const session = sessionOf(req);
+    const { store } = ctx();
+    const entries = parseKeyPaste(body.text, store.directory.keyPolicy);
+    const registered = await registrationsOf(store.directory, entries, session.user, await targetUserId(req, store, body.username));
+    res.json({
+      keys: entries.map((entry) => {
+        const json = previewEntryJson(entry);
+        return json.ok ? { ...json, registered: registered.get(json.line) ?? null } : json;
+      }),
+    } satisfies z.input<typeof KeyPreviewResponse>);
   });
 
   router.post("/api/keys", async (req, res) => {
     const body = parse(keyAddBody, req.body, "invalid_body");
     refusePrivateComment(body.comment);
+    for (const chosen of body.select ?? []) refusePrivateComment(chosen.comment);
     const session = sessionOf(req);
     const { store, now } = ctx();
-    let userId = session.user.id;
-    if (body.username !== undefined && body.username !== session.user.username) {
-      if (!session.user.isAdmin) throw new AdminError("forbidden", "only an administrator can add keys for another user");
-      const user = await store.directory.lookupUser(body.username);
-      if (!user) throw new AdminError("user_not_found", `no user ${body.username}`);
-      userId = user.id;
-    }
-    const entries = parseKeyPaste(body.text, store.directory.keyPolicy);
+    const userId = await targetUserId(req, store, body.username);
+    const entries = chosenEntries(parseKeyPaste(body.text, store.directory.keyPolicy), body.select);
     if (entries.length === 0) throw new AdminError("invalid_keys", "no public key found in the text", { keys: [] });
     const problems = entries.filter((e) => !e.ok);
     if (problems.length > 0) {
@@ -78,7 +103,17 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
         { keys: entries.map(previewEntryJson) },
       );
     }
-    const keys = entries.map((e) => (e as { key: ParsedPublicKey }).key);
+    const registered = await registrationsOf(store.directory, entries, session.user, userId);
+    for (const entry of entries) {
+      const found = entry.ok ? registered.get(entry.source.line) : undefined;
+      if (entry.ok && found) throw new AdminError("key_exists", registeredMessage(entry, found, session.user));
+    }
+    const names = new Map((body.select ?? []).map((chosen) => [chosen.line, chosen.comment]));
+    const keys = entries.map((e) => {
+      const { key, source } = e as { key: ParsedPublicKey; source: { line: number } };
+      const name = names.get(source.line);
+      return name ? { ...key, comment: name } : key;
+    });
     let records: KeyRecord[];
     try {
       records = await store.directory.insertKeys(userId, keys, { comment: body.comment, expiresAt: body.expiresAt ?? null });
@@ -88,7 +123,9 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
       throw error;
     }
     await recordChanges(req, ctx(), ...records.map((row) => keyAppeared("key.added", row)));
-    res.status(201).json({ keys: records.map((row) => keyJson(row, now(), store.directory.keyPolicy)) } satisfies z.input<typeof KeysAddedResponse>);
+    res
+      .status(201)
+      .json({ keys: records.map((row) => keyJson(row, now(), store.directory.keyPolicy, store.events)) } satisfies z.input<typeof KeysAddedResponse>);
   });
 
   router.get("/api/keys/:id", async (req, res) => {
@@ -100,7 +137,7 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
       store.usage.days(row.id, firstUsageDay(nowMs, usageWindowDays)),
     ]);
     res.json({
-      key: keyJson(row, nowMs, store.directory.keyPolicy),
+      key: keyJson(row, nowMs, store.directory.keyPolicy, store.events),
       events: events.map(keyEventJson),
       usage: usageSeries(days, nowMs, usageWindowDays),
     } satisfies z.input<typeof KeyDetailResponse>);
@@ -121,7 +158,7 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
     });
     await recordChanges(req, ctx(), ...keyChanges(row, updated));
     await auditLimitChanges(req, ctx(), row, updated);
-    res.json({ key: keyJson(updated, now(), store.directory.keyPolicy) } satisfies z.input<typeof KeyResponse>);
+    res.json({ key: keyJson(updated, now(), store.directory.keyPolicy, store.events) } satisfies z.input<typeof KeyResponse>);
   });
 
   router.post("/api/keys/:id/revoke", async (req, res) => {
@@ -137,7 +174,7 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
       throw error;
     }
     await recordChanges(req, ctx(), ...keyChanges(row, updated));
-    res.json({ key: keyJson(updated, now(), store.directory.keyPolicy) } satisfies z.input<typeof KeyResponse>);
+    res.json({ key: keyJson(updated, now(), store.directory.keyPolicy, store.events) } satisfies z.input<typeof KeyResponse>);
   });
 
   router.delete("/api/keys/:id", async (req, res) => {

@@ -1,7 +1,7 @@
 import passport from "passport";
 import type { Request, Response, Router } from "express";
 import type { z } from "zod";
-import type { LogoutResponse, MeResponse, SignInLinkResponse } from "../../contract/responses.js";
+import type { LogoutResponse, MeResponse, SetupResponse, SignInLinkResponse } from "../../contract/responses.js";
 import { authErrorCodes, type AuthErrorCode } from "../../errors.js";
 import { authFailureOf } from "../../http/failure.js";
 import type { StoredUser } from "../../store/ports.js";
@@ -14,7 +14,7 @@ import { AdminError } from "../errors.js";
 import { userJson } from "../responses.js";
 import { decodeJwt } from "../../schemes/jwt/decode.js";
 import type { SignInLimiter } from "../rate-limit.js";
-import { createSignInLink, redeemSignInLink } from "../sessions.js";
+import { createSignInLink } from "../sessions.js";
 
 export interface SessionRouteOptions {
   ctx: () => AdminContext;
@@ -25,7 +25,7 @@ export interface SessionRouteOptions {
 }
 
 /** 429 with Retry-After when the IP, or the username the attempt claims, is over its limit. */
-function limit(limiter: SignInLimiter, req: Request, res: Response, username: string | null = null): void {
+export function limitSignIn(limiter: SignInLimiter, req: Request, res: Response, username: string | null = null): void {
   const wait = limiter.admit(req.ip ?? "unknown", username);
   if (wait > 0) {
     res.set("Retry-After", String(wait));
@@ -73,7 +73,7 @@ function normalizedConsoleUrl(url: string): string {
   return parsed.href.replace(/\/+$/, "");
 }
 
-/** Sign-in: JWT → one-time link; link → session. */
+/** Sign-in: JWT → one-time link (the link → session is sign-in-link.ts). */
 export function registerSignInRoutes(router: Router, options: SessionRouteOptions): void {
   if (options.publicUrl !== undefined) {
     try {
@@ -85,19 +85,22 @@ export function registerSignInRoutes(router: Router, options: SessionRouteOption
   const authenticator = new passport.Passport();
   let registered = false;
 
-  router.get("/login/:secret", async (req, res) => {
-    limit(options.limiter, req, res);
-    const { sessions, store, now, audit } = options.ctx();
-    const { userId } = await redeemSignInLink(store.sessions, String(req.params.secret), now());
-    const session = await sessions.start(req, res, userId, baseOf(req) || "/");
-    await audit.record(consoleOrigin(req, session.user), sessionChange("session.sign_in", session.user, { method: "link", expiresAt: session.expiresAt }));
-    res.set("Cache-Control", "no-store").set("Referrer-Policy", "no-referrer");
-    res.redirect(303, `${baseOf(req)}/`);
+  // Once an administrator exists there usually always is one: that answer is kept a minute, so
+  // signed-out page loads do not each read every user.
+  let adminSeenAt = -Infinity;
+  router.get("/api/setup", async (_req, res) => {
+    const { store, now } = options.ctx();
+    if (now() - adminSeenAt > 60_000) {
+      const users = await store.directory.listUsers();
+      if (users.some((user) => user.isAdmin && !user.disabled)) adminSeenAt = now();
+    }
+    res.set("Cache-Control", "no-store");
+    res.json({ adminExists: now() - adminSeenAt <= 60_000 } satisfies z.input<typeof SetupResponse>);
   });
 
   router.post("/api/login/jwt", async (req, res) => {
     const username = claimedUsername(req);
-    limit(options.limiter, req, res, username);
+    limitSignIn(options.limiter, req, res, username);
     checkOrigin(req);
     const strategy = options.strategy();
     if (!registered) {

@@ -1,4 +1,4 @@
-import type { ConsoleSessionRecord, LinkRedemption, NewConsoleSession, SessionStore } from "../ports.js";
+import type { ConsoleSessionRecord, LinkInspection, LinkRedemption, NewConsoleSession, SessionStore } from "../ports.js";
 import { toUserRecord } from "../directory/rules.js";
 import type { MemoryTables } from "./tables.js";
 
@@ -59,5 +59,13 @@ export class MemorySessionStore implements SessionStore {
     if (link.expiresAt.getTime() <= at.getTime()) return { outcome: "expired", user };
     link.usedAt = at;
     return { outcome: "redeemed", user };
+  }
+
+  async inspectSignInLink(id: string, at: Date): Promise<LinkInspection> {
+    const link = this.tables.links.get(id);
+    if (!link) return null;
+    const user = toUserRecord(this.tables.users.get(link.userId)!);
+    if (link.usedAt) return { outcome: "used", user };
+    return { outcome: link.expiresAt.getTime() <= at.getTime() ? "expired" : "unused", user };
   }
 }

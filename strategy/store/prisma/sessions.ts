@@ -1,4 +1,4 @@
-import type { ConsoleSessionRecord, LinkRedemption, NewConsoleSession, SessionStore } from "../ports.js";
+import type { ConsoleSessionRecord, LinkInspection, LinkRedemption, NewConsoleSession, SessionStore } from "../ports.js";
 import { toUserRecord } from "../directory/rules.js";
 import type { Prisma } from "./client.js";
 
@@ -50,6 +50,13 @@ export class PrismaSessionStore implements SessionStore {
     const link = await this.prisma.signInLink.findUnique({ where: { id }, include: { user: true } });
     if (!link) return null;
     const outcome = won.count === 1 ? "redeemed" : link.usedAt ? "used" : "expired";
+    return { outcome, user: toUserRecord(link.user) };
+  }
+
+  async inspectSignInLink(id: string, at: Date): Promise<LinkInspection> {
+    const link = await this.prisma.signInLink.findUnique({ where: { id }, include: { user: true } });
+    if (!link) return null;
+    const outcome = link.usedAt ? "used" : link.expiresAt.getTime() <= at.getTime() ? "expired" : "unused";
     return { outcome, user: toUserRecord(link.user) };
   }
 }
