@@ -24,6 +24,8 @@ export const authReasons: Record<AuthErrorCode, string> = {
   unknown_key: "no registered key matches (unknown user, or a key that was deleted or never added)",
   ...keyState,
   source_address_not_allowed: "the key's from= does not allow this client address",
+  rate_limited: "the key's rate limit was reached; it may sign in again when the window ends",
+  insufficient_scope: "the key lacks a scope this route requires",
   bad_signature: "the signature does not match the user's keys",
   fingerprint_mismatch: "the key fingerprint does not match the signature",
   clock_skew: "the client's clock is too far from the server's",
