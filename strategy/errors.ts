@@ -46,6 +46,8 @@ export const authErrorCodes = [
   "key_expired",
   "key_unverified",
   "user_disabled",
+  // A key that breaks the instance key policy (strategy/policy/): the message names the rule.
+  "key_policy",
   // A key stored with authorized_keys `from="…"` used from an address it does not allow.
   "source_address_not_allowed",
   // Proof.

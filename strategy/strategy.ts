@@ -14,7 +14,8 @@ import { parseStrategyOptions } from "./options/strategy-options.js";
 import { FailureThrottle, type FailureThrottleOptions } from "./schemes/failure-throttle.js";
 import { createBuiltInScheme, schemeNames, type BuiltInSchemeOptions, type SchemeName } from "./schemes/registry.js";
 import { openDefaultStore } from "./store/default-store.js";
-import type { CertificateAuthorityStore, EventSink, JwksEndpointStore, KeyStore, ReplayStore, StoredUser } from "./store/ports.js";
+import { KeyPolicyReader } from "./policy/setting.js";
+import type { CertificateAuthorityStore, ChangeFeed, EventSink, JwksEndpointStore, KeyStore, ReplayStore, SettingsStore, StoredUser } from "./store/ports.js";
 
 /** What the strategy reads keys from and writes outcomes to. */
 export interface StrategyStore {
@@ -25,6 +26,9 @@ export interface StrategyStore {
   authorities?: CertificateAuthorityStore | undefined;
   /** JWKS URLs users trust (JWT scheme); without it a JWT's kid names stored keys only. */
   jwks?: JwksEndpointStore | undefined;
+  /** With `changes`: where the instance key policy is read (`passport-sshkey policy set`); without them no policy applies. */
+  settings?: SettingsStore | undefined;
+  changes?: ChangeFeed | undefined;
 }
 
 /** The store the strategy opens itself when given none, which it also closes. */
@@ -84,6 +88,8 @@ interface StoreHolder {
   opened: StrategyStore | null;
   /** The pipeline's ports for the opened store, made once rather than per request. */
   deps: PipelineDeps | null;
+  /** The key policy's cache on the opened store, closed with the strategy. */
+  policy: KeyPolicyReader | null;
   /** Only a store the strategy opened itself is closed by `close()`. */
   ownsStore: boolean;
   closing: Promise<void> | null;
@@ -131,7 +137,7 @@ export class SshKeyStrategy extends Strategy {
     const names = options.schemes ?? schemeNames;
     this.schemes = names.map((s) => (typeof s === "string" ? createBuiltInScheme(s, options) : s));
     if (this.schemes.length === 0) throw new TypeError("SshKeyStrategy: at least one scheme must be enabled");
-    this.holder = { pending: null, opened: null, deps: null, ownsStore: !options.store, closing: null };
+    this.holder = { pending: null, opened: null, deps: null, policy: null, ownsStore: !options.store, closing: null };
     this.throttle = options.failureThrottle === false ? null : new FailureThrottle(options.failureThrottle);
     const jwks = jwksSettings(options.jwks);
     this.jwksRetryAfterSeconds = Math.max(1, Math.ceil(jwks.refetchIntervalMs / 1000));
@@ -144,6 +150,8 @@ export class SshKeyStrategy extends Strategy {
 
   private opened(store: StrategyStore): StrategyStore {
     this.holder.opened = store;
+    this.holder.policy?.close();
+    this.holder.policy = store.settings && store.changes ? new KeyPolicyReader(store.settings, store.changes) : null;
     this.holder.deps = {
       keys: store.keys,
       replay: store.replay,
@@ -152,6 +160,7 @@ export class SshKeyStrategy extends Strategy {
       jwks: store.jwks ? { endpoints: store.jwks, keys: this.jwksKeys, retryAfterSeconds: this.jwksRetryAfterSeconds } : undefined,
       now: this.now,
       throttle: this.throttle,
+      policy: this.holder.policy ?? undefined,
     };
     return store;
   }
@@ -186,6 +195,8 @@ export class SshKeyStrategy extends Strategy {
     const holder = this.holder;
     holder.opened = null;
     holder.deps = null;
+    holder.policy?.close();
+    holder.policy = null;
     holder.closing ??= (async () => {
       const store = await holder.pending?.catch(() => null);
       if (!store) return;

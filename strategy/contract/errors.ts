@@ -16,6 +16,8 @@ export const adminErrors = {
   invalid_key: 400,
   invalid_source: 400,
   possession_not_proven: 400,
+  /** The key breaks the instance key policy; the message names the rule. */
+  key_policy: 400,
   body_too_large: 413,
   // Who is asking.
   unauthenticated: 401,

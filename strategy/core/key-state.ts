@@ -8,8 +8,11 @@
 export const keyStatuses = ["active", "revoked", "expired", "unverified"] as const;
 export type KeyStatus = (typeof keyStatuses)[number];
 
-/** Whether a key may sign in: its own state, then its owner's. */
-export type KeyState = KeyStatus | "user_disabled";
+/**
+ * Whether a key may sign in: its own state, then its owner's, then the instance key policy
+ * (strategy/policy/rules.ts decides a break; the pipeline names the rule in the message).
+ */
+export type KeyState = KeyStatus | "user_disabled" | "policy";
 
 /** The fields key state depends on. */
 export interface KeyStateInput {
@@ -47,6 +50,7 @@ export const keyStateRefusals = {
   expired: { code: "key_expired", message: "the key that signed this credential has expired" },
   unverified: { code: "key_unverified", message: "the key that signed this credential was imported and its owner has not yet proven holding it" },
   user_disabled: { code: "user_disabled", message: "the account is disabled" },
+  policy: { code: "key_policy", message: "the key that signed this credential breaks the key policy" },
 } as const satisfies Record<Exclude<KeyState, "active">, { code: string; message: string }>;
 
 /** How people read each state (CLI STATUS column, console badge). */
@@ -56,4 +60,5 @@ export const keyStateLabels: Record<KeyState, string> = {
   expired: "expired",
   unverified: "unverified",
   user_disabled: "owner disabled",
+  policy: "breaks policy",
 };

@@ -13,8 +13,8 @@ export class MemoryKeyStore implements KeyStore {
   private storedKey(row: KeyRow): StoredKey | null {
     const parsed = this.parsed.get(row.openssh);
     if (!parsed) return null;
-    const { id, userId, comment, createdAt, expiresAt, revokedAt, touchRequired, verifyRequired, sshOptions, unverified } = row;
-    return { id, userId, comment, createdAt, expiresAt, revokedAt, parsed, touchRequired, verifyRequired, sshOptions, unverified };
+    const { id, userId, comment, createdAt, expiresAt, revokedAt, lastUsedAt, touchRequired, verifyRequired, sshOptions, unverified } = row;
+    return { id, userId, comment, createdAt, expiresAt, revokedAt, lastUsedAt, parsed, touchRequired, verifyRequired, sshOptions, unverified };
   }
 
   private user(userId: string): StoredUser {
