@@ -37,15 +37,16 @@ export async function readKeyPolicy(settings: SettingsStore): Promise<KeyPolicyR
 
 /**
  * Applies `change` over the policy in force (over the defaults when the stored one is
- * unreadable), stores the result and tells every instance. Throws ZodError for a bad change.
+ * unreadable, or with `reset`), stores the result and tells every instance. Throws ZodError for a bad change.
  */
 export async function writeKeyPolicy(
   store: { settings: SettingsStore; changes: ChangeFeed },
   change: unknown,
+  options: { reset?: boolean | undefined } = {},
 ): Promise<{ before: KeyPolicyReading; after: KeyPolicy }> {
   const fields = KeyPolicyChange.parse(change);
   const before = await readKeyPolicy(store.settings);
-  const after = KeyPolicyJson.parse({ ...before.policy, ...fields });
+  const after = KeyPolicyJson.parse({ ...(options.reset ? defaultKeyPolicy : before.policy), ...fields });
   await store.settings.write(keyPolicySettingKey, JSON.stringify(after));
   await store.changes.publish();
   return { before, after };
