@@ -7,6 +7,7 @@ import { AuthoritiesPage } from "./authorities/AuthoritiesPage";
 import { EventsPage } from "./events/EventsPage";
 import { KeyDetailPage } from "./keys/KeyDetailPage";
 import { KeysPage } from "./keys/KeysPage";
+import { PolicyPage } from "./policy/PolicyPage";
 import { SessionContext, useSession, type Session } from "./session/SessionContext";
 import { KeyIcon, SignedOut } from "./session/SignedOut";
 import { Link, navigate, useLocation } from "./shared/router";
@@ -115,6 +116,9 @@ function Shell() {
                 <Link to="/events" aria-current={path.startsWith("/events") ? "page" : undefined}>
                   Auth log
                 </Link>
+                <Link to="/policy" aria-current={path.startsWith("/policy") ? "page" : undefined}>
+                  Key policy
+                </Link>
               </>
             ) : null}
           </nav>
@@ -145,11 +149,12 @@ function Routes(props: { path: string; isAdmin: boolean }) {
   if (props.isAdmin && path.startsWith("/users")) return <UsersPage />;
   if (props.isAdmin && path.startsWith("/events")) return <EventsPage />;
   if (props.isAdmin && path.startsWith("/authorities")) return <AuthoritiesPage />;
+  if (props.isAdmin && path.startsWith("/policy")) return <PolicyPage />;
   return (
     <main className="page" id="main">
       <ErrorBox
         title="Page not found"
-        error={new Error(props.isAdmin || !/^\/(users|events|authorities)/.test(path) ? `There is no page at ${path}.` : "This page is for administrators.")}
+        error={new Error(props.isAdmin || !/^\/(users|events|authorities|policy)/.test(path) ? `There is no page at ${path}.` : "This page is for administrators.")}
       />
       <p>
         <Link to="/">Back to your keys</Link>

@@ -7,7 +7,7 @@ import type { ActiveSession, SessionManager } from "./sessions.js";
 /** What the admin API reads and writes: the store's ports (any adapter: Prisma, memory). */
 export type AdminStore = Pick<
   SshKeyStore,
-  "directory" | "sessions" | "eventLog" | "usage" | "keys" | "replay" | "events" | "authorities" | "jwks" | "keySources" | "settings" | "audit"
+  "directory" | "sessions" | "eventLog" | "usage" | "keys" | "replay" | "events" | "authorities" | "jwks" | "keySources" | "settings" | "audit" | "changes"
 >;
 
 export interface AdminContext {

@@ -21,15 +21,26 @@ import { registerKeyImportRoutes } from "./routes/key-import.js";
 import { registerKeyRoutes } from "./routes/keys.js";
 import { registerSessionRoutes, registerSignInRoutes } from "./routes/session.js";
 import { registerLdapRoutes } from "./routes/ldap.js";
+import { registerPolicyRoutes } from "./routes/policy.js";
 import { registerUserRoutes } from "./routes/users.js";
 import { SessionManager, signInLinkTtlMs, type ActiveSession, type SessionTimeouts } from "./sessions.js";
 
 /** The store behind a strategy, for mounting the console next to it: it must have the management ports. */
 export async function adminStoreOf(strategy: SshKeyStrategy): Promise<AdminStore> {
   const store = (await strategy.store()) as Partial<AdminStore>;
-  if (!store.directory || !store.sessions || !store.eventLog || !store.usage || !store.authorities || !store.keySources || !store.settings || !store.audit) {
+  if (
+    !store.directory ||
+    !store.sessions ||
+    !store.eventLog ||
+    !store.usage ||
+    !store.authorities ||
+    !store.keySources ||
+    !store.settings ||
+    !store.audit ||
+    !store.changes
+  ) {
     throw new TypeError(
-      "the admin console needs a store with the directory, sessions, eventLog, usage, authorities, keySources, settings and audit ports (openPrismaStore or createMemoryStore)",
+      "the admin console needs a store with the directory, sessions, eventLog, usage, authorities, keySources, settings, audit and changes ports (openPrismaStore or createMemoryStore)",
     );
   }
   return store as AdminStore;
@@ -214,6 +225,7 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
   registerLdapRoutes(router, ctx);
   registerAuthorityRoutes(router, ctx);
   registerJwksRoutes(router, ctx);
+  registerPolicyRoutes(router, ctx);
 
   router.use("/api", (_req, _res, next) => next(new AdminError("not_found", "no such API route")));
   if (options.uiDir !== false) serveUi(router, options.uiDir ?? defaultUiDir());

@@ -4,3 +4,4 @@ export * from "./errors.js";
 export * from "./requests.js";
 export * from "./responses.js";
 export * from "./audit-actions.js";
+export * from "./policy.js";

@@ -1,19 +1,9 @@
 // The instance key policy: what is stored (Setting "key-policy"), what GET/PUT /api/policy carry,
 // and what the CLI's `policy set` builds. One schema checks it on every read and every write.
 import { z } from "zod";
-import { policyKeyTypeNames } from "../keys/algorithms.js";
-import type { EcCurve } from "../keys/types.js";
+import { policyCurveNames, policyMaxDays, policyRsaBitsRange, policyTypeNames } from "../policy/names.js";
 
-/** Key types by the policy's names; "cert" allows sign-in with OpenSSH certificates of a trusted CA. */
-export const policyTypeNames = [...policyKeyTypeNames, "cert"] as const;
-export type PolicyTypeName = (typeof policyTypeNames)[number];
-
-export const policyCurveNames = ["nistp256", "nistp384", "nistp521"] as const satisfies readonly EcCurve[];
-
-/** RSA moduli the codec accepts at all (keys/policy.ts): a policy can only raise the floor inside this. */
-export const policyRsaBitsRange = { min: 2048, max: 16384 } as const;
-/** A hundred years: "no limit" is null, not a huge number. */
-export const policyMaxDays = 36500;
+export { policyCurveNames, policyMaxDays, policyRsaBitsRange, policyTypeNames, type PolicyTypeName } from "../policy/names.js";
 
 const days = z.number().int().min(1).max(policyMaxDays).nullable();
 
@@ -61,3 +51,4 @@ export const KeyPolicyResponse = z.strictObject({
   /** Stored keys that break the policy now (administrators only; null for others). */
   breakingKeys: z.number().int().nullable(),
 });
+export type KeyPolicyResponse = z.infer<typeof KeyPolicyResponse>;
