@@ -154,7 +154,9 @@ function Routes(props: { path: string; isAdmin: boolean }) {
     <main className="page" id="main">
       <ErrorBox
         title="Page not found"
-        error={new Error(props.isAdmin || !/^\/(users|events|authorities|policy)/.test(path) ? `There is no page at ${path}.` : "This page is for administrators.")}
+        error={
+          new Error(props.isAdmin || !/^\/(users|events|authorities|policy)/.test(path) ? `There is no page at ${path}.` : "This page is for administrators.")
+        }
       />
       <p>
         <Link to="/">Back to your keys</Link>

@@ -25,7 +25,7 @@ import type { AuthEventEntry, CertificateAuthorityRecord, JwksEndpointRecord, Ke
  * codec refuses the stored text today (e.g. a small-order Ed25519 key stored before the
  * check existed): such a key is never tried at sign-in, and the console flags it.
  */
-export function keyJson(key: KeyRecord, nowMs: number, policy: KeyPolicyOptions = {}): z.input<typeof KeyJson> {
+export function keyJson(key: KeyRecord, nowMs: number, policy: KeyPolicyOptions = {}, policyBreaks: readonly string[] = []): z.input<typeof KeyJson> {
   return {
     id: key.id,
     username: key.username,
@@ -54,6 +54,7 @@ export function keyJson(key: KeyRecord, nowMs: number, policy: KeyPolicyOptions 
     sourceId: key.sourceId,
     unverified: key.unverified,
     verifiedAt: key.verifiedAt,
+    policyBreaks: [...policyBreaks],
   };
 }
 

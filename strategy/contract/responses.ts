@@ -66,6 +66,8 @@ export const KeyJson = z.strictObject({
   /** Imported and not yet proven held by its owner: it never signs in and is never published until verified. */
   unverified: z.boolean(),
   verifiedAt: instant.nullable(),
+  /** The key policy's rules this key breaks now, as sentences (listing and detail; empty elsewhere and when none). */
+  policyBreaks: z.array(z.string()),
 });
 
 /** One key of a paste, as POST /api/keys/preview (and a refused POST /api/keys) reports it. */

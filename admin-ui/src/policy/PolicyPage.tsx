@@ -61,7 +61,7 @@ function PolicyState({ answer }: { answer: KeyPolicyResponse }) {
   return (
     <>
       {answer.storedError ? (
-        <div className="notice error" role="alert">
+        <div className="notice" role="alert">
           <strong>The stored key policy cannot be read:</strong> {answer.storedError}. Every sign-in is refused until it is saved again below (or with{" "}
           <code>passport-sshkey policy set</code>).
         </div>

@@ -12,6 +12,7 @@ import { sessionOf, type AdminContext } from "../context.js";
 import { decodeCursor, encodeCursor } from "../cursors.js";
 import { AdminError } from "../errors.js";
 import { parse } from "../parse-input.js";
+import { policyBreaksOf } from "../policy-breaks.js";
 import { keyEventJson, keyJson, previewEntryJson } from "../responses.js";
 
 const privateKeyMessage = "this is a private key: it was not stored. Paste the .pub file (ssh-keygen -y -f KEY prints it) and keep the private key secret";
@@ -73,8 +74,9 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
       now: new Date(nowMs),
     });
     const last = page[page.length - 1];
+    const breaks = await policyBreaksOf(store, page, nowMs);
     res.json({
-      keys: page.map((row) => keyJson(row, nowMs, store.directory.keyPolicy)),
+      keys: page.map((row) => keyJson(row, nowMs, store.directory.keyPolicy, breaks.get(row.id))),
       nextCursor: more && last ? encodeCursor({ c: last.createdAt.getTime(), i: last.id }) : null,
     } satisfies z.input<typeof KeyPageJson>);
   });
@@ -122,12 +124,13 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
     const row = await accessibleKey(req, ctx());
     const { store, now } = ctx();
     const nowMs = now();
-    const [{ items: events }, days] = await Promise.all([
+    const [{ items: events }, days, breaks] = await Promise.all([
       store.eventLog.page({ keyId: row.id, limit: 50 }),
       store.usage.days(row.id, firstUsageDay(nowMs, usageWindowDays)),
+      policyBreaksOf(store, [row], nowMs),
     ]);
     res.json({
-      key: keyJson(row, nowMs, store.directory.keyPolicy),
+      key: keyJson(row, nowMs, store.directory.keyPolicy, breaks.get(row.id)),
       events: events.map(keyEventJson),
       usage: usageSeries(days, nowMs, usageWindowDays),
     } satisfies z.input<typeof KeyDetailResponse>);
