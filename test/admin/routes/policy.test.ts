@@ -41,6 +41,19 @@ describe.each(databaseKinds)("the key policy API on %s", (kind) => {
       storedError: null,
       breakingKeys: 1,
     });
+    const listed = await root.call("GET", "/keys?user=alice");
+    expect(listed.body.keys.map((k: { comment: string; policyBreaks: string[] }) => [k.comment, k.policyBreaks])).toEqual([
+      // The database stamped the key's createdAt; this server's clock runs years ahead of it.
+      [
+        "old laptop",
+        [
+          "Ed25519 keys (ed25519) are not allowed by the key policy (allowed: rsa, sk-ed25519)",
+          expect.stringMatching(/^never used in the \d+ days since it was added; the key policy disables keys unused for 180 days$/),
+        ],
+      ],
+    ]);
+    const detail = await root.call("GET", `/keys/${listed.body.keys[0].id}`);
+    expect(detail.body.key.policyBreaks).toEqual(listed.body.keys[0].policyBreaks);
     const [entry] = (await server.store.audit.page({ action: "policy.changed", limit: 1 })).items;
     expect(entry).toMatchObject({ actor: { type: "user", name: "root" }, before: { disableUnusedAfterDays: null }, after: { disableUnusedAfterDays: 180 } });
   });
