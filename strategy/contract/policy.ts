@@ -3,8 +3,6 @@
 import { z } from "zod";
 import { policyCurveNames, policyMaxDays, policyRsaBitsRange, policyTypeNames } from "../policy/names.js";
 
-export { policyCurveNames, policyMaxDays, policyRsaBitsRange, policyTypeNames, type PolicyTypeName } from "../policy/names.js";
-
 const days = z.number().int().min(1).max(policyMaxDays).nullable();
 
 function noRepeats<T>(list: readonly T[]): boolean {

@@ -48,7 +48,7 @@ export interface SshKeyTypeInfo {
 
 /** The key type names of the instance policy, one per row family; "cert" (certificate logins) is the policy's own. */
 export const policyKeyTypeNames = ["ed25519", "ecdsa", "rsa", "sk-ed25519", "sk-ecdsa"] as const;
-export type PolicyKeyTypeName = (typeof policyKeyTypeNames)[number];
+type PolicyKeyTypeName = (typeof policyKeyTypeNames)[number];
 
 /** The RFC 9421 §6.2 algorithms an SSH key can produce (RSA through the agent's rsa-sha2-256 flag). */
 type HttpSignatureAlgName = "ed25519" | "ecdsa-p256-sha256" | "ecdsa-p384-sha384" | "rsa-v1_5-sha256";

@@ -15,7 +15,7 @@ export function storedKeyBreaks(policy: KeyPolicy, key: KeyRecord, ownerIsAdmin:
 }
 
 /** Who of these keys' owners is an administrator, by username (one read of the users). */
-export async function adminUsernames(directory: KeyDirectory): Promise<Set<string>> {
+async function adminUsernames(directory: KeyDirectory): Promise<Set<string>> {
   return new Set((await directory.listUsers()).filter((user) => user.isAdmin).map((user) => user.username));
 }
 

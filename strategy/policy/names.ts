@@ -5,7 +5,6 @@ import type { EcCurve } from "../keys/types.js";
 
 /** Key types by the policy's names; "cert" allows sign-in with OpenSSH certificates of a trusted CA. */
 export const policyTypeNames = [...policyKeyTypeNames, "cert"] as const;
-export type PolicyTypeName = (typeof policyTypeNames)[number];
 
 export const policyCurveNames = ["nistp256", "nistp384", "nistp521"] as const satisfies readonly EcCurve[];
 

@@ -6,7 +6,7 @@
 import type { KeyPolicy } from "../contract/policy.js";
 import { isSshKeyType, sshKeyType } from "../keys/algorithms.js";
 
-export type PolicyRule = "key_types" | "min_rsa_bits" | "ecdsa_curves" | "max_key_lifetime" | "disable_unused" | "security_keys_for_admins" | "certificates";
+type PolicyRule = "key_types" | "min_rsa_bits" | "ecdsa_curves" | "max_key_lifetime" | "disable_unused" | "security_keys_for_admins" | "certificates";
 
 export interface PolicyBreak {
   rule: PolicyRule;

@@ -16,7 +16,7 @@ export const keyPolicySettingKey = "key-policy";
 export type KeyPolicyReading = { policy: KeyPolicy; error: null } | { policy: KeyPolicy; error: string };
 
 /** The reading of a stored value (null: none stored, so the defaults). */
-export function parseStoredPolicy(text: string | null): KeyPolicyReading {
+function parseStoredPolicy(text: string | null): KeyPolicyReading {
   if (text === null) return { policy: defaultKeyPolicy, error: null };
   let json: unknown;
   try {

@@ -1,7 +1,8 @@
 import os from "node:os";
 import type { Command } from "commander";
 import { ZodError } from "zod";
-import { policyCurveNames, policyTypeNames, type KeyPolicy, type KeyPolicyChange } from "../../contract/policy.js";
+import type { KeyPolicy, KeyPolicyChange } from "../../contract/policy.js";
+import { policyCurveNames, policyTypeNames } from "../../policy/names.js";
 import { keysBreakingPolicy } from "../../policy/breaking-keys.js";
 import { readKeyPolicy, writeKeyPolicy } from "../../policy/setting.js";
 import type { SshKeyStore } from "../../store/ports.js";
