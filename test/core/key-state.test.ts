@@ -26,6 +26,6 @@ describe("key state", () => {
   });
 
   it("has one refusal per unusable state", () => {
-    expect(Object.values(keyStateRefusals).map((r) => r.code)).toEqual(["key_revoked", "key_expired", "key_unverified", "user_disabled"]);
+    expect(Object.values(keyStateRefusals).map((r) => r.code)).toEqual(["key_revoked", "key_expired", "key_unverified", "user_disabled", "key_policy"]);
   });
 });

@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent, type ReactNode } from "react";
 import type { KeyPolicy, KeyPolicyResponse } from "../api/contract";
 import { getPolicy, updatePolicy } from "../api/policy";
 import { policyCurveNames, policyMaxDays, policyRsaBitsRange, policyTypeNames } from "../../../strategy/policy/names.js";
@@ -22,6 +22,34 @@ const daysText = (days: number | null) => (days === null ? "" : String(days));
 
 function toggled<T>(list: readonly T[], item: T, on: boolean): T[] {
   return on ? [...list.filter((x) => x !== item), item] : list.filter((x) => x !== item);
+}
+
+/** Checkboxes for a list of names the policy allows some of. */
+function ChoiceList<T extends string>(props: {
+  legend: string;
+  name: string;
+  choices: readonly T[];
+  chosen: readonly T[];
+  label: (choice: T) => ReactNode;
+  onChange: (chosen: T[]) => void;
+}) {
+  return (
+    <fieldset className="field choice-group">
+      <legend className="label">{props.legend}</legend>
+      {props.choices.map((choice) => (
+        <label className="check" key={choice}>
+          <input
+            type="checkbox"
+            name={props.name}
+            value={choice}
+            checked={props.chosen.includes(choice)}
+            onChange={(e) => props.onChange(toggled(props.chosen, choice, e.target.checked))}
+          />
+          <span>{props.label(choice)}</span>
+        </label>
+      ))}
+    </fieldset>
+  );
 }
 
 /** Admin: the instance key policy, what breaks it now, and editing it. */
@@ -102,23 +130,18 @@ function PolicyForm(props: { policy: KeyPolicy; onSaved: (answer: KeyPolicyRespo
 
   return (
     <form className="policy-form" onSubmit={(e) => void save(e)} aria-label="Key policy">
-      <fieldset className="field choice-group">
-        <legend className="label">Allowed key types</legend>
-        {policyTypeNames.map((name) => (
-          <label className="check" key={name}>
-            <input
-              type="checkbox"
-              name="key-type"
-              value={name}
-              checked={draft.keyTypes.includes(name)}
-              onChange={(e) => setDraft({ ...draft, keyTypes: toggled(draft.keyTypes, name, e.target.checked) })}
-            />
-            <span>
-              {typeLabels[name]} <code>{name}</code>
-            </span>
-          </label>
-        ))}
-      </fieldset>
+      <ChoiceList
+        legend="Allowed key types"
+        name="key-type"
+        choices={policyTypeNames}
+        chosen={draft.keyTypes}
+        label={(name) => (
+          <>
+            {typeLabels[name]} <code>{name}</code>
+          </>
+        )}
+        onChange={(keyTypes) => setDraft({ ...draft, keyTypes })}
+      />
       <label className="field">
         <span className="label">Minimum RSA bits</span>
         <input
@@ -132,23 +155,14 @@ function PolicyForm(props: { policy: KeyPolicy; onSaved: (answer: KeyPolicyRespo
           onChange={(e) => setDraft({ ...draft, minRsaBits: Number(e.target.value) })}
         />
       </label>
-      <fieldset className="field choice-group">
-        <legend className="label">Allowed ECDSA curves</legend>
-        {policyCurveNames.map((curve) => (
-          <label className="check" key={curve}>
-            <input
-              type="checkbox"
-              name="ecdsa-curve"
-              value={curve}
-              checked={draft.ecdsaCurves.includes(curve)}
-              onChange={(e) => setDraft({ ...draft, ecdsaCurves: toggled(draft.ecdsaCurves, curve, e.target.checked) })}
-            />
-            <span>
-              <code>{curve}</code>
-            </span>
-          </label>
-        ))}
-      </fieldset>
+      <ChoiceList
+        legend="Allowed ECDSA curves"
+        name="ecdsa-curve"
+        choices={policyCurveNames}
+        chosen={draft.ecdsaCurves}
+        label={(curve) => <code>{curve}</code>}
+        onChange={(ecdsaCurves) => setDraft({ ...draft, ecdsaCurves })}
+      />
       <label className="field">
         <span className="label">Maximum key lifetime (days)</span>
         <input type="number" name="max-key-lifetime-days" min={1} max={policyMaxDays} step={1} value={lifetime} onChange={(e) => setLifetime(e.target.value)} />
