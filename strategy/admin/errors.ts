@@ -40,7 +40,7 @@ const directoryErrorCodes: Record<DirectoryError["code"], AdminErrorCode> = {
   too_many_keys: "too_many_keys",
   confusable: "username_confusable",
   invalid: "invalid_request",
-  key_policy: "key_policy",
+  key_policy: "breaks_key_policy",
 };
 
 function describeZod(error: ZodError): string {

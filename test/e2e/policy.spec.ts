@@ -36,6 +36,7 @@ test("an admin tightens the key policy, the key that breaks it is refused and ma
 
     await page.getByRole("link", { name: "Keys" }).first().click();
     await page.getByRole("searchbox").fill(comment);
+    await page.getByRole("button", { name: "Search" }).click();
     const row = keyRow(page, comment);
     await expect(row.locator(".badge.status-policy")).toHaveText("Breaks policy");
     await expect(row).toContainText("RSA keys must have at least 3072 bits (this key has 2048)");

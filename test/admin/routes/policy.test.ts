@@ -92,7 +92,7 @@ describe.each(databaseKinds)("the key policy API on %s", (kind) => {
     const refused = await alice.call("POST", "/keys", { text: newKeyLine("new laptop") });
     expect([refused.status, refused.body.error.code, refused.body.error.message]).toEqual([
       400,
-      "key_policy",
+      "breaks_key_policy",
       "this key breaks the key policy: Ed25519 keys (ed25519) are not allowed by the key policy (allowed: rsa)",
     ]);
     await root.call("PUT", "/policy", { keyTypes: ["ed25519"] });
