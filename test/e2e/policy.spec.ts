@@ -3,6 +3,9 @@
 import { expect, test } from "@playwright/test";
 import { addKey, addUser, cliOk, keygen, keyRow, shot, signIn, unique, whoami } from "./support.js";
 
+// Several CLI runs (each a process start) besides the browser steps.
+test.setTimeout(180_000);
+
 test("an admin tightens the key policy, the key that breaks it is refused and marked with the reason, and relaxing it lets the key in", async ({ page }) => {
   const admin = unique("root");
   addUser(admin, true);
@@ -35,6 +38,7 @@ test("an admin tightens the key policy, the key that breaks it is refused and ma
     }).toPass({ timeout: 5000 });
 
     await page.getByRole("link", { name: "Keys" }).first().click();
+    await page.getByLabel("Owner").selectOption({ label: "Everyone" });
     await page.getByRole("searchbox").fill(comment);
     await page.getByRole("button", { name: "Search" }).click();
     const row = keyRow(page, comment);
