@@ -48,6 +48,8 @@ export const authErrorCodes = [
   "user_disabled",
   // Locked after consecutive failed attempts naming it (core/lockout.ts); Retry-After says until when.
   "key_locked",
+  // A key that breaks the instance key policy (strategy/policy/): the message names the rule.
+  "key_policy",
   // A key stored with authorized_keys `from="…"` used from an address it does not allow.
   "source_address_not_allowed",
   // Proof.

@@ -14,7 +14,19 @@ import { parseStrategyOptions } from "./options/strategy-options.js";
 import { FailureThrottle, type FailureThrottleOptions } from "./schemes/failure-throttle.js";
 import { createBuiltInScheme, schemeNames, type BuiltInSchemeOptions, type SchemeName } from "./schemes/registry.js";
 import { openDefaultStore } from "./store/default-store.js";
-import type { AuditLog, CertificateAuthorityStore, EventSink, JwksEndpointStore, KeyLimitStore, KeyStore, ReplayStore, StoredUser } from "./store/ports.js";
+import { KeyPolicyReader } from "./policy/setting.js";
+import type {
+  AuditLog,
+  CertificateAuthorityStore,
+  ChangeFeed,
+  EventSink,
+  JwksEndpointStore,
+  KeyLimitStore,
+  KeyStore,
+  ReplayStore,
+  SettingsStore,
+  StoredUser,
+} from "./store/ports.js";
 import { checkRateLimit, KeyLimitError, type KeyRateLimit } from "./core/key-limits.js";
 import { lockoutSettings, type LockoutSettings } from "./core/lockout.js";
 
@@ -31,6 +43,9 @@ export interface StrategyStore {
   limits?: KeyLimitStore | undefined;
   /** Where a lockout is recorded (`key.locked`). */
   audit?: AuditLog | undefined;
+  /** With `changes`: where the instance key policy is read (`passport-sshkey policy set`); without them no policy applies. */
+  settings?: SettingsStore | undefined;
+  changes?: ChangeFeed | undefined;
 }
 
 /** The store the strategy opens itself when given none, which it also closes. */
@@ -100,6 +115,8 @@ interface StoreHolder {
   opened: StrategyStore | null;
   /** The pipeline's ports for the opened store, made once rather than per request. */
   deps: PipelineDeps | null;
+  /** The key policy's cache on the opened store, closed with the strategy. */
+  policy: KeyPolicyReader | null;
   /** Only a store the strategy opened itself is closed by `close()`. */
   ownsStore: boolean;
   closing: Promise<void> | null;
@@ -149,7 +166,7 @@ export class SshKeyStrategy extends Strategy {
     const names = options.schemes ?? schemeNames;
     this.schemes = names.map((s) => (typeof s === "string" ? createBuiltInScheme(s, options) : s));
     if (this.schemes.length === 0) throw new TypeError("SshKeyStrategy: at least one scheme must be enabled");
-    this.holder = { pending: null, opened: null, deps: null, ownsStore: !options.store, closing: null };
+    this.holder = { pending: null, opened: null, deps: null, policy: null, ownsStore: !options.store, closing: null };
     this.throttle = options.failureThrottle === false ? null : new FailureThrottle(options.failureThrottle);
     this.lockout = lockoutSettings(options.lockout);
     this.keyRateLimit = defaultKeyRateLimit(options.keyRateLimit);
@@ -164,6 +181,8 @@ export class SshKeyStrategy extends Strategy {
 
   private opened(store: StrategyStore): StrategyStore {
     this.holder.opened = store;
+    this.holder.policy?.close();
+    this.holder.policy = store.settings && store.changes ? new KeyPolicyReader(store.settings, store.changes) : null;
     this.holder.deps = {
       keys: store.keys,
       replay: store.replay,
@@ -176,6 +195,7 @@ export class SshKeyStrategy extends Strategy {
       lockout: this.lockout,
       defaultRateLimit: this.keyRateLimit,
       audit: store.audit,
+      policy: this.holder.policy ?? undefined,
     };
     return store;
   }
@@ -210,6 +230,8 @@ export class SshKeyStrategy extends Strategy {
     const holder = this.holder;
     holder.opened = null;
     holder.deps = null;
+    holder.policy?.close();
+    holder.policy = null;
     holder.closing ??= (async () => {
       const store = await holder.pending?.catch(() => null);
       if (!store) return;

@@ -8,6 +8,7 @@ import { EventsPage } from "./events/EventsPage";
 import { InventoryPage } from "./inventory/InventoryPage";
 import { KeyDetailPage } from "./keys/KeyDetailPage";
 import { KeysPage } from "./keys/KeysPage";
+import { PolicyPage } from "./policy/PolicyPage";
 import { SessionContext, useSession, type Session } from "./session/SessionContext";
 import { rememberReturnPath } from "./session/return-path";
 import { SessionEnded } from "./session/SessionEnded";
@@ -145,6 +146,9 @@ function Shell() {
                 <Link to="/webhooks" aria-current={path.startsWith("/webhooks") ? "page" : undefined}>
                   Webhooks
                 </Link>
+                <Link to="/policy" aria-current={path.startsWith("/policy") ? "page" : undefined}>
+                  Key policy
+                </Link>
               </>
             ) : null}
           </nav>
@@ -176,13 +180,14 @@ function Routes(props: { path: string; isAdmin: boolean }) {
   if (props.isAdmin && path.startsWith("/events")) return <EventsPage />;
   if (props.isAdmin && path.startsWith("/authorities")) return <AuthoritiesPage />;
   if (props.isAdmin && path.startsWith("/webhooks")) return <WebhooksPage />;
+  if (props.isAdmin && path.startsWith("/policy")) return <PolicyPage />;
   return (
     <main className="page" id="main">
       <ErrorBox
         title="Page not found"
         error={
           new Error(
-            props.isAdmin || !/^\/(users|events|authorities|inventory|webhooks)/.test(path)
+            props.isAdmin || !/^\/(users|events|authorities|inventory|webhooks|policy)/.test(path)
               ? `There is no page at ${path}.`
               : "This page is for administrators.",
           )

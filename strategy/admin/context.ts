@@ -21,6 +21,7 @@ export type AdminStore = Pick<
   | "settings"
   | "audit"
   | "notifications"
+  | "changes"
 >;
 
 export interface AdminContext {

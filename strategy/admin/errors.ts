@@ -43,6 +43,7 @@ const directoryErrorCodes: Record<DirectoryError["code"], AdminErrorCode> = {
   too_many_keys: "too_many_keys",
   confusable: "username_confusable",
   invalid: "invalid_request",
+  key_policy: "breaks_key_policy",
 };
 
 function describeZod(error: ZodError): string {

@@ -37,8 +37,15 @@ import type {
 /**
  * `events`: the store's event sink; sign-ins it holds that are not yet in the key's columns are
  * added, so the key list and the key's page (whose events are written within a second) agree.
+ * `policyBreaks`: the key policy's rules the key breaks now (listing and detail).
  */
-export function keyJson(key: KeyRecord, nowMs: number, policy: KeyPolicyOptions = {}, events?: EventSink): z.input<typeof KeyJson> {
+export function keyJson(
+  key: KeyRecord,
+  nowMs: number,
+  policy: KeyPolicyOptions = {},
+  events?: EventSink,
+  policyBreaks: readonly string[] = [],
+): z.input<typeof KeyJson> {
   const pending = events?.pendingUse?.(key.id);
   const newer = pending !== undefined && (key.lastUsedAt === null || pending.at > key.lastUsedAt);
   return {
@@ -74,6 +81,7 @@ export function keyJson(key: KeyRecord, nowMs: number, policy: KeyPolicyOptions 
     failedAttempts: key.failedAttempts,
     // A lock that ran out is no lock, though the row keeps it until the next failure or success.
     lockedUntil: key.lockedUntil && key.lockedUntil.getTime() > nowMs ? key.lockedUntil : null,
+    policyBreaks: [...policyBreaks],
   };
 }
 

@@ -29,6 +29,7 @@ import { registerKeyLimitRoutes } from "./routes/key-limits.js";
 import { registerSessionRoutes, registerSignInRoutes } from "./routes/session.js";
 import { registerSignInLinkRoutes } from "./routes/sign-in-link.js";
 import { registerLdapRoutes } from "./routes/ldap.js";
+import { registerPolicyRoutes } from "./routes/policy.js";
 import { registerUserRoutes } from "./routes/users.js";
 import { registerWebhookRoutes } from "./routes/webhooks.js";
 import { SessionManager, signInLinkTtlMs, type ActiveSession, type SessionTimeouts } from "./sessions.js";
@@ -45,10 +46,11 @@ export async function adminStoreOf(strategy: SshKeyStrategy): Promise<AdminStore
     !store.keySources ||
     !store.settings ||
     !store.audit ||
-    !store.notifications
+    !store.notifications ||
+    !store.changes
   ) {
     throw new TypeError(
-      "the admin console needs a store with the directory, sessions, eventLog, usage, authorities, keySources, settings, audit and notifications ports (openPrismaStore or createMemoryStore)",
+      "the admin console needs a store with the directory, sessions, eventLog, usage, authorities, keySources, settings, audit, notifications and changes ports (openPrismaStore or createMemoryStore)",
     );
   }
   return store as AdminStore;
@@ -236,6 +238,7 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
   registerAuthorityRoutes(router, ctx);
   registerJwksRoutes(router, ctx);
   registerWebhookRoutes(router, ctx);
+  registerPolicyRoutes(router, ctx);
 
   router.use("/api", (_req, _res, next) => next(new AdminError("not_found", "no such API route")));
   if (options.uiDir !== false) serveUi(router, options.uiDir ?? defaultUiDir());

@@ -3,6 +3,7 @@ import { registerCaCommands } from "./commands/ca.js";
 import { registerConsoleCommands } from "./commands/console.js";
 import { registerKeyCommands } from "./commands/keys.js";
 import { registerLdapCommands } from "./commands/ldap.js";
+import { registerPolicyCommands } from "./commands/policy.js";
 import { registerPublishCommands } from "./commands/publish.js";
 import { runProgram } from "./run.js";
 import { registerRequestCommand } from "./commands/request.js";
@@ -22,6 +23,7 @@ function buildProgram(): Command {
   registerUserCommands(program);
   registerKeyCommands(program);
   registerCaCommands(program);
+  registerPolicyCommands(program);
   registerLdapCommands(program);
   registerPublishCommands(program);
   registerTokenCommands(program);

@@ -10,7 +10,7 @@ export function keyFitsScheme(key: Pick<ParsedPublicKey, "type">, scheme: Client
 
 /**
  * 401 codes that say "not this key" — the server does not know it, it did not verify, it
- * is revoked, expired or unverified, may not be used from this address (its `from=`), or its type does not fit the user's keys (`alg_not_allowed`: an
+ * is revoked, expired, unverified or breaks the key policy, may not be used from this address (its `from=`), or its type does not fit the user's keys (`alg_not_allowed`: an
  * EdDSA JWT for a user whose keys are all RSA; this client never signs with a forbidden
  * algorithm) — so another key may still be accepted. Every other refusal (replayed,
  * clock_skew, user_disabled, rate limits…) would be the same with any key.
@@ -24,6 +24,7 @@ export const nextKeyCodes: ReadonlySet<string> = new Set([
   "key_expired",
   "source_address_not_allowed",
   "key_unverified",
+  "key_policy",
   "invalid_credentials",
 ]);
 

@@ -16,6 +16,11 @@ export const adminErrors = {
   invalid_key: 400,
   invalid_source: 400,
   possession_not_proven: 400,
+  /**
+   * A key added breaks the instance key policy; the message names the rule. (A console sign-in
+   * with a stored key that breaks it is the strategy's 401 key_policy.)
+   */
+  breaks_key_policy: 400,
   body_too_large: 413,
   // Who is asking.
   unauthenticated: 401,

@@ -7,3 +7,4 @@ export * from "./audit-actions.js";
 export * from "./auth-reasons.js";
 export type { KeySortColumn } from "../core/key-sort.js";
 export * from "./webhooks.js";
+export * from "./policy.js";

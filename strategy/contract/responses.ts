@@ -74,6 +74,8 @@ export const KeyJson = z.strictObject({
   failedAttempts: z.number().int(),
   /** Locked after failed attempts until then; null: not locked. */
   lockedUntil: instant.nullable(),
+  /** The key policy's rules this key breaks now, as sentences (listing and detail; empty elsewhere and when none). */
+  policyBreaks: z.array(z.string()),
 });
 
 /** One key of a paste, as POST /api/keys/preview (and a refused POST /api/keys) reports it. */

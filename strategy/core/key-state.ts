@@ -10,9 +10,10 @@ export type KeyStatus = (typeof keyStatuses)[number];
 
 /**
  * Whether a key may sign in: its own state, then whether it is locked after failed attempts
- * (core/lockout.ts), then its owner's.
+ * (core/lockout.ts), then its owner's, then the instance key policy (strategy/policy/rules.ts
+ * decides a break; the pipeline names the rule in the message).
  */
-export type KeyState = KeyStatus | "locked" | "user_disabled";
+export type KeyState = KeyStatus | "locked" | "user_disabled" | "policy";
 
 /** The fields key state depends on. */
 export interface KeyStateInput {
@@ -54,6 +55,7 @@ export const keyStateRefusals = {
   unverified: { code: "key_unverified", message: "the key that signed this credential was imported and its owner has not yet proven holding it" },
   locked: { code: "key_locked", message: "the key that signed this credential is locked after too many failed attempts; retry later or ask an administrator" },
   user_disabled: { code: "user_disabled", message: "the account is disabled" },
+  policy: { code: "key_policy", message: "the key that signed this credential breaks the key policy" },
 } as const satisfies Record<Exclude<KeyState, "active">, { code: string; message: string }>;
 
 /** How people read each state (CLI STATUS column, console badge). */
@@ -64,4 +66,5 @@ export const keyStateLabels: Record<KeyState, string> = {
   unverified: "unverified",
   locked: "locked",
   user_disabled: "owner disabled",
+  policy: "breaks policy",
 };

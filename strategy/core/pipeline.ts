@@ -5,6 +5,8 @@ import { attemptedCertificate, authEventFrom, certificateOf, jwksOf, storedKeyId
 import { findCandidates, rankCandidates, type JwksTrust } from "./candidates.js";
 import type { AnyCodec, CodecContext, RouteOptions, UntrustedCertificate, Verified } from "./codec.js";
 import { keyState, keyStateRefusals } from "./key-state.js";
+import { checkKeyPolicy } from "./key-policy.js";
+import type { KeyPolicySource } from "../policy/setting.js";
 import { checkKeySourceAddress } from "./key-source-address.js";
 import { keepSignCounter } from "./sign-counter.js";
 import type { RequestView } from "./request-view.js";
@@ -33,6 +35,8 @@ export interface PipelineDeps {
   readonly defaultRateLimit?: KeyRateLimit | null | undefined;
   /** Where `key.locked` is recorded. */
   readonly audit?: AuditLog | undefined;
+  /** The instance key policy (strategy/policy/); without it no policy applies. */
+  readonly policy?: KeyPolicySource | undefined;
 }
 
 /**
@@ -50,7 +54,8 @@ const noRouteOptions: RouteOptions = Object.freeze({});
  *   looked up or signature checked) → the codec's preparation → candidate keys by the
  *   untrusted hints (for an OpenSSH certificate: its certified key, with the CA and revocations
  *   read from the store), one ranking (rankCandidates) → signature, each candidate in turn (decoy
- *   work when there is none) → key state (core/key-state.ts, one refusal table) → the key's
+ *   work when there is none) → key state (core/key-state.ts, one refusal table) → the instance
+ *   key policy (core/key-policy.ts) → the key's
  *   `from=` against the client address (core/key-source-address.ts) → the codec's
  *   after-signature checks → replay → the signature counter a proof reports (core/sign-counter.ts)
  *   → the route's scopes (core/route-scope.ts) → the key's rate limit (core/rate-window.ts)
@@ -129,6 +134,7 @@ export async function verifyCredential(
       const retryAfterSeconds = lockedUntil === null ? undefined : Math.max(1, Math.ceil((lockedUntil - nowMs) / 1000));
       throw new AuthError(refusal.code, refusal.message, { detail: { userId: signer.user.id, keyId, retryAfterSeconds } });
     }
+    await checkKeyPolicy(deps.policy, signer, nowMs);
     checkKeySourceAddress(signer, request, storedKeyId(signer.key) ?? undefined);
     codec.afterSignature?.(unverified, proof, signer, ctx);
     // The codec's checks passed: a certificate's CA mapping named this user.

@@ -42,7 +42,13 @@ export interface SshKeyTypeInfo {
    * no registered algorithm, and a security key's signature is not a plain one.
    */
   httpSignatureAlg: HttpSignatureAlgName | null;
+  /** What the instance key policy (strategy/policy/) calls the type: `passport-sshkey policy set --key-types ed25519,sk-ecdsa`. */
+  policyName: PolicyKeyTypeName;
 }
+
+/** The key type names of the instance policy, one per row family; "cert" (certificate logins) is the policy's own. */
+export const policyKeyTypeNames = ["ed25519", "ecdsa", "rsa", "sk-ed25519", "sk-ecdsa"] as const;
+type PolicyKeyTypeName = (typeof policyKeyTypeNames)[number];
 
 /** The RFC 9421 §6.2 algorithms an SSH key can produce (RSA through the agent's rsa-sha2-256 flag). */
 type HttpSignatureAlgName = "ed25519" | "ecdsa-p256-sha256" | "ecdsa-p384-sha384" | "rsa-v1_5-sha256";
@@ -69,12 +75,14 @@ function ecdsa(
     securityKey: false,
     plainType: `ecdsa-sha2-${curve}`,
     httpSignatureAlg,
+    policyName: "ecdsa",
   };
 }
 
 /** The sk-* type wrapping a plain one (OpenSSH names them differently for each curve). */
 function securityKey(type: SshKeyType, plain: SshKeyTypeInfo): SshKeyTypeInfo {
-  return { ...plain, type, label: `${plain.label} security key`, securityKey: true, plainType: plain.type, httpSignatureAlg: null };
+  const policyName = plain.policyName === "ed25519" ? "sk-ed25519" : "sk-ecdsa";
+  return { ...plain, type, label: `${plain.label} security key`, securityKey: true, plainType: plain.type, httpSignatureAlg: null, policyName };
 }
 
 const ed25519: SshKeyTypeInfo = {
@@ -90,6 +98,7 @@ const ed25519: SshKeyTypeInfo = {
   securityKey: false,
   plainType: "ssh-ed25519",
   httpSignatureAlg: "ed25519",
+  policyName: "ed25519",
 };
 const nistp256 = ecdsa("nistp256", "prime256v1", "P-256", 256, 32, "sha256", "ecdsa-p256-sha256");
 
@@ -110,6 +119,7 @@ export const sshKeyTypes: ReadonlyMap<SshKeyType, SshKeyTypeInfo> = new Map<SshK
       securityKey: false,
       plainType: "ssh-rsa",
       httpSignatureAlg: "rsa-v1_5-sha256",
+      policyName: "rsa",
     },
   ],
   ["ssh-ed25519", ed25519],

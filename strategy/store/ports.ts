@@ -30,6 +30,8 @@ export interface StoredKey {
   createdAt: Date;
   expiresAt: Date | null;
   revokedAt: Date | null;
+  /** When it last signed in (may lag by the activity buffer's flush); the key policy's unused-days rule reads it. Absent: unknown. */
+  lastUsedAt?: Date | null | undefined;
   parsed: ParsedPublicKey;
   /** Security keys: signatures must carry the user-presence flag (false: stored `no-touch-required`). Absent: true. */
   touchRequired?: boolean | undefined;
@@ -421,7 +423,8 @@ export interface KeyRecord {
   lockedUntil: Date | null;
 }
 
-export type DirectoryErrorCode = "not_found" | "conflict" | "invalid" | "too_many_keys" | "confusable";
+/** key_policy: the key breaks the instance key policy (strategy/policy/); the message names the rule. */
+export type DirectoryErrorCode = "not_found" | "conflict" | "invalid" | "too_many_keys" | "confusable" | "key_policy";
 
 /** A management operation refused because of its input or the current state. */
 export class DirectoryError extends SshKeyError<DirectoryErrorCode> {

@@ -26,7 +26,14 @@ describe("key state", () => {
   });
 
   it("has one refusal per unusable state", () => {
-    expect(Object.values(keyStateRefusals).map((r) => r.code)).toEqual(["key_revoked", "key_expired", "key_unverified", "key_locked", "user_disabled"]);
+    expect(Object.values(keyStateRefusals).map((r) => r.code)).toEqual([
+      "key_revoked",
+      "key_expired",
+      "key_unverified",
+      "key_locked",
+      "user_disabled",
+      "key_policy",
+    ]);
   });
 
   it("a lock holds until its end, after the key's own state and before its owner's", () => {

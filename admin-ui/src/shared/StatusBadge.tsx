@@ -22,7 +22,10 @@ const labels: Record<DisplayStatus, string> = {
 };
 
 export function StatusBadge(props: {
-  keyData: Pick<Key, "status" | "expiresAt" | "revokedAt" | "revokedReason"> & { problem?: Key["problem"] | undefined };
+  keyData: Pick<Key, "status" | "expiresAt" | "revokedAt" | "revokedReason"> & {
+    problem?: Key["problem"] | undefined;
+    policyBreaks?: Key["policyBreaks"] | undefined;
+  };
   now: number;
 }) {
   const status = displayStatus(props.keyData, props.now);
@@ -32,11 +35,25 @@ export function StatusBadge(props: {
   else if (status === "revoked" && k.revokedAt) title = `Revoked ${formatExact(k.revokedAt)}${k.revokedReason ? `\nReason: ${k.revokedReason}` : ""}`;
   else if (k.expiresAt && status !== "active")
     title = `${status === "expired" ? "Expired" : "Expires"} ${formatRelative(k.expiresAt, props.now)} (${formatExact(k.expiresAt)})`;
-  const badge = (
+  const stateBadge = (
     <span className={`badge status-${status}`} title={title}>
       {labels[status]}
     </span>
   );
+  const breaks = k.policyBreaks ?? [];
+  // Refused at sign-in (key_policy) or flagged: say which rule, not only that one is broken.
+  const badge =
+    breaks.length === 0 ? (
+      stateBadge
+    ) : (
+      <>
+        {stateBadge}{" "}
+        <span className="badge status-policy" title={breaks.join("\n")} data-policy-breaks={breaks.length}>
+          Breaks policy
+        </span>
+        <span className="sub policy-break">{breaks.join("; ")}</span>
+      </>
+    );
   // The server never tries such a key at sign-in; say so whatever its status.
   if (!k.problem) return badge;
   return (

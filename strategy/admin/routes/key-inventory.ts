@@ -1,6 +1,7 @@
 import type { Request, Router } from "express";
 import { keyChanges } from "../../audit/targets.js";
 import { recordChanges } from "../audit.js";
+import { policyBreaksOf } from "../policy-breaks.js";
 import type { z } from "zod";
 import { keyBulkRevokeBody, keyCursor, keyExportQuery, keyListQuery } from "../../contract/requests.js";
 import type { KeyBulkRevokeResponse, KeyInventoryJson } from "../../contract/responses.js";
@@ -101,8 +102,9 @@ export function registerKeyInventoryRoutes(router: Router, ctx: () => AdminConte
       store.directory.countKeys(filter),
     ]);
     const last = items[items.length - 1];
+    const breaks = await policyBreaksOf(store, items, now());
     res.json({
-      keys: items.map((row) => keyJson(row, now(), store.directory.keyPolicy, store.events)),
+      keys: items.map((row) => keyJson(row, now(), store.directory.keyPolicy, store.events, breaks.get(row.id))),
       nextCursor: more && last ? encodeCursor({ s: sort.column, o: sort.order, v: keySortValue(last, sort.column), i: last.id }) : null,
       totals,
       identity: filter.identity !== undefined,

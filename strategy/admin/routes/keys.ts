@@ -14,6 +14,7 @@ import { sessionOf, type AdminContext } from "../context.js";
 import { AdminError } from "../errors.js";
 import { registeredMessage, registrationsOf } from "../key-holders.js";
 import { parse } from "../parse-input.js";
+import { policyBreaksOf } from "../policy-breaks.js";
 import { keyEventJson, keyJson, previewEntryJson } from "../responses.js";
 import { auditLimitChanges, refuseLimitChangeUnlessAdmin } from "./key-limits.js";
 
@@ -132,12 +133,13 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
     const row = await accessibleKey(req, ctx());
     const { store, now } = ctx();
     const nowMs = now();
-    const [{ items: events }, days] = await Promise.all([
+    const [{ items: events }, days, breaks] = await Promise.all([
       store.eventLog.page({ keyId: row.id, limit: 50 }),
       store.usage.days(row.id, firstUsageDay(nowMs, usageWindowDays)),
+      policyBreaksOf(store, [row], nowMs),
     ]);
     res.json({
-      key: keyJson(row, nowMs, store.directory.keyPolicy, store.events),
+      key: keyJson(row, nowMs, store.directory.keyPolicy, store.events, breaks.get(row.id)),
       events: events.map(keyEventJson),
       usage: usageSeries(days, nowMs, usageWindowDays),
     } satisfies z.input<typeof KeyDetailResponse>);

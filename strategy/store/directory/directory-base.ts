@@ -1,6 +1,8 @@
 import type { KeyPolicyOptions } from "../../keys/policy.js";
 import type { ParsedPublicKey } from "../../keys/types.js";
-import type { ChangeListener, KeyRecord, NewKeyOptions, UserRecord } from "../ports.js";
+import { describeBreaks, newKeyPolicy } from "../../policy/rules.js";
+import type { KeyPolicySource } from "../../policy/setting.js";
+import { DirectoryError, type ChangeListener, type KeyRecord, type NewKeyOptions, type UserRecord } from "../ports.js";
 import { checkDirectoryOptions, parseOneKey, type DirectoryOptions } from "./rules.js";
 
 /**
@@ -11,6 +13,7 @@ export abstract class DirectoryBase {
   private readonly listeners: ChangeListener[] = [];
   readonly keyPolicy: Readonly<KeyPolicyOptions>;
   readonly maxKeysPerUser: number;
+  private policy: { source: KeyPolicySource; now: () => number } | null = null;
 
   constructor(options: DirectoryOptions = {}) {
     const checked = checkDirectoryOptions(options);
@@ -26,6 +29,37 @@ export abstract class DirectoryBase {
     for (const listener of this.listeners) listener({ kind, id });
   }
 
+  /** From now on keys added must meet the instance key policy (strategy/policy/), and get its lifetime as expiry. */
+  usePolicy(source: KeyPolicySource, now: () => number): void {
+    this.policy = { source, now };
+  }
+
+  /**
+   * The options to store `keys` with under the key policy: the expiry its lifetime gives when
+   * none was asked. Throws DirectoryError("key_policy") naming the rule a key breaks, or when the
+   * stored policy cannot be read. LDAP keys are stored whatever they break: the directory, not
+   * this store, decides what they are, so they are refused at sign-in and flagged instead.
+   */
+  protected async applyKeyPolicy(userId: string, keys: readonly ParsedPublicKey[], options: NewKeyOptions): Promise<NewKeyOptions> {
+    if (this.policy === null || options.origin === "ldap") return options;
+    const reading = await this.policy.source.current();
+    if (reading.error !== null) throw new DirectoryError("key_policy", `${reading.error}; set the key policy again before adding keys`);
+    const ownerIsAdmin = await this.ownerIsAdmin(userId);
+    const nowMs = this.policy.now();
+    let expiresAt = options.expiresAt;
+    for (const key of keys) {
+      const checked = newKeyPolicy(reading.policy, { type: key.type, bits: key.bits, ownerIsAdmin }, options.expiresAt, nowMs);
+      if (checked.breaks.length > 0) {
+        const which = keys.length > 1 ? `key ${key.fingerprintSha256} ` : "this key ";
+        throw new DirectoryError("key_policy", which + describeBreaks(checked.breaks));
+      }
+      expiresAt = checked.expiresAt;
+    }
+    return { ...options, expiresAt };
+  }
+
+  /** Whether the user with this id is an administrator (false when there is none: the insert refuses it). */
+  protected abstract ownerIsAdmin(userId: string): Promise<boolean>;
   abstract findUser(username: string): Promise<UserRecord>;
   abstract insertKeys(userId: string, keys: ParsedPublicKey[], options?: NewKeyOptions): Promise<KeyRecord[]>;
 

@@ -129,8 +129,13 @@ export class MemoryDirectory extends DirectoryBase implements KeyDirectory {
     return [...this.tables.keys.values()].filter((k) => k.userId === userId);
   }
 
-  async insertKeys(userId: string, keys: ParsedPublicKey[], options: NewKeyOptions = {}): Promise<KeyRecord[]> {
-    checkNewKeys(keys, options, this.keyPolicy);
+  protected async ownerIsAdmin(userId: string): Promise<boolean> {
+    return this.tables.users.get(userId)?.isAdmin ?? false;
+  }
+
+  async insertKeys(userId: string, keys: ParsedPublicKey[], given: NewKeyOptions = {}): Promise<KeyRecord[]> {
+    checkNewKeys(keys, given, this.keyPolicy);
+    const options = await this.applyKeyPolicy(userId, keys, given);
     const limits = changedLimits(options);
     const fingerprints = new Set(keys.map((k) => k.fingerprintSha256));
     const existing = [...this.tables.keys.values()].find((k) => fingerprints.has(k.fingerprintSha256));

@@ -13,10 +13,10 @@ export class MemoryKeyStore implements KeyStore {
   private storedKey(row: KeyRow): StoredKey | null {
     const parsed = this.parsed.get(row.openssh);
     if (!parsed) return null;
-    const { id, userId, comment, createdAt, expiresAt, revokedAt, touchRequired, verifyRequired, sshOptions, unverified } = row;
+    const { id, userId, comment, createdAt, expiresAt, revokedAt, lastUsedAt, touchRequired, verifyRequired, sshOptions, unverified } = row;
     const { scopes, rateLimit, failedAttempts, lockedUntil } = row;
     return {
-      ...{ id, userId, comment, createdAt, expiresAt, revokedAt, parsed, touchRequired, verifyRequired, sshOptions, unverified },
+      ...{ id, userId, comment, createdAt, expiresAt, revokedAt, lastUsedAt, parsed, touchRequired, verifyRequired, sshOptions, unverified },
       ...{ scopes, rateLimit, failedAttempts, lockedUntil },
     };
   }

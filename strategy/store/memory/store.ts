@@ -15,6 +15,7 @@ import { MemoryNotifications } from "./notifications.js";
 import { MemoryKeyLimits } from "./key-limits.js";
 import { MemorySessionStore } from "./sessions.js";
 import { MemoryTables } from "./tables.js";
+import { KeyPolicyReader } from "../../policy/setting.js";
 
 export interface MemoryStoreOptions {
   /** RSA keys up to this many bits are stored and used (default 8192). */
@@ -95,6 +96,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SshKeyStore
   const directory = new MemoryDirectory(tables, { keyPolicy: checked.keyPolicy as KeyPolicyOptions | undefined, maxKeysPerUser: checked.maxKeysPerUser });
   const changes = new MemoryChangeFeed();
   directory.onChange(() => void changes.publish());
+  const settings = new MemorySettingsStore(tables.settings);
+  directory.usePolicy(new KeyPolicyReader(settings, changes), now);
   const events = new MemoryEventSink(tables);
   return {
     keys: new MemoryKeyStore(tables, new ParsedKeyCache(undefined, directory.keyPolicy)),
@@ -102,7 +105,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SshKeyStore
     events,
     directory,
     sessions: new MemorySessionStore(tables),
-    settings: new MemorySettingsStore(tables.settings),
+    settings,
     eventLog: new MemoryEventLog(tables),
     usage: new MemoryKeyUsageLog(tables),
     changes,

@@ -144,8 +144,13 @@ export class PrismaDirectory extends DirectoryBase implements KeyDirectory {
     return { user, keyCount };
   }
 
-  async insertKeys(userId: string, keys: ParsedPublicKey[], options: NewKeyOptions = {}): Promise<KeyRecord[]> {
-    checkNewKeys(keys, options, this.keyPolicy);
+  protected async ownerIsAdmin(userId: string): Promise<boolean> {
+    return (await this.prisma.user.findUnique({ where: { id: userId }, select: { isAdmin: true } }))?.isAdmin ?? false;
+  }
+
+  async insertKeys(userId: string, keys: ParsedPublicKey[], given: NewKeyOptions = {}): Promise<KeyRecord[]> {
+    checkNewKeys(keys, given, this.keyPolicy);
+    const options = await this.applyKeyPolicy(userId, keys, given);
     const limits = limitColumns(changedLimits(options));
     const existing = await this.prisma.publicKey.findFirst({
       where: { fingerprintSha256: { in: keys.map((k) => k.fingerprintSha256) } },

@@ -12,6 +12,7 @@ interface KeyRow {
   createdAt: Date;
   expiresAt: Date | null;
   revokedAt: Date | null;
+  lastUsedAt: Date | null;
   touchRequired: boolean;
   verifyRequired: boolean;
   sshOptions: string | null;
@@ -41,6 +42,7 @@ export class PrismaKeyStore implements KeyStore {
       createdAt: row.createdAt,
       expiresAt: row.expiresAt,
       revokedAt: row.revokedAt,
+      lastUsedAt: row.lastUsedAt,
       parsed,
       touchRequired: row.touchRequired,
       verifyRequired: row.verifyRequired,

@@ -35,6 +35,7 @@ import { migrateDatabase } from "./migrate.js";
 import { PrismaSessionStore } from "./sessions.js";
 import { PrismaSettingsStore } from "./settings.js";
 import { prismaStoreOptionsSchema, type PrismaStoreOptions } from "./store-options.js";
+import { KeyPolicyReader } from "../../policy/setting.js";
 
 export type { PrismaStoreOptions } from "./store-options.js";
 
@@ -204,6 +205,9 @@ export async function openPrismaStore(given: PrismaStoreOptions = {}): Promise<P
   retention.start();
   const directory = new PrismaDirectory(prisma, directoryOptions, database.provider);
   directory.onChange(() => void hot.changes.publish().catch(() => {}));
+  const settings = new PrismaSettingsStore(prisma);
+  const policy = new KeyPolicyReader(settings, hot.changes);
+  directory.usePolicy(policy, options.now ?? Date.now);
   const uncached = new PrismaKeyStore(prisma, new ParsedKeyCache(undefined, directory.keyPolicy));
   const assertAvailable = () => hot.changes.assertFresh();
   const cache = options.keyCache?.enabled === false ? null : new CachedKeyStore(uncached, hot.changes, { assertAvailable, ...options.keyCache });
@@ -214,7 +218,7 @@ export async function openPrismaStore(given: PrismaStoreOptions = {}): Promise<P
     events,
     directory,
     sessions: new PrismaSessionStore(prisma),
-    settings: new PrismaSettingsStore(prisma),
+    settings,
     eventLog: new PrismaEventLog(prisma, database.provider),
     usage: new PrismaKeyUsageLog(prisma),
     changes: hot.changes,
@@ -231,6 +235,7 @@ export async function openPrismaStore(given: PrismaStoreOptions = {}): Promise<P
     ready: () => checkReadiness({ assertFresh: () => hot.changes.assertFresh(), probeWrite: hot.probeWrite, events, timeoutMs: hot.changes.pollTimeoutMs * 2 }),
     async close() {
       cache?.close();
+      policy.close();
       await retention.stop();
       // Connections are closed even when the last flush fails; the flush's error is then reported.
       const flushed = events.close().then(

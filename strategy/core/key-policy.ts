@@ -1,0 +1,30 @@
+import { AuthError } from "../errors.js";
+import { keyPolicyBreaks, signInBreak, type PolicyKeyFacts } from "../policy/rules.js";
+import type { KeyPolicySource } from "../policy/setting.js";
+import type { KeyCandidate } from "../store/ports.js";
+import { storedKeyId } from "./auth-event.js";
+import { keyStateRefusals } from "./key-state.js";
+
+/** What the policy rules read of a verified key: a stored row's age and use; a certificate's or JWKS key's type only. */
+function factsOf(signer: KeyCandidate): PolicyKeyFacts {
+  const { key, user } = signer;
+  const facts: PolicyKeyFacts = { type: key.parsed.type, bits: key.parsed.bits, ownerIsAdmin: user.isAdmin, certificate: key.certifiedBy !== undefined };
+  if (storedKeyId(key) === null) return facts;
+  return { ...facts, createdAt: key.createdAt, lastUsedAt: key.lastUsedAt ?? null, expiresAt: key.expiresAt };
+}
+
+/**
+ * Refuses a verified key that breaks the instance key policy with `key_policy`, naming the rule.
+ * A stored policy that cannot be read refuses every key (fail closed) until it is set again.
+ */
+export async function checkKeyPolicy(source: KeyPolicySource | undefined, signer: KeyCandidate, nowMs: number): Promise<void> {
+  if (!source) return;
+  const reading = await source.current();
+  const refusal = keyStateRefusals.policy;
+  const detail = { userId: signer.user.id, keyId: storedKeyId(signer.key) ?? undefined };
+  if (reading.error !== null) {
+    throw new AuthError(refusal.code, `${refusal.message}: the key policy cannot be read; an administrator must set it again`, { detail });
+  }
+  const found = signInBreak(keyPolicyBreaks(reading.policy, factsOf(signer), nowMs));
+  if (found) throw new AuthError(refusal.code, `${refusal.message}: ${found.message}`, { detail });
+}
