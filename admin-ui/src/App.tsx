@@ -147,6 +147,8 @@ function Routes(props: { path: string; isAdmin: boolean }) {
   if (props.isAdmin && path.startsWith("/authorities")) return <AuthoritiesPage />;
   return (
     <main className="page" id="main">
+      {/* The page's heading for screen readers; the box below says the same to the eye. */}
+      <h1 className="sr-only">Page not found</h1>
       <ErrorBox
         title="Page not found"
         error={new Error(props.isAdmin || !/^\/(users|events|authorities)/.test(path) ? `There is no page at ${path}.` : "This page is for administrators.")}
