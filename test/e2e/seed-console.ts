@@ -21,8 +21,7 @@ export interface SeededConsole {
 
 const admin = "console-admin";
 const longUser = "maximiliane.alexandra-wilhelmina.von-hohenzollern-sigmaringen.eu";
-const longComment =
-  "maximiliane@build-runner-eu-central-1-production-cluster-07.internal.example.com (deploy key for the release pipeline, rotate yearly)";
+const longComment = "maximiliane@build-runner-eu-central-1-production-cluster-07.internal.example.com (deploy key for the release pipeline, rotate yearly)";
 const longReason =
   "Laptop reported stolen at the Frankfurt airport on the way back from the offsite; replaced by the hardware key issued by IT on the following Monday (ticket SEC-20931).";
 const firstNames = ["amelia", "bartholomew", "chiara", "dmitri", "eleanor", "farouk", "giulia", "henrik", "ingrid", "jun", "kwame", "lucia"];
@@ -82,7 +81,8 @@ export async function seedConsole(): Promise<SeededConsole> {
       for (const [i, name] of names.entries()) users.push(await store.directory.addUser(name, { isAdmin: i === 0 || i % 20 === 7 }));
       // The admin's own keys: long comments, last use over every scheme, a revoked one with a long reason.
       const mine = [];
-      for (let k = 0; k < 10; k++) mine.push(await store.directory.addKey(admin, ed25519Line(k === 0 ? longComment : `${admin}@workstation-${k}.corp.example.com`)));
+      for (let k = 0; k < 10; k++)
+        mine.push(await store.directory.addKey(admin, ed25519Line(k === 0 ? longComment : `${admin}@workstation-${k}.corp.example.com`)));
       await store.directory.revokeKeyById(mine[1]!.id, longReason);
       await store.directory.revokeKeyById(mine[2]!.id, "Rotated");
       await store.directory.updateKeyById(mine[3]!.id, { expiresAt: new Date(now + 40 * 86_400_000) });
@@ -107,7 +107,11 @@ export async function seedConsole(): Promise<SeededConsole> {
       const ca = keygen("ed25519", "corp-ca");
       cliOk("ca", "add", ca.pubPath, "--name", "Corporate user CA for production bastions and build runners (2026)");
       await store.jwks.add(admin, "https://identity.internal.example.com/.well-known/jwks/workload-federation-production.json");
-      await store.keySources.ensure(admin, { kind: "github", ref: "maximiliane-von-hohenzollern", url: "https://github.com/maximiliane-von-hohenzollern.keys" });
+      await store.keySources.ensure(admin, {
+        kind: "github",
+        ref: "maximiliane-von-hohenzollern",
+        url: "https://github.com/maximiliane-von-hohenzollern.keys",
+      });
     }
     const list = await store.directory.listKeys();
     const detail = list.find((k) => k.comment === longComment)!;

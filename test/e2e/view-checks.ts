@@ -10,20 +10,38 @@ export const viewports = [
 ] as const;
 export const colorSchemes = ["light", "dark"] as const;
 
+/** The few DOM members the checks read in the page (the tests compile without the DOM library). */
+interface PageElement {
+  tagName: string;
+  className: string;
+  textContent: string | null;
+  scrollWidth: number;
+  clientWidth: number;
+  parentElement: PageElement | null;
+  getBoundingClientRect(): { left: number; right: number; width: number; height: number };
+  getAttribute(name: string): string | null;
+  querySelectorAll(selector: string): Iterable<PageElement>;
+  ownerDocument: {
+    documentElement: PageElement;
+    body: PageElement;
+    defaultView: { getComputedStyle(element: PageElement): { visibility: string; overflowX: string } };
+  };
+}
+
 /** Nothing wider than the window; a failure names the outermost elements that stick out. */
 export async function expectNoHorizontalOverflow(page: Page): Promise<void> {
-  const wide = await page.evaluate(() => {
-    const width = document.documentElement.clientWidth;
-    if (document.documentElement.scrollWidth <= width) return [];
+  const wide = await page.locator("html").evaluate((html: PageElement) => {
+    const width = html.clientWidth;
+    if (html.scrollWidth <= width) return [];
     const out: string[] = [];
-    for (const el of document.body.querySelectorAll<HTMLElement>("*")) {
+    for (const el of html.ownerDocument.body.querySelectorAll("*")) {
       const right = el.getBoundingClientRect().right;
       const parent = el.parentElement!.getBoundingClientRect().right;
       if (right > width + 0.5 && parent <= width + 0.5 && out.length < 8) {
         out.push(`<${el.tagName.toLowerCase()} class="${el.className}"> ends at ${Math.round(right)}: ${(el.textContent ?? "").slice(0, 60)}`);
       }
     }
-    return [`the page is ${document.documentElement.scrollWidth}px wide in a ${width}px window`, ...out];
+    return [`the page is ${html.scrollWidth}px wide in a ${width}px window`, ...out];
   });
   expect(wide, "the page scrolls sideways").toEqual([]);
 }
@@ -34,17 +52,19 @@ export async function expectNoHorizontalOverflow(page: Page): Promise<void> {
  * content (a table cell, a scrolling table), and its own label not cut short.
  */
 export async function expectActionsInView(page: Page, scope = "body"): Promise<void> {
-  const cut = await page.locator(scope).evaluate((root) => {
+  const cut = await page.locator(scope).evaluate((root: PageElement) => {
     const problems: string[] = [];
-    const width = document.documentElement.clientWidth;
-    for (const el of root.querySelectorAll<HTMLElement>("button, a.button, [role=button], input[type=submit]")) {
+    const html = root.ownerDocument.documentElement;
+    const style = (el: PageElement) => root.ownerDocument.defaultView.getComputedStyle(el);
+    const width = html.clientWidth;
+    for (const el of root.querySelectorAll("button, a.button, [role=button], input[type=submit]")) {
       const box = el.getBoundingClientRect();
-      if (box.width === 0 || box.height === 0 || getComputedStyle(el).visibility === "hidden") continue;
+      if (box.width === 0 || box.height === 0 || style(el).visibility === "hidden") continue;
       const name = `${el.getAttribute("aria-label") ?? el.textContent?.trim() ?? el.tagName} [${Math.round(box.left)}–${Math.round(box.right)}]`;
       if (box.left < -0.5 || box.right > width + 0.5) problems.push(`${name}: outside the window (0–${width})`);
       if (el.scrollWidth > el.clientWidth + 1) problems.push(`${name}: its label is cut (${el.scrollWidth} > ${el.clientWidth})`);
-      for (let up = el.parentElement; up && up !== document.documentElement; up = up.parentElement) {
-        if (getComputedStyle(up).overflowX === "visible") continue;
+      for (let up = el.parentElement; up && up !== html; up = up.parentElement) {
+        if (style(up).overflowX === "visible") continue;
         const clip = up.getBoundingClientRect();
         if (box.left < clip.left - 0.5 || box.right > clip.right + 0.5) {
           problems.push(`${name}: cut by <${up.tagName.toLowerCase()} class="${up.className}"> [${Math.round(clip.left)}–${Math.round(clip.right)}]`);
@@ -62,6 +82,8 @@ export async function expectNoAxeViolations(page: Page, scope?: string): Promise
   let builder = new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]);
   if (scope) builder = builder.include(scope);
   const { violations } = await builder.analyze();
-  const found = violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.length}× e.g. ${v.nodes[0]?.target.join(" ")}: ${v.nodes[0]?.failureSummary ?? ""}`);
+  const found = violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.length}× e.g. ${v.nodes[0]?.target.join(" ")}: ${v.nodes[0]?.failureSummary ?? ""}`,
+  );
   expect(found, "axe-core violations").toEqual([]);
 }
