@@ -24,6 +24,9 @@ async function freshPage(browser: Browser): Promise<Page> {
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(120_000);
   seed = await seedConsole();
+  // Other spec files add users and keys of their own to the same database.
+  expect(seed.userCount).toBeGreaterThanOrEqual(60);
+  expect(seed.keyCount).toBeGreaterThanOrEqual(230);
   signedIn = await freshPage(browser);
   await signIn(signedIn, seed.admin);
   signedOut = await freshPage(browser);

@@ -8,7 +8,7 @@ import type { SeededConsole } from "./seed-console.js";
 export interface ConsoleDialog {
   /** The dialog's accessible name once open. */
   name: string | RegExp;
-  /** Opens it from the view's page (already loaded); answers the open dialog. */
+  /** Opens it from the view's page (already loaded). */
   open(page: Page, seed: SeededConsole): Promise<void>;
 }
 
@@ -27,6 +27,11 @@ export interface ConsoleView {
 const heading = (page: Page, name: string | RegExp) => expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
 const rows = (page: Page, table: string) => expect(page.locator(`table.${table} tbody tr`).first()).toBeVisible();
 const click = (locator: Locator) => locator.click();
+/** A list page is ready when its heading and its table's first row show. */
+const listReady = (title: string, table: string) => async (page: Page) => {
+  await heading(page, title);
+  await rows(page, table);
+};
 
 export const consoleViews: ConsoleView[] = [
   {
@@ -86,10 +91,7 @@ export const consoleViews: ConsoleView[] = [
   {
     name: "users",
     path: () => "users",
-    ready: async (page) => {
-      await heading(page, "Users");
-      await rows(page, "users-table");
-    },
+    ready: listReady("Users", "users-table"),
     dialogs: [
       { name: "New user", open: (page) => click(page.getByRole("button", { name: "New user" })) },
       { name: /^Add SSH keys for /, open: (page) => click(page.getByRole("button", { name: /^Add keys for / }).first()) },
@@ -100,18 +102,12 @@ export const consoleViews: ConsoleView[] = [
   {
     name: "events",
     path: () => "events",
-    ready: async (page) => {
-      await heading(page, "Authentication log");
-      await rows(page, "events-table");
-    },
+    ready: listReady("Authentication log", "events-table"),
   },
   {
     name: "authorities",
     path: () => "authorities",
-    ready: async (page) => {
-      await heading(page, "Certificate authorities");
-      await rows(page, "authorities-table");
-    },
+    ready: listReady("Certificate authorities", "authorities-table"),
     dialogs: [
       { name: "Add a certificate authority", open: (page) => click(page.getByRole("button", { name: "Add CA" })) },
       { name: /^Revoke certificates of /, open: (page) => click(page.getByRole("button", { name: /^Revoke certificates of / }).first()) },
@@ -121,6 +117,9 @@ export const consoleViews: ConsoleView[] = [
   {
     name: "not-found",
     path: () => "no-such-page",
-    ready: (page) => expect(page.getByText("Page not found")).toBeVisible(),
+    ready: async (page) => {
+      await heading(page, "Page not found");
+      await expect(page.getByRole("alert").getByText("Page not found")).toBeVisible();
+    },
   },
 ];

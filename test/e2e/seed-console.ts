@@ -79,28 +79,31 @@ export async function seedConsole(): Promise<SeededConsole> {
       const now = Date.now();
       const users = [];
       for (const [i, name] of names.entries()) users.push(await store.directory.addUser(name, { isAdmin: i === 0 || i % 20 === 7 }));
-      // The admin's own keys: long comments, last use over every scheme, a revoked one with a long reason.
-      const mine = [];
-      for (let k = 0; k < 10; k++)
-        mine.push(await store.directory.addKey(admin, ed25519Line(k === 0 ? longComment : `${admin}@workstation-${k}.corp.example.com`)));
-      await store.directory.revokeKeyById(mine[1]!.id, longReason);
-      await store.directory.revokeKeyById(mine[2]!.id, "Rotated");
-      await store.directory.updateKeyById(mine[3]!.id, { expiresAt: new Date(now + 40 * 86_400_000) });
-      // An imported key waiting for its owner's proof: the Verify action.
-      await store.directory.addKey(admin, ed25519Line(`${admin}@imported-from-github`), { origin: "import", originRef: "gh:console-admin", unverified: true });
-      let keys = mine.length + 1;
-      for (let u = 1; keys < 230; u++) {
-        const name = names[u % names.length]!;
+      // Everyone else's keys first: the list is newest first, and the admin's own should lead it.
+      let keys = 11;
+      for (let u = 0; keys < 230; u++) {
+        const name = names[1 + (u % (names.length - 1))]!;
         const key = await store.directory.addKey(name, ed25519Line(`${name}@host-${keys}${u % 4 === 0 ? ".eu-west-2.compute.internal" : ""}`));
         if (keys % 17 === 0) await store.directory.revokeKeyById(key.id, keys % 2 ? longReason : "Left the company");
         keys++;
       }
-      // 200 events over the last two weeks; a success with a key also sets its last use (ip, scheme).
+      // An imported key waiting for its owner's proof: the Verify action.
+      await store.directory.addKey(admin, ed25519Line(`${admin}@imported-from-github`), { origin: "import", originRef: "gh:console-admin", unverified: true });
+      // The admin's own keys, newest last: long comments, last use over every scheme, a revoked one with a long reason.
+      const mine = [];
+      for (let k = 9; k >= 0; k--) {
+        mine.unshift(await store.directory.addKey(admin, ed25519Line(k === 0 ? longComment : `${admin}@workstation-${k}.corp.example.com`)));
+      }
+      await store.directory.revokeKeyById(mine[1]!.id, longReason);
+      await store.directory.revokeKeyById(mine[2]!.id, "Rotated");
+      await store.directory.updateKeyById(mine[3]!.id, { expiresAt: new Date(now + 40 * 86_400_000) });
+      // 200 events, one a second until now (the keys are minutes old); a success with a key also sets its last use (ip, scheme).
       const all = await store.directory.listKeys();
+      const end = Date.now();
       for (let i = 0; i < 200; i++) {
         const key = i < 40 ? mine[i % mine.length]! : all[(i * 7) % all.length]!;
         const owner = users.find((u) => u.id === key.userId)!;
-        store.events.record(event(now - (200 - i) * 90 * 60_000, i, owner, key.id));
+        store.events.record(event(end - (200 - i) * 1000, i, owner, key.id));
       }
       await store.events.flush();
       // The pages beside the key table: a CA with a long name, a JWKS URL and a key source.
@@ -115,7 +118,7 @@ export async function seedConsole(): Promise<SeededConsole> {
     }
     const list = await store.directory.listKeys();
     const detail = list.find((k) => k.comment === longComment)!;
-    seeded = { admin, longUser, detailKeyId: detail.id, userCount: names.length, keyCount: list.length };
+    seeded = { admin, longUser, detailKeyId: detail.id, userCount: (await store.directory.listUsers()).length, keyCount: list.length };
     return seeded;
   } finally {
     await store.close();
