@@ -183,6 +183,8 @@ function Routes(props: { path: string; isAdmin: boolean }) {
   if (props.isAdmin && path.startsWith("/policy")) return <PolicyPage />;
   return (
     <main className="page" id="main">
+      {/* The page's heading for screen readers; the box below says the same to the eye. */}
+      <h1 className="sr-only">Page not found</h1>
       <ErrorBox
         title="Page not found"
         error={

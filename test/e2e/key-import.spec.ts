@@ -53,7 +53,7 @@ test("import from a URL → verify with the copied command → the key becomes a
     await expect(row.locator(".badge.status-active")).toHaveText("Active");
     expect(whoami(alice, key).code).toBe(0);
 
-    await sources.getByRole("button", { name: `Sync ${listUrl} now` }).click();
+    await sources.getByRole("button", { name: `Sync now: ${listUrl}` }).click();
     await expect(sources.getByRole("status").filter({ hasText: `${listUrl}: 0 added (unverified), 0 revoked, 1 unchanged.` })).toBeVisible();
   } finally {
     await forge.close();

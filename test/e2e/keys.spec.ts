@@ -1,10 +1,8 @@
 // A user's own keys: sign in with a link, add keys by paste, rename, use from the CLI, revoke.
 import crypto from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { softwareFidoKey } from "../support/software-fido.js";
-import { addKey, addUser, baseUrl, cli, cliOk, keygen, keyRow, root, screenshots, shot, signIn, unique, whoami } from "./support.js";
+import { addKey, addUser, baseUrl, cli, cliOk, keygen, keyRow, shot, signIn, unique, whoami } from "./support.js";
 
 test("signed out: the console explains both ways to get a sign-in link", async ({ page }) => {
   await page.goto("/admin/");
@@ -207,10 +205,6 @@ test("a CLI request updates last used and the use count; revoking refuses the ne
   await page.reload();
   await expect(keyRow(page, "dave-ci").locator(".cell-uses")).toHaveText("1");
   await shot(page, "keys-page");
-  // The README's picture is refreshed on request only, so a test run leaves the tree clean.
-  if (process.env.UPDATE_README_SCREENSHOT === "1") {
-    fs.copyFileSync(path.join(screenshots, "keys-page.png"), path.join(root, "admin-ui", "screenshot-keys.png"));
-  }
   await page.emulateMedia({ colorScheme: "dark" });
   await shot(page, "keys-page-dark");
   await page.emulateMedia({ colorScheme: "light" });

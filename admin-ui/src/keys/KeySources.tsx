@@ -93,7 +93,7 @@ export function KeySources(props: { username: string; mine: boolean; version: nu
                 </td>
                 <td className="cell-actions">
                   <div className="actions">
-                    <button type="button" className="button small" disabled={busy === s.id} onClick={() => void sync(s)} aria-label={`Sync ${s.ref} now`}>
+                    <button type="button" className="button small" disabled={busy === s.id} onClick={() => void sync(s)} aria-label={`Sync now: ${s.ref}`}>
                       {busy === s.id ? "Syncing…" : "Sync now"}
                     </button>
                     <button

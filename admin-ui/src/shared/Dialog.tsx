@@ -1,9 +1,29 @@
 import { useEffect, useId, useRef, type ReactNode } from "react";
 
+const focusable = "a[href], button:not(:disabled), input:not(:disabled), select:not(:disabled), textarea:not(:disabled)";
+
+/**
+ * Where focus goes back to: the opener, or when the change removed it (a revoked key's Revoke
+ * button, a deleted row) the nearest row still there, else the page's heading. Focus left on
+ * a removed element falls to <body>, and a keyboard user starts over from the top.
+ */
+function returnFocus(opener: HTMLElement | null, rows: (Element | null | undefined)[]): void {
+  if (opener && document.contains(opener)) return opener.focus();
+  for (const row of rows) {
+    const target = row && document.contains(row) ? row.querySelector<HTMLElement>(focusable) : null;
+    if (target) return target.focus();
+  }
+  const heading = document.querySelector<HTMLElement>("main h1");
+  if (heading) {
+    heading.tabIndex = -1;
+    heading.focus();
+  }
+}
+
 /**
  * A modal on the native <dialog>: showModal() makes the rest of the page inert and keeps Tab
  * inside; Esc closes; focus goes to the first field (or `[data-autofocus]`) and returns to the
- * element that opened it.
+ * element that opened it (see returnFocus).
  */
 export function Dialog(props: {
   title: string;
@@ -26,6 +46,8 @@ export function Dialog(props: {
     const dialog = ref.current;
     if (!dialog) return;
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const row = opener?.closest("tr, li");
+    const rows = [row, row?.nextElementSibling, row?.previousElementSibling];
     if (!dialog.open) dialog.showModal();
     const preferred =
       dialog.querySelector<HTMLElement>("[data-autofocus]") ??
@@ -33,7 +55,7 @@ export function Dialog(props: {
     preferred?.focus();
     return () => {
       if (dialog.open) dialog.close();
-      if (opener && document.contains(opener)) opener.focus();
+      returnFocus(opener, rows);
     };
   }, []);
 

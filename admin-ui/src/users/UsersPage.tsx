@@ -101,7 +101,7 @@ export function UsersPage() {
                         onClick={() => setModal({ kind: "add-key", user })}
                         aria-label={`Add keys for ${user.username}`}
                       >
-                        Add key
+                        Add keys
                       </button>
                       <button
                         type="button"
