@@ -17,6 +17,7 @@ import { baseOf, setBase, setSession, type AdminContext, type AdminStore } from 
 import { checkCsrf, checkOrigin, isMutating } from "./csrf.js";
 import { AdminError, adminErrorHandler } from "./errors.js";
 import { SignInLimiter, type RateLimitOptions } from "./rate-limit.js";
+import { registerAuditRoutes } from "./routes/audit.js";
 import { registerAuthorityRoutes } from "./routes/authorities.js";
 import { registerEventRoutes } from "./routes/events.js";
 import { registerJwksRoutes } from "./routes/jwks.js";
@@ -219,6 +220,7 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
   registerLdapRoutes(router, ctx);
   registerAuthorityRoutes(router, ctx);
   registerJwksRoutes(router, ctx);
+  registerAuditRoutes(router, ctx);
 
   router.use("/api", (_req, _res, next) => next(new AdminError("not_found", "no such API route")));
   if (options.uiDir !== false) serveUi(router, options.uiDir ?? defaultUiDir());

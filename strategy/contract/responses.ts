@@ -228,6 +228,30 @@ export const KeyPageJson = page("keys", KeyJson);
 export const UserPageJson = page("users", UserWithKeyCountJson);
 export const AuthEventPageJson = page("events", AuthEventJson);
 
+/** Who made a change: a console user, the CLI (the OS user), or a job of the server. */
+export const AuditActorJson = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("user"), id: z.string(), name: z.string() }),
+  z.strictObject({ type: z.literal("cli"), name: z.string() }),
+  z.strictObject({ type: z.literal("system"), name: z.string() }),
+]);
+
+/** One audit entry: the fields that changed, before (null: created) and after (null: deleted). */
+export const AuditEntryJson = z.strictObject({
+  id: z.number().int(),
+  at: instant,
+  actor: AuditActorJson,
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  action: z.string(),
+  /** The action as people read it (strategy/contract/audit-actions.ts). */
+  label: z.string(),
+  target: z.strictObject({ type: z.string(), id: z.string().nullable(), name: z.string().nullable() }),
+  before: z.record(z.string(), z.unknown()).nullable(),
+  after: z.record(z.string(), z.unknown()).nullable(),
+});
+
+export const AuditPageJson = page("entries", AuditEntryJson);
+
 export const KeyPreviewResponse = z.strictObject({ keys: z.array(PreviewEntryJson) });
 export const KeysAddedResponse = z.strictObject({ keys: z.array(KeyJson) });
 export const KeyDetailResponse = z.strictObject({ key: KeyJson, events: z.array(KeyEventJson), usage: z.array(KeyUsageDayJson) });
