@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { registerAuditCommands } from "./commands/audit.js";
 import { registerCaCommands } from "./commands/ca.js";
 import { registerConsoleCommands } from "./commands/console.js";
 import { registerKeyCommands } from "./commands/keys.js";
@@ -26,6 +27,7 @@ function buildProgram(): Command {
   registerTokenCommands(program);
   registerRequestCommand(program);
   registerConsoleCommands(program);
+  registerAuditCommands(program);
   program.addHelpText("afterAll", helpFooter);
   return program;
 }
