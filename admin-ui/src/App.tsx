@@ -3,6 +3,7 @@ import { ApiError, onSignedOut, setCsrfToken } from "./api/client";
 import { getMe } from "./api/getMe";
 import { logout } from "./api/logout";
 import type { Me } from "./api/contract";
+import { AuditPage } from "./audit/AuditPage";
 import { AuthoritiesPage } from "./authorities/AuthoritiesPage";
 import { EventsPage } from "./events/EventsPage";
 import { KeyDetailPage } from "./keys/KeyDetailPage";
@@ -115,6 +116,9 @@ function Shell() {
                 <Link to="/events" aria-current={path.startsWith("/events") ? "page" : undefined}>
                   Auth log
                 </Link>
+                <Link to="/audit" aria-current={path.startsWith("/audit") ? "page" : undefined}>
+                  Audit log
+                </Link>
               </>
             ) : null}
           </nav>
@@ -145,11 +149,14 @@ function Routes(props: { path: string; isAdmin: boolean }) {
   if (props.isAdmin && path.startsWith("/users")) return <UsersPage />;
   if (props.isAdmin && path.startsWith("/events")) return <EventsPage />;
   if (props.isAdmin && path.startsWith("/authorities")) return <AuthoritiesPage />;
+  if (props.isAdmin && path.startsWith("/audit")) return <AuditPage />;
   return (
     <main className="page" id="main">
       <ErrorBox
         title="Page not found"
-        error={new Error(props.isAdmin || !/^\/(users|events|authorities)/.test(path) ? `There is no page at ${path}.` : "This page is for administrators.")}
+        error={
+          new Error(props.isAdmin || !/^\/(users|events|authorities|audit)/.test(path) ? `There is no page at ${path}.` : "This page is for administrators.")
+        }
       />
       <p>
         <Link to="/">Back to your keys</Link>

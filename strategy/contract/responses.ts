@@ -298,6 +298,7 @@ export type PreviewEntry = z.output<typeof PreviewEntryJson>;
 export type KeyEvent = z.output<typeof KeyEventJson>;
 export type KeyUsageDay = z.output<typeof KeyUsageDayJson>;
 export type AuthEvent = z.output<typeof AuthEventJson>;
+export type AuditLogEntry = z.output<typeof AuditEntryJson>;
 export type User = z.output<typeof UserJson>;
 export type Authority = z.output<typeof AuthorityJson>;
 export type JwksEndpoint = z.output<typeof JwksEndpointJson>;

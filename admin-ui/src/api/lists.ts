@@ -8,10 +8,10 @@ export interface Page<T> {
 }
 
 /** Query parameters as the console sends them (the server coerces the limit). */
-type ListQuery<Q> = Omit<Q, "limit"> & { limit?: number | undefined };
+export type ListQuery<Q> = Omit<Q, "limit"> & { limit?: number | undefined };
 
 /** GET `path` and read its page of items from the field `name` (`{keys: […], nextCursor}`). */
-function pagedList<Name extends string, T, Q>(path: string, name: Name) {
+export function pagedList<Name extends string, T, Q>(path: string, name: Name) {
   return async (query: ListQuery<Q>, signal?: AbortSignal): Promise<Page<T>> => {
     const body = await api<Record<Name, T[]> & { nextCursor: string | null }>("GET", withQuery(path, query as Query), undefined, signal);
     return { items: body[name], nextCursor: body.nextCursor };
