@@ -1,8 +1,12 @@
 // Every change made through the console's API lands in the audit log with who made it (the
 // session's user), from where (the client address as `trust proxy` reads it, and the user
 // agent), what it was made to, and the fields before and after.
+import type { AddressInfo } from "node:net";
+import express from "express";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { AuditEntry, SshKeyStore } from "../../strategy/store/index.js";
+import { AuditWriteError } from "../../strategy/audit/recorder.js";
+import { createAdminRouter } from "../../strategy/admin/router.js";
+import { createMemoryStore, type AuditEntry, type SshKeyStore } from "../../strategy/store/index.js";
 import { databaseKinds } from "../support/databases.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { newKeyLine, signInTo, type Client } from "./support.js";
@@ -104,5 +108,31 @@ describe.each(["memory", ...databaseKinds] as const)("changes through the admin 
     const count = (await t.store.audit.page({ action: "user.", limit: 100 })).items.length;
     expect((await root.call("PATCH", "/users/carol", { isAdmin: false }, from)).status).toBe(200);
     expect((await t.store.audit.page({ action: "user.", limit: 100 })).items.length).toBe(count);
+  });
+});
+
+describe("a change whose audit entry cannot be written", () => {
+  it("stands, is answered 503 audit_unrecorded, and the lost entry goes to the server's log", async () => {
+    const store = createMemoryStore();
+    const logged: unknown[] = [];
+    const app = express().use("/admin", createAdminRouter({ store, uiDir: false, log: (error) => logged.push(error) }));
+    const server = app.listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    try {
+      await store.directory.addUser("root", { isAdmin: true });
+      const root = await signInTo(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, store, "root");
+      store.audit.append = () => Promise.reject(new Error("disk full"));
+
+      const r = await root.call("POST", "/users", { username: "carol" });
+      expect([r.status, r.body.error.code]).toEqual([503, "audit_unrecorded"]);
+      expect(r.body.error.message).toMatch(/user\.created carol\) was made but could not be recorded/);
+      expect(await store.directory.lookupUser("carol")).not.toBeNull();
+      expect(logged).toHaveLength(1);
+      expect(logged[0]).toBeInstanceOf(AuditWriteError);
+      expect((logged[0] as AuditWriteError).record).toMatchObject({ action: "user.created", actor: { name: "root" }, target: { name: "carol" } });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
