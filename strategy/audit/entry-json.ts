@@ -4,7 +4,7 @@ import type { AuditEntryJson } from "../contract/responses.js";
 import type { AuditEntry } from "../store/ports.js";
 
 /** The action as people read it; an action this version has no name for (recorded by a newer one) as it is. */
-export function auditLabel(action: string): string {
+function auditLabel(action: string): string {
   return Object.hasOwn(auditActions, action) ? auditActions[action as keyof typeof auditActions] : action;
 }
 

@@ -204,7 +204,7 @@ export const eventCursor = z.strictObject({ a: storableTime, i: rowId });
 /** Users, by name. */
 export const userCursor = z.strictObject({ u: username });
 /** Audit entries, newest first: at (ms) and the autoincrement id. */
-export const auditCursor = eventCursor;
+export const auditCursor = z.strictObject({ a: storableTime, i: rowId });
 
 export type KeyListQuery = z.input<typeof keyListQuery>;
 export type KeyAddBody = z.input<typeof keyAddBody>;

@@ -229,7 +229,7 @@ export const UserPageJson = page("users", UserWithKeyCountJson);
 export const AuthEventPageJson = page("events", AuthEventJson);
 
 /** Who made a change: a console user, the CLI (the OS user), or a job of the server. */
-export const AuditActorJson = z.discriminatedUnion("type", [
+const AuditActorJson = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("user"), id: z.string(), name: z.string() }),
   z.strictObject({ type: z.literal("cli"), name: z.string() }),
   z.strictObject({ type: z.literal("system"), name: z.string() }),

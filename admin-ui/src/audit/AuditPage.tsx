@@ -2,7 +2,8 @@ import { useEffect, useState } from "react";
 import { auditCsvUrl, listAudit, type AuditQuery } from "../api/audit";
 import type { AuditLogEntry } from "../api/contract";
 import { auditActionNames, auditActions } from "../../../strategy/contract/audit-actions.js";
-import { formatExact, isoToLocalDateTime, localDateTimeToIso } from "../shared/format";
+import { formatExact } from "../shared/format";
+import { TimeRangeFields } from "../shared/TimeRangeFields";
 import { navigate, useLocation, useTitle } from "../shared/router";
 import { PagedView } from "../shared/PagedView";
 import { PageHead } from "../shared/PageHead";
@@ -124,22 +125,7 @@ export function AuditPage() {
           <span className="label">Target</span>
           <input value={draft.target} onChange={set("target")} placeholder="username, SHA256:… or CA name" autoCapitalize="off" spellCheck={false} />
         </label>
-        <label className="field">
-          <span className="label">From</span>
-          <input
-            type="datetime-local"
-            value={isoToLocalDateTime(draft.from)}
-            onChange={(e) => setDraft((d) => ({ ...d, from: localDateTimeToIso(e.target.value) ?? "" }))}
-          />
-        </label>
-        <label className="field">
-          <span className="label">To</span>
-          <input
-            type="datetime-local"
-            value={isoToLocalDateTime(draft.to)}
-            onChange={(e) => setDraft((d) => ({ ...d, to: localDateTimeToIso(e.target.value) ?? "" }))}
-          />
-        </label>
+        <TimeRangeFields draft={draft} setDraft={setDraft} />
         <div className="filter-actions">
           <button type="submit" className="button primary">
             Apply filters

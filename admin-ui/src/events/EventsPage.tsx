@@ -2,7 +2,7 @@ import { useEffect, useState } from "react";
 import { listEvents, type EventQuery } from "../api/lists";
 import { CertificateLabel } from "../shared/CertificateLabel";
 import { EventsTable } from "../shared/EventsTable";
-import { isoToLocalDateTime, localDateTimeToIso } from "../shared/format";
+import { TimeRangeFields } from "../shared/TimeRangeFields";
 import { Link, navigate, useLocation, useTitle } from "../shared/router";
 import { PagedView } from "../shared/PagedView";
 import { PageHead } from "../shared/PageHead";
@@ -87,22 +87,7 @@ export function EventsPage() {
             <option value="alarm">Alarm</option>
           </select>
         </label>
-        <label className="field">
-          <span className="label">From</span>
-          <input
-            type="datetime-local"
-            value={isoToLocalDateTime(draft.from)}
-            onChange={(e) => setDraft((d) => ({ ...d, from: localDateTimeToIso(e.target.value) ?? "" }))}
-          />
-        </label>
-        <label className="field">
-          <span className="label">To</span>
-          <input
-            type="datetime-local"
-            value={isoToLocalDateTime(draft.to)}
-            onChange={(e) => setDraft((d) => ({ ...d, to: localDateTimeToIso(e.target.value) ?? "" }))}
-          />
-        </label>
+        <TimeRangeFields draft={draft} setDraft={setDraft} />
         <div className="filter-actions">
           <button type="submit" className="button primary">
             Apply filters

@@ -10,7 +10,7 @@ import { decodeCursor, encodeCursor } from "../cursors.js";
 import { parse } from "../parse-input.js";
 
 /** A CSV export holds at most this many entries (newest first); narrow the filters for older ones. */
-export const auditCsvLimit = 10_000;
+const auditCsvLimit = 10_000;
 const csvPageSize = 200;
 
 /** Writes every entry matching `query` as CSV, page by page, so a large export is never held in memory at once. */
