@@ -3,6 +3,7 @@ import { ApiError, onSignedOut, setCsrfToken } from "./api/client";
 import { getMe } from "./api/getMe";
 import { logout } from "./api/logout";
 import type { Me } from "./api/contract";
+import { AuditPage } from "./audit/AuditPage";
 import { AuthoritiesPage } from "./authorities/AuthoritiesPage";
 import { EventsPage } from "./events/EventsPage";
 import { InventoryPage } from "./inventory/InventoryPage";
@@ -149,6 +150,9 @@ function Shell() {
                 <Link to="/policy" aria-current={path.startsWith("/policy") ? "page" : undefined}>
                   Key policy
                 </Link>
+                <Link to="/audit" aria-current={path.startsWith("/audit") ? "page" : undefined}>
+                  Audit log
+                </Link>
               </>
             ) : null}
           </nav>
@@ -181,6 +185,7 @@ function Routes(props: { path: string; isAdmin: boolean }) {
   if (props.isAdmin && path.startsWith("/authorities")) return <AuthoritiesPage />;
   if (props.isAdmin && path.startsWith("/webhooks")) return <WebhooksPage />;
   if (props.isAdmin && path.startsWith("/policy")) return <PolicyPage />;
+  if (props.isAdmin && path.startsWith("/audit")) return <AuditPage />;
   return (
     <main className="page" id="main">
       {/* The page's heading for screen readers; the box below says the same to the eye. */}
@@ -189,7 +194,7 @@ function Routes(props: { path: string; isAdmin: boolean }) {
         title="Page not found"
         error={
           new Error(
-            props.isAdmin || !/^\/(users|events|authorities|inventory|webhooks|policy)/.test(path)
+            props.isAdmin || !/^\/(users|events|authorities|inventory|webhooks|policy|audit)/.test(path)
               ? `There is no page at ${path}.`
               : "This page is for administrators.",
           )

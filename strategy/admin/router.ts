@@ -19,6 +19,7 @@ import { AdminError, adminErrorHandler } from "./errors.js";
 import { ConsolePages, escapeHtml, uiCsp } from "./html-page.js";
 import { SignInLimiter, type RateLimitOptions } from "./rate-limit.js";
 import { consoleSignInEvents } from "./sign-in-events.js";
+import { registerAuditRoutes } from "./routes/audit.js";
 import { registerAuthorityRoutes } from "./routes/authorities.js";
 import { registerEventRoutes } from "./routes/events.js";
 import { registerJwksRoutes } from "./routes/jwks.js";
@@ -239,6 +240,7 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
   registerJwksRoutes(router, ctx);
   registerWebhookRoutes(router, ctx);
   registerPolicyRoutes(router, ctx);
+  registerAuditRoutes(router, ctx);
 
   router.use("/api", (_req, _res, next) => next(new AdminError("not_found", "no such API route")));
   if (options.uiDir !== false) serveUi(router, options.uiDir ?? defaultUiDir());

@@ -2,16 +2,21 @@ import type { KeyDirectory, KeyRecord } from "../store/ports.js";
 import type { AuditOrigin, AuditRecorder } from "./recorder.js";
 import { keyAppeared, keyChanges, keyDeleted, userChanges, userCreated, userDeleted } from "./targets.js";
 
-/** A key stored by hand is "added"; one brought in from a list, LDAP or a bulk import is "imported". */
-const appeared = (key: KeyRecord) => keyAppeared(key.origin === "upload" ? "key.added" : "key.imported", key);
-
 /**
  * The directory with every change it makes recorded as `origin`, right after it is made. For
  * jobs that change the directory in many places (the LDAP sync, the periodic key sync, bulk
  * imports): each write is audited without the job knowing. Reads pass straight through.
  */
-export function auditedDirectory(directory: KeyDirectory, recorder: AuditRecorder, origin: AuditOrigin): KeyDirectory {
+export function auditedDirectory(
+  directory: KeyDirectory,
+  recorder: AuditRecorder,
+  origin: AuditOrigin,
+  /** "imported" for a bulk import of uploaded keys (allowed_signers); default: by the key's origin. */
+  newKeys?: "key.added" | "key.imported",
+): KeyDirectory {
   const record = recorder.recordAll.bind(recorder, origin);
+  // A key stored by hand is "added"; one brought in from a list, LDAP or a bulk import is "imported".
+  const appeared = (key: KeyRecord) => keyAppeared(newKeys ?? (key.origin === "upload" ? "key.added" : "key.imported"), key);
   const writes: Partial<KeyDirectory> = {
     async addUser(username, options) {
       const user = await directory.addUser(username, options);

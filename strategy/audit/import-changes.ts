@@ -5,7 +5,7 @@ import type { KeyRecord, KeySourceRecord } from "../store/ports.js";
 import type { AuditChange } from "./recorder.js";
 import { keyAppeared, keyOwnerFields, keySnapshot, keyTarget } from "./targets.js";
 
-export function sourceTarget(source: Pick<KeySourceRecord, "id" | "ref">): AuditChange["target"] {
+function sourceTarget(source: Pick<KeySourceRecord, "id" | "ref">): AuditChange["target"] {
   return { type: "source", id: source.id, name: source.ref };
 }
 

@@ -44,7 +44,7 @@ export class AuditWriteError extends Error {
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** `before` and `after` reduced to the fields whose values differ, plus `keep`; a missing side (created, deleted) stays whole. */
-export function changedFields(
+function changedFields(
   before: Record<string, unknown> | null | undefined,
   after: Record<string, unknown> | null | undefined,
   keep: readonly string[] = [],

@@ -51,11 +51,11 @@ export function keyChanges(before: KeyRecord, after: KeyRecord): AuditChange[] {
 }
 
 /** User → User.id, named by the username. */
-export function userTarget(user: Pick<UserRecord, "id" | "username">): AuditChange["target"] {
+function userTarget(user: Pick<UserRecord, "id" | "username">): AuditChange["target"] {
   return { type: "user", id: user.id, name: user.username };
 }
 
-export function userSnapshot(user: UserRecord): Record<string, unknown> {
+function userSnapshot(user: UserRecord): Record<string, unknown> {
   return {
     username: user.username,
     isAdmin: user.isAdmin,
@@ -91,7 +91,7 @@ export function userChanges(before: UserRecord, after: UserRecord): AuditChange[
 }
 
 /** A trusted certificate authority, by its name (the CLI's and console's handle). */
-export function authorityTarget(ca: Pick<CertificateAuthorityRecord, "id" | "name">): AuditChange["target"] {
+function authorityTarget(ca: Pick<CertificateAuthorityRecord, "id" | "name">): AuditChange["target"] {
   return { type: "ca", id: ca.id, name: ca.name };
 }
 

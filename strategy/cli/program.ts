@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { registerAuditCommands } from "./commands/audit.js";
 import { registerCaCommands } from "./commands/ca.js";
 import { registerConsoleCommands } from "./commands/console.js";
 import { registerKeyCommands } from "./commands/keys.js";
@@ -30,6 +31,7 @@ function buildProgram(): Command {
   registerRequestCommand(program);
   registerConsoleCommands(program);
   registerWebhookCommands(program);
+  registerAuditCommands(program);
   program.addHelpText("afterAll", helpFooter);
   return program;
 }

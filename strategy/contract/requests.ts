@@ -142,6 +142,30 @@ export const userPatchBody = z
 
 export const usernameParam = z.object({ username });
 
+/**
+ * The audit log's filters: an action (exact, or a prefix ending in "." such as "key."), text in
+ * the actor's name, the target by type and id or by its name (a username, a fingerprint), and a
+ * time range; `format=csv` exports every matching entry.
+ */
+export const auditListQuery = z
+  .object({
+    action: z
+      .string()
+      .max(64)
+      .regex(/^[a-z][a-z_]*(\.([a-z_]+)?)?$/, { message: 'an action such as key.added, or a prefix such as "key."' })
+      .optional(),
+    actor: line(256).min(1).optional(),
+    targetType: line(32).min(1).optional(),
+    targetId: line(64).min(1).optional(),
+    target: line(2048).min(1).optional(),
+    from: dateInput.optional(),
+    to: dateInput.optional(),
+    cursor,
+    limit,
+    format: z.enum(["json", "csv"]).default("json"),
+  })
+  .refine((q) => !q.from || !q.to || q.from.getTime() <= q.to.getTime(), { message: "from must not be after to", path: ["from"] });
+
 /** What the log filters by: part of a username; a key by id, fingerprint or public key line; scheme, outcome, time range. */
 const eventFilterQuery = z.object({
   user: line(256).min(1).optional(),
@@ -270,6 +294,8 @@ function sortValueFits(column: (typeof keySortColumns)[number], value: number | 
 export const eventCursor = z.strictObject({ a: storableTime, i: rowId });
 /** Users, by name. */
 export const userCursor = z.strictObject({ u: username });
+/** Audit entries, newest first: at (ms) and the autoincrement id. */
+export const auditCursor = z.strictObject({ a: storableTime, i: rowId });
 
 export type KeyListQuery = z.input<typeof keyListQuery>;
 export type KeyAddBody = z.input<typeof keyAddBody>;
@@ -278,6 +304,7 @@ export type UserListQuery = z.input<typeof userListQuery>;
 export type UserCreateBody = z.input<typeof userCreateBody>;
 export type UserPatchBody = z.input<typeof userPatchBody>;
 export type EventListQuery = z.input<typeof eventListQuery>;
+export type AuditListQuery = z.input<typeof auditListQuery>;
 export type AuthorityAddBody = z.input<typeof authorityAddBody>;
 export type AuthorityRevokeBody = z.input<typeof authorityRevokeBody>;
 export type CertificateLoginQuery = z.input<typeof certificateLoginQuery>;

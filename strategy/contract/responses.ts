@@ -279,6 +279,29 @@ export const KeyBulkRevokeResponse = z.strictObject({
     }),
   ),
 });
+/** Who made a change: a console user, the CLI (the OS user), or a job of the server. */
+const AuditActorJson = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("user"), id: z.string(), name: z.string() }),
+  z.strictObject({ type: z.literal("cli"), name: z.string() }),
+  z.strictObject({ type: z.literal("system"), name: z.string() }),
+]);
+
+/** One audit entry: the fields that changed, before (null: created) and after (null: deleted). */
+export const AuditEntryJson = z.strictObject({
+  id: z.number().int(),
+  at: instant,
+  actor: AuditActorJson,
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  action: z.string(),
+  /** The action as people read it (strategy/contract/audit-actions.ts). */
+  label: z.string(),
+  target: z.strictObject({ type: z.string(), id: z.string().nullable(), name: z.string().nullable() }),
+  before: z.record(z.string(), z.unknown()).nullable(),
+  after: z.record(z.string(), z.unknown()).nullable(),
+});
+
+export const AuditPageJson = page("entries", AuditEntryJson);
 
 export const KeyPreviewResponse = z.strictObject({ keys: z.array(PreviewEntryJson) });
 export const KeysAddedResponse = z.strictObject({ keys: z.array(KeyJson) });
@@ -333,6 +356,7 @@ export type KeyTotals = z.output<typeof KeyTotalsJson>;
 export type AuthLogTotals = z.output<typeof AuthLogJson>["totals"];
 export type FilterNotice = z.output<typeof FilterNoticeJson>;
 export type KeyBulkRevokeResult = z.output<typeof KeyBulkRevokeResponse>["results"][number];
+export type AuditLogEntry = z.output<typeof AuditEntryJson>;
 export type User = z.output<typeof UserJson>;
 export type Authority = z.output<typeof AuthorityJson>;
 export type JwksEndpoint = z.output<typeof JwksEndpointJson>;

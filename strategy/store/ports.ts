@@ -732,6 +732,8 @@ export interface AuditPageQuery {
   action?: string | undefined;
   targetType?: string | undefined;
   targetId?: string | undefined;
+  /** Exact: how people name the target (a username, a fingerprint), which outlives its id. */
+  targetName?: string | undefined;
   /** Case-insensitive text in the actor's name. */
   actor?: string | undefined;
   /** At or after. */

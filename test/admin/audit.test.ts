@@ -1,8 +1,12 @@
 // Every change made through the console's API lands in the audit log with who made it (the
 // session's user), from where (the client address as `trust proxy` reads it, and the user
 // agent), what it was made to, and the fields before and after.
+import type { AddressInfo } from "node:net";
+import express from "express";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { AuditEntry, SshKeyStore } from "../../strategy/store/index.js";
+import { AuditWriteError } from "../../strategy/audit/recorder.js";
+import { createAdminRouter } from "../../strategy/admin/router.js";
+import { createMemoryStore, type AuditEntry, type SshKeyStore } from "../../strategy/store/index.js";
 import { databaseKinds } from "../support/databases.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { newKeyLine, signInTo, type Client } from "./support.js";
@@ -104,5 +108,72 @@ describe.each(["memory", ...databaseKinds] as const)("changes through the admin 
     const count = (await t.store.audit.page({ action: "user.", limit: 100 })).items.length;
     expect((await root.call("PATCH", "/users/carol", { isAdmin: false }, from)).status).toBe(200);
     expect((await t.store.audit.page({ action: "user.", limit: 100 })).items.length).toBe(count);
+  });
+});
+
+describe.each(["memory", ...databaseKinds] as const)("sign-ins, sign-outs, CAs and JWKS URLs are audited, on %s", (kind) => {
+  let t: TestServer<SshKeyStore>;
+  beforeAll(async () => {
+    t = await startTestServer(kind as "memory");
+    await t.store.directory.addUser("root", { isAdmin: true });
+  });
+  afterAll(() => t?.close());
+
+  it("records a console sign-in by link and its sign-out, without the session's secrets", async () => {
+    const root = await signInTo(t.url, t.store, "root");
+    const user = await t.store.directory.findUser("root");
+    const signIn = await newest(t.store, "session.sign_in");
+    expect(signIn).toMatchObject({ actor: { type: "user", id: user.id, name: "root" }, ip: "127.0.0.1", target: { type: "user", id: user.id, name: "root" } });
+    expect(signIn.after).toEqual({ method: "link", expiresAt: expect.any(String) });
+    expect((await root.call("POST", "/session/logout")).status).toBe(200);
+    expect(await newest(t.store, "session.sign_out")).toMatchObject({ actor: { name: "root" }, after: { method: "logout" } });
+    const all = JSON.stringify((await t.store.audit.page({ limit: 100 })).items);
+    expect(all).not.toContain(root.csrf);
+    expect(all).not.toContain(root.cookie.split("=")[1]);
+  });
+
+  it("records a CA trusted, revoked and removed, and a JWKS URL added and removed", async () => {
+    const root = await signInTo(t.url, t.store, "root");
+    const caKey = newKeyLine("corp-ca");
+    expect((await root.call("POST", "/authorities", { name: "corp", key: caKey })).status).toBe(201);
+    expect(await newest(t.store, "ca.trusted")).toMatchObject({ target: { type: "ca", name: "corp" }, before: null, after: { principalMap: "username" } });
+    expect((await root.call("POST", "/authorities/corp/revoke", { serial: "42", reason: "lost" })).status).toBe(200);
+    expect(await newest(t.store, "ca.certificate_revoked")).toMatchObject({ target: { name: "corp" }, after: { serial: "42", reason: "lost" } });
+    expect((await root.call("POST", "/authorities/corp/revoke", { all: true })).status).toBe(200);
+    expect(await newest(t.store, "ca.revoked")).toMatchObject({ before: { revokedAt: null }, after: { revokedAt: expect.any(String) } });
+    expect((await root.call("DELETE", "/authorities/corp")).status).toBe(200);
+    expect(await newest(t.store, "ca.removed")).toMatchObject({ target: { name: "corp" }, after: null });
+
+    const url = "https://idp.example.com/.well-known/jwks.json";
+    expect((await root.call("POST", "/jwks", { url })).status).toBe(201);
+    expect(await newest(t.store, "jwks.added")).toMatchObject({ target: { type: "jwks", name: url }, after: { owner: "root", url } });
+    expect((await root.call("DELETE", `/jwks?url=${encodeURIComponent(url)}`)).status).toBe(200);
+    expect(await newest(t.store, "jwks.removed")).toMatchObject({ target: { name: url }, before: { owner: "root" }, after: null });
+  });
+});
+
+describe("a change whose audit entry cannot be written", () => {
+  it("stands, is answered 503 audit_unrecorded, and the lost entry goes to the server's log", async () => {
+    const store = createMemoryStore();
+    const logged: unknown[] = [];
+    const app = express().use("/admin", createAdminRouter({ store, uiDir: false, log: (error) => logged.push(error) }));
+    const server = app.listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    try {
+      await store.directory.addUser("root", { isAdmin: true });
+      const root = await signInTo(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, store, "root");
+      store.audit.append = () => Promise.reject(new Error("disk full"));
+
+      const r = await root.call("POST", "/users", { username: "carol" });
+      expect([r.status, r.body.error.code]).toEqual([503, "audit_unrecorded"]);
+      expect(r.body.error.message).toMatch(/user\.created carol\) was made but could not be recorded/);
+      expect(await store.directory.lookupUser("carol")).not.toBeNull();
+      expect(logged).toHaveLength(1);
+      expect(logged[0]).toBeInstanceOf(AuditWriteError);
+      expect((logged[0] as AuditWriteError).record).toMatchObject({ action: "user.created", actor: { name: "root" }, target: { name: "carol" } });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -80,6 +80,35 @@ describe.each(databaseKinds)("CLI changes are audited, on %s", (kind) => {
     expect(await newest("key.deleted")).toMatchObject({ target, before: { ...owner, comment: "erin@laptop" }, after: null });
   });
 
+  it("audit list --json shows the entries newest first, filtered by action prefix, actor, target and time", async () => {
+    const list = async (...args: string[]) => JSON.parse(await cli("audit", "list", "--json", ...args)) as Record<string, any>[];
+    const all = await list();
+    expect(all.map((e) => e.action).slice(0, 3)).toEqual(["key.deleted", "key.revoked", "key.added"]);
+    expect(all[0]).toMatchObject({ label: "Key deleted", actor: { type: "cli", name: osUser }, target: { type: "key" }, after: null });
+    expect((await list("--action", "user.")).every((e) => e.action.startsWith("user."))).toBe(true);
+    expect((await list("--target", "dave")).map((e) => e.action)).toEqual(["user.deleted", "user.disabled", "user.promoted", "user.created"]);
+    expect(await list("--actor", "no-such-actor")).toEqual([]);
+    expect((await list("--limit", "2")).length).toBe(2);
+    expect((await list("--since", "1h")).length).toBe(all.length);
+    expect(await list("--since", "2999-01-01")).toEqual([]);
+  });
+
+  it("audit list prints a table, and refuses a bad --since or --limit", async () => {
+    const lines = (await cli("audit", "list", "--action", "key.revoked")).trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^AT\s+ACTION\s+ACTOR\s+FROM\s+TARGET\s+CHANGE$/);
+    expect(lines[1]).toMatch(
+      new RegExp(`key\\.revoked\\s+cli:${osUser}\\s+-\\s+key SHA256:\\S+\\s+revokedAt: - → \\d{4}-.*revokedReason: - → left the company`),
+    );
+    for (const [flag, value] of [
+      ["--since", "yesterday"],
+      ["--limit", "0"],
+      ["--limit", "many"],
+    ]) {
+      const r = await runCli(["audit", "list", flag!, value!], { env });
+      expect([r.code, r.stderr]).toEqual([1, expect.stringContaining(flag!)]);
+    }
+  });
+
   it("records nothing for a refused change", async () => {
     const count = (await store.audit.page({ limit: 100 })).items.length;
     expect((await runCli(["users", "add", "erin"], { env })).code).not.toBe(0);

@@ -148,6 +148,20 @@ describe.each(databaseKinds)("keys import-allowed-signers on %s", (kind) => {
     ]);
     expect(stored.find((k) => k.username === "erin@example.com")).toMatchObject({ expiresAt: "2099-12-31T00:00:00.000Z", comment: "git signer" });
     expect(stored.find((k) => k.username === "bob")?.comment).toBe("bob@test");
+    // Audited as the CLI: each user it created and each key it imported.
+    const audit = JSON.parse((await runCli(["audit", "list", "--json"], { env })).stdout) as {
+      action: string;
+      actor: { type: string };
+      after: { owner?: string };
+    }[];
+    expect(
+      audit
+        .filter((e) => e.action === "key.imported")
+        .map((e) => e.after.owner)
+        .sort(),
+    ).toEqual(stored.map((k) => k.username).sort());
+    expect(audit.filter((e) => e.action === "user.created")).toHaveLength(6); // bob by `users add`, the others by --create-users
+    expect(audit.every((e) => e.actor.type === "cli")).toBe(true);
   });
 
   it("running it twice imports nothing the second time", async () => {

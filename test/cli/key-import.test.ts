@@ -59,6 +59,18 @@ describe.each(databaseKinds)("key import commands on %s", (kind) => {
     expect((await cli("keys", "list", "alice")).stdout).toMatch(/ unverified +gh:alice +never /);
     expect((await cli("authorized-keys", "alice")).stdout).toBe("");
     expect((await login("laptop")).code).toBe("key_unverified");
+    // Audited as the CLI: the source added, then each key it brought.
+    const entries = JSON.parse((await cli("audit", "list", "--json", "--limit", "3")).stdout) as {
+      action: string;
+      actor: { type: string };
+      target: { name: string };
+    }[];
+    expect(entries.map((e) => [e.action, e.actor.type]).sort()).toEqual([
+      ["key.imported", "cli"],
+      ["key.imported", "cli"],
+      ["source.added", "cli"],
+    ]);
+    expect(entries.find((e) => e.action === "source.added")?.target.name).toBe("gh:alice");
   });
 
   it("prints the challenge and the command; a signature by another key is refused; the key's own verifies it and it signs in", async () => {
@@ -158,6 +170,13 @@ describe.each(databaseKinds)("key import commands on %s", (kind) => {
         .toContain("unverified");
       const bobs = JSON.parse((await cli("keys", "list", "bob", "--json")).stdout) as { fingerprintSha256: string }[];
       expect(bobs.map((k) => k.fingerprintSha256)).toContain(fp.later);
+      // The periodic sync is audited as the system actor key-sync.
+      const synced = JSON.parse((await cli("audit", "list", "--json", "--actor", "key-sync")).stdout) as {
+        action: string;
+        actor: unknown;
+        target: { name: string };
+      }[];
+      expect(synced.find((e) => e.target.name === fp.later)).toMatchObject({ action: "key.imported", actor: { type: "system", name: "key-sync" } });
     } finally {
       // SIGTERM waits for a sync round in progress, then closes the store: a clean exit.
       expect(await serve.stop()).toBe(0);

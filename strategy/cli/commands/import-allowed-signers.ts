@@ -60,7 +60,7 @@ export function registerImportAllowedSigners(keys: Command): void {
       const text = readSignersFile(file);
       const report = await withStore(async (store) =>
         importAllowedSigners(
-          auditedDirectory(store.directory, new AuditRecorder(store.audit), cliOrigin()),
+          auditedDirectory(store.directory, new AuditRecorder(store.audit), cliOrigin(), "key.imported"),
           parseAllowedSigners(text, store.directory.keyPolicy),
           {
             createUsers: flags.createUsers ?? false,

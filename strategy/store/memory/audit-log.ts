@@ -31,6 +31,7 @@ export class MemoryAuditLog implements AuditLog {
           (query.action === undefined || actionMatches(query.action, e.action)) &&
           (query.targetType === undefined || e.target.type === query.targetType) &&
           (query.targetId === undefined || e.target.id === query.targetId) &&
+          (query.targetName === undefined || e.target.name === query.targetName) &&
           (actor === undefined || e.actor.name.toLowerCase().includes(actor)) &&
           (query.from === undefined || e.at >= query.from) &&
           (query.to === undefined || e.at < query.to) &&

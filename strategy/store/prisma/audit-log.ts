@@ -84,6 +84,7 @@ export class PrismaAuditLog implements AuditLog {
         ...(action === undefined ? {} : action.endsWith(".") ? { action: { startsWith: action } } : { action }),
         ...(query.targetType === undefined ? {} : { targetType: query.targetType }),
         ...(query.targetId === undefined ? {} : { targetId: query.targetId }),
+        ...(query.targetName === undefined ? {} : { targetName: query.targetName }),
         ...(query.actor === undefined ? {} : { actorName: { contains: query.actor, ...this.insensitive } }),
         at: { ...(query.from ? { gte: query.from } : {}), ...(query.to ? { lt: query.to } : {}) },
         ...(query.after ? { OR: [{ at: { lt: query.after.at } }, { at: query.after.at, id: { lt: query.after.id } }] } : {}),

@@ -74,6 +74,15 @@ describe.skipIf(slapdMissing !== null).each(["memory" as const, ...databaseKinds
     expect(await published("alice")).toContain(parsePublicKey(spkiPem(alice.desktop)).openssh);
   });
 
+  it("audits what it created as the system actor ldap, each key with its owner", async () => {
+    const { items } = await server.store.audit.page({ actor: "ldap", limit: 50 });
+    expect(items.every((e) => e.actor.type === "system" && e.actor.name === "ldap")).toBe(true);
+    expect(items.filter((e) => e.action === "user.created").map((e) => e.target.name)).toEqual(expect.arrayContaining(["alice", "bob"]));
+    const keys = items.filter((e) => e.action === "key.imported");
+    expect(keys.map((e) => e.target.name).sort()).toEqual([fingerprint(alice.laptop), fingerprint(alice.desktop), fingerprint(bob)].sort());
+    expect(keys.find((e) => e.target.name === fingerprint(bob))?.after).toMatchObject({ owner: "bob", origin: "ldap" });
+  });
+
   it("changes nothing when run again", async () => {
     const report = await synced();
     expect(report).toMatchObject({ added: [], removed: [], createdUsers: [], disabledUsers: [], skipped: [] });

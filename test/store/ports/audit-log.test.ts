@@ -59,6 +59,8 @@ describe.each(adapterNames)("AuditLog on %s", (name) => {
     expect(await actions({ action: "key" })).toEqual([]);
     expect(await actions({ action: "user.created" })).toEqual(["user.created"]);
     expect(await actions({ targetType: "key", targetId: "k-1" })).toEqual(["key.renamed", "key.added"]);
+    expect(await actions({ targetName: "bob" })).toEqual(["user.created"]);
+    expect(await actions({ targetName: "BOB" })).toEqual([]);
     expect(await actions({ actor: "roo" })).toEqual(["key.renamed", "key.added"]);
     expect(await actions({ actor: "DEPLOY" })).toEqual(["user.created"]);
     expect(await actions({ from: new Date(t0 + 1000), to: new Date(t0 + 3000) })).toEqual(["user.created", "key.renamed"]);
