@@ -37,8 +37,10 @@ class ExpressRequestView implements RequestView {
     return this.source.ip ?? null;
   }
 
+  // Headers rather than Express's req.get(): passport-compatible hosts (@fastify/passport) hand
+  // the strategy requests that are not Express requests.
   get userAgent(): string | null {
-    return this.source.get("user-agent") ?? null;
+    return this.header("user-agent") ?? null;
   }
 
   body(maxBytes: number): Promise<Buffer | string> {
