@@ -12,20 +12,8 @@ import { createMemoryStore } from "../strategy/store/index.js";
 import pg from "pg";
 import { createTestDatabase, databaseKinds, postgresAdminUrl } from "./support/databases.js";
 import { freshKeyPair } from "./support/fresh-keys.js";
+import { handlesOn } from "./support/file-handles.js";
 import { jwtFor, spkiPem } from "./support/tokens.js";
-
-/** Descriptors this process holds on the SQLite file and its -wal/-shm companions. */
-function handlesOn(databaseFile: string): number {
-  let count = 0;
-  for (const fd of fs.readdirSync("/proc/self/fd")) {
-    try {
-      if (fs.readlinkSync(`/proc/self/fd/${fd}`).startsWith(databaseFile)) count++;
-    } catch {
-      // closed between readdir and readlink
-    }
-  }
-  return count;
-}
 
 async function listen(app: express.Express): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = await new Promise((resolve) => {

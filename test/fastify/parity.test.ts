@@ -5,7 +5,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { authorizationFor, loadKeyFileSigner, requestHeadersFor, type ClientScheme } from "../../strategy/client/index.js";
+import { loadKeyFileSigner, requestHeadersFor, type ClientScheme } from "../../strategy/client/index.js";
 import type { Signer } from "../../strategy/client/signer.js";
 import { createRequest } from "../../strategy/schemes/crtauth/client.js";
 import { createDemoApp } from "../../strategy/server/demo-app.js";
@@ -43,8 +43,12 @@ interface Answer {
  * kind is compared; /_auth's plain-text body has no Content-Type from Express and text/plain from
  * Fastify, so Content-Type is compared on the JSON routes only.
  */
-async function send(url: string, path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
-  const response = await fetch(new URL(path, url), { method: init.method ?? "GET", headers: init.headers, body: init.body });
+async function send(
+  url: string,
+  path: string,
+  init: { method?: string | undefined; headers?: Record<string, string> | undefined; body?: string | undefined } = {},
+): Promise<Answer> {
+  const response = await fetch(new URL(path, url), { method: init.method ?? "GET", headers: init.headers ?? {}, body: init.body ?? null });
   const text = await response.text();
   let body: unknown = text;
   try {

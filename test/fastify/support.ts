@@ -1,6 +1,6 @@
 // A Fastify app with the plugin on a given store, listening on a loopback port, answering
 // /whoami (any method) with what the demo app's Express /whoami answers.
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import type { AddressInfo } from "node:net";
 import { fastifySshKey, type FastifySshKeyOptions } from "../../strategy/fastify/index.js";
 import type { StoredUser } from "../../strategy/store/ports.js";
@@ -14,7 +14,7 @@ export interface FastifyTestApp {
 /** `setup` runs before listen, for routes and hooks of the test's own. */
 export async function startFastifyApp(
   options: FastifySshKeyOptions,
-  fastifyOptions: Parameters<typeof Fastify>[0] = {},
+  fastifyOptions: FastifyServerOptions = {},
   setup?: (app: FastifyInstance) => void,
 ): Promise<FastifyTestApp> {
   const app = Fastify(fastifyOptions);
