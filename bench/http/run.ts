@@ -10,7 +10,18 @@ import { startTargets, type Target } from "./targets.js";
 
 const SLACK = 64;
 
-const pairedOrder = ["passport-jwt-pem", "sshkey-jwt-rs256", "passport-jwt-keyobject", "hello", "sshkey-crtauth", "passport-floor"];
+// Fastify's pairs (crtauth ÷ Fastify hello, JWT on Fastify ÷ on Express) close the cycle back to (b).
+const pairedOrder = [
+  "passport-jwt-pem",
+  "sshkey-jwt-rs256",
+  "passport-jwt-keyobject",
+  "hello",
+  "sshkey-crtauth",
+  "passport-floor",
+  "fastify-sshkey-crtauth",
+  "fastify-hello",
+  "fastify-sshkey-jwt-rs256",
+];
 const measureOrder = (id: string) => (pairedOrder.includes(id) ? pairedOrder.indexOf(id) : pairedOrder.length);
 
 async function loadOnce(target: Target, amount: number, connections: number): Promise<LoadResult> {
@@ -104,6 +115,18 @@ export async function runHttp(
       { id: "crtauth-vs-floor", label: "sshkey crtauth token / passport floor (g)", ratio: ratio("sshkey-crtauth", "passport-floor") },
       { id: "jwt-vs-floor", label: "sshkey JWT RS256 / passport floor (g)", ratio: ratio("sshkey-jwt-rs256", "passport-floor") },
       { id: "sshsig-vs-jwt", label: "sshkey SSHSIG Ed25519 (h) / sshkey JWT RS256 (b)", ratio: ratio("sshkey-sshsig-ed25519", "sshkey-jwt-rs256") },
+      {
+        id: "fastify-crtauth-vs-hello",
+        label: "Fastify plugin crtauth token (l) / Fastify no auth (j)",
+        ratio: ratio("fastify-sshkey-crtauth", "fastify-hello"),
+        target: 0.9,
+      },
+      {
+        id: "fastify-jwt-vs-express",
+        label: "JWT RS256 on Fastify (k) / on Express (b)",
+        ratio: ratio("fastify-sshkey-jwt-rs256", "sshkey-jwt-rs256"),
+        target: 1.3,
+      },
       {
         id: "rfc9421-vs-sshsig",
         label: "sshkey RFC 9421 Ed25519 (i) / sshkey SSHSIG Ed25519 (h)",

@@ -185,6 +185,40 @@ export async function startTargets(ctx: TargetContext, log: (line: string) => vo
   } else {
     notes.push("RFC 9421: not available in this build (TODO row).");
   }
+  // Fastify: the plugin's rows beside their Express counterparts, on the same key and tokens.
+  factories.push(
+    async () => ({
+      id: "fastify-hello",
+      label: "(j) Fastify hello JSON, no auth",
+      ...(await start("bench/http/servers/fastify.ts", ["hello"], {})),
+      maxAmount: () => Infinity,
+      prepare: async () => null,
+    }),
+    async () => ({
+      id: "fastify-sshkey-jwt-rs256",
+      label: "(k) Fastify plugin JWT RS256, replay on, SQLite",
+      ...(await start("bench/http/servers/fastify.ts", ["sshkey"], {
+        BENCH_DATABASE_URL: await sqliteDatabase(ctx.tmpDir, "fastify-jwt", [{ username: "alice", key: alice }]),
+      })),
+      maxAmount: () => ctx.maxTokensPerRound,
+      prepare: async (count) => fromPool(await ctx.pool.sign([aliceSpec], count, Math.floor(Date.now() / 1000))),
+    }),
+  );
+  if (ctx.schemes.includes("crtauth")) {
+    factories.push(async () => ({
+      id: "fastify-sshkey-crtauth",
+      label: "(l) Fastify plugin crtauth token, SQLite",
+      ...(await start("bench/http/servers/fastify.ts", ["sshkey"], {
+        BENCH_DATABASE_URL: await sqliteDatabase(ctx.tmpDir, "fastify-crtauth", [{ username: "alice", key: alice }]),
+        BENCH_CRTAUTH_SECRET: ctx.crtauthSecret,
+      })),
+      maxAmount: () => Infinity,
+      prepare: async () => {
+        const headers = { authorization: `chap:${mintCrtauthToken("alice", ctx.crtauthSecret).text}` };
+        return () => headers;
+      },
+    }));
+  }
   factories.push(async () => ({
     id: "passport-floor",
     label: "(g) passport.authenticate + a strategy that accepts at once",

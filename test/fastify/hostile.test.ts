@@ -9,6 +9,8 @@ import { StoreUnavailableError } from "../../strategy/store/unavailable.js";
 import { fixtureText } from "../support/forge-jwt.js";
 import { startFastifyApp, type FastifyTestApp } from "./support.js";
 
+const codeOf = async (r: Response) => ((await r.json()) as { error: { code: string } }).error.code;
+
 describe("the Fastify plugin under hostile input", () => {
   let store: SshKeyStore;
   let t: FastifyTestApp;
@@ -45,7 +47,7 @@ describe("the Fastify plugin under hostile input", () => {
     for (const authorization of garbage) {
       const r = await fetch(`${t.url}/whoami`, { headers: { authorization } });
       expect([400, 401], authorization.slice(0, 20)).toContain(r.status);
-      expect((await r.json()).error.code).toEqual(expect.any(String));
+      expect(await codeOf(r)).toEqual(expect.any(String));
     }
     for (const headers of [{ "signature-input": "sig1=();keyid=1", signature: "sig1=:!!:" }, { signature: "sig1=:AAAA:" }]) {
       expect([400, 401]).toContain((await fetch(`${t.url}/whoami`, { headers })).status);
@@ -62,7 +64,7 @@ describe("the Fastify plugin under hostile input", () => {
     expect(small.status).toBe(200);
     const large = await sshsigPost("/whoami", "a".repeat(100));
     expect(large.status).toBe(413);
-    expect((await large.json()).error.code).toBe("body_too_large");
+    expect(await codeOf(large)).toBe("body_too_large");
     const huge = await fetch(`${t.url}/whoami`, { method: "POST", headers: { "content-type": "text/plain" }, body: "a".repeat(10_000) });
     expect(huge.status).toBe(413);
   });
@@ -70,7 +72,7 @@ describe("the Fastify plugin under hostile input", () => {
   it("refuses to verify a body Fastify parsed (its bytes are gone) with 400 body_unavailable", async () => {
     const r = await sshsigPost("/parsed", '{"a":1}', "application/json");
     expect(r.status).toBe(400);
-    expect((await r.json()).error.code).toBe("body_unavailable");
+    expect(await codeOf(r)).toBe("body_unavailable");
   });
 
   it("answers 503 with Retry-After when the store cannot answer, on protected routes and at /_auth", async () => {
@@ -81,7 +83,7 @@ describe("the Fastify plugin under hostile input", () => {
       const url = new URL("/whoami", t.url);
       const r = await fetch(url, { headers: await requestHeadersFor({ scheme: "jwt", signer: ed, username: "alice" }, { url, method: "GET" }) });
       expect([r.status, r.headers.get("retry-after")]).toEqual([503, "2"]);
-      expect((await r.json()).error.code).toBe("unavailable");
+      expect(await codeOf(r)).toBe("unavailable");
       const chap = await fetch(`${t.url}/_auth`, { headers: { "x-chap": `request:${createRequest("alice")}` } });
       expect([chap.status, chap.headers.get("retry-after")]).toEqual([503, "2"]);
     } finally {
