@@ -27,4 +27,3 @@ declare module "fastify" {
  * app.get("/api/me", { preHandler: app.sshKey.authenticate() }, (request) => ({ user: request.sshKeyUser }));
  */
 export const fastifySshKey = fp<FastifySshKeyOptions>(sshKeyPlugin, { name: "passport-sshkey", fastify: "5.x" });
-export default fastifySshKey;

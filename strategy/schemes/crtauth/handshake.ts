@@ -58,7 +58,7 @@ const routerOptionsSchema = z.strictObject({
 export const CRTAUTH_ERROR_HEADER = "X-Sshkey-Error";
 const FORBIDDEN_BODY = "Failed to authenticate user";
 /** One handshake message's answer, for whichever framework writes it. */
-export interface HandshakeAnswer {
+interface HandshakeAnswer {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   /** Empty for an answer without a body. */
