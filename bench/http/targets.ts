@@ -83,6 +83,21 @@ export async function startTargets(ctx: TargetContext, log: (line: string) => vo
   assertSameLayout((await ctx.pool.sign([aliceSpec], 1, Math.floor(Date.now() / 1000)))[0]!, clientToken);
   const passportTokens = passportJwtTokens(alice, 256);
 
+  /** A server with crtauth on, sent one chap: token: a bearer token good until it expires, so the handshake is not on this path. */
+  const crtauthTarget = (id: string, label: string, file: string, args: string[]) => async (): Promise<Target> => ({
+    id,
+    label,
+    ...(await start(file, args, {
+      BENCH_DATABASE_URL: await sqliteDatabase(ctx.tmpDir, id, [{ username: "alice", key: alice }]),
+      BENCH_CRTAUTH_SECRET: ctx.crtauthSecret,
+    })),
+    maxAmount: () => Infinity,
+    prepare: async () => {
+      const headers = { authorization: `chap:${mintCrtauthToken("alice", ctx.crtauthSecret).text}` };
+      return () => headers;
+    },
+  });
+
   // Servers start concurrently (tsx compiles each child), in a fixed order in the list.
   const factories: (() => Promise<Target>)[] = [
     async () => ({
@@ -110,20 +125,7 @@ export async function startTargets(ctx: TargetContext, log: (line: string) => vo
     })),
   ];
   if (ctx.schemes.includes("crtauth")) {
-    factories.push(async () => ({
-      id: "sshkey-crtauth",
-      label: "(e) SshKeyStrategy crtauth token, SQLite",
-      ...(await start("bench/http/servers/sshkey.ts", [], {
-        BENCH_DATABASE_URL: await sqliteDatabase(ctx.tmpDir, "crtauth", [{ username: "alice", key: alice }]),
-        BENCH_CRTAUTH_SECRET: ctx.crtauthSecret,
-      })),
-      maxAmount: () => Infinity,
-      // A crtauth token is a bearer token good until it expires; the handshake is not on this path.
-      prepare: async () => {
-        const headers = { authorization: `chap:${mintCrtauthToken("alice", ctx.crtauthSecret).text}` };
-        return () => headers;
-      },
-    }));
+    factories.push(crtauthTarget("sshkey-crtauth", "(e) SshKeyStrategy crtauth token, SQLite", "bench/http/servers/sshkey.ts", []));
   } else {
     notes.push("crtauth: not available in this build (TODO row).");
   }
@@ -205,19 +207,7 @@ export async function startTargets(ctx: TargetContext, log: (line: string) => vo
     }),
   );
   if (ctx.schemes.includes("crtauth")) {
-    factories.push(async () => ({
-      id: "fastify-sshkey-crtauth",
-      label: "(l) Fastify plugin crtauth token, SQLite",
-      ...(await start("bench/http/servers/fastify.ts", ["sshkey"], {
-        BENCH_DATABASE_URL: await sqliteDatabase(ctx.tmpDir, "fastify-crtauth", [{ username: "alice", key: alice }]),
-        BENCH_CRTAUTH_SECRET: ctx.crtauthSecret,
-      })),
-      maxAmount: () => Infinity,
-      prepare: async () => {
-        const headers = { authorization: `chap:${mintCrtauthToken("alice", ctx.crtauthSecret).text}` };
-        return () => headers;
-      },
-    }));
+    factories.push(crtauthTarget("fastify-sshkey-crtauth", "(l) Fastify plugin crtauth token, SQLite", "bench/http/servers/fastify.ts", ["sshkey"]));
   }
   factories.push(async () => ({
     id: "passport-floor",

@@ -1,44 +1,24 @@
 import type { FastifyRequest } from "fastify";
 import type { RequestView } from "../core/request-view.js";
 import { hasBody, unbindable } from "../http/body-fault.js";
+import { NodeRequestView } from "../http/node-request-view.js";
 
 /**
  * The request view of a Fastify request: the one place on the Fastify path that knows
  * Fastify's request. The client address and scheme are Fastify's own (`request.ip`,
  * `request.protocol`), so they follow the app's `trustProxy` as Express's follow "trust proxy".
  */
-class FastifyRequestView implements RequestView {
-  constructor(readonly source: FastifyRequest) {}
-
-  get method(): string {
-    return this.source.method;
-  }
-
+class FastifyRequestView extends NodeRequestView<FastifyRequest> {
   get target(): string {
     return this.source.originalUrl;
-  }
-
-  get host(): string {
-    const headers = this.source.headers;
-    const authority = headers.host ?? headers[":authority"];
-    return typeof authority === "string" ? authority : "";
   }
 
   get scheme(): string {
     return this.source.protocol;
   }
 
-  header(name: string): string | undefined {
-    const value = this.source.headers[name];
-    return Array.isArray(value) ? value[0] : value;
-  }
-
   get clientAddress(): string | null {
     return this.source.ip ?? null;
-  }
-
-  get userAgent(): string | null {
-    return this.header("user-agent") ?? null;
   }
 
   /**

@@ -93,6 +93,10 @@ describe("the Fastify plugin answers as the Express strategy", () => {
     (url: string) =>
       requestHeadersFor({ scheme, signer: signer(), username: scheme === "rfc9421" ? undefined : username }, { url: new URL("/whoami", url), method: "GET" });
 
+  /** An sshauth token bound to this method and body on `url`'s /whoami. */
+  const boundSshauth = (method: string, body?: string) => (url: string) =>
+    requestHeadersFor({ scheme: "sshauth", signer: ed, username: "alice", sshauth: { bind: true } }, { url: new URL("/whoami", url), method, body });
+
   beforeAll(async () => {
     rsa = await loadKeyFileSigner({ text: fixtureText("ajwt/rsa2048.pem") });
     ed = await loadKeyFileSigner({ text: fixtureText("sshauth/ed25519") });
@@ -119,35 +123,10 @@ describe("the Fastify plugin answers as the Express strategy", () => {
     { name: "JWT EdDSA", headers: signed("jwt", () => ed), expected: 200 },
     { name: "JWT replayed", headers: signed("jwt", () => ed), twice: true, expected: 401 },
     { name: "crtauth challenge → response → token → chap:", headers: signed("crtauth", () => rsa), expected: 200 },
-    {
-      name: "sshauth Ed25519, bound",
-      headers: (url) =>
-        requestHeadersFor({ scheme: "sshauth", signer: ed, username: "alice", sshauth: { bind: true } }, { url: new URL("/whoami", url), method: "GET" }),
-      expected: 200,
-    },
+    { name: "sshauth Ed25519, bound", headers: boundSshauth("GET"), expected: 200 },
     { name: "sshauth unbound where binding is required", headers: signed("sshauth", () => ed), expected: 401 },
-    {
-      name: "sshauth bound to a POST body",
-      method: "POST",
-      body: "hello=1",
-      headers: (url) =>
-        requestHeadersFor(
-          { scheme: "sshauth", signer: ed, username: "alice", sshauth: { bind: true } },
-          { url: new URL("/whoami", url), method: "POST", body: "hello=1" },
-        ),
-      expected: 200,
-    },
-    {
-      name: "sshauth bound to another body",
-      method: "POST",
-      body: "hello=2",
-      headers: (url) =>
-        requestHeadersFor(
-          { scheme: "sshauth", signer: ed, username: "alice", sshauth: { bind: true } },
-          { url: new URL("/whoami", url), method: "POST", body: "hello=1" },
-        ),
-      expected: 401,
-    },
+    { name: "sshauth bound to a POST body", method: "POST", body: "hello=1", headers: boundSshauth("POST", "hello=1"), expected: 200 },
+    { name: "sshauth bound to another body", method: "POST", body: "hello=2", headers: boundSshauth("POST", "hello=1"), expected: 401 },
     { name: "SSHSIG", headers: signed("sshsig", () => ed), expected: 200 },
     { name: "RFC 9421", headers: signed("rfc9421", () => ed), expected: 200 },
     { name: "no credentials", headers: async () => ({}), expected: 401 },

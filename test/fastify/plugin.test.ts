@@ -1,18 +1,15 @@
 // The plugin's life: zero-config (the default store on DATABASE_URL, opened once however many
 // requests race for it, closed with the app), a shared strategy, the verify callback, Fastify's
 // trustProxy for the client address, route options, and its own option errors.
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import Fastify from "fastify";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { fastifySshKey } from "../../strategy/fastify/index.js";
 import { createMemoryStore, type SshKeyStore } from "../../strategy/store/index.js";
 import type { StoredUser } from "../../strategy/store/ports.js";
 import { openPrismaStore } from "../../strategy/store/prisma/store.js";
 import { SshKeyStrategy } from "../../strategy/strategy.js";
 import { recordedEvents, recordingEvents } from "../support/events.js";
-import { handlesOn } from "../support/file-handles.js";
+import { handlesOn, zeroConfigDatabase } from "../support/file-handles.js";
 import { freshKeyPair } from "../support/fresh-keys.js";
 import { jwtFor, spkiPem } from "../support/tokens.js";
 import { startFastifyApp } from "./support.js";
@@ -28,44 +25,23 @@ async function aliceStore(): Promise<SshKeyStore> {
 }
 
 describe("the zero-config plugin", () => {
-  let dir: string;
-  let databaseFile: string;
-  let previousUrl: string | undefined;
-  let handlesPerStore: number;
-
-  beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "pssk-fastify-"));
-    databaseFile = path.join(dir, "app.sqlite");
-    previousUrl = process.env.DATABASE_URL;
-    process.env.DATABASE_URL = `file:${databaseFile}`;
-    const seed = await openPrismaStore();
-    await seed.directory.addUser("alice");
-    await seed.directory.addKey("alice", spkiPem(key));
-    handlesPerStore = handlesOn(databaseFile);
-    await seed.close();
-  });
-
-  afterAll(() => {
-    if (previousUrl === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = previousUrl;
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const db = zeroConfigDatabase("pssk-fastify-", spkiPem(key));
 
   it("opens the default store once for racing first requests, keeps it, and app.close() writes the events and releases the file", async () => {
-    expect(handlesOn(databaseFile)).toBe(0);
+    expect(handlesOn(db.databaseFile)).toBe(0);
     const { app, url, close } = await startFastifyApp({});
     const get = (authorization: string) => fetch(`${url}/whoami`, { headers: { authorization } });
     const first = await Promise.all(Array.from({ length: 10 }, () => get(token())));
     expect(first.map((r) => r.status)).toEqual(Array(10).fill(200));
     const opened = await app.sshKey.strategy.store();
-    expect(handlesOn(databaseFile)).toBe(handlesPerStore);
+    expect(handlesOn(db.databaseFile)).toBe(db.handlesPerStore);
     for (let i = 0; i < 40; i++) expect((await get(token())).status).toBe(200);
     expect((await get(token("mallory"))).status).toBe(401);
     expect(await app.sshKey.strategy.store()).toBe(opened);
-    expect(handlesOn(databaseFile)).toBe(handlesPerStore);
+    expect(handlesOn(db.databaseFile)).toBe(db.handlesPerStore);
 
     await close();
-    expect(handlesOn(databaseFile)).toBe(0);
+    expect(handlesOn(db.databaseFile)).toBe(0);
     const check = await openPrismaStore();
     try {
       const events = await check.database.prisma.authEvent.groupBy({ by: ["outcome"], _count: true });
