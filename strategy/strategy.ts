@@ -3,13 +3,13 @@ import { Strategy } from "passport-strategy";
 import type { AnyCodec, RouteOptions, Verified } from "./core/codec.js";
 import { verifyCredential, type PipelineDeps } from "./core/pipeline.js";
 import type { RequestView } from "./core/request-view.js";
-import { AuthError, isAuthError, type AuthErrorCode } from "./errors.js";
-import { parseAuthorization, syntaxOfCodecs } from "./http/authorization.js";
+import { AuthError, isAuthError } from "./errors.js";
+import { claimRequest } from "./http/claim.js";
 import { jwksSettings, type JwksOptions } from "./jwks/options.js";
 import { RemoteJwksKeySource } from "./jwks/remote-key-source.js";
-import { challengeWithError, publicRefusal, statusForCode } from "./http/error-response.js";
 import { fromExpressRequest } from "./http/express-request.js";
 import { rememberFailure } from "./http/failure.js";
+import { httpRefusal, type HttpRefusal } from "./http/refusal.js";
 import { parseStrategyOptions } from "./options/strategy-options.js";
 import { FailureThrottle, type FailureThrottleOptions } from "./schemes/failure-throttle.js";
 import { createBuiltInScheme, schemeNames, type BuiltInSchemeOptions, type SchemeName } from "./schemes/registry.js";
@@ -63,6 +63,9 @@ export interface SshKeyAuthInfo {
   /** The key's scopes (sorted); null: unrestricted. For checks finer than a route's `scope` option. */
   scopes: readonly string[] | null;
 }
+
+/** What `decide` concluded about one request: the user, or how to refuse it. */
+export type Decision = { refused: false; user: Express.User; info: SshKeyAuthInfo } | { refused: true; refusal: HttpRefusal };
 
 export type VerifyDone = (error: unknown, user?: Express.User | false, info?: unknown) => void;
 /** Passport-style hook: map the stored user to the application's user, or refuse with `done(null, false)`. */
@@ -253,80 +256,39 @@ export class SshKeyStrategy extends Strategy {
   }
 
   override authenticate(req: Request, routeOptions?: RouteOptions): void {
-    this.run(req, routeOptions ?? {}).catch((error: unknown) => this.error(error instanceof Error ? error : new Error(String(error))));
+    this.decide(fromExpressRequest(req), routeOptions ?? {})
+      .then((decision) => {
+        if (!decision.refused) return this.success(decision.user, decision.info);
+        const { refusal } = decision;
+        for (const [name, value] of Object.entries(refusal.headers)) req.res?.setHeader(name, value);
+        rememberFailure(req, { code: refusal.code, message: refusal.message, status: refusal.status });
+        this.fail(refusal.challenge, refusal.status);
+      })
+      .catch((error: unknown) => this.error(error instanceof Error ? error : new Error(String(error))));
   }
 
-  private challengeFor(scheme: AnyCodec | null, code: AuthErrorCode, message: string, scope?: readonly string[]): string {
-    if (scheme) return challengeWithError(scheme.challenge, code, message, scope);
-    return this.schemes.map((s) => s.challenge).join(", ");
-  }
-
-  private refuse(req: Request, scheme: AnyCodec | null, error: AuthError): void {
-    const { code, message } = publicRefusal(error.code, error.message, this.exposeErrorCodes);
-    const status = statusForCode(code, scheme?.alwaysUnauthorized);
-    const retryAfter = error.detail?.retryAfterSeconds;
-    if (typeof retryAfter === "number") req.res?.setHeader("Retry-After", String(retryAfter));
-    if (status === 401) {
-      for (const challenged of scheme ? [scheme] : this.schemes) {
-        for (const [name, value] of Object.entries(challenged.challengeHeaders ?? {})) req.res?.setHeader(name, value);
-      }
-    }
-    const scope = code === "insufficient_scope" ? (error.detail?.requiredScopes as readonly string[] | undefined) : undefined;
-    const challenge = this.challengeFor(scheme, code, message, scope);
-    // Passport sets WWW-Authenticate on a 401 only; RFC 6750 §3 wants it on insufficient_scope's 403 too.
-    if (status === 403) req.res?.setHeader("WWW-Authenticate", challenge);
-    rememberFailure(req, { code, message, status });
-    this.fail(challenge, status);
-  }
-
-  /** The first enabled codec that handles this scheme word and credential. */
-  private claimant(word: string, credential: string): AnyCodec | undefined {
-    return this.schemes.find((s) => s.claims(word, credential));
-  }
-
-  /** The passport adapter over the pipeline: header → codec → verifyCredential → success or fail. */
-  private async run(req: Request, routeOptions: RouteOptions): Promise<void> {
-    const header = parseAuthorization(req.headers.authorization, syntaxOfCodecs(this.schemes));
-    if (header.kind === "none") {
-      const view = fromExpressRequest(req);
-      const byHeaders = this.schemes.find((s) => s.claimsRequest?.(view) === true);
-      if (byHeaders) return this.verify(req, byHeaders, "", view, routeOptions);
-      return this.refuse(req, null, new AuthError("missing_credentials", "this request needs an Authorization header signed with an SSH key"));
-    }
-    if (header.kind === "too_large") return this.refuse(req, null, new AuthError("credentials_too_large", "the Authorization header is too large"));
-    const scheme =
-      header.kind === "credential" ? this.claimant(header.word, header.credential) : header.word === undefined ? undefined : this.claimant(header.word, "");
-    if (header.kind === "malformed") {
-      return this.refuse(req, scheme ?? null, new AuthError("malformed_header", `malformed Authorization header: ${header.reason}`));
-    }
-    if (!scheme) {
-      return this.refuse(
-        req,
-        null,
-        new AuthError("unsupported_scheme", `the Authorization scheme ${JSON.stringify(header.word.slice(0, 20))} is not accepted here`),
-      );
-    }
-
-    return this.verify(req, scheme, header.credential, fromExpressRequest(req), routeOptions);
-  }
-
-  private async verify(req: Request, scheme: AnyCodec, credential: string, view: RequestView, routeOptions: RouteOptions): Promise<void> {
+  /**
+   * The framework-free half of `authenticate`, for any adapter (passport here, the Fastify
+   * plugin): which codec claims the request, the pipeline, the verify callback, and a refusal
+   * as HTTP answers it. Rejects only when the store cannot answer (or the callback threw).
+   */
+  async decide(view: RequestView, routeOptions: RouteOptions = {}): Promise<Decision> {
+    const claim = claimRequest(this.schemes, view);
+    if (claim.refusal) return this.refused(claim.codec, claim.refusal);
+    const { codec, credential } = claim;
     const deps = this.holder.deps ?? (await this.pipelineDeps());
-    if (this.verifyCallback) return this.runWithCallback(req, scheme, credential, view, deps, routeOptions);
-    const result = await verifyCredential(scheme, credential, view, deps, routeOptions);
-    if (isAuthError(result)) return this.refuse(req, scheme, result);
-    this.success(result.user, infoOf(result));
+    if (this.verifyCallback) return this.decideWithCallback(codec, credential, view, deps, routeOptions);
+    const result = await verifyCredential(codec, credential, view, deps, routeOptions);
+    if (isAuthError(result)) return this.refused(codec, result);
+    return { refused: false, user: result.user, info: infoOf(result) };
+  }
+
+  private refused(scheme: AnyCodec | null, error: AuthError): Decision {
+    return { refused: true, refusal: httpRefusal(this.schemes, scheme, error, this.exposeErrorCodes) };
   }
 
   /** The verify callback has the last word; its answer is what the one event records. */
-  private async runWithCallback(
-    req: Request,
-    scheme: AnyCodec,
-    credential: string,
-    view: RequestView,
-    deps: PipelineDeps,
-    routeOptions: RouteOptions,
-  ): Promise<void> {
+  private async decideWithCallback(scheme: AnyCodec, credential: string, view: RequestView, deps: PipelineDeps, routeOptions: RouteOptions): Promise<Decision> {
     const callback = this.verifyCallback!;
     let user: Express.User | false = false;
     let info: SshKeyAuthInfo | null = null;
@@ -342,8 +304,8 @@ export class SshKeyStrategy extends Strategy {
       });
       return user ? null : new AuthError("rejected", "the application refused this user");
     });
-    if (isAuthError(result)) return this.refuse(req, scheme, result);
-    this.success(user as Express.User, info!);
+    if (isAuthError(result)) return this.refused(scheme, result);
+    return { refused: false, user: user as Express.User, info: info! };
   }
 }
 

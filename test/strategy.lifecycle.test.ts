@@ -1,31 +1,16 @@
-import fs from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import os from "node:os";
-import path from "node:path";
 import express from "express";
 import passport from "passport";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SshKeyStrategy, type StrategyStore } from "../strategy/strategy.js";
 import { openPrismaStore } from "../strategy/store/prisma/store.js";
 import { createMemoryStore } from "../strategy/store/index.js";
 import pg from "pg";
 import { createTestDatabase, databaseKinds, postgresAdminUrl } from "./support/databases.js";
 import { freshKeyPair } from "./support/fresh-keys.js";
+import { handlesOn, zeroConfigDatabase } from "./support/file-handles.js";
 import { jwtFor, spkiPem } from "./support/tokens.js";
-
-/** Descriptors this process holds on the SQLite file and its -wal/-shm companions. */
-function handlesOn(databaseFile: string): number {
-  let count = 0;
-  for (const fd of fs.readdirSync("/proc/self/fd")) {
-    try {
-      if (fs.readlinkSync(`/proc/self/fd/${fd}`).startsWith(databaseFile)) count++;
-    } catch {
-      // closed between readdir and readlink
-    }
-  }
-  return count;
-}
 
 async function listen(app: express.Express): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = await new Promise((resolve) => {
@@ -40,32 +25,11 @@ async function listen(app: express.Express): Promise<{ url: string; close(): Pro
 
 describe("the zero-config strategy in a plain Express app", () => {
   const key = freshKeyPair("ed25519").privateKey;
-  let dir: string;
-  let databaseFile: string;
-  let previousUrl: string | undefined;
-  /** What one open store holds on the file: the yardstick for "one store". */
-  let handlesPerStore: number;
-
-  beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "pssk-lifecycle-"));
-    databaseFile = path.join(dir, "app.sqlite");
-    previousUrl = process.env.DATABASE_URL;
-    process.env.DATABASE_URL = `file:${databaseFile}`;
-    const seed = await openPrismaStore();
-    await seed.directory.addUser("alice");
-    await seed.directory.addKey("alice", spkiPem(key));
-    handlesPerStore = handlesOn(databaseFile);
-    await seed.close();
-  });
-
-  afterAll(() => {
-    if (previousUrl === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = previousUrl;
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  // Fields read inside the tests: the helper's beforeAll sets them.
+  const db = zeroConfigDatabase("pssk-lifecycle-", spkiPem(key));
 
   it("serves 300 requests through passport.authenticate on one store, and close() writes every event and releases the file", async () => {
-    expect(handlesOn(databaseFile)).toBe(0);
+    expect(handlesOn(db.databaseFile)).toBe(0);
     const strategy = new SshKeyStrategy();
     passport.use(strategy);
     const app = express();
@@ -79,8 +43,8 @@ describe("the zero-config strategy in a plain Express app", () => {
     // Concurrent first requests race for the lazily opened store: still one store.
     const first = await Promise.all(Array.from({ length: 10 }, () => get(jwtFor("alice", key, { time: Date.now() / 1000 }))));
     expect(first.map((r) => r.status)).toEqual(Array(10).fill(200));
-    const handlesAfterOpen = handlesOn(databaseFile);
-    expect(handlesAfterOpen).toBe(handlesPerStore);
+    const handlesAfterOpen = handlesOn(db.databaseFile);
+    expect(handlesAfterOpen).toBe(db.handlesPerStore);
     const openedStore = await strategy.store();
 
     for (let i = 0; i < 290; i++) {
@@ -92,12 +56,12 @@ describe("the zero-config strategy in a plain Express app", () => {
     expect((await get(jwtFor("mallory", key, { time: Date.now() / 1000 }))).status).toBe(401);
     expect((await get()).status).toBe(401);
 
-    expect(handlesOn(databaseFile)).toBe(handlesAfterOpen);
+    expect(handlesOn(db.databaseFile)).toBe(handlesAfterOpen);
     expect(await strategy.store()).toBe(openedStore);
 
     await server.close();
     await strategy.close();
-    expect(handlesOn(databaseFile)).toBe(0);
+    expect(handlesOn(db.databaseFile)).toBe(0);
     await strategy.close(); // twice is harmless
 
     const check = await openPrismaStore();
@@ -125,11 +89,11 @@ describe("the zero-config strategy in a plain Express app", () => {
       const ok = await fetch(`${server.url}/api/me`, { headers: { authorization: jwtFor("alice", key, { time: Date.now() / 1000 }) } });
       expect(ok.status).toBe(200);
       await strategy.close();
-      expect(handlesOn(databaseFile)).toBe(0);
+      expect(handlesOn(db.databaseFile)).toBe(0);
       const after = await fetch(`${server.url}/api/me`, { headers: { authorization: jwtFor("alice", key, { time: Date.now() / 1000 }) } });
       expect(after.status).toBe(503);
       expect(await after.json()).toEqual({ message: "SshKeyStrategy is closed" });
-      expect(handlesOn(databaseFile)).toBe(0);
+      expect(handlesOn(db.databaseFile)).toBe(0);
     } finally {
       await server.close();
     }
@@ -138,7 +102,7 @@ describe("the zero-config strategy in a plain Express app", () => {
   it("close() before any request opens nothing", async () => {
     const strategy = new SshKeyStrategy();
     await strategy.close();
-    expect(handlesOn(databaseFile)).toBe(0);
+    expect(handlesOn(db.databaseFile)).toBe(0);
     await expect(strategy.store()).rejects.toThrow("SshKeyStrategy is closed");
   });
 });

@@ -10,8 +10,20 @@ import { startTargets, type Target } from "./targets.js";
 
 const SLACK = 64;
 
-// The seed (j) is compared with the JWT row at about ten times, where drift matters least: it goes last.
-const pairedOrder = ["passport-jwt-pem", "sshkey-jwt-rs256", "passport-jwt-keyobject", "hello", "sshkey-crtauth", "passport-floor", "django-seed"];
+// Fastify's pairs (crtauth ÷ Fastify hello, JWT on Fastify ÷ on Express) close the cycle back to (b);
+// the seed (m), compared with (b) at about ten times where drift matters least, sits between.
+const pairedOrder = [
+  "passport-jwt-pem",
+  "sshkey-jwt-rs256",
+  "passport-jwt-keyobject",
+  "hello",
+  "sshkey-crtauth",
+  "passport-floor",
+  "django-seed",
+  "fastify-sshkey-crtauth",
+  "fastify-hello",
+  "fastify-sshkey-jwt-rs256",
+];
 const measureOrder = (id: string) => (pairedOrder.includes(id) ? pairedOrder.indexOf(id) : pairedOrder.length);
 
 async function loadOnce(target: Target, amount: number, connections: number): Promise<LoadResult> {
@@ -107,9 +119,21 @@ export async function runHttp(
       { id: "sshsig-vs-jwt", label: "sshkey SSHSIG Ed25519 (h) / sshkey JWT RS256 (b)", ratio: ratio("sshkey-sshsig-ed25519", "sshkey-jwt-rs256") },
       {
         id: "jwt-vs-seed",
-        label: "sshkey JWT RS256 (b) / asymmetric-jwt-auth on Django + gunicorn (j), same key and tokens",
+        label: "sshkey JWT RS256 (b) / asymmetric-jwt-auth on Django + gunicorn (m), same key and tokens",
         ratio: ratio("sshkey-jwt-rs256", "django-seed"),
         target: 10,
+      },
+      {
+        id: "fastify-crtauth-vs-hello",
+        label: "Fastify plugin crtauth token (l) / Fastify no auth (j)",
+        ratio: ratio("fastify-sshkey-crtauth", "fastify-hello"),
+        target: 0.9,
+      },
+      {
+        id: "fastify-jwt-vs-express",
+        label: "JWT RS256 on Fastify (k) / on Express (b)",
+        ratio: ratio("fastify-sshkey-jwt-rs256", "sshkey-jwt-rs256"),
+        target: 1.3,
       },
       {
         id: "rfc9421-vs-sshsig",

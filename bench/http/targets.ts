@@ -84,6 +84,21 @@ export async function startTargets(ctx: TargetContext, log: (line: string) => vo
   assertSameLayout((await ctx.pool.sign([aliceSpec], 1, Math.floor(Date.now() / 1000)))[0]!, clientToken);
   const passportTokens = passportJwtTokens(alice, 256);
 
+  /** A server with crtauth on, sent one chap: token: a bearer token good until it expires, so the handshake is not on this path. */
+  const crtauthTarget = (id: string, label: string, file: string, args: string[]) => async (): Promise<Target> => ({
+    id,
+    label,
+    ...(await start(file, args, {
+      BENCH_DATABASE_URL: await sqliteDatabase(ctx.tmpDir, id, [{ username: "alice", key: alice }]),
+      BENCH_CRTAUTH_SECRET: ctx.crtauthSecret,
+    })),
+    maxAmount: () => Infinity,
+    prepare: async () => {
+      const headers = { authorization: `chap:${mintCrtauthToken("alice", ctx.crtauthSecret).text}` };
+      return () => headers;
+    },
+  });
+
   // Servers start concurrently (tsx compiles each child), in a fixed order in the list.
   const factories: (() => Promise<Target>)[] = [
     async () => ({
@@ -111,20 +126,7 @@ export async function startTargets(ctx: TargetContext, log: (line: string) => vo
     })),
   ];
   if (ctx.schemes.includes("crtauth")) {
-    factories.push(async () => ({
-      id: "sshkey-crtauth",
-      label: "(e) SshKeyStrategy crtauth token, SQLite",
-      ...(await start("bench/http/servers/sshkey.ts", [], {
-        BENCH_DATABASE_URL: await sqliteDatabase(ctx.tmpDir, "crtauth", [{ username: "alice", key: alice }]),
-        BENCH_CRTAUTH_SECRET: ctx.crtauthSecret,
-      })),
-      maxAmount: () => Infinity,
-      // A crtauth token is a bearer token good until it expires; the handshake is not on this path.
-      prepare: async () => {
-        const headers = { authorization: `chap:${mintCrtauthToken("alice", ctx.crtauthSecret).text}` };
-        return () => headers;
-      },
-    }));
+    factories.push(crtauthTarget("sshkey-crtauth", "(e) SshKeyStrategy crtauth token, SQLite", "bench/http/servers/sshkey.ts", []));
   } else {
     notes.push("crtauth: not available in this build (TODO row).");
   }
@@ -188,11 +190,11 @@ export async function startTargets(ctx: TargetContext, log: (line: string) => vo
   }
   const seed = checkoutSeed(ctx.tmpDir);
   if ("skipped" in seed) {
-    notes.push(`seed (j): skipped — ${seed.skipped}`);
+    notes.push(`seed (m): skipped — ${seed.skipped}`);
   } else {
     factories.push(async () => ({
       id: "django-seed",
-      label: `(j) asymmetric-jwt-auth ${seedRelease} on Django + gunicorn (1 process, 4 threads), replay on, SQLite`,
+      label: `(m) asymmetric-jwt-auth ${seedRelease} on Django + gunicorn (1 process, 4 threads), replay on, SQLite`,
       ...(await start("bench/http/servers/django-seed.ts", [], {
         BENCH_SEED_CHECKOUT: seed.dir,
         BENCH_SEED_WORKDIR: fs.mkdtempSync(path.join(ctx.tmpDir, "seed-")),
@@ -202,6 +204,28 @@ export async function startTargets(ctx: TargetContext, log: (line: string) => vo
       // The same key and the same tokens as (b): upstream's client format is what our JWT route reads.
       prepare: async (count) => fromPool(await ctx.pool.sign([aliceSpec], count, Math.floor(Date.now() / 1000))),
     }));
+  }
+  // Fastify: the plugin's rows beside their Express counterparts, on the same key and tokens.
+  factories.push(
+    async () => ({
+      id: "fastify-hello",
+      label: "(j) Fastify hello JSON, no auth",
+      ...(await start("bench/http/servers/fastify.ts", ["hello"], {})),
+      maxAmount: () => Infinity,
+      prepare: async () => null,
+    }),
+    async () => ({
+      id: "fastify-sshkey-jwt-rs256",
+      label: "(k) Fastify plugin JWT RS256, replay on, SQLite",
+      ...(await start("bench/http/servers/fastify.ts", ["sshkey"], {
+        BENCH_DATABASE_URL: await sqliteDatabase(ctx.tmpDir, "fastify-jwt", [{ username: "alice", key: alice }]),
+      })),
+      maxAmount: () => ctx.maxTokensPerRound,
+      prepare: async (count) => fromPool(await ctx.pool.sign([aliceSpec], count, Math.floor(Date.now() / 1000))),
+    }),
+  );
+  if (ctx.schemes.includes("crtauth")) {
+    factories.push(crtauthTarget("fastify-sshkey-crtauth", "(l) Fastify plugin crtauth token, SQLite", "bench/http/servers/fastify.ts", ["sshkey"]));
   }
   factories.push(async () => ({
     id: "passport-floor",

@@ -151,6 +151,16 @@ export function checkTargets(r: BenchResults): TargetCheck[] {
       ),
     ),
   );
+  checks.push(
+    invalidIf(
+      failed(["fastify-sshkey-crtauth", "fastify-hello"]),
+      check("HTTP: Fastify plugin crtauth token route / Fastify hello", cmp("fastify-crtauth-vs-hello"), 0.9, "min", "req/s vs (j)"),
+    ),
+    invalidIf(
+      failed(["fastify-sshkey-jwt-rs256", "sshkey-jwt-rs256"]),
+      check("HTTP: JWT RS256 (replay on, SQLite) on Fastify / on Express", cmp("fastify-jwt-vs-express"), 1.3, "min", "req/s (k) vs (b)"),
+    ),
+  );
   for (const db of ["sqlite", "postgresql"] as const) {
     const rows = r.scale.rows.filter((row) => row.db === db);
     const largest = rows.at(-1);

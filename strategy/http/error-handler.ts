@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, Response } from "express";
-import { storeFaultOf } from "../store/unavailable.js";
 import { errorBody } from "./error-response.js";
 import { authFailureOf } from "./failure.js";
+import { storeFaultAnswer } from "./store-fault.js";
 
 /**
  * Express error handler that answers every failure as `{"error":{"code","message"}}`.
@@ -38,11 +38,8 @@ export function sshkeyErrorHandler(options: { log?: ((error: unknown) => void) |
  * would flood the log, and /readyz reports it.
  */
 export function answerStoreFault(error: unknown, res: Response): boolean {
-  const fault = storeFaultOf(error);
+  const fault = storeFaultAnswer(error);
   if (!fault) return false;
-  res
-    .status(503)
-    .set("Retry-After", String(fault.retryAfterSeconds))
-    .json(errorBody("unavailable", "the service is temporarily unavailable; try again shortly"));
+  res.status(503).set("Retry-After", String(fault.retryAfterSeconds)).json(fault.body);
   return true;
 }

@@ -1,17 +1,5 @@
 import type { Request } from "express";
-import type { BodyFault } from "../core/request-view.js";
-import { AuthError } from "../errors.js";
-
-/** Does the request carry a body on the wire (RFC 9112 §6.3, as type-is' hasBody)? */
-function hasBody(req: Request): boolean {
-  if (req.headers["transfer-encoding"] !== undefined) return true;
-  const length = req.headers["content-length"];
-  return length !== undefined && length !== "0";
-}
-
-function unbindable(fault: BodyFault, reason: string): AuthError {
-  return new AuthError("binding_mismatch", `this request cannot be bound: ${reason}`, { detail: { body: fault } });
-}
+import { hasBody, unbindable } from "./body-fault.js";
 
 /**
  * The raw body of an Express request, for request binding (binding.ts hashes exactly these).
@@ -32,7 +20,7 @@ export async function readExpressBody(req: Request, maxBytes: number): Promise<B
   if (Buffer.isBuffer(body) || typeof body === "string") return body;
   const kept: unknown = (req as Request & { rawBody?: unknown }).rawBody;
   if (Buffer.isBuffer(kept)) return kept;
-  if (!hasBody(req)) return Buffer.alloc(0);
+  if (!hasBody(req.headers)) return Buffer.alloc(0);
   const parsed = (req as Request & { _body?: unknown })._body === true;
   if (parsed || req.readableEnded || req.readableDidRead) {
     throw unbindable(

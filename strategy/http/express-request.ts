@@ -1,44 +1,24 @@
 import type { Request } from "express";
 import type { RequestView } from "../core/request-view.js";
 import { readExpressBody } from "./express-body.js";
+import { NodeRequestView } from "./node-request-view.js";
 
 /**
  * The request view of an Express request: the one place on the verification path that
  * knows Express. Fields are read when asked for (getters on the prototype), so building
  * one per request costs one small object.
  */
-class ExpressRequestView implements RequestView {
-  constructor(readonly source: Request) {}
-
-  get method(): string {
-    return this.source.method;
-  }
-
+class ExpressRequestView extends NodeRequestView<Request> {
   get target(): string {
     return this.source.originalUrl ?? this.source.url;
-  }
-
-  get host(): string {
-    const headers = this.source.headers;
-    const authority = headers.host ?? headers[":authority"];
-    return typeof authority === "string" ? authority : "";
   }
 
   get scheme(): string {
     return this.source.protocol;
   }
 
-  header(name: string): string | undefined {
-    const value = this.source.headers[name];
-    return Array.isArray(value) ? value[0] : value;
-  }
-
   get clientAddress(): string | null {
     return this.source.ip ?? null;
-  }
-
-  get userAgent(): string | null {
-    return this.source.get("user-agent") ?? null;
   }
 
   body(maxBytes: number): Promise<Buffer | string> {

@@ -173,13 +173,15 @@ beforeAll(async () => {
   for (const app of Object.values(apps)) fs.mkdirSync(app);
   const app5 = apps["5"];
   for (const fixture of fs.readdirSync(fixtures)) fs.copyFileSync(path.join(fixtures, fixture), path.join(app5, fixture));
-  await sh("npm", ["install", "--no-audit", "--no-fund", tarball, "express@5", "passport@0.7.0", "typescript@5.9.3", "@types/node@20"], { cwd: app5 });
+  await sh("npm", ["install", "--no-audit", "--no-fund", tarball, "express@5", "passport@0.7.0", "fastify@5", "typescript@5.9.3", "@types/node@20"], {
+    cwd: app5,
+  });
   fs.cpSync(app5, apps["4"], { recursive: true, verbatimSymlinks: true });
   await sh("npm", ["install", "--no-audit", "--no-fund", "express@4", "@types/express@4"], { cwd: apps["4"] });
 
   // The README's code, as it is today, becomes the apps' source files.
   for (const app of Object.values(apps)) {
-    for (const section of ["Library usage", "sshauth bearer tokens", "crtauth", sshsigSection]) {
+    for (const section of ["Library usage", "Fastify", "sshauth bearer tokens", "crtauth", sshsigSection]) {
       for (const [name, code] of typescriptFiles(readmeBlocks(readme, section))) fs.writeFileSync(path.join(app, name), code);
     }
   }
@@ -220,7 +222,8 @@ describe("the packed tarball", () => {
     ).toEqual([]);
     const manifest = JSON.parse(fs.readFileSync(path.join(apps["5"], "node_modules/passport-sshkey/package.json"), "utf8"));
     expect(manifest.scripts.prepare).toBeUndefined();
-    expect(Object.keys(manifest.peerDependencies).sort()).toEqual(["express", "passport"]);
+    expect(Object.keys(manifest.peerDependencies).sort()).toEqual(["express", "fastify", "passport"]);
+    expect(manifest.peerDependenciesMeta).toEqual({ fastify: { optional: true } });
     expect(manifest.dependencies).not.toHaveProperty("express");
   });
 });
@@ -247,7 +250,17 @@ describe.each(["5", "4"] as const)("a fresh app on Express %s", (major) => {
         .readdirSync(app)
         .filter((f) => f.endsWith(".ts"))
         .sort(),
-    ).toEqual(["client.ts", "crtauth.ts", "server.ts", "sshsig-client.ts", "sshsig-session.ts", "sshsig-token.ts", "things.ts", "types-check.ts"]);
+    ).toEqual([
+      "client.ts",
+      "crtauth.ts",
+      "fastify-server.ts",
+      "server.ts",
+      "sshsig-client.ts",
+      "sshsig-session.ts",
+      "sshsig-token.ts",
+      "things.ts",
+      "types-check.ts",
+    ]);
     await sh(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "."], { cwd: app });
     expect(fs.existsSync(path.join(app, "build", "server.js"))).toBe(true);
   });
@@ -305,6 +318,19 @@ describe.each(["5", "4"] as const)("a fresh app on Express %s", (major) => {
       comment: string;
     }[];
     expect(listed.find((k) => k.comment === "laptop")).toMatchObject({ lastUsedAt: expect.any(String), lastUsedScheme: "jwt" });
+  });
+
+  it("Fastify: the README's plugin server, importing passport-sshkey/fastify from the tarball, signs alice in", async () => {
+    const server = await startApp(app, "fastify-server.js", database());
+    try {
+      const ok = await get(`${server.url}/api/me`, await sign({ scheme: "jwt", url: server.url, username: "alice", key: keys.alice }));
+      expect(ok.status, server.output()).toBe(200);
+      expect(JSON.parse(ok.body)).toMatchObject({ user: { username: "alice" }, via: { scheme: "jwt" } });
+      const missing = await get(`${server.url}/api/me`);
+      expect([missing.status, JSON.parse(missing.body).error.code]).toEqual([401, "missing_credentials"]);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
   });
 
   it("sshauth bearer tokens: the README's app takes plain tokens, and bound ones where the route asks", async () => {

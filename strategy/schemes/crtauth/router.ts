@@ -1,64 +1,9 @@
-import { Router, type Request, type Response } from "express";
-import { z } from "zod";
-import { findCandidates, rankCandidates } from "../../core/candidates.js";
-import type { Codec } from "../../core/codec.js";
-import { keyState } from "../../core/key-state.js";
-import { recordRefusal, verifyCredential, type PipelineDeps } from "../../core/pipeline.js";
-import type { RequestView } from "../../core/request-view.js";
-import { AuthError, isAuthError } from "../../errors.js";
-import { publicRefusal } from "../../http/error-response.js";
+import { Router } from "express";
 import { fromExpressRequest } from "../../http/express-request.js";
-import { parseOptions } from "../../options/parse-options.js";
-import type { EventSink, KeyStore, ReplayStore } from "../../store/ports.js";
-import { FailureThrottle, failureThrottleOptionSchema, type FailureThrottleOptions } from "../failure-throttle.js";
-import { createChallenge } from "./challenge.js";
-import { crtauthKeyTypes } from "../../keys/algorithms.js";
-import type { CrtauthSecret } from "./mac.js";
-import { crtauthServerName } from "./names.js";
-import { crtauthOptionsShape, resolveCrtauthSecrets, type CrtauthOptions } from "./options.js";
-import { parseRequest } from "./request.js";
-import { createCrtauthResponseCodec } from "./response-codec.js";
-import type { OpenedResponse } from "./response.js";
-import { createToken } from "./token.js";
+import { createCrtauthHandshake, type CrtauthRouterOptions } from "./handshake.js";
 
-/** The parts of a store the handshake uses (a PrismaStore or the strategy's store fits). */
-export interface CrtauthRouterStore {
-  keys: KeyStore;
-  replay: ReplayStore;
-  events: EventSink;
-}
+export { CRTAUTH_ERROR_HEADER, type CrtauthRouterOptions, type CrtauthRouterStore } from "./handshake.js";
 
-export interface CrtauthRouterOptions extends CrtauthOptions {
-  store: CrtauthRouterStore | Promise<CrtauthRouterStore> | (() => Promise<CrtauthRouterStore>);
-  /** Milliseconds since the epoch; for tests. */
-  now?: (() => number) | undefined;
-  /**
-   * Development only: put `unknown_key` / `bad_signature` in `X-Sshkey-Error` instead of the
-   * public `invalid_credentials` (default false; the event log has the precise code either way).
-   */
-  exposeErrorCodes?: boolean | undefined;
-  /**
-   * Per-username limit on responses whose signature fails (default 20 per minute, as the
-   * strategy's); past it, responses for that user get 403 `too_many_failures` with
-   * Retry-After before any RSA check. `false` turns it off.
-   */
-  failureThrottle?: FailureThrottleOptions | false | undefined;
-}
-
-const routerOptionsSchema = z.strictObject({
-  ...crtauthOptionsShape,
-  store: z.custom<CrtauthRouterOptions["store"]>(
-    (value) => typeof value === "object" || typeof value === "function",
-    "must be a store, a promise of one or a function returning one",
-  ),
-  now: z.custom<() => number>((value) => typeof value === "function", "must be a function").optional(),
-  exposeErrorCodes: z.boolean().optional(),
-  failureThrottle: failureThrottleOptionSchema.optional(),
-});
-
-/** Response header carrying the failure code (upstream answers only a bare 403). */
-export const CRTAUTH_ERROR_HEADER = "X-Sshkey-Error";
-const FORBIDDEN_BODY = "Failed to authenticate user";
 /**
  * Express router answering the crtauth handshake at `/_auth` (mount it at the app's root),
  * the way upstream's WSGI middleware does: any method; `X-CHAP: request:<…>` → 200 with
@@ -77,107 +22,15 @@ const FORBIDDEN_BODY = "Failed to authenticate user";
  * app.get("/api", passport.authenticate("sshkey", { session: false }), handler);
  */
 export function createCrtauthRouter(options: CrtauthRouterOptions): Router {
-  const o = parseOptions(routerOptionsSchema, options, "createCrtauthRouter");
-  const secrets = resolveCrtauthSecrets(o);
-  if (!secrets) throw new TypeError("createCrtauthRouter needs a secret (option `secret` or CRTAUTH_SECRET)");
-  let storePromise: Promise<CrtauthRouterStore> | null = null;
-  const store = () => (storePromise ??= typeof o.store === "function" ? o.store() : Promise.resolve(o.store));
-  const handshake = new Handshake(secrets, o, o.failureThrottle === false ? null : new FailureThrottle(o.failureThrottle));
-
+  const handshake = createCrtauthHandshake(options, "createCrtauthRouter");
   const router = Router();
   router.use((req, res, next) => {
     // Exactly `/_auth`, as upstream compares PATH_INFO: not `/_auth/`, not `/_AUTH`.
     if (req.path !== "/_auth" || req.baseUrl !== "") return next();
-    handshake.handle(req, res, store).catch(next);
+    handshake
+      .answer(fromExpressRequest(req))
+      .then((answer) => res.status(answer.status).set(answer.headers).end(answer.body))
+      .catch(next);
   });
   return router;
-}
-
-/** A refusal outside the pipeline, with the username it concerned for the event log. */
-class HandshakeFailure {
-  constructor(
-    readonly error: AuthError,
-    readonly username: string | null,
-  ) {}
-}
-
-interface HandshakeSettings extends CrtauthOptions {
-  now?: (() => number) | undefined;
-  exposeErrorCodes?: boolean | undefined;
-}
-
-class Handshake {
-  private readonly now: () => number;
-  private readonly codec: Codec<OpenedResponse, true>;
-
-  constructor(
-    private readonly secrets: CrtauthSecret[],
-    private readonly options: HandshakeSettings,
-    private readonly throttle: FailureThrottle | null,
-  ) {
-    this.now = options.now ?? Date.now;
-    this.codec = createCrtauthResponseCodec({ secrets, serverName: options.serverName, legacyV0: options.legacyV0 === true });
-  }
-
-  async handle(req: Request, res: Response, store: () => Promise<CrtauthRouterStore>): Promise<void> {
-    const header = req.headers["x-chap"];
-    const value = Array.isArray(header) ? header[0] : header;
-    const s = await store();
-    const view = fromExpressRequest(req);
-    if (value === undefined) {
-      recordRefusal(s.events, view, this.now(), "crtauth", new AuthError("missing_credentials", "no X-CHAP header"), null);
-      res.status(403).set(CRTAUTH_ERROR_HEADER, "missing_credentials").end();
-      return;
-    }
-    try {
-      const colon = value.indexOf(":");
-      if (colon === -1) throw new HandshakeFailure(new AuthError("malformed_header", "X-CHAP must be <kind>:<value>"), null);
-      const kind = value.slice(0, colon);
-      const text = value.slice(colon + 1).trim();
-      if (kind === "request") {
-        const challenge = await this.challenge(view, s, text);
-        res.status(200).set("X-CHAP", `challenge:${challenge}`).end();
-      } else if (kind === "response") {
-        const deps: PipelineDeps = { keys: s.keys, replay: s.replay, events: s.events, now: this.now, throttle: this.throttle };
-        const result = await verifyCredential(this.codec, text, view, deps);
-        // The pipeline recorded the outcome; only the answer is left.
-        if (isAuthError(result)) return this.refuse(res, result);
-        const token = createToken({ username: result.user.username, secret: this.secrets, now: this.now, lifetimeSeconds: this.options.tokenLifetimeSeconds });
-        res.status(200).set("X-CHAP", `token:${token.text}`).end();
-      } else {
-        throw new HandshakeFailure(new AuthError("malformed_header", "X-CHAP kind must be request or response"), null);
-      }
-    } catch (caught) {
-      const failure = caught instanceof HandshakeFailure ? caught : isAuthError(caught) ? new HandshakeFailure(caught, null) : null;
-      if (!failure) throw caught;
-      recordRefusal(s.events, view, this.now(), "crtauth", failure.error, failure.username);
-      this.refuse(res, failure.error);
-    }
-  }
-
-  private refuse(res: Response, error: AuthError): void {
-    const retryAfter = error.detail?.retryAfterSeconds;
-    if (typeof retryAfter === "number") res.set("Retry-After", String(retryAfter));
-    const { code } = publicRefusal(error.code, error.message, this.options.exposeErrorCodes === true);
-    res.status(403).set(CRTAUTH_ERROR_HEADER, code).end(FORBIDDEN_BODY);
-  }
-
-  /**
-   * X-CHAP request → challenge text. The challenge names the key the response should be
-   * signed with: the user's best usable RSA key by the pipeline's ranking. Unknown users and
-   * users without an active RSA key get a fake fingerprint, so challenges look the same.
-   */
-  private async challenge(view: RequestView, store: CrtauthRouterStore, text: string): Promise<string> {
-    const serverName = crtauthServerName(this.options.serverName, view.host);
-    const { username, version } = parseRequest(text, { allowLegacy: this.options.legacyV0 === true });
-    const nowMs = this.now();
-    const [best] = rankCandidates(await findCandidates(store.keys, { untrustedUsername: username, keyTypes: crtauthKeyTypes }), nowMs);
-    const key = best && keyState(best.key, best.user.disabled, nowMs) === "active" ? best.key.parsed : null;
-    try {
-      return createChallenge({ username, serverName, secret: this.secrets, key, now: () => nowMs, version }).text;
-    } catch (error) {
-      if (isAuthError(error)) throw new HandshakeFailure(error, username);
-      throw error;
-    }
-  }
 }
