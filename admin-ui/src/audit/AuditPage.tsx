@@ -3,7 +3,7 @@ import { auditCsvUrl, listAudit, type AuditQuery } from "../api/audit";
 import type { AuditLogEntry } from "../api/contract";
 import { auditActionNames, auditActions } from "../../../strategy/contract/audit-actions.js";
 import { formatExact } from "../shared/format";
-import { TimeRangeFields } from "../shared/TimeRangeFields";
+import { badTimeRange, TimeRangeFields } from "../shared/TimeRangeFields";
 import { navigate, useLocation, useTitle } from "../shared/router";
 import { PagedView } from "../shared/PagedView";
 import { PageHead } from "../shared/PageHead";
@@ -73,6 +73,7 @@ export function AuditPage() {
   const active = filterNames.filter((n) => applied[n]);
 
   function apply(next: Filters) {
+    if (badTimeRange(next)) return;
     const params = new URLSearchParams();
     for (const n of filterNames) if (next[n].trim()) params.set(n, next[n].trim());
     const text = params.toString();
@@ -127,7 +128,7 @@ export function AuditPage() {
         </label>
         <TimeRangeFields draft={draft} setDraft={setDraft} />
         <div className="filter-actions">
-          <button type="submit" className="button primary">
+          <button type="submit" className="button primary" disabled={badTimeRange(draft)}>
             Apply filters
           </button>
           {active.length > 0 ? (

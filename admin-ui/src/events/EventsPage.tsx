@@ -2,7 +2,8 @@ import { useEffect, useState } from "react";
 import { authLogCsvUrl, listAuthLog, type AuthLogPage, type AuthLogQuery } from "../api/authLog";
 import { CertificateLabel } from "../shared/CertificateLabel";
 import { EventsTable } from "../shared/EventsTable";
-import { isoToLocalDateTime, localDateTimeToIso, plural } from "../shared/format";
+import { plural } from "../shared/format";
+import { badTimeRange, TimeRangeFields } from "../shared/TimeRangeFields";
 import { Link, navigate, useLocation, useTitle } from "../shared/router";
 import { PagedView } from "../shared/PagedView";
 import { PageHead } from "../shared/PageHead";
@@ -36,10 +37,10 @@ export function EventsPage() {
   const page = list.result.data as AuthLogPage | undefined;
   const active = filterNames.filter((n) => applied[n]);
   // Said before asking: a range that ends before it starts matches nothing (the API refuses it too).
-  const badRange = Boolean(draft.from && draft.to && Date.parse(draft.from) >= Date.parse(draft.to));
+  const badRange = badTimeRange(draft);
 
   function apply(filters: Filters) {
-    if (filters.from && filters.to && Date.parse(filters.from) >= Date.parse(filters.to)) return;
+    if (badTimeRange(filters)) return;
     const params = new URLSearchParams();
     for (const n of filterNames) if (filters[n].trim()) params.set(n, filters[n].trim());
     const text = params.toString();
@@ -97,29 +98,7 @@ export function EventsPage() {
             <option value="alarm">Alarm</option>
           </select>
         </label>
-        <label className="field">
-          <span className="label">From</span>
-          <input
-            type="datetime-local"
-            value={isoToLocalDateTime(draft.from)}
-            onChange={(e) => setDraft((d) => ({ ...d, from: localDateTimeToIso(e.target.value) ?? "" }))}
-          />
-        </label>
-        <label className="field">
-          <span className="label">To</span>
-          <input
-            type="datetime-local"
-            value={isoToLocalDateTime(draft.to)}
-            aria-invalid={badRange || undefined}
-            aria-describedby={badRange ? "range-error" : undefined}
-            onChange={(e) => setDraft((d) => ({ ...d, to: localDateTimeToIso(e.target.value) ?? "" }))}
-          />
-        </label>
-        {badRange ? (
-          <p className="field-error" id="range-error" role="alert">
-            From must be before To.
-          </p>
-        ) : null}
+        <TimeRangeFields draft={draft} setDraft={setDraft} />
         <div className="filter-actions">
           <button type="submit" className="button primary" disabled={badRange}>
             Apply filters
