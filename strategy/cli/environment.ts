@@ -51,6 +51,8 @@ export const environmentVariables: readonly [name: string, meaning: string][] = 
   ["SMTP_FROM", "serve: the From: of notification mails, e.g. 'Keys <keys@example.com>' (needed with SMTP_URL)"],
   ["WEBHOOK_ALLOW_PRIVATE_ADDRESSES", "serve: 1 lets webhooks be delivered to loopback and private hosts (default 0: refused)"],
   ["NOTIFY_FAILURES_THRESHOLD", "serve: failed sign-ins naming one user within 15 minutes that notify them and webhooks (default 10)"],
+  ["KEY_LOCKOUT_AFTER_FAILURES", "serve: lock a key after this many consecutive refused attempts naming it (default 10; 0 turns lockout off)"],
+  ["KEY_LOCKOUT_SECONDS", "serve: how long such a lock lasts, in seconds (default 900; an admin can unlock sooner)"],
   ["TRUST_PROXY", "serve: Express 'trust proxy' setting, so req.ip is the client's behind a load balancer"],
   ["SSHKEY_PASSPHRASE", "passphrase of an encrypted --key file"],
   ["SSH_AUTH_SOCK", "the ssh-agent socket --agent signs with"],

@@ -6,7 +6,8 @@ import { createRequest, createResponse } from "../../strategy/schemes/crtauth/cl
 import type { DatabaseKind } from "../support/databases.js";
 import { fixtureText } from "../support/forge-jwt.js";
 import { startTestServer, type TestServer } from "../support/server.js";
-import { rawRequest } from "./support.js";
+import { expect } from "vitest";
+import { expectEventLogged, rawRequest } from "./support.js";
 
 export const T = 1_700_000_000;
 
@@ -14,11 +15,11 @@ export interface CrtauthServer {
   t: TestServer;
   signer: Signer;
   /** Sends one X-CHAP value to /_auth, byte for byte. */
-  chap(value: string, method?: string): ReturnType<typeof rawRequest>;
+  chap(value: string, method?: string, userAgent?: string): ReturnType<typeof rawRequest>;
   /** request → challenge → signed response text (not sent). */
   signedResponse(username?: string): Promise<string>;
-  /** The whole handshake: a token for `Authorization: chap:…`. */
-  token(username?: string): Promise<string>;
+  /** The whole handshake: a token for `Authorization: chap:…` (its response step sent with `userAgent`, which the sign-in's event keeps). */
+  token(username?: string, userAgent?: string): Promise<string>;
 }
 
 export async function startCrtauthServer(kind: DatabaseKind): Promise<CrtauthServer> {
@@ -26,19 +27,30 @@ export async function startCrtauthServer(kind: DatabaseKind): Promise<CrtauthSer
   await t.store.directory.addUser("alice");
   await t.store.directory.addKey("alice", fixtureText("ajwt/rsa2048.pub"));
   const signer = await loadKeyFileSigner({ text: fixtureText("ajwt/rsa2048.pem") });
-  const chap = (value: string, method = "GET") => rawRequest(t.url, { method, path: "/_auth", headers: [["X-CHAP", value]] });
+  const chap = (value: string, method = "GET", userAgent?: string) =>
+    rawRequest(t.url, { method, path: "/_auth", headers: [["X-CHAP", value], ...(userAgent ? [["User-Agent", userAgent] as [string, string]] : [])] });
   const signedResponse = async (username = "alice") => {
     const r = await chap(`request:${createRequest(username)}`);
     const challenge = (r.headers["x-chap"] ?? "").slice("challenge:".length);
     return (await createResponse(challenge, signer, { expectedServerName: "127.0.0.1" })).text;
   };
-  const token = async (username = "alice") => {
-    const r = await chap(`response:${await signedResponse(username)}`);
+  const token = async (username = "alice", userAgent?: string) => {
+    const r = await chap(`response:${await signedResponse(username)}`, "GET", userAgent);
     const value = r.headers["x-chap"] ?? "";
     if (!value.startsWith("token:")) throw new Error(`handshake failed: ${r.status} ${r.headers["x-sshkey-error"]}`);
     return value.slice("token:".length);
   };
   return { t, signer, chap, signedResponse, token };
+}
+
+/**
+ * After the hostile inputs: an honest handshake signs alice in and its event reaches the log (a
+ * crtauth sign-in is logged once, at the response step), and its token is accepted.
+ */
+export async function expectHonestSignInLogged(c: CrtauthServer, marker: string): Promise<void> {
+  const token = await c.token("alice", marker);
+  expect((await rawRequest(c.t.url, { path: "/whoami", headers: [["Authorization", `chap:${token}`]] })).status).toBe(200);
+  await expectEventLogged(c.t, marker);
 }
 
 /** msgpack pieces, written by hand so lengths and types can lie. */

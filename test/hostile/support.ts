@@ -308,5 +308,10 @@ export async function expectHonestRequestLogged(t: Pick<TestServer, "url" | "sto
     ],
   });
   expect(r.status).toBe(200);
+  await expectEventLogged(t, marker);
+}
+
+/** A success event of alice's with User-Agent `marker` reaches the log within a few seconds. */
+export async function expectEventLogged(t: Pick<TestServer, "store">, marker: string): Promise<void> {
   expect(await eventLogStillWrites(t.store.database.prisma, marker)).toBe("alice");
 }

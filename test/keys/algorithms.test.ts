@@ -71,7 +71,14 @@ describe("the key-type table", () => {
       expect(info.securityKey, type).toBe(type.startsWith("sk-"));
       // Only a plain key's signature is an RFC 9421 one: a security key's adds flags and a counter.
       if (info.securityKey)
-        expect({ ...info, type: plain.type, label: plain.label, securityKey: false, httpSignatureAlg: plain.httpSignatureAlg }).toEqual(plain);
+        expect({
+          ...info,
+          type: plain.type,
+          label: plain.label,
+          securityKey: false,
+          httpSignatureAlg: plain.httpSignatureAlg,
+          policyName: plain.policyName,
+        }).toEqual(plain);
       else expect(info.plainType).toBe(type);
     }
   });
