@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDemoApp, createMemoryStore, publicKeyFromKeyObject, SshKeyStrategy, type SshKeyStore } from "../../../strategy/index.js";
 import { createSignInLink } from "../../../strategy/admin/sessions.js";
+import { redeemLink } from "../../admin/support.js";
 import { jwtFor } from "../../support/tokens.js";
 
 describe("createMemoryStore", () => {
@@ -52,7 +53,8 @@ describe("createMemoryStore", () => {
     const alice = await store.directory.findUser("alice");
     await store.directory.setUserFlags("alice", { isAdmin: true });
     const { secret } = await createSignInLink(store.sessions, alice.id);
-    const login = await fetch(`${base}/admin/login/${secret}`, { redirect: "manual" });
+    // Opening the link shows a page; its Sign in button's POST redeems it.
+    const login = await redeemLink(`${base}/admin/login/${secret}`);
     expect(login.status).toBe(303);
     const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
     const keys = await fetch(`${base}/admin/api/keys`, { headers: { cookie } });
