@@ -70,6 +70,8 @@ export const consoleViews: ConsoleView[] = [
     ready: async (page) => {
       await heading(page, /maximiliane@build-runner/);
       await rows(page, "events-table");
+      // Scoped, rate-limited and locked (seed-console.ts): the limits panel at its fullest.
+      await expect(page.getByTestId("key-locked")).toBeVisible();
     },
   },
   {
@@ -113,6 +115,63 @@ export const consoleViews: ConsoleView[] = [
       { name: /^Revoke certificates of /, open: (page) => click(page.getByRole("button", { name: /^Revoke certificates of / }).first()) },
       { name: "Remove this certificate authority?", open: (page) => click(page.getByRole("button", { name: /^Remove Corporate/ }).first()) },
     ],
+  },
+  {
+    name: "inventory",
+    path: () => "inventory",
+    ready: async (page) => {
+      await heading(page, "All SSH keys");
+      await rows(page, "inventory-table");
+      await expect(page.getByRole("group", { name: "Totals by status" })).toBeVisible();
+    },
+    dialogs: [
+      {
+        name: /^Revoke \d+ keys\?$/,
+        open: async (page) => {
+          await page.getByRole("checkbox", { name: "Select every key on the page that can be revoked" }).check();
+          await click(page.getByRole("button", { name: /^Revoke selected/ }));
+        },
+      },
+    ],
+  },
+  {
+    name: "webhooks",
+    path: () => "webhooks",
+    ready: async (page) => {
+      await heading(page, "Webhooks");
+      await expect(page.locator("tr[data-webhook]").first()).toBeVisible();
+    },
+  },
+  {
+    name: "policy",
+    path: () => "policy",
+    ready: async (page) => {
+      await heading(page, "Key policy");
+      await expect(page.getByRole("form", { name: "Key policy" }).getByLabel("Minimum RSA bits")).toBeVisible();
+    },
+  },
+  {
+    name: "audit",
+    path: () => "audit",
+    ready: async (page) => {
+      await heading(page, "Audit log");
+      await expect(page.locator('table.audit-table tbody tr[data-action="key.revoked"]').first()).toBeVisible();
+    },
+  },
+  {
+    name: "sign-in-link",
+    signedOut: true,
+    path: (seed) => seed.signInLink,
+    ready: async (page, seed) => {
+      await heading(page, "Sign in to the SSH key console");
+      await expect(page.getByText(`signs you in as ${seed.longUser}`)).toBeVisible();
+    },
+  },
+  {
+    name: "sign-in-link-invalid",
+    signedOut: true,
+    path: () => "login/this-link-was-cut-off",
+    ready: (page) => heading(page, "This sign-in link is not valid"),
   },
   {
     name: "not-found",

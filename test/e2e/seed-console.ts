@@ -6,7 +6,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { AuthEventRecord, SshKeyStore } from "../../strategy/store/index.js";
 import { freshKeyPair } from "../support/fresh-keys.js";
-import { cliOk, keygen, root } from "./support.js";
+import { baseUrl, cliOk, keygen, root } from "./support.js";
 
 export interface SeededConsole {
   /** The admin who signs in: their own keys page shows last use, revoke reasons and long comments. */
@@ -15,6 +15,8 @@ export interface SeededConsole {
   longUser: string;
   /** Id of the admin's key with the longest comment, for the key's own page. */
   detailKeyId: string;
+  /** A fresh one-time sign-in link of longUser, under /admin/ ("login/…"): its page, not yet used. */
+  signInLink: string;
   userCount: number;
   keyCount: number;
 }
@@ -24,6 +26,7 @@ const longUser = "maximiliane.alexandra-wilhelmina.von-hohenzollern-sigmaringen.
 const longComment = "maximiliane@build-runner-eu-central-1-production-cluster-07.internal.example.com (deploy key for the release pipeline, rotate yearly)";
 const longReason =
   "Laptop reported stolen at the Frankfurt airport on the way back from the offsite; replaced by the hardware key issued by IT on the following Monday (ticket SEC-20931).";
+const webhookUrl = "https://hooks.internal.example.com/services/passport-sshkey/T0123456789/B0123456789/release-pipeline-notifications";
 const firstNames = ["amelia", "bartholomew", "chiara", "dmitri", "eleanor", "farouk", "giulia", "henrik", "ingrid", "jun", "kwame", "lucia"];
 const surnames = ["okonkwo-delacroix", "nakamura", "van-der-berg", "fitzgerald-martinez", "smith"];
 const schemes = ["jwt", "crtauth", "sshauth", "sshsig"];
@@ -66,6 +69,46 @@ function event(at: number, i: number, user: { id: string; username: string }, ke
     ip: i % 3 === 0 ? `2001:db8:85a3:8d3:1319:8a2e:370:${(7000 + i).toString(16)}` : `203.0.113.${i % 250}`,
     userAgent: "passport-sshkey-client/0.1 (linux; x64) node/20.20.2 openssh/9.6p1",
   };
+}
+
+/**
+ * What the pages added for issue 18 show at their fullest: a webhook with a long URL, audit
+ * entries with long before/after values, and the detail key scoped, rate-limited and locked.
+ * No key policy: the server is shared with policy.spec.ts, which starts from the default one.
+ */
+async function seedIssue18(store: SshKeyStore, detailKeyId: string, other: { id: string; username: string }): Promise<void> {
+  cliOk("webhooks", "add", webhookUrl, "--events", "key.added,key.revoked,key.expiring,auth.repeated_failures");
+  await store.directory.updateKeyById(detailKeyId, { scopes: ["deploy", "read", "release-pipeline"], rateLimit: { count: 120, windowSeconds: 60 } });
+  const now = new Date();
+  for (let i = 0; i < 3; i++) await store.limits.recordKeyFailure(detailKeyId, 3, new Date(now.getTime() + 15 * 60_000), now);
+  const actor = { type: "user" as const, id: other.id, name: other.username };
+  const from = { ip: "2001:db8:85a3:8d3:1319:8a2e:370:7348", userAgent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0" };
+  await store.audit.append({
+    at: now,
+    actor,
+    ...from,
+    action: "key.revoked",
+    target: { type: "key", id: detailKeyId, name: longComment },
+    before: { revokedAt: null },
+    after: { revokedAt: now.toISOString(), revokeReason: longReason },
+  });
+  await store.audit.append({
+    at: now,
+    actor,
+    ...from,
+    action: "user.updated",
+    target: { type: "user", id: other.id, name: other.username },
+    before: { isAdmin: false },
+    after: { isAdmin: true },
+  });
+  await store.audit.append({
+    at: now,
+    actor: { type: "cli", name: "root" },
+    action: "webhook.added",
+    target: { type: "webhook", name: webhookUrl },
+    before: null,
+    after: { url: webhookUrl, events: ["key.added", "key.revoked"] },
+  });
 }
 
 let seeded: SeededConsole | null = null;
@@ -115,10 +158,13 @@ export async function seedConsole(): Promise<SeededConsole> {
         ref: "maximiliane-von-hohenzollern",
         url: "https://github.com/maximiliane-von-hohenzollern.keys",
       });
+      await seedIssue18(store, mine[0]!.id, users[1]!);
     }
     const list = await store.directory.listKeys();
     const detail = list.find((k) => k.comment === longComment)!;
-    seeded = { admin, longUser, detailKeyId: detail.id, userCount: (await store.directory.listUsers()).length, keyCount: list.length };
+    const link = cliOk("console-link", longUser, "--base-url", baseUrl).trim();
+    const signInLink = link.slice(link.indexOf("/admin/") + "/admin/".length);
+    seeded = { admin, longUser, detailKeyId: detail.id, signInLink, userCount: (await store.directory.listUsers()).length, keyCount: list.length };
     return seeded;
   } finally {
     await store.close();

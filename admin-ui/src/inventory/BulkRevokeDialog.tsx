@@ -28,7 +28,8 @@ export function BulkRevokeDialog(props: { keys: Key[]; onClose: () => void; onDo
         error={error}
         actions={{ onCancel: props.onClose, busy, tone: "danger", label: `Revoke ${plural(count, "key")}`, busyLabel: "Revoking…" }}
       >
-        <ul className="bulk-list">
+        {/* Focusable: a long selection scrolls, and keyboard users must be able to scroll it. */}
+        <ul className="bulk-list" tabIndex={0} aria-label="Keys to revoke">
           {props.keys.map((k) => (
             <li key={k.id}>
               <strong>{k.comment || k.fingerprintSha256}</strong> <span className="muted">{k.username}</span>
