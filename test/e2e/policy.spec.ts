@@ -45,6 +45,8 @@ test("an admin tightens the key policy, the key that breaks it is refused and ma
 
     // Hostile input in the form is refused by the server naming the field, and nothing changes.
     await page.getByRole("link", { name: "Key policy" }).click();
+    // .all() does not wait: the form must have loaded the stored policy first.
+    await expect(form.getByLabel("Minimum RSA bits")).toHaveValue("3072");
     for (const box of await form.getByRole("checkbox", { name: /\(|security key|Ed25519|ECDSA|RSA|Certificates/ }).all()) {
       if ((await box.getAttribute("name")) === "key-type") await box.uncheck();
     }
