@@ -54,7 +54,10 @@ export function Dialog(props: {
       dialog.querySelector<HTMLElement>(".dialog-body input:not([type=hidden]), .dialog-body textarea, .dialog-body select, .dialog-body button");
     preferred?.focus();
     return () => {
+      const placed = document.activeElement;
       if (dialog.open) dialog.close();
+      // The page has already put focus somewhere on purpose (a revoked key's next action): keep it.
+      if (placed instanceof HTMLElement && placed !== document.body && !dialog.contains(placed) && document.contains(placed)) return;
       returnFocus(opener, rows);
     };
   }, []);

@@ -4,12 +4,17 @@
  * header), else to the page's heading: never lost to <body>. Runs after React has committed.
  */
 export function focusActionIn(container: () => Element | null): void {
-  requestAnimationFrame(() => {
+  let tries = 0;
+  const attempt = () => {
     const target =
       container()?.querySelector<HTMLElement>(".actions button:not(:disabled), .actions a[href]") ?? document.querySelector<HTMLElement>("main h1, main h2");
     if (target && !target.matches("button, a[href]") && !target.hasAttribute("tabindex")) target.tabIndex = -1;
     target?.focus();
-  });
+    // Until the closing dialog's effect has run, the page behind it is inert and focus() does
+    // nothing (the dialog then returns focus itself): try again on the next frame.
+    if (target && document.activeElement !== target && ++tries < 20) requestAnimationFrame(attempt);
+  };
+  requestAnimationFrame(attempt);
 }
 
 /** The key row `id` of a keys table. */
