@@ -132,27 +132,11 @@ function Shell() {
             </Link>
             {session.me.isAdmin ? (
               <>
-                <Link to="/inventory" aria-current={path.startsWith("/inventory") ? "page" : undefined}>
-                  All keys
-                </Link>
-                <Link to="/users" aria-current={path.startsWith("/users") ? "page" : undefined}>
-                  Users
-                </Link>
-                <Link to="/authorities" aria-current={path.startsWith("/authorities") ? "page" : undefined}>
-                  Certificate authorities
-                </Link>
-                <Link to="/events" aria-current={path.startsWith("/events") ? "page" : undefined}>
-                  Auth log
-                </Link>
-                <Link to="/webhooks" aria-current={path.startsWith("/webhooks") ? "page" : undefined}>
-                  Webhooks
-                </Link>
-                <Link to="/policy" aria-current={path.startsWith("/policy") ? "page" : undefined}>
-                  Key policy
-                </Link>
-                <Link to="/audit" aria-current={path.startsWith("/audit") ? "page" : undefined}>
-                  Audit log
-                </Link>
+                {adminPages.map((page) => (
+                  <Link key={page.path} to={page.path} aria-current={path.startsWith(page.path) ? "page" : undefined}>
+                    {page.label}
+                  </Link>
+                ))}
               </>
             ) : null}
           </nav>
@@ -174,32 +158,29 @@ function Shell() {
   );
 }
 
+/** The administrators' pages, in nav order: the nav links, the routes and the not-found page read this one list. */
+const adminPages = [
+  { path: "/inventory", label: "All keys", Page: InventoryPage },
+  { path: "/users", label: "Users", Page: UsersPage },
+  { path: "/authorities", label: "Certificate authorities", Page: AuthoritiesPage },
+  { path: "/events", label: "Auth log", Page: EventsPage },
+  { path: "/webhooks", label: "Webhooks", Page: WebhooksPage },
+  { path: "/policy", label: "Key policy", Page: PolicyPage },
+  { path: "/audit", label: "Audit log", Page: AuditPage },
+] as const;
+
 function Routes(props: { path: string; isAdmin: boolean }) {
   const { path } = props;
   const keyMatch = /^\/keys\/([^/]+)\/?$/.exec(path);
   if (keyMatch) return <KeyDetailPage id={decodeURIComponent(keyMatch[1]!)} />;
   if (path === "/" || path === "/keys" || path === "/keys/") return <KeysPage />;
-  if (props.isAdmin && path.startsWith("/inventory")) return <InventoryPage />;
-  if (props.isAdmin && path.startsWith("/users")) return <UsersPage />;
-  if (props.isAdmin && path.startsWith("/events")) return <EventsPage />;
-  if (props.isAdmin && path.startsWith("/authorities")) return <AuthoritiesPage />;
-  if (props.isAdmin && path.startsWith("/webhooks")) return <WebhooksPage />;
-  if (props.isAdmin && path.startsWith("/policy")) return <PolicyPage />;
-  if (props.isAdmin && path.startsWith("/audit")) return <AuditPage />;
+  const adminPage = adminPages.find((page) => path.startsWith(page.path));
+  if (props.isAdmin && adminPage) return <adminPage.Page />;
   return (
     <main className="page" id="main">
       {/* The page's heading for screen readers; the box below says the same to the eye. */}
       <h1 className="sr-only">Page not found</h1>
-      <ErrorBox
-        title="Page not found"
-        error={
-          new Error(
-            props.isAdmin || !/^\/(users|events|authorities|inventory|webhooks|policy|audit)/.test(path)
-              ? `There is no page at ${path}.`
-              : "This page is for administrators.",
-          )
-        }
-      />
+      <ErrorBox title="Page not found" error={new Error(props.isAdmin || !adminPage ? `There is no page at ${path}.` : "This page is for administrators.")} />
       <p>
         <Link to="/">Back to your keys</Link>
       </p>
