@@ -20,10 +20,22 @@ test("an admin creates a user, adds a key for them, disables them, and their req
   const create = page.getByRole("dialog", { name: "New user" });
   await expect(create.getByLabel("Username")).toBeFocused();
   await create.getByLabel("Username").fill(bob);
+  await create.getByLabel("E-mail (optional)").fill(`${bob}@example.test`);
   await create.getByRole("button", { name: "Create user" }).click();
   await expect(create).toBeHidden();
   const row = page.locator(`tr[data-username="${bob}"]`);
   await expect(row).toContainText("Active");
+  await expect(row.locator(".user-email")).toHaveText(`${bob}@example.test`);
+
+  // The address is the one notices go to: changed here, it is what the CLI reads back.
+  await row.getByRole("button", { name: `E-mail for ${bob}` }).click();
+  const mail = page.getByRole("dialog", { name: `E-mail for ${bob}` });
+  await mail.getByLabel("E-mail (optional)").fill(`${bob}@mail.example.test`);
+  await mail.getByRole("button", { name: "Save e-mail" }).click();
+  await expect(mail).toBeHidden();
+  await expect(row.locator(".user-email")).toHaveText(`${bob}@mail.example.test`);
+  const listed = (JSON.parse(cliOk("users", "list", "--json")) as { username: string; email: string | null }[]).find((u) => u.username === bob);
+  expect(listed?.email).toBe(`${bob}@mail.example.test`);
 
   await row.getByRole("button", { name: `Add keys for ${bob}` }).click();
   const add = page.getByRole("dialog", { name: `Add SSH keys for ${bob}` });

@@ -96,6 +96,7 @@ export const consoleViews: ConsoleView[] = [
     ready: listReady("Users", "users-table"),
     dialogs: [
       { name: "New user", open: (page) => click(page.getByRole("button", { name: "New user" })) },
+      { name: /^E-mail for /, open: (page) => click(page.getByRole("button", { name: /^E-mail for / }).first()) },
       { name: /^Add SSH keys for /, open: (page) => click(page.getByRole("button", { name: /^Add keys for / }).first()) },
       { name: "Make administrator?", open: (page) => click(page.getByRole("button", { name: /^Make admin: / }).first()) },
       { name: "Disable user?", open: (page) => click(page.getByRole("button", { name: /^Disable / }).first()) },

@@ -4,11 +4,15 @@ import type { UserWithKeyCount } from "../api/contract";
 import { Dialog } from "../shared/Dialog";
 import { DialogForm } from "../shared/DialogForm";
 import { useAction } from "../shared/useAction";
+import { EmailField } from "./EmailUserDialog";
 
 export function CreateUserDialog(props: { onClose: () => void; onCreated: (user: UserWithKeyCount) => void }) {
   const [username, setUsername] = useState("");
   const [isAdmin, setIsAdmin] = useState(false);
-  const { busy, error, run } = useAction(async () => props.onCreated((await createUser({ username: username.trim(), isAdmin })).user));
+  const [email, setEmail] = useState("");
+  const { busy, error, run } = useAction(async () =>
+    props.onCreated((await createUser({ username: username.trim(), isAdmin, ...(email.trim() ? { email: email.trim() } : {}) })).user),
+  );
   return (
     <Dialog title="New user" onClose={props.onClose} busy={busy}>
       <DialogForm
@@ -30,6 +34,7 @@ export function CreateUserDialog(props: { onClose: () => void; onCreated: (user:
           />
           <span className="hint">The name the user signs in with (the JWT subject / --user).</span>
         </label>
+        <EmailField value={email} onChange={setEmail} />
         <label className="check">
           <input type="checkbox" checked={isAdmin} onChange={(e) => setIsAdmin(e.target.checked)} />
           <span>Administrator (can manage every user's keys and read the auth log)</span>

@@ -15,9 +15,10 @@ import { Flash, useFlash } from "../shared/flash";
 import { usePagedList } from "../shared/usePagedList";
 import { ConfirmUserDialog, type UserChange } from "./ConfirmUserDialog";
 import { CreateUserDialog } from "./CreateUserDialog";
+import { EmailUserDialog } from "./EmailUserDialog";
 import { LdapStatusLine } from "./LdapStatusLine";
 
-type Modal = { kind: "create" } | { kind: "change"; user: User; change: UserChange } | { kind: "add-key"; user: User } | null;
+type Modal = { kind: "create" } | { kind: "email"; user: User } | { kind: "change"; user: User; change: UserChange } | { kind: "add-key"; user: User } | null;
 
 export function UsersPage() {
   useTitle("Users");
@@ -76,6 +77,7 @@ export function UsersPage() {
                         </span>
                       ) : null}
                     </span>
+                    {user.email ? <span className="muted user-email">{user.email}</span> : null}
                   </td>
                   <td data-label="Role">{user.isAdmin ? <span className="badge role-admin">Admin</span> : <span className="muted">User</span>}</td>
                   <td data-label="Status">
@@ -102,6 +104,14 @@ export function UsersPage() {
                         aria-label={`Add keys for ${user.username}`}
                       >
                         Add keys
+                      </button>
+                      <button
+                        type="button"
+                        className="button small subtle"
+                        onClick={() => setModal({ kind: "email", user })}
+                        aria-label={`E-mail for ${user.username}`}
+                      >
+                        E-mail
                       </button>
                       <button
                         type="button"
@@ -152,6 +162,17 @@ export function UsersPage() {
             replace(user);
             const verb = { disable: "Disabled", enable: "Enabled", promote: "Made admin:", demote: "Removed admin rights from" }[modal.change];
             setFlash(`${verb} ${user.username}.`);
+          }}
+        />
+      ) : null}
+      {modal?.kind === "email" ? (
+        <EmailUserDialog
+          user={modal.user}
+          onClose={() => setModal(null)}
+          onDone={(user) => {
+            setModal(null);
+            replace(user);
+            setFlash(user.email ? `${user.username} is mailed at ${user.email}.` : `${user.username} is mailed nothing.`);
           }}
         />
       ) : null}
