@@ -103,6 +103,8 @@ export const PreviewEntryJson = z.discriminatedUnion("ok", [
       .strictObject({ account: z.enum(["this", "other"]), name: z.string().nullable(), holder: z.string().nullable() })
       .nullable()
       .optional(),
+    /** The key policy's rules this key breaks for the account it is for: such a key cannot be added. */
+    policyBreaks: z.array(z.string()).optional(),
   }),
   z.strictObject({ ok: z.literal(false), line: z.number().int(), problem: KeyProblemJson }),
 ]);

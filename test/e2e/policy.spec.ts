@@ -40,6 +40,14 @@ test("an admin tightens the key policy, the key that breaks it is refused and ma
     // The user's own key list, as an admin opens it from the Users page.
     await page.goto(`/admin/keys?user=${encodeURIComponent(alice)}&q=${encodeURIComponent(comment)}`);
     const row = keyRow(page, comment);
+
+    // Pasting a key the policy refuses: the preview says why before anything is saved.
+    await page.getByRole("button", { name: "Add keys" }).first().click();
+    const add = page.getByRole("dialog", { name: /^Add SSH keys/ });
+    await add.getByLabel("Public keys").fill(keygen("rsa", unique("small-rsa"), 2048).pub);
+    await expect(add.getByTestId("policy-break")).toContainText("Breaks the key policy: RSA keys must have at least 3072 bits (this key has 2048)");
+    await expect(add.getByRole("button", { name: /^Add \d* ?keys?$/ })).toBeDisabled();
+    await add.getByRole("button", { name: "Cancel" }).click();
     await expect(row.locator(".badge.status-policy")).toHaveText("Breaks policy");
     await expect(row).toContainText("RSA keys must have at least 3072 bits (this key has 2048)");
 

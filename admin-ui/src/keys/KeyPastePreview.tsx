@@ -15,10 +15,15 @@ export type Preview =
 
 type GoodEntry = Extract<PreviewEntry, { ok: true }>;
 
-/** The keys that can be added, and the lines that cannot (a problem, or a key already registered). */
+/** A key the server would refuse although it parses: already registered, or against the key policy. */
+function blocked(entry: GoodEntry): boolean {
+  return Boolean(entry.registered) || (entry.policyBreaks?.length ?? 0) > 0;
+}
+
+/** The keys that can be added, and the lines that cannot (a problem, a key already registered, a key the policy refuses). */
 export function classify(entries: PreviewEntry[]): { addable: GoodEntry[]; refused: PreviewEntry[] } {
-  const addable = entries.filter((entry): entry is GoodEntry => entry.ok && !entry.registered);
-  return { addable, refused: entries.filter((entry) => !entry.ok || entry.registered) };
+  const addable = entries.filter((entry): entry is GoodEntry => entry.ok && !blocked(entry));
+  return { addable, refused: entries.filter((entry) => !entry.ok || blocked(entry)) };
 }
 
 /** Why a registered key cannot be added: which account has it (another account's holder is named to admins only). */
@@ -90,7 +95,7 @@ export function KeyPastePreview(props: {
       </p>
       <ul className="preview-list">
         {p.keys.map((entry, index) => {
-          if (entry.ok && !entry.registered) {
+          if (entry.ok && !blocked(entry)) {
             return (
               <li key={index} className="preview-item ok">
                 <span className="preview-icon" aria-label="valid">
@@ -122,9 +127,15 @@ export function KeyPastePreview(props: {
               {entry.ok ? (
                 <div className="preview-body">
                   <KeyLine entry={entry} />
-                  <div>
-                    <strong>{registeredText(entry.registered!, props.forAccount)}</strong> A key can be registered only once.
-                  </div>
+                  {entry.registered ? (
+                    <div>
+                      <strong>{registeredText(entry.registered, props.forAccount)}</strong> A key can be registered only once.
+                    </div>
+                  ) : (
+                    <div data-testid="policy-break">
+                      <strong>Breaks the key policy:</strong> {entry.policyBreaks!.join("; ")}.
+                    </div>
+                  )}
                   <Fingerprint value={entry.fingerprintSha256} compact />
                 </div>
               ) : (

@@ -14,7 +14,7 @@ import { sessionOf, type AdminContext } from "../context.js";
 import { AdminError } from "../errors.js";
 import { registeredMessage, registrationsOf } from "../key-holders.js";
 import { parse } from "../parse-input.js";
-import { policyBreaksOf } from "../policy-breaks.js";
+import { newKeyBreaksOf, policyBreaksOf } from "../policy-breaks.js";
 import { keyEventJson, keyJson, previewEntryJson } from "../responses.js";
 import { auditLimitChanges, refuseLimitChangeUnlessAdmin } from "./key-limits.js";
 
@@ -41,13 +41,17 @@ function chosenEntries(entries: KeyPasteEntry[], select: { line: number }[] | un
 }
 
 /** The account keys are added to: the caller's, or (an admin only) the named user's. */
-async function targetUserId(req: Request, store: AdminContext["store"], username: string | undefined): Promise<string> {
+async function targetUser(req: Request, store: AdminContext["store"], username: string | undefined): Promise<{ id: string; isAdmin: boolean }> {
   const session = sessionOf(req);
-  if (username === undefined || username === session.user.username) return session.user.id;
+  if (username === undefined || username === session.user.username) return session.user;
   if (!session.user.isAdmin) throw new AdminError("forbidden", "only an administrator can add keys for another user");
   const user = await store.directory.lookupUser(username);
   if (!user) throw new AdminError("user_not_found", `no user ${username}`);
-  return user.id;
+  return user;
+}
+
+async function targetUserId(req: Request, store: AdminContext["store"], username: string | undefined): Promise<string> {
+  return (await targetUser(req, store, username)).id;
 }
 
 /** A comment is shown to every administrator: refuse one that holds a private key, without echoing it. */
@@ -77,11 +81,15 @@ export function registerKeyRoutes(router: Router, ctx: () => AdminContext): void
     const session = sessionOf(req);
     const { store } = ctx();
     const entries = parseKeyPaste(body.text, store.directory.keyPolicy);
-    const registered = await registrationsOf(store.directory, entries, session.user, await targetUserId(req, store, body.username));
+    const target = await targetUser(req, store, body.username);
+    const [registered, breaks] = await Promise.all([
+      registrationsOf(store.directory, entries, session.user, target.id),
+      newKeyBreaksOf(store, entries, target.isAdmin, ctx().now()),
+    ]);
     res.json({
       keys: entries.map((entry) => {
         const json = previewEntryJson(entry);
-        return json.ok ? { ...json, registered: registered.get(json.line) ?? null } : json;
+        return json.ok ? { ...json, registered: registered.get(json.line) ?? null, policyBreaks: breaks.get(json.line) ?? [] } : json;
       }),
     } satisfies z.input<typeof KeyPreviewResponse>);
   });

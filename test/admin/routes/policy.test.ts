@@ -101,6 +101,25 @@ describe.each(databaseKinds)("the key policy API on %s", (kind) => {
     expect(Date.parse(added.body.keys[0].expiresAt)).toBe(server.clock.now + 90 * 86_400_000);
   });
 
+  it("the paste preview names the rules a key breaks for the account it is for, before the save refuses it", async () => {
+    const root = await signIn(server, "root");
+    await root.call("PUT", "/policy", { keyTypes: ["ed25519", "rsa", "sk-ed25519"], requireSecurityKeysForAdmins: true });
+    const line = newKeyLine("spare");
+    const alice = await signIn(server, "alice");
+    const forAlice = await alice.call("POST", "/keys/preview", { text: line });
+    expect([forAlice.status, forAlice.body.keys[0].policyBreaks]).toEqual([200, []]);
+    // The same key for an administrator breaks the security-key rule, and the save agrees.
+    const forRoot = await root.call("POST", "/keys/preview", { text: line });
+    expect(forRoot.body.keys[0].policyBreaks).toEqual([expect.stringMatching(/security key/i)]);
+    const refused = await root.call("POST", "/keys", { text: line });
+    expect([refused.status, refused.body.error.code]).toEqual([400, "breaks_key_policy"]);
+    expect(refused.body.error.message).toContain(forRoot.body.keys[0].policyBreaks[0]);
+    // An admin previewing for alice sees alice's rules.
+    const onBehalf = await root.call("POST", "/keys/preview", { text: line, username: "alice" });
+    expect(onBehalf.body.keys[0].policyBreaks).toEqual([]);
+    await root.call("PUT", "/policy", { requireSecurityKeysForAdmins: false, keyTypes: ["ed25519"] });
+  });
+
   it("a stored policy that cannot be read is reported, and a PUT replaces it over the defaults", async () => {
     await server.store.settings.write("key-policy", "[]");
     const root = await signIn(server, "root");
