@@ -49,21 +49,26 @@ const policyRefusals: ReadonlySet<KeyProblemCode> = new Set(["dsa_not_allowed", 
 /** A fetched list, read: its keys once each, and its refused lines. */
 interface ReadList {
   keys: ParsedPublicKey[];
+  /** The line each key was read from, by fingerprint. */
+  lines: Map<string, number>;
   refused: SyncReport["refused"];
   garbled: boolean;
 }
 
 function readList(source: SourceRef, text: string, directory: KeyDirectory): ReadList {
   const keys = new Map<string, ParsedPublicKey>();
+  const lines = new Map<string, number>();
   const refused: SyncReport["refused"] = [];
   for (const entry of parseKeyPaste(text, directory.keyPolicy)) {
-    if (entry.ok) keys.set(entry.key.fingerprintSha256, entry.key);
-    else refused.push({ line: entry.source.line, code: entry.problem.code, message: entry.problem.message });
+    if (entry.ok) {
+      keys.set(entry.key.fingerprintSha256, entry.key);
+      if (!lines.has(entry.key.fingerprintSha256)) lines.set(entry.key.fingerprintSha256, entry.source.line);
+    } else refused.push({ line: entry.source.line, code: entry.problem.code, message: entry.problem.message });
   }
   const garbled = refused.some((r) => !policyRefusals.has(r.code));
   // An HTML error page answered with 200, a truncated or binary body: not a list of no keys.
   if (garbled && keys.size === 0) throw new ImportError("upstream_unavailable", `${source.ref}: the answer is not a list of SSH public keys`);
-  return { keys: [...keys.values()], refused, garbled };
+  return { keys: [...keys.values()], lines, refused, garbled };
 }
 
 /**
@@ -139,16 +144,7 @@ export class KeyImporter {
       else if (held.userId === source.userId) report.skipped.push({ fingerprintSha256: key.fingerprintSha256, reason: "yours" });
       else report.skipped.push({ fingerprintSha256: key.fingerprintSha256, reason: "another_user", holder: held.username });
     }
-    if (fresh.length > 0) {
-      report.added = await directory
-        .insertKeys(source.userId, fresh, { origin: "import", originRef: source.ref, sourceId: source.id, unverified: true })
-        .catch((error: unknown) => {
-          // Registered by someone between the lookup and the insert: its message would name the holder.
-          if (error instanceof DirectoryError && error.code === "conflict")
-            throw new DirectoryError("conflict", "a key of the list was registered meanwhile; sync again");
-          throw error;
-        });
-    }
+    if (fresh.length > 0) report.added = await this.insertFresh(source, fresh, list, report);
     const listed = new Set(list.keys.map((k) => k.fingerprintSha256));
     const gone = (await directory.listKeys(source.username)).filter((k) => k.sourceId === source.id && !k.revokedAt && !listed.has(k.fingerprintSha256));
     if (list.garbled) report.removalsHeld = gone.length > 0;
@@ -156,6 +152,38 @@ export class KeyImporter {
       for (const key of gone) report.revoked.push(await directory.revokeKeyById(key.id, `removed from ${source.ref}`, new Date(this.deps.now())));
     }
     return report;
+  }
+
+  /**
+   * Stores the list's new keys. A key the key policy refuses is reported with its line and the
+   * rest are stored: one such key upstream must not stop every sync of the source.
+   */
+  private async insertFresh(source: KeySourceRecord, fresh: ParsedPublicKey[], list: ReadList, report: SyncReport): Promise<KeyRecord[]> {
+    const insert = (keys: ParsedPublicKey[]) =>
+      this.deps.directory
+        .insertKeys(source.userId, keys, { origin: "import", originRef: source.ref, sourceId: source.id, unverified: true })
+        .catch((error: unknown) => {
+          // Registered by someone between the lookup and the insert: its message would name the holder.
+          if (error instanceof DirectoryError && error.code === "conflict")
+            throw new DirectoryError("conflict", "a key of the list was registered meanwhile; sync again");
+          throw error;
+        });
+    const refusedByPolicy = (error: unknown) => error instanceof DirectoryError && error.code === "key_policy";
+    try {
+      return await insert(fresh);
+    } catch (error) {
+      if (!refusedByPolicy(error)) throw error;
+    }
+    const added: KeyRecord[] = [];
+    for (const key of fresh) {
+      try {
+        added.push(...(await insert([key])));
+      } catch (error) {
+        if (!refusedByPolicy(error)) throw error;
+        report.refused.push({ line: list.lines.get(key.fingerprintSha256) ?? 0, code: "breaks_key_policy", message: (error as Error).message });
+      }
+    }
+    return added;
   }
 
   /** The text the key's owner signs to prove holding it. */

@@ -16,6 +16,8 @@ export const keyProblemCodes = [
   "malformed_base64",
   "malformed_key",
   "split_line",
+  // A real key the instance key policy (strategy/policy/) does not take.
+  "breaks_key_policy",
 ] as const;
 
 export type KeyProblemCode = (typeof keyProblemCodes)[number];

@@ -5,6 +5,9 @@ import { KeyImporter } from "../../strategy/import/key-importer.js";
 import { keyImportSettings, type KeyImportOptions } from "../../strategy/import/options.js";
 import { nonPublicRefusal } from "../../strategy/net/address-policy.js";
 import { newKeyLine } from "../admin/support.js";
+import { writeKeyPolicy } from "../../strategy/policy/setting.js";
+import { publicKeyFromKeyObject } from "../../strategy/keys/index.js";
+import { freshKeyPair } from "../support/fresh-keys.js";
 import { startFakeForge, githubRateLimited, gitlabRateLimited, type FakeForge } from "../support/fake-forge.js";
 import { refusalOf } from "../support/refusal.js";
 import { adapterNames, openAdapter, type OpenedStore } from "../store/ports/adapters.js";
@@ -87,6 +90,23 @@ describe.each(adapterNames)("KeyImporter on %s", (name) => {
     }
     expect((await keysOf(user)).filter((k) => !k.revokedAt)).toHaveLength(2);
     expect((await opened.store.keySources.find(user, `gh:${user}`)).lastError).toMatch(/not a list of SSH public keys/);
+  });
+
+  it("a key the key policy refuses is reported with its line; the rest of the list is stored and the next sync works", async () => {
+    const rsa = publicKeyFromKeyObject(freshKeyPair("rsa", { modulusLength: 2048 }).publicKey).openssh;
+    const ed = newKeyLine();
+    await writeKeyPolicy(opened.store, { keyTypes: ["rsa"] });
+    try {
+      forge.answers.set(`/${user}.keys`, { body: `${ed}\n${rsa}\n` });
+      const report = await importer().importFrom(user, `gh:${user}`);
+      expect(report.added.map((k) => k.openssh)).toEqual([rsa]);
+      expect(report.refused).toEqual([{ line: 1, code: "breaks_key_policy", message: expect.stringContaining("Ed25519 keys (ed25519) are not allowed") }]);
+      expect(report.source.lastError).toBeNull();
+      const again = await importer().sync(report.source);
+      expect([again.added.length, again.unchanged, again.refused.map((r) => r.code)]).toEqual([0, 1, ["breaks_key_policy"]]);
+    } finally {
+      await writeKeyPolicy(opened.store, {}, { reset: true });
+    }
   });
 
   it("a key held already is reported, not duplicated: as one of yours, or as another user's", async () => {
