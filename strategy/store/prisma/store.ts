@@ -51,6 +51,8 @@ interface HotPath {
   /** The same connection for the ports on the authentication path (key lookups, settings, limits). */
   sql: SqlDriver;
   writeSetting(key: string, value: string): Promise<void>;
+  /** Throws when the SQLite file opened is no longer the one at its path (deleted, replaced). */
+  assertSameFile(): void;
   replay: ReplayStore;
   activity: ActivityWriter;
   changes: GenerationFeed;
@@ -79,6 +81,7 @@ async function openHotPath(database: DatabaseLocation, options: PrismaStoreOptio
   let probeWrite: () => Promise<void>;
   let sql: SqlDriver;
   let writeSetting: (key: string, value: string) => Promise<void>;
+  let assertSameFile = () => {};
   let listen: ((onNotify: () => void) => void) | null = null;
   let rateWindows: RateWindowCounter | null = null;
   // Each driver is loaded only for the database in use (and ioredis only with a Redis URL).
@@ -103,6 +106,7 @@ async function openHotPath(database: DatabaseLocation, options: PrismaStoreOptio
     probeWrite = async () => (identity.assertSame(), probe(probeKey, new Date().toISOString()));
     sql = sqliteDriver(db);
     writeSetting = probe;
+    assertSameFile = () => identity.assertSame();
   } else {
     const [{ default: pg }, { listenForChanges }] = await Promise.all([import("pg"), import("../sql/postgres-listener.js")]);
     const pool = new pg.Pool({ connectionString: database.url, max: 10, ...postgresPoolTimeouts(options.timeouts) });
@@ -151,6 +155,7 @@ async function openHotPath(database: DatabaseLocation, options: PrismaStoreOptio
   return {
     sql,
     writeSetting,
+    assertSameFile,
     replay,
     activity,
     changes,
@@ -209,7 +214,10 @@ export async function openPrismaStore(given: PrismaStoreOptions = {}): Promise<P
     throw error;
   }
   const lazy = lazyPrisma(async () => {
-    const { prisma } = await connectDatabase(options.url, options.timeouts);
+    // Loaded after the file was deleted, the client would create an empty one at its path, which
+    // the hot path then reports as replaced: the file must be the one opened, and must exist.
+    hot.assertSameFile();
+    const { prisma } = await connectDatabase(options.url, options.timeouts, { fileMustExist: true });
     if (location.provider === "sqlite") {
       // WAL is set by the migrator and persists; these are per connection.
       await prisma.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
