@@ -219,9 +219,15 @@ export async function openPrismaStore(given: PrismaStoreOptions = {}): Promise<P
     hot.assertSameFile();
     const { prisma } = await connectDatabase(options.url, options.timeouts, { fileMustExist: true });
     if (location.provider === "sqlite") {
-      // WAL is set by the migrator and persists; these are per connection.
-      await prisma.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
-      await prisma.$queryRawUnsafe("PRAGMA foreign_keys = ON");
+      try {
+        // WAL is set by the migrator and persists; these are per connection.
+        await prisma.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
+        await prisma.$queryRawUnsafe("PRAGMA foreign_keys = ON");
+      } catch (error) {
+        // The next query loads a fresh client; this one's connection is not left open.
+        await prisma.$disconnect().catch(() => {});
+        throw error;
+      }
     }
     return prisma;
   });
