@@ -1,5 +1,5 @@
 import { KeyObject, type webcrypto } from "node:crypto";
-import { createRemoteJWKSet, customFetch, errors } from "jose";
+import type * as Jose from "jose";
 import { assemble } from "../keys/assemble.js";
 import { isKeyFormatError } from "../keys/errors.js";
 import { materialFromKeyObject } from "../keys/material.js";
@@ -13,9 +13,16 @@ import type { JwksSettings } from "./options.js";
 import { fetchFailureText } from "../net/failure-text.js";
 import { fetchableUrl } from "../net/url-policy.js";
 
+/**
+ * jose, imported when a strategy first reads a JWKS: most deployments configure no JWKS URL,
+ * and the strategy is constructed in every process.
+ */
+let jose: typeof Jose | undefined;
+const loadJose = async (): Promise<typeof Jose> => (jose ??= await import("jose"));
+
 /** One URL's set: jose's cache of its keys, and when this source last fetched it and for how long that holds. */
 interface RemoteSet {
-  readonly lookup: ReturnType<typeof createRemoteJWKSet>;
+  readonly lookup: ReturnType<typeof Jose.createRemoteJWKSet>;
   /** When the last fetch (good or not) started, by the strategy's clock; null before the first. */
   attemptedAt: number | null;
   /** When the keys now held were fetched; null when none are held. */
@@ -55,7 +62,7 @@ export class RemoteJwksKeySource implements JwksKeySource {
   ) {}
 
   async findKey(url: string, alg: string, kid: string): Promise<ParsedPublicKey | null> {
-    const set = this.setFor(url);
+    const set = this.setFor(url, await loadJose());
     const now = this.now();
     const mayFetch = set.attemptedAt === null || now - set.attemptedAt >= this.settings.refetchIntervalMs;
     if (set.fetchedAt === null || now - set.fetchedAt >= set.maxAgeMs) {
@@ -72,7 +79,7 @@ export class RemoteJwksKeySource implements JwksKeySource {
     return (await this.select(set, alg, kid)) ?? null;
   }
 
-  private setFor(url: string): RemoteSet {
+  private setFor(url: string, { createRemoteJWKSet, customFetch }: typeof Jose): RemoteSet {
     let set = this.sets.get(url);
     if (set) return set;
     if (this.sets.size >= maxSets) this.sets.clear();
@@ -121,7 +128,7 @@ export class RemoteJwksKeySource implements JwksKeySource {
     try {
       key = (await set.lookup({ alg, kid })) as webcrypto.CryptoKey;
     } catch (error) {
-      if (error instanceof errors.JWKSNoMatchingKey) return undefined;
+      if (error instanceof jose!.errors.JWKSNoMatchingKey) return undefined;
       // Two keys under one kid, an alg jose does not know, a JWK WebCrypto does not import (a
       // point off the curve): no key. The set is already fetched, so nothing else can fail here.
       return null;
@@ -150,6 +157,8 @@ export class RemoteJwksKeySource implements JwksKeySource {
  * underlying error's text, which can name internal hosts, addresses and ports.
  */
 function failureText(error: unknown): string {
+  // Only called after a fetch, so jose is loaded.
+  const { errors } = jose!;
   if (error instanceof errors.JWKSTimeout) return "the JWKS endpoint did not answer in time";
   if (error instanceof errors.JWKSInvalid) return "the JWKS response is not a JSON Web Key Set";
   if (error instanceof errors.JOSEError && error.cause instanceof SyntaxError) return "the JWKS response is not JSON";

@@ -34,8 +34,13 @@ export function zeroConfigDatabase(prefix: string, publicKey: string): { databas
     const seed = await openPrismaStore();
     await seed.directory.addUser("alice");
     await seed.directory.addKey("alice", publicKey);
-    state.handlesPerStore = handlesOn(state.databaseFile);
     await seed.close();
+    // Counted on a store that has only authenticated: one that wrote through the directory
+    // also holds the Prisma client's connection.
+    const probe = await openPrismaStore();
+    await probe.keys.findByUsername("alice");
+    state.handlesPerStore = handlesOn(state.databaseFile);
+    await probe.close();
   });
   afterAll(() => {
     if (previousUrl === undefined) delete process.env.DATABASE_URL;

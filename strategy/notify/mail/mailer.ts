@@ -1,4 +1,4 @@
-import nodemailer from "nodemailer";
+import type { Transporter } from "nodemailer";
 import type SMTPTransport from "nodemailer/lib/smtp-transport/index.js";
 
 /** One notification mail: plain text always, HTML optionally. */
@@ -26,12 +26,18 @@ export interface SmtpOptions {
 /** A Mailer over nodemailer's SMTP transport; TLS settings as nodemailer takes them (`?secure=true`, `transport.tls`). */
 export function smtpMailer(options: SmtpOptions): Mailer {
   if (!options.url && !options.transport) throw new TypeError("smtpMailer: give url (smtp://host:port) or transport options");
-  const transport = nodemailer.createTransport(options.url ?? options.transport!);
+  // nodemailer is imported with the first mail: a process that never sends one does not load it.
+  let transport: Promise<Transporter> | null = null;
+  const open = () => (transport ??= import("nodemailer").then(({ default: nodemailer }) => nodemailer.createTransport(options.url ?? options.transport!)));
   return {
     async send(message) {
-      await transport.sendMail({ from: options.from, to: message.to, subject: message.subject, text: message.text, html: message.html });
+      await (await open()).sendMail({ from: options.from, to: message.to, subject: message.subject, text: message.text, html: message.html });
     },
-    close: () => transport.close(),
+    close: () =>
+      void transport?.then(
+        (t) => t.close(),
+        () => {},
+      ),
   };
 }
 

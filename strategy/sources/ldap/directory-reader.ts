@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { Client, escapeFilter, type Entry } from "ldapts";
+import type { Client as LdapClient, Entry } from "ldapts";
 import type { LdapSettings } from "./options.js";
 
 /** One user entry as read: its DN, its username values, its key values (raw text). */
@@ -27,6 +27,8 @@ export async function readLdapUsers(settings: LdapSettings): Promise<LdapUserEnt
   const tlsOptions = { minVersion: "TLSv1.2" as const, ...(settings.ca ? { ca: settings.ca } : {}) };
   // ldapts speaks TLS from the first byte whenever tlsOptions are given: only for ldaps://.
   const secure = settings.url.toLowerCase().startsWith("ldaps:");
+  // Imported on the first sync: a process without LDAP_URL never loads the client.
+  const { Client, escapeFilter } = await import("ldapts");
   const client = new Client({ url: settings.url, timeout: settings.timeoutMs, connectTimeout: settings.timeoutMs, ...(secure ? { tlsOptions } : {}) });
   try {
     if (settings.startTls) {
@@ -61,7 +63,7 @@ export async function readLdapUsers(settings: LdapSettings): Promise<LdapUserEnt
 }
 
 /** A group's members: by uid (posixGroup memberUid, as crtauth reads them) or by DN (member, uniqueMember). */
-async function readGroup(client: Client, groupDn: string, timeoutMs: number): Promise<{ uids: Set<string>; dns: Set<string> }> {
+async function readGroup(client: LdapClient, groupDn: string, timeoutMs: number): Promise<{ uids: Set<string>; dns: Set<string> }> {
   const { searchEntries } = await client.search(groupDn, {
     scope: "base",
     attributes: ["memberUid", "member", "uniqueMember"],

@@ -46,17 +46,17 @@ export function postgresPoolTimeouts(timeouts: ConnectionTimeouts = {}) {
  * Connects Prisma to DATABASE_URL (or `url`). Only the provider in use is loaded: each
  * generated client brings its own query compiler, and a CLI command should not pay for both.
  */
-export async function connectDatabase(url?: string, timeouts: ConnectionTimeouts = {}): Promise<Database> {
+export async function connectDatabase(url?: string, timeouts: ConnectionTimeouts = {}, { fileMustExist = false } = {}): Promise<Database> {
   const location = locateDatabase(url);
   let prisma: Prisma;
   if (location.provider === "postgresql") {
     const [{ PrismaClient }, { PrismaPg }] = await Promise.all([import("./generated/postgresql/client.js"), import("@prisma/adapter-pg")]);
     prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: location.url, ...postgresPoolTimeouts(timeouts) }) }) as unknown as Prisma;
   } else {
-    ensureDatabaseDirectory(location);
+    if (!fileMustExist) ensureDatabaseDirectory(location);
     const [{ PrismaClient }, { PrismaBetterSqlite3 }] = await Promise.all([import("./generated/sqlite/client.js"), import("@prisma/adapter-better-sqlite3")]);
     // better-sqlite3 waits for a lock synchronously, holding the whole event loop: keep it short.
-    prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: location.url, timeout: timeouts.sqliteBusyTimeoutMs ?? 100 }) });
+    prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: location.url, timeout: timeouts.sqliteBusyTimeoutMs ?? 100, fileMustExist }) });
   }
   return { prisma, provider: location.provider, url: location.url, close: () => prisma.$disconnect() };
 }

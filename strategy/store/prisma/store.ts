@@ -16,8 +16,9 @@ import { ParsedKeyCache } from "../parsed-key-cache.js";
 import { parseOptions } from "../../options/parse-options.js";
 
 import { postgresActivityWriter, sqliteActivityWriter } from "../sql/activity-writers.js";
-import { locateDatabase } from "./database-url.js";
+import { ensureDatabaseDirectory, locateDatabase, type DatabaseLocation } from "./database-url.js";
 import { connectDatabase, postgresPoolTimeouts, type Database as PrismaDatabase } from "./client.js";
+import { lazyPrisma } from "./lazy-client.js";
 import { defaultRsaMaxBits } from "../../keys/policy.js";
 import { integerSetting } from "../../integer-setting.js";
 import { defaultMaxKeysPerUser } from "../directory/rules.js";
@@ -26,16 +27,17 @@ import { PrismaJwksEndpoints } from "./jwks-endpoints.js";
 import { PrismaKeySources } from "./key-sources.js";
 import { PrismaDirectory } from "./directory.js";
 import { PrismaEventLog } from "./event-log.js";
-import { PrismaKeyStore } from "./key-store.js";
 import { PrismaKeyUsageLog } from "./key-usage.js";
 import { PrismaAuditLog } from "./audit-log.js";
 import { PrismaNotifications } from "./notifications.js";
-import { PrismaKeyLimits, PrismaRateWindows, type RateWindowCounter } from "./key-limits.js";
 import { migrateDatabase } from "./migrate.js";
 import { PrismaSessionStore } from "./sessions.js";
-import { PrismaSettingsStore } from "./settings.js";
 import { prismaStoreOptionsSchema, type PrismaStoreOptions } from "./store-options.js";
 import { KeyPolicyReader } from "../../policy/setting.js";
+import { postgresDriver, sqliteDriver, type SqlDriver } from "../sql/driver.js";
+import { SqlKeyStore } from "../sql/key-store.js";
+import { SqlKeyLimits, SqlRateWindows, type RateWindowCounter } from "../sql/key-limits.js";
+import { SqlSettingsStore } from "../sql/settings-store.js";
 
 export type { PrismaStoreOptions } from "./store-options.js";
 
@@ -46,6 +48,11 @@ export interface PrismaStore extends SshKeyStore {
 }
 
 interface HotPath {
+  /** The same connection for the ports on the authentication path (key lookups, settings, limits). */
+  sql: SqlDriver;
+  writeSetting(key: string, value: string): Promise<void>;
+  /** Throws when the SQLite file opened is no longer the one at its path (deleted, replaced). */
+  assertSameFile(): void;
   replay: ReplayStore;
   activity: ActivityWriter;
   changes: GenerationFeed;
@@ -62,15 +69,19 @@ const redisCommandTimeoutMs = 2000;
 /**
  * The replay insert and the change feed run on driver connections of their own:
  * they are on every request (or every 250 ms), where Prisma's per-query overhead
- * (query compiler and adapter) would cost more than the statement itself.
+ * (query compiler and adapter) would cost more than the statement itself. The key
+ * lookups, settings and limits share them, so authenticating never loads Prisma.
  */
-async function openHotPath(database: PrismaDatabase, options: PrismaStoreOptions): Promise<HotPath> {
+async function openHotPath(database: DatabaseLocation, options: PrismaStoreOptions): Promise<HotPath> {
   const pollMs = options.changePollMs ?? 250;
   const closers: (() => Promise<void> | void)[] = [];
   let replay: ReplayStore;
   let activity: ActivityWriter;
   let row: GenerationRow;
   let probeWrite: () => Promise<void>;
+  let sql: SqlDriver;
+  let writeSetting: (key: string, value: string) => Promise<void>;
+  let assertSameFile = () => {};
   let listen: ((onNotify: () => void) => void) | null = null;
   let rateWindows: RateWindowCounter | null = null;
   // Each driver is loaded only for the database in use (and ioredis only with a Redis URL).
@@ -93,6 +104,9 @@ async function openHotPath(database: PrismaDatabase, options: PrismaStoreOptions
     row = { read: async () => (identity.assertSame(), sqliteRow.read()), write: sqliteRow.write };
     const probe = sqliteSettingWriter(db);
     probeWrite = async () => (identity.assertSame(), probe(probeKey, new Date().toISOString()));
+    sql = sqliteDriver(db);
+    writeSetting = probe;
+    assertSameFile = () => identity.assertSame();
   } else {
     const [{ default: pg }, { listenForChanges }] = await Promise.all([import("pg"), import("../sql/postgres-listener.js")]);
     const pool = new pg.Pool({ connectionString: database.url, max: 10, ...postgresPoolTimeouts(options.timeouts) });
@@ -105,6 +119,8 @@ async function openHotPath(database: PrismaDatabase, options: PrismaStoreOptions
     row = postgresGenerationRow(pool);
     const probe = postgresSettingWriter(pool);
     probeWrite = () => probe(probeKey, new Date().toISOString());
+    sql = postgresDriver(pool);
+    writeSetting = probe;
     listen = (onNotify) => {
       const listener = listenForChanges(database.url, onNotify, postgresPoolTimeouts(options.timeouts));
       closers.unshift(() => listener.close());
@@ -137,6 +153,9 @@ async function openHotPath(database: PrismaDatabase, options: PrismaStoreOptions
   const changes = new GenerationFeed(row, pollMs, { pollTimeoutMs: options.changePollTimeoutMs, maxStalenessMs: options.maxStalenessMs });
   listen?.(() => void changes.poll());
   return {
+    sql,
+    writeSetting,
+    assertSameFile,
     replay,
     activity,
     changes,
@@ -181,15 +200,10 @@ export async function openPrismaStore(given: PrismaStoreOptions = {}): Promise<P
     (beforeDay) => hot!.activity.pruneKeyUsage(beforeDay),
   );
   const location = locateDatabase(options.url);
-  let database: PrismaDatabase;
   try {
     if (options.migrate ?? true) await migrateDatabase(options.url);
-    database = await connectDatabase(options.url, options.timeouts);
-    if (database.provider === "sqlite") {
-      // WAL is set by the migrator and persists; these are per connection.
-      await database.prisma.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
-      await database.prisma.$queryRawUnsafe("PRAGMA foreign_keys = ON");
-    }
+    ensureDatabaseDirectory(location);
+    hot = await openHotPath(location, options);
   } catch (error) {
     // "unable to open database file" alone does not say which: name it, in one line.
     if (location.file && storeFaultOf(error)) {
@@ -199,16 +213,34 @@ export async function openPrismaStore(given: PrismaStoreOptions = {}): Promise<P
     }
     throw error;
   }
+  const lazy = lazyPrisma(async () => {
+    // Loaded after the file was deleted, the client would create an empty one at its path, which
+    // the hot path then reports as replaced: the file must be the one opened, and must exist.
+    hot.assertSameFile();
+    const { prisma } = await connectDatabase(options.url, options.timeouts, { fileMustExist: true });
+    if (location.provider === "sqlite") {
+      try {
+        // WAL is set by the migrator and persists; these are per connection.
+        await prisma.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
+        await prisma.$queryRawUnsafe("PRAGMA foreign_keys = ON");
+      } catch (error) {
+        // The next query loads a fresh client; this one's connection is not left open.
+        await prisma.$disconnect().catch(() => {});
+        throw error;
+      }
+    }
+    return prisma;
+  });
+  const database: PrismaDatabase = { prisma: lazy.prisma, provider: location.provider, url: location.url, close: lazy.close };
   const { prisma } = database;
-  hot = await openHotPath(database, options);
   const events = new ActivityRecorder(hot.activity, { now: options.now, ...options.activity });
   retention.start();
   const directory = new PrismaDirectory(prisma, directoryOptions, database.provider);
   directory.onChange(() => void hot.changes.publish().catch(() => {}));
-  const settings = new PrismaSettingsStore(prisma);
+  const settings = new SqlSettingsStore(hot.sql, hot.writeSetting);
   const policy = new KeyPolicyReader(settings, hot.changes);
   directory.usePolicy(policy, options.now ?? Date.now);
-  const uncached = new PrismaKeyStore(prisma, new ParsedKeyCache(undefined, directory.keyPolicy));
+  const uncached = new SqlKeyStore(hot.sql, new ParsedKeyCache(undefined, directory.keyPolicy));
   const assertAvailable = () => hot.changes.assertFresh();
   const cache = options.keyCache?.enabled === false ? null : new CachedKeyStore(uncached, hot.changes, { assertAvailable, ...options.keyCache });
   return {
@@ -227,9 +259,9 @@ export async function openPrismaStore(given: PrismaStoreOptions = {}): Promise<P
     keySources: new PrismaKeySources(prisma),
     audit: new PrismaAuditLog(prisma, database.provider),
     notifications: new PrismaNotifications(prisma),
-    limits: new PrismaKeyLimits(
-      prisma,
-      hot.rateWindows ?? new PrismaRateWindows(prisma, options.now ?? Date.now),
+    limits: new SqlKeyLimits(
+      hot.sql,
+      hot.rateWindows ?? new SqlRateWindows(hot.sql, options.now ?? Date.now),
       () => void hot.changes.publish().catch(() => {}),
     ),
     ready: () => checkReadiness({ assertFresh: () => hot.changes.assertFresh(), probeWrite: hot.probeWrite, events, timeoutMs: hot.changes.pollTimeoutMs * 2 }),
