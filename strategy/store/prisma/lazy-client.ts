@@ -39,7 +39,9 @@ class DeferredCall implements PromiseLike<unknown> {
 
 /** The call on the real client, with deferred calls among its arguments (at any array depth) replayed there too. */
 function invoke(prisma: Prisma, call: DeferredCall): unknown {
-  const realize = (value: unknown): unknown => (value instanceof DeferredCall ? invoke(prisma, value) : Array.isArray(value) ? value.map(realize) : value);
+  // A tagged template's strings array ($queryRaw) carries `raw`: it reaches Prisma as it is.
+  const realize = (value: unknown): unknown =>
+    value instanceof DeferredCall ? invoke(prisma, value) : Array.isArray(value) && !("raw" in value) ? value.map(realize) : value;
   let owner: unknown = prisma;
   for (const key of call.path.slice(0, -1)) owner = (owner as Record<PropertyKey, unknown>)[key];
   const method = (owner as Record<PropertyKey, (...args: unknown[]) => unknown>)[call.path.at(-1)!]!;

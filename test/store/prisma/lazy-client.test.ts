@@ -35,6 +35,16 @@ describe.each(databaseKinds)("the lazily loaded Prisma client on %s", (kind) => 
     }
   });
 
+  it("a tagged-template raw query as the first call reaches Prisma with its strings intact", async () => {
+    const fresh = await openPrismaStore({ url: database.url, migrate: false });
+    try {
+      const rows = await fresh.database.prisma.$queryRaw<{ n: unknown }[]>`SELECT COUNT(*) AS n FROM "User" WHERE "username" = ${"lazy-ann"}`;
+      expect(Number(rows[0]!.n)).toBe(1);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it("answers the same rows through the key store (driver) and through Prisma", async () => {
     const viaDriver = await store.keys.findByUsername("lazy-ann");
     const viaPrisma = await store.database.prisma.user.findUniqueOrThrow({ where: { username: "lazy-ann" } });
