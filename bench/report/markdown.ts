@@ -179,6 +179,24 @@ export function renderMarkdown(r: BenchResults, chart = "latest.svg"): string {
       ["l", "r", "r", "l"],
     ),
   );
+  out.push("");
+  out.push("## CLI processes over a bare `node -e 0` (issue 19)");
+  out.push("");
+  out.push(
+    table(
+      ["command", "database", "rounds", "command ÷ node -e 0 (median)", "range", "command / node (median ms)", "note"],
+      (r.cli?.starts ?? []).map((row) => [
+        `\`${row.command}\``,
+        row.db,
+        String(row.rounds),
+        row.ratio === undefined ? "–" : formatRatio(row.ratio),
+        row.min === undefined || row.max === undefined ? "–" : `${formatRatio(row.min)}–${formatRatio(row.max)}`,
+        row.commandMs === undefined || row.nodeMs === undefined ? "–" : `${formatMs(row.commandMs)} / ${formatMs(row.nodeMs)}`,
+        row.note ?? "",
+      ]),
+      ["l", "l", "r", "r", "r", "r", "l"],
+    ),
+  );
   for (const note of r.cli?.notes ?? []) out.push(`\n- ${note}`);
   out.push("");
 

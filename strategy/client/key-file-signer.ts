@@ -165,7 +165,8 @@ async function decodeOpenSsh(
   }
 
   if (!encrypted) {
-    if (kdf !== "none" || kdfOptions.length !== 0 || trailing !== 0) throw new ClientKeyError("invalid_key", "malformed OpenSSH private key", { ...origin, kdf });
+    if (kdf !== "none" || kdfOptions.length !== 0 || trailing !== 0)
+      throw new ClientKeyError("invalid_key", "malformed OpenSSH private key", { ...origin, kdf });
     try {
       return decodeOpenSshPrivateSection(section, publicBlob);
     } catch (err) {

@@ -101,7 +101,17 @@ function readRsa(r: SshReader, outer: SshReader): KeyObject {
   if (p < 3n || q < 3n || p * q !== N || E < 3n || d < 1n || (E * d) % (p - 1n) !== 1n || (E * d) % (q - 1n) !== 1n || (q * iqmp) % p !== 1n) {
     throw new OpenSshKeyMismatch("the OpenSSH key file's RSA private values do not belong to its public key");
   }
-  const jwk = { kty: "RSA", n: bytesOf(N), e: bytesOf(E), d: bytesOf(d), p: bytesOf(p), q: bytesOf(q), dp: bytesOf(d % (p - 1n)), dq: bytesOf(d % (q - 1n)), qi: bytesOf(iqmp) };
+  const jwk = {
+    kty: "RSA",
+    n: bytesOf(N),
+    e: bytesOf(E),
+    d: bytesOf(d),
+    p: bytesOf(p),
+    q: bytesOf(q),
+    dp: bytesOf(d % (p - 1n)),
+    dq: bytesOf(d % (q - 1n)),
+    qi: bytesOf(iqmp),
+  };
   return crypto.createPrivateKey({ key: jwk, format: "jwk" });
 }
 

@@ -65,7 +65,10 @@ async function readSqlite(file: string): Promise<UserRow[] | null> {
   try {
     db.pragma("busy_timeout = 1000");
     if (!migrated("sqlite", db.prepare<[], MigrationRow>(migrationsQuery).all())) return null;
-    return db.prepare<[], RawUserRow>(usersQuery((column) => column)).all().map(toUser);
+    return db
+      .prepare<[], RawUserRow>(usersQuery((column) => column))
+      .all()
+      .map(toUser);
   } finally {
     db.close();
   }
