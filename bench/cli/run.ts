@@ -127,7 +127,6 @@ export async function runCli(config: CliConfig, ctx: { tmpDir: string }, log: (l
     rows,
     starts,
     notes: [
-      "Start rows (issue 19): each round runs `node -e 0` and then the command as new processes, one after the other; the ratio is the median of the per-round ratios, the range their minimum and maximum. One unmeasured run of the command comes first.",
       "Each round runs both commands once, one after the other, as new processes from dist/ (node, no tsx); the ratio is keys list's start-to-exit time over authorized-keys', median of the rounds.",
     ],
   };

@@ -179,8 +179,13 @@ export function renderMarkdown(r: BenchResults, chart = "latest.svg"): string {
       ["l", "r", "r", "l"],
     ),
   );
+  for (const note of r.cli?.notes ?? []) out.push(`\n- ${note}`);
   out.push("");
   out.push("## CLI processes over a bare `node -e 0` (issue 19)");
+  out.push("");
+  out.push(
+    "Each round runs `node -e 0` and then the command as new processes from dist/, one after the other, so both see the same machine load; the ratio is the median of the per-round ratios, the range their minimum and maximum. One unmeasured run of the command comes first.",
+  );
   out.push("");
   out.push(
     table(
@@ -197,7 +202,6 @@ export function renderMarkdown(r: BenchResults, chart = "latest.svg"): string {
       ["l", "l", "r", "r", "r", "r", "l"],
     ),
   );
-  for (const note of r.cli?.notes ?? []) out.push(`\n- ${note}`);
   out.push("");
 
   out.push("## Memory (server RSS)");
