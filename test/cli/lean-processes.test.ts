@@ -73,6 +73,15 @@ describe("lean CLI processes", () => {
     expect(run.packages.has("sshpk")).toBe(true);
     expect(run.packages.has("zod")).toBe(false);
   });
+
+  it("users list on a database that does not exist yet takes the store's path, which creates it", async () => {
+    const file = path.join(dir, "fresh.db");
+    const run = await packagesLoaded(["users", "list"], { DATABASE_URL: `file:${file}` });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe("USERNAME  ADMIN  DISABLED  VERIFY  CREATED\n");
+    expect(run.packages.has("@prisma/client")).toBe(true);
+    expect(fs.existsSync(file)).toBe(true);
+  });
 });
 
 describe.each(databaseKinds)("lean CLI processes on %s", (kind) => {
