@@ -96,7 +96,6 @@ export function registerTokenCommands(program: Command): void {
       urlArgument(opts.url);
       if (opts.session && (opts.data !== undefined || opts.method !== "GET")) throw new CliError("--session signs the token exchange itself: no -X or -d");
       const { sshsigAuthorization } = await import("../../client/sshsig.js");
-      const { sshsigSession, SshsigSessionError } = await import("../../client/sshsig-session.js");
       const keys = await signersFor(opts, "sshsig");
       const choice = opts.cert === undefined ? keys : await certifiedSigners(keys, opts.cert);
       let signer = choice.signers[0]!;
@@ -104,6 +103,7 @@ export function registerTokenCommands(program: Command): void {
       try {
         let header: string;
         if (opts.session) {
+          const { sshsigSession, SshsigSessionError } = await import("../../client/sshsig-session.js");
           const session = await sshsigSession({
             ...signing,
             url: opts.url,
