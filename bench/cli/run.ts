@@ -10,24 +10,49 @@ import { ensureLibraryBuilt } from "../../test/support/build.js";
 import { median } from "../lib/stats.js";
 import { postgresAnswers } from "../scale/postgres-fill.js";
 import pg from "pg";
-import type { CliSection, CliRow } from "./types.js";
+import type { CliSection, CliRow, CliStartRow } from "./types.js";
 
 export interface CliConfig {
   quick: boolean;
   postgresUrl: string;
 }
 
-function elapsedMs(cli: string, args: string[], databaseUrl: string): number {
+function elapsedMs(cli: string | null, args: string[], databaseUrl: string, expect = "ssh-ed25519"): number {
   const start = process.hrtime.bigint();
-  const run = spawnSync(process.execPath, [cli, ...args], { env: { ...process.env, DATABASE_URL: databaseUrl, CHECKPOINT_DISABLE: "1" }, encoding: "utf8" });
+  const argv = cli === null ? args : [cli, ...args];
+  const run = spawnSync(process.execPath, argv, { env: { ...process.env, DATABASE_URL: databaseUrl, CHECKPOINT_DISABLE: "1" }, encoding: "utf8" });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (run.status !== 0 || !run.stdout.includes("ssh-ed25519")) throw new Error(`${args.join(" ")} failed: ${run.stderr}`);
+  if (run.status !== 0 || !run.stdout.includes(expect)) throw new Error(`${args.join(" ")} failed: ${run.stderr}`);
   return ms;
 }
 
-async function seed(url: string, tmpDir: string): Promise<void> {
+/**
+ * Issue 19's measure: rounds alternate `node -e 0` and the command, so both see the same machine
+ * load; the ratio is the median of the per-round ratios, with their range.
+ */
+function startRatio(row: Omit<CliStartRow, "rounds">, rounds: number, cli: string, args: string[], databaseUrl: string, expect: string): CliStartRow {
+  const ratios: number[] = [];
+  const nodeMs: number[] = [];
+  const commandMs: number[] = [];
+  elapsedMs(cli, args, databaseUrl, expect); // warm the page cache, as hyperfine -w would
+  for (let i = 0; i < rounds; i++) {
+    const node = elapsedMs(null, ["-e", "0"], databaseUrl, "");
+    const command = elapsedMs(cli, args, databaseUrl, expect);
+    nodeMs.push(node);
+    commandMs.push(command);
+    ratios.push(command / node);
+  }
+  return { ...row, rounds, ratio: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios), commandMs: median(commandMs), nodeMs: median(nodeMs) };
+}
+
+function newKey(tmpDir: string): string {
   const key = path.join(tmpDir, `cli-bench-${crypto.randomBytes(3).toString("hex")}`);
   execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", key]);
+  return key;
+}
+
+async function seed(url: string, tmpDir: string): Promise<void> {
+  const key = newKey(tmpDir);
   const store = await openPrismaStore({ url });
   await store.directory.addUser("alice");
   await store.directory.addKey("alice", fs.readFileSync(`${key}.pub`, "utf8"));
@@ -52,10 +77,22 @@ export async function runCli(config: CliConfig, ctx: { tmpDir: string }, log: (l
   const rounds = config.quick ? 3 : 10;
   const cli = ensureLibraryBuilt();
   const rows: CliRow[] = [];
+  const starts: CliStartRow[] = [];
+  const startRounds = config.quick ? 5 : 15;
+  const jwtArgs = ["token", "jwt", "--key", newKey(ctx.tmpDir), "--user", "alice"];
+  log(`cli: ${startRounds} paired rounds of node -e 0 and token jwt --key`);
+  starts.push(
+    startRatio({ id: "token-jwt", command: "token jwt --key FILE --user alice", db: "none" }, startRounds, cli, jwtArgs, "file:/nonexistent/none.db", "JWT "),
+  );
   for (const db of ["sqlite", "postgresql"] as const) {
     const why = db === "postgresql" ? await postgresAnswers(config.postgresUrl) : null;
     if (why) {
       rows.push({ db, rounds: 0, note: `skipped: PostgreSQL was not reachable (${why})` });
+      for (const [id, command] of [
+        ["users-list", "users list"],
+        ["authorized-keys", "authorized-keys alice"],
+      ] as const)
+        starts.push({ id, command, db, rounds: 0, note: `skipped: PostgreSQL was not reachable (${why})` });
       continue;
     }
     const database =
@@ -70,12 +107,25 @@ export async function runCli(config: CliConfig, ctx: { tmpDir: string }, log: (l
         ratios.push(full / fast);
       }
       rows.push({ db, rounds, ratio: median(ratios) });
+      log(`cli: ${db}, ${startRounds} paired rounds of node -e 0 and users list, authorized-keys`);
+      starts.push(startRatio({ id: "users-list", command: "users list", db }, startRounds, cli, ["users", "list"], database.url, "alice"));
+      starts.push(
+        startRatio(
+          { id: "authorized-keys", command: "authorized-keys alice", db },
+          startRounds,
+          cli,
+          ["authorized-keys", "alice"],
+          database.url,
+          "ssh-ed25519",
+        ),
+      );
     } finally {
       await database.drop();
     }
   }
   return {
     rows,
+    starts,
     notes: [
       "Each round runs both commands once, one after the other, as new processes from dist/ (node, no tsx); the ratio is keys list's start-to-exit time over authorized-keys', median of the rounds.",
     ],

@@ -181,6 +181,28 @@ export function renderMarkdown(r: BenchResults, chart = "latest.svg"): string {
   );
   for (const note of r.cli?.notes ?? []) out.push(`\n- ${note}`);
   out.push("");
+  out.push("## CLI processes over a bare `node -e 0` (issue 19)");
+  out.push("");
+  out.push(
+    "Each round runs `node -e 0` and then the command as new processes from dist/, one after the other, so both see the same machine load; the ratio is the median of the per-round ratios, the range their minimum and maximum. One unmeasured run of the command comes first.",
+  );
+  out.push("");
+  out.push(
+    table(
+      ["command", "database", "rounds", "command ÷ node -e 0 (median)", "range", "command / node (median ms)", "note"],
+      (r.cli?.starts ?? []).map((row) => [
+        `\`${row.command}\``,
+        row.db,
+        String(row.rounds),
+        row.ratio === undefined ? "–" : formatRatio(row.ratio),
+        row.min === undefined || row.max === undefined ? "–" : `${formatRatio(row.min)}–${formatRatio(row.max)}`,
+        row.commandMs === undefined || row.nodeMs === undefined ? "–" : `${formatMs(row.commandMs)} / ${formatMs(row.nodeMs)}`,
+        row.note ?? "",
+      ]),
+      ["l", "l", "r", "r", "r", "r", "l"],
+    ),
+  );
+  out.push("");
 
   out.push("## Memory (server RSS)");
   out.push("");

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import { ldapEnvironmentVariables } from "../sources/ldap/options.js";
-import { defaultDatabaseUrl, locateDatabase, packageRoot } from "../store/index.js";
+import { ldapEnvironmentVariables } from "../sources/ldap/environment-variables.js";
+import { defaultDatabaseUrl, locateDatabase, packageRoot } from "../store/location.js";
 
 /**
  * Reads `.env` from the working directory if there is one (Node's own parser). Variables

@@ -1,37 +1,34 @@
-import { Command } from "commander";
-import { registerAuditCommands } from "./commands/audit.js";
-import { registerCaCommands } from "./commands/ca.js";
-import { registerConsoleCommands } from "./commands/console.js";
-import { registerKeyCommands } from "./commands/keys.js";
-import { registerLdapCommands } from "./commands/ldap.js";
-import { registerPolicyCommands } from "./commands/policy.js";
-import { registerPublishCommands } from "./commands/publish.js";
+import { Command, Help } from "commander";
+import { invokedCommand, topLevelCommands } from "./command-table.js";
 import { runProgram } from "./run.js";
-import { registerRequestCommand } from "./commands/request.js";
-import { registerServeCommand } from "./commands/serve.js";
-import { registerTokenCommands } from "./commands/token.js";
-import { registerUserCommands } from "./commands/users.js";
-import { registerWebhookCommands } from "./commands/webhooks.js";
 import { databaseFileMissing, describeDatabase, environmentVariables, loadDotEnv, packageVersion } from "./environment.js";
 
-function buildProgram(): Command {
+/**
+ * The program with the invoked command's module registered and every other top-level command as
+ * a stub (name and description only): `--help` and "unknown command" suggestions list them all,
+ * and nothing of theirs is imported.
+ */
+async function buildProgram(argv: readonly string[]): Promise<Command> {
+  const stubs = new Map<Command, string>();
   const program = new Command("passport-sshkey")
     .description("SSH-key authentication for HTTP services: demo server, key management and a signing client")
     .version(packageVersion(), "-V, --version", "print the version")
     .showHelpAfterError()
-    .exitOverride();
-  registerServeCommand(program);
-  registerUserCommands(program);
-  registerKeyCommands(program);
-  registerCaCommands(program);
-  registerPolicyCommands(program);
-  registerLdapCommands(program);
-  registerPublishCommands(program);
-  registerTokenCommands(program);
-  registerRequestCommand(program);
-  registerConsoleCommands(program);
-  registerWebhookCommands(program);
-  registerAuditCommands(program);
+    .exitOverride()
+    .configureHelp({ subcommandTerm: (command) => stubs.get(command) ?? Help.prototype.subcommandTerm.call(new Help(), command) });
+  const invoked = invokedCommand(argv);
+  let register = invoked ? await invoked.load() : null;
+  for (const command of topLevelCommands) {
+    if (command.load !== invoked?.load) {
+      const stub = new Command(command.name).description(command.description);
+      stubs.set(stub, command.term);
+      program.addCommand(stub);
+    } else if (register) {
+      // The module adds all of its commands at its first one's place; the rest are in already.
+      register(program);
+      register = null;
+    }
+  }
   program.addHelpText("afterAll", helpFooter);
   return program;
 }
@@ -52,6 +49,6 @@ function helpFooter(): string {
 export function runCli(argv: string[]): Promise<number> {
   return runProgram(() => {
     loadDotEnv();
-    return buildProgram();
+    return buildProgram(argv);
   }, argv);
 }

@@ -12,10 +12,10 @@ function describe(error: unknown): string | null {
 }
 
 /** Builds a commander program and runs it on `argv`: the exit code, errors as one line on stderr. */
-export async function runProgram(build: () => Command, argv: string[]): Promise<number> {
+export async function runProgram(build: () => Command | Promise<Command>, argv: string[]): Promise<number> {
   let program: Command;
   try {
-    program = build();
+    program = await build();
   } catch (error) {
     process.stderr.write(`passport-sshkey: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;

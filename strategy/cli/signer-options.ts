@@ -1,9 +1,7 @@
 import type { Command } from "commander";
 import { keyFitsScheme } from "../client/agent-key-choice.js";
-import { agentSigner, openAgentKeyring } from "../client/agent-signer.js";
 import { AgentError } from "../client/errors.js";
-import { certify, readCertificate } from "../client/certificate.js";
-import { loadKeyFileSigner } from "../client/key-file-signer.js";
+import { openKeyFileSigner } from "../client/key-file-signer.js";
 import type { ClientScheme } from "../client/authorize.js";
 import type { Signer } from "../client/signer.js";
 import { CliError } from "./errors.js";
@@ -54,9 +52,11 @@ export async function signersFor(opts: Omit<SignerOptions, "user">, scheme: Clie
   if (Boolean(opts.key) === Boolean(opts.agent)) throw new CliError("give exactly one of --key PATH or --agent");
   if (opts.key) {
     if (opts.fingerprint !== undefined) throw new CliError("--fingerprint picks an agent key: use it with --agent");
-    const signer = await loadKeyFileSigner(opts.key, { passphrase: process.env.SSHKEY_PASSPHRASE });
+    const signer = await openKeyFileSigner(opts.key, { passphrase: process.env.SSHKEY_PASSPHRASE });
     return { signers: [signer], fromAgent: false, close: () => signer.close() };
   }
+  // The agent's client (and the options schema it checks with) only when --agent asks for it.
+  const { agentSigner, openAgentKeyring } = await import("../client/agent-signer.js");
   if (opts.fingerprint !== undefined) {
     const signer = await agentSigner({ fingerprint: opts.fingerprint });
     if (!keyFitsScheme(signer.publicKey, scheme)) {
@@ -102,6 +102,7 @@ export function addCertOption(command: Command): Command {
  * certified key) or the one agent key it certifies.
  */
 export async function certifiedSigners(choice: SignerChoice, file: string): Promise<SignerChoice> {
+  const { certify, readCertificate } = await import("../client/certificate.js");
   const certificate = await readCertificate(file);
   const fitting = choice.signers.filter((signer) => signer.publicKey.blob.equals(certificate.subjectKey));
   if (fitting.length === 0) {

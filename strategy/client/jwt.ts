@@ -4,7 +4,6 @@ import type { Signer } from "./signer.js";
 import { pythonJsonDumps } from "./python-json.js";
 import { signerSupportsRsaHash, type ClientRsaHash, type ClientSigner } from "./signature.js";
 import { parseOptions } from "../options/parse-options.js";
-import { createJwtOptionsSchema } from "./options.js";
 
 /** JWS algorithms the asymmetric-jwt-auth format allows (ES* is this project's extension). */
 export type JwtAlgorithm = JwsAlgorithmName;
@@ -37,7 +36,14 @@ export interface CreateJwtOptions {
  * both compact JSON with non-ASCII escaped as `\uXXXX`.
  */
 export async function createJwtToken(options: CreateJwtOptions): Promise<string> {
-  parseOptions(createJwtOptionsSchema, options, "createJwtToken");
+  // The schema (zod) is imported here, not at the top: the CLI calls signJwtToken, its options
+  // typed by commander's, and importing zod cost every `token jwt` start.
+  parseOptions((await import("./options.js")).createJwtOptionsSchema, options, "createJwtToken");
+  return signJwtToken(options);
+}
+
+/** createJwtToken without checking `options` at run time (callers whose types are trusted: the CLI). */
+export async function signJwtToken(options: CreateJwtOptions): Promise<string> {
   const { signer, username } = options;
   const nowMs = (options.now ?? Date.now)();
   if (!Number.isFinite(nowMs)) throw new TypeError("createJwtToken: now() must return milliseconds");

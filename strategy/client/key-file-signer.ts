@@ -1,6 +1,5 @@
 import crypto, { type KeyObject } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import sshpk from "sshpk";
 import { isSshKeyType, sshKeyType } from "../keys/algorithms.js";
 import { publicKeyFromKeyObject } from "../keys/index.js";
 import type { ParsedPublicKey } from "../keys/types.js";
@@ -9,7 +8,7 @@ import { expandHome } from "./home-path.js";
 import { ecdsaParameters, type ClientRsaHash, type ClientSigner } from "./signature.js";
 import { SshReader } from "../keys/wire.js";
 import { parseOptions } from "../options/parse-options.js";
-import { loadKeyFileOptionsSchema } from "./options.js";
+import { decodeOpenSshPrivateSection, maxOpenSshBodyBytes, OpenSshKeyMismatch } from "./openssh-key.js";
 
 export interface LoadKeyFileOptions {
   /** Passphrase of an encrypted key. An empty string is a passphrase, not "none". */
@@ -32,7 +31,14 @@ export type KeyFileSource = string | { text: string | Buffer };
  * `passphrase_required`, `bad_passphrase`.
  */
 export async function loadKeyFileSigner(source: KeyFileSource, options: LoadKeyFileOptions = {}): Promise<ClientSigner> {
-  parseOptions(loadKeyFileOptionsSchema, options, "loadKeyFileSigner");
+  // The schema (zod) is imported here, not at the top: the CLI calls openKeyFileSigner, its
+  // options typed by commander's, and importing zod cost every `token --key` start.
+  parseOptions((await import("./options.js")).loadKeyFileOptionsSchema, options, "loadKeyFileSigner");
+  return openKeyFileSigner(source, options);
+}
+
+/** loadKeyFileSigner without checking `options` at run time (callers whose types are trusted: the CLI). */
+export async function openKeyFileSigner(source: KeyFileSource, options: LoadKeyFileOptions = {}): Promise<ClientSigner> {
   let text: string;
   let origin: Record<string, unknown> = {};
   if (typeof source === "string") {
@@ -52,7 +58,7 @@ export async function loadKeyFileSigner(source: KeyFileSource, options: LoadKeyF
   }
   const passphrase = options.passphrase;
 
-  const { keyObject, comment } = decodePrivateKey(text, passphrase, origin);
+  const { keyObject, comment } = await decodePrivateKey(text, passphrase, origin);
   checkKeyType(keyObject, origin);
   let publicKey: ParsedPublicKey;
   try {
@@ -70,7 +76,11 @@ const NODE_PEM_RE = /-----BEGIN (RSA |EC |ENCRYPTED |)PRIVATE KEY-----/;
 /** Ciphers sshpk decrypts correctly (its GCM path does not check the tag; 3DES/Blowfish need OpenSSL's legacy provider). */
 const SUPPORTED_OPENSSH_CIPHERS = new Set(["none", "aes128-ctr", "aes192-ctr", "aes256-ctr", "aes128-cbc", "aes192-cbc", "aes256-cbc"]);
 
-function decodePrivateKey(text: string, passphrase: string | Buffer | undefined, origin: Record<string, unknown>): { keyObject: KeyObject; comment: string } {
+async function decodePrivateKey(
+  text: string,
+  passphrase: string | Buffer | undefined,
+  origin: Record<string, unknown>,
+): Promise<{ keyObject: KeyObject; comment: string }> {
   if (OPENSSH_RE.test(text)) return decodeOpenSsh(text, passphrase, origin);
   if (NODE_PEM_RE.test(text)) return { keyObject: decodeNodePem(text, passphrase, origin), comment: "" };
 
@@ -88,25 +98,42 @@ function decodePrivateKey(text: string, passphrase: string | Buffer | undefined,
   throw new ClientKeyError("invalid_key", "not a private key in OpenSSH, PKCS#1, SEC1 or PKCS#8 PEM format", origin);
 }
 
-function decodeOpenSsh(text: string, passphrase: string | Buffer | undefined, origin: Record<string, unknown>): { keyObject: KeyObject; comment: string } {
+async function decodeOpenSsh(
+  text: string,
+  passphrase: string | Buffer | undefined,
+  origin: Record<string, unknown>,
+): Promise<{ keyObject: KeyObject; comment: string }> {
   // Read the clear-text header first: it names the key type and the cipher, so that
   // "unsupported" and "needs a passphrase" are reported exactly and before any KDF work.
   let cipher: string;
+  let kdf: string;
+  let kdfOptions: Buffer;
   let keyType: string;
+  let publicBlob: Buffer;
+  let section: Buffer;
+  let trailing: number;
   try {
-    const body = Buffer.from(OPENSSH_RE.exec(text)![1]!.replace(/\s+/g, ""), "base64");
+    const base64 = OPENSSH_RE.exec(text)![1]!.replace(/\s+/g, "");
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64)) throw new Error("not base64");
+    if (base64.length > (maxOpenSshBodyBytes / 3) * 4) {
+      throw new ClientKeyError("invalid_key", "OpenSSH private key file too large", origin);
+    }
+    const body = Buffer.from(base64, "base64");
     const magic = Buffer.from("openssh-key-v1\0", "latin1");
     if (!body.subarray(0, magic.length).equals(magic)) throw new Error("bad magic");
     const r = new SshReader(body.subarray(magic.length));
     cipher = r.text();
-    r.text(); // kdf name
-    r.string(); // kdf options
+    kdf = r.text();
+    kdfOptions = r.string();
     const nkeys = r.uint32();
     if (nkeys !== 1) {
       throw new ClientKeyError("unsupported_key", `OpenSSH key file holds ${nkeys} keys; exactly one is supported`, origin);
     }
-    keyType = new SshReader(r.string()).text();
-    r.string(); // private section
+    publicBlob = r.string();
+    keyType = new SshReader(publicBlob).text();
+    section = r.string();
+    // Nothing may follow an unencrypted section (chacha20-poly1305 files append their MAC).
+    trailing = r.remaining;
   } catch (err) {
     if (err instanceof ClientKeyError) throw err;
     throw new ClientKeyError("invalid_key", "malformed OpenSSH private key", { ...origin, error: errorTag(err) });
@@ -137,41 +164,35 @@ function decodeOpenSsh(text: string, passphrase: string | Buffer | undefined, or
     throw new ClientKeyError("passphrase_required", "the key is encrypted and no passphrase was given", origin);
   }
 
-  let pk: sshpk.PrivateKey;
+  if (!encrypted) {
+    if (kdf !== "none" || kdfOptions.length !== 0 || trailing !== 0)
+      throw new ClientKeyError("invalid_key", "malformed OpenSSH private key", { ...origin, kdf });
+    try {
+      return decodeOpenSshPrivateSection(section, publicBlob);
+    } catch (err) {
+      const message = err instanceof OpenSshKeyMismatch ? err.message : "malformed OpenSSH private key";
+      throw new ClientKeyError("invalid_key", message, { ...origin, error: errorTag(err) });
+    }
+  }
+
+  const { decryptOpenSsh } = await import("./openssh-encrypted.js");
+  let decrypted;
   try {
-    pk = sshpk.parsePrivateKey(text, "ssh-private", encrypted ? { passphrase: passphrase! } : {});
+    decrypted = decryptOpenSsh(text, passphrase!);
   } catch (err) {
     const tag = errorTag(err);
     if (tag === "KeyEncryptedError") {
       throw new ClientKeyError("passphrase_required", "the key is encrypted and no passphrase was given", origin);
     }
-    // The clear-text header was fine, so for an encrypted key a failure here means the
-    // passphrase did not decrypt it (wrong check integers, or sshpk refusing an empty one).
-    if (encrypted) throw new ClientKeyError("bad_passphrase", "wrong passphrase for the key", { ...origin, error: tag });
-    throw new ClientKeyError("invalid_key", "malformed OpenSSH private key", { ...origin, error: tag });
+    // The clear-text header was fine, so a failure here means the passphrase did not decrypt
+    // it (wrong check integers, or sshpk refusing an empty one).
+    throw new ClientKeyError("bad_passphrase", "wrong passphrase for the key", { ...origin, error: tag });
   }
-
   try {
-    return { keyObject: sshpkToKeyObject(pk), comment: (pk.comment ?? "").trim() };
+    return { keyObject: decrypted.keyObject(), comment: decrypted.comment };
   } catch (err) {
     throw new ClientKeyError("invalid_key", "the private key could not be converted", { ...origin, error: errorTag(err) });
   }
-}
-
-function sshpkToKeyObject(pk: sshpk.PrivateKey): KeyObject {
-  if (pk.type === "ed25519") {
-    // sshpk writes a PKCS#8 v2 that OpenSSL refuses for Ed25519 (RECIPES §4): go through JWK.
-    const parts = pk.part as unknown as Record<string, { data: Buffer } | undefined>;
-    const A = parts["A"]?.data;
-    const k = parts["k"]?.data;
-    if (!A || !k) throw new Error("ed25519 key parts missing");
-    const seed = k.length === 64 ? k.subarray(0, 32) : k;
-    return crypto.createPrivateKey({
-      key: { kty: "OKP", crv: "Ed25519", d: seed.toString("base64url"), x: A.toString("base64url") },
-      format: "jwk",
-    });
-  }
-  return crypto.createPrivateKey({ key: pk.toString("pkcs8"), format: "pem" });
 }
 
 function decodeNodePem(text: string, passphrase: string | Buffer | undefined, origin: Record<string, unknown>): KeyObject {

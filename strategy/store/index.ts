@@ -1,5 +1,5 @@
 // The store's public face: the ports, the adapters that implement them, and what the CLI and
-// the demo server need to find the database. Nothing outside store/ imports store/prisma/*.
+// the demo server need (the database location: location.ts). Nothing outside store/ imports store/prisma/*.
 // Importing this file loads no database driver: the Prisma adapter loads its own on open.
 export type * from "./ports.js";
 export { DirectoryError } from "./ports.js";
@@ -14,5 +14,4 @@ export { openDefaultStore } from "./default-store.js";
 export { createMemoryStore } from "./memory/store.js";
 export type { MemoryStoreOptions } from "./memory/store.js";
 export { loadOrCreateCrtauthSecret } from "./crtauth-secret.js";
-export { defaultDatabaseUrl, locateDatabase } from "./prisma/database-url.js";
 export { packageRoot } from "./prisma/package-root.js";

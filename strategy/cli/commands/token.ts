@@ -1,15 +1,6 @@
 import type { Command } from "commander";
-import {
-  authorizationFor,
-  clockSkewHint,
-  createJwtAuthorization,
-  crtauthLoginWithKeys,
-  CrtauthLoginError,
-  rfc9421Headers,
-  sshsigAuthorization,
-  sshsigSession,
-  SshsigSessionError,
-} from "../../client/index.js";
+import { clockSkewHint } from "../../client/errors.js";
+import { signJwtToken } from "../../client/jwt.js";
 import { crtauthKeyTypes } from "../../keys/algorithms.js";
 import { CliError, urlArgument } from "../errors.js";
 import {
@@ -28,10 +19,11 @@ export function registerTokenCommands(program: Command): void {
   // jwt and sshauth: nothing tells which key the server wants, so the first agent key that
   // fits signs (or --fingerprint's), and stderr says which one it was.
   addSignerOptions(token.command("jwt").description("an asymmetric-jwt-auth JWT (Authorization: JWT …)")).action(async (opts: SignerOptions) => {
+    if (opts.user === "") throw new CliError("--user must not be empty");
     const choice = await signersFor(opts, "jwt");
     const signer = choice.signers[0]!;
     try {
-      process.stdout.write(`${await createJwtAuthorization({ signer, username: opts.user })}\n`);
+      process.stdout.write(`JWT ${await signJwtToken({ signer, username: opts.user })}\n`);
     } finally {
       choice.close();
     }
@@ -41,6 +33,8 @@ export function registerTokenCommands(program: Command): void {
     .requiredOption("--url <base>", "the server to log in to (its origin's /_auth answers the handshake)")
     .action(async (opts: SignerOptions & { url: string }) => {
       const base = urlArgument(opts.url);
+      // Each scheme's client is imported by its own subcommand: `token jwt` starts without them.
+      const { crtauthLoginWithKeys, CrtauthLoginError } = await import("../../client/crtauth.js");
       const choice = await signersFor(opts, "crtauth");
       try {
         const type = choice.signers[0]!.publicKey.type;
@@ -74,6 +68,7 @@ export function registerTokenCommands(program: Command): void {
       } else if (opts.url !== undefined || opts.data !== undefined) {
         throw new CliError("--url and --data only matter with --bind");
       }
+      const { authorizationFor } = await import("../../client/authorize.js");
       const choice = await signersFor(opts, "sshauth");
       const signer = choice.signers[0]!;
       try {
@@ -100,6 +95,7 @@ export function registerTokenCommands(program: Command): void {
     .action(async (opts: SshsigTokenOptions) => {
       urlArgument(opts.url);
       if (opts.session && (opts.data !== undefined || opts.method !== "GET")) throw new CliError("--session signs the token exchange itself: no -X or -d");
+      const { sshsigAuthorization } = await import("../../client/sshsig.js");
       const keys = await signersFor(opts, "sshsig");
       const choice = opts.cert === undefined ? keys : await certifiedSigners(keys, opts.cert);
       let signer = choice.signers[0]!;
@@ -107,6 +103,7 @@ export function registerTokenCommands(program: Command): void {
       try {
         let header: string;
         if (opts.session) {
+          const { sshsigSession, SshsigSessionError } = await import("../../client/sshsig-session.js");
           const session = await sshsigSession({
             ...signing,
             url: opts.url,
@@ -145,6 +142,7 @@ export function registerTokenCommands(program: Command): void {
     .option("--label <label>", "the signature's label (default sig1)")
     .action(async (opts: Rfc9421TokenOptions) => {
       urlArgument(opts.url);
+      const { rfc9421Headers } = await import("../../client/rfc9421.js");
       const choice = await signersFor(opts, "rfc9421");
       const signer = choice.signers[0]!;
       try {
