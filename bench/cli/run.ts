@@ -20,17 +20,38 @@ export interface CliConfig {
 function elapsedMs(cli: string | null, args: string[], databaseUrl: string, expect = "ssh-ed25519"): number {
   const start = process.hrtime.bigint();
   const argv = cli === null ? args : [cli, ...args];
-  const run = spawnSync(process.execPath, argv, { env: { ...process.env, DATABASE_URL: databaseUrl, CHECKPOINT_DISABLE: "1" }, encoding: "utf8" });
+  const run = spawnSync(process.execPath, argv, {
+    cwd: repoRoot,
+    env: { ...process.env, DATABASE_URL: databaseUrl, CHECKPOINT_DISABLE: "1" },
+    encoding: "utf8",
+  });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (run.status !== 0 || !run.stdout.includes(expect)) throw new Error(`${args.join(" ")} failed: ${run.stderr}`);
   return ms;
 }
 
+const repoRoot = path.resolve(import.meta.dirname, "../..");
+
+/**
+ * The floor under `token jwt`: node's start, the ESM loader and commander parsing the same
+ * arguments into the same subcommand, and one line printed — what any commander-based CLI pays.
+ */
+const commanderFloor = [
+  "--input-type=module",
+  "-e",
+  [
+    'import { Command } from "commander";',
+    'const program = new Command("floor");',
+    'program.command("token").command("jwt").requiredOption("--key <path>").requiredOption("--user <name>").action(() => process.stdout.write("JWT floor\\n"));',
+    'await program.parseAsync(process.argv.slice(1), { from: "user" });',
+  ].join(" "),
+];
+
 /**
  * Issue 19's measure: rounds alternate `node -e 0` and the command, so both see the same machine
  * load; the ratio is the median of the per-round ratios, with their range.
  */
-function startRatio(row: Omit<CliStartRow, "rounds">, rounds: number, cli: string, args: string[], databaseUrl: string, expect: string): CliStartRow {
+function startRatio(row: Omit<CliStartRow, "rounds">, rounds: number, cli: string | null, args: string[], databaseUrl: string, expect: string): CliStartRow {
   const ratios: number[] = [];
   const nodeMs: number[] = [];
   const commandMs: number[] = [];
@@ -83,6 +104,14 @@ export async function runCli(config: CliConfig, ctx: { tmpDir: string }, log: (l
   log(`cli: ${startRounds} paired rounds of node -e 0 and token jwt --key`);
   starts.push(
     startRatio({ id: "token-jwt", command: "token jwt --key FILE --user alice", db: "none" }, startRounds, cli, jwtArgs, "file:/nonexistent/none.db", "JWT "),
+    startRatio(
+      { id: "commander-floor", command: "(context) commander alone parsing the same arguments", db: "none" },
+      startRounds,
+      null,
+      [...commanderFloor, ...jwtArgs],
+      "file:/nonexistent/none.db",
+      "JWT floor",
+    ),
   );
   for (const db of ["sqlite", "postgresql"] as const) {
     const why = db === "postgresql" ? await postgresAnswers(config.postgresUrl) : null;

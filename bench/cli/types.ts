@@ -9,7 +9,8 @@ export interface CliRow {
 
 /** Issue 19: one command's whole-process time over `node -e 0`'s, in paired rounds. */
 export interface CliStartRow {
-  id: "token-jwt" | "users-list" | "authorized-keys";
+  /** "commander-floor": context, no target — commander alone parsing token jwt's arguments. */
+  id: "token-jwt" | "users-list" | "authorized-keys" | "commander-floor";
   command: string;
   /** "none": the command reads no database. */
   db: "none" | "sqlite" | "postgresql";
