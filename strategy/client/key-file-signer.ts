@@ -1,7 +1,7 @@
 import crypto, { type KeyObject } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { isSshKeyType, sshKeyType } from "../keys/algorithms.js";
-import { publicKeyFromKeyObject } from "../keys/index.js";
+import { publicKeyFromKeyObject } from "../keys/held-key.js";
 import type { ParsedPublicKey } from "../keys/types.js";
 import { ClientKeyError, errorTag } from "./errors.js";
 import { expandHome } from "./home-path.js";

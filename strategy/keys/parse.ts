@@ -1,10 +1,10 @@
-import { KeyObject, createPublicKey } from "node:crypto";
 import { assemble } from "./assemble.js";
 import { KeyFormatError } from "./errors.js";
 import { sniffFormat } from "./formats/auto.js";
 import { looksLikePrivateKey, privateKeyError } from "./formats/private-key.js";
+import { requireString } from "./held-key.js";
 import { materialFromBlob, materialFromKeyObject } from "./material.js";
-import { keyLimits, keyTypeRules, type KeyPolicyOptions } from "./policy.js";
+import { keyLimits, type KeyPolicyOptions } from "./policy.js";
 import { splitBlocks, type TextBlock } from "./split.js";
 import type { KeyProblemCode } from "./errors.js";
 import type { KeyPasteEntry, ParsedPublicKey } from "./types.js";
@@ -32,10 +32,6 @@ function parseBlock(text: string, policy: KeyPolicyOptions): ParsedPublicKey {
     if (error instanceof KeyFormatError && error.format === undefined) throw error.withFormat(format.name);
     throw error;
   }
-}
-
-function requireString(value: unknown, name: string): asserts value is string {
-  if (typeof value !== "string") throw new TypeError(`${name} must be a string`);
 }
 
 /**
@@ -135,58 +131,9 @@ function joinsIntoKey(first: string, second: string, policy: KeyPolicyOptions): 
   }
 }
 
-/**
- * Keys a caller holds (an agent's, a key file's) are described up to OpenSSH's own RSA
- * ceiling: which sizes to accept is the server's policy, applied where keys are stored.
- */
-const holderPolicy: KeyPolicyOptions = { rsaMaxBits: keyTypeRules.get("ssh-rsa")?.maxBits ?? undefined };
-
 function toEntry(error: unknown, line: number): KeyPasteEntry {
   if (!(error instanceof KeyFormatError)) throw error;
   return { ok: false, problem: { code: error.code, message: error.message }, source: { line } };
 }
 
-/**
- * Parses an RFC 4253 wire blob, e.g. one listed by ssh-agent.
- *
- * @throws {KeyFormatError} for a malformed or refused key.
- * @example
- * const key = parsePublicKeyBlob(agentKey.blob, agentKey.comment);
- */
-export function parsePublicKeyBlob(blob: Uint8Array, comment = ""): ParsedPublicKey {
-  if (!(blob instanceof Uint8Array)) throw new TypeError("blob must be a Buffer or Uint8Array");
-  requireString(comment, "comment");
-  if (blob.length === 0) throw new KeyFormatError("empty", "No key was given.", { format: "ssh_blob" });
-  if (blob.length > keyLimits.maxKeyBytes) {
-    throw new KeyFormatError("too_large", `The key is larger than ${keyLimits.maxKeyBytes / 1024} KiB.`, { format: "ssh_blob" });
-  }
-  try {
-    return assemble(materialFromBlob(Buffer.from(blob), holderPolicy), comment);
-  } catch (error) {
-    if (error instanceof KeyFormatError && error.format === undefined) throw error.withFormat("ssh_blob");
-    throw error;
-  }
-}
-
-/**
- * Describes a node:crypto key in SSH terms. A private key is reduced to its public half,
- * so client code can derive the ParsedPublicKey for a key it signs with.
- *
- * RSA keys are accepted up to 16384 bits here (the server's policy applies where keys are stored).
- *
- * @throws {KeyFormatError} when policy refuses the key (DSA, short RSA, other curves, weak keys).
- * @example
- * const pub = publicKeyFromKeyObject(crypto.createPrivateKey(pem), "laptop");
- */
-export function publicKeyFromKeyObject(key: KeyObject, comment = ""): ParsedPublicKey {
-  if (!(key instanceof KeyObject)) throw new TypeError("key must be a node:crypto KeyObject");
-  if (key.type === "secret") throw new TypeError("key must be an asymmetric key, not a secret key");
-  requireString(comment, "comment");
-  const publicKey = key.type === "private" ? createPublicKey(key) : key;
-  try {
-    return assemble(materialFromKeyObject(publicKey, holderPolicy), comment);
-  } catch (error) {
-    if (error instanceof KeyFormatError && error.format === undefined) throw error.withFormat("key_object");
-    throw error;
-  }
-}
+export { parsePublicKeyBlob, publicKeyFromKeyObject } from "./held-key.js";
