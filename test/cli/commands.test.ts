@@ -58,8 +58,8 @@ describe.each(databaseKinds)("users and keys commands on %s", (kind) => {
     expect(added.code, added.stderr).toBe(0);
     expect(added.stdout.trim()).toBe(execFileSync("ssh-keygen", ["-lf", path.join(home, ".ssh/id_ed25519.pub")], { encoding: "utf8" }).split(" ")[1]);
     const table = (await runCli(["keys", "list", "alice"], { env })).stdout.split("\n");
-    expect(table[0]).toMatch(/^USER\s+TYPE\s+BITS\s+FINGERPRINT\s+STATUS\s+SOURCE\s+EXPIRES\s+LAST USED\s+OPTIONS\s+COMMENT$/);
-    expect(table[1]).toMatch(/^alice\s+ssh-ed25519\s+256\s+SHA256:\S+\s+active\s+uploaded\s+2099-12-31\s+never\s+-\s+laptop$/);
+    expect(table[0]).toMatch(/^USER\s+TYPE\s+BITS\s+FINGERPRINT\s+STATUS\s+SOURCE\s+EXPIRES\s+LAST USED\s+LIMITS\s+POLICY\s+OPTIONS\s+COMMENT$/);
+    expect(table[1]).toMatch(/^alice\s+ssh-ed25519\s+256\s+SHA256:\S+\s+active\s+uploaded\s+2099-12-31\s+never\s+-\s+ok\s+-\s+laptop$/);
   });
 
   it("token --key expands ~ as well (--key=~/… is never expanded by the shell)", async () => {

@@ -38,6 +38,8 @@ describe.each(databaseKinds)("key limits in the CLI on %s", (kind) => {
     const r = await cli("keys", "add", "ci", file, "--scopes", "deploy,read", "--rate-limit", "100/1m");
     expect(r.code, r.stderr).toBe(0);
     expect(await key()).toMatchObject({ scopes: ["deploy", "read"], rateLimit: { count: 100, windowSeconds: 60 } });
+    const listed = await cli("keys", "list", "ci");
+    expect(listed.stdout.split("\n")[1]).toMatch(/\sscopes=deploy,read;rate=100\/60s\s+ok\s/);
   });
 
   it("keys set changes and clears them, and says what the key may now do; each change is audited with the OS user", async () => {

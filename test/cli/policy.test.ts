@@ -49,6 +49,10 @@ describe.each(databaseKinds.slice(0, 1))("policy CLI on %s", (kind) => {
     t.clock.now = Date.now();
     expect(await msUntilRefused(whoami, setAt, "key_policy")).toBeLessThan(1500);
     expect(await showJson()).toEqual({ policy: { ...defaultKeyPolicy, minRsaBits: 3072 }, storedError: null, breakingKeys: 1 });
+    // keys list marks the key by rule; --json gives the reason in words.
+    expect((await cli("keys", "list", "alice")).stdout).toMatch(/\sbreaks:min_rsa_bits\s/);
+    const listed = JSON.parse((await cli("keys", "list", "alice", "--json")).stdout) as { type: string; policyBreaks: string[] }[];
+    expect(listed.find((k) => k.type === "ssh-rsa")?.policyBreaks).toEqual(["RSA keys must have at least 3072 bits (this key has 2048)"]);
     const audit = await t.store.audit.page({ action: "policy.changed", limit: 5 });
     expect(audit.items[0]).toMatchObject({ actor: { type: "cli" }, before: { minRsaBits: 2048 }, after: { minRsaBits: 3072 } });
   });

@@ -71,7 +71,7 @@ describe.each(databaseKinds)("publishing the directory on %s", (kind) => {
     });
     expect(list[0]).toMatchObject({ sshOptions: null });
     const table = (await runCli(["keys", "list", "alice"], { env })).stdout.split("\n");
-    expect(table.at(-2)).toMatch(/ 2033-01-01 +never +from="10\.0\.0\.0\/8",no-pty,command="\/usr\/bin\/backup \\"nightly\\"" +backup@test$/);
+    expect(table.at(-2)).toMatch(/ 2033-01-01 +never +- +ok +from="10\.0\.0\.0\/8",no-pty,command="\/usr\/bin\/backup \\"nightly\\"" +backup@test$/);
   });
 
   it("keys add refuses an option sshd would refuse, naming it", async () => {

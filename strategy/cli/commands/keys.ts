@@ -9,6 +9,11 @@ import { recordCliChanges } from "../audit.js";
 import { CliError } from "../errors.js";
 import { printJson, printTable } from "../output.js";
 import { withStore } from "../store.js";
+import { formatRateLimit } from "../../core/key-limits.js";
+import { storedKeyBreaks } from "../../policy/breaking-keys.js";
+import type { PolicyBreak } from "../../policy/rules.js";
+import { readKeyPolicy } from "../../policy/setting.js";
+import type { KeyRecord } from "../../store/ports.js";
 import { registerImportAllowedSigners } from "./import-allowed-signers.js";
 import { registerKeyImportCommands } from "./key-import.js";
 import { auditLimitChanges, rateLimitOption, registerKeyLimitCommands, scopesOption } from "./key-limits.js";
@@ -34,6 +39,19 @@ function parseExpiry(value: string | undefined): Date | null {
 /** The key's own state, as the console and the API name it. */
 function status(key: KeyStateInput): KeyStatus {
   return keyStatus(key, Date.now());
+}
+
+/** Scopes and the key's own rate limit in one cell without spaces: `scopes=deploy,read;rate=100/60s`, `-` for none. */
+function limitsCell(key: KeyRecord): string {
+  const parts: string[] = [];
+  if (key.scopes !== null) parts.push(`scopes=${key.scopes.length === 0 ? "(none)" : key.scopes.join(",")}`);
+  if (key.rateLimit !== null) parts.push(`rate=${formatRateLimit(key.rateLimit)}`);
+  return parts.join(";") || "-";
+}
+
+/** `ok`, or the key-policy rules the key breaks (`policy show` and --json give the reasons in words). */
+function policyCell(breaks: readonly PolicyBreak[]): string {
+  return breaks.length === 0 ? "ok" : `breaks:${[...new Set(breaks.map((found) => found.rule))].join(",")}`;
 }
 
 export function registerKeyCommands(program: Command): void {
@@ -62,20 +80,27 @@ export function registerKeyCommands(program: Command): void {
     .description("list keys, of one user or of everyone")
     .option("--json", "print JSON (each key with usage30d: its successes and failures over the last 30 days)")
     .action(async (username: string | undefined, opts: { json?: boolean }) => {
-      const { list, usage } = await withStore(async (s) => {
-        const list = await s.directory.listKeys(username);
+      const nowMs = Date.now();
+      const { list, usage, policy, admins } = await withStore(async (s) => {
+        const [list, policy, users] = await Promise.all([s.directory.listKeys(username), readKeyPolicy(s.settings), s.directory.listUsers()]);
         // Read only for --json: the table has no column for it.
         const usage = opts.json
           ? await s.usage.totals(
               list.map((k) => k.id),
-              firstUsageDay(Date.now(), usageWindowDays),
+              firstUsageDay(nowMs, usageWindowDays),
             )
           : new Map();
-        return { list, usage };
+        return { list, usage, policy, admins: new Set(users.filter((u) => u.isAdmin).map((u) => u.username)) };
       });
-      if (opts.json) return printJson(list.map((k) => ({ ...k, status: status(k), usage30d: totalsOf(usage, k.id) })));
+      if (policy.error !== null) process.stderr.write(`passport-sshkey: ${policy.error}: every sign-in is refused until \`policy set\` stores a valid one\n`);
+      const breaks = (k: KeyRecord) => storedKeyBreaks(policy.policy, k, admins.has(k.username), nowMs);
+      if (opts.json) {
+        return printJson(
+          list.map((k) => ({ ...k, status: status(k), usage30d: totalsOf(usage, k.id), policyBreaks: breaks(k).map((found) => found.message) })),
+        );
+      }
       printTable([
-        ["USER", "TYPE", "BITS", "FINGERPRINT", "STATUS", "SOURCE", "EXPIRES", "LAST USED", "OPTIONS", "COMMENT"],
+        ["USER", "TYPE", "BITS", "FINGERPRINT", "STATUS", "SOURCE", "EXPIRES", "LAST USED", "LIMITS", "POLICY", "OPTIONS", "COMMENT"],
         ...list.map((k) => [
           k.username,
           k.type,
@@ -85,6 +110,8 @@ export function registerKeyCommands(program: Command): void {
           keyOriginLabel(k),
           k.expiresAt ? k.expiresAt.toISOString().slice(0, 10) : "never",
           k.lastUsedAt ? `${k.lastUsedAt.toISOString()} ${k.lastUsedScheme ?? ""}` : "never",
+          limitsCell(k),
+          policyCell(breaks(k)),
           k.sshOptions ?? "-",
           k.comment,
         ]),
