@@ -256,15 +256,30 @@ export class SshKeyStrategy extends Strategy {
   }
 
   override authenticate(req: Request, routeOptions?: RouteOptions): void {
-    this.decide(fromExpressRequest(req), routeOptions ?? {})
-      .then((decision) => {
-        if (!decision.refused) return this.success(decision.user, decision.info);
-        const { refusal } = decision;
-        for (const [name, value] of Object.entries(refusal.headers)) req.res?.setHeader(name, value);
-        rememberFailure(req, { code: refusal.code, message: refusal.message, status: refusal.status });
-        this.fail(refusal.challenge, refusal.status);
-      })
-      .catch((error: unknown) => this.error(error instanceof Error ? error : new Error(String(error))));
+    // One then with both handlers rather than then + catch: one promise fewer per request. A
+    // hook that throws (passport's success runs the route) still ends in error().
+    this.decide(fromExpressRequest(req), routeOptions ?? {}).then(
+      (decision) => {
+        try {
+          this.answer(req, decision);
+        } catch (error) {
+          this.failed(error);
+        }
+      },
+      (error: unknown) => this.failed(error),
+    );
+  }
+
+  private answer(req: Request, decision: Decision): void {
+    if (!decision.refused) return this.success(decision.user, decision.info);
+    const { refusal } = decision;
+    for (const [name, value] of Object.entries(refusal.headers)) req.res?.setHeader(name, value);
+    rememberFailure(req, { code: refusal.code, message: refusal.message, status: refusal.status });
+    this.fail(refusal.challenge, refusal.status);
+  }
+
+  private failed(error: unknown): void {
+    this.error(error instanceof Error ? error : new Error(String(error)));
   }
 
   /**

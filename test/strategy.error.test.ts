@@ -91,6 +91,25 @@ describe("the verify callback and options", () => {
     expect(r.body.info.fingerprint).toMatch(/^SHA256:/);
   });
 
+  it("turns a route that throws inside passport's success() into error(), never an unhandled rejection", async () => {
+    const authenticator = new passport.Passport();
+    authenticator.use(new SshKeyStrategy({ store }));
+    const app = express();
+    app.get("/me", authenticator.authenticate("sshkey", { session: false }), () => {
+      throw new Error("route broke");
+    });
+    const errors: unknown[] = [];
+    app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      errors.push(error);
+      res.status(500).json({ error: String(error) });
+    });
+    const server = await listen(app);
+    const r = await getJson(`${server.url}/me`, { authorization: jwtFor("alice", k, { time: Date.now() / 1000 }) });
+    await server.close();
+    expect(r.status).toBe(500);
+    expect(String(errors[0])).toContain("route broke");
+  });
+
   it("refuses with 401 when the callback answers false", async () => {
     const r = await call(new SshKeyStrategy({ store }, (_user, _info, done) => done(null, false)));
     expect(r.status).toBe(401);

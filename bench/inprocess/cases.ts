@@ -12,7 +12,7 @@ import { capturingSigner, generateBenchKey, signerFor, type BenchKeyType, type C
 import { SshauthTokenSource, sshauthTimestampsPerKey } from "../lib/sshauth-tokens.js";
 import { rfc9421Headers } from "../lib/rfc9421-headers.js";
 import { sshsigHeaders } from "../lib/sshsig-headers.js";
-import { authenticateOnce, credentialOf, fakeRequestTarget, verifyOnce, type BenchCredential } from "./harness.js";
+import { authenticateOnce, credentialOf, fakeRequest, fakeRequestTarget, verifyOnce, type BenchCredential } from "./harness.js";
 import { createMemoryStore, type MemoryStore } from "./memory-store.js";
 
 export interface CaseSpec {
@@ -74,6 +74,7 @@ function poolRunner(
   rawCheck: (c: CapturedSignature) => boolean,
 ): PreparedCase {
   const credentials = headers.map((h) => credentialOf(h, scheme));
+  const requests = headers.map(fakeRequest);
   let cursor = 0;
   let rawCursor = 0;
   const take = () => {
@@ -90,9 +91,9 @@ function poolRunner(
     },
     verify: () => {
       const i = take();
-      return verifyOnce(scheme, store, headers[i]!, credentials[i]!);
+      return verifyOnce(scheme, store, requests[i]!, credentials[i]!);
     },
-    authenticate: () => authenticateOnce(strategy, headers[take()]!),
+    authenticate: () => authenticateOnce(strategy, requests[take()]!),
   };
 }
 
@@ -151,14 +152,15 @@ export async function prepareCase(spec: CaseSpec, schemes: readonly string[], po
     const header = `chap:${token.text}`;
     const credential = credentialOf(header);
     const scheme = schemeOf(strategy, "crtauth");
+    const request = fakeRequest(header);
     const secret = Buffer.from(crtauthSecret, "utf8");
     return {
       raw: () => {
         const mac = crypto.createHmac("sha256", secret).update(token.body).digest();
         return crypto.timingSafeEqual(mac, token.mac);
       },
-      verify: () => verifyOnce(scheme, store, header, credential),
-      authenticate: () => authenticateOnce(strategy, header),
+      verify: () => verifyOnce(scheme, store, request, credential),
+      authenticate: () => authenticateOnce(strategy, request),
     };
   }
 

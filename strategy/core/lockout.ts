@@ -88,8 +88,8 @@ export async function countLockoutFailure(
 }
 
 /** A success: the key's consecutive failures start again (a write only when the key had some). */
-export async function resetLockoutFailures(deps: LockoutDeps, signer: KeyCandidate): Promise<void> {
-  if (deps.limits && (signer.key.failedAttempts ?? 0) > 0) await deps.limits.resetKeyFailures(signer.key.id);
+export function resetLockoutFailures(deps: LockoutDeps, signer: KeyCandidate): void | Promise<void> {
+  if (deps.limits && (signer.key.failedAttempts ?? 0) > 0) return deps.limits.resetKeyFailures(signer.key.id);
 }
 
 /**

@@ -134,7 +134,11 @@ export async function verifyCredential(
       const retryAfterSeconds = lockedUntil === null ? undefined : Math.max(1, Math.ceil((lockedUntil - nowMs) / 1000));
       throw new AuthError(refusal.code, refusal.message, { detail: { userId: signer.user.id, keyId, retryAfterSeconds } });
     }
-    await checkKeyPolicy(deps.policy, signer, nowMs);
+    // The steps below answer at once when they have nothing to wait for (no policy change to
+    // read, no counter, no rate limit): awaited only then, as each await costs the request a
+    // turn of the microtask queue.
+    const policyChecked = checkKeyPolicy(deps.policy, signer, nowMs);
+    if (policyChecked !== undefined) await policyChecked;
     checkKeySourceAddress(signer, request, storedKeyId(signer.key) ?? undefined);
     codec.afterSignature?.(unverified, proof, signer, ctx);
     // The codec's checks passed: a certificate's CA mapping named this user.
@@ -143,9 +147,11 @@ export async function verifyCredential(
     if (claim !== null && !(await deps.replay.consume(claim.scope, claim.id, claim.expiresAt))) {
       throw new AuthError("replayed", claim.message);
     }
-    await keepSignCounter(proof, signer, deps, request, codec.name);
+    const counterKept = keepSignCounter(proof, signer, deps, request, codec.name);
+    if (counterKept !== undefined) await counterKept;
     checkRouteScopes(signer, scopes);
-    await countSignIn(deps.limits, signer, deps.defaultRateLimit, nowMs);
+    const signInCounted = countSignIn(deps.limits, signer, deps.defaultRateLimit, nowMs);
+    if (signInCounted !== undefined) await signInCounted;
     verified = { key: signer.key, user: signer.user, scheme: codec.name };
   } catch (error) {
     if (!isAuthError(error)) throw error;
@@ -167,7 +173,10 @@ export async function verifyCredential(
 
   const admitted = admit ? admit(verified) : null;
   const refusal = admitted instanceof Promise ? await admitted : admitted;
-  if (!refusal) await resetLockoutFailures(deps, verified);
+  if (!refusal) {
+    const reset = resetLockoutFailures(deps, verified);
+    if (reset !== undefined) await reset;
+  }
   if (refusal || codec.logsSuccess !== false)
     deps.events.record(
       authEventFrom(

@@ -8,14 +8,18 @@ import type { KeyCandidate, KeyLimitStore } from "../store/ports.js";
  * `rate_limited` and the seconds until the window ends. Runs after the signature verified, so
  * a stranger cannot spend another key's budget. A key without a limit costs nothing here.
  */
-export async function countSignIn(
+export function countSignIn(
   limits: KeyLimitStore | undefined,
   signer: KeyCandidate,
   defaultLimit: KeyRateLimit | null | undefined,
   nowMs: number,
-): Promise<void> {
+): void | Promise<void> {
   const limit = signer.key.rateLimit ?? defaultLimit;
   if (!limits || !limit || signer.key.certifiedBy || signer.key.fromJwks) return;
+  return countInWindow(limits, signer, limit, nowMs);
+}
+
+async function countInWindow(limits: KeyLimitStore, signer: KeyCandidate, limit: KeyRateLimit, nowMs: number): Promise<void> {
   const windowMs = limit.windowSeconds * 1000;
   const start = Math.floor(nowMs / windowMs) * windowMs;
   const end = start + windowMs;

@@ -15,17 +15,28 @@ function claimOf(proof: unknown): SignCounterClaim | null {
  * "alarm" event of its own, beside the credential's one event, and refused when the codec's
  * policy says so. Runs after the replay check, so a replayed signature is refused as that.
  */
-export async function keepSignCounter(
+export function keepSignCounter(
   proof: unknown,
   signer: KeyCandidate,
   deps: { readonly keys: KeyStore; readonly events: EventSink; now(): number },
   request: RequestView,
   scheme: string,
-): Promise<void> {
+): void | Promise<void> {
   const claim = claimOf(proof);
   // A certified key has no row to keep a counter in: its certificate's lifetime bounds a clone instead.
-  if (signer.key.certifiedBy !== undefined) return;
-  if (claim === null || (await deps.keys.advanceSignCounter(signer.key.id, claim.value))) return;
+  if (signer.key.certifiedBy !== undefined || claim === null) return;
+  // Only a proof that reports a counter (a security key) waits for the store.
+  return advance(claim, signer, deps, request, scheme);
+}
+
+async function advance(
+  claim: SignCounterClaim,
+  signer: KeyCandidate,
+  deps: { readonly keys: KeyStore; readonly events: EventSink; now(): number },
+  request: RequestView,
+  scheme: string,
+): Promise<void> {
+  if (await deps.keys.advanceSignCounter(signer.key.id, claim.value)) return;
   deps.events.record(
     authEventFrom(request, deps.now(), {
       scheme,

@@ -11,12 +11,22 @@ function claimant(schemes: readonly AnyCodec[], word: string, credential: string
   return schemes.find((s) => s.claims(word, credential));
 }
 
+// One syntax lookup per list of codecs (a strategy's list lives as long as it does), not a
+// fresh closure for every request.
+const syntaxOfList = new WeakMap<readonly AnyCodec[], ReturnType<typeof syntaxOfCodecs>>();
+
+function syntaxOf(schemes: readonly AnyCodec[]): ReturnType<typeof syntaxOfCodecs> {
+  let found = syntaxOfList.get(schemes);
+  if (found === undefined) syntaxOfList.set(schemes, (found = syntaxOfCodecs(schemes)));
+  return found;
+}
+
 /**
  * Which of `schemes` verifies this request: by its Authorization header, or without one by a
  * codec that claims the request's other headers (RFC 9421's Signature). Every adapter asks this.
  */
 export function claimRequest(schemes: readonly AnyCodec[], view: RequestView): Claim {
-  const header = parseAuthorization(view.header("authorization"), syntaxOfCodecs(schemes));
+  const header = parseAuthorization(view.header("authorization"), syntaxOf(schemes));
   if (header.kind === "none") {
     const byHeaders = schemes.find((s) => s.claimsRequest?.(view) === true);
     if (byHeaders) return { codec: byHeaders, credential: "" };

@@ -3,9 +3,11 @@
 import crypto, { type KeyObject } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadKeyFileSigner, requestHeadersFor, type ClientScheme } from "../../strategy/client/index.js";
-import type { KeyPolicyChange } from "../../strategy/contract/policy.js";
+import { defaultKeyPolicy, type KeyPolicyChange } from "../../strategy/contract/policy.js";
+import { checkKeyPolicy } from "../../strategy/core/key-policy.js";
 import { keyPolicySettingKey, writeKeyPolicy } from "../../strategy/policy/setting.js";
 import type { SshKeyStore } from "../../strategy/store/index.js";
+import type { KeyCandidate } from "../../strategy/store/ports.js";
 import { databaseKinds } from "../support/databases.js";
 import { lastEventCode } from "../support/events.js";
 import { freshKeyPair } from "../support/fresh-keys.js";
@@ -129,5 +131,38 @@ describe.each(["memory", ...databaseKinds] as const)("key policy at sign-in on %
     }
     await setPolicy({});
     expect((await whoami("alice", ed.privateKey)).status).toBe(200);
+  });
+});
+
+describe("checkKeyPolicy and the reader's promise", () => {
+  const signer = {
+    key: { id: "k1", parsed: { type: "ssh-rsa", bits: 2048 }, createdAt: new Date(0), lastUsedAt: null, expiresAt: null },
+    user: { id: "u1", username: "alice", isAdmin: false, disabled: false },
+  } as unknown as KeyCandidate;
+  const strict = { ...defaultKeyPolicy, minRsaBits: 3072 };
+
+  it("answers at once once the reading has settled, and still refuses by it", async () => {
+    const reading = Promise.resolve({ policy: strict, error: null } as const);
+    const source = { current: () => reading };
+    const first = checkKeyPolicy(source, signer, Date.now());
+    expect(first).toBeInstanceOf(Promise);
+    await expect(first).rejects.toMatchObject({ code: "key_policy" });
+    expect(() => checkKeyPolicy(source, signer, Date.now())).toThrow(/at least 3072 bits/);
+  });
+
+  it("a new reading (a policy change) is waited for, not the old one reused", async () => {
+    let reading: Promise<{ policy: typeof strict; error: null }> = Promise.resolve({ policy: strict, error: null });
+    const source = { current: () => reading };
+    await expect(checkKeyPolicy(source, signer, Date.now())).rejects.toMatchObject({ code: "key_policy" });
+    reading = Promise.resolve({ policy: { ...defaultKeyPolicy }, error: null });
+    await expect(checkKeyPolicy(source, signer, Date.now())).resolves.toBeUndefined();
+    expect(checkKeyPolicy(source, signer, Date.now())).toBeUndefined();
+  });
+
+  it("an unreadable stored policy refuses every key, on the settled path too (fail closed)", async () => {
+    const reading = Promise.resolve({ policy: defaultKeyPolicy, error: "bad JSON" });
+    const source = { current: () => reading };
+    await expect(checkKeyPolicy(source, signer, Date.now())).rejects.toMatchObject({ code: "key_policy" });
+    expect(() => checkKeyPolicy(source, signer, Date.now())).toThrow(/cannot be read/);
   });
 });

@@ -7,7 +7,7 @@ import { CLOCK_FUDGE_S } from "./constants.js";
 import { crtauthKeyTypes } from "../../keys/algorithms.js";
 import { secretList } from "./mac.js";
 import { crtauthSchemeOptionsSchema, resolveCrtauthSecrets, type CrtauthOptions } from "./options.js";
-import { verifyToken, type VerifiedToken } from "./token.js";
+import { verifyTokenWith, type VerifiedToken } from "./token.js";
 
 export interface CrtauthSchemeOptions extends CrtauthOptions {
   realm?: string | undefined;
@@ -43,7 +43,7 @@ export function createCrtauthScheme(options: CrtauthSchemeOptions = {}): Codec<V
     claims: (word) => word === "chap",
     decode(credential: string, ctx: CodecContext): VerifiedToken {
       if (!secrets) throw new AuthError("unsupported_scheme", "crtauth is not configured on this server");
-      return verifyToken(credential, { secret: secrets, now: () => ctx.nowMs });
+      return verifyTokenWith(credential, secrets, ctx.nowMs, 0, false);
     },
     hints: (token: VerifiedToken): CredentialHints => ({ untrustedUsername: token.username, keyTypes: crtauthKeyTypes }),
     verifySignature: () => true,

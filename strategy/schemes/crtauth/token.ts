@@ -70,11 +70,19 @@ export function createLegacyToken(opts: CreateTokenOptions): CreatedToken {
  * expire. Throws AuthError only.
  */
 export function verifyToken(text: string, opts: VerifyTokenOptions): VerifiedToken {
-  const secrets = secretList(opts.secret);
+  return verifyTokenWith(text, secretList(opts.secret), (opts.now ?? Date.now)(), opts.clockToleranceMs ?? 0, opts.acceptLegacy ?? false);
+}
+
+/**
+ * verifyToken with the secrets already converted (secretList) and the time in hand: the
+ * scheme checks a token on every request, and converting its secrets and building the
+ * options there each time was work for nothing.
+ */
+export function verifyTokenWith(text: string, secrets: readonly Buffer[], nowMs: number, clockToleranceMs: number, acceptLegacy: boolean): VerifiedToken {
   const bytes = decodeBase64Url(text);
   let fields: TokenFields;
   let format: VerifiedToken["format"];
-  if (bytes[0] === 0x76 /* v */ && opts.acceptLegacy) {
+  if (bytes[0] === 0x76 /* v */ && acceptLegacy) {
     const { digest, payload } = decodeVerifiablePayload(bytes);
     if (!macMatchesAny("sha1", secrets, payload, digest)) throw badMac();
     fields = decodeLegacyToken(payload);
@@ -85,7 +93,7 @@ export function verifyToken(text: string, opts: VerifyTokenOptions): VerifiedTok
     fields = { validFrom: t.validFrom, validTo: t.validTo, username: t.username };
     format = "v1";
   }
-  checkWindow(fields, (opts.now ?? Date.now)(), opts.clockToleranceMs ?? 0, "crtauth token");
+  checkWindow(fields, nowMs, clockToleranceMs, "crtauth token");
   if (fields.validTo - fields.validFrom > MAX_TOKEN_VALIDITY_S) {
     throw new AuthError("invalid_claim", "crtauth token lifetime exceeds 600 s", {
       detail: { lifetime: fields.validTo - fields.validFrom },

@@ -1,11 +1,11 @@
-import { createHash, timingSafeEqual, verify as cryptoVerify, type KeyObject } from "node:crypto";
+import { hash, timingSafeEqual, verify as cryptoVerify, type KeyObject } from "node:crypto";
 import { clockRefusal } from "../../core/clock-skew.js";
 import { AuthError } from "../../errors.js";
 import { decoyKey } from "../decoy-keys.js";
 import { sshKeyType } from "../../keys/algorithms.js";
 import { formatSha256Fingerprint } from "../../keys/fingerprint.js";
 import type { ParsedPublicKey } from "../../keys/types.js";
-import { DEFAULT_MAGIC, normalizeMagic, signedMessage, type SshauthAction } from "./signed-message.js";
+import { DEFAULT_MAGIC, normalizeMagic, signedMessageWith, type SshauthAction } from "./signed-message.js";
 import { ecdsaP256MpintsToP1363, isEd25519SignatureData } from "./signature.js";
 import { decodeSshauthToken, tokenParts, UnverifiedSshauthToken, type SshauthAlgorithm } from "./token-codec.js";
 
@@ -67,6 +67,25 @@ function keyObjectFits(algorithm: SshauthAlgorithm, key: KeyObject): boolean {
   return key.asymmetricKeyType === "ec" && key.asymmetricKeyDetails?.namedCurve === info.nodeCurve;
 }
 
+interface KeyDigest {
+  raw: Buffer;
+  text: string;
+}
+
+// A key's SHA-256 is the same on every request it signs: kept per wire blob (held as long as
+// the key is, in the key cache), rather than hashed and base64-encoded again for each token.
+const keyDigests = new WeakMap<Buffer, KeyDigest>();
+
+function keyDigestOf(blob: Buffer): KeyDigest {
+  let known = keyDigests.get(blob);
+  if (known === undefined) {
+    const raw = hash("sha256", blob, "buffer");
+    known = { raw, text: formatSha256Fingerprint(raw) };
+    keyDigests.set(blob, known);
+  }
+  return known;
+}
+
 /** Seconds that are plainly milliseconds (year ≥ 5138) are refused as a programming error. */
 const MAX_PLAUSIBLE_SECONDS = 1e11;
 
@@ -125,7 +144,7 @@ export async function verifySshauthToken<C>(token: string | UnverifiedSshauthTok
     });
   }
 
-  const message = signedMessage(parts.signed, actions, magic);
+  const message = signedMessageWith(parts.signed, actions, magic);
 
   const candidates =
     typeof options.candidates === "function"
@@ -143,7 +162,8 @@ export async function verifySshauthToken<C>(token: string | UnverifiedSshauthTok
     tried++;
     if (!signatureVerifies(parts.algorithm, message, key.keyObject, signature)) continue;
 
-    const keyFingerprint = createHash("sha256").update(key.blob).digest();
+    const digest = keyDigestOf(key.blob);
+    const keyFingerprint = digest.raw;
     const claimed = parts.signed.fingerprint;
     if (claimed !== null && !timingSafeEqual(claimed, keyFingerprint)) {
       throw new AuthError("fingerprint_mismatch", "sshauth token fingerprint does not match the key that signed it", {
@@ -161,11 +181,11 @@ export async function verifySshauthToken<C>(token: string | UnverifiedSshauthTok
       );
     }
 
-    const replayId = createHash("sha256").update(keyFingerprint).update(message).digest("hex");
+    const replayId = hash("sha256", Buffer.concat([keyFingerprint, message]), "hex");
     const ts = Number(timestamp); // within maxSkew of a plausible `now`: exact
     return {
       candidate,
-      fingerprintSha256: formatSha256Fingerprint(keyFingerprint),
+      fingerprintSha256: digest.text,
       identity: parts.signed.identity,
       timestamp: ts,
       replayId,

@@ -2,7 +2,8 @@ import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { MAX_TOKEN_LIFETIME_S } from "../../../strategy/schemes/crtauth/constants.js";
 import { appendMac, encodeTokenBody } from "../../../strategy/schemes/crtauth/messages.js";
-import { createLegacyToken, createToken, verifyToken } from "../../../strategy/schemes/crtauth/token.js";
+import { secretList } from "../../../strategy/schemes/crtauth/mac.js";
+import { createLegacyToken, createToken, verifyToken, verifyTokenWith } from "../../../strategy/schemes/crtauth/token.js";
 import { expectAuthError, vectors } from "./helpers.js";
 
 const V = vectors.v1.token;
@@ -52,6 +53,14 @@ describe("createToken", () => {
 });
 
 describe("verifyToken", () => {
+  it("verifyTokenWith (converted secrets, the time in hand) answers as verifyToken does", () => {
+    const t = createToken({ username: "alice", secret: "old", now: at(T0) });
+    const secrets = secretList(["new", "old"]);
+    expect(verifyTokenWith(t.text, secrets, T0 * 1000, 0, false)).toEqual(verifyToken(t.text, { secret: ["new", "old"], now: at(T0) }));
+    expectAuthError(() => verifyTokenWith(t.text, secretList("new"), T0 * 1000, 0, false), "bad_signature");
+    expectAuthError(() => verifyTokenWith(t.text, secrets, (T0 + 3600) * 1000, 0, false), "token_expired");
+  });
+
   it("accepts the §12 v1 token inside its window", () => {
     const ok = verifyToken(V.text, { secret: V.secret, now: at(V.validFrom + 10) });
     expect(ok).toMatchObject({ username: "noa", format: "v1", validFrom: V.validFrom, validTo: V.validTo });

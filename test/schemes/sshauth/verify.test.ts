@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AuthError } from "../../../strategy/errors.js";
+import { fingerprintSha256 } from "../../../strategy/keys/fingerprint.js";
 import { bindingActions } from "../../../strategy/schemes/sshauth/binding.js";
 import { signSshauthToken } from "../../../strategy/schemes/sshauth/sign.js";
 import { signedMessage } from "../../../strategy/schemes/sshauth/signed-message.js";
@@ -23,6 +24,20 @@ async function code(promise: Promise<unknown>): Promise<string> {
 }
 
 describe("verifySshauthToken behaviour", () => {
+  it("names the verifying key's fingerprint the same on every token it signs (kept per key, not re-hashed)", async () => {
+    const expected = fingerprintSha256(ec.publicKey.blob);
+    for (let i = 0; i < 3; i++) {
+      const token = await signSshauthToken({ signer: ec, identity: "alice", includeFingerprint: i === 1, timestamp: T + i });
+      const verified = await verifySshauthToken(token, { candidates: [ec.publicKey], now: T });
+      expect(verified.fingerprintSha256).toBe(expected);
+    }
+    // The replay id still depends on the signed message: two tokens, two ids.
+    const a = await verifySshauthToken(await signSshauthToken({ signer: ec, identity: "alice", timestamp: T }), { candidates: [ec.publicKey], now: T });
+    const b = await verifySshauthToken(await signSshauthToken({ signer: ec, identity: "alice", timestamp: T + 1 }), { candidates: [ec.publicKey], now: T });
+    expect(a.replayId).toMatch(/^[0-9a-f]{64}$/);
+    expect(a.replayId).not.toBe(b.replayId);
+  });
+
   it("checks the clock only after the signature", async () => {
     const token = await signSshauthToken({ signer: ed, identity: "alice", timestamp: T });
     const stranger = generatedSigner("ed25519").publicKey;
