@@ -1,4 +1,5 @@
 // Public API of passport-sshkey. Anything not exported here is internal.
+import type { SessionStore } from "./store/index.js";
 import "./passport-options.js";
 export { SshKeyStrategy } from "./strategy.js";
 export type { SshKeyStrategyOptions, SshKeyAuthInfo, StrategyStore, VerifyCallback, VerifyDone } from "./strategy.js";
@@ -73,7 +74,6 @@ export { verifyWebhookSignature, webhookHeaders } from "./notify/webhooks/signat
 export { notificationEvents, type NotificationEvent } from "./notify/notice.js";
 export type { AdminRouterOptions } from "./admin/router.js";
 export type { AdminStore } from "./admin/context.js";
-export { createSignInLink } from "./admin/sessions.js";
 export { runLdapSync, startLdapSync } from "./sources/ldap/run.js";
 export type { LdapSyncOptions, LdapSyncOutcome, LdapSyncRunner } from "./sources/ldap/run.js";
 export { ldapOptionsFromEnv } from "./sources/ldap/options.js";
@@ -81,3 +81,18 @@ export type { LdapOptions } from "./sources/ldap/options.js";
 export type { LdapSyncReport } from "./sources/ldap/sync.js";
 export { readLdapStatus } from "./sources/ldap/status.js";
 export type { LdapSyncStatus } from "./sources/ldap/status.js";
+
+/**
+ * Writes a one-time sign-in link for `userId` and returns its secret (only its SHA-256 is stored).
+ * Used by the API's login/jwt and by `passport-sshkey console-link` on the server host.
+ */
+export async function createSignInLink(
+  sessions: SessionStore,
+  userId: string,
+  options: { now?: number; ttlMs?: number } = {},
+): Promise<{ secret: string; expiresAt: Date }> {
+  // Imported here, not above: the console's session code and the error pages and contract
+  // schemas it reaches would otherwise be held by every app that imports the package (issue 19).
+  const { createSignInLink: create } = await import("./admin/sessions.js");
+  return create(sessions, userId, options);
+}

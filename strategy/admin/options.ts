@@ -26,3 +26,13 @@ export const adminRouterOptionsSchema = z.strictObject({
   uiDir: z.union([z.string().min(1), z.literal(false)]).optional(),
   keyImport: keyImportOptionsSchema.optional(),
 });
+
+/** createAdminRouter's publicUrl, when set, is an absolute http(s) URL: sign-in links and the JWT audience are built from it. */
+export function checkPublicUrl(publicUrl: string | undefined): void {
+  if (publicUrl === undefined) return;
+  try {
+    if (!/^https?:$/.test(new URL(publicUrl).protocol)) throw new Error("scheme");
+  } catch {
+    throw new TypeError(`createAdminRouter: publicUrl must be an http(s) URL, got ${JSON.stringify(publicUrl)}`);
+  }
+}

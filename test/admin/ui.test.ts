@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultUiDir } from "../../strategy/admin/router.js";
+import { defaultUiDir } from "../../strategy/admin/console.js";
 import { request, startAdminServer, type AdminServer } from "./support.js";
 
 describe("console UI serving", () => {

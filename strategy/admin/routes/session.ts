@@ -21,6 +21,7 @@ export interface SessionRouteOptions {
   strategy: () => SshKeyStrategy;
   limiter: SignInLimiter;
   linkTtlMs: number;
+  /** An http(s) URL: createAdminRouter checked it (checkPublicUrl). */
   publicUrl?: string | undefined;
 }
 
@@ -75,13 +76,6 @@ function normalizedConsoleUrl(url: string): string {
 
 /** Sign-in: JWT → one-time link (the link → session is sign-in-link.ts). */
 export function registerSignInRoutes(router: Router, options: SessionRouteOptions): void {
-  if (options.publicUrl !== undefined) {
-    try {
-      if (!/^https?:$/.test(new URL(options.publicUrl).protocol)) throw new Error("scheme");
-    } catch {
-      throw new TypeError(`createAdminRouter: publicUrl must be an http(s) URL, got ${JSON.stringify(options.publicUrl)}`);
-    }
-  }
   const authenticator = new passport.Passport();
   let registered = false;
 
