@@ -62,20 +62,9 @@ export function createDemoApp(options: DemoAppOptions): Express {
   // No authenticator.initialize(): passport ≥ 0.6 sets up req.login & co. in authenticate()
   // itself, and initialize() on every request (authenticated or not) is work on every route
   // for nothing (npm run bench shows it).
-  if (options.crtauth) {
-    const strategy = options.strategy;
-    app.use(createCrtauthRouter({ ...options.crtauth, store: options.crtauth.store ?? (() => strategy.store()) }));
-  }
 
-  if (options.sshsigToken ?? issuesSshsigTokens(options.strategy)) app.use(createSshsigTokenRouter({ strategy: options.strategy }));
-
-  // GET /<username>.keys: the key directory, as GitHub publishes it.
-  app.use(createPublishedKeysRouter({ store: () => options.strategy.store() }));
-
-  if (options.admin !== false) {
-    const strategy = options.strategy;
-    app.use("/admin", createAdminRouter({ log: options.log, ...options.admin, store: options.admin?.store ?? (() => adminStoreOf(strategy)) }));
-  }
+  // The app's own routes come first: each nested router a request walks past costs it a
+  // deferred hop out of that router, and none of them answers these paths.
 
   // Liveness: the process answers. Never touches the database, so a load balancer does not
   // restart instances during a database outage they cannot fix.
@@ -98,6 +87,21 @@ export function createDemoApp(options: DemoAppOptions): Express {
     const info = req.authInfo as SshKeyAuthInfo;
     res.json({ username: user.username, scheme: info.scheme, fingerprint: info.fingerprint });
   });
+
+  if (options.crtauth) {
+    const strategy = options.strategy;
+    app.use(createCrtauthRouter({ ...options.crtauth, store: options.crtauth.store ?? (() => strategy.store()) }));
+  }
+
+  if (options.sshsigToken ?? issuesSshsigTokens(options.strategy)) app.use(createSshsigTokenRouter({ strategy: options.strategy }));
+
+  // GET /<username>.keys: the key directory, as GitHub publishes it.
+  app.use(createPublishedKeysRouter({ store: () => options.strategy.store() }));
+
+  if (options.admin !== false) {
+    const strategy = options.strategy;
+    app.use("/admin", createAdminRouter({ log: options.log, ...options.admin, store: options.admin?.store ?? (() => adminStoreOf(strategy)) }));
+  }
 
   app.use((_req, res) => {
     res.status(404).json(errorBody("not_found", "no such route"));
