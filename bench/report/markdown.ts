@@ -34,7 +34,7 @@ export function renderMarkdown(r: BenchResults, chart = "latest.svg"): string {
   out.push(`![ratios](${chart})`);
   out.push("");
 
-  out.push("## Targets (issue 6 §4)");
+  out.push("## Targets (issue 19; the p99 and revocation rows: issue 6)");
   out.push("");
   const checks = checkTargets(r);
   out.push(
