@@ -22,28 +22,13 @@ function factsOf(signer: KeyCandidate): PolicyKeyFacts {
   };
 }
 
-// The reader hands out the same promise while its reading is fresh: once that promise has
-// settled, its value is taken from here, so a sign-in does not wait a turn of the microtask
-// queue for a policy already in hand. Weak: a replaced reading is dropped with its promise.
-const settledReadings = new WeakMap<Promise<KeyPolicyReading>, KeyPolicyReading>();
-
-function readingOf(source: KeyPolicySource): KeyPolicyReading | Promise<KeyPolicyReading> {
-  const pending = source.current();
-  const known = settledReadings.get(pending);
-  if (known !== undefined) return known;
-  return pending.then((reading) => {
-    settledReadings.set(pending, reading);
-    return reading;
-  });
-}
-
 /**
  * Refuses a verified key that breaks the instance key policy with `key_policy`, naming the rule.
  * A stored policy that cannot be read refuses every key (fail closed) until it is set again.
  */
 export function checkKeyPolicy(source: KeyPolicySource | undefined, signer: KeyCandidate, nowMs: number): void | Promise<void> {
   if (!source) return;
-  const reading = readingOf(source);
+  const reading = source.current();
   if ("then" in reading) return reading.then((found) => checkReading(found, signer, nowMs));
   checkReading(reading, signer, nowMs);
 }

@@ -54,7 +54,8 @@ export async function writeKeyPolicy(
 
 /** Where the policy is read from on the authentication and upload paths. */
 export interface KeyPolicySource {
-  current(): Promise<KeyPolicyReading>;
+  /** The reading itself once it is in hand (a sign-in then waits no turn for it), else the read under way. */
+  current(): KeyPolicyReading | Promise<KeyPolicyReading>;
 }
 
 export interface KeyPolicyReaderOptions {
@@ -66,7 +67,7 @@ export interface KeyPolicyReaderOptions {
 
 /** KeyPolicySource over a SettingsStore, cached until the next change notice or `maxAgeMs`. */
 export class KeyPolicyReader implements KeyPolicySource {
-  private cached: { reading: Promise<KeyPolicyReading>; at: number } | null = null;
+  private cached: { reading: Promise<KeyPolicyReading>; settled: KeyPolicyReading | null; at: number } | null = null;
   private lastWarned: string | null = null;
   private readonly maxAgeMs: number;
   private readonly warn: (message: string) => void;
@@ -84,19 +85,20 @@ export class KeyPolicyReader implements KeyPolicySource {
     });
   }
 
-  current(): Promise<KeyPolicyReading> {
+  current(): KeyPolicyReading | Promise<KeyPolicyReading> {
     // Wall-clock age, independent of any test clock given to the strategy.
     const now = Date.now();
-    if (this.cached && now - this.cached.at < this.maxAgeMs) return this.cached.reading;
+    if (this.cached && now - this.cached.at < this.maxAgeMs) return this.cached.settled ?? this.cached.reading;
     const reading = readKeyPolicy(this.settings).then((found) => {
       if (found.error !== null && found.error !== this.lastWarned) {
         this.lastWarned = found.error;
         this.warn(`passport-sshkey: ${found.error}; every sign-in is refused with key_policy until it is set again (passport-sshkey policy set)`);
       }
+      if (this.cached?.reading === reading) this.cached.settled = found;
       return found;
     });
     // A change notice during the read empties the cache again; a failed read is never kept.
-    this.cached = { reading, at: now };
+    this.cached = { reading, settled: null, at: now };
     reading.catch(() => {
       if (this.cached?.reading === reading) this.cached = null;
     });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadKeyFileSigner, requestHeadersFor, type ClientScheme } from "../../strategy/client/index.js";
 import { defaultKeyPolicy, type KeyPolicyChange } from "../../strategy/contract/policy.js";
 import { checkKeyPolicy } from "../../strategy/core/key-policy.js";
-import { keyPolicySettingKey, writeKeyPolicy } from "../../strategy/policy/setting.js";
+import { KeyPolicyReader, keyPolicySettingKey, writeKeyPolicy } from "../../strategy/policy/setting.js";
 import type { SshKeyStore } from "../../strategy/store/index.js";
 import type { KeyCandidate } from "../../strategy/store/ports.js";
 import { databaseKinds } from "../support/databases.js";
@@ -134,35 +134,45 @@ describe.each(["memory", ...databaseKinds] as const)("key policy at sign-in on %
   });
 });
 
-describe("checkKeyPolicy and the reader's promise", () => {
+describe("checkKeyPolicy over the policy reader", () => {
   const signer = {
     key: { id: "k1", parsed: { type: "ssh-rsa", bits: 2048 }, createdAt: new Date(0), lastUsedAt: null, expiresAt: null },
     user: { id: "u1", username: "alice", isAdmin: false, disabled: false },
   } as unknown as KeyCandidate;
-  const strict = { ...defaultKeyPolicy, minRsaBits: 3072 };
+  const readerOver = (stored: string | null) => {
+    const values = new Map<string, string>(stored === null ? [] : [[keyPolicySettingKey, stored]]);
+    const listeners: (() => void)[] = [];
+    const settings = {
+      read: async (key: string) => values.get(key) ?? null,
+      write: async (key: string, value: string) => void values.set(key, value),
+      loadOrCreate: async () => "",
+    };
+    const feed = { publish: async () => listeners.forEach((l) => l()), subscribe: (l: () => void) => (listeners.push(l), () => {}), close: async () => {} };
+    return { reader: new KeyPolicyReader(settings, feed, { warn: () => {} }), values, feed };
+  };
 
-  it("answers at once once the reading has settled, and still refuses by it", async () => {
-    const reading = Promise.resolve({ policy: strict, error: null } as const);
-    const source = { current: () => reading };
-    const first = checkKeyPolicy(source, signer, Date.now());
+  it("answers at once once the reading is in hand, and still refuses by it", async () => {
+    const { reader } = readerOver(JSON.stringify({ ...defaultKeyPolicy, minRsaBits: 3072 }));
+    const first = checkKeyPolicy(reader, signer, Date.now());
     expect(first).toBeInstanceOf(Promise);
     await expect(first).rejects.toMatchObject({ code: "key_policy" });
-    expect(() => checkKeyPolicy(source, signer, Date.now())).toThrow(/at least 3072 bits/);
+    expect(() => checkKeyPolicy(reader, signer, Date.now())).toThrow(/at least 3072 bits/);
   });
 
-  it("a new reading (a policy change) is waited for, not the old one reused", async () => {
-    let reading: Promise<{ policy: typeof strict; error: null }> = Promise.resolve({ policy: strict, error: null });
-    const source = { current: () => reading };
-    await expect(checkKeyPolicy(source, signer, Date.now())).rejects.toMatchObject({ code: "key_policy" });
-    reading = Promise.resolve({ policy: { ...defaultKeyPolicy }, error: null });
-    await expect(checkKeyPolicy(source, signer, Date.now())).resolves.toBeUndefined();
-    expect(checkKeyPolicy(source, signer, Date.now())).toBeUndefined();
+  it("a change notice makes the next check wait for the new reading, not reuse the old one", async () => {
+    const { reader, values, feed } = readerOver(JSON.stringify({ ...defaultKeyPolicy, minRsaBits: 3072 }));
+    await expect(checkKeyPolicy(reader, signer, Date.now())).rejects.toMatchObject({ code: "key_policy" });
+    values.set(keyPolicySettingKey, JSON.stringify(defaultKeyPolicy));
+    await feed.publish();
+    const next = checkKeyPolicy(reader, signer, Date.now());
+    expect(next).toBeInstanceOf(Promise);
+    await expect(next).resolves.toBeUndefined();
+    expect(checkKeyPolicy(reader, signer, Date.now())).toBeUndefined();
   });
 
-  it("an unreadable stored policy refuses every key, on the settled path too (fail closed)", async () => {
-    const reading = Promise.resolve({ policy: defaultKeyPolicy, error: "bad JSON" });
-    const source = { current: () => reading };
-    await expect(checkKeyPolicy(source, signer, Date.now())).rejects.toMatchObject({ code: "key_policy" });
-    expect(() => checkKeyPolicy(source, signer, Date.now())).toThrow(/cannot be read/);
+  it("an unreadable stored policy refuses every key, on the in-hand path too (fail closed)", async () => {
+    const { reader } = readerOver("{not json");
+    await expect(checkKeyPolicy(reader, signer, Date.now())).rejects.toMatchObject({ code: "key_policy" });
+    expect(() => checkKeyPolicy(reader, signer, Date.now())).toThrow(/cannot be read|invalid/);
   });
 });
