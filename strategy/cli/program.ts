@@ -1,7 +1,8 @@
 import { Command, Help } from "commander";
 import { invokedCommand, topLevelCommands } from "./command-table.js";
 import { runProgram } from "./run.js";
-import { databaseFileMissing, describeDatabase, environmentVariables, loadDotEnv, packageVersion } from "./environment.js";
+import { loadDotEnv } from "./dot-env.js";
+import { databaseFileMissing, describeDatabase, environmentVariables, packageVersion } from "./environment.js";
 
 /**
  * The program with the invoked command's module registered and every other top-level command as

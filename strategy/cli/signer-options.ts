@@ -14,18 +14,33 @@ export interface SignerOptions {
   fingerprint?: string;
 }
 
+/** A commander option: its flags (`--key <path>`) and help text. */
+export type Flag = readonly [flags: string, description: string];
+
+/**
+ * The signing options, as one table: commander registers them for every signing command, and
+ * the `token jwt` fast path (token-jwt-program.ts) reads the same flags with node's parseArgs.
+ */
+export const signerFlags = {
+  user: ["--user <username>", "the username to authenticate as"],
+  optionalUser: ["--user <username>", "the username to authenticate as (not for rfc9421: the key names the user)"],
+  key: ["--key <path>", "private key file (OpenSSH, PEM or PKCS#8; ~ is your home; passphrase from SSHKEY_PASSPHRASE)"],
+  agent: ["--agent", "sign with the running ssh-agent (SSH_AUTH_SOCK), trying its keys that fit the scheme in turn"],
+  fingerprint: ["--fingerprint <SHA256:…>", "with --agent: use only this agent key"],
+} as const satisfies Record<string, Flag>;
+
 /**
  * Adds --user, --key, --agent and --fingerprint to a command that signs. `user`: whether
  * --user is required, optional (the action checks it: a scheme where the key names the user
  * needs none) or left out.
  */
 export function addSignerOptions(command: Command, user: "required" | "optional" | "none" = "required"): Command {
-  if (user === "required") command.requiredOption("--user <username>", "the username to authenticate as");
-  if (user === "optional") command.option("--user <username>", "the username to authenticate as (not for rfc9421: the key names the user)");
+  if (user === "required") command.requiredOption(...signerFlags.user);
+  if (user === "optional") command.option(...signerFlags.optionalUser);
   return command
-    .option("--key <path>", "private key file (OpenSSH, PEM or PKCS#8; ~ is your home; passphrase from SSHKEY_PASSPHRASE)")
-    .option("--agent", "sign with the running ssh-agent (SSH_AUTH_SOCK), trying its keys that fit the scheme in turn")
-    .option("--fingerprint <SHA256:…>", "with --agent: use only this agent key");
+    .option(...signerFlags.key)
+    .option(...signerFlags.agent)
+    .option(...signerFlags.fingerprint);
 }
 
 /** The keys a command may sign with, in the order to try them. */

@@ -1,4 +1,6 @@
-import { isKeyFormatError, parsePublicKey, type KeyPolicyOptions } from "../keys/index.js";
+import { isKeyFormatError } from "../keys/errors.js";
+import type { KeyPolicyOptions } from "../keys/policy.js";
+import { parseStoredKey } from "../keys/stored-key.js";
 import type { ParsedPublicKey } from "../keys/types.js";
 import type { StoredUser } from "./ports.js";
 
@@ -65,7 +67,7 @@ export function nameable(value: string): boolean {
 
 function parseStored(openssh: string, policy: KeyPolicyOptions): ParsedPublicKey | null {
   try {
-    return parsePublicKey(openssh, policy);
+    return parseStoredKey(openssh, policy);
   } catch (error) {
     if (isKeyFormatError(error)) return null;
     throw error;

@@ -17,7 +17,10 @@ let cli: string;
 let key: string;
 
 /** The packages (node_modules/<name>) one run of the built CLI resolved, and its output. */
-function packagesLoaded(args: string[], env: Record<string, string>): Promise<{ packages: Set<string>; own: number; stdout: string; code: number }> {
+function packagesLoaded(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ packages: Set<string>; own: number; ownModules: string[]; stdout: string; code: number }> {
   const log = path.join(dir, `modules-${Math.random().toString(36).slice(2)}.log`);
   return new Promise((resolve) => {
     execFile(
@@ -34,8 +37,8 @@ function packagesLoaded(args: string[], env: Record<string, string>): Promise<{ 
               return parts[0]!.startsWith("@") ? `${parts[0]}/${parts[1]}` : parts[0]!;
             }),
         );
-        const own = new Set(urls.filter((url) => url.includes("/dist/"))).size;
-        resolve({ packages, own, stdout, code: error ? ((error as { code?: number }).code ?? 1) : 0 });
+        const ownModules = [...new Set(urls.filter((url) => url.includes("/dist/")).map((url) => url.split("/dist/").pop()!))];
+        resolve({ packages, own: ownModules.length, ownModules, stdout, code: error ? ((error as { code?: number }).code ?? 1) : 0 });
       },
     );
   });
@@ -51,11 +54,12 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe("lean CLI processes", () => {
-  it("token jwt --key loads commander alone", async () => {
+  it("token jwt --key loads no package, not even commander", async () => {
     const run = await packagesLoaded(["token", "jwt", "--key", key, "--user", "alice"], {});
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^JWT [\w-]+\.[\w-]+\.[\w-]+\n$/);
-    expect([...run.packages]).toEqual(["commander"]);
+    expect([...run.packages]).toEqual([]);
+    expect(run.ownModules).not.toContain("strategy/cli/program.js");
   });
 
   it("--help loads no command module", async () => {
@@ -115,10 +119,11 @@ describe.each(databaseKinds)("lean CLI processes on %s", (kind) => {
     expect(run.stdout).toBe(expected);
   });
 
-  it("authorized-keys: the driver and commander", async () => {
+  it("authorized-keys: the driver alone, and of the key formats only the stored one", async () => {
     const run = await packagesLoaded(["authorized-keys", "alice"], env);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("ssh-ed25519 ");
-    for (const name of heavy.filter((name) => name !== driver)) expect(run.packages, name).not.toContain(name);
+    expect([...run.packages].filter((name) => name !== "pg-connection-string" && !name.startsWith("pg-"))).toEqual([driver]);
+    expect(run.ownModules.filter((module) => module.includes("/keys/formats/"))).toEqual(["strategy/keys/formats/openssh-line.js"]);
   });
 });

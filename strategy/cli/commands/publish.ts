@@ -6,7 +6,7 @@ import type { PublishableOwner } from "../../store/ports.js";
 import { readPublishableOwners } from "../../store/sql/published-keys.js";
 import { CliError } from "../errors.js";
 
-const databaseUrlOption = [
+export const databaseUrlOption = [
   "--database-url <url>",
   "the database to read (default: DATABASE_URL, else the embedded file); sshd clears the environment",
 ] as const;
@@ -32,11 +32,14 @@ export function registerAuthorizedKeysCommand(program: Command): void {
     .command("authorized-keys <username>")
     .description("print the user's active keys as authorized_keys lines, for sshd's AuthorizedKeysCommand (nothing for an unknown or disabled user)")
     .option(...databaseUrlOption)
-    .action(async (username: string, opts: { databaseUrl?: string }) => {
-      const [owner] = await readOwners(opts.databaseUrl, username);
-      const lines = owner ? activeKeys(owner, Date.now()).map(authorizedKeysLine) : [];
-      process.stdout.write(lines.map((line) => `${line}\n`).join(""));
-    });
+    .action((username: string, opts: { databaseUrl?: string }) => printAuthorizedKeys(username, opts.databaseUrl));
+}
+
+/** What `authorized-keys USER` prints: the user's active keys as authorized_keys lines, nothing for an unknown or disabled user. */
+export async function printAuthorizedKeys(username: string, databaseUrl: string | undefined): Promise<void> {
+  const [owner] = await readOwners(databaseUrl, username);
+  const lines = owner ? activeKeys(owner, Date.now()).map(authorizedKeysLine) : [];
+  process.stdout.write(lines.map((line) => `${line}\n`).join(""));
 }
 
 export function registerPublishCommands(program: Command): void {

@@ -18,17 +18,7 @@ export function registerTokenCommands(program: Command): void {
   const token = program.command("token").description("print an Authorization header value (rfc9421: the Signature-Input and Signature header lines)");
   // jwt and sshauth: nothing tells which key the server wants, so the first agent key that
   // fits signs (or --fingerprint's), and stderr says which one it was.
-  addSignerOptions(token.command("jwt").description("an asymmetric-jwt-auth JWT (Authorization: JWT …)")).action(async (opts: SignerOptions) => {
-    if (opts.user === "") throw new CliError("--user must not be empty");
-    const choice = await signersFor(opts, "jwt");
-    const signer = choice.signers[0]!;
-    try {
-      process.stdout.write(`JWT ${await signJwtToken({ signer, username: opts.user })}\n`);
-    } finally {
-      choice.close();
-    }
-    announceSigner(choice, signer);
-  });
+  addSignerOptions(token.command("jwt").description("an asymmetric-jwt-auth JWT (Authorization: JWT …)")).action(printJwtToken);
   addSignerOptions(token.command("crtauth").description("a Spotify crtauth token from the server's /_auth (Authorization: chap:…)"))
     .requiredOption("--url <base>", "the server to log in to (its origin's /_auth answers the handshake)")
     .action(async (opts: SignerOptions & { url: string }) => {
@@ -156,6 +146,19 @@ export function registerTokenCommands(program: Command): void {
       }
       announceSigner(choice, signer);
     });
+}
+
+/** `token jwt`: one JWT signed by the key file's key or the first agent key that fits (or --fingerprint's). */
+export async function printJwtToken(opts: SignerOptions): Promise<void> {
+  if (opts.user === "") throw new CliError("--user must not be empty");
+  const choice = await signersFor(opts, "jwt");
+  const signer = choice.signers[0]!;
+  try {
+    process.stdout.write(`JWT ${await signJwtToken({ signer, username: opts.user })}\n`);
+  } finally {
+    choice.close();
+  }
+  announceSigner(choice, signer);
 }
 
 interface Rfc9421TokenOptions extends Omit<SignerOptions, "user"> {
