@@ -42,7 +42,7 @@ function sections(r: BenchResults): Section[] {
     .map((x) => ({
       label: x.label,
       value: x.ratioVsHello!,
-      color: x.id.startsWith("sshkey") ? colors.ours : x.id === "hello" || x.id === "passport-floor" ? colors.base : colors.peer,
+      color: x.id.startsWith("sshkey") ? colors.ours : x.id === "hello" || x.id === "passport-floor" || x.id.startsWith("floor-") ? colors.base : colors.peer,
     }));
   if (http.length) out.push({ title: "HTTP: req/s ÷ Express hello (same round)", bars: http, marks: [{ value: 1, label: "no auth" }] });
   const cmp = r.http.comparisons
