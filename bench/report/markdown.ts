@@ -63,27 +63,28 @@ export function renderMarkdown(r: BenchResults, chart = "latest.svg"): string {
   out.push("## In-process verification throughput");
   out.push("");
   out.push(
-    "One process, one thread. *raw* is `node:crypto` on the same signatures (or MAC) the credentials carry, with a cached KeyObject — the physical limit. *JWS verifier* is what the anchors' minimal verifier measures, with our algorithm policy: decode, policy, signature, claims — no store; *scheme.verify* is the scheme alone (decode, algorithm policy, key lookup, claims, replay guard); *authenticate* is `SshKeyStrategy.authenticate` driven as passport drives it (header parsing, scheme dispatch, event record, success hook). Store: in memory (bench/inprocess/memory-store.ts), replay protection on.",
+    "One process, one thread. *raw* is `node:crypto` on the same signatures (or MAC) the credentials carry, with a cached KeyObject — the physical limit. *floor* (the targeted cases) is the least any check of the same credentials must do, synchronously: decode, the same verify, the time check, a replay id hashed into a `Set` (bench/inprocess/floors.ts). *JWS verifier* is what the anchors' minimal verifier measures, with our algorithm policy: decode, policy, signature, claims — no store; *scheme.verify* is the scheme alone (decode, algorithm policy, key lookup, claims, replay guard); *authenticate* is `SshKeyStrategy.authenticate` driven as passport drives it (header parsing, scheme dispatch, event record, success hook). Store: in memory (bench/inprocess/memory-store.ts), replay protection on.",
   );
   out.push("");
   out.push(
     table(
-      ["case", "raw baseline", "raw ops/s", "JWS verifier ÷ raw", "scheme.verify ops/s", "÷ raw", "authenticate ops/s", "÷ raw"],
+      ["case", "raw baseline", "raw ops/s", "floor ÷ raw", "JWS verifier ÷ raw", "scheme.verify ops/s", "÷ raw", "authenticate ops/s", "÷ raw"],
       r.inprocess.map((row) =>
         row.available
           ? [
               row.label,
               row.raw,
               formatNumber(row.rawOps!),
+              row.floorRatio === undefined ? "–" : formatRatio(row.floorRatio),
               row.jwsRatio === undefined ? "–" : formatRatio(row.jwsRatio),
               formatNumber(row.verifyOps!),
               formatRatio(row.verifyRatio!),
               formatNumber(row.authenticateOps!),
               formatRatio(row.authenticateRatio!),
             ]
-          : [row.label, row.raw, "–", "–", "–", "–", "–", row.note ?? "not available in this build"],
+          : [row.label, row.raw, "–", "–", "–", "–", "–", "–", row.note ?? "not available in this build"],
       ),
-      ["l", "l", "r", "r", "r", "r", "r", "r"],
+      ["l", "l", "r", "r", "r", "r", "r", "r", "r"],
     ),
   );
   out.push("");
