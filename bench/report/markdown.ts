@@ -1,12 +1,20 @@
 // bench/results/latest.md: targets first, then every table, then how it was measured.
 import { formatMs, formatNumber, formatRatio } from "../lib/stats.js";
-import { checkTargets } from "./targets.js";
+import { checkTargets, type TargetCheck } from "./targets.js";
 import type { BenchResults } from "./types.js";
 
 function table(head: string[], rows: string[][], align: ("l" | "r")[]): string {
   const sep = align.map((a) => (a === "r" ? "---:" : "---"));
   return [head, sep, ...rows].map((r) => `| ${r.join(" | ")} |`).join("\n");
 }
+
+const statusLabel: Record<TargetCheck["status"], string> = {
+  met: "✅ met",
+  bounded: "🟧 bounded",
+  missed: "❌ missed",
+  invalid: "⚠️ invalid",
+  "not measured": "— not measured",
+};
 
 const mb = (v: number | undefined) => (v === undefined ? "–" : `${v.toFixed(0)} MB`);
 
@@ -44,17 +52,22 @@ export function renderMarkdown(r: BenchResults, chart = "latest.svg"): string {
         c.name,
         c.measured === undefined ? "–" : c.name.startsWith("revocation") ? `${c.measured.toFixed(2)} s` : formatRatio(c.measured),
         `${c.kind === "min" ? "≥" : "≤"} ${c.goal}${c.name.startsWith("revocation") ? " s" : "×"}`,
-        c.status === "met" ? "✅ met" : c.status === "missed" ? "❌ missed" : c.status === "invalid" ? "⚠️ invalid" : "— not measured",
+        statusLabel[c.status],
         c.margin ?? "–",
         c.detail,
       ]),
       ["l", "r", "r", "l", "l", "l"],
     ),
   );
+  out.push("");
+  const count = (status: TargetCheck["status"]) => checks.filter((c) => c.status === status).length;
+  out.push(
+    `**${count("met")} met · ${count("bounded")} bounded · ${count("missed")} missed** (of ${checks.length}; ${count("invalid")} invalid, ${count("not measured")} not measured). *Bounded*: missed, and a floor doing only the unavoidable work, measured in this run, misses the goal too.`,
+  );
   const misses = checks.filter((c) => c.why);
   if (misses.length) {
     out.push("");
-    out.push("Why the misses:");
+    out.push("Why the misses, and what bounds them:");
     out.push("");
     for (const c of misses) out.push(`- **${c.name}** (${c.margin}): ${c.why}`);
   }
