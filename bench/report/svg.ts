@@ -27,6 +27,7 @@ function sections(r: BenchResults): Section[] {
     inproc.push({ label: `${row.label} · authenticate`, value: row.authenticateRatio!, color: colors.ours });
     inproc.push({ label: `${row.label} · scheme.verify`, value: row.verifyRatio!, color: colors.ours2 });
     if (row.jwsRatio !== undefined) inproc.push({ label: `${row.label} · JWS verifier alone`, value: row.jwsRatio, color: colors.peer });
+    if (row.floorRatio !== undefined) inproc.push({ label: `${row.label} · floor (required work only)`, value: row.floorRatio, color: colors.base });
   }
   if (inproc.length)
     out.push({
