@@ -21,7 +21,9 @@ export const meets = (measured: number, goal: number, kind: "min" | "max") => (k
  */
 export function withBound(c: TargetCheck, floor: Bound | undefined): TargetCheck {
   if (c.status !== "missed" || floor === undefined || c.measured === undefined || !Number.isFinite(floor.measured)) return c;
-  const rest = c.why ? ` ${c.why}` : "";
+  // explain() may leave a why that is only its leading-space busy-machine note.
+  const why = c.why?.trim() ?? "";
+  const rest = why ? ` ${why}` : "";
   if (!meets(floor.measured, c.goal, c.kind)) {
     return {
       ...c,
@@ -33,6 +35,6 @@ export function withBound(c: TargetCheck, floor: Bound | undefined): TargetCheck
   const gap = Math.abs((c.measured / floor.measured - 1) * 100).toFixed(0);
   return {
     ...c,
-    why: `${c.why ? `${c.why} ` : ""}Not bounded: ${floor.detail} reaches ${x(floor.measured)} in this run, which meets the goal, so the gap is ours (${x(c.measured)}, ${gap}% ${c.kind === "min" ? "below" : "above"} that floor).`,
+    why: `${why ? `${why} ` : ""}Not bounded: ${floor.detail} reaches ${x(floor.measured)} in this run, which meets the goal, so the gap is ours (${x(c.measured)}, ${gap}% ${c.kind === "min" ? "below" : "above"} that floor).`,
   };
 }
