@@ -7,9 +7,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { openPrismaStore } from "../../strategy/store/index.js";
 import { ensureLibraryBuilt } from "../../test/support/build.js";
+import { generateBenchKey } from "../lib/keys.js";
 import { median } from "../lib/stats.js";
 import { postgresAnswers } from "../scale/postgres-fill.js";
 import pg from "pg";
+import { commanderFloor, driverFloor, tokenFloor } from "./floors.js";
 import type { CliSection, CliRow, CliStartRow } from "./types.js";
 
 export interface CliConfig {
@@ -31,21 +33,6 @@ function elapsedMs(cli: string | null, args: string[], databaseUrl: string, expe
 }
 
 const repoRoot = path.resolve(import.meta.dirname, "../..");
-
-/**
- * The floor under `token jwt`: node's start, the ESM loader and commander parsing the same
- * arguments into the same subcommand, and one line printed — what any commander-based CLI pays.
- */
-const commanderFloor = [
-  "--input-type=module",
-  "-e",
-  [
-    'import { Command } from "commander";',
-    'const program = new Command("floor");',
-    'program.command("token").command("jwt").requiredOption("--key <path>").requiredOption("--user <name>").action(() => process.stdout.write("JWT floor\\n"));',
-    'await program.parseAsync(process.argv.slice(1), { from: "user" });',
-  ].join(" "),
-];
 
 /**
  * Issue 19's measure: rounds alternate `node -e 0` and the command, so both see the same machine
@@ -70,6 +57,13 @@ function newKey(tmpDir: string): string {
   const key = path.join(tmpDir, `cli-bench-${crypto.randomBytes(3).toString("hex")}`);
   execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", key]);
   return key;
+}
+
+/** An Ed25519 private key as a PKCS#8 PEM file, what the token floor reads. */
+function pkcs8Key(tmpDir: string): string {
+  const file = path.join(tmpDir, `cli-floor-${crypto.randomBytes(3).toString("hex")}.pem`);
+  fs.writeFileSync(file, generateBenchKey("ed25519").privatePem);
+  return file;
 }
 
 async function seed(url: string, tmpDir: string): Promise<void> {
@@ -101,7 +95,7 @@ export async function runCli(config: CliConfig, ctx: { tmpDir: string }, log: (l
   const starts: CliStartRow[] = [];
   const startRounds = config.quick ? 5 : 15;
   const jwtArgs = ["token", "jwt", "--key", newKey(ctx.tmpDir), "--user", "alice"];
-  log(`cli: ${startRounds} paired rounds of node -e 0 and token jwt --key`);
+  log(`cli: ${startRounds} paired rounds of node -e 0 and token jwt --key, commander alone, the token floor`);
   starts.push(
     startRatio({ id: "token-jwt", command: "token jwt --key FILE --user alice", db: "none" }, startRounds, cli, jwtArgs, "file:/nonexistent/none.db", "JWT "),
     startRatio(
@@ -111,6 +105,14 @@ export async function runCli(config: CliConfig, ctx: { tmpDir: string }, log: (l
       [...commanderFloor, ...jwtArgs],
       "file:/nonexistent/none.db",
       "JWT floor",
+    ),
+    startRatio(
+      { id: "token-floor", command: "(floor) commander + read a PKCS#8 Ed25519 key + build and sign the JWT", db: "none" },
+      startRounds,
+      null,
+      [...tokenFloor, "token", "jwt", "--key", pkcs8Key(ctx.tmpDir), "--user", "alice"],
+      "file:/nonexistent/none.db",
+      "JWT ",
     ),
   );
   for (const db of ["sqlite", "postgresql"] as const) {
@@ -136,7 +138,7 @@ export async function runCli(config: CliConfig, ctx: { tmpDir: string }, log: (l
         ratios.push(full / fast);
       }
       rows.push({ db, rounds, ratio: median(ratios) });
-      log(`cli: ${db}, ${startRounds} paired rounds of node -e 0 and users list, authorized-keys`);
+      log(`cli: ${db}, ${startRounds} paired rounds of node -e 0 and users list, authorized-keys, the driver floor`);
       starts.push(startRatio({ id: "users-list", command: "users list", db }, startRounds, cli, ["users", "list"], database.url, "alice"));
       starts.push(
         startRatio(
@@ -144,6 +146,14 @@ export async function runCli(config: CliConfig, ctx: { tmpDir: string }, log: (l
           startRounds,
           cli,
           ["authorized-keys", "alice"],
+          database.url,
+          "ssh-ed25519",
+        ),
+        startRatio(
+          { id: "driver-floor", command: "(floor) node + the driver + authorized-keys' one query", db },
+          startRounds,
+          null,
+          [...driverFloor(db), "alice"],
           database.url,
           "ssh-ed25519",
         ),

@@ -9,8 +9,12 @@ export interface CliRow {
 
 /** Issue 19: one command's whole-process time over `node -e 0`'s, in paired rounds. */
 export interface CliStartRow {
-  /** "commander-floor": context, no target — commander alone parsing token jwt's arguments. */
-  id: "token-jwt" | "users-list" | "authorized-keys" | "commander-floor";
+  /**
+   * Context, no target: "commander-floor" is commander alone parsing token jwt's arguments;
+   * "token-floor" adds reading a key and signing the JWT (the floor under token-jwt);
+   * "driver-floor" is node, the driver and authorized-keys' one query (the floor under authorized-keys).
+   */
+  id: "token-jwt" | "users-list" | "authorized-keys" | "commander-floor" | "token-floor" | "driver-floor";
   command: string;
   /** "none": the command reads no database. */
   db: "none" | "sqlite" | "postgresql";

@@ -12,16 +12,21 @@ const SLACK = 64;
 
 // Fastify's pairs (crtauth ÷ Fastify hello, JWT on Fastify ÷ on Express) close the cycle back to (b);
 // the seed (m), compared with (b) at about ten times where drift matters least, sits between.
+// Each floor sits beside the row it bounds: (p)/(p0) after (d), (o) after (g), (n) after (j).
 const pairedOrder = [
   "passport-jwt-pem",
   "sshkey-jwt-rs256",
   "passport-jwt-keyobject",
+  "floor-jwt-sqlite",
+  "floor-jwt-memory",
   "hello",
   "sshkey-crtauth",
   "passport-floor",
+  "floor-passport-crtauth",
   "django-seed",
   "fastify-sshkey-crtauth",
   "fastify-hello",
+  "floor-fastify-crtauth",
   "fastify-sshkey-jwt-rs256",
 ];
 const measureOrder = (id: string) => (pairedOrder.includes(id) ? pairedOrder.indexOf(id) : pairedOrder.length);
@@ -134,6 +139,26 @@ export async function runHttp(
         label: "JWT RS256 on Fastify (k) / on Express (b)",
         ratio: ratio("fastify-sshkey-jwt-rs256", "sshkey-jwt-rs256"),
         target: 1.3,
+      },
+      {
+        id: "floor-fastify-crtauth-vs-hello",
+        label: "floor: Fastify + crtauth MAC alone (n) / Fastify no auth (j)",
+        ratio: ratio("floor-fastify-crtauth", "fastify-hello"),
+      },
+      {
+        id: "floor-passport-crtauth-vs-floor",
+        label: "floor: passport + crtauth MAC alone (o) / passport floor (g)",
+        ratio: ratio("floor-passport-crtauth", "passport-floor"),
+      },
+      {
+        id: "floor-jwt-sqlite-vs-keyobject",
+        label: "floor: passport + RS256 + SQLite replay INSERT (p) / passport-jwt KeyObject (d)",
+        ratio: ratio("floor-jwt-sqlite", "passport-jwt-keyobject"),
+      },
+      {
+        id: "floor-jwt-memory-vs-keyobject",
+        label: "floor: passport + RS256 + replay id in a Set (p0) / passport-jwt KeyObject (d)",
+        ratio: ratio("floor-jwt-memory", "passport-jwt-keyobject"),
       },
       {
         id: "rfc9421-vs-sshsig",

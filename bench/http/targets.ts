@@ -84,6 +84,11 @@ export async function startTargets(ctx: TargetContext, log: (line: string) => vo
   assertSameLayout((await ctx.pool.sign([aliceSpec], 1, Math.floor(Date.now() / 1000)))[0]!, clientToken);
   const passportTokens = passportJwtTokens(alice, 256);
 
+  /** One chap: token for every request: a bearer token good until it expires. */
+  const crtauthHeaders = () => {
+    const headers = { authorization: `chap:${mintCrtauthToken("alice", ctx.crtauthSecret).text}` };
+    return () => headers;
+  };
   /** A server with crtauth on, sent one chap: token: a bearer token good until it expires, so the handshake is not on this path. */
   const crtauthTarget = (id: string, label: string, file: string, args: string[]) => async (): Promise<Target> => ({
     id,
@@ -93,10 +98,15 @@ export async function startTargets(ctx: TargetContext, log: (line: string) => vo
       BENCH_CRTAUTH_SECRET: ctx.crtauthSecret,
     })),
     maxAmount: () => Infinity,
-    prepare: async () => {
-      const headers = { authorization: `chap:${mintCrtauthToken("alice", ctx.crtauthSecret).text}` };
-      return () => headers;
-    },
+    prepare: async () => crtauthHeaders(),
+  });
+  /** A crtauth floor: no database, the same chap: token. */
+  const crtauthFloorTarget = (id: string, label: string, file: string) => async (): Promise<Target> => ({
+    id,
+    label,
+    ...(await start(file, [], { BENCH_CRTAUTH_SECRET: ctx.crtauthSecret })),
+    maxAmount: () => Infinity,
+    prepare: async () => crtauthHeaders(),
   });
 
   // Servers start concurrently (tsx compiles each child), in a fixed order in the list.
@@ -224,6 +234,25 @@ export async function startTargets(ctx: TargetContext, log: (line: string) => vo
       prepare: async (count) => fromPool(await ctx.pool.sign([aliceSpec], count, Math.floor(Date.now() / 1000))),
     }),
   );
+  // The floors: each does only the work its row cannot avoid, with node's and the drivers' own primitives.
+  factories.push(
+    ...(["sqlite", "memory"] as const).map((mode) => async (): Promise<Target> => ({
+      id: mode === "sqlite" ? "floor-jwt-sqlite" : "floor-jwt-memory",
+      label: mode === "sqlite" ? "(p) floor: passport + RS256 verify + replay INSERT into SQLite" : "(p0) floor: passport + RS256 verify + replay id in a Set",
+      ...(await start("bench/http/servers/passport-jwt-floor.ts", [mode], {
+        BENCH_PUBLIC_PEM: alice.publicPem,
+        BENCH_REPLAY_DB: path.join(ctx.tmpDir, "floor-replay.db"),
+      })),
+      maxAmount: () => ctx.maxTokensPerRound,
+      prepare: async (count) => fromPool(await ctx.pool.sign([aliceSpec], count, Math.floor(Date.now() / 1000))),
+    })),
+  );
+  if (ctx.schemes.includes("crtauth")) {
+    factories.push(
+      crtauthFloorTarget("floor-passport-crtauth", "(o) floor: passport + the crtauth token MAC alone", "bench/http/servers/passport-crtauth-floor.ts"),
+      crtauthFloorTarget("floor-fastify-crtauth", "(n) floor: Fastify + the crtauth token MAC alone", "bench/http/servers/fastify-crtauth-floor.ts"),
+    );
+  }
   if (ctx.schemes.includes("crtauth")) {
     factories.push(crtauthTarget("fastify-sshkey-crtauth", "(l) Fastify plugin crtauth token, SQLite", "bench/http/servers/fastify.ts", ["sshkey"]));
   }

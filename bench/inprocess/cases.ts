@@ -8,11 +8,13 @@ import { checkClaims } from "../../strategy/schemes/jwt/claims.js";
 import { decodeJwt } from "../../strategy/schemes/jwt/decode.js";
 import { verifyJwsSignature } from "../../strategy/schemes/jwt/verify-signature.js";
 import { mintCrtauthToken } from "../lib/crtauth-token.js";
+import type { JwtFloorKey } from "../lib/jwt-floor.js";
 import { capturingSigner, generateBenchKey, signerFor, type BenchKeyType, type CapturedSignature } from "../lib/keys.js";
 import { SshauthTokenSource, sshauthTimestampsPerKey } from "../lib/sshauth-tokens.js";
 import { rfc9421Headers } from "../lib/rfc9421-headers.js";
 import { sshsigHeaders } from "../lib/sshsig-headers.js";
 import { authenticateOnce, credentialOf, fakeRequest, fakeRequestTarget, verifyOnce, type BenchCredential } from "./harness.js";
+import { jwtFloor, sshauthFloor, type SshauthFloorKey } from "./floors.js";
 import { createMemoryStore, type MemoryStore } from "./memory-store.js";
 
 export interface CaseSpec {
@@ -29,6 +31,8 @@ export interface PreparedCase {
   jws?(): boolean;
   verify(): Promise<unknown>;
   authenticate(): Promise<unknown>;
+  /** The targeted cases only: the least work a check of the same credentials must do (floors.ts), synchronous like raw. */
+  floor?(): boolean;
 }
 
 export const caseSpecs: CaseSpec[] = [
@@ -46,6 +50,9 @@ export const caseSpecs: CaseSpec[] = [
 ];
 
 const crtauthSecret = "bench-crtauth-secret-0123456789abcdef";
+
+/** The JWT cases issue 19 sets a target for, which get a floor. */
+const jwtFloorAlgs: Partial<Record<string, JwtFloorKey["alg"]>> = { "jwt-rs256": "RS256", "jwt-eddsa": "EdDSA", "jwt-es256": "ES256" };
 
 /** Scheme names this build of the library offers (read from a default strategy). */
 export function availableSchemes(): string[] {
@@ -142,7 +149,8 @@ export async function prepareCase(spec: CaseSpec, schemes: readonly string[], po
       checkClaims(jwt.claims, Date.now(), 20);
       return true;
     };
-    return { ...runner, jws };
+    const floorAlg = jwtFloorAlgs[spec.id];
+    return { ...runner, jws, ...(floorAlg ? { floor: jwtFloor(headers, { alg: floorAlg, key: captured[0]!.key }) } : {}) };
   }
 
   if (spec.scheme === "crtauth") {
@@ -192,14 +200,17 @@ export async function prepareCase(spec: CaseSpec, schemes: readonly string[], po
   const type: BenchKeyType = spec.id === "sshauth-p256" ? "p256" : "ed25519";
   const keyCount = Math.ceil(size / sshauthTimestampsPerKey);
   const captured: CapturedSignature[] = [];
+  const floorKeys = new Map<string, SshauthFloorKey>();
   const identities = await Promise.all(
     Array.from({ length: keyCount }, async (_, i) => {
       const key = generateBenchKey(type);
       const username = `sa-${i}`;
       store.keys.addKey(username, key.parsed);
+      floorKeys.set(username, { keyObject: key.parsed.keyObject, fingerprint: crypto.hash("sha256", key.parsed.blob, "buffer") });
       return { username, signer: capturingSigner(await signerFor(key), captured) };
     }),
   );
   const headers = await new SshauthTokenSource(identities).take(size);
-  return poolRunner(store, strategy, schemeOf(strategy, "sshauth"), headers, captured, rawVerifier(type, type === "p256" ? "sha256" : null));
+  const runner = poolRunner(store, strategy, schemeOf(strategy, "sshauth"), headers, captured, rawVerifier(type, type === "p256" ? "sha256" : null));
+  return { ...runner, floor: sshauthFloor(headers, floorKeys) };
 }

@@ -28,6 +28,7 @@ async function main(): Promise<void> {
       const c = await prepareCase(spec, schemes, settings);
       // Correctness first: every path must accept its credential.
       if (!c.raw()) throw new Error("raw baseline did not verify");
+      if (c.floor && !c.floor()) throw new Error("floor did not verify");
       await c.verify();
       await c.authenticate();
       opsPerSecondSync(c.raw, settings.warmupMs);
@@ -35,10 +36,13 @@ async function main(): Promise<void> {
       await opsPerSecondAsync(c.authenticate, settings.warmupMs);
       const jws = c.jws;
       if (jws) opsPerSecondSync(jws, settings.warmupMs);
+      const floor = c.floor;
+      if (floor) opsPerSecondSync(floor, settings.warmupMs);
       const raw: number[] = [];
       const jwsOps: number[] = [];
       const verify: number[] = [];
       const auth: number[] = [];
+      const floorOps: number[] = [];
       for (let round = 0; round < settings.rounds; round++) {
         // Rotate the order so drift within a round does not favour one column.
         const steps = [
@@ -46,6 +50,7 @@ async function main(): Promise<void> {
           async () => verify.push(await opsPerSecondAsync(c.verify, settings.sampleMs)),
           async () => auth.push(await opsPerSecondAsync(c.authenticate, settings.sampleMs)),
           ...(jws ? [async () => jwsOps.push(opsPerSecondSync(jws, settings.sampleMs))] : []),
+          ...(floor ? [async () => floorOps.push(opsPerSecondSync(floor, settings.sampleMs))] : []),
         ];
         for (let k = 0; k < steps.length; k++) await steps[(k + round) % steps.length]!();
       }
@@ -58,6 +63,7 @@ async function main(): Promise<void> {
         verifyRatio: median(verify.map((v, i) => v / raw[i]!)),
         ...(jws ? { jwsOps: median(jwsOps), jwsRatio: median(jwsOps.map((v, i) => v / raw[i]!)) } : {}),
         authenticateRatio: median(auth.map((v, i) => v / raw[i]!)),
+        ...(floor ? { floorOps: median(floorOps), floorRatio: median(floorOps.map((v, i) => v / raw[i]!)) } : {}),
       });
     } catch (error) {
       rows.push({ ...base, available: false, note: `error: ${error instanceof Error ? error.message : String(error)}`.slice(0, 300) });

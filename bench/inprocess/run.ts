@@ -11,7 +11,7 @@ export async function runInprocess(config: BenchConfig, log: (line: string) => v
     for (const row of rows) {
       log(
         row.available
-          ? `  ${row.label.padEnd(30)} raw ${Math.round(row.rawOps!)}/s  verify ${row.verifyRatio!.toFixed(2)}×  authenticate ${row.authenticateRatio!.toFixed(2)}×`
+          ? `  ${row.label.padEnd(30)} raw ${Math.round(row.rawOps!)}/s  verify ${row.verifyRatio!.toFixed(2)}×  authenticate ${row.authenticateRatio!.toFixed(2)}×${row.floorRatio === undefined ? "" : `  floor ${row.floorRatio.toFixed(2)}×`}`
           : `  ${row.label.padEnd(30)} ${row.note}`,
       );
     }

@@ -27,6 +27,7 @@ function sections(r: BenchResults): Section[] {
     inproc.push({ label: `${row.label} · authenticate`, value: row.authenticateRatio!, color: colors.ours });
     inproc.push({ label: `${row.label} · scheme.verify`, value: row.verifyRatio!, color: colors.ours2 });
     if (row.jwsRatio !== undefined) inproc.push({ label: `${row.label} · JWS verifier alone`, value: row.jwsRatio, color: colors.peer });
+    if (row.floorRatio !== undefined) inproc.push({ label: `${row.label} · floor (required work only)`, value: row.floorRatio, color: colors.base });
   }
   if (inproc.length)
     out.push({
@@ -42,7 +43,7 @@ function sections(r: BenchResults): Section[] {
     .map((x) => ({
       label: x.label,
       value: x.ratioVsHello!,
-      color: x.id.startsWith("sshkey") ? colors.ours : x.id === "hello" || x.id === "passport-floor" ? colors.base : colors.peer,
+      color: x.id.startsWith("sshkey") ? colors.ours : x.id === "hello" || x.id === "passport-floor" || x.id.startsWith("floor-") ? colors.base : colors.peer,
     }));
   if (http.length) out.push({ title: "HTTP: req/s ÷ Express hello (same round)", bars: http, marks: [{ value: 1, label: "no auth" }] });
   const cmp = r.http.comparisons

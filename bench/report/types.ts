@@ -17,6 +17,9 @@ export interface InprocessRow {
   /** Medians of the per-round ratios (same round, same process). */
   verifyRatio?: number;
   authenticateRatio?: number;
+  /** The targeted cases: the least work a check must do (bench/inprocess/floors.ts), and floor ÷ raw. */
+  floorOps?: number;
+  floorRatio?: number;
 }
 
 export interface HttpRow {
