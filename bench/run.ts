@@ -12,7 +12,7 @@ import { JwtSignPool } from "./lib/jwt-sign-pool.js";
 import { pinning } from "./lib/pin.js";
 import { renderMarkdown } from "./report/markdown.js";
 import { renderSvg } from "./report/svg.js";
-import type { BenchResults, HttpComparison, HttpRow, InprocessRow, ScaleSection } from "./report/types.js";
+import type { BenchResults, InprocessRow, ScaleSection } from "./report/types.js";
 import { runRevocation } from "./revocation/run.js";
 import type { RevocationSection } from "./revocation/types.js";
 import { runScale } from "./scale/run.js";
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   const tmpDir = createTmpDir();
   const pool = new JwtSignPool();
   let inprocess: InprocessRow[] = [];
-  let http: { rows: HttpRow[]; comparisons: HttpComparison[]; notes: string[] } = { rows: [], comparisons: [], notes: [] };
+  let http: BenchResults["http"] = { rows: [], comparisons: [], notes: [] };
   let scale: ScaleSection = { rows: [], notes: [], connections: config.scale.connections };
   let revocation: RevocationSection = { rows: [], notes: [] };
   let cli: CliSection = { rows: [], notes: [] };

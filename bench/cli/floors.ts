@@ -1,5 +1,6 @@
 // The floors under the CLI targets: `node --input-type=module -e` programs (run with cwd = the repo
 // root, so commander and the drivers resolve) doing only the work their command cannot avoid.
+import { publishableOwnersQuery } from "../../strategy/store/sql/published-keys.js";
 
 const script = (lines: string[]) => ["--input-type=module", "-e", lines.join(" ")];
 
@@ -38,13 +39,6 @@ export const tokenFloor = script([
   ),
 ]);
 
-// The select of strategy/store/sql/published-keys.ts for one user (its timestamps read as text on
-// SQLite and AT TIME ZONE 'UTC' on PostgreSQL there).
-const select = (time: (column: string) => string, placeholder: string) =>
-  `SELECT u."username", u."disabled", k."openssh", ${time(`k."createdAt"`)} AS "createdAt", ${time(`k."expiresAt"`)} AS "expiresAt", ` +
-  `${time(`k."revokedAt"`)} AS "revokedAt", k."touchRequired", k."verifyRequired", k."sshOptions", k."unverified" ` +
-  `FROM "User" u LEFT JOIN "PublicKey" k ON k."userId" = u."id" WHERE u."username" = ${placeholder} ORDER BY u."username", k."createdAt", k."id"`;
-
 const printRows = "for (const row of rows) process.stdout.write(`${row.openssh}\\n`);";
 
 /**
@@ -56,7 +50,7 @@ export function driverFloor(db: "sqlite" | "postgresql"): string[] {
     return script([
       'import Database from "better-sqlite3";',
       'const db = new Database(process.env.DATABASE_URL.replace(/^file:/, ""), { readonly: true, fileMustExist: true });',
-      `const rows = db.prepare(${JSON.stringify(select((column) => column, "?"))}).all(process.argv[1]);`,
+      `const rows = db.prepare(${JSON.stringify(publishableOwnersQuery(true, (column) => column, "?"))}).all(process.argv[1]);`,
       "db.close();",
       printRows,
     ]);
@@ -65,7 +59,7 @@ export function driverFloor(db: "sqlite" | "postgresql"): string[] {
     'import pg from "pg";',
     "const client = new pg.Client({ connectionString: process.env.DATABASE_URL });",
     "await client.connect();",
-    `const { rows } = await client.query(${JSON.stringify(select((column) => `${column} AT TIME ZONE 'UTC'`, "$1"))}, [process.argv[1]]);`,
+    `const { rows } = await client.query(${JSON.stringify(publishableOwnersQuery(true, (column) => `${column} AT TIME ZONE 'UTC'`, "$1"))}, [process.argv[1]]);`,
     "await client.end();",
     printRows,
   ]);

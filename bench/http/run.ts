@@ -4,7 +4,8 @@ import type { BenchConfig } from "../config.js";
 import type { JwtSignPool } from "../lib/jwt-sign-pool.js";
 import { onClientCpu } from "../lib/pin.js";
 import { median } from "../lib/stats.js";
-import type { HttpComparison, HttpRow } from "../report/types.js";
+import type { BenchResults, HttpComparison, HttpRow } from "../report/types.js";
+import { measureImportRss, type ImportRss } from "./import-rss.js";
 import { runLoad, type LoadResult } from "./load.js";
 import { startTargets, type Target } from "./targets.js";
 
@@ -40,7 +41,7 @@ export async function runHttp(
   config: BenchConfig,
   ctx: { pool: JwtSignPool; tmpDir: string; crtauthSecret: string; schemes: readonly string[] },
   log: (line: string) => void,
-): Promise<{ rows: HttpRow[]; comparisons: HttpComparison[]; notes: string[] }> {
+): Promise<BenchResults["http"]> {
   const { rounds, roundSeconds, warmupSeconds, connections, maxTokensPerRound } = config.http;
   const { targets, notes } = await startTargets({ ...ctx, maxTokensPerRound, sshauthKeys: config.http.sshauthKeys }, log);
   try {
@@ -166,7 +167,9 @@ export async function runHttp(
         ratio: ratio("sshkey-rfc9421-ed25519", "sshkey-sshsig-ed25519"),
       },
     ];
-    return { rows, comparisons, notes };
+    // After the rounds, with the servers idle: memory is not timing, and the load is off the cores.
+    const imports: ImportRss[] = [measureImportRss("zod", config.quick ? 3 : 5)];
+    return { rows, comparisons, notes, imports };
   } finally {
     await Promise.all(targets.map((t) => t.child.stop()));
   }

@@ -1,5 +1,6 @@
 /** Everything a run measured; the report and the chart are rendered from this. */
 import type { CliSection } from "../cli/types.js";
+import type { ImportRss } from "../http/import-rss.js";
 import type { RevocationSection } from "../revocation/types.js";
 
 export interface InprocessRow {
@@ -77,7 +78,8 @@ export interface BenchResults {
   environment: { node: string; cpus: number; cpuModel: string; pinned: boolean; loadBefore: number[]; loadAfter: number[] };
   settings: Record<string, unknown>;
   inprocess: InprocessRow[];
-  http: { rows: HttpRow[]; comparisons: HttpComparison[]; notes: string[] };
+  /** `imports`: what importing a package alone adds to a fresh server process's RSS (absent in older results). */
+  http: { rows: HttpRow[]; comparisons: HttpComparison[]; notes: string[]; imports?: ImportRss[] | undefined };
   scale: ScaleSection;
   revocation: RevocationSection;
   /** Absent in results written before the CLI phase existed. */

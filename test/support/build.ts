@@ -21,7 +21,10 @@ function builtAt(file: string): number {
 export function ensureLibraryBuilt(): string {
   const cli = path.join(root, "dist/bin/passport-sshkey.js");
   const sources = Math.max(newestSource(path.join(root, "strategy"), /\.ts$/), newestSource(path.join(root, "bin"), /\.ts$/));
-  if (builtAt(cli) <= sources) execFileSync(path.join(root, "node_modules/.bin/tsc"), ["-p", "tsconfig.build.json"], { cwd: root, stdio: "inherit" });
+  if (builtAt(cli) <= sources) {
+    execFileSync(path.join(root, "node_modules/.bin/tsc"), ["-p", "tsconfig.build.json"], { cwd: root, stdio: "inherit" });
+    execFileSync("npm", ["run", "--silent", "build:fast"], { cwd: root, stdio: "inherit" });
+  }
   return cli;
 }
 

@@ -19,7 +19,7 @@ interface OwnerKeyRow {
 
 // `time` reads a timestamp column: PostgreSQL's hold UTC without a zone, which pg would read as
 // local time, so there AT TIME ZONE 'UTC' makes them instants; SQLite's are ISO text already.
-const query = (username: boolean, time: (column: string) => string, placeholder: string): string =>
+export const publishableOwnersQuery = (username: boolean, time: (column: string) => string, placeholder: string): string =>
   `SELECT u."username", u."disabled", k."openssh", ${time(`k."createdAt"`)} AS "createdAt", ${time(`k."expiresAt"`)} AS "expiresAt",
      ${time(`k."revokedAt"`)} AS "revokedAt", k."touchRequired", k."verifyRequired", k."sshOptions", k."unverified"
    FROM "User" u LEFT JOIN "PublicKey" k ON k."userId" = u."id"
@@ -45,7 +45,7 @@ async function readSqlite(file: string, username: string | null): Promise<OwnerK
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     db.pragma("busy_timeout = 1000");
-    const statement = db.prepare<unknown[], OwnerKeyRow>(query(username !== null, (column) => column, "?"));
+    const statement = db.prepare<unknown[], OwnerKeyRow>(publishableOwnersQuery(username !== null, (column) => column, "?"));
     return username === null ? statement.all() : statement.all(username);
   } finally {
     db.close();
@@ -57,7 +57,7 @@ async function readPostgres(url: string, username: string | null): Promise<Owner
   const client = new pg.Client({ connectionString: url, ...postgresPoolTimeouts(), keepAlive: false });
   await client.connect();
   try {
-    const sql = query(username !== null, (column) => `${column} AT TIME ZONE 'UTC'`, "$1");
+    const sql = publishableOwnersQuery(username !== null, (column) => `${column} AT TIME ZONE 'UTC'`, "$1");
     return (await client.query<OwnerKeyRow>(sql, username === null ? [] : [username])).rows;
   } finally {
     await client.end();

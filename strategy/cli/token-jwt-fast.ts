@@ -5,14 +5,14 @@ import { signerFlags, type SignerOptions } from "./signer-options.js";
 
 /**
  * `passport-sshkey token jwt`, which people run once per request inside
- * `curl -H "Authorization: $(passport-sshkey token jwt …)"`: its usual call is read without
- * commander (fast-call.ts) and signs through the very action the full program registers;
- * anything else runs the full program.
+ * `curl -H "Authorization: $(passport-sshkey token jwt …)"`: its usual call, read without
+ * commander (fast-call.ts), signs through the very action the full program registers.
+ * Null: not such a call, for the full program to answer.
  */
-export async function runTokenJwtCli(argv: string[]): Promise<number> {
+export function runTokenJwtFast(argv: string[]): Promise<number> | null {
   const { user, key, agent, fingerprint } = signerFlags;
   const call = readFastCall(argv, { words: 2, flags: [user, key, agent, fingerprint], args: 0, required: ["user"] });
-  if (call === null) return (await import("./program.js")).runCli(argv);
+  if (call === null) return null;
   return runFastCall(async () => {
     loadDotEnv();
     await printJwtToken(call.options as unknown as SignerOptions);
