@@ -19,7 +19,7 @@ export type Flag = readonly [flags: string, description: string];
 
 /**
  * The signing options, as one table: commander registers them for every signing command, and
- * the `token jwt` fast path (token-jwt-program.ts) reads the same flags with node's parseArgs.
+ * the `token jwt` fast path (token-jwt-fast.ts) reads the same flags with node's parseArgs.
  */
 export const signerFlags = {
   user: ["--user <username>", "the username to authenticate as"],

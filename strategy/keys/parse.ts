@@ -6,23 +6,14 @@ import { requireString } from "./held-key.js";
 import { materialFromBlob, materialFromKeyObject } from "./material.js";
 import { keyLimits, type KeyPolicyOptions } from "./policy.js";
 import { splitBlocks, type TextBlock } from "./split.js";
+import { checkNoControlCharacter, checkSize } from "./text-checks.js";
 import type { KeyProblemCode } from "./errors.js";
 import type { KeyPasteEntry, ParsedPublicKey } from "./types.js";
-
-function checkSize(text: string, limit: number, what: string): void {
-  if (text.length > limit || Buffer.byteLength(text, "utf8") > limit) {
-    throw new KeyFormatError("too_large", `${what} is larger than ${limit / 1024} KiB.`, { detail: { limit } });
-  }
-}
-
-// Keys are ASCII; comments may be any text but never control characters (NUL, ESC…).
-const controlCharacter = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 function parseBlock(text: string, policy: KeyPolicyOptions): ParsedPublicKey {
   if (looksLikePrivateKey(text)) throw privateKeyError();
   checkSize(text, keyLimits.maxKeyBytes, "The key");
-  const at = text.search(controlCharacter);
-  if (at >= 0) throw new KeyFormatError("malformed_key", `The key contains a control character (position ${at + 1}).`);
+  checkNoControlCharacter(text);
   const format = sniffFormat(text);
   try {
     const decoded = format.parse(text);

@@ -18,9 +18,7 @@ export const authorizedKeys: KeyFormat = {
     const lineOptions = checkOptions(options);
     const rest = text.slice(length).trim();
     if (!startsWithKeyType(rest)) throw new KeyFormatError("malformed_key", "No key type follows the authorized_keys options.");
-    const decoded = opensshLine.parse(rest);
-    if (!("blob" in decoded)) return decoded;
-    return { ...decoded, options: lineOptions };
+    return { ...opensshLine.parse(rest), options: lineOptions };
   },
   serialize: (key) => opensshLine.serialize(key),
 };

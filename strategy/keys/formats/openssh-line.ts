@@ -1,6 +1,7 @@
 import { decodeBase64Strict } from "../base64.js";
 import { KeyFormatError, describeTypeName } from "../errors.js";
 import { blobTypeName } from "../material.js";
+import type { ParsedPublicKey } from "../types.js";
 import type { KeyFormat } from "./format.js";
 
 const typeToken = /^[A-Za-z0-9][A-Za-z0-9.@+_-]*$/;
@@ -26,7 +27,7 @@ function malformed(message: string): KeyFormatError {
 }
 
 /** `type base64 [comment]`, as in a .pub file. */
-export const opensshLine: KeyFormat = {
+export const opensshLine = {
   name: "openssh",
   sniff: (text) => !text.includes("\n") && startsWithKeyType(text),
   parse(text) {
@@ -42,5 +43,5 @@ export const opensshLine: KeyFormat = {
     }
     return { blob, comment: comment.trim() };
   },
-  serialize: (key) => (key.comment ? `${key.openssh} ${key.comment}` : key.openssh),
-};
+  serialize: (key: ParsedPublicKey) => (key.comment ? `${key.openssh} ${key.comment}` : key.openssh),
+} satisfies KeyFormat;
