@@ -126,15 +126,15 @@ interface Agent {
   stop(): void;
 }
 
-/** An ssh-agent holding one key, for the README's `--agent` and `agentSigner()` lines. */
-async function startAgent(name: string, keyFile: string): Promise<Agent> {
+/** An ssh-agent holding these keys, in this order, for the README's `--agent` and `agentSigner()` lines. */
+async function startAgent(name: string, ...keyFiles: string[]): Promise<Agent> {
   const socket = path.join(work, `${name}.agent`);
   const child = spawn("ssh-agent", ["-D", "-a", socket], { stdio: "ignore" });
   for (let i = 0; !fs.existsSync(socket); i++) {
     if (i > 200) throw new Error("ssh-agent did not start");
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  await sh("ssh-add", [keyFile], { cwd: work, env: { SSH_AUTH_SOCK: socket } });
+  for (const keyFile of keyFiles) await sh("ssh-add", [keyFile], { cwd: work, env: { SSH_AUTH_SOCK: socket } });
   return { socket, stop: () => void child.kill() };
 }
 
@@ -148,7 +148,7 @@ const keys = {
 
 let tarball: string;
 const apps: Record<"4" | "5", string> = { "4": path.join(work, "app-express4"), "5": path.join(work, "app-express5") };
-let agents: { ed25519: Agent; rsa: Agent };
+let agents: { ed25519: Agent; rsa: Agent; several: Agent };
 
 beforeAll(async () => {
   fs.mkdirSync(path.join(home, ".ssh"), { recursive: true, mode: 0o700 });
@@ -159,7 +159,12 @@ beforeAll(async () => {
   ] as const) {
     await sh("ssh-keygen", ["-q", "-t", type, ...(type === "rsa" ? ["-b", "2048"] : []), "-N", "", "-C", path.basename(file), "-f", file], { cwd: work });
   }
-  agents = { ed25519: await startAgent("ed25519", keys.alice), rsa: await startAgent("rsa", keys.aliceRsa) };
+  agents = {
+    ed25519: await startAgent("ed25519", keys.alice),
+    rsa: await startAgent("rsa", keys.aliceRsa),
+    // bob's key first: `--agent` alone signs with it, `--fingerprint` picks alice's.
+    several: await startAgent("several", keys.bob, keys.aliceRsa, keys.alice),
+  };
 
   // One pack (prepack builds), from a copy: building in place would rewrite the generated
   // Prisma client under the feet of the test files running next to this one.
@@ -190,6 +195,7 @@ beforeAll(async () => {
 afterAll(() => {
   agents?.ed25519.stop();
   agents?.rsa.stop();
+  agents?.several.stop();
   fs.rmSync(work, { recursive: true, force: true });
 });
 
@@ -356,6 +362,28 @@ describe.each(["5", "4"] as const)("a fresh app on Express %s", (major) => {
     } finally {
       await server.stop();
     }
+  });
+
+  it("the installed CLI's token jwt signs in with a key file and with the one agent key --fingerprint names; authorized-keys prints the keys", async () => {
+    const server = await startApp(app, "server.js", database());
+    try {
+      const fromFile = (await cli(["token", "jwt", "--user", "alice", "--key", keys.alice])).stdout.trim();
+      expect(fromFile).toMatch(/^JWT \S+$/);
+      expect((await get(`${server.url}/api/me`, fromFile)).status).toBe(200);
+      const alice = (await sh("ssh-keygen", ["-lf", `${keys.alice}.pub`], { cwd: app })).stdout.split(" ")[1]!;
+      const picked = await cli(["token", "jwt", "--user", "alice", "--agent", "--fingerprint", alice], { SSH_AUTH_SOCK: agents.several.socket });
+      expect(picked.stderr).toBe(`signed with ${alice} (ssh-ed25519)\n`);
+      expect((await get(`${server.url}/api/me`, picked.stdout.trim())).status).toBe(200);
+      // Without --fingerprint the agent's first key that fits signs (bob's): refused for alice.
+      const first = await cli(["token", "jwt", "--user", "alice", "--agent"], { SSH_AUTH_SOCK: agents.several.socket });
+      expect(first.stderr).not.toContain(alice);
+      expect((await get(`${server.url}/api/me`, first.stdout.trim())).status).toBe(401);
+    } finally {
+      await server.stop();
+    }
+    const published = (await cli(["authorized-keys", "alice"])).stdout;
+    expect(published).toContain(fs.readFileSync(`${keys.alice}.pub`, "utf8").split(" ").slice(0, 2).join(" "));
+    expect(published).not.toContain(fs.readFileSync(`${keys.bob}.pub`, "utf8").split(" ")[1]!);
   });
 
   it("crtauth: the README's app answers /_auth, and its shell lines log in with the agent and a key file", async () => {
