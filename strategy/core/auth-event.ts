@@ -18,7 +18,13 @@ export type JwksFields = Required<Pick<AuthEventRecord, "jwksUrl" | "jwksKid">>;
 
 /** The JWKS key among an attempt's candidates (there is at most one), as its event records it. */
 export function jwksOf(candidates: readonly KeyCandidate[]): JwksFields | undefined {
-  const from = candidates.find((c) => c.key.fromJwks !== undefined)?.key.fromJwks;
+  for (const candidate of candidates) if (candidate.key.fromJwks !== undefined) return jwksOfKey(candidate.key);
+  return undefined;
+}
+
+/** The key's JWKS URL and kid as an event records them, if it was read from a JWKS. */
+export function jwksOfKey(key: StoredKey): JwksFields | undefined {
+  const from = key.fromJwks;
   return from === undefined ? undefined : { jwksUrl: from.url.slice(0, 2048), jwksKid: from.kid.slice(0, 256) };
 }
 

@@ -1,7 +1,7 @@
 import { AuthError, isAuthError } from "../errors.js";
 import type { FailureThrottle } from "../schemes/failure-throttle.js";
 import type { AuditLog, CertificateAuthorityStore, EventSink, KeyCandidate, KeyLimitStore, KeyStore, ReplayStore } from "../store/ports.js";
-import { attemptedCertificate, authEventFrom, certificateOf, jwksOf, storedKeyId, type CertificateFields, type JwksFields } from "./auth-event.js";
+import { attemptedCertificate, authEventFrom, certificateOf, jwksOf, jwksOfKey, storedKeyId, type CertificateFields, type JwksFields } from "./auth-event.js";
 import { findCandidates, rankCandidates, type JwksTrust } from "./candidates.js";
 import type { AnyCodec, CodecContext, RouteOptions, UntrustedCertificate, Verified } from "./codec.js";
 import { keyState, keyStateRefusals } from "./key-state.js";
@@ -191,7 +191,7 @@ export async function verifyCredential(
           keyId: storedKeyId(verified.key),
         },
         certificateOf(verified.key, verified.user.username),
-        jwksOf([verified]),
+        jwksOfKey(verified.key),
       ),
     );
   const certifiedBy = verified.key.certifiedBy;

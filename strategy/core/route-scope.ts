@@ -6,13 +6,15 @@ import type { KeyCandidate } from "../store/ports.js";
 /** Parsed once per route: passport hands the same options object to every request of a route. */
 const parsed = new WeakMap<RouteOptions, readonly string[]>();
 
+const noScopes: readonly string[] = Object.freeze([]);
+
 /**
  * The scopes a route asks for (`passport.authenticate("sshkey", { scope: "deploy" })`, or an
  * array: all of them). A scope name outside the charset is a programmer's mistake: TypeError.
  */
 export function requiredScopes(routeOptions: RouteOptions): readonly string[] {
   const given = routeOptions.scope;
-  if (given === undefined) return [];
+  if (given === undefined) return noScopes;
   let scopes = parsed.get(routeOptions);
   if (scopes) return scopes;
   if (typeof given !== "string" && !Array.isArray(given)) throw new TypeError("passport.authenticate: scope must be a scope name or an array of them");

@@ -10,7 +10,7 @@
  *     (`xx=`, `xx==`, `xxx=` are fine; `xxxx=`, `x==`, `xxx==` are not).
  *
  * Node's `Buffer.from(s, "base64url")` is far more lenient, so it is only used after
- * these checks, and the result is cross-checked by re-encoding. Encoding is the shared
+ * these checks. Encoding is the shared
  * encodeBase64Url (keys/base64.ts): upstream emits the same unpadded text.
  */
 
@@ -28,8 +28,15 @@ export function decodeBase64UrlStrict(text: string): Buffer | null {
   if (tail === 1) return null;
   if (padding > 0 && !((tail === 2 && padding <= 2) || (tail === 3 && padding === 1))) return null;
 
-  const bytes = Buffer.from(data, "base64url");
-  // Non-zero trailing bits decode silently in Node; a canonical text re-encodes to itself.
-  if (bytes.toString("base64url") !== data) return null;
-  return bytes;
+  // Non-zero trailing bits decode silently in Node: the last character of a partial quad
+  // (2 or 3 characters: 12 or 18 bits for 8 or 16) must leave its unused low bits clear.
+  if (tail !== 0 && (sextet(data.charCodeAt(data.length - 1)) & (tail === 2 ? 0x0f : 0x03)) !== 0) return null;
+  return Buffer.from(data, "base64url");
+}
+
+/** The 6-bit value of a base64url character already known to be in the alphabet. */
+function sextet(code: number): number {
+  if (code >= 0x61) return code - 0x61 + 26; // a–z
+  if (code >= 0x41) return code === 0x5f ? 63 : code - 0x41; // _ (0x5f) or A–Z
+  return code === 0x2d ? 62 : code - 0x30 + 52; // - or 0–9
 }

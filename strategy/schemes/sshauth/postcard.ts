@@ -32,9 +32,11 @@ export class PostcardError extends Error {
 // strip it, turning "\uFEFFalice" into an identity upstream refuses as invalid).
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 export class PostcardReader {
   #offset = 0;
-  constructor(private readonly input: Uint8Array) {}
+  constructor(private readonly input: Buffer) {}
 
   get offset(): number {
     return this.#offset;
@@ -53,13 +55,26 @@ export class PostcardReader {
 
   /** Unsigned varint of `bits` width (32 or 64), as postcard's try_take_varint_uNN. */
   varint(bits: 32 | 64): bigint {
-    const maxBytes = Math.ceil(bits / 7); // 5 for u32, 10 for u64
-    const lastByteMax = (1 << (bits % 7)) - 1; // 0x0f for u32, 0x01 for u64
+    return BigInt(this.#varint(bits, false));
+  }
+
+  /**
+   * The varint as a number while seven bytes (49 bits) hold it exactly, read again as a
+   * bigint when longer: BigInt arithmetic per byte was most of what decoding a token cost.
+   * `small`: a long varint that still fits a safe integer comes back as a number too.
+   */
+  #varint(bits: 32 | 64, small: boolean): number | bigint {
+    const maxBytes = bits === 32 ? 5 : 10;
+    const lastByteMax = bits === 32 ? 0x0f : 0x01;
     const start = this.#offset;
-    let out = 0n;
+    let out = 0;
     for (let i = 0; i < maxBytes; i++) {
       const b = this.u8();
-      out |= BigInt(b & 0x7f) << BigInt(7 * i);
+      if (i === 7) {
+        this.#offset = start;
+        return this.#bigVarint(maxBytes, lastByteMax, small);
+      }
+      out += (b & 0x7f) * 2 ** (7 * i);
       if ((b & 0x80) === 0) {
         if (i === maxBytes - 1 && b > lastByteMax) throw new PostcardError("bad_varint", start);
         return out;
@@ -68,9 +83,23 @@ export class PostcardReader {
     throw new PostcardError("bad_varint", start);
   }
 
+  #bigVarint(maxBytes: number, lastByteMax: number, small: boolean): number | bigint {
+    const start = this.#offset;
+    let out = 0n;
+    for (let i = 0; i < maxBytes; i++) {
+      const b = this.u8();
+      out |= BigInt(b & 0x7f) << BigInt(7 * i);
+      if ((b & 0x80) === 0) {
+        if (i === maxBytes - 1 && b > lastByteMax) throw new PostcardError("bad_varint", start);
+        return small && out <= MAX_SAFE ? Number(out) : out;
+      }
+    }
+    throw new PostcardError("bad_varint", start);
+  }
+
   /** Enum variant index (varint u32), as a plain number. */
   variant(): number {
-    return Number(this.varint(32));
+    return this.#varint(32, true) as number;
   }
 
   /** Option tag: false for None, true for Some. */
@@ -82,9 +111,10 @@ export class PostcardReader {
     throw new PostcardError("bad_option", at);
   }
 
+  /** The next `length` bytes: a view of the input, not a copy (the reader's input is its own). */
   fixed(length: number): Buffer {
     if (this.remaining < length) throw new PostcardError("unexpected_end", this.#offset);
-    const out = Buffer.from(this.input.subarray(this.#offset, this.#offset + length));
+    const out = this.input.subarray(this.#offset, this.#offset + length);
     this.#offset += length;
     return out;
   }
@@ -92,9 +122,9 @@ export class PostcardReader {
   /** Vec<u8>: usize length, then the bytes. */
   byteVec(): Buffer {
     const at = this.#offset;
-    const length = this.varint(64);
-    if (length > BigInt(this.remaining)) throw new PostcardError("unexpected_end", at);
-    return this.fixed(Number(length));
+    const length = this.#varint(64, true);
+    if (typeof length === "bigint" || length > this.remaining) throw new PostcardError("unexpected_end", at);
+    return this.fixed(length);
   }
 
   string(): string {
@@ -108,26 +138,48 @@ export class PostcardReader {
   }
 }
 
-/** Canonical (minimal) postcard writer. */
+/**
+ * Canonical (minimal) postcard writer, into one growing buffer: the verifier re-encodes every
+ * token's signed part, and a buffer per field was most of that cost.
+ */
 export class PostcardWriter {
-  readonly #chunks: Buffer[] = [];
+  #buffer = Buffer.allocUnsafe(128);
+  #length = 0;
+
+  #reserve(extra: number): void {
+    if (this.#length + extra <= this.#buffer.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(2 * this.#buffer.length, this.#length + extra));
+    this.#buffer.copy(grown, 0, 0, this.#length);
+    this.#buffer = grown;
+  }
 
   u8(value: number): this {
-    this.#chunks.push(Buffer.of(value & 0xff));
+    this.#reserve(1);
+    this.#buffer[this.#length++] = value & 0xff;
     return this;
   }
 
   varint(value: number | bigint): this {
-    let v = BigInt(value);
+    if (typeof value === "number" ? !Number.isSafeInteger(value) : value > MAX_SAFE) return this.#bigVarint(BigInt(value));
+    let v = Number(value);
+    if (v < 0) throw new RangeError("varint out of u64 range");
+    this.#reserve(8);
+    while (v >= 0x80) {
+      this.#buffer[this.#length++] = (v % 0x80) | 0x80;
+      v = Math.floor(v / 0x80);
+    }
+    this.#buffer[this.#length++] = v;
+    return this;
+  }
+
+  #bigVarint(value: bigint): this {
+    let v = value;
     if (v < 0n || v > 0xffff_ffff_ffff_ffffn) throw new RangeError("varint out of u64 range");
-    const out: number[] = [];
     while (v >= 0x80n) {
-      out.push(Number(v & 0x7fn) | 0x80);
+      this.u8(Number(v & 0x7fn) | 0x80);
       v >>= 7n;
     }
-    out.push(Number(v));
-    this.#chunks.push(Buffer.from(out));
-    return this;
+    return this.u8(Number(v));
   }
 
   option(present: boolean): this {
@@ -135,7 +187,9 @@ export class PostcardWriter {
   }
 
   fixed(bytes: Uint8Array): this {
-    this.#chunks.push(Buffer.from(bytes));
+    this.#reserve(bytes.length);
+    this.#buffer.set(bytes, this.#length);
+    this.#length += bytes.length;
     return this;
   }
 
@@ -144,10 +198,14 @@ export class PostcardWriter {
   }
 
   string(value: string): this {
-    return this.byteVec(Buffer.from(value, "utf8"));
+    const length = Buffer.byteLength(value, "utf8");
+    this.varint(length).#reserve(length);
+    this.#length += this.#buffer.write(value, this.#length, "utf8");
+    return this;
   }
 
+  /** What was written. The writer is done with: its buffer is not copied. */
   toBuffer(): Buffer {
-    return Buffer.concat(this.#chunks);
+    return this.#buffer.subarray(0, this.#length);
   }
 }

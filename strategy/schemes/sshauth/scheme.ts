@@ -7,7 +7,7 @@ import { bindingActions } from "./binding.js";
 import { sshauthSettings, type SshauthSchemeOptions, type SshauthSettings } from "./options.js";
 import type { SshauthAction } from "./signed-message.js";
 import { decodeSshauthToken, MAX_TOKEN_LENGTH, type UnverifiedSshauthToken } from "./token-codec.js";
-import { verifySshauthToken, type SshauthVerified } from "./verify.js";
+import { nowSeconds, verifySshauthWith, type SshauthVerified } from "./verify.js";
 import { sshauthKeyTypes } from "../../keys/algorithms.js";
 
 export type { SshauthSchemeOptions } from "./options.js";
@@ -57,7 +57,7 @@ async function boundActions(settings: SshauthSettings, ctx: CodecContext): Promi
 export function createSshauthScheme(options: SshauthSchemeOptions = {}): Codec<DecodedSshauth, Proof> {
   const settings = sshauthSettings(options);
   const verifyWith = (token: UnverifiedSshauthToken, keys: readonly StoredKey["parsed"][], actions: readonly SshauthAction[], nowMs: number) =>
-    verifySshauthToken(token, { candidates: keys, magic: settings.magic, actions, now: nowMs / 1000, maxSkewSeconds: settings.maxSkewSeconds });
+    verifySshauthWith(token, keys, { magic8: settings.magic, actions, nowSeconds: nowSeconds(nowMs / 1000), maxSkewSeconds: settings.maxSkewSeconds });
 
   return {
     name: "sshauth",
@@ -84,25 +84,25 @@ export function createSshauthScheme(options: SshauthSchemeOptions = {}): Codec<D
       if (!bindingWanted(settings, ctx.routeOptions)) return;
       return boundActions(settings, ctx).then((actions) => void (decoded.actions = actions));
     },
-    async verifySignature(decoded: DecodedSshauth, key: StoredKey, ctx: CodecContext): Promise<Proof | null> {
+    verifySignature(decoded: DecodedSshauth, key: StoredKey, ctx: CodecContext): Proof | null {
       try {
-        return await verifyWith(decoded.token, [key.parsed], decoded.actions, ctx.nowMs);
+        return verifyWith(decoded.token, [key.parsed], decoded.actions, ctx.nowMs);
       } catch (error) {
         // A wrong key; fingerprint_mismatch, clock_skew and malformed signatures stay hard refusals.
         if (isAuthError(error) && error.code === "bad_signature") return null;
         throw error;
       }
     },
-    async noKey(decoded: DecodedSshauth): Promise<AuthError> {
+    noKey(decoded: DecodedSshauth): AuthError {
       // With no key to try, verify.ts checks the signature's structure and then costs a
       // signature check on a decoy key, as a wrong key does.
-      return verifyWith(decoded.token, [], noActions, decoded.nowMs).then(
-        () => new AuthError("unknown_key", "no key of the sshauth token's algorithm to verify it with"),
-        (error: unknown) => {
-          if (isAuthError(error)) return error;
-          throw error;
-        },
-      );
+      try {
+        verifyWith(decoded.token, [], noActions, decoded.nowMs);
+      } catch (error) {
+        if (isAuthError(error)) return error;
+        throw error;
+      }
+      return new AuthError("unknown_key", "no key of the sshauth token's algorithm to verify it with");
     },
     /**
      * A token that failed as `bad_signature` may be a good token made for the other binding
@@ -120,7 +120,7 @@ export function createSshauthScheme(options: SshauthSchemeOptions = {}): Codec<D
       let other: readonly SshauthAction[];
       try {
         other = bound ? noActions : await boundActions(settings, ctx);
-        await verifyWith(
+        verifyWith(
           decoded.token,
           candidates.map((c) => c.key.parsed),
           other,

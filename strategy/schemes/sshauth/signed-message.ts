@@ -1,6 +1,6 @@
 import { hash } from "node:crypto";
 import { PostcardWriter } from "./postcard.js";
-import { encodeTokenV1, type TokenV1Fields } from "./token-codec.js";
+import { writeTokenV1, type TokenV1Fields } from "./token-codec.js";
 
 /**
  * What an sshauth signature covers (upstream TokenSigningBlobV1::pack), always 52 bytes:
@@ -34,14 +34,18 @@ export function normalizeMagic(magic: string | Uint8Array = DEFAULT_MAGIC): Buff
 
 /** postcard(TokenSigningBlobV1): the TokenV1 bytes followed by the action list. */
 export function signingBlob(fields: TokenV1Fields, actions: readonly SshauthAction[] = []): Buffer {
-  const w = new PostcardWriter().fixed(encodeTokenV1(fields)).varint(actions.length);
+  return writeSigningBlob(new PostcardWriter(), fields, actions).toBuffer();
+}
+
+function writeSigningBlob(w: PostcardWriter, fields: TokenV1Fields, actions: readonly SshauthAction[]): PostcardWriter {
+  writeTokenV1(w, fields).varint(actions.length);
   for (const action of actions) {
     if (!Array.isArray(action) || typeof action[0] !== "string" || typeof action[1] !== "string") {
       throw new TypeError("sshauth actions must be [key, value] string pairs");
     }
     w.string(action[0]).string(action[1]);
   }
-  return w.toBuffer();
+  return w;
 }
 
 /** The 52 bytes that are actually signed (what an ssh-agent sign request would carry). */
@@ -51,10 +55,11 @@ export function signedMessage(fields: TokenV1Fields, actions: readonly SshauthAc
 
 /**
  * signedMessage with a magic that normalizeMagic already checked, for the verifier, which
- * checks it once per token rather than twice. One buffer and a one-shot hash: a Hash object
- * fed four times costs as much again as the digest itself, on every request.
+ * checks it once per token rather than twice. The digest's input written in one buffer and
+ * hashed one-shot: a Hash object fed four times costs as much again as the digest itself.
  */
 export function signedMessageWith(fields: TokenV1Fields, actions: readonly SshauthAction[], magic8: Buffer): Buffer {
-  const digest = hash("sha256", Buffer.concat([SUPER_PREFIX, magic8, signingBlob(fields, actions), SUPER_SUFFIX]), "buffer");
+  const digested = writeSigningBlob(new PostcardWriter().fixed(SUPER_PREFIX).fixed(magic8), fields, actions).fixed(SUPER_SUFFIX);
+  const digest = hash("sha256", digested.toBuffer(), "buffer");
   return Buffer.concat([SUPER_PREFIX, magic8, digest, SUPER_SUFFIX], 52);
 }

@@ -56,39 +56,43 @@ export function isValidSshauthIdentity(name: string): boolean {
  * readable, under names that say so; verify.ts reads the rest through `tokenParts`.
  */
 export class UnverifiedSshauthToken {
-  private constructor() {}
+  readonly #parts: SshauthTokenParts;
+
+  private constructor(parts: SshauthTokenParts) {
+    this.#parts = parts;
+  }
 
   /** @internal Use decodeSshauthToken. */
   static fromParts(parts: SshauthTokenParts): UnverifiedSshauthToken {
-    const token = new UnverifiedSshauthToken();
-    partsOf.set(token, parts);
-    return token;
+    return new UnverifiedSshauthToken(parts);
+  }
+
+  /** @internal For tokenParts. */
+  static partsOf(token: UnverifiedSshauthToken): SshauthTokenParts {
+    if (!(#parts in token)) throw new TypeError("not a decoded sshauth token");
+    return token.#parts;
   }
 
   /** The fingerprint the token claims, "SHA256:…" — a lookup hint, NOT authenticated. */
   get untrustedFingerprint(): string | null {
-    const fp = tokenParts(this).signed.fingerprint;
+    const fp = this.#parts.signed.fingerprint;
     return fp === null ? null : formatSha256Fingerprint(fp);
   }
 
   /** The identity file name the token claims — a lookup hint, NOT authenticated. */
   get untrustedIdentity(): string | null {
-    return tokenParts(this).signed.identity;
+    return this.#parts.signed.identity;
   }
 
   /** The signature algorithm the token declares; lets a lookup skip keys of other types. */
   get algorithm(): SshauthAlgorithm {
-    return tokenParts(this).algorithm;
+    return this.#parts.algorithm;
   }
 }
 
-const partsOf = new WeakMap<UnverifiedSshauthToken, SshauthTokenParts>();
-
 /** @internal For verify.ts: the decoded fields of an unverified token. */
 export function tokenParts(token: UnverifiedSshauthToken): SshauthTokenParts {
-  const parts = partsOf.get(token);
-  if (parts === undefined) throw new TypeError("not a decoded sshauth token");
-  return parts;
+  return UnverifiedSshauthToken.partsOf(token);
 }
 
 function malformed(reason: string, detail?: Record<string, unknown>): AuthError {
@@ -116,11 +120,11 @@ export function decodeSshauthToken(text: string): UnverifiedSshauthToken {
   }
 }
 
-function decodeRaw(raw: Uint8Array): SshauthTokenParts {
+function decodeRaw(raw: Buffer): SshauthTokenParts {
   const r = new PostcardReader(raw);
 
-  const version = r.varint(32);
-  if (version !== 0n) {
+  const version = r.variant();
+  if (version !== 0) {
     throw new AuthError("unsupported_version", `unsupported sshauth token version ${version}`, {
       detail: { version: version.toString() },
     });
@@ -129,7 +133,7 @@ function decodeRaw(raw: Uint8Array): SshauthTokenParts {
   let identity: string | null = null;
   if (r.option()) {
     const at = r.offset;
-    if (r.varint(32) !== 0n) throw malformed("unknown identity kind", { offset: at });
+    if (r.variant() !== 0) throw malformed("unknown identity kind", { offset: at });
     identity = r.string();
     // Upstream checks this while decoding (Token::decode), before any key is looked up.
     if (!isValidSshauthIdentity(identity)) throw malformed("invalid identity", { offset: at });
@@ -138,14 +142,14 @@ function decodeRaw(raw: Uint8Array): SshauthTokenParts {
   let fingerprint: Buffer | null = null;
   if (r.option()) {
     const at = r.offset;
-    if (r.varint(32) !== 0n) throw malformed("unknown fingerprint kind", { offset: at });
+    if (r.variant() !== 0) throw malformed("unknown fingerprint kind", { offset: at });
     fingerprint = r.fixed(32);
   }
 
   const timestamp = r.varint(64);
 
   const algAt = r.offset;
-  const algorithm = ALGORITHM_BY_INDEX[Number(r.varint(32))];
+  const algorithm = ALGORITHM_BY_INDEX[r.variant()];
   if (algorithm === undefined) throw malformed("unknown signature algorithm", { offset: algAt });
 
   const signatureData = r.byteVec();
@@ -153,9 +157,8 @@ function decodeRaw(raw: Uint8Array): SshauthTokenParts {
   return { signed: { identity, fingerprint, timestamp }, algorithm, signatureData };
 }
 
-/** Canonical postcard bytes of TokenV1 (also the start of the signing blob). */
-export function encodeTokenV1(fields: TokenV1Fields): Buffer {
-  const w = new PostcardWriter();
+/** Writes TokenV1's canonical postcard bytes to `w` (also the start of the signing blob). */
+export function writeTokenV1(w: PostcardWriter, fields: TokenV1Fields): PostcardWriter {
   w.option(fields.identity !== null);
   if (fields.identity !== null) w.varint(0).string(fields.identity);
   w.option(fields.fingerprint !== null);
@@ -163,14 +166,13 @@ export function encodeTokenV1(fields: TokenV1Fields): Buffer {
     if (fields.fingerprint.length !== 32) throw new RangeError("fingerprint must be 32 bytes");
     w.varint(0).fixed(fields.fingerprint);
   }
-  w.varint(fields.timestamp);
-  return w.toBuffer();
+  return w.varint(fields.timestamp);
 }
 
 /** Encode a token (the inverse of decodeSshauthToken, canonical form). */
 export function encodeSshauthToken(parts: SshauthTokenParts): string {
   const w = new PostcardWriter();
-  w.varint(0).fixed(encodeTokenV1(parts.signed));
+  writeTokenV1(w.varint(0), parts.signed);
   w.varint(ALGORITHM_BY_INDEX.indexOf(parts.algorithm)).byteVec(parts.signatureData);
   return encodeBase64Url(w.toBuffer());
 }

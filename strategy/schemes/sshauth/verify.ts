@@ -7,7 +7,7 @@ import { formatSha256Fingerprint } from "../../keys/fingerprint.js";
 import type { ParsedPublicKey } from "../../keys/types.js";
 import { DEFAULT_MAGIC, normalizeMagic, signedMessageWith, type SshauthAction } from "./signed-message.js";
 import { ecdsaP256MpintsToP1363, isEd25519SignatureData } from "./signature.js";
-import { decodeSshauthToken, tokenParts, UnverifiedSshauthToken, type SshauthAlgorithm } from "./token-codec.js";
+import { decodeSshauthToken, tokenParts, UnverifiedSshauthToken, type SshauthAlgorithm, type SshauthTokenParts } from "./token-codec.js";
 
 /** What verification needs from a public key (a ParsedPublicKey has all of it). */
 export type SshauthPublicKey = Pick<ParsedPublicKey, "type" | "blob" | "keyObject">;
@@ -89,7 +89,7 @@ function keyDigestOf(blob: Buffer): KeyDigest {
 /** Seconds that are plainly milliseconds (year ≥ 5138) are refused as a programming error. */
 const MAX_PLAUSIBLE_SECONDS = 1e11;
 
-function nowSeconds(now: Date | number | undefined): bigint {
+export function nowSeconds(now: Date | number | undefined): bigint {
   const seconds = now === undefined ? Date.now() / 1000 : now instanceof Date ? now.getTime() / 1000 : now;
   if (!Number.isFinite(seconds) || seconds < 0 || seconds >= MAX_PLAUSIBLE_SECONDS) {
     throw new TypeError(`sshauth: "now" must be a Date or UNIX seconds, got ${String(now)}`);
@@ -120,18 +120,61 @@ export async function verifySshauthToken<C>(
   options: SshauthVerifyOptions<C> & { keyOf: (candidate: C) => SshauthPublicKey },
 ): Promise<SshauthVerified<C>>;
 export async function verifySshauthToken<C>(token: string | UnverifiedSshauthToken, options: SshauthVerifyOptions<C>): Promise<SshauthVerified<C>> {
-  const magic = normalizeMagic(options.magic ?? DEFAULT_MAGIC);
-  const actions = options.actions ?? [];
-  const maxSkew = options.maxSkewSeconds ?? 60;
-  if (!Number.isSafeInteger(maxSkew) || maxSkew < 0) {
-    throw new TypeError(`sshauth: maxSkewSeconds must be a non-negative integer, got ${String(maxSkew)}`);
+  const magic8 = normalizeMagic(options.magic ?? DEFAULT_MAGIC);
+  const maxSkewSeconds = options.maxSkewSeconds ?? 60;
+  if (!Number.isSafeInteger(maxSkewSeconds) || maxSkewSeconds < 0) {
+    throw new TypeError(`sshauth: maxSkewSeconds must be a non-negative integer, got ${String(maxSkewSeconds)}`);
   }
-  const now = nowSeconds(options.now);
+  const checks: SshauthChecks = { magic8, actions: options.actions ?? [], nowSeconds: nowSeconds(options.now), maxSkewSeconds };
   const keyOf = options.keyOf ?? ((candidate: C) => candidate as unknown as SshauthPublicKey);
 
   const unverified = token instanceof UnverifiedSshauthToken ? token : decodeSshauthToken(token);
-  const parts = tokenParts(unverified);
+  const signed = signedParts(unverified, checks);
+  const candidates =
+    typeof options.candidates === "function"
+      ? await options.candidates({
+          fingerprintSha256: unverified.untrustedFingerprint,
+          identity: unverified.untrustedIdentity,
+          algorithm: signed.parts.algorithm,
+        })
+      : options.candidates;
+  return verifySigned(signed, candidates, keyOf, checks);
+}
 
+/** What a token is checked against, its options already validated. */
+export interface SshauthChecks {
+  /** The 8-byte magic, as normalizeMagic gives it. */
+  readonly magic8: Buffer;
+  readonly actions: readonly SshauthAction[];
+  /** Whole UNIX seconds. */
+  readonly nowSeconds: bigint;
+  readonly maxSkewSeconds: number;
+}
+
+/**
+ * verifySshauthToken's steps 2–5 over keys already at hand, synchronously: the strategy's
+ * codec calls it once per candidate, where an async wrapper would cost each request
+ * promise turns of its own.
+ */
+export function verifySshauthWith<C extends SshauthPublicKey>(
+  token: UnverifiedSshauthToken,
+  candidates: readonly C[],
+  checks: SshauthChecks,
+): SshauthVerified<C> {
+  return verifySigned(signedParts(token, checks), candidates, (candidate) => candidate, checks);
+}
+
+interface SignedParts {
+  readonly parts: SshauthTokenParts;
+  /** The signature as node:crypto takes it. */
+  readonly signature: Buffer;
+  /** The 52 bytes the signature covers. */
+  readonly message: Buffer;
+}
+
+/** Step 2 (the signature's structure, before any key is looked up) and the signed message. */
+function signedParts(token: UnverifiedSshauthToken, checks: SshauthChecks): SignedParts {
+  const parts = tokenParts(token);
   const signature =
     parts.algorithm === "ssh-ed25519"
       ? isEd25519SignatureData(parts.signatureData)
@@ -143,18 +186,13 @@ export async function verifySshauthToken<C>(token: string | UnverifiedSshauthTok
       detail: { reason: "signature structure", algorithm: parts.algorithm },
     });
   }
+  return { parts, signature, message: signedMessageWith(parts.signed, checks.actions, checks.magic8) };
+}
 
-  const message = signedMessageWith(parts.signed, actions, magic);
-
-  const candidates =
-    typeof options.candidates === "function"
-      ? await options.candidates({
-          fingerprintSha256: unverified.untrustedFingerprint,
-          identity: unverified.untrustedIdentity,
-          algorithm: parts.algorithm,
-        })
-      : options.candidates;
-
+/** Steps 3–5. */
+function verifySigned<C>(signed: SignedParts, candidates: readonly C[], keyOf: (candidate: C) => SshauthPublicKey, checks: SshauthChecks): SshauthVerified<C> {
+  const { parts, signature, message } = signed;
+  const { nowSeconds: now, maxSkewSeconds: maxSkew } = checks;
   let tried = 0;
   for (const candidate of candidates) {
     const key = keyOf(candidate);

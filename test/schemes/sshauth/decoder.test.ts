@@ -59,6 +59,25 @@ describe("strict base64url (rust-base64 0.13 URL_SAFE_NO_PAD)", () => {
       expect(out === null ? null : out.toString("hex")).toBe(hex);
     });
   }
+
+  it("a partial last quad is accepted exactly when it is canonical (re-encodes to itself), for every 2- and 3-character tail", () => {
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let accepted = 0;
+    for (const a of alphabet)
+      for (const b of alphabet) {
+        for (const text of [`${a}${b}`, `QUJD${a}${b}`, `Q${a}${b}`]) {
+          const canonical = Buffer.from(text, "base64url").toString("base64url") === text;
+          const out = decodeBase64UrlStrict(text);
+          expect(out !== null, text).toBe(canonical);
+          if (out !== null) {
+            accepted++;
+            expect(out.equals(Buffer.from(text, "base64url"))).toBe(true);
+          }
+        }
+      }
+    // 4 of 64 last characters end a 2-character tail, 16 of 64 a 3-character one.
+    expect(accepted).toBe(2 * 64 * 4 + 64 * 16);
+  });
 });
 
 describe("token decoder is total", () => {
@@ -189,6 +208,31 @@ describe("token decoder is total", () => {
     const b = tokenParts(decodeSshauthToken(sloppy));
     expect(b).toEqual(a);
     expect(encodeSshauthToken(b)).toBe(canonical);
+  });
+
+  it("timestamps either side of 2^49, 2^53 and 2^64 decode exactly and re-encode canonically", () => {
+    const varintHex = (value: bigint) => {
+      const out: number[] = [];
+      for (let v = value; ; v >>= 7n) {
+        if (v < 0x80n) {
+          out.push(Number(v));
+          return Buffer.from(out).toString("hex");
+        }
+        out.push(Number(v & 0x7fn) | 0x80);
+      }
+    };
+    const values = [2n ** 49n - 1n, 2n ** 49n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 53n + 1n, 2n ** 63n + 12345n, 2n ** 64n - 1n];
+    for (const timestamp of values) {
+      const text = b64("00" + "00" + "00" + varintHex(timestamp) + "01" + "40" + "11".repeat(64));
+      const parts = tokenParts(decodeSshauthToken(text));
+      expect(parts.signed.timestamp).toBe(timestamp);
+      expect(encodeSshauthToken(parts)).toBe(text);
+    }
+    // Non-minimal, eight bytes and more, of small values: the same fields as the minimal form.
+    const sloppy = tokenParts(decodeSshauthToken(b64("00" + "00" + "00" + "8180808080808000" + "01" + "40" + "11".repeat(64))));
+    expect(sloppy.signed.timestamp).toBe(1n);
+    const sloppyLength = tokenParts(decodeSshauthToken(b64("00" + "0100" + "82808080808080808000" + "6162" + "00" + tsAndSig)));
+    expect(sloppyLength.signed.identity).toBe("ab");
   });
 
   it("decodes upstream's recorded sample tokens (token.rs, fake ECDSA signature)", () => {

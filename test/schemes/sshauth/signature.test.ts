@@ -27,6 +27,8 @@ describe("ECDSA mpint pair ↔ IEEE-P1363", () => {
     ["plain 32/32", mp(r32) + mp(s32), r32 + s32],
     ["top bit set with 00 pad", mp("00" + "ff".repeat(32)) + mp(s32), "ff".repeat(32) + s32],
     ["short r is left-padded", mp("01") + mp(s32), "00".repeat(31) + "01" + s32],
+    ["short s is left-padded", mp(r32) + mp("02"), r32 + "00".repeat(31) + "02"],
+    ["both short, s with its 00 pad", mp("7f") + mp("0080"), "00".repeat(31) + "7f" + "00".repeat(31) + "80"],
     ["top bit set without pad (negative)", mp("ff".repeat(32)) + mp(s32), null],
     ["redundant leading 00", mp("00" + "25".repeat(31)) + mp(s32), null],
     ["lone 00", mp("00") + mp(s32), null],
