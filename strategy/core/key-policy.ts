@@ -1,7 +1,8 @@
 import { AuthError } from "../errors.js";
-import { keyPolicyBreaks, signInBreak, type PolicyKeyFacts } from "../policy/rules.js";
+import type { KeyPolicy } from "../contract/policy.js";
+import { keyPolicyBreaks, signInBreak, type PolicyBreak, type PolicyKeyFacts } from "../policy/rules.js";
 import type { KeyPolicyReading, KeyPolicySource } from "../policy/setting.js";
-import type { KeyCandidate } from "../store/ports.js";
+import type { KeyCandidate, StoredKey } from "../store/ports.js";
 import { storedKeyId } from "./auth-event.js";
 import { keyStateRefusals } from "./key-state.js";
 
@@ -35,10 +36,33 @@ export function checkKeyPolicy(source: KeyPolicySource | undefined, signer: KeyC
 
 function checkReading(reading: KeyPolicyReading, signer: KeyCandidate, nowMs: number): void {
   const refusal = keyStateRefusals.policy;
-  const detail = { userId: signer.user.id, keyId: storedKeyId(signer.key) ?? undefined };
+  const detail = () => ({ userId: signer.user.id, keyId: storedKeyId(signer.key) ?? undefined });
   if (reading.error !== null) {
-    throw new AuthError(refusal.code, `${refusal.message}: the key policy cannot be read; an administrator must set it again`, { detail });
+    throw new AuthError(refusal.code, `${refusal.message}: the key policy cannot be read; an administrator must set it again`, { detail: detail() });
   }
-  const found = signInBreak(keyPolicyBreaks(reading.policy, factsOf(signer), nowMs));
-  if (found) throw new AuthError(refusal.code, `${refusal.message}: ${found.message}`, { detail });
+  const found = signInBreakOf(reading.policy, signer, nowMs);
+  if (found) throw new AuthError(refusal.code, `${refusal.message}: ${found.message}`, { detail: detail() });
+}
+
+interface KnownAnswer {
+  readonly ownerIsAdmin: boolean;
+  readonly found: PolicyBreak | null;
+}
+
+/**
+ * Without its time rules (lifetime, disuse) the policy gives a key the same answer on every
+ * request: kept per policy reading and stored key (both live as long as their caches keep
+ * them), rather than the rules run and their facts built for every sign-in.
+ */
+const timelessAnswers = new WeakMap<KeyPolicy, WeakMap<StoredKey, KnownAnswer>>();
+
+function signInBreakOf(policy: KeyPolicy, signer: KeyCandidate, nowMs: number): PolicyBreak | null {
+  if (policy.maxKeyLifetimeDays !== null || policy.disableUnusedAfterDays !== null) return signInBreak(keyPolicyBreaks(policy, factsOf(signer), nowMs));
+  let answers = timelessAnswers.get(policy);
+  if (answers === undefined) timelessAnswers.set(policy, (answers = new WeakMap()));
+  const known = answers.get(signer.key);
+  if (known !== undefined && known.ownerIsAdmin === signer.user.isAdmin) return known.found;
+  const found = signInBreak(keyPolicyBreaks(policy, factsOf(signer), nowMs));
+  answers.set(signer.key, { ownerIsAdmin: signer.user.isAdmin, found });
+  return found;
 }

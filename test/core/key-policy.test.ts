@@ -170,6 +170,22 @@ describe("checkKeyPolicy over the policy reader", () => {
     expect(checkKeyPolicy(reader, signer, Date.now())).toBeUndefined();
   });
 
+  it("a remembered answer for a key follows its owner: made an administrator under requireSecurityKeysForAdmins, it is refused", async () => {
+    const { reader } = readerOver(JSON.stringify({ ...defaultKeyPolicy, requireSecurityKeysForAdmins: true }));
+    await expect(checkKeyPolicy(reader, signer, Date.now())).resolves.toBeUndefined();
+    expect(checkKeyPolicy(reader, signer, Date.now())).toBeUndefined();
+    const promoted = { key: signer.key, user: { ...signer.user, isAdmin: true } } as KeyCandidate;
+    expect(() => checkKeyPolicy(reader, promoted, Date.now())).toThrow(/administrators must sign in with security keys/);
+    expect(checkKeyPolicy(reader, signer, Date.now())).toBeUndefined();
+  });
+
+  it("time rules are read at each sign-in, never remembered: the same key passes, then its lifetime runs out", async () => {
+    const { reader } = readerOver(JSON.stringify({ ...defaultKeyPolicy, maxKeyLifetimeDays: 30 }));
+    const young = { ...signer, key: { ...signer.key, createdAt: new Date(Date.now() - 29 * day) } } as KeyCandidate;
+    await expect(checkKeyPolicy(reader, young, Date.now())).resolves.toBeUndefined();
+    expect(() => checkKeyPolicy(reader, young, Date.now() + 2 * day)).toThrow(/the key policy limits keys to 30 days/);
+  });
+
   it("an unreadable stored policy refuses every key, on the in-hand path too (fail closed)", async () => {
     const { reader } = readerOver("{not json");
     await expect(checkKeyPolicy(reader, signer, Date.now())).rejects.toMatchObject({ code: "key_policy" });

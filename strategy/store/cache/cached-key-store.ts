@@ -119,13 +119,22 @@ export class CachedKeyStore implements KeyStore {
     return this.inner.advanceSignCounter(keyId, counter);
   }
 
-  private async cached<T>(map: LruMap<Entry<T>>, kind: string, key: string, load: () => Promise<T | null>): Promise<T | null> {
-    this.assertAvailable();
+  // Not async: a hit (nearly every lookup) answers with a settled promise and no async frame.
+  private cached<T>(map: LruMap<Entry<T>>, kind: string, key: string, load: () => Promise<T | null>): Promise<T | null> {
+    try {
+      this.assertAvailable();
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const now = this.now();
     const hit = map.get(key);
-    if (hit && now - hit.at < this.maxAge) return hit.value;
+    if (hit && now - hit.at < this.maxAge) return Promise.resolve(hit.value);
     const missedAt = this.missing.get(kind + key);
-    if (missedAt !== undefined && now - missedAt < this.maxAge) return null;
+    if (missedAt !== undefined && now - missedAt < this.maxAge) return Promise.resolve(null);
+    return this.loaded(map, kind, key, load, now);
+  }
+
+  private async loaded<T>(map: LruMap<Entry<T>>, kind: string, key: string, load: () => Promise<T | null>, now: number): Promise<T | null> {
     const generation = this.generation;
     const value = await load();
     if (generation === this.generation) {
