@@ -25,7 +25,7 @@ const families = {
   unconfigured: /\/node_modules\/(nodemailer|ldapts|jose)\//,
   // The package's own code for features a server uses only once configured or called.
   unusedAtStart:
-    /\/strategy\/(sources\/ldap\/(run|sync|directory-reader)|jwks\/remote-key-source|net\/guarded-get|store\/redis\/|store\/sql\/postgres-)[^/]*\.ts$/,
+    /\/strategy\/(sources\/ldap\/(run|sync|directory-reader)|jwks\/remote-key-source|net\/guarded-get|notify\/(notifier|triggers\/[a-z-]+)|store\/redis\/|store\/sql\/postgres-)[^/]*\.ts$/,
 };
 
 /**
@@ -105,7 +105,7 @@ describe("drivers load only for the database in use", () => {
     expect(loaded(modules, "redis")).toEqual([]);
   });
 
-  it("a demo server started on a SQLite store loads no LDAP sync, JWKS fetcher, webhook sender or other database's code", async () => {
+  it("a demo server started on a SQLite store loads no LDAP sync, JWKS fetcher, notifier, webhook sender or other database's code", async () => {
     const database = await createTestDatabase("sqlite");
     databases.push(database);
     const modules = await modulesLoadedBy(`
