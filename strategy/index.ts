@@ -1,5 +1,6 @@
 // Public API of passport-sshkey. Anything not exported here is internal.
 import type { SessionStore } from "./store/index.js";
+import type { LdapSyncOptions, LdapSyncOutcome } from "./sources/ldap/run.js";
 import "./passport-options.js";
 export { SshKeyStrategy } from "./strategy.js";
 export type { SshKeyStrategyOptions, SshKeyAuthInfo, StrategyStore, VerifyCallback, VerifyDone } from "./strategy.js";
@@ -74,8 +75,9 @@ export { verifyWebhookSignature, webhookHeaders } from "./notify/webhooks/signat
 export { notificationEvents, type NotificationEvent } from "./notify/notice.js";
 export type { AdminRouterOptions } from "./admin/router.js";
 export type { AdminStore } from "./admin/context.js";
-export { runLdapSync, startLdapSync } from "./sources/ldap/run.js";
-export type { LdapSyncOptions, LdapSyncOutcome, LdapSyncRunner } from "./sources/ldap/run.js";
+export { startLdapSync } from "./sources/ldap/start.js";
+export type { LdapSyncRunner } from "./sources/ldap/start.js";
+export type { LdapSyncOptions, LdapSyncOutcome } from "./sources/ldap/run.js";
 export { ldapOptionsFromEnv } from "./sources/ldap/options.js";
 export type { LdapOptions } from "./sources/ldap/options.js";
 export type { LdapSyncReport } from "./sources/ldap/sync.js";
@@ -95,4 +97,17 @@ export async function createSignInLink(
   // schemas it reaches would otherwise be held by every app that imports the package (issue 19).
   const { createSignInLink: create } = await import("./admin/sessions.js");
   return create(sessions, userId, options);
+}
+
+/**
+ * One LDAP sync (sources/ldap/run.ts): reads the directory, applies it to the store, records the outcome.
+ *
+ * @example
+ * const outcome = await runLdapSync({ store, ldap: { url: "ldaps://ldap.example.com", baseDn: "ou=people,dc=example,dc=com" } });
+ * if (!outcome.ok) console.error(outcome.error);
+ */
+export async function runLdapSync(options: LdapSyncOptions): Promise<LdapSyncOutcome> {
+  // Imported when called: servers that never sync with LDAP do not hold the sync's code (start memory).
+  const { runLdapSync: run } = await import("./sources/ldap/run.js");
+  return run(options);
 }

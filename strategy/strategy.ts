@@ -6,7 +6,7 @@ import type { RequestView } from "./core/request-view.js";
 import { AuthError, isAuthError } from "./errors.js";
 import { claimRequest } from "./http/claim.js";
 import { jwksSettings, type JwksOptions } from "./jwks/options.js";
-import { RemoteJwksKeySource } from "./jwks/remote-key-source.js";
+import { LazyJwksKeySource } from "./jwks/lazy-key-source.js";
 import { fromExpressRequest } from "./http/express-request.js";
 import { rememberFailure } from "./http/failure.js";
 import { httpRefusal, type HttpRefusal } from "./http/refusal.js";
@@ -149,7 +149,7 @@ export class SshKeyStrategy extends Strategy {
   readonly exposeErrorCodes: boolean;
   private readonly throttle: FailureThrottle | null;
   /** One per strategy: it holds the fetched sets, so they are cached across requests. */
-  private readonly jwksKeys: RemoteJwksKeySource;
+  private readonly jwksKeys: LazyJwksKeySource;
   private readonly jwksRetryAfterSeconds: number;
   private readonly lockout: LockoutSettings | null;
   private readonly keyRateLimit: KeyRateLimit | null;
@@ -176,7 +176,7 @@ export class SshKeyStrategy extends Strategy {
     const jwks = jwksSettings(options.jwks);
     this.jwksRetryAfterSeconds = Math.max(1, Math.ceil(jwks.refetchIntervalMs / 1000));
     // Not awaited: a fetch's outcome is for the console, not worth a request's latency or its failure.
-    this.jwksKeys = new RemoteJwksKeySource(jwks, this.now, {}, (url, error) => {
+    this.jwksKeys = new LazyJwksKeySource(jwks, this.now, (url, error) => {
       void this.holder.opened?.jwks?.recordFetch(url, new Date(this.now()), error).catch(() => {});
     });
     if (options.store) this.holder.pending = Promise.resolve(options.store).then((store) => this.opened(store));

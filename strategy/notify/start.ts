@@ -1,10 +1,8 @@
 import type { AuditEntry, AuthEventEntry, EventPageQuery, SshKeyStore } from "../store/ports.js";
 import type { Mailer } from "./mail/mailer.js";
 import type { Notice } from "./notice.js";
-import { Notifier } from "./notifier.js";
-import { noticeOfAuditEntry } from "./triggers/audit-changes.js";
-import { noticeOfAlarm, noticesOfFailures, type RepeatedFailures } from "./triggers/auth-events.js";
-import { noticeOfKeyExpiry } from "./triggers/key-expiry.js";
+import type { Notifier } from "./notifier.js";
+import type { RepeatedFailures } from "./triggers/auth-events.js";
 import { WebhookWorker, type WebhookWorkerOptions } from "./webhooks/worker.js";
 
 export interface NotificationOptions {
@@ -63,19 +61,24 @@ export function startNotifications(options: NotificationOptions): Notifications 
   const now = options.now ?? Date.now;
   const log = options.log ?? ((error: unknown) => console.error("notification failed:", error));
   const worker = new WebhookWorker(store.notifications, { now, log, ...options.webhooks });
-  const notifier = new Notifier(store, options.mailer ?? null, log, () => void worker.runOnce().catch(log));
+  // Imported when started, not with the package: a server without notifications does not hold them (start memory).
+  const notices = () => import("./notices.js");
+  let notifier: Notifier | null = null;
   const lookbackMs = options.lookbackMs ?? 3_600_000;
   const withinDays = options.expiringWithinDays ?? 7;
   const threshold = options.repeatedFailures?.threshold ?? 10;
   const windowMs = options.repeatedFailures?.windowMs ?? 900_000;
 
-  const send = async (notices: readonly (Notice | null)[]) => {
-    for (const notice of notices) if (notice) await notifier.send(notice).catch(log);
+  const send = async (batch: readonly (Notice | null)[]) => {
+    const code = await notices();
+    notifier ??= new code.Notifier(store, options.mailer ?? null, log, () => void worker.runOnce().catch(log));
+    for (const notice of batch) if (notice) await notifier.send(notice).catch(log);
   };
   const events = (query: Omit<EventPageQuery, "limit" | "after">) =>
     readSince<AuthEventEntry>((after) => store.eventLog.page({ ...query, after, limit: pageSize }));
 
   async function scanNow(): Promise<void> {
+    const { noticeOfAuditEntry, noticeOfKeyExpiry, noticeOfAlarm, noticesOfFailures } = await notices();
     const at = now();
     const since = new Date(at - lookbackMs);
     const entries = await readSince<AuditEntry>((after) => store.audit.page({ action: "key.", from: since, after, limit: pageSize }));
@@ -89,7 +92,12 @@ export function startNotifications(options: NotificationOptions): Notifications 
     }
   }
 
-  const unsubscribe = store.audit.onAppend((entry) => void send([noticeOfAuditEntry(entry)]));
+  const unsubscribe = store.audit.onAppend(
+    (entry) =>
+      void notices()
+        .then(({ noticeOfAuditEntry }) => send([noticeOfAuditEntry(entry)]))
+        .catch(log),
+  );
   let scanning: Promise<void> | null = null;
   const scan = () =>
     (scanning ??= scanNow()

@@ -23,6 +23,9 @@ const families = {
   prisma: /\/node_modules\/(@prisma\/[^/]+|\.prisma)\//,
   prismaClient: /\/node_modules\/(@prisma\/[^/]+|\.prisma)\/|\/generated\/(sqlite|postgresql)\//,
   unconfigured: /\/node_modules\/(nodemailer|ldapts|jose)\//,
+  // The package's own code for features a server uses only once configured or called.
+  unusedAtStart:
+    /\/strategy\/(sources\/ldap\/(run|sync|directory-reader)|jwks\/remote-key-source|net\/guarded-get|notify\/(notifier|triggers\/[a-z-]+)|store\/redis\/|store\/sql\/postgres-)[^/]*\.ts$/,
 };
 
 /**
@@ -99,6 +102,23 @@ describe("drivers load only for the database in use", () => {
     const modules = await modulesLoadedBy(`const store = await entry.openPrismaStore({ url: ${JSON.stringify(database.url)} }); await store.close();`);
     expect(loaded(modules, "postgresql").length).toBeGreaterThan(0);
     expect(loaded(modules, "sqlite")).toEqual([]);
+    expect(loaded(modules, "redis")).toEqual([]);
+  });
+
+  it("a demo server started on a SQLite store loads no LDAP sync, JWKS fetcher, notifier, webhook sender or other database's code", async () => {
+    const database = await createTestDatabase("sqlite");
+    databases.push(database);
+    const modules = await modulesLoadedBy(`
+const store = await entry.openPrismaStore({ url: ${JSON.stringify(database.url)} });
+const strategy = new entry.SshKeyStrategy({ store, crtauth: { secret: "0123456789abcdef0123456789abcdef" } });
+const app = entry.createDemoApp({ strategy, log: () => {} });
+const server = await new Promise((resolve) => { const s = app.listen(0, "127.0.0.1", () => resolve(s)); });
+server.close();
+await store.close();
+`);
+    expect(loaded(modules, "sqlite").length).toBeGreaterThan(0);
+    expect(loaded(modules, "unusedAtStart")).toEqual([]);
+    expect(loaded(modules, "unconfigured")).toEqual([]);
     expect(loaded(modules, "redis")).toEqual([]);
   });
 

@@ -12,7 +12,7 @@ import { dotEnvFile } from "../dot-env.js";
 import { databaseFileMissing, describeDatabase } from "../environment.js";
 import { CliError } from "../errors.js";
 import { ldapSettings } from "../../sources/ldap/options.js";
-import { startLdapSync } from "../../sources/ldap/run.js";
+import { startLdapSync } from "../../sources/ldap/start.js";
 import { ldapOptionsOrExit } from "./ldap.js";
 import { keyImportSettingsFromEnv } from "../key-import-environment.js";
 import { KeyImporter } from "../../import/key-importer.js";

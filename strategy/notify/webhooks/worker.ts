@@ -1,5 +1,3 @@
-import { guardedGet } from "../../net/guarded-get.js";
-import { fetchFailureText } from "../../net/failure-text.js";
 import type { ClaimedDelivery, NotificationStore } from "../../store/ports.js";
 import { signWebhook, webhookHeaders } from "./signature.js";
 
@@ -24,6 +22,8 @@ const claimBatch = 20;
 /** What one attempt came to: a 2xx is delivered; anything else is retried, with its status or why it failed. */
 async function attempt(delivery: ClaimedDelivery, at: number, options: { timeoutMs: number; allowPrivateAddresses: boolean }) {
   const timestamp = Math.floor(at / 1000);
+  // Imported on the first delivery: a server with no webhooks does not hold the fetcher (start memory).
+  const [{ guardedGet }, { fetchFailureText }] = await Promise.all([import("../../net/guarded-get.js"), import("../../net/failure-text.js")]);
   try {
     const { status } = await guardedGet(delivery.url, {
       post: delivery.payload,

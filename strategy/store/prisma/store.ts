@@ -2,8 +2,6 @@ import { CachedKeyStore } from "../cache/cached-key-store.js";
 import type { ReplayStore, SshKeyStore } from "../ports.js";
 import { GenerationFeed } from "../sql/generation-feed.js";
 import { postgresGenerationRow, postgresSettingWriter, sqliteGenerationRow, sqliteSettingWriter } from "../sql/generation-rows.js";
-import { PostgresReplayStore } from "../sql/postgres-replay-store.js";
-import { RedisReplayStore } from "../redis/replay-store.js";
 import type { GenerationRow } from "../sql/generation-feed.js";
 import { SqliteReplayStore } from "../sql/sqlite-replay-store.js";
 import { ActivityRecorder, type ActivityWriter } from "../activity-recorder.js";
@@ -108,7 +106,12 @@ async function openHotPath(database: DatabaseLocation, options: PrismaStoreOptio
     writeSetting = probe;
     assertSameFile = () => identity.assertSame();
   } else {
-    const [{ default: pg }, { listenForChanges }] = await Promise.all([import("pg"), import("../sql/postgres-listener.js")]);
+    // The PostgreSQL replay store is imported with its driver: a SQLite server does not hold it (start memory).
+    const [{ default: pg }, { listenForChanges }, { PostgresReplayStore }] = await Promise.all([
+      import("pg"),
+      import("../sql/postgres-listener.js"),
+      import("../sql/postgres-replay-store.js"),
+    ]);
     const pool = new pg.Pool({ connectionString: database.url, max: 10, ...postgresPoolTimeouts(options.timeouts) });
     // An idle client dropped by the server (restart, failover) is discarded by the pool;
     // without a listener its error event would crash the process.
@@ -128,10 +131,11 @@ async function openHotPath(database: DatabaseLocation, options: PrismaStoreOptio
   }
   const redisUrl = options.redisUrl ?? process.env.REDIS_URL;
   if (redisUrl) {
-    const [{ Redis }, { redisChangeWakeups }, { RedisRateWindows }] = await Promise.all([
+    const [{ Redis }, { redisChangeWakeups }, { RedisRateWindows }, { RedisReplayStore }] = await Promise.all([
       import("ioredis"),
       import("../redis/change-wakeups.js"),
       import("../redis/rate-windows.js"),
+      import("../redis/replay-store.js"),
     ]);
     // commandTimeout: a stalled Redis (connection up, no answers) fails the request with 503
     // instead of holding it until the network recovers.
